@@ -1,0 +1,127 @@
+/*
+ * loss.cl — losses with their gradients, reduced on the device in two stages.
+ *
+ * Math (every loss is a sum over all elements; the host scales gradients, e.g. by 1/batch):
+ *   bce_logits    l = max(x, 0) - x t + log(1 + exp(-|x|))        dl/dx = sigmoid(x) - t
+ *                 (t from a target tensor, or the constant `target` when has_targets is 0)
+ *   gaussian_nll  l = 0.5 ((m - t) / sigma)^2 + log sigma + 0.5 log 2 pi    dl/dm = (m - t) / sigma^2
+ *   kl_normal     l = -0.5 (1 + lv - mu^2 - exp(lv))               dl/dmu = mu, dl/dlv = 0.5 (exp(lv) - 1)
+ *                 (the closed-form KL(N(mu, exp(lv)) || N(0, 1)) of Kingma & Welling, appendix B)
+ *   sum_stage1    l = x
+ * Stage 1: G work-groups of RED_WG work-items; work-item g visits elements g, g + G*RED_WG, ...,
+ *          writes its gradients, adds its loss terms, and the group reduces them in local memory
+ *          into partials[group].
+ * Stage 2 (reduce_partials): one work-group of RED_WG sums the G partials into out[index],
+ *          replacing or adding to it.
+ * Defines: RED_WG, the work-group size of both stages (a power of two the device allows).
+ */
+#ifndef RED_WG
+#define RED_WG 64
+#endif
+
+/* Tree reduction of one value per work-item; every work-item must call it. Returns the sum in item 0. */
+float group_sum(float v, __local float* scratch)
+{
+    const int lid = get_local_id(0);
+    scratch[lid] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int stride = RED_WG / 2; stride > 0; stride >>= 1) {
+        if (lid < stride) {
+            scratch[lid] += scratch[lid + stride];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    return scratch[0];
+}
+
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void bce_logits(const int n, __global const float* logits, const int lOff,
+                __global const float* targets, const int tOff, const int has_targets, const float target,
+                const float grad_scale, __global float* grad, const int gOff, const int has_grad,
+                __global float* partials, __local float* scratch)
+{
+    float acc = 0.0f;
+    for (int i = get_global_id(0); i < n; i += get_global_size(0)) {
+        const float x = logits[lOff + i];
+        const float t = has_targets ? targets[tOff + i] : target;
+        acc += fmax(x, 0.0f) - x * t + log1p(exp(-fabs(x)));
+        if (has_grad) {
+            const float s = x >= 0.0f ? 1.0f / (1.0f + exp(-x)) : exp(x) / (1.0f + exp(x));
+            grad[gOff + i] = grad_scale * (s - t);
+        }
+    }
+    const float total = group_sum(acc, scratch);
+    if (get_local_id(0) == 0) {
+        partials[get_group_id(0)] = total;
+    }
+}
+
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void gaussian_nll(const int n, __global const float* mean, const int mOff, __global const float* targets, const int tOff,
+                  const float inv_sigma, const float log_norm, const float grad_factor,
+                  __global float* grad, const int gOff, const int has_grad,
+                  __global float* partials, __local float* scratch)
+{
+    float acc = 0.0f;
+    for (int i = get_global_id(0); i < n; i += get_global_size(0)) {
+        const float d = mean[mOff + i] - targets[tOff + i];
+        const float r = d * inv_sigma;
+        acc += 0.5f * r * r + log_norm;
+        if (has_grad) {
+            grad[gOff + i] = grad_factor * d;
+        }
+    }
+    const float total = group_sum(acc, scratch);
+    if (get_local_id(0) == 0) {
+        partials[get_group_id(0)] = total;
+    }
+}
+
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void kl_normal(const int n, __global const float* mu, const int muOff, __global const float* logvar, const int lvOff,
+               const float grad_scale, __global float* dmu, const int dmuOff, __global float* dlogvar, const int dlvOff,
+               const int has_grad, __global float* partials, __local float* scratch)
+{
+    float acc = 0.0f;
+    for (int i = get_global_id(0); i < n; i += get_global_size(0)) {
+        const float m = mu[muOff + i];
+        const float lv = logvar[lvOff + i];
+        const float e = exp(lv);
+        acc += -0.5f * (1.0f + lv - m * m - e);
+        if (has_grad) {
+            dmu[dmuOff + i] = grad_scale * m;
+            dlogvar[dlvOff + i] = grad_scale * 0.5f * (e - 1.0f);
+        }
+    }
+    const float total = group_sum(acc, scratch);
+    if (get_local_id(0) == 0) {
+        partials[get_group_id(0)] = total;
+    }
+}
+
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void sum_stage1(const int n, __global const float* x, const int xOff, __global float* partials, __local float* scratch)
+{
+    float acc = 0.0f;
+    for (int i = get_global_id(0); i < n; i += get_global_size(0)) {
+        acc += x[xOff + i];
+    }
+    const float total = group_sum(acc, scratch);
+    if (get_local_id(0) == 0) {
+        partials[get_group_id(0)] = total;
+    }
+}
+
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void reduce_partials(const int count, __global const float* partials, __global float* out, const int outOff,
+                     const int index, const int accumulate, __local float* scratch)
+{
+    float acc = 0.0f;
+    for (int i = get_local_id(0); i < count; i += RED_WG) {
+        acc += partials[i];
+    }
+    const float total = group_sum(acc, scratch);
+    if (get_local_id(0) == 0) {
+        out[outOff + index] = accumulate ? out[outOff + index] + total : total;
+    }
+}

@@ -1,0 +1,42 @@
+/*
+ * optim.cl — optimizer updates over one flat parameter buffer, so one launch updates every
+ * parameter of a model.
+ *
+ * Adam (PyTorch semantics, Kingma & Ba 2015, eps added after the square root):
+ *     g  = grad + weight_decay * p
+ *     m  = beta1 * m + (1 - beta1) * g
+ *     v  = beta2 * v + (1 - beta2) * g^2
+ *     p -= step_size * m / (sqrt(v) / sqrt_c2 + eps),
+ * with the bias corrections computed on the host for step t:
+ *     step_size = lr / (1 - beta1^t),  sqrt_c2 = sqrt(1 - beta2^t).
+ * SGD with momentum (PyTorch semantics): buf = momentum * buf + g; p -= lr * buf.
+ * Launch: 1-D, one work-item per parameter, global size rounded up by the host.
+ * Defines: none.
+ */
+
+__kernel void adam(const int n, __global float* p, const int pOff, __global const float* grad, const int gOff,
+                   __global float* m, const int mOff, __global float* v, const int vOff,
+                   const float step_size, const float beta1, const float beta2, const float eps,
+                   const float weight_decay, const float sqrt_c2)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        const float g = grad[gOff + i] + weight_decay * p[pOff + i];
+        const float mi = beta1 * m[mOff + i] + (1.0f - beta1) * g;
+        const float vi = beta2 * v[vOff + i] + (1.0f - beta2) * g * g;
+        m[mOff + i] = mi;
+        v[vOff + i] = vi;
+        p[pOff + i] -= step_size * mi / (sqrt(vi) / sqrt_c2 + eps);
+    }
+}
+
+__kernel void sgd(const int n, __global float* p, const int pOff, __global const float* grad, const int gOff,
+                  __global float* buf, const int bufOff, const float lr, const float momentum)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        const float b = momentum * buf[bufOff + i] + grad[gOff + i];
+        buf[bufOff + i] = b;
+        p[pOff + i] -= lr * b;
+    }
+}

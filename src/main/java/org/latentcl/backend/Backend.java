@@ -1,0 +1,342 @@
+package org.latentcl.backend;
+
+/**
+ * The tensor operations of MLP VAE and GAN training. The public methods check shapes and
+ * ownership once, here, and hand over to the implementation's {@code do*} methods, so both
+ * backends reject misuse with the same message.
+ *
+ * <p>Operations are asynchronous where the implementation allows (OpenCL queues them); only
+ * {@link #read} and {@link #finish} wait. Losses are written into a tensor on the backend, not
+ * returned, so a training step never waits for the device.
+ */
+public abstract class Backend implements AutoCloseable {
+
+    /** A short name for logs and metrics, e.g. {@code java (2 threads)} or {@code cl:0 NVIDIA ...}. */
+    public abstract String name();
+
+    // ---------------------------------------------------------------- memory
+
+    /** A new tensor with every element zero. */
+    public final Tensor zeros(int rows, int cols) {
+        Tensor t = new Tensor(this, allocateStorage((long) rows * cols), 0, rows, cols, true);
+        fill(t, 0f);
+        return t;
+    }
+
+    /** A new tensor holding {@code data} (row-major, {@code rows * cols} values). */
+    public final Tensor upload(float[] data, int rows, int cols) {
+        if (data.length != rows * cols) {
+            throw new IllegalArgumentException("upload: " + data.length + " values given for a " + rows + "x" + cols + " tensor");
+        }
+        Tensor t = new Tensor(this, allocateStorage((long) rows * cols), 0, rows, cols, true);
+        write(t, data);
+        return t;
+    }
+
+    /** Overwrites {@code dst} with {@code data}. */
+    public final void write(Tensor dst, float[] data) {
+        own(dst, "write");
+        if (data.length != dst.size()) {
+            throw new IllegalArgumentException("write: " + data.length + " values given for tensor " + dst.shape());
+        }
+        doWrite(dst, data);
+    }
+
+    /** Copies a tensor to the host (waits for the work queued before it). */
+    public final float[] read(Tensor src) {
+        own(src, "read");
+        float[] out = new float[src.size()];
+        doRead(src, out);
+        return out;
+    }
+
+    /** Waits until all queued work is done. */
+    public abstract void finish();
+
+    protected abstract Object allocateStorage(long elements);
+
+    protected abstract void release(Object storage);
+
+    protected abstract void doWrite(Tensor dst, float[] data);
+
+    protected abstract void doRead(Tensor src, float[] out);
+
+    // ---------------------------------------------------------------- linear algebra
+
+    /**
+     * C = act(alpha * op(A) * op(B) + beta * C + bias), where op(X) is X or its transpose,
+     * op(A) is M x K, op(B) is K x N, C is M x N and bias (may be null) has N elements, added to
+     * every row. With beta = 0, C is not read (it may hold anything, NaN included).
+     */
+    public final void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                           Tensor bias, Activation act) {
+        own(a, "gemm A");
+        own(b, "gemm B");
+        own(c, "gemm C");
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm: op(A) is " + m + "x" + k + ", op(B) is " + kb + "x" + n
+                    + ", so C must be " + m + "x" + n + " with matching inner sizes; got C " + c.shape());
+        }
+        if (bias != null) {
+            own(bias, "gemm bias");
+            if (bias.size() != n) {
+                throw new IllegalArgumentException("gemm: bias must have " + n + " elements, got " + bias.shape());
+            }
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        doGemm(transA, transB, m, n, k, alpha, a, b, beta, c, bias, act == null ? Activation.IDENTITY : act);
+    }
+
+    protected abstract void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a,
+                                   Tensor b, float beta, Tensor c, Tensor bias, Activation act);
+
+    /** out[j] = beta * out[j] + sum_i a[i][j]: the bias gradient of a batch. */
+    public final void columnSums(Tensor a, float beta, Tensor out) {
+        own(a, "columnSums input");
+        own(out, "columnSums output");
+        if (out.size() != a.cols()) {
+            throw new IllegalArgumentException("columnSums: output must have " + a.cols() + " elements, got " + out.shape());
+        }
+        doColumnSums(a, beta, out);
+    }
+
+    protected abstract void doColumnSums(Tensor a, float beta, Tensor out);
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** y = f(x); x and y may be the same tensor. */
+    public final void activate(Activation f, Tensor x, Tensor y) {
+        sameSize("activate", x, y);
+        doActivate(f, x, y);
+    }
+
+    /** dx = dy * f'(x), with f' computed from the forward output y; dx may be dy. */
+    public final void activateBackward(Activation f, Tensor y, Tensor dy, Tensor dx) {
+        sameSize("activateBackward", y, dy, dx);
+        doActivateBackward(f, y, dy, dx);
+    }
+
+    /** y += alpha * x. */
+    public final void axpy(float alpha, Tensor x, Tensor y) {
+        sameSize("axpy", x, y);
+        doAxpy(alpha, x, y);
+    }
+
+    /** x *= alpha. */
+    public final void scale(float alpha, Tensor x) {
+        own(x, "scale");
+        doScale(alpha, x);
+    }
+
+    /** Every element of x becomes {@code value}. */
+    public final void fill(Tensor x, float value) {
+        own(x, "fill");
+        doFill(x, value);
+    }
+
+    /** dst = src. */
+    public final void copy(Tensor src, Tensor dst) {
+        sameSize("copy", src, dst);
+        doCopy(src, dst);
+    }
+
+    /** out = a * b elementwise; out may be a or b. */
+    public final void mul(Tensor a, Tensor b, Tensor out) {
+        sameSize("mul", a, b, out);
+        doMul(a, b, out);
+    }
+
+    protected abstract void doActivate(Activation f, Tensor x, Tensor y);
+
+    protected abstract void doActivateBackward(Activation f, Tensor y, Tensor dy, Tensor dx);
+
+    protected abstract void doAxpy(float alpha, Tensor x, Tensor y);
+
+    protected abstract void doScale(float alpha, Tensor x);
+
+    protected abstract void doFill(Tensor x, float value);
+
+    protected abstract void doCopy(Tensor src, Tensor dst);
+
+    protected abstract void doMul(Tensor a, Tensor b, Tensor out);
+
+    // ---------------------------------------------------------------- random numbers
+
+    /**
+     * Fills {@code out} with uniform [0, 1) floats from the Philox4x32-10 stream of {@code seed},
+     * starting at block {@code counter}; element i comes from word i % 4 of block counter + i / 4.
+     * Uses {@link Philox#blocks(long)} blocks; both backends give identical bits.
+     */
+    public final void uniform(Tensor out, long seed, long counter) {
+        own(out, "uniform");
+        doUniform(out, seed, counter);
+    }
+
+    /** Fills {@code out} with standard normal floats (Box-Muller on Philox, see {@link Philox#normal}). */
+    public final void normal(Tensor out, long seed, long counter) {
+        own(out, "normal");
+        doNormal(out, seed, counter);
+    }
+
+    protected abstract void doUniform(Tensor out, long seed, long counter);
+
+    protected abstract void doNormal(Tensor out, long seed, long counter);
+
+    // ---------------------------------------------------------------- VAE pieces
+
+    /** z = mu + exp(logvar / 2) * eps. */
+    public final void reparameterize(Tensor mu, Tensor logvar, Tensor eps, Tensor z) {
+        sameSize("reparameterize", mu, logvar, eps, z);
+        doReparameterize(mu, logvar, eps, z);
+    }
+
+    /** dmu += dz and dlogvar += dz * eps * exp(logvar / 2) / 2 (accumulates, so the KL gradient can go first). */
+    public final void reparameterizeBackward(Tensor logvar, Tensor eps, Tensor dz, Tensor dmu, Tensor dlogvar) {
+        sameSize("reparameterizeBackward", logvar, eps, dz, dmu, dlogvar);
+        doReparameterizeBackward(logvar, eps, dz, dmu, dlogvar);
+    }
+
+    protected abstract void doReparameterize(Tensor mu, Tensor logvar, Tensor eps, Tensor z);
+
+    protected abstract void doReparameterizeBackward(Tensor logvar, Tensor eps, Tensor dz, Tensor dmu, Tensor dlogvar);
+
+    // ---------------------------------------------------------------- losses (reduced on the backend)
+
+    /**
+     * Binary cross-entropy with logits, summed over every element:
+     * loss = sum max(l, 0) - l * t + log(1 + exp(-|l|)), with t from {@code targets} or, when that
+     * is null, the constant {@code target}. Writes grad = gradScale * (sigmoid(l) - t) when grad is
+     * not null, and the loss into {@code out[index]} (added to it when {@code accumulate}).
+     */
+    public final void bceWithLogits(Tensor logits, Tensor targets, float target, float gradScale, Tensor grad,
+                                    Tensor out, int index, boolean accumulate) {
+        own(logits, "bceWithLogits logits");
+        if (targets != null) {
+            sameSize("bceWithLogits targets", logits, targets);
+        }
+        if (grad != null) {
+            sameSize("bceWithLogits grad", logits, grad);
+        }
+        checkOut("bceWithLogits", out, index);
+        doBceWithLogits(logits, targets, target, gradScale, grad, out, index, accumulate);
+    }
+
+    /**
+     * Gaussian negative log-likelihood with fixed standard deviation sigma, summed:
+     * loss = sum 0.5 * ((x - m) / sigma)^2 + log(sigma) + 0.5 * log(2 pi). Writes
+     * grad = gradScale * (m - x) / sigma^2 for the mean m when grad is not null.
+     */
+    public final void gaussianNll(Tensor mean, Tensor targets, float sigma, float gradScale, Tensor grad, Tensor out,
+                                  int index, boolean accumulate) {
+        sameSize("gaussianNll", mean, targets);
+        if (grad != null) {
+            sameSize("gaussianNll grad", mean, grad);
+        }
+        if (!(sigma > 0f) || Float.isInfinite(sigma)) {
+            throw new IllegalArgumentException("gaussianNll: sigma must be a positive finite number, got " + sigma);
+        }
+        checkOut("gaussianNll", out, index);
+        doGaussianNll(mean, targets, sigma, gradScale, grad, out, index, accumulate);
+    }
+
+    /**
+     * KL(N(mu, exp(logvar)) || N(0, I)) = -0.5 * sum(1 + logvar - mu^2 - exp(logvar)), summed over
+     * every element. Writes (overwrites) dmu = gradScale * mu and
+     * dlogvar = gradScale * 0.5 * (exp(logvar) - 1) when they are not null.
+     */
+    public final void klStandardNormal(Tensor mu, Tensor logvar, float gradScale, Tensor dmu, Tensor dlogvar,
+                                       Tensor out, int index, boolean accumulate) {
+        sameSize("klStandardNormal", mu, logvar);
+        if ((dmu == null) != (dlogvar == null)) {
+            throw new IllegalArgumentException("klStandardNormal: give both gradients or neither");
+        }
+        if (dmu != null) {
+            sameSize("klStandardNormal gradients", mu, dmu, dlogvar);
+        }
+        checkOut("klStandardNormal", out, index);
+        doKlStandardNormal(mu, logvar, gradScale, dmu, dlogvar, out, index, accumulate);
+    }
+
+    /** out[index] (+)= the sum of every element of x. */
+    public final void sum(Tensor x, Tensor out, int index, boolean accumulate) {
+        own(x, "sum");
+        checkOut("sum", out, index);
+        doSum(x, out, index, accumulate);
+    }
+
+    protected abstract void doBceWithLogits(Tensor logits, Tensor targets, float target, float gradScale, Tensor grad,
+                                            Tensor out, int index, boolean accumulate);
+
+    protected abstract void doGaussianNll(Tensor mean, Tensor targets, float sigma, float gradScale, Tensor grad,
+                                          Tensor out, int index, boolean accumulate);
+
+    protected abstract void doKlStandardNormal(Tensor mu, Tensor logvar, float gradScale, Tensor dmu, Tensor dlogvar,
+                                               Tensor out, int index, boolean accumulate);
+
+    protected abstract void doSum(Tensor x, Tensor out, int index, boolean accumulate);
+
+    // ---------------------------------------------------------------- optimizers
+
+    /**
+     * One Adam step over a flat parameter buffer, with PyTorch's semantics: g += weightDecay * p;
+     * m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
+     * p -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps), for step t &gt;= 1.
+     */
+    public final void adam(Tensor params, Tensor grads, Tensor m, Tensor v, AdamConfig config, int step) {
+        sameSize("adam", params, grads, m, v);
+        if (step < 1) {
+            throw new IllegalArgumentException("adam: step counts from 1, got " + step);
+        }
+        doAdam(params, grads, m, v, config, step);
+    }
+
+    /** SGD with momentum (PyTorch semantics): buf = momentum * buf + g; p -= lr * buf. */
+    public final void sgd(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum) {
+        sameSize("sgd", params, grads, velocity);
+        doSgd(params, grads, velocity, lr, momentum);
+    }
+
+    protected abstract void doAdam(Tensor params, Tensor grads, Tensor m, Tensor v, AdamConfig config, int step);
+
+    protected abstract void doSgd(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum);
+
+    @Override
+    public abstract void close();
+
+    // ---------------------------------------------------------------- checks
+
+    /** Throws unless {@code t} was made by this backend. */
+    protected final void own(Tensor t, String what) {
+        if (t == null) {
+            throw new IllegalArgumentException(what + ": tensor is null");
+        }
+        if (t.backend() != this) {
+            throw new IllegalArgumentException(what + ": tensor belongs to backend " + t.backend().name()
+                    + ", not to " + name());
+        }
+    }
+
+    private void sameSize(String op, Tensor first, Tensor... others) {
+        own(first, op);
+        for (Tensor t : others) {
+            own(t, op);
+            if (t.size() != first.size()) {
+                throw new IllegalArgumentException(op + ": tensors must have the same number of elements, got "
+                        + first.shape() + " and " + t.shape());
+            }
+        }
+    }
+
+    private void checkOut(String op, Tensor out, int index) {
+        own(out, op + " output");
+        if (index < 0 || index >= out.size()) {
+            throw new IllegalArgumentException(op + ": output index " + index + " is outside tensor " + out.shape());
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package org.latentcl.backend;
+
+import org.latentcl.opencl.ClBuffer;
+import org.latentcl.opencl.ClContext;
+import org.latentcl.opencl.ClDeviceInfo;
+import org.latentcl.opencl.KernelLibrary;
+import org.latentcl.opencl.LocalMemory;
+
+/**
+ * The OpenCL backend: every operation is one or two kernel launches from {@code kernels/*.cl},
+ * queued without waiting. Launch geometry and build defines are chosen here from the device's
+ * reported limits.
+ */
+public final class ClBackend extends Backend {
+    /** Elementwise global sizes are rounded up to this; kernels check their bound. */
+    private static final int ELEMENTWISE_ROUND = 64;
+    /** Upper bound on stage-1 work-groups of a reduction (the size of the partials buffer). */
+    private static final int MAX_GROUPS = 256;
+
+    private final ClContext ctx;
+    private final KernelLibrary kernels;
+    private final int redWg;
+    private final int maxGroups;
+    private final String reduceDefines;
+    private final String randomDefines;
+    private final GemmConfig gemmConfig;
+    private final ClBuffer partials;
+
+    /**
+     * Launch shape of the GEMM kernel.
+     *
+     * @param tm     rows of C per work-item (the TM define)
+     * @param local  work-group size (x, y), or null to let the driver choose
+     */
+    public record GemmConfig(int tm, long[] local) {
+        /** CPUs (PoCL) do best with a tall register tile and the driver's work-group; GPUs want real groups. */
+        static GemmConfig forDevice(ClDeviceInfo device) {
+            if (device.isGpu()) {
+                long side = device.maxWorkGroupSize() >= 64 ? 8 : 1;
+                return new GemmConfig(4, new long[] {side, side});
+            }
+            return new GemmConfig(8, null);
+        }
+    }
+
+    public ClBackend(ClDeviceInfo device) {
+        this(device, GemmConfig.forDevice(device), 0);
+    }
+
+    /**
+     * @param device     the OpenCL device
+     * @param gemmConfig GEMM launch shape
+     * @param maxWorkGroup a cap on work-group sizes below the device's own (0 for none), to test small devices
+     */
+    public ClBackend(ClDeviceInfo device, GemmConfig gemmConfig, int maxWorkGroup) {
+        this.ctx = new ClContext(device);
+        this.kernels = ctx.kernels();
+        long limit = device.maxWorkGroupSize();
+        if (maxWorkGroup > 0) {
+            limit = Math.min(limit, maxWorkGroup);
+        }
+        this.redWg = (int) Long.highestOneBit(Math.max(1, Math.min(256, limit)));
+        this.maxGroups = Math.max(1, Math.min(MAX_GROUPS, 4 * device.computeUnits()));
+        this.reduceDefines = "-DRED_WG=" + redWg;
+        // Identical random bits on every device need correctly rounded division and sqrt.
+        this.randomDefines = device.correctlyRoundedDivSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+        this.gemmConfig = gemmConfig;
+        this.partials = ctx.allocate((long) maxGroups * Float.BYTES);
+    }
+
+    @Override
+    public String name() {
+        return ctx.device().id() + " " + ctx.device().name();
+    }
+
+    public ClDeviceInfo device() {
+        return ctx.device();
+    }
+
+    /** The context, for profiling hooks and buffer counts. */
+    public ClContext context() {
+        return ctx;
+    }
+
+    private static ClBuffer buf(Tensor t) {
+        return (ClBuffer) t.storage();
+    }
+
+    private static int off(Tensor t) {
+        return (int) t.offset();
+    }
+
+    private static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Override
+    protected Object allocateStorage(long elements) {
+        if (elements > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a tensor holds at most 2^31 elements, asked for " + elements);
+        }
+        return ctx.allocate(elements * Float.BYTES);
+    }
+
+    @Override
+    protected void release(Object storage) {
+        ((ClBuffer) storage).close();
+    }
+
+    @Override
+    protected void doWrite(Tensor dst, float[] data) {
+        ctx.write(buf(dst), dst.offset(), data, 0, data.length);
+    }
+
+    @Override
+    protected void doRead(Tensor src, float[] out) {
+        ctx.read(buf(src), src.offset(), out, 0, out.length);
+    }
+
+    @Override
+    public void finish() {
+        ctx.finish();
+    }
+
+    // ---------------------------------------------------------------- launches
+
+    private void elementwise(String file, String defines, String kernel, int n, Object... args) {
+        if (n == 0) {
+            return;
+        }
+        ctx.launch(kernels.kernel(file, defines, kernel), new long[] {roundUp(n, ELEMENTWISE_ROUND)}, null, args);
+    }
+
+    /** Stage 1 (the given loss kernel, writing partials) then stage 2 (partials into out[index]). */
+    private void reduce(String kernel, int n, Tensor out, int index, boolean accumulate, Object... stage1Args) {
+        int groups = (int) Math.max(1, Math.min(maxGroups, (n + (long) redWg - 1) / redWg));
+        Object[] args = new Object[stage1Args.length + 2];
+        System.arraycopy(stage1Args, 0, args, 0, stage1Args.length);
+        args[stage1Args.length] = partials;
+        args[stage1Args.length + 1] = new LocalMemory((long) redWg * Float.BYTES);
+        long[] local = {redWg};
+        ctx.launch(kernels.kernel("loss.cl", reduceDefines, kernel), new long[] {(long) groups * redWg}, local, args);
+        ctx.launch(kernels.kernel("loss.cl", reduceDefines, "reduce_partials"), new long[] {redWg}, local,
+                groups, partials, buf(out), off(out), index, accumulate ? 1 : 0, new LocalMemory((long) redWg * Float.BYTES));
+    }
+
+    // ---------------------------------------------------------------- operations
+
+    @Override
+    protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
+                          float beta, Tensor c, Tensor bias, Activation act) {
+        String defines = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0) + " -DTM=" + gemmConfig.tm();
+        long gx = (n + 7) / 8;
+        long gy = (m + gemmConfig.tm() - 1) / gemmConfig.tm();
+        long[] local = gemmConfig.local();
+        if (local != null) {
+            gx = roundUp(gx, local[0]);
+            gy = roundUp(gy, local[1]);
+        }
+        Tensor biasOrC = bias == null ? c : bias;
+        ctx.launch(kernels.kernel("gemm.cl", defines, "gemm"), new long[] {gx, gy}, local,
+                m, n, k, alpha, buf(a), off(a), buf(b), off(b), beta, buf(c), off(c),
+                buf(biasOrC), off(biasOrC), bias == null ? 0 : 1, act.code(), act.slope());
+    }
+
+    @Override
+    protected void doColumnSums(Tensor a, float beta, Tensor out) {
+        elementwise("elementwise.cl", "", "column_sums", a.cols(), a.rows(), a.cols(), buf(a), off(a), beta, buf(out), off(out));
+    }
+
+    @Override
+    protected void doActivate(Activation f, Tensor x, Tensor y) {
+        elementwise("elementwise.cl", "", "activate", x.size(), x.size(), buf(x), off(x), buf(y), off(y), f.code(), f.slope());
+    }
+
+    @Override
+    protected void doActivateBackward(Activation f, Tensor y, Tensor dy, Tensor dx) {
+        elementwise("elementwise.cl", "", "activate_backward", y.size(), y.size(), buf(y), off(y), buf(dy), off(dy),
+                buf(dx), off(dx), f.code(), f.slope());
+    }
+
+    @Override
+    protected void doAxpy(float alpha, Tensor x, Tensor y) {
+        elementwise("elementwise.cl", "", "axpy", x.size(), x.size(), alpha, buf(x), off(x), buf(y), off(y));
+    }
+
+    @Override
+    protected void doScale(float alpha, Tensor x) {
+        elementwise("elementwise.cl", "", "scale", x.size(), x.size(), alpha, buf(x), off(x));
+    }
+
+    @Override
+    protected void doFill(Tensor x, float value) {
+        elementwise("elementwise.cl", "", "fill", x.size(), x.size(), value, buf(x), off(x));
+    }
+
+    @Override
+    protected void doCopy(Tensor src, Tensor dst) {
+        ctx.copy(buf(src), src.offset(), buf(dst), dst.offset(), src.size());
+    }
+
+    @Override
+    protected void doMul(Tensor a, Tensor b, Tensor out) {
+        elementwise("elementwise.cl", "", "mul", a.size(), a.size(), buf(a), off(a), buf(b), off(b), buf(out), off(out));
+    }
+
+    @Override
+    protected void doUniform(Tensor out, long seed, long counter) {
+        randomFill("uniform_fill", out, seed, counter);
+    }
+
+    @Override
+    protected void doNormal(Tensor out, long seed, long counter) {
+        randomFill("normal_fill", out, seed, counter);
+    }
+
+    private void randomFill(String kernel, Tensor out, long seed, long counter) {
+        int n = out.size();
+        if (n == 0) {
+            return;
+        }
+        long blocks = Philox.blocks(n);
+        ctx.launch(kernels.kernel("random.cl", randomDefines, kernel), new long[] {roundUp(blocks, ELEMENTWISE_ROUND)}, null,
+                n, buf(out), off(out), seed, counter);
+    }
+
+    /**
+     * One raw Philox4x32-10 block computed on the device, for known-answer checks: the kernel
+     * stores the words as float bit patterns, which travel back unchanged.
+     */
+    public int[] philoxBlock(int[] counter, int[] key) {
+        try (Tensor out = zeros(1, 4)) {
+            ctx.launch(kernels.kernel("random.cl", randomDefines, "philox_raw"), new long[] {1}, null,
+                    counter[0], counter[1], counter[2], counter[3], key[0], key[1], buf(out), off(out));
+            float[] words = read(out);
+            int[] bits = new int[4];
+            for (int i = 0; i < 4; i++) {
+                bits[i] = Float.floatToRawIntBits(words[i]);
+            }
+            return bits;
+        }
+    }
+
+    @Override
+    protected void doReparameterize(Tensor mu, Tensor logvar, Tensor eps, Tensor z) {
+        elementwise("random.cl", randomDefines, "reparameterize", mu.size(), mu.size(), buf(mu), off(mu),
+                buf(logvar), off(logvar), buf(eps), off(eps), buf(z), off(z));
+    }
+
+    @Override
+    protected void doReparameterizeBackward(Tensor logvar, Tensor eps, Tensor dz, Tensor dmu, Tensor dlogvar) {
+        elementwise("random.cl", randomDefines, "reparameterize_backward", logvar.size(), logvar.size(),
+                buf(logvar), off(logvar), buf(eps), off(eps), buf(dz), off(dz), buf(dmu), off(dmu), buf(dlogvar), off(dlogvar));
+    }
+
+    @Override
+    protected void doBceWithLogits(Tensor logits, Tensor targets, float target, float gradScale, Tensor grad,
+                                   Tensor out, int index, boolean accumulate) {
+        Tensor t = targets == null ? logits : targets;
+        Tensor g = grad == null ? logits : grad;
+        reduce("bce_logits", logits.size(), out, index, accumulate, logits.size(), buf(logits), off(logits),
+                buf(t), off(t), targets == null ? 0 : 1, target, gradScale, buf(g), off(g), grad == null ? 0 : 1);
+    }
+
+    @Override
+    protected void doGaussianNll(Tensor mean, Tensor targets, float sigma, float gradScale, Tensor grad, Tensor out,
+                                 int index, boolean accumulate) {
+        Tensor g = grad == null ? mean : grad;
+        float logNorm = (float) (Math.log(sigma) + 0.5 * Math.log(2 * Math.PI));
+        float gradFactor = (float) (gradScale / ((double) sigma * sigma));
+        reduce("gaussian_nll", mean.size(), out, index, accumulate, mean.size(), buf(mean), off(mean),
+                buf(targets), off(targets), 1f / sigma, logNorm, gradFactor, buf(g), off(g), grad == null ? 0 : 1);
+    }
+
+    @Override
+    protected void doKlStandardNormal(Tensor mu, Tensor logvar, float gradScale, Tensor dmu, Tensor dlogvar,
+                                      Tensor out, int index, boolean accumulate) {
+        Tensor gm = dmu == null ? mu : dmu;
+        Tensor gl = dlogvar == null ? logvar : dlogvar;
+        reduce("kl_normal", mu.size(), out, index, accumulate, mu.size(), buf(mu), off(mu), buf(logvar), off(logvar),
+                gradScale, buf(gm), off(gm), buf(gl), off(gl), dmu == null ? 0 : 1);
+    }
+
+    @Override
+    protected void doSum(Tensor x, Tensor out, int index, boolean accumulate) {
+        reduce("sum_stage1", x.size(), out, index, accumulate, x.size(), buf(x), off(x));
+    }
+
+    @Override
+    protected void doAdam(Tensor params, Tensor grads, Tensor m, Tensor v, AdamConfig cfg, int step) {
+        float[] corr = cfg.biasCorrections(step);
+        elementwise("optim.cl", "", "adam", params.size(), params.size(), buf(params), off(params), buf(grads), off(grads),
+                buf(m), off(m), buf(v), off(v), corr[0], cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), corr[1]);
+    }
+
+    @Override
+    protected void doSgd(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum) {
+        elementwise("optim.cl", "", "sgd", params.size(), params.size(), buf(params), off(params), buf(grads), off(grads),
+                buf(velocity), off(velocity), lr, momentum);
+    }
+
+    @Override
+    public void close() {
+        partials.close();
+        ctx.close();
+    }
+}

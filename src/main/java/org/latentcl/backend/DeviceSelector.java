@@ -1,0 +1,116 @@
+package org.latentcl.backend;
+
+import java.util.List;
+import java.util.Locale;
+import org.latentcl.opencl.ClDeviceInfo;
+import org.latentcl.opencl.ClException;
+import org.latentcl.opencl.OpenCl;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a device selector into a backend:
+ * <ul>
+ *   <li>{@code auto}: a GPU if there is one, else any OpenCL device, else the Java backend;</li>
+ *   <li>{@code java}: the Java backend;</li>
+ *   <li>{@code cl:N}: the N-th OpenCL device, counting over every platform (see {@code devices});</li>
+ *   <li>anything else: the OpenCL device whose name contains the text, ignoring case.</li>
+ * </ul>
+ */
+public final class DeviceSelector {
+    private static final Logger log = LoggerFactory.getLogger(DeviceSelector.class);
+
+    private DeviceSelector() {
+    }
+
+    /**
+     * What a selector resolves to, before any device is opened.
+     *
+     * @param device the OpenCL device, or null for the Java backend
+     * @param reason why this one was chosen, for the log
+     */
+    public record Choice(ClDeviceInfo device, String reason) {
+        public boolean isJava() {
+            return device == null;
+        }
+
+        public String id() {
+            return device == null ? "java" : device.id();
+        }
+    }
+
+    /** Resolves a selector; throws {@link IllegalArgumentException} naming the problem for a bad one. */
+    public static Choice choose(String selector) {
+        String spec = selector == null ? "auto" : selector.trim();
+        if (spec.equalsIgnoreCase("java")) {
+            return new Choice(null, "asked for the Java backend");
+        }
+        OpenCl.Discovery found = OpenCl.discover();
+        List<ClDeviceInfo> devices = found.devices();
+        if (spec.equalsIgnoreCase("auto")) {
+            if (!found.available()) {
+                return new Choice(null, "OpenCL is unavailable: " + found.unavailable());
+            }
+            for (ClDeviceInfo d : devices) {
+                if (d.isGpu()) {
+                    return new Choice(d, "auto prefers a GPU");
+                }
+            }
+            return new Choice(devices.get(0), "auto found no GPU; using the first OpenCL device");
+        }
+        if (!found.available()) {
+            throw new IllegalArgumentException("device '" + spec + "': OpenCL is unavailable: " + found.unavailable());
+        }
+        String lower = spec.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("cl:")) {
+            int index;
+            try {
+                index = Integer.parseInt(lower.substring(3));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("device '" + spec + "': expected cl:N with N a number; " + known(devices));
+            }
+            if (index < 0 || index >= devices.size()) {
+                throw new IllegalArgumentException("device '" + spec + "' does not exist; " + known(devices));
+            }
+            return new Choice(devices.get(index), "asked for " + spec);
+        }
+        for (ClDeviceInfo d : devices) {
+            if (d.name().toLowerCase(Locale.ROOT).contains(lower)) {
+                return new Choice(d, "its name matches '" + spec + "'");
+            }
+        }
+        throw new IllegalArgumentException("no device matches '" + spec + "'; " + known(devices));
+    }
+
+    /**
+     * Resolves a selector and opens the backend. With {@code auto}, an OpenCL device that fails to
+     * open falls back to the Java backend, and the log says so.
+     */
+    public static Backend open(String selector) {
+        Choice choice = choose(selector);
+        if (choice.isJava()) {
+            log.info("device: java backend ({})", choice.reason());
+            return new JavaBackend();
+        }
+        try {
+            Backend b = new ClBackend(choice.device());
+            log.info("device: {} ({})", choice.device().describe(), choice.reason());
+            return b;
+        } catch (ClException e) {
+            if (selector == null || selector.trim().equalsIgnoreCase("auto")) {
+                log.warn("device: {} failed to open ({}); falling back to the java backend", choice.device().describe(),
+                        e.getMessage());
+                return new JavaBackend();
+            }
+            throw e;
+        }
+    }
+
+    private static String known(List<ClDeviceInfo> devices) {
+        StringBuilder sb = new StringBuilder("known devices: java");
+        for (ClDeviceInfo d : devices) {
+            sb.append(", ").append(d.id()).append(" (").append(d.name()).append(')');
+        }
+        return sb.toString();
+    }
+}

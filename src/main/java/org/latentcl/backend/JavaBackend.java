@@ -1,0 +1,317 @@
+package org.latentcl.backend;
+
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * The pure-Java backend: runs anywhere, multithreaded where it pays (GEMM), and serves as the
+ * reference implementation every OpenCL kernel is tested against. Reductions sum in double.
+ */
+public final class JavaBackend extends Backend {
+    private final int threads;
+    private final ForkJoinPool pool;
+    private final JavaGemm gemm;
+    private float[] scratch = new float[0];
+
+    /** A backend using every available core. */
+    public JavaBackend() {
+        this(Runtime.getRuntime().availableProcessors());
+    }
+
+    public JavaBackend(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+        this.pool = new ForkJoinPool(threads);
+        this.gemm = new JavaGemm(pool);
+    }
+
+    @Override
+    public String name() {
+        return "java (" + threads + (threads == 1 ? " thread)" : " threads)");
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    private static float[] arr(Tensor t) {
+        return (float[]) t.storage();
+    }
+
+    private static int off(Tensor t) {
+        return (int) t.offset();
+    }
+
+    @Override
+    protected Object allocateStorage(long elements) {
+        if (elements > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("the Java backend holds at most 2^31 elements per tensor, asked for " + elements);
+        }
+        return new float[(int) elements];
+    }
+
+    @Override
+    protected void release(Object storage) {
+        // Garbage collected.
+    }
+
+    @Override
+    protected void doWrite(Tensor dst, float[] data) {
+        System.arraycopy(data, 0, arr(dst), off(dst), data.length);
+    }
+
+    @Override
+    protected void doRead(Tensor src, float[] out) {
+        System.arraycopy(arr(src), off(src), out, 0, out.length);
+    }
+
+    @Override
+    public void finish() {
+        // Every operation has completed when it returns.
+    }
+
+    @Override
+    protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
+                          float beta, Tensor c, Tensor bias, Activation act) {
+        int mn = m * n;
+        if (scratch.length < mn) {
+            scratch = new float[mn];
+        }
+        float[] acc = scratch;
+        if (k == 0) {
+            java.util.Arrays.fill(acc, 0, mn, 0f);
+        } else {
+            gemm.multiply(transA, transB, m, n, k, arr(a), off(a), arr(b), off(b), acc);
+        }
+        float[] cs = arr(c);
+        int co = off(c);
+        float[] bs = bias == null ? null : arr(bias);
+        int bo = bias == null ? 0 : off(bias);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float v = alpha * acc[i * n + j];
+                if (beta != 0f) {
+                    v += beta * cs[co + i * n + j];
+                }
+                if (bs != null) {
+                    v += bs[bo + j];
+                }
+                cs[co + i * n + j] = act.apply(v);
+            }
+        }
+    }
+
+    @Override
+    protected void doColumnSums(Tensor a, float beta, Tensor out) {
+        float[] as = arr(a);
+        float[] os = arr(out);
+        int n = a.cols();
+        for (int j = 0; j < n; j++) {
+            double s = 0;
+            for (int i = 0; i < a.rows(); i++) {
+                s += as[off(a) + i * n + j];
+            }
+            float prev = beta == 0f ? 0f : beta * os[off(out) + j];
+            os[off(out) + j] = prev + (float) s;
+        }
+    }
+
+    @Override
+    protected void doActivate(Activation f, Tensor x, Tensor y) {
+        float[] xs = arr(x);
+        float[] ys = arr(y);
+        for (int i = 0; i < x.size(); i++) {
+            ys[off(y) + i] = f.apply(xs[off(x) + i]);
+        }
+    }
+
+    @Override
+    protected void doActivateBackward(Activation f, Tensor y, Tensor dy, Tensor dx) {
+        float[] ys = arr(y);
+        float[] dys = arr(dy);
+        float[] dxs = arr(dx);
+        for (int i = 0; i < y.size(); i++) {
+            dxs[off(dx) + i] = dys[off(dy) + i] * f.derivativeFromOutput(ys[off(y) + i]);
+        }
+    }
+
+    @Override
+    protected void doAxpy(float alpha, Tensor x, Tensor y) {
+        float[] xs = arr(x);
+        float[] ys = arr(y);
+        for (int i = 0; i < x.size(); i++) {
+            ys[off(y) + i] += alpha * xs[off(x) + i];
+        }
+    }
+
+    @Override
+    protected void doScale(float alpha, Tensor x) {
+        float[] xs = arr(x);
+        for (int i = 0; i < x.size(); i++) {
+            xs[off(x) + i] *= alpha;
+        }
+    }
+
+    @Override
+    protected void doFill(Tensor x, float value) {
+        java.util.Arrays.fill(arr(x), off(x), off(x) + x.size(), value);
+    }
+
+    @Override
+    protected void doCopy(Tensor src, Tensor dst) {
+        System.arraycopy(arr(src), off(src), arr(dst), off(dst), src.size());
+    }
+
+    @Override
+    protected void doMul(Tensor a, Tensor b, Tensor out) {
+        float[] as = arr(a);
+        float[] bs = arr(b);
+        float[] os = arr(out);
+        for (int i = 0; i < a.size(); i++) {
+            os[off(out) + i] = as[off(a) + i] * bs[off(b) + i];
+        }
+    }
+
+    @Override
+    protected void doUniform(Tensor out, long seed, long counter) {
+        Philox.fillUniform(arr(out), off(out), out.size(), seed, counter);
+    }
+
+    @Override
+    protected void doNormal(Tensor out, long seed, long counter) {
+        Philox.fillNormal(arr(out), off(out), out.size(), seed, counter);
+    }
+
+    @Override
+    protected void doReparameterize(Tensor mu, Tensor logvar, Tensor eps, Tensor z) {
+        float[] m = arr(mu);
+        float[] lv = arr(logvar);
+        float[] e = arr(eps);
+        float[] zs = arr(z);
+        for (int i = 0; i < mu.size(); i++) {
+            zs[off(z) + i] = m[off(mu) + i] + (float) Math.exp(0.5f * lv[off(logvar) + i]) * e[off(eps) + i];
+        }
+    }
+
+    @Override
+    protected void doReparameterizeBackward(Tensor logvar, Tensor eps, Tensor dz, Tensor dmu, Tensor dlogvar) {
+        float[] lv = arr(logvar);
+        float[] e = arr(eps);
+        float[] g = arr(dz);
+        float[] gm = arr(dmu);
+        float[] gl = arr(dlogvar);
+        for (int i = 0; i < logvar.size(); i++) {
+            float d = g[off(dz) + i];
+            gm[off(dmu) + i] += d;
+            gl[off(dlogvar) + i] += d * e[off(eps) + i] * 0.5f * (float) Math.exp(0.5f * lv[off(logvar) + i]);
+        }
+    }
+
+    @Override
+    protected void doBceWithLogits(Tensor logits, Tensor targets, float target, float gradScale, Tensor grad,
+                                   Tensor out, int index, boolean accumulate) {
+        float[] l = arr(logits);
+        float[] t = targets == null ? null : arr(targets);
+        float[] g = grad == null ? null : arr(grad);
+        double total = 0;
+        for (int i = 0; i < logits.size(); i++) {
+            double x = l[off(logits) + i];
+            double y = t == null ? target : t[off(targets) + i];
+            total += Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
+            if (g != null) {
+                g[off(grad) + i] = gradScale * (Activation.sigmoid((float) x) - (float) y);
+            }
+        }
+        store(out, index, total, accumulate);
+    }
+
+    @Override
+    protected void doGaussianNll(Tensor mean, Tensor targets, float sigma, float gradScale, Tensor grad, Tensor out,
+                                 int index, boolean accumulate) {
+        float[] m = arr(mean);
+        float[] t = arr(targets);
+        float[] g = grad == null ? null : arr(grad);
+        double constant = Math.log(sigma) + 0.5 * Math.log(2 * Math.PI);
+        double total = 0;
+        for (int i = 0; i < mean.size(); i++) {
+            double d = (double) m[off(mean) + i] - t[off(targets) + i];
+            total += 0.5 * (d / sigma) * (d / sigma) + constant;
+            if (g != null) {
+                g[off(grad) + i] = (float) (gradScale * d / ((double) sigma * sigma));
+            }
+        }
+        store(out, index, total, accumulate);
+    }
+
+    @Override
+    protected void doKlStandardNormal(Tensor mu, Tensor logvar, float gradScale, Tensor dmu, Tensor dlogvar,
+                                      Tensor out, int index, boolean accumulate) {
+        float[] m = arr(mu);
+        float[] lv = arr(logvar);
+        double total = 0;
+        for (int i = 0; i < mu.size(); i++) {
+            double mi = m[off(mu) + i];
+            double li = lv[off(logvar) + i];
+            double e = Math.exp(li);
+            total += -0.5 * (1 + li - mi * mi - e);
+            if (dmu != null) {
+                arr(dmu)[off(dmu) + i] = (float) (gradScale * mi);
+                arr(dlogvar)[off(dlogvar) + i] = (float) (gradScale * 0.5 * (e - 1));
+            }
+        }
+        store(out, index, total, accumulate);
+    }
+
+    @Override
+    protected void doSum(Tensor x, Tensor out, int index, boolean accumulate) {
+        float[] xs = arr(x);
+        double total = 0;
+        for (int i = 0; i < x.size(); i++) {
+            total += xs[off(x) + i];
+        }
+        store(out, index, total, accumulate);
+    }
+
+    private static void store(Tensor out, int index, double value, boolean accumulate) {
+        float[] os = arr(out);
+        int i = off(out) + index;
+        os[i] = accumulate ? os[i] + (float) value : (float) value;
+    }
+
+    @Override
+    protected void doAdam(Tensor params, Tensor grads, Tensor m, Tensor v, AdamConfig cfg, int step) {
+        float[] corr = cfg.biasCorrections(step);
+        float stepSize = corr[0];
+        float sqrtC2 = corr[1];
+        float[] p = arr(params);
+        float[] g = arr(grads);
+        float[] ms = arr(m);
+        float[] vs = arr(v);
+        for (int i = 0; i < params.size(); i++) {
+            float gi = g[off(grads) + i] + cfg.weightDecay() * p[off(params) + i];
+            float mi = cfg.beta1() * ms[off(m) + i] + (1f - cfg.beta1()) * gi;
+            float vi = cfg.beta2() * vs[off(v) + i] + (1f - cfg.beta2()) * gi * gi;
+            ms[off(m) + i] = mi;
+            vs[off(v) + i] = vi;
+            p[off(params) + i] -= stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + cfg.eps());
+        }
+    }
+
+    @Override
+    protected void doSgd(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum) {
+        float[] p = arr(params);
+        float[] g = arr(grads);
+        float[] buf = arr(velocity);
+        for (int i = 0; i < params.size(); i++) {
+            float b = momentum * buf[off(velocity) + i] + g[off(grads) + i];
+            buf[off(velocity) + i] = b;
+            p[off(params) + i] -= lr * b;
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdown();
+    }
+}

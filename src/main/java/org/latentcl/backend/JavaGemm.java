@@ -1,0 +1,111 @@
+package org.latentcl.backend;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
+
+/**
+ * GEMM in plain Java: both operands packed into row-major op(A) (M x K) and op(B) (K x N), then
+ * an i-k-j product on blocks of four rows of C, with K and N cut into blocks that stay in cache.
+ * The inner loop over j is a straight run the JIT vectorizes. Row blocks run in parallel.
+ */
+final class JavaGemm {
+    private static final int ROWS = 4;
+    private static final int KC = 256;
+    private static final int NC = 1024;
+    /** Below this many multiply-adds, threads cost more than they save. */
+    private static final long PARALLEL_WORK = 1L << 18;
+
+    private final ForkJoinPool pool;
+
+    JavaGemm(ForkJoinPool pool) {
+        this.pool = pool;
+    }
+
+    /** acc (M x N, overwritten) = op(A) op(B); a and b are read at their offsets with their stored shapes. */
+    void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                  float[] acc) {
+        float[] pa = transA ? transpose(a, aOff, k, m) : packed(a, aOff, m * k);
+        float[] pb = transB ? transpose(b, bOff, n, k) : packed(b, bOff, k * n);
+        int blocks = (m + ROWS - 1) / ROWS;
+        if ((long) m * n * k < PARALLEL_WORK || pool.getParallelism() == 1) {
+            for (int blk = 0; blk < blocks; blk++) {
+                rowBlock(blk * ROWS, Math.min(m, blk * ROWS + ROWS), n, k, pa, pb, acc);
+            }
+        } else {
+            pool.submit(() -> IntStream.range(0, blocks).parallel()
+                    .forEach(blk -> rowBlock(blk * ROWS, Math.min(m, blk * ROWS + ROWS), n, k, pa, pb, acc))).join();
+        }
+    }
+
+    private static float[] packed(float[] src, int off, int len) {
+        if (off == 0 && src.length == len) {
+            return src;
+        }
+        float[] out = new float[len];
+        System.arraycopy(src, off, out, 0, len);
+        return out;
+    }
+
+    /** The transpose of the rows x cols matrix stored at src[off..], as a cols x rows matrix. */
+    private static float[] transpose(float[] src, int off, int rows, int cols) {
+        float[] out = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            int base = off + r * cols;
+            for (int c = 0; c < cols; c++) {
+                out[c * rows + r] = src[base + c];
+            }
+        }
+        return out;
+    }
+
+    private static void rowBlock(int i0, int i1, int n, int k, float[] a, float[] b, float[] c) {
+        for (int i = i0; i < i1; i++) {
+            java.util.Arrays.fill(c, i * n, i * n + n, 0f);
+        }
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            int j1 = Math.min(n, j0 + NC);
+            for (int k0 = 0; k0 < k; k0 += KC) {
+                int k1 = Math.min(k, k0 + KC);
+                if (i1 - i0 == ROWS) {
+                    fourRows(i0, j0, j1, k0, k1, n, k, a, b, c);
+                } else {
+                    for (int i = i0; i < i1; i++) {
+                        oneRow(i, j0, j1, k0, k1, n, k, a, b, c);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void fourRows(int i, int j0, int j1, int k0, int k1, int n, int k, float[] a, float[] b, float[] c) {
+        int c0 = i * n;
+        int c1 = c0 + n;
+        int c2 = c1 + n;
+        int c3 = c2 + n;
+        for (int p = k0; p < k1; p++) {
+            float a0 = a[i * k + p];
+            float a1 = a[(i + 1) * k + p];
+            float a2 = a[(i + 2) * k + p];
+            float a3 = a[(i + 3) * k + p];
+            int bp = p * n;
+            for (int j = j0; j < j1; j++) {
+                float bv = b[bp + j];
+                c[c0 + j] += a0 * bv;
+                c[c1 + j] += a1 * bv;
+                c[c2 + j] += a2 * bv;
+                c[c3 + j] += a3 * bv;
+            }
+        }
+    }
+
+    private static void oneRow(int i, int j0, int j1, int k0, int k1, int n, int k, float[] a, float[] b, float[] c) {
+        int ci = i * n;
+        for (int p = k0; p < k1; p++) {
+            float av = a[i * k + p];
+            int bp = p * n;
+            for (int j = j0; j < j1; j++) {
+                c[ci + j] += av * b[bp + j];
+            }
+        }
+    }
+}

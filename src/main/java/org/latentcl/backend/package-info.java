@@ -1,0 +1,9 @@
+/**
+ * The tensor operations that MLP VAE and GAN training need, behind one abstract class,
+ * {@link org.latentcl.backend.Backend}, with two implementations: {@link org.latentcl.backend.JavaBackend}
+ * (plain Java, multithreaded; also the reference every kernel is tested against) and
+ * {@link org.latentcl.backend.ClBackend} (the OpenCL kernels in {@code kernels/}).
+ *
+ * <p>This package knows tensors and operations, not models: nothing here knows what a VAE is.
+ */
+package org.latentcl.backend;

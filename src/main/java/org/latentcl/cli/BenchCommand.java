@@ -1,0 +1,124 @@
+package org.latentcl.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import org.latentcl.backend.Activation;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.DeviceSelector;
+import org.latentcl.backend.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code bench}: micro-benchmarks of backend operations. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark backend operations.",
+        subcommands = {BenchCommand.Gemm.class})
+final class BenchCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new UsageException("bench needs an operation: bench gemm --shape MxNxK (see bench --help)");
+    }
+
+    /** {@code bench gemm}: median time and GFLOP/s of one GEMM shape on one device. */
+    @Command(name = "gemm", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Time C = op(A) op(B) after warm-up; prints the median time and GFLOP/s.")
+    static final class Gemm implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
+        String device;
+
+        @Option(names = "--shape", defaultValue = "1024x1024x1024", description = "MxNxK: C is M x N, the inner size K.")
+        String shape;
+
+        @Option(names = "--trans", defaultValue = "NN", description = "Transposes of A and B: NN, NT, TN or TT.")
+        String trans;
+
+        @Option(names = "--repeat", defaultValue = "10", description = "Timed runs (after 3 warm-up runs).")
+        int repeat;
+
+        @Option(names = "--json", description = "Print one JSON object instead of a sentence.")
+        boolean json;
+
+        @Override
+        public void run() {
+            int[] mnk = parseShape(shape);
+            String t = trans.toUpperCase(Locale.ROOT);
+            if (!t.matches("[NT][NT]")) {
+                throw new UsageException("--trans must be NN, NT, TN or TT, got '" + trans + "'");
+            }
+            if (repeat < 1) {
+                throw new UsageException("--repeat must be at least 1, got " + repeat);
+            }
+            boolean ta = t.charAt(0) == 'T';
+            boolean tb = t.charAt(1) == 'T';
+            int m = mnk[0];
+            int n = mnk[1];
+            int k = mnk[2];
+            try (Backend backend = DeviceSelector.open(device)) {
+                Random rnd = new Random(1);
+                try (Tensor a = backend.upload(random(rnd, m * k), ta ? k : m, ta ? m : k);
+                     Tensor b = backend.upload(random(rnd, k * n), tb ? n : k, tb ? k : n);
+                     Tensor c = backend.zeros(m, n)) {
+                    for (int i = 0; i < 3; i++) {
+                        backend.gemm(ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
+                    }
+                    backend.finish();
+                    double[] ms = new double[repeat];
+                    for (int i = 0; i < repeat; i++) {
+                        long t0 = System.nanoTime();
+                        backend.gemm(ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
+                        backend.finish();
+                        ms[i] = (System.nanoTime() - t0) / 1e6;
+                    }
+                    Arrays.sort(ms);
+                    double median = ms[repeat / 2];
+                    double gflops = 2.0 * m * n * k / (median * 1e6);
+                    PrintWriter out = spec.commandLine().getOut();
+                    if (json) {
+                        out.printf(Locale.ROOT, "{\"op\":\"gemm\",\"device\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"trans\":\"%s\","
+                                + "\"repeat\":%d,\"median_ms\":%.4f,\"min_ms\":%.4f,\"gflops\":%.2f}%n",
+                                Json.escape(backend.name()), m, n, k, t, repeat, median, ms[0], gflops);
+                    } else {
+                        out.printf(Locale.ROOT, "gemm %s %dx%dx%d on %s: median %.3f ms (min %.3f) over %d runs, %.1f GFLOP/s%n",
+                                t, m, n, k, backend.name(), median, ms[0], repeat, gflops);
+                    }
+                }
+            }
+        }
+
+        static int[] parseShape(String s) {
+            String[] parts = s.toLowerCase(Locale.ROOT).split("x");
+            if (parts.length != 3) {
+                throw new UsageException("--shape must be MxNxK, for example 128x400x784; got '" + s + "'");
+            }
+            int[] v = new int[3];
+            for (int i = 0; i < 3; i++) {
+                try {
+                    v[i] = Integer.parseInt(parts[i].trim());
+                } catch (NumberFormatException e) {
+                    throw new UsageException("--shape must be MxNxK with whole numbers; got '" + s + "'");
+                }
+                if (v[i] < 1) {
+                    throw new UsageException("--shape sizes must be at least 1; got '" + s + "'");
+                }
+            }
+            return v;
+        }
+
+        private static float[] random(Random rnd, int n) {
+            float[] x = new float[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = rnd.nextFloat() * 2f - 1f;
+            }
+            return x;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package org.latentcl.cli;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar latentcl.jar COMMAND ...}: the entry point of the command line. */
+@Command(name = "latentcl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Train VAEs and GANs on any OpenCL device, with a pure-Java fallback.",
+        subcommands = {DevicesCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_INTERNAL = 1;
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = "--debug", description = "Show stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
+    boolean debug;
+
+    @Option(names = "--verbose", description = "Log more detail (kernel builds, cache hits).", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (devices, bench); see --help");
+    }
+
+    public static void main(String[] args) {
+        var relaunched = SignalChaining.relaunchIfNeeded();
+        if (relaunched.isPresent()) {
+            System.exit(relaunched.get());
+        }
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line and returns its exit code; used by main and by the tests. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Logging.configure(Arrays.asList(args).contains("--verbose"));
+        boolean debug = Arrays.asList(args).contains("--debug");
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("latentcl: " + ex.getMessage() + " (see --help)");
+            return EXIT_USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            boolean usage = ex instanceof UsageException || ex instanceof IllegalArgumentException;
+            err.println("latentcl: " + (usage ? "" : "error: ") + message(ex));
+            if (debug) {
+                ex.printStackTrace(err);
+            }
+            return usage ? EXIT_USAGE : EXIT_INTERNAL;
+        });
+        return cli.execute(args);
+    }
+
+    private static String message(Throwable ex) {
+        String m = ex.getMessage();
+        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m.replace('\n', ' ');
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"latentcl " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The command line: a thin client of the library. Parses flags (picocli), calls the library,
+ * prints results, and maps failures to exit codes (0 success, 2 bad usage or input, 1 internal)
+ * with one line on stderr. Nothing here computes anything the library cannot.
+ */
+package org.latentcl.cli;

@@ -1,0 +1,198 @@
+package org.latentcl.opencl;
+
+import static org.jocl.CL.*;
+
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_event;
+import org.jocl.cl_kernel;
+
+/**
+ * One device's context and in-order command queue (profiling enabled), its device buffers, its
+ * kernel programs, and the one launch path that every kernel goes through.
+ */
+public final class ClContext implements AutoCloseable {
+    private final ClDeviceInfo device;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final KernelLibrary kernels;
+    private int liveBuffers;
+    private long liveBytes;
+    private long launches;
+    private LaunchListener listener;
+    private boolean closed;
+
+    /** Receives every launch with its profiling event, when profiling is switched on. */
+    public interface LaunchListener {
+        void launched(String kernelName, cl_event event);
+    }
+
+    public ClContext(ClDeviceInfo device) {
+        this.device = device;
+        int[] err = new int[1];
+        cl_context_properties props = new cl_context_properties();
+        props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
+        context = clCreateContext(props, 1, new cl_device_id[] {device.device()}, null, null, err);
+        ClCheck.check(err[0], "clCreateContext on " + device.describe());
+        @SuppressWarnings("deprecation") // clCreateCommandQueue is the OpenCL 1.2 call every vendor ships
+        cl_command_queue q = clCreateCommandQueue(context, device.device(), CL_QUEUE_PROFILING_ENABLE, err);
+        if (err[0] != CL_SUCCESS) {
+            clReleaseContext(context);
+            ClCheck.check(err[0], "clCreateCommandQueue on " + device.describe());
+        }
+        queue = q;
+        kernels = new KernelLibrary(this);
+    }
+
+    public ClDeviceInfo device() {
+        return device;
+    }
+
+    cl_context context() {
+        return context;
+    }
+
+    public KernelLibrary kernels() {
+        return kernels;
+    }
+
+    /** Allocates an uninitialized device buffer (at least one byte: zero-size buffers are invalid). */
+    public ClBuffer allocate(long bytes) {
+        ensureOpen();
+        long size = Math.max(bytes, 4);
+        if (size > device.maxAllocBytes()) {
+            throw new ClException("cannot allocate " + size + " bytes on " + device.describe()
+                    + ": the largest single buffer it allows is " + device.maxAllocBytes() + " bytes");
+        }
+        int[] err = new int[1];
+        var mem = clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, err);
+        ClCheck.check(err[0], "clCreateBuffer(" + size + " bytes) on " + device.describe());
+        liveBuffers++;
+        liveBytes += size;
+        return new ClBuffer(this, mem, size);
+    }
+
+    void released(ClBuffer buffer) {
+        liveBuffers--;
+        liveBytes -= buffer.bytes();
+    }
+
+    /** Device buffers allocated and not yet released. */
+    public int liveBuffers() {
+        return liveBuffers;
+    }
+
+    public long liveBytes() {
+        return liveBytes;
+    }
+
+    /** Blocking copy of {@code count} floats from {@code src[srcIndex..]} into the buffer at float index {@code dstIndex}. */
+    public void write(ClBuffer dst, long dstIndex, float[] src, int srcIndex, int count) {
+        if (count == 0) {
+            return;
+        }
+        ClCheck.check(clEnqueueWriteBuffer(queue, dst.mem(), CL_TRUE, dstIndex * Sizeof.cl_float,
+                (long) count * Sizeof.cl_float, Pointer.to(src).withByteOffset((long) srcIndex * Sizeof.cl_float),
+                0, null, null), "clEnqueueWriteBuffer");
+    }
+
+    /** Blocking copy of {@code count} floats from the buffer at float index {@code srcIndex} into {@code dst[dstIndex..]}. */
+    public void read(ClBuffer src, long srcIndex, float[] dst, int dstIndex, int count) {
+        if (count == 0) {
+            return;
+        }
+        ClCheck.check(clEnqueueReadBuffer(queue, src.mem(), CL_TRUE, srcIndex * Sizeof.cl_float,
+                (long) count * Sizeof.cl_float, Pointer.to(dst).withByteOffset((long) dstIndex * Sizeof.cl_float),
+                0, null, null), "clEnqueueReadBuffer");
+    }
+
+    /** Copies {@code count} floats between device buffers without a host round trip. */
+    public void copy(ClBuffer src, long srcIndex, ClBuffer dst, long dstIndex, long count) {
+        if (count == 0) {
+            return;
+        }
+        ClCheck.check(clEnqueueCopyBuffer(queue, src.mem(), dst.mem(), srcIndex * Sizeof.cl_float,
+                dstIndex * Sizeof.cl_float, count * Sizeof.cl_float, 0, null, null), "clEnqueueCopyBuffer");
+    }
+
+    /**
+     * Sets the arguments and enqueues {@code kernel}. Arguments may be {@link ClBuffer},
+     * {@link Integer}, {@link Float}, {@link Long} or {@link LocalMemory}. {@code local} may be
+     * null to let the driver choose. Nothing waits: the queue is in order.
+     */
+    public void launch(KernelLibrary.Kernel kernel, long[] global, long[] local, Object... args) {
+        ensureOpen();
+        cl_kernel k = kernel.handle();
+        for (int i = 0; i < args.length; i++) {
+            setArg(kernel, k, i, args[i]);
+        }
+        cl_event event = listener == null ? null : new cl_event();
+        int code = clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, event);
+        if (code != CL_SUCCESS) {
+            throw new ClException("clEnqueueNDRangeKernel(" + kernel.name() + ", global " + java.util.Arrays.toString(global)
+                    + ", local " + (local == null ? "auto" : java.util.Arrays.toString(local)) + ") failed: "
+                    + ClCheck.codeName(code) + " (" + code + ") on " + device.describe());
+        }
+        launches++;
+        if (listener != null) {
+            listener.launched(kernel.name(), event);
+        }
+    }
+
+    private static void setArg(KernelLibrary.Kernel kernel, cl_kernel k, int i, Object arg) {
+        int code;
+        if (arg instanceof ClBuffer b) {
+            code = clSetKernelArg(k, i, Sizeof.cl_mem, Pointer.to(b.mem()));
+        } else if (arg instanceof Integer v) {
+            code = clSetKernelArg(k, i, Sizeof.cl_int, Pointer.to(new int[] {v}));
+        } else if (arg instanceof Float v) {
+            code = clSetKernelArg(k, i, Sizeof.cl_float, Pointer.to(new float[] {v}));
+        } else if (arg instanceof Long v) {
+            code = clSetKernelArg(k, i, Sizeof.cl_long, Pointer.to(new long[] {v}));
+        } else if (arg instanceof LocalMemory m) {
+            code = clSetKernelArg(k, i, m.bytes(), null);
+        } else {
+            throw new IllegalArgumentException("kernel " + kernel.name() + " argument " + i + ": unsupported type "
+                    + (arg == null ? "null" : arg.getClass().getSimpleName()));
+        }
+        if (code != CL_SUCCESS) {
+            throw new ClException("clSetKernelArg(" + kernel.name() + ", " + i + ") failed: " + ClCheck.codeName(code));
+        }
+    }
+
+    /** Kernels enqueued so far through {@link #launch}. */
+    public long launches() {
+        return launches;
+    }
+
+    public void setLaunchListener(LaunchListener listener) {
+        this.listener = listener;
+    }
+
+    /** Waits until every enqueued command has finished. */
+    public void finish() {
+        ensureOpen();
+        ClCheck.check(clFinish(queue), "clFinish on " + device.describe());
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("OpenCL context for " + device.describe() + " is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            clFinish(queue);
+            kernels.release();
+            clReleaseCommandQueue(queue);
+            clReleaseContext(context);
+        }
+    }
+}

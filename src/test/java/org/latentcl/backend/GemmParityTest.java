@@ -1,0 +1,142 @@
+package org.latentcl.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * GEMM on both backends against a double-precision reference, at awkward sizes, every transpose
+ * and epilogue. Tolerance: float dot products of length K carry an error of at most about
+ * K * 2^-24 * sum|a_ik b_kj| (Higham, Accuracy and Stability, 3.1); we allow twice that, plus
+ * a few units in the last place for the epilogue.
+ */
+class GemmParityTest {
+    private static final int[] SIZES = {1, 7, 33, 129};
+
+    static Stream<Arguments> shapes() {
+        List<Arguments> out = new ArrayList<>();
+        String[] trans = {"NN", "NT", "TN", "TT"};
+        int t = 0;
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                for (int k : SIZES) {
+                    out.add(Arguments.of(m, n, k, trans[t++ % 4]));
+                }
+            }
+        }
+        // The training shapes and the sizes the design names.
+        out.add(Arguments.of(128, 400, 784, "NT"));
+        out.add(Arguments.of(128, 784, 400, "NN"));
+        out.add(Arguments.of(400, 784, 128, "TN"));
+        out.add(Arguments.of(1000, 33, 784, "NN"));
+        out.add(Arguments.of(7, 1000, 129, "NT"));
+        out.add(Arguments.of(784, 1, 1000, "TN"));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2} {3}")
+    @MethodSource("shapes")
+    void gemmMatchesReferenceAtOddSizes(int m, int n, int k, String trans) {
+        Random rnd = new Random(31L * m + 17L * n + k);
+        boolean ta = trans.charAt(0) == 'T';
+        boolean tb = trans.charAt(1) == 'T';
+        float[] a = TestBackends.uniform(rnd, m * k, -1, 1);
+        float[] b = TestBackends.uniform(rnd, k * n, -1, 1);
+        float[] c0 = TestBackends.uniform(rnd, m * n, -1, 1);
+        float[] bias = TestBackends.uniform(rnd, n, -1, 1);
+        Activation[] acts = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.2f), Activation.SIGMOID, Activation.TANH};
+        Activation act = acts[(m + n + k) % acts.length];
+        float alpha = 0.75f;
+        float beta = (m + n) % 2 == 0 ? 0f : 0.5f;
+        boolean withBias = k % 2 == 1;
+
+        double[][] ref = new double[m][n];
+        double[][] bound = new double[m][n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                double abs = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = ta ? a[p * m + i] : a[i * k + p];
+                    double y = tb ? b[j * k + p] : b[p * n + j];
+                    s += x * y;
+                    abs += Math.abs(x * y);
+                }
+                double v = alpha * s + beta * c0[i * n + j] + (withBias ? bias[j] : 0);
+                ref[i][j] = act.apply((float) v);
+                bound[i][j] = 2 * k * Math.ulp(1f) / 2 * abs * alpha + 4 * Math.ulp((float) Math.abs(v) + 1f);
+            }
+        }
+        for (String name : new String[] {"java", "cl"}) {
+            Backend be = TestBackends.named(name);
+            try (Tensor ta_ = be.upload(a, ta ? k : m, ta ? m : k);
+                 Tensor tb_ = be.upload(b, tb ? n : k, tb ? k : n);
+                 Tensor tc = be.upload(c0, m, n);
+                 Tensor tbias = be.upload(bias, 1, n)) {
+                be.gemm(ta, tb, alpha, ta_, tb_, beta, tc, withBias ? tbias : null, act);
+                float[] got = be.read(tc);
+                for (int i = 0; i < m; i++) {
+                    for (int j = 0; j < n; j++) {
+                        // Activations are 1-Lipschitz, so the pre-activation bound carries over.
+                        double err = Math.abs(got[i * n + j] - ref[i][j]);
+                        double tol = bound[i][j] + 1e-6;
+                        if (err > tol) {
+                            throw new AssertionError(name + " " + trans + " " + m + "x" + n + "x" + k + " " + act
+                                    + " C[" + i + "][" + j + "] = " + got[i * n + j] + ", expected " + ref[i][j] + " (tolerance " + tol + ")");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void betaZeroNeverReadsC() {
+        for (String name : new String[] {"java", "cl"}) {
+            Backend be = TestBackends.named(name);
+            float[] nan = new float[6];
+            java.util.Arrays.fill(nan, Float.NaN);
+            try (Tensor a = be.upload(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+                 Tensor b = be.upload(new float[] {1, 0, 0, 1, 1, 1}, 3, 2);
+                 Tensor c = be.upload(new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN}, 2, 2)) {
+                be.gemm(false, false, 1f, a, b, 0f, c, null, Activation.IDENTITY);
+                float[] got = be.read(c);
+                assertEquals(4f, got[0], name);
+                assertEquals(5f, got[1], name);
+                assertEquals(10f, got[2], name);
+                assertEquals(11f, got[3], name);
+            }
+        }
+    }
+
+    @Test
+    void viewsAtOffsetsAreRespected() {
+        Random rnd = new Random(5);
+        float[] big = TestBackends.uniform(rnd, 7 * 33 + 33 * 9 + 5, -1, 1);
+        float[][] results = new float[2][];
+        int idx = 0;
+        for (String name : new String[] {"java", "cl"}) {
+            Backend be = TestBackends.named(name);
+            try (Tensor all = be.upload(big, 1, big.length); Tensor out = be.zeros(3, 7 * 9 + 1)) {
+                Tensor a = all.view(5, 7, 33);
+                Tensor b = all.view(5 + 7 * 33, 33, 9);
+                Tensor c = out.view(1, 7, 9);
+                be.gemm(false, false, 1f, a, b, 0f, c, null, Activation.IDENTITY);
+                results[idx++] = be.read(out);
+            }
+        }
+        assertEquals(0f, results[0][0]);
+        assertEquals(0f, results[1][0]);
+        for (int i = 0; i < results[0].length; i++) {
+            assertTrue(Math.abs(results[0][i] - results[1][i]) < 1e-5, "element " + i);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package org.latentcl.backend;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.latentcl.opencl.ClDeviceInfo;
+import org.latentcl.opencl.OpenCl;
+
+/**
+ * The backends the tests run on. The OpenCL backend is opened once per test JVM on the device
+ * named by {@code LATENTCL_TEST_DEVICE} (default: the first OpenCL device). Without OpenCL the
+ * OpenCL tests are skipped with one line saying why, except under CI=true, where they fail.
+ */
+public final class TestBackends {
+    private static final JavaBackend JAVA = new JavaBackend();
+    private static ClBackend cl;
+    private static boolean warned;
+
+    private TestBackends() {
+    }
+
+    public static JavaBackend java() {
+        return JAVA;
+    }
+
+    /** The shared OpenCL backend, or a skipped test (a failed one under CI=true). */
+    public static synchronized ClBackend cl() {
+        if (cl != null) {
+            return cl;
+        }
+        OpenCl.Discovery found = OpenCl.discover();
+        if (!found.available()) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("CI=true requires an OpenCL device for the OpenCL tests, but " + found.unavailable());
+            }
+            if (!warned) {
+                warned = true;
+                System.err.println("OpenCL tests skipped: " + found.unavailable());
+            }
+            Assumptions.abort("OpenCL unavailable: " + found.unavailable());
+        }
+        String wanted = System.getenv("LATENTCL_TEST_DEVICE");
+        ClDeviceInfo device = wanted == null || wanted.isBlank() ? found.devices().get(0)
+                : DeviceSelector.choose(wanted).device();
+        cl = new ClBackend(device);
+        return cl;
+    }
+
+    /** "java" or "cl". */
+    public static Backend named(String name) {
+        return switch (name) {
+            case "java" -> java();
+            case "cl" -> cl();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    public static float[] uniform(Random rnd, int n, float lo, float hi) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = lo + (hi - lo) * rnd.nextFloat();
+        }
+        return x;
+    }
+}
