@@ -1,0 +1,168 @@
+package org.latentcl.backend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Losses (with their device-side two-stage reductions and gradients), reparameterization and
+ * the optimizers against the Java reference. Reductions: the device sums floats in a tree, the
+ * reference in double, so the loss is allowed n * 2^-24 * sum|terms| (a loose bound; tree sums
+ * do better). Gradients and updates: a few ulp, for exp and possibly fused multiply-adds.
+ */
+class LossAndOptimizerParityTest {
+    private static final int[] SIZES = {1, 7, 33, 129, 784, 1000, 128 * 784};
+
+    private record Result(float[] loss, float[] grad1, float[] grad2) {
+    }
+
+    private interface LossOp {
+        void run(Backend be, Tensor a, Tensor b, Tensor g1, Tensor g2, Tensor out);
+    }
+
+    private static Result[] both(float[] a, float[] b, LossOp op) {
+        Result[] r = new Result[2];
+        String[] names = {"java", "cl"};
+        for (int i = 0; i < 2; i++) {
+            Backend be = TestBackends.named(names[i]);
+            try (Tensor ta = be.upload(a, 1, a.length); Tensor tb = be.upload(b, 1, b.length);
+                 Tensor g1 = be.zeros(1, a.length); Tensor g2 = be.zeros(1, a.length); Tensor out = be.upload(new float[] {0f, 1.5f}, 1, 2)) {
+                op.run(be, ta, tb, g1, g2, out);
+                r[i] = new Result(be.read(out), be.read(g1), be.read(g2));
+            }
+        }
+        return r;
+    }
+
+    private static void lossClose(String what, float[] want, float[] got, int n, double scale) {
+        double tol = n * 6e-8 * scale + 1e-5;
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], tol + 1e-6 * Math.abs(want[i]), what + " out[" + i + "]");
+        }
+    }
+
+    @Test
+    void sumOfOnesIsExact() {
+        for (String name : new String[] {"java", "cl"}) {
+            Backend be = TestBackends.named(name);
+            float[] ones = new float[100_000];
+            java.util.Arrays.fill(ones, 1f);
+            try (Tensor x = be.upload(ones, 1, ones.length); Tensor out = be.zeros(1, 3)) {
+                be.sum(x, out, 2, false);
+                be.sum(x, out, 2, true);
+                assertEquals(200_000f, be.read(out)[2], name);
+                assertEquals(0f, be.read(out)[1], name);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129, 784, 1000, 128 * 784})
+    void bceWithLogitsMatchesReference(int n) {
+        Random rnd = new Random(n);
+        float[] logits = TestBackends.uniform(rnd, n, -8, 8);
+        float[] targets = TestBackends.uniform(rnd, n, 0, 1);
+        Result[] r = both(logits, targets, (be, l, t, g1, g2, out) -> {
+            be.bceWithLogits(l, t, 0f, 1f / 128, g1, out, 1, true);
+            be.bceWithLogits(l, null, 1f, 0.5f, g2, out, 0, false);
+        });
+        lossClose("bce n=" + n, r[0].loss(), r[1].loss(), n, 8);
+        ParityAssert.close("bce grad", r[0].grad1(), r[1].grad1(), 1e-7, 1e-6);
+        ParityAssert.close("bce grad (constant target)", r[0].grad2(), r[1].grad2(), 1e-7, 1e-6);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129, 784, 1000, 128 * 784})
+    void gaussianNllMatchesReference(int n) {
+        Random rnd = new Random(n + 1);
+        float[] mean = TestBackends.uniform(rnd, n, -2, 2);
+        float[] x = TestBackends.uniform(rnd, n, 0, 1);
+        Result[] r = both(mean, x, (be, m, t, g1, g2, out) -> be.gaussianNll(m, t, 0.3f, 0.25f, g1, out, 0, false));
+        lossClose("gaussian n=" + n, r[0].loss(), r[1].loss(), n, 30);
+        ParityAssert.close("gaussian grad", r[0].grad1(), r[1].grad1(), 1e-6, 1e-6);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129, 784, 1000, 128 * 20})
+    void klMatchesReference(int n) {
+        Random rnd = new Random(n + 2);
+        float[] mu = TestBackends.uniform(rnd, n, -3, 3);
+        float[] logvar = TestBackends.uniform(rnd, n, -5, 3);
+        Result[] r = both(mu, logvar, (be, m, lv, g1, g2, out) -> be.klStandardNormal(m, lv, 0.5f, g1, g2, out, 1, true));
+        lossClose("kl n=" + n, r[0].loss(), r[1].loss(), n, 15);
+        ParityAssert.close("kl dmu", r[0].grad1(), r[1].grad1(), 1e-7, 1e-6);
+        ParityAssert.close("kl dlogvar", r[0].grad2(), r[1].grad2(), 1e-7, 1e-6);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129, 784, 1000})
+    void reparameterizationMatchesReference(int n) {
+        Random rnd = new Random(n + 3);
+        float[][] in = {TestBackends.uniform(rnd, n, -2, 2), TestBackends.uniform(rnd, n, -4, 2),
+            TestBackends.uniform(rnd, n, -3, 3), TestBackends.uniform(rnd, n, -1, 1)};
+        float[][][] r = new float[2][][];
+        String[] names = {"java", "cl"};
+        for (int b = 0; b < 2; b++) {
+            Backend be = TestBackends.named(names[b]);
+            try (Tensor mu = be.upload(in[0], 1, n); Tensor lv = be.upload(in[1], 1, n); Tensor eps = be.upload(in[2], 1, n);
+                 Tensor dz = be.upload(in[3], 1, n); Tensor z = be.zeros(1, n); Tensor dmu = be.upload(in[2], 1, n);
+                 Tensor dlv = be.upload(in[3], 1, n)) {
+                be.reparameterize(mu, lv, eps, z);
+                be.reparameterizeBackward(lv, eps, dz, dmu, dlv);
+                r[b] = new float[][] {be.read(z), be.read(dmu), be.read(dlv)};
+            }
+        }
+        ParityAssert.close("z", r[0][0], r[1][0], 1e-6, 1e-6);
+        ParityAssert.close("dmu", r[0][1], r[1][1], 1e-7, 1e-6);
+        ParityAssert.close("dlogvar", r[0][2], r[1][2], 1e-7, 1e-6);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129, 784, 1000, 318_000})
+    void adamAndSgdMatchReferenceOverSeveralSteps(int n) {
+        Random rnd = new Random(n + 4);
+        float[] p0 = TestBackends.uniform(rnd, n, -1, 1);
+        float[][] grads = new float[5][];
+        for (int s = 0; s < grads.length; s++) {
+            grads[s] = TestBackends.uniform(rnd, n, -0.1f, 0.1f);
+        }
+        AdamConfig cfg = new AdamConfig(1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f);
+        float[][] r = new float[4][];
+        String[] names = {"java", "cl"};
+        for (int b = 0; b < 2; b++) {
+            Backend be = TestBackends.named(names[b]);
+            try (Tensor p = be.upload(p0, 1, n); Tensor q = be.upload(p0, 1, n); Tensor g = be.zeros(1, n);
+                 Tensor m = be.zeros(1, n); Tensor v = be.zeros(1, n); Tensor vel = be.zeros(1, n)) {
+                for (int s = 0; s < grads.length; s++) {
+                    be.write(g, grads[s]);
+                    be.adam(p, g, m, v, cfg, s + 1);
+                    be.sgd(q, g, vel, 0.1f, 0.9f);
+                }
+                r[2 * b] = be.read(p);
+                r[2 * b + 1] = be.read(q);
+            }
+        }
+        // Each Adam step moves a parameter by about lr; allow a relative 1e-5 of that per step.
+        ParityAssert.close("adam", r[0], r[2], 5 * 1e-3 * 1e-5 + 1e-7, 1e-6);
+        ParityAssert.close("sgd", r[1], r[3], 1e-7, 1e-6);
+    }
+
+    @Test
+    void adamFirstStepMovesEachParameterByLearningRate() {
+        // With m and v from one gradient, the bias-corrected step is lr * g / (|g| + eps') = lr * sign(g).
+        for (String name : new String[] {"java", "cl"}) {
+            Backend be = TestBackends.named(name);
+            try (Tensor p = be.upload(new float[] {1f, 1f, 1f}, 1, 3); Tensor g = be.upload(new float[] {0.5f, -2f, 1e-3f}, 1, 3);
+                 Tensor m = be.zeros(1, 3); Tensor v = be.zeros(1, 3)) {
+                be.adam(p, g, m, v, AdamConfig.of(0.01f), 1);
+                float[] got = be.read(p);
+                assertEquals(0.99f, got[0], 1e-6, name);
+                assertEquals(1.01f, got[1], 1e-6, name);
+                assertEquals(0.99f, got[2], 1e-5, name);
+            }
+        }
+    }
+}
