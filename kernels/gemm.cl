@@ -10,7 +10,7 @@
  *        +-----------+
  *   i0   | acc[0]    |   each work-item keeps a TM x 8 tile of C in registers,
  *   ..   | ...       |   walks K four at a time (float4 loads of A rows when A is not
- *  i0+TM | acc[TM-1] |   transposed, float8 loads of B rows when B is not transposed),
+ *  i0+TM | acc[TM-1] |   transposed; float8 loads of B rows, or float4 loads of B^T columns),
  *        +-----------+   and applies the epilogue (alpha, beta, bias, activation) once.
  *
  * Tiles that cross the right or bottom edge clamp their load indices to the last row or column
@@ -77,10 +77,22 @@ __kernel void gemm(const int M, const int N, const int K, const float alpha,
 
     int k = 0;
     for (; k + 4 <= K; k += 4) {
+#if TRANS_B
+        /* B is stored N x K: read four consecutive k of each of the 8 columns, then transpose. */
+        float4 col[TN];
+        for (int t = 0; t < TN; t++) {
+            col[t] = vload4(0, b + min(j0 + t, N - 1) * ldb + k);
+        }
+        const float8 b0 = (float8)(col[0].x, col[1].x, col[2].x, col[3].x, col[4].x, col[5].x, col[6].x, col[7].x);
+        const float8 b1 = (float8)(col[0].y, col[1].y, col[2].y, col[3].y, col[4].y, col[5].y, col[6].y, col[7].y);
+        const float8 b2 = (float8)(col[0].z, col[1].z, col[2].z, col[3].z, col[4].z, col[5].z, col[6].z, col[7].z);
+        const float8 b3 = (float8)(col[0].w, col[1].w, col[2].w, col[3].w, col[4].w, col[5].w, col[6].w, col[7].w);
+#else
         const float8 b0 = load_b_row(b, ldb, k, j0, N, full);
         const float8 b1 = load_b_row(b, ldb, k + 1, j0, N, full);
         const float8 b2 = load_b_row(b, ldb, k + 2, j0, N, full);
         const float8 b3 = load_b_row(b, ldb, k + 3, j0, N, full);
+#endif
         for (int r = 0; r < TM; r++) {
 #if TRANS_A
             const float4 av = (float4)(a[k * lda + row[r]], a[(k + 1) * lda + row[r]],

@@ -31,6 +31,8 @@ public final class KernelLibrary {
     private final BinaryCache cache = BinaryCache.fromEnvironment();
     private final Map<String, cl_program> programs = new HashMap<>();
     private final Map<String, Kernel> kernels = new HashMap<>();
+    private int builtFromSource;
+    private int loadedFromCache;
 
     /** A kernel object and the name it was built under (file:function). */
     public record Kernel(String name, cl_kernel handle) {
@@ -79,6 +81,7 @@ public final class KernelLibrary {
             cl_program fromBinary = tryBinary(binary, options);
             if (fromBinary != null) {
                 log.debug("kernel {} [{}]: loaded from the binary cache", file, options);
+                loadedFromCache++;
                 return fromBinary;
             }
         }
@@ -94,6 +97,7 @@ public final class KernelLibrary {
                     + dev.describe() + ": " + ClCheck.codeName(code) + "; build log: " + firstLines(buildLog, 6));
         }
         log.debug("kernel {} [{}]: built in {} ms", file, options, (System.nanoTime() - t0) / 1_000_000);
+        builtFromSource++;
         byte[] built = programBinary(program);
         if (built != null) {
             cache.store(key, built);
@@ -155,6 +159,16 @@ public final class KernelLibrary {
             sb.append(lines[i].trim());
         }
         return sb.toString();
+    }
+
+    /** Programs this library compiled from source. */
+    public int builtFromSource() {
+        return builtFromSource;
+    }
+
+    /** Programs this library took from the on-disk binary cache. */
+    public int loadedFromCache() {
+        return loadedFromCache;
     }
 
     void release() {

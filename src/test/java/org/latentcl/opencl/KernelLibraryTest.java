@@ -1,0 +1,81 @@
+package org.latentcl.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.latentcl.backend.TestBackends;
+
+/** Program builds, the binary cache, build errors, error names and buffer release. */
+class KernelLibraryTest {
+    private ClDeviceInfo device;
+
+    @BeforeEach
+    void needOpenCl() {
+        device = TestBackends.cl().device();
+    }
+
+    @Test
+    void buildFailureNamesFileOptionsAndLogLine() {
+        try (ClContext ctx = new ClContext(device)) {
+            ClException e = assertThrows(ClException.class, () -> ctx.kernels().kernel("broken.cl", "-DX=1", "broken"));
+            String m = e.getMessage();
+            assertTrue(m.contains("kernels/broken.cl"), m);
+            assertTrue(m.contains("-cl-std=CL1.2 -DX=1"), m);
+            assertTrue(m.contains("undefined_symbol_here"), m);
+        }
+    }
+
+    @Test
+    void missingSourceIsAClearError() {
+        ClException e = assertThrows(ClException.class, () -> KernelLibrary.source("nope.cl"));
+        assertTrue(e.getMessage().contains("kernels/nope.cl"));
+    }
+
+    @Test
+    void secondContextLoadsTheProgramFromTheBinaryCache() {
+        String unique = "-DCACHE_PROBE=" + System.nanoTime();
+        try (ClContext first = new ClContext(device)) {
+            first.kernels().kernel("elementwise.cl", unique, "fill");
+            first.kernels().kernel("elementwise.cl", unique, "axpy");
+            assertEquals(1, first.kernels().builtFromSource(), "one program for both kernels");
+            assertEquals(0, first.kernels().loadedFromCache());
+        }
+        try (ClContext second = new ClContext(device)) {
+            second.kernels().kernel("elementwise.cl", unique, "fill");
+            assertEquals(0, second.kernels().builtFromSource());
+            assertEquals(1, second.kernels().loadedFromCache());
+        }
+    }
+
+    @Test
+    void buffersAreCountedAndReleased() {
+        try (ClContext ctx = new ClContext(device)) {
+            ClBuffer a = ctx.allocate(1000);
+            ClBuffer b = ctx.allocate(0);
+            assertEquals(2, ctx.liveBuffers());
+            a.close();
+            a.close();
+            b.close();
+            assertEquals(0, ctx.liveBuffers());
+            assertThrows(IllegalStateException.class, a::mem);
+        }
+    }
+
+    @Test
+    void oversizedAllocationSaysWhatTheDeviceAllows() {
+        try (ClContext ctx = new ClContext(device)) {
+            ClException e = assertThrows(ClException.class, () -> ctx.allocate(device.maxAllocBytes() + 1));
+            assertTrue(e.getMessage().contains("largest single buffer"), e.getMessage());
+        }
+    }
+
+    @Test
+    void errorCodesHaveNames() {
+        assertEquals("CL_OUT_OF_RESOURCES", ClCheck.codeName(-5));
+        ClException e = assertThrows(ClException.class, () -> ClCheck.check(-30, "clFoo"));
+        assertEquals("clFoo failed: CL_INVALID_VALUE (-30)", e.getMessage());
+    }
+}
