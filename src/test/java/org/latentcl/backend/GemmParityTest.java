@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * GEMM on both backends against a double-precision reference, at awkward sizes, every transpose
@@ -28,23 +29,28 @@ class GemmParityTest {
         for (int m : SIZES) {
             for (int n : SIZES) {
                 for (int k : SIZES) {
-                    out.add(Arguments.of(m, n, k, trans[t++ % 4]));
+                    String tr = trans[t++ % 4];
+                    out.add(Arguments.of("java", m, n, k, tr));
+                    out.add(Arguments.of("cl", m, n, k, tr));
                 }
             }
         }
         // The training shapes and the sizes the design names.
-        out.add(Arguments.of(128, 400, 784, "NT"));
-        out.add(Arguments.of(128, 784, 400, "NN"));
-        out.add(Arguments.of(400, 784, 128, "TN"));
-        out.add(Arguments.of(1000, 33, 784, "NN"));
-        out.add(Arguments.of(7, 1000, 129, "NT"));
-        out.add(Arguments.of(784, 1, 1000, "TN"));
+        for (String name : new String[] {"java", "cl"}) {
+            out.add(Arguments.of(name, 128, 400, 784, "NT"));
+            out.add(Arguments.of(name, 128, 784, 400, "NN"));
+            out.add(Arguments.of(name, 400, 784, 128, "TN"));
+            out.add(Arguments.of(name, 1000, 33, 784, "NN"));
+            out.add(Arguments.of(name, 7, 1000, 129, "NT"));
+            out.add(Arguments.of(name, 784, 1, 1000, "TN"));
+        }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0}x{1}x{2} {3}")
+    @ParameterizedTest(name = "{0} {1}x{2}x{3} {4}")
     @MethodSource("shapes")
-    void gemmMatchesReferenceAtOddSizes(int m, int n, int k, String trans) {
+    void gemmMatchesReferenceAtOddSizes(String name, int m, int n, int k, String trans) {
+        Backend be = TestBackends.named(name);
         Random rnd = new Random(31L * m + 17L * n + k);
         boolean ta = trans.charAt(0) == 'T';
         boolean tb = trans.charAt(1) == 'T';
@@ -75,45 +81,39 @@ class GemmParityTest {
                 bound[i][j] = 2 * k * Math.ulp(1f) / 2 * abs * alpha + 4 * Math.ulp((float) Math.abs(v) + 1f);
             }
         }
-        for (String name : new String[] {"java", "cl"}) {
-            Backend be = TestBackends.named(name);
-            try (Tensor ta_ = be.upload(a, ta ? k : m, ta ? m : k);
-                 Tensor tb_ = be.upload(b, tb ? n : k, tb ? k : n);
-                 Tensor tc = be.upload(c0, m, n);
-                 Tensor tbias = be.upload(bias, 1, n)) {
-                be.gemm(ta, tb, alpha, ta_, tb_, beta, tc, withBias ? tbias : null, act);
-                float[] got = be.read(tc);
-                for (int i = 0; i < m; i++) {
-                    for (int j = 0; j < n; j++) {
-                        // Activations are 1-Lipschitz, so the pre-activation bound carries over.
-                        double err = Math.abs(got[i * n + j] - ref[i][j]);
-                        double tol = bound[i][j] + 1e-6;
-                        if (err > tol) {
-                            throw new AssertionError(name + " " + trans + " " + m + "x" + n + "x" + k + " " + act
-                                    + " C[" + i + "][" + j + "] = " + got[i * n + j] + ", expected " + ref[i][j] + " (tolerance " + tol + ")");
-                        }
+        try (Tensor ta_ = be.upload(a, ta ? k : m, ta ? m : k);
+             Tensor tb_ = be.upload(b, tb ? n : k, tb ? k : n);
+             Tensor tc = be.upload(c0, m, n);
+             Tensor tbias = be.upload(bias, 1, n)) {
+            be.gemm(ta, tb, alpha, ta_, tb_, beta, tc, withBias ? tbias : null, act);
+            float[] got = be.read(tc);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    // Activations are 1-Lipschitz, so the pre-activation bound carries over.
+                    double err = Math.abs(got[i * n + j] - ref[i][j]);
+                    double tol = bound[i][j] + 1e-6;
+                    if (err > tol) {
+                        throw new AssertionError(name + " " + trans + " " + m + "x" + n + "x" + k + " " + act
+                                + " C[" + i + "][" + j + "] = " + got[i * n + j] + ", expected " + ref[i][j] + " (tolerance " + tol + ")");
                     }
                 }
             }
         }
     }
 
-    @Test
-    void betaZeroNeverReadsC() {
-        for (String name : new String[] {"java", "cl"}) {
-            Backend be = TestBackends.named(name);
-            float[] nan = new float[6];
-            java.util.Arrays.fill(nan, Float.NaN);
-            try (Tensor a = be.upload(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
-                 Tensor b = be.upload(new float[] {1, 0, 0, 1, 1, 1}, 3, 2);
-                 Tensor c = be.upload(new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN}, 2, 2)) {
-                be.gemm(false, false, 1f, a, b, 0f, c, null, Activation.IDENTITY);
-                float[] got = be.read(c);
-                assertEquals(4f, got[0], name);
-                assertEquals(5f, got[1], name);
-                assertEquals(10f, got[2], name);
-                assertEquals(11f, got[3], name);
-            }
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void betaZeroNeverReadsC(String name) {
+        Backend be = TestBackends.named(name);
+        try (Tensor a = be.upload(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+             Tensor b = be.upload(new float[] {1, 0, 0, 1, 1, 1}, 3, 2);
+             Tensor c = be.upload(new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN}, 2, 2)) {
+            be.gemm(false, false, 1f, a, b, 0f, c, null, Activation.IDENTITY);
+            float[] got = be.read(c);
+            assertEquals(4f, got[0], name);
+            assertEquals(5f, got[1], name);
+            assertEquals(10f, got[2], name);
+            assertEquals(11f, got[3], name);
         }
     }
 
