@@ -79,3 +79,31 @@ __kernel void column_sums(const int rows, const int cols, __global const float* 
         out[outOff + j] = (beta == 0.0f ? 0.0f : beta * out[outOff + j]) + s;
     }
 }
+
+/* gather_rows: dst[r][c] = src[idx[start + r]][c]; idx holds row numbers as floats (exact below 2^24).
+ * Launch: 1-D over rows * cols. Used to assemble a shuffled batch from a dataset that stays on the device. */
+__kernel void gather_rows(const int rows, const int cols, __global const float* src, const int srcOff,
+                          __global const float* idx, const int idxOff, __global float* dst, const int dstOff)
+{
+    const int i = get_global_id(0);
+    if (i < rows * cols) {
+        const int r = i / cols;
+        const int c = i - r * cols;
+        const int from = (int)idx[idxOff + r];
+        dst[dstOff + i] = src[srcOff + from * cols + c];
+    }
+}
+
+/* row_sums: out[i] = beta * out[i] + alpha * sum_j x[i][j]. Launch: 1-D, one work-item per row. */
+__kernel void row_sums(const int rows, const int cols, __global const float* x, const int xOff, const float alpha,
+                       const float beta, __global float* out, const int outOff)
+{
+    const int i = get_global_id(0);
+    if (i < rows) {
+        float s = 0.0f;
+        for (int j = 0; j < cols; j++) {
+            s += x[xOff + i * cols + j];
+        }
+        out[outOff + i] = (beta == 0.0f ? 0.0f : beta * out[outOff + i]) + alpha * s;
+    }
+}

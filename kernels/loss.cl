@@ -125,3 +125,45 @@ void reduce_partials(const int count, __global const float* partials, __global f
         out[outOff + index] = accumulate ? out[outOff + index] + total : total;
     }
 }
+
+/* Per-element loss terms without reduction (for per-example sums, e.g. IWAE weights).
+ * bce_terms: out = max(x, 0) - x t + log(1 + exp(-|x|)). Launch: 1-D, one work-item per element. */
+__kernel void bce_terms(const int n, __global const float* logits, const int lOff, __global const float* targets,
+                        const int tOff, __global float* out, const int outOff)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        const float x = logits[lOff + i];
+        out[outOff + i] = fmax(x, 0.0f) - x * targets[tOff + i] + log1p(exp(-fabs(x)));
+    }
+}
+
+/* gaussian_nll_terms: out = 0.5 ((m - t) / sigma)^2 + log sigma + 0.5 log 2 pi. */
+__kernel void gaussian_nll_terms(const int n, __global const float* mean, const int mOff, __global const float* targets,
+                                 const int tOff, const float inv_sigma, const float log_norm, __global float* out, const int outOff)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        const float r = (mean[mOff + i] - targets[tOff + i]) * inv_sigma;
+        out[outOff + i] = 0.5f * r * r + log_norm;
+    }
+}
+
+/* log_mean_exp_rows: out[i] = log((1/K) sum_k exp(x[i][k])), computed stably around the row maximum
+ * (the IWAE estimate from K log-weights). Launch: 1-D, one work-item per row. */
+__kernel void log_mean_exp_rows(const int rows, const int k, __global const float* x, const int xOff,
+                                __global float* out, const int outOff)
+{
+    const int i = get_global_id(0);
+    if (i < rows) {
+        float m = -INFINITY;
+        for (int j = 0; j < k; j++) {
+            m = fmax(m, x[xOff + i * k + j]);
+        }
+        float s = 0.0f;
+        for (int j = 0; j < k; j++) {
+            s += exp(x[xOff + i * k + j] - m);
+        }
+        out[outOff + i] = m + log(s) - log((float)k);
+    }
+}

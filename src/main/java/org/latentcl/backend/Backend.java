@@ -166,6 +166,45 @@ public abstract class Backend implements AutoCloseable {
 
     protected abstract void doMul(Tensor a, Tensor b, Tensor out);
 
+    /**
+     * dst row r = src row indices[start + r], for every row of dst. {@code indices} holds row numbers
+     * as floats (exact below 2^24 rows); src stays where it is, so a dataset kept on the device is
+     * batched without a host copy.
+     */
+    public final void gatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
+        own(src, "gatherRows source");
+        own(indices, "gatherRows indices");
+        own(dst, "gatherRows destination");
+        if (dst.cols() != src.cols()) {
+            throw new IllegalArgumentException("gatherRows: destination has " + dst.cols() + " columns, source " + src.cols());
+        }
+        if (start < 0 || (long) start + dst.rows() > indices.size()) {
+            throw new IllegalArgumentException("gatherRows: rows " + start + ".." + (start + dst.rows()) + " of the index tensor "
+                    + indices.shape() + " do not exist");
+        }
+        if (src.rows() > MAX_GATHER_ROWS) {
+            throw new IllegalArgumentException("gatherRows: " + src.rows() + " rows exceed " + MAX_GATHER_ROWS + ", the largest float index");
+        }
+        doGatherRows(src, indices, start, dst);
+    }
+
+    /** Row numbers are carried as floats, which hold every integer up to 2^24 exactly. */
+    public static final int MAX_GATHER_ROWS = 1 << 24;
+
+    /** out[i] = beta * out[i] + alpha * sum_j x[i][j]; out has x.rows() elements. */
+    public final void rowSums(Tensor x, float alpha, float beta, Tensor out) {
+        own(x, "rowSums input");
+        own(out, "rowSums output");
+        if (out.size() != x.rows()) {
+            throw new IllegalArgumentException("rowSums: output must have " + x.rows() + " elements, got " + out.shape());
+        }
+        doRowSums(x, alpha, beta, out);
+    }
+
+    protected abstract void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst);
+
+    protected abstract void doRowSums(Tensor x, float alpha, float beta, Tensor out);
+
     // ---------------------------------------------------------------- random numbers
 
     /**
@@ -269,6 +308,34 @@ public abstract class Backend implements AutoCloseable {
         checkOut("sum", out, index);
         doSum(x, out, index, accumulate);
     }
+
+    /** out = the unreduced BCE-with-logits terms max(l, 0) - l t + log(1 + exp(-|l|)). */
+    public final void bceTerms(Tensor logits, Tensor targets, Tensor out) {
+        sameSize("bceTerms", logits, targets, out);
+        doBceTerms(logits, targets, out);
+    }
+
+    /** out = the unreduced Gaussian NLL terms 0.5 ((m - x) / sigma)^2 + log sigma + 0.5 log 2 pi. */
+    public final void gaussianNllTerms(Tensor mean, Tensor targets, float sigma, Tensor out) {
+        sameSize("gaussianNllTerms", mean, targets, out);
+        doGaussianNllTerms(mean, targets, sigma, out);
+    }
+
+    /** out[i] = log((1/K) sum_k exp(x[i][k])) for each row i of the rows x K tensor x, computed stably. */
+    public final void logMeanExpRows(Tensor x, Tensor out) {
+        own(x, "logMeanExpRows input");
+        own(out, "logMeanExpRows output");
+        if (out.size() != x.rows() || x.cols() < 1) {
+            throw new IllegalArgumentException("logMeanExpRows: output must have " + x.rows() + " elements, got " + out.shape());
+        }
+        doLogMeanExpRows(x, out);
+    }
+
+    protected abstract void doBceTerms(Tensor logits, Tensor targets, Tensor out);
+
+    protected abstract void doGaussianNllTerms(Tensor mean, Tensor targets, float sigma, Tensor out);
+
+    protected abstract void doLogMeanExpRows(Tensor x, Tensor out);
 
     protected abstract void doBceWithLogits(Tensor logits, Tensor targets, float target, float gradScale, Tensor grad,
                                             Tensor out, int index, boolean accumulate);

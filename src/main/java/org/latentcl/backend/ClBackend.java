@@ -207,6 +207,17 @@ public final class ClBackend extends Backend {
     }
 
     @Override
+    protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
+        elementwise("elementwise.cl", "", "gather_rows", dst.size(), dst.rows(), dst.cols(), buf(src), off(src),
+                buf(indices), off(indices) + start, buf(dst), off(dst));
+    }
+
+    @Override
+    protected void doRowSums(Tensor x, float alpha, float beta, Tensor out) {
+        elementwise("elementwise.cl", "", "row_sums", x.rows(), x.rows(), x.cols(), buf(x), off(x), alpha, beta, buf(out), off(out));
+    }
+
+    @Override
     protected void doUniform(Tensor out, long seed, long counter) {
         randomFill("uniform_fill", out, seed, counter);
     }
@@ -281,6 +292,24 @@ public final class ClBackend extends Backend {
         Tensor gl = dlogvar == null ? logvar : dlogvar;
         reduce("kl_normal", mu.size(), out, index, accumulate, mu.size(), buf(mu), off(mu), buf(logvar), off(logvar),
                 gradScale, buf(gm), off(gm), buf(gl), off(gl), dmu == null ? 0 : 1);
+    }
+
+    @Override
+    protected void doBceTerms(Tensor logits, Tensor targets, Tensor out) {
+        elementwise("loss.cl", reduceDefines, "bce_terms", logits.size(), logits.size(), buf(logits), off(logits),
+                buf(targets), off(targets), buf(out), off(out));
+    }
+
+    @Override
+    protected void doGaussianNllTerms(Tensor mean, Tensor targets, float sigma, Tensor out) {
+        float logNorm = (float) (Math.log(sigma) + 0.5 * Math.log(2 * Math.PI));
+        elementwise("loss.cl", reduceDefines, "gaussian_nll_terms", mean.size(), mean.size(), buf(mean), off(mean),
+                buf(targets), off(targets), 1f / sigma, logNorm, buf(out), off(out));
+    }
+
+    @Override
+    protected void doLogMeanExpRows(Tensor x, Tensor out) {
+        elementwise("loss.cl", reduceDefines, "log_mean_exp_rows", x.rows(), x.rows(), x.cols(), buf(x), off(x), buf(out), off(out));
     }
 
     @Override

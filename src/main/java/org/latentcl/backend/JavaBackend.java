@@ -174,6 +174,36 @@ public final class JavaBackend extends Backend {
     }
 
     @Override
+    protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
+        float[] s = arr(src);
+        float[] idx = arr(indices);
+        float[] d = arr(dst);
+        int cols = src.cols();
+        for (int r = 0; r < dst.rows(); r++) {
+            int from = (int) idx[off(indices) + start + r];
+            if (from < 0 || from >= src.rows()) {
+                throw new IllegalArgumentException("gatherRows: index " + from + " is outside the " + src.rows() + " source rows");
+            }
+            System.arraycopy(s, off(src) + from * cols, d, off(dst) + r * cols, cols);
+        }
+    }
+
+    @Override
+    protected void doRowSums(Tensor x, float alpha, float beta, Tensor out) {
+        float[] xs = arr(x);
+        float[] os = arr(out);
+        int cols = x.cols();
+        for (int i = 0; i < x.rows(); i++) {
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                s += xs[off(x) + i * cols + j];
+            }
+            float prev = beta == 0f ? 0f : beta * os[off(out) + i];
+            os[off(out) + i] = prev + alpha * (float) s;
+        }
+    }
+
+    @Override
     protected void doUniform(Tensor out, long seed, long counter) {
         Philox.fillUniform(arr(out), off(out), out.size(), seed, counter);
     }
@@ -261,6 +291,47 @@ public final class JavaBackend extends Backend {
             }
         }
         store(out, index, total, accumulate);
+    }
+
+    @Override
+    protected void doBceTerms(Tensor logits, Tensor targets, Tensor out) {
+        float[] l = arr(logits);
+        float[] t = arr(targets);
+        float[] o = arr(out);
+        for (int i = 0; i < logits.size(); i++) {
+            double x = l[off(logits) + i];
+            o[off(out) + i] = (float) (Math.max(x, 0) - x * t[off(targets) + i] + Math.log1p(Math.exp(-Math.abs(x))));
+        }
+    }
+
+    @Override
+    protected void doGaussianNllTerms(Tensor mean, Tensor targets, float sigma, Tensor out) {
+        float[] m = arr(mean);
+        float[] t = arr(targets);
+        float[] o = arr(out);
+        double constant = Math.log(sigma) + 0.5 * Math.log(2 * Math.PI);
+        for (int i = 0; i < mean.size(); i++) {
+            double r = ((double) m[off(mean) + i] - t[off(targets) + i]) / sigma;
+            o[off(out) + i] = (float) (0.5 * r * r + constant);
+        }
+    }
+
+    @Override
+    protected void doLogMeanExpRows(Tensor x, Tensor out) {
+        float[] xs = arr(x);
+        float[] o = arr(out);
+        int k = x.cols();
+        for (int i = 0; i < x.rows(); i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < k; j++) {
+                max = Math.max(max, xs[off(x) + i * k + j]);
+            }
+            double s = 0;
+            for (int j = 0; j < k; j++) {
+                s += Math.exp(xs[off(x) + i * k + j] - max);
+            }
+            o[off(out) + i] = (float) (max + Math.log(s / k));
+        }
     }
 
     @Override

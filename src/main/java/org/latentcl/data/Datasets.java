@@ -1,0 +1,165 @@
+package org.latentcl.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * Resolves {@code --data SPEC}:
+ * <ul>
+ *   <li>{@code default}: the 10,000 MNIST digits embedded in the jar (9,000 train, 1,000 test);</li>
+ *   <li>{@code mnist}, {@code fashion-mnist}: the standard IDX files, looked up in
+ *       {@code $LATENTCL_DATA/NAME}, {@code $LATENTCL_DATA}, {@code ~/.cache/latentcl/datasets/NAME}
+ *       and {@code /usr/share/datasets/NAME};</li>
+ *   <li>a directory holding {@code train-images-idx3-ubyte[.gz]} (and optionally {@code t10k-*}
+ *       and labels);</li>
+ *   <li>a {@code .npy} or {@code .csv} file.</li>
+ * </ul>
+ * Without a test split, a fixed 10% of the training data is held out for testing.
+ */
+public final class Datasets {
+    /** Held-out fraction when the data has no test split. */
+    public static final double HOLD_OUT = 0.10;
+    private static final String TRAIN = "train";
+    private static final String TEST = "t10k";
+
+    private Datasets() {
+    }
+
+    public static DataSplit load(String spec) {
+        String s = spec == null ? "default" : spec.trim();
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (lower.equals("default")) {
+            return embeddedDefault();
+        }
+        if (lower.equals("mnist") || lower.equals("fashion-mnist")) {
+            return idxDirectory(findStandard(lower), lower);
+        }
+        Path path = Path.of(s);
+        if (Files.isDirectory(path)) {
+            return idxDirectory(path, path.getFileName() == null ? s : path.getFileName().toString());
+        }
+        if (!Files.exists(path)) {
+            throw new DataException("data '" + s + "': no such file or directory (expected default, mnist, fashion-mnist, "
+                    + "a directory of IDX files, or a .npy or .csv file)");
+        }
+        if (lower.endsWith(".npy")) {
+            return holdOut(Npy.read(path));
+        }
+        if (lower.endsWith(".csv")) {
+            return holdOut(Csv.read(path));
+        }
+        throw new DataException("data '" + s + "': unknown file type (expected a .npy or .csv file, or a directory of IDX files)");
+    }
+
+    /** The embedded default dataset. */
+    public static DataSplit embeddedDefault() {
+        Dataset train = images("default", TRAIN, resource(TRAIN + "-images-idx3-ubyte.gz"), resource(TRAIN + "-labels-idx1-ubyte.gz"));
+        Dataset test = images("default", TEST, resource(TEST + "-images-idx3-ubyte.gz"), resource(TEST + "-labels-idx1-ubyte.gz"));
+        return new DataSplit(train, test, "embedded test split");
+    }
+
+    private static Idx.Array resource(String file) {
+        String path = "/datasets/default/" + file;
+        try (InputStream in = Datasets.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new DataException("the embedded default dataset is missing " + path + " (is the jar complete?)");
+            }
+            return Idx.read(in, "embedded " + file);
+        } catch (IOException e) {
+            throw new DataException("cannot read embedded " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path findStandard(String name) {
+        List<Path> places = new ArrayList<>();
+        String env = System.getenv("LATENTCL_DATA");
+        if (env != null && !env.isBlank()) {
+            places.add(Path.of(env, name));
+            places.add(Path.of(env));
+        }
+        places.add(Path.of(System.getProperty("user.home"), ".cache", "latentcl", "datasets", name));
+        places.add(Path.of("/usr/share/datasets", name));
+        for (Path p : places) {
+            if (find(p, TRAIN + "-images-idx3-ubyte") != null) {
+                return p;
+            }
+        }
+        throw new DataException(name + " not found: put train-images-idx3-ubyte.gz and t10k-images-idx3-ubyte.gz (and the "
+                + "labels) in " + places.get(places.size() - 2) + " or set LATENTCL_DATA; looked in " + places
+                + (name.equals("fashion-mnist") ? "; on Debian: apt-get install dataset-fashion-mnist" : ""));
+    }
+
+    private static DataSplit idxDirectory(Path dir, String name) {
+        Path trainImages = find(dir, TRAIN + "-images-idx3-ubyte");
+        if (trainImages == null) {
+            throw new DataException("data directory " + dir + " has no train-images-idx3-ubyte[.gz] (the IDX files of MNIST-like data)");
+        }
+        Dataset train = images(name, TRAIN, Idx.read(trainImages), labels(dir, TRAIN));
+        Path testImages = find(dir, TEST + "-images-idx3-ubyte");
+        if (testImages == null) {
+            return holdOut(train);
+        }
+        return new DataSplit(train, images(name, TEST, Idx.read(testImages), labels(dir, TEST)), "t10k files");
+    }
+
+    private static Idx.Array labels(Path dir, String part) {
+        Path p = find(dir, part + "-labels-idx1-ubyte");
+        return p == null ? null : Idx.read(p);
+    }
+
+    private static Path find(Path dir, String base) {
+        for (String candidate : new String[] {base, base + ".gz"}) {
+            Path p = dir.resolve(candidate);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static Dataset images(String name, String part, Idx.Array images, Idx.Array labels) {
+        int[] d = images.dims();
+        if (d.length != 3) {
+            throw new DataException(name + " " + part + " images: expected 3 IDX dimensions [N, H, W], got " + java.util.Arrays.toString(d));
+        }
+        int[] l = null;
+        if (labels != null) {
+            if (labels.dims().length != 1 || labels.dims()[0] != d[0]) {
+                throw new DataException(name + " " + part + " labels: " + java.util.Arrays.toString(labels.dims())
+                        + " do not match " + d[0] + " images");
+            }
+            l = new int[d[0]];
+            for (int i = 0; i < l.length; i++) {
+                l[i] = labels.data()[i] & 0xff;
+            }
+        }
+        return new Dataset(name + "/" + part, Idx.toUnitFloats(images.data()), d[0], d[1] * d[2], l, d[1], d[2]);
+    }
+
+    /** Splits off a fixed 10% (a shuffle with a fixed seed) as the test set. */
+    public static DataSplit holdOut(Dataset all) {
+        if (all.rows() < 2) {
+            throw new DataException(all.name() + ": " + all.rows() + " row(s) is too few to hold out a test set");
+        }
+        int[] perm = new int[all.rows()];
+        for (int i = 0; i < perm.length; i++) {
+            perm[i] = i;
+        }
+        Random rnd = new Random(0x5EED);
+        for (int i = perm.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        int test = Math.max(1, (int) Math.round(all.rows() * HOLD_OUT));
+        return new DataSplit(all.select(all.name() + "/train", java.util.Arrays.copyOfRange(perm, test, perm.length)),
+                all.select(all.name() + "/held-out", java.util.Arrays.copyOfRange(perm, 0, test)), "held-out 10%");
+    }
+}

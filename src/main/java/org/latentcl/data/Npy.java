@@ -1,0 +1,132 @@
+package org.latentcl.data;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * NumPy {@code .npy} files (format versions 1 to 3): float32 ({@code <f4}) or uint8 ({@code |u1})
+ * arrays of shape [N, D] or [N, H, W], C order. uint8 values are scaled to [0, 1]; float values
+ * are used as given. {@link #write} writes float32 [N, D] arrays.
+ */
+public final class Npy {
+    private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    private Npy() {
+    }
+
+    public static Dataset read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new DataException(file + ": no such file");
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        String name = file.toString();
+        if (bytes.length < 10 || !java.util.Arrays.equals(java.util.Arrays.copyOf(bytes, 6), MAGIC)) {
+            throw new DataException(name + ": not a .npy file (missing the \\x93NUMPY magic)");
+        }
+        int major = bytes[6];
+        ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        int headerLen;
+        int headerStart;
+        if (major == 1) {
+            headerLen = bb.getShort(8) & 0xffff;
+            headerStart = 10;
+        } else if (major == 2 || major == 3) {
+            headerLen = bb.getInt(8);
+            headerStart = 12;
+        } else {
+            throw new DataException(name + ": .npy format version " + major + " is not supported (1, 2 or 3)");
+        }
+        if (headerLen < 0 || headerStart + (long) headerLen > bytes.length) {
+            throw new DataException(name + ": .npy header length " + headerLen + " runs past the end of the file");
+        }
+        String header = new String(bytes, headerStart, headerLen, StandardCharsets.ISO_8859_1);
+        String descr = group(DESCR, header, name, "descr");
+        if ("True".equals(group(FORTRAN, header, name, "fortran_order"))) {
+            throw new DataException(name + ": Fortran-order arrays are not supported; save with np.ascontiguousarray");
+        }
+        String[] shapeParts = group(SHAPE, header, name, "shape").split(",");
+        int[] shape = java.util.Arrays.stream(shapeParts).map(String::trim).filter(s -> !s.isEmpty())
+                .mapToInt(s -> parseDim(s, name)).toArray();
+        if (shape.length != 2 && shape.length != 3) {
+            throw new DataException(name + ": shape " + java.util.Arrays.toString(shape) + " is not supported (expected [N, D] or [N, H, W])");
+        }
+        long cols = shape.length == 2 ? shape[1] : (long) shape[1] * shape[2];
+        long count = shape[0] * cols;
+        if (count > Integer.MAX_VALUE - 8 || cols < 1) {
+            throw new DataException(name + ": shape " + java.util.Arrays.toString(shape) + " is empty or too large");
+        }
+        int dataStart = headerStart + headerLen;
+        float[] values = new float[(int) count];
+        switch (descr) {
+            case "<f4" -> {
+                expectBytes(name, bytes.length - dataStart, count * 4, shape);
+                bb.position(dataStart);
+                bb.asFloatBuffer().get(values);
+            }
+            case "|u1", "<u1", "u1" -> {
+                expectBytes(name, bytes.length - dataStart, count, shape);
+                for (int i = 0; i < count; i++) {
+                    values[i] = (bytes[dataStart + i] & 0xff) / 255f;
+                }
+            }
+            default -> throw new DataException(name + ": dtype '" + descr + "' is not supported (float32 '<f4' or uint8 '|u1')");
+        }
+        int h = shape.length == 3 ? shape[1] : 0;
+        int w = shape.length == 3 ? shape[2] : 0;
+        return new Dataset(file.getFileName().toString(), values, shape[0], (int) cols, null, h, w);
+    }
+
+    private static void expectBytes(String name, long have, long need, int[] shape) {
+        if (have != need) {
+            throw new DataException(name + ": shape " + java.util.Arrays.toString(shape) + " needs " + need
+                    + " bytes of data but the file has " + have);
+        }
+    }
+
+    private static int parseDim(String s, String name) {
+        try {
+            int v = Integer.parseInt(s.replace("L", ""));
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new DataException(name + ": bad dimension '" + s + "' in the .npy header");
+        }
+    }
+
+    private static String group(Pattern p, String header, String name, String key) {
+        Matcher m = p.matcher(header);
+        if (!m.find()) {
+            throw new DataException(name + ": .npy header has no '" + key + "' entry: " + header.trim());
+        }
+        return m.group(1);
+    }
+
+    /** The bytes of a float32 .npy file holding a rows x cols array. */
+    public static byte[] encode(float[] values, int rows, int cols) {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
+        int unpadded = 10 + dict.length() + 1;
+        int pad = (64 - unpadded % 64) % 64;
+        String header = dict + " ".repeat(pad) + "\n";
+        ByteBuffer bb = ByteBuffer.allocate(10 + header.length() + values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bb.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
+        bb.put(header.getBytes(StandardCharsets.ISO_8859_1));
+        bb.asFloatBuffer().put(values);
+        return bb.array();
+    }
+}
