@@ -1,0 +1,74 @@
+package org.latentcl.model;
+
+import java.util.Arrays;
+
+/**
+ * The shape and likelihood of a VAE.
+ *
+ * @param input   features per example (784 for 28x28 images)
+ * @param hidden  encoder hidden sizes, first to last; the decoder mirrors them
+ * @param latent  latent dimensions
+ * @param decoder BERNOULLI (logits, binary cross-entropy) or GAUSSIAN (mean, fixed sigma)
+ * @param sigma   the Gaussian decoder's standard deviation (1 for unit variance)
+ */
+public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, float sigma) {
+    /** The likelihood p(x|z). */
+    public enum Decoder {
+        BERNOULLI, GAUSSIAN
+    }
+
+    public VaeConfig {
+        if (input < 1 || latent < 1) {
+            throw new IllegalArgumentException("VAE sizes must be positive: input " + input + ", latent " + latent);
+        }
+        hidden = hidden.clone();
+        for (int h : hidden) {
+            if (h < 1) {
+                throw new IllegalArgumentException("hidden sizes must be positive, got " + Arrays.toString(hidden));
+            }
+        }
+        if (!(sigma > 0f) || Float.isInfinite(sigma)) {
+            throw new IllegalArgumentException("sigma must be a positive number, got " + sigma);
+        }
+    }
+
+    /** Encoder sizes: input, hidden... */
+    int[] encoderSizes() {
+        int[] s = new int[hidden.length + 1];
+        s[0] = input;
+        System.arraycopy(hidden, 0, s, 1, hidden.length);
+        return s;
+    }
+
+    /** Decoder sizes: latent, hidden reversed..., input. */
+    int[] decoderSizes() {
+        int[] s = new int[hidden.length + 2];
+        s[0] = latent;
+        for (int i = 0; i < hidden.length; i++) {
+            s[i + 1] = hidden[hidden.length - 1 - i];
+        }
+        s[s.length - 1] = input;
+        return s;
+    }
+
+    int lastHidden() {
+        return hidden.length == 0 ? input : hidden[hidden.length - 1];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VaeConfig c && c.input == input && Arrays.equals(c.hidden, hidden) && c.latent == latent
+                && c.decoder == decoder && Float.compare(c.sigma, sigma) == 0;
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(hidden) * 31 + input * 17 + latent;
+    }
+
+    @Override
+    public String toString() {
+        return "VAE " + input + "-" + Arrays.toString(hidden) + "-" + latent + " " + decoder.name().toLowerCase()
+                + (decoder == Decoder.GAUSSIAN ? " sigma " + sigma : "");
+    }
+}

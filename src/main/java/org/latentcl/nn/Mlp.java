@@ -1,0 +1,105 @@
+package org.latentcl.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.latentcl.backend.Activation;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+
+/**
+ * A stack of {@link Linear} layers named {@code NAME.0}, {@code NAME.1}, ...: sizes[0] -> sizes[1]
+ * -> ... with {@code hidden} between layers and {@code output} after the last. Activation and
+ * gradient buffers are allocated once, for {@code maxBatch} rows; smaller batches use views.
+ */
+public final class Mlp implements AutoCloseable {
+    private final List<Linear> layers = new ArrayList<>();
+    private final int maxBatch;
+    private Tensor[] outputs;
+    private Tensor[] grads;
+    private Backend backend;
+
+    public Mlp(String name, int[] sizes, Activation hidden, Activation output, int maxBatch) {
+        if (sizes.length < 2) {
+            throw new IllegalArgumentException("an MLP needs at least an input and an output size");
+        }
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            layers.add(new Linear(name + "." + i, sizes[i], sizes[i + 1], i + 2 == sizes.length ? output : hidden));
+        }
+        this.maxBatch = maxBatch;
+    }
+
+    public List<ParamSpec> specs() {
+        List<ParamSpec> all = new ArrayList<>();
+        layers.forEach(l -> all.addAll(l.specs()));
+        return all;
+    }
+
+    /** Binds the layers to their parameters and allocates the activation buffers. */
+    public void bind(Parameters p) {
+        backend = p.backend();
+        outputs = new Tensor[layers.size()];
+        grads = new Tensor[layers.size()];
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).bind(p);
+            outputs[i] = backend.zeros(maxBatch, layers.get(i).out());
+            grads[i] = backend.zeros(maxBatch, layers.get(i).out());
+        }
+    }
+
+    public int inputSize() {
+        return layers.get(0).in();
+    }
+
+    public int outputSize() {
+        return layers.get(layers.size() - 1).out();
+    }
+
+    public List<Linear> layers() {
+        return layers;
+    }
+
+    /** Runs the stack on x (batch x in) and returns the output view (batch x out), valid until the next call. */
+    public Tensor forward(Tensor x) {
+        int b = x.rows();
+        if (b > maxBatch) {
+            throw new IllegalArgumentException("batch of " + b + " rows exceeds the " + maxBatch + " this network was built for");
+        }
+        Tensor in = x;
+        for (int i = 0; i < layers.size(); i++) {
+            Tensor y = outputs[i].rowRange(0, b);
+            layers.get(i).forward(backend, in, y);
+            in = y;
+        }
+        return in;
+    }
+
+    /** The gradient buffer of the output (batch rows): fill it with dL/dy before {@link #backward}. */
+    public Tensor outputGrad(int batch) {
+        return grads[layers.size() - 1].rowRange(0, batch);
+    }
+
+    /**
+     * Backward through the stack after {@link #forward} on x, with dL/d(output) in
+     * {@link #outputGrad}. Writes the parameter gradients (adding when {@code accumulate}) and,
+     * when dx is not null, dL/dx into dx (adding when {@code accumulateDx}).
+     */
+    public void backward(Tensor x, Tensor dx, boolean accumulate, boolean accumulateDx) {
+        int b = x.rows();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
+            Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
+            layers.get(i).backward(backend, in, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), dIn, accumulate,
+                    i == 0 && accumulateDx);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (outputs != null) {
+            for (int i = 0; i < outputs.length; i++) {
+                outputs[i].close();
+                grads[i].close();
+            }
+        }
+    }
+}

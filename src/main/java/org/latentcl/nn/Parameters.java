@@ -1,0 +1,127 @@
+package org.latentcl.nn;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Philox;
+import org.latentcl.backend.Tensor;
+
+/**
+ * Every parameter of a model in one flat tensor, with its gradients in a second one of the same
+ * layout, so one optimizer launch updates the whole model. Each named parameter is a view.
+ */
+public final class Parameters implements AutoCloseable {
+    private final Backend backend;
+    private final Map<String, ParamSpec> specs = new LinkedHashMap<>();
+    private final Map<String, Integer> offsets = new LinkedHashMap<>();
+    private final Tensor values;
+    private final Tensor grads;
+    private final int size;
+
+    public Parameters(Backend backend, List<ParamSpec> list) {
+        this.backend = backend;
+        int total = 0;
+        for (ParamSpec s : list) {
+            if (specs.put(s.name(), s) != null) {
+                throw new IllegalArgumentException("parameter " + s.name() + " is declared twice");
+            }
+            offsets.put(s.name(), total);
+            total += s.size();
+        }
+        this.size = total;
+        this.values = backend.zeros(1, total);
+        this.grads = backend.zeros(1, total);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** Number of scalar parameters. */
+    public int size() {
+        return size;
+    }
+
+    public Map<String, ParamSpec> specs() {
+        return specs;
+    }
+
+    public Tensor values() {
+        return values;
+    }
+
+    public Tensor grads() {
+        return grads;
+    }
+
+    public Tensor value(String name) {
+        ParamSpec s = spec(name);
+        return values.view(offsets.get(name), s.rows(), s.cols());
+    }
+
+    public Tensor grad(String name) {
+        ParamSpec s = spec(name);
+        return grads.view(offsets.get(name), s.rows(), s.cols());
+    }
+
+    private ParamSpec spec(String name) {
+        ParamSpec s = specs.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("no parameter named " + name + "; have " + specs.keySet());
+        }
+        return s;
+    }
+
+    /**
+     * PyTorch's default initialization of nn.Linear: weights by kaiming_uniform(a = sqrt(5)) and
+     * biases alike, which both come to U(-1/sqrt(fan_in), 1/sqrt(fan_in)). The uniforms come from
+     * the Philox stream of {@code seed}, so both backends start from the same numbers.
+     */
+    public void initialize(long seed) {
+        float[] all = new float[size];
+        Philox.fillUniform(all, 0, size, seed, 0);
+        for (ParamSpec s : specs.values()) {
+            int off = offsets.get(s.name());
+            float bound = (float) (1.0 / Math.sqrt(s.fanIn()));
+            for (int i = 0; i < s.size(); i++) {
+                all[off + i] = (2f * all[off + i] - 1f) * bound;
+            }
+        }
+        backend.write(values, all);
+    }
+
+    /** Every parameter copied to the host, by name, in declaration order. */
+    public Map<String, float[]> toHost() {
+        float[] all = backend.read(values);
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (ParamSpec s : specs.values()) {
+            int off = offsets.get(s.name());
+            out.put(s.name(), java.util.Arrays.copyOfRange(all, off, off + s.size()));
+        }
+        return out;
+    }
+
+    /** Loads every parameter from host arrays (each must exist with the declared size). */
+    public void load(Map<String, float[]> byName) {
+        float[] all = new float[size];
+        for (ParamSpec s : specs.values()) {
+            float[] v = byName.get(s.name());
+            if (v == null) {
+                throw new IllegalArgumentException("parameter " + s.name() + " is missing");
+            }
+            if (v.length != s.size()) {
+                throw new IllegalArgumentException("parameter " + s.name() + " has " + v.length + " values, expected "
+                        + s.rows() + "x" + s.cols());
+            }
+            System.arraycopy(v, 0, all, offsets.get(s.name()), v.length);
+        }
+        backend.write(values, all);
+    }
+
+    @Override
+    public void close() {
+        values.close();
+        grads.close();
+    }
+}
