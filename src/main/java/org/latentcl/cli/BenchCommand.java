@@ -85,7 +85,7 @@ final class BenchCommand implements Runnable {
                     if (json) {
                         out.printf(Locale.ROOT, "{\"op\":\"gemm\",\"device\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"trans\":\"%s\","
                                 + "\"repeat\":%d,\"median_ms\":%.4f,\"min_ms\":%.4f,\"gflops\":%.2f}%n",
-                                Json.escape(backend.name()), m, n, k, t, repeat, median, ms[0], gflops);
+                                org.latentcl.train.Json.escape(backend.name()), m, n, k, t, repeat, median, ms[0], gflops);
                     } else {
                         out.printf(Locale.ROOT, "gemm %s %dx%dx%d on %s: median %.3f ms (min %.3f) over %d runs, %.1f GFLOP/s%n",
                                 t, m, n, k, backend.name(), median, ms[0], repeat, gflops);

@@ -1,0 +1,57 @@
+package org.latentcl.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** Checks of flag values shared by the commands; each failure is a one-line {@link UsageException}. */
+final class Flags {
+    private Flags() {
+    }
+
+    static void positive(String flag, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new UsageException(flag + " must be a positive number, got " + value);
+        }
+    }
+
+    /** "400" or "512,256" as sizes. */
+    static int[] sizes(String flag, String text) {
+        String[] parts = text.split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException(flag + " must be whole numbers separated by commas, got '" + text + "'");
+            }
+            if (out[i] < 1) {
+                throw new UsageException(flag + " sizes must be positive, got '" + text + "'");
+            }
+        }
+        return out;
+    }
+
+    /** Refuses a run directory that already holds files, unless forced; it must be writable. */
+    static void freshRunDirectory(Path dir, boolean force) {
+        if (Files.isDirectory(dir) && !force) {
+            try (Stream<Path> s = Files.list(dir)) {
+                if (s.findAny().isPresent()) {
+                    throw new UsageException("run directory " + dir + " already exists and is not empty; use --resume " + dir
+                            + " to continue it or --force to overwrite it");
+                }
+            } catch (IOException e) {
+                throw new UsageException("cannot read run directory " + dir + ": " + e.getMessage());
+            }
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UsageException("cannot create run directory " + dir + ": " + e.getMessage());
+        }
+        if (!Files.isWritable(dir)) {
+            throw new UsageException("run directory " + dir + " is not writable");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package org.latentcl.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Map;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.DeviceSelector;
+import org.latentcl.data.DataSplit;
+import org.latentcl.data.Datasets;
+import org.latentcl.model.VaeConfig;
+import org.latentcl.train.EpochMetrics;
+import org.latentcl.train.Safetensors;
+import org.latentcl.train.TrainingListener;
+import org.latentcl.train.VaeCheckpoint;
+import org.latentcl.train.VaeTraining;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code train}: train a model and write a run directory. */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.", subcommands = {TrainCommand.Vae.class})
+final class TrainCommand implements Runnable {
+    @Override
+    public void run() {
+        throw new UsageException("train needs a model: train vae (see train --help)");
+    }
+
+    /** {@code train vae}. */
+    @Command(name = "vae", mixinStandardHelpOptions = true, showDefaultValues = true,
+            description = "Train a variational autoencoder (Kingma & Welling) and write metrics, checkpoint and pictures.")
+    static final class Vae implements java.util.concurrent.Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", defaultValue = "default",
+                description = "default (embedded MNIST digits), mnist, fashion-mnist, a directory of IDX files, or a .npy/.csv file.")
+        String data;
+
+        @Option(names = "--epochs", defaultValue = "10", description = "Epochs (with --resume: the total to reach).")
+        int epochs;
+
+        @Option(names = "--batch", defaultValue = "128", description = "Examples per step.")
+        int batch;
+
+        @Option(names = "--hidden", defaultValue = "400", description = "Hidden layer sizes, comma-separated (e.g. 512,256).")
+        String hidden;
+
+        @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions.")
+        int latent;
+
+        @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate.")
+        float lr;
+
+        @Option(names = "--decoder", defaultValue = "bernoulli", description = "bernoulli (logits, BCE) or gaussian (mean, fixed sigma).")
+        String decoder;
+
+        @Option(names = "--sigma", defaultValue = "1", description = "Standard deviation of the gaussian decoder.")
+        float sigma;
+
+        @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
+        String device;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of initialization, shuffling and noise.")
+        long seed;
+
+        @Option(names = "--out", description = "Run directory (default: runs/vae-YYYYmmdd-HHMMSS).")
+        Path out;
+
+        @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint.")
+        Path resume;
+
+        @Option(names = "--force", description = "Write into an existing, non-empty run directory.")
+        boolean force;
+
+        @Override
+        public Integer call() throws IOException {
+            PrintWriter console = spec.commandLine().getOut();
+            Flags.positive("--epochs", epochs);
+            Flags.positive("--batch", batch);
+            Flags.positive("--latent", latent);
+            Flags.positive("--lr", lr);
+            Flags.positive("--sigma", sigma);
+            VaeTraining.Options opt;
+            VaeConfig config;
+            DataSplit split;
+            if (resume != null) {
+                Path ckpt = resume.resolve(VaeTraining.CHECKPOINT);
+                Safetensors.Contents c = Safetensors.read(ckpt);
+                config = VaeCheckpoint.config(c, ckpt);
+                Map<String, String> meta = c.metadata();
+                String savedData = meta.getOrDefault("data", data);
+                split = Datasets.load(savedData);
+                opt = new VaeTraining.Options(epochs, Integer.parseInt(meta.getOrDefault("batch", Integer.toString(batch))),
+                        Float.parseFloat(meta.getOrDefault("lr", Float.toString(lr))), Long.parseLong(meta.getOrDefault("seed",
+                        Long.toString(seed))), resume, true, savedData);
+            } else {
+                split = Datasets.load(data);
+                config = new VaeConfig(split.train().cols(), Flags.sizes("--hidden", hidden), latent, decoder(), sigma);
+                Path dir = out != null ? out : Path.of("runs", "vae-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+                Flags.freshRunDirectory(dir, force);
+                opt = new VaeTraining.Options(epochs, batch, lr, seed, dir, false, data);
+            }
+            if (config.decoder() == VaeConfig.Decoder.BERNOULLI && !split.train().inUnitInterval()) {
+                throw new UsageException("the bernoulli decoder needs data in [0, 1]; " + split.train().name()
+                        + " has values outside it: use --decoder gaussian");
+            }
+            try (Backend backend = DeviceSelector.open(device)) {
+                console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %d epochs -> %s%n",
+                        config, backend.name(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
+                        opt.epochs(), opt.out());
+                VaeTraining.run(backend, split, config, opt, new TrainingListener() {
+                    @Override
+                    public void epoch(EpochMetrics m) {
+                        console.printf(Locale.ROOT, "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n",
+                                m.epoch(), opt.epochs(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.trainSeconds(),
+                                m.samplesPerS());
+                    }
+
+                    @Override
+                    public void info(String message) {
+                        console.println(message);
+                    }
+                });
+            }
+            Path dir = opt.out();
+            console.println("done: " + dir.resolve(VaeTraining.CHECKPOINT) + ", " + dir.resolve(VaeTraining.METRICS)
+                    + (Files.exists(dir.resolve("samples.png")) ? "; pictures: " + dir.resolve("samples.png") + ", "
+                    + dir.resolve("reconstructions.png") + ", " + dir.resolve("loss.png") : "; loss curve: " + dir.resolve("loss.png")));
+            return Main.EXIT_OK;
+        }
+
+        private VaeConfig.Decoder decoder() {
+            try {
+                return VaeConfig.Decoder.valueOf(decoder.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--decoder must be bernoulli or gaussian, got '" + decoder + "'");
+            }
+        }
+    }
+}

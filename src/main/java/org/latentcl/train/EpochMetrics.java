@@ -1,0 +1,47 @@
+package org.latentcl.train;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one VAE epoch measured; losses are per example, in nats (-ELBO = recon + KL).
+ *
+ * @param epoch        1-based
+ * @param trainLoss    mean training -ELBO over the epoch
+ * @param testLoss     test -ELBO after the epoch (one sampled z per example)
+ * @param recon        training reconstruction term
+ * @param kl           training KL term
+ * @param testRecon    test reconstruction term
+ * @param testKl       test KL term
+ * @param trainSeconds wall time of the epoch's training steps
+ * @param samplesPerS  training examples per second
+ * @param device       the backend's name
+ */
+public record EpochMetrics(int epoch, double trainLoss, double testLoss, double recon, double kl, double testRecon,
+                           double testKl, double trainSeconds, double samplesPerS, String device) {
+
+    /** The fields of metrics.jsonl, in order. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("train_loss", round(trainLoss, 3));
+        m.put("test_loss", round(testLoss, 3));
+        m.put("recon", round(recon, 3));
+        m.put("kl", round(kl, 3));
+        m.put("test_recon", round(testRecon, 3));
+        m.put("test_kl", round(testKl, 3));
+        m.put("train_seconds", round(trainSeconds, 3));
+        m.put("samples_per_s", round(samplesPerS, 1));
+        m.put("device", device);
+        return m;
+    }
+
+    public String toJson() {
+        return Json.write(toMap());
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

@@ -1,0 +1,90 @@
+package org.latentcl.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.latentcl.model.Vae;
+import org.latentcl.model.VaeConfig;
+import org.latentcl.nn.ParamSpec;
+
+/**
+ * A VAE's parameters in safetensors, named and shaped as PyTorch's nn.Linear has them
+ * ({@code enc.0.weight} [out, in], {@code enc.0.bias} [out], ..., {@code mu.*}, {@code logvar.*},
+ * {@code dec.0.*}, ...), with {@code model = vae} and the configuration as JSON in the metadata.
+ */
+public final class VaeCheckpoint {
+    public static final String MODEL_KEY = "model";
+    public static final String CONFIG_KEY = "config";
+
+    private VaeCheckpoint() {
+    }
+
+    /** The configuration as the JSON object stored in the metadata. */
+    public static Map<String, Object> configMap(VaeConfig c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("input", c.input());
+        m.put("hidden", c.hidden());
+        m.put("latent", c.latent());
+        m.put("decoder", c.decoder().name().toLowerCase());
+        m.put("sigma", (double) c.sigma());
+        return m;
+    }
+
+    public static void save(Vae vae, Path file, Map<String, String> extraMetadata) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("format", "pt");
+        meta.put(MODEL_KEY, "vae");
+        meta.put(CONFIG_KEY, Json.write(configMap(vae.config())));
+        meta.putAll(extraMetadata);
+        Map<String, float[]> values = vae.parameters().toHost();
+        List<Safetensors.Entry> entries = new ArrayList<>();
+        for (ParamSpec s : vae.parameters().specs().values()) {
+            int[] shape = s.rows() == 1 && s.name().endsWith(".bias") ? new int[] {s.cols()} : new int[] {s.rows(), s.cols()};
+            entries.add(new Safetensors.Entry(s.name(), shape, values.get(s.name())));
+        }
+        Safetensors.write(file, meta, entries);
+    }
+
+    /** Reads the configuration of a VAE checkpoint; rejects other models with a clear message. */
+    public static VaeConfig config(Safetensors.Contents c, Path file) {
+        String model = c.metadata().get(MODEL_KEY);
+        if (model == null) {
+            throw new IllegalArgumentException(file + ": not a LatentCL checkpoint (no 'model' in the safetensors metadata)");
+        }
+        if (!model.equals("vae")) {
+            throw new IllegalArgumentException(file + ": is a " + model + " checkpoint, but a VAE checkpoint is needed");
+        }
+        try {
+            Map<?, ?> m = (Map<?, ?>) Json.parse(c.metadata().get(CONFIG_KEY));
+            List<?> hidden = (List<?>) m.get("hidden");
+            int[] h = new int[hidden.size()];
+            for (int i = 0; i < h.length; i++) {
+                h[i] = ((Double) hidden.get(i)).intValue();
+            }
+            return new VaeConfig(((Double) m.get("input")).intValue(), h, ((Double) m.get("latent")).intValue(),
+                    VaeConfig.Decoder.valueOf(((String) m.get("decoder")).toUpperCase()), ((Double) m.get("sigma")).floatValue());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": the VAE configuration in the metadata is unreadable (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Loads parameters into a VAE built from the same configuration; checks every name and shape. */
+    public static void load(Vae vae, Safetensors.Contents c, Path file) {
+        Map<String, float[]> byName = new LinkedHashMap<>();
+        for (ParamSpec s : vae.parameters().specs().values()) {
+            Safetensors.Entry e = c.tensors().get(s.name());
+            if (e == null) {
+                throw new IllegalArgumentException(file + ": tensor " + s.name() + " is missing");
+            }
+            if (e.data().length != s.size()) {
+                throw new IllegalArgumentException(file + ": tensor " + s.name() + " has shape " + java.util.Arrays.toString(e.shape())
+                        + ", but the configuration needs " + s.rows() + "x" + s.cols());
+            }
+            byName.put(s.name(), e.data());
+        }
+        vae.parameters().load(byName);
+    }
+}

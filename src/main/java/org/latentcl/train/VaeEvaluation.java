@@ -1,0 +1,85 @@
+package org.latentcl.train;
+
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+import org.latentcl.model.Vae;
+import org.latentcl.nn.RandomStream;
+
+/**
+ * Test-set measures of a VAE, computed on the backend and read once:
+ * the -ELBO (one sampled z per example, closed-form KL) and the importance-weighted estimate of
+ * -log p(x) with K samples (Burda et al. 2016, the IWAE bound; Kingma &amp; Welling's appendix D):
+ * log p(x) ~ log (1/K) sum_k p(x|z_k) p(z_k) / q(z_k|x), z_k ~ q(z|x).
+ */
+public final class VaeEvaluation {
+    private VaeEvaluation() {
+    }
+
+    /** Per-example (-ELBO, reconstruction, KL) on the rows of {@code data}, in batches of the VAE's size. */
+    public static double[] elbo(Vae vae, Tensor data, RandomStream rng) {
+        Backend be = vae.backend();
+        try (Tensor losses = be.zeros(1, 2)) {
+            for (int start = 0; start < data.rows(); start += vae.maxBatch()) {
+                vae.evaluate(data.rowRange(start, Math.min(data.rows(), start + vae.maxBatch())), rng, losses);
+            }
+            float[] l = be.read(losses);
+            int n = data.rows();
+            return new double[] {((double) l[Vae.RECON] + l[Vae.KL]) / n, (double) l[Vae.RECON] / n, (double) l[Vae.KL] / n};
+        }
+    }
+
+    /**
+     * The IWAE estimate of -log p(x) per example, in nats, with k importance samples. The VAE must
+     * have been built with a maximum batch of at least k rows: each chunk of e = maxBatch / k
+     * examples is expanded to e * k rows on the backend (rows i*k .. i*k+k-1 belong to example i).
+     * Per row: log w = -(-log p(x|z)) - z^2/2 + eps^2/2 + logvar/2 (the log 2 pi terms cancel).
+     */
+    public static double iwae(Vae vae, Tensor data, int k, RandomStream rng) {
+        if (k < 1) {
+            throw new IllegalArgumentException("IWAE needs at least one sample, got " + k);
+        }
+        if (vae.maxBatch() < k) {
+            throw new IllegalArgumentException("IWAE with " + k + " samples needs a VAE built for batches of at least " + k);
+        }
+        Backend be = vae.backend();
+        int e = vae.maxBatch() / k;
+        int rows = e * k;
+        int l = vae.config().latent();
+        int d = vae.config().input();
+        float[] index = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            index[r] = r / k;
+        }
+        try (Tensor idx = be.upload(index, 1, rows); Tensor mu = be.zeros(e, l); Tensor lv = be.zeros(e, l);
+             Tensor muR = be.zeros(rows, l); Tensor lvR = be.zeros(rows, l); Tensor xR = be.zeros(rows, d);
+             Tensor eps = be.zeros(rows, l); Tensor z = be.zeros(rows, l); Tensor sq = be.zeros(rows, l);
+             Tensor terms = be.zeros(rows, d); Tensor logw = be.zeros(rows, 1); Tensor lme = be.zeros(e, 1);
+             Tensor total = be.zeros(1, 1)) {
+            for (int start = 0; start < data.rows(); start += e) {
+                int n = Math.min(e, data.rows() - start);
+                int nr = n * k;
+                Tensor x = data.rowRange(start, start + n);
+                vae.encode(x, mu.rowRange(0, n), lv.rowRange(0, n));
+                be.gatherRows(mu, idx, 0, muR.rowRange(0, nr));
+                be.gatherRows(lv, idx, 0, lvR.rowRange(0, nr));
+                be.gatherRows(x, idx, 0, xR.rowRange(0, nr));
+                Tensor epsN = eps.rowRange(0, nr);
+                Tensor zN = z.rowRange(0, nr);
+                Tensor sqN = sq.rowRange(0, nr);
+                Tensor w = logw.rowRange(0, nr);
+                be.normal(epsN, rng.seed(), rng.take((long) nr * l));
+                be.reparameterize(muR.rowRange(0, nr), lvR.rowRange(0, nr), epsN, zN);
+                vae.reconstructionTerms(zN, xR.rowRange(0, nr), terms.rowRange(0, nr));
+                be.rowSums(terms.rowRange(0, nr), -1f, 0f, w);
+                be.mul(zN, zN, sqN);
+                be.rowSums(sqN, -0.5f, 1f, w);
+                be.mul(epsN, epsN, sqN);
+                be.rowSums(sqN, 0.5f, 1f, w);
+                be.rowSums(lvR.rowRange(0, nr), 0.5f, 1f, w);
+                be.logMeanExpRows(w.reshape(n, k), lme.rowRange(0, n));
+                be.sum(lme.rowRange(0, n), total, 0, true);
+            }
+            return -be.read(total)[0] / (double) data.rows();
+        }
+    }
+}

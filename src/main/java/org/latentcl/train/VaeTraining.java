@@ -1,0 +1,259 @@
+package org.latentcl.train;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.latentcl.backend.AdamConfig;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
+import org.latentcl.model.Vae;
+import org.latentcl.model.VaeConfig;
+import org.latentcl.nn.Adam;
+import org.latentcl.nn.RandomStream;
+
+/**
+ * A VAE training run that writes a run directory: metrics.jsonl (one line per epoch),
+ * checkpoint.safetensors (parameters, PyTorch layout), state.safetensors (Adam moments and the
+ * random stream, for --resume), and for image data samples.png, reconstructions.png, loss.png and,
+ * with a 2-D latent space, manifold.png.
+ *
+ * <p>The training and test sets are uploaded once; each epoch uploads one shuffled index list
+ * and every batch is gathered on the backend. Losses accumulate on the backend and are read
+ * once per epoch. The shuffle of epoch e depends only on (seed, e) and the random stream is
+ * saved with the checkpoint, so a resumed run ends where an uninterrupted one would.
+ */
+public final class VaeTraining {
+    public static final String METRICS = "metrics.jsonl";
+    public static final String CHECKPOINT = "checkpoint.safetensors";
+    public static final String STATE = "state.safetensors";
+    /** Separate Philox keys for evaluation noise and picture noise, so neither disturbs training. */
+    private static final long EVAL_KEY = 0x5EED_E7A1L;
+    private static final long PICTURE_KEY = 0x5EED_B1C7L;
+
+    /**
+     * How to train.
+     *
+     * @param epochs total epochs (a resumed run continues up to this many)
+     * @param batch  examples per step
+     * @param lr     Adam learning rate
+     * @param seed   seeds initialization, shuffling and noise
+     * @param out    the run directory
+     * @param resume continue from the checkpoint and state in {@code out}
+     * @param data   the data specification, recorded in the checkpoint for eval and resume
+     */
+    public record Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data) {
+    }
+
+    private VaeTraining() {
+    }
+
+    public static List<EpochMetrics> run(Backend be, DataSplit data, VaeConfig config, Options opt, TrainingListener listener)
+            throws IOException {
+        Dataset train = data.train();
+        Dataset test = data.test();
+        if (train.cols() != config.input()) {
+            throw new IllegalArgumentException("the data has " + train.cols() + " features per example but the VAE takes " + config.input());
+        }
+        if (opt.batch() > train.rows()) {
+            throw new IllegalArgumentException("batch " + opt.batch() + " is larger than the training set (" + train.rows() + " examples)");
+        }
+        Files.createDirectories(opt.out());
+        List<EpochMetrics> history = new ArrayList<>();
+        try (Vae vae = new Vae(be, config, opt.batch());
+             Adam adam = new Adam(vae.parameters(), AdamConfig.of(opt.lr()));
+             Tensor trainX = be.upload(train.values(), train.rows(), train.cols());
+             Tensor testX = be.upload(test.values(), test.rows(), test.cols());
+             Tensor order = be.zeros(1, train.rows());
+             Tensor batchX = be.zeros(opt.batch(), train.cols());
+             Tensor losses = be.zeros(1, 2)) {
+            int done = 0;
+            RandomStream rng;
+            if (opt.resume()) {
+                ResumeState s = restore(vae, adam, opt.out());
+                done = s.epoch();
+                rng = new RandomStream(opt.seed(), s.rngCounter());
+                history.addAll(readMetrics(opt.out().resolve(METRICS), done));
+                listener.info("resuming " + opt.out() + " after epoch " + done);
+            } else {
+                vae.parameters().initialize(opt.seed());
+                rng = new RandomStream(opt.seed(), 0);
+            }
+            int steps = (train.rows() + opt.batch() - 1) / opt.batch();
+            float[] perm = new float[train.rows()];
+            for (int epoch = done + 1; epoch <= opt.epochs(); epoch++) {
+                shuffle(perm, opt.seed(), epoch);
+                be.write(order, perm);
+                be.fill(losses, 0f);
+                long t0 = System.nanoTime();
+                for (int s = 0; s < steps; s++) {
+                    int start = s * opt.batch();
+                    Tensor x = batchX.rowRange(0, Math.min(opt.batch(), train.rows() - start));
+                    be.gatherRows(trainX, order, start, x);
+                    vae.trainStep(x, rng, adam, losses);
+                    listener.step(epoch, s + 1, steps);
+                }
+                float[] sums = be.read(losses);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double recon = sums[Vae.RECON] / (double) train.rows();
+                double kl = sums[Vae.KL] / (double) train.rows();
+                if (!Double.isFinite(recon + kl)) {
+                    throw new TrainingDivergedException("the loss became " + (recon + kl) + " in epoch " + epoch
+                            + "; try a smaller learning rate (--lr, now " + opt.lr() + "). The last good checkpoint is in " + opt.out());
+                }
+                double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
+                EpochMetrics m = new EpochMetrics(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds,
+                        train.rows() / seconds, be.name());
+                history.add(m);
+                save(vae, adam, rng, epoch, opt, history, test, m);
+                listener.epoch(m);
+            }
+        }
+        return history;
+    }
+
+    /** Epoch e's order: a Fisher-Yates shuffle seeded by (seed, e) alone. */
+    static void shuffle(float[] perm, long seed, int epoch) {
+        Random rnd = new Random(seed * 1_000_003L + epoch);
+        int[] p = new int[perm.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = i;
+        }
+        for (int i = p.length - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int tmp = p[i];
+            p[i] = p[j];
+            p[j] = tmp;
+        }
+        for (int i = 0; i < p.length; i++) {
+            perm[i] = p[i];
+        }
+    }
+
+    private static void save(Vae vae, Adam adam, RandomStream rng, int epoch, Options opt, List<EpochMetrics> history,
+                             Dataset test, EpochMetrics m) throws IOException {
+        Path dir = opt.out();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("epoch", Integer.toString(epoch));
+        meta.put("data", opt.data());
+        meta.put("batch", Integer.toString(opt.batch()));
+        meta.put("lr", Float.toString(opt.lr()));
+        meta.put("seed", Long.toString(opt.seed()));
+        if (test.isImage()) {
+            meta.put("image_height", Integer.toString(test.height()));
+            meta.put("image_width", Integer.toString(test.width()));
+        }
+        VaeCheckpoint.save(vae, dir.resolve(CHECKPOINT), meta);
+        float[][] moments = adam.state();
+        Map<String, String> state = new LinkedHashMap<>(meta);
+        state.put("adam_steps", Integer.toString(adam.steps()));
+        state.put("rng_counter", Long.toString(rng.counter()));
+        Safetensors.write(dir.resolve(STATE), state, List.of(
+                new Safetensors.Entry("adam.m", new int[] {moments[0].length}, moments[0]),
+                new Safetensors.Entry("adam.v", new int[] {moments[1].length}, moments[1])));
+        Files.writeString(dir.resolve(METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        writePictures(vae, opt, history, test, dir);
+    }
+
+    private static void writePictures(Vae vae, Options opt, List<EpochMetrics> history, Dataset test, Path dir) throws IOException {
+        double[] trainLoss = history.stream().mapToDouble(EpochMetrics::trainLoss).toArray();
+        double[] testLoss = history.stream().mapToDouble(EpochMetrics::testLoss).toArray();
+        Images.writePng(Images.plot("VAE loss (-ELBO per example)", "nats", List.of(
+                new Images.Series("train", trainLoss, new Color(31, 119, 180)),
+                new Images.Series("test", testLoss, new Color(255, 127, 14)))), dir.resolve("loss.png"));
+        if (!test.isImage()) {
+            return;
+        }
+        int h = test.height();
+        int w = test.width();
+        Images.writePng(Images.grid(VaeSampling.sample(vae, 64, opt.seed() ^ PICTURE_KEY), 64, h, w, 8, 2), dir.resolve("samples.png"));
+        int n = Math.min(16, test.rows());
+        float[] x = java.util.Arrays.copyOf(test.values(), n * test.cols());
+        float[] r = VaeSampling.reconstruct(vae, x, n);
+        // Rows of eight: test images, then their reconstructions below them.
+        int half = (n + 1) / 2;
+        float[] pairs = new float[4 * 8 * test.cols()];
+        for (int row = 0; row < 2; row++) {
+            for (int c = 0; c < 8; c++) {
+                int i = row * 8 + c;
+                if (i < n) {
+                    System.arraycopy(x, i * test.cols(), pairs, ((2 * row) * 8 + c) * test.cols(), test.cols());
+                    System.arraycopy(r, i * test.cols(), pairs, ((2 * row + 1) * 8 + c) * test.cols(), test.cols());
+                }
+            }
+        }
+        Images.writePng(Images.grid(pairs, half > 8 ? 32 : 16, h, w, 8, 2), dir.resolve("reconstructions.png"));
+        if (vae.config().latent() == 2) {
+            Images.writePng(Images.grid(VaeSampling.manifold(vae, 15), 225, h, w, 15, 1), dir.resolve("manifold.png"));
+        }
+    }
+
+    private record ResumeState(int epoch, long rngCounter) {
+    }
+
+    private static ResumeState restore(Vae vae, Adam adam, Path dir) {
+        Path ckpt = dir.resolve(CHECKPOINT);
+        Path statePath = dir.resolve(STATE);
+        if (!Files.isRegularFile(ckpt) || !Files.isRegularFile(statePath)) {
+            throw new IllegalArgumentException("cannot resume " + dir + ": it has no " + CHECKPOINT + " and " + STATE);
+        }
+        Safetensors.Contents c = Safetensors.read(ckpt);
+        VaeConfig saved = VaeCheckpoint.config(c, ckpt);
+        if (!saved.equals(vae.config())) {
+            throw new IllegalArgumentException("cannot resume " + dir + ": its checkpoint is a " + saved + ", not a " + vae.config());
+        }
+        VaeCheckpoint.load(vae, c, ckpt);
+        Safetensors.Contents s = Safetensors.read(statePath);
+        try {
+            Safetensors.Entry m = s.tensors().get("adam.m");
+            Safetensors.Entry v = s.tensors().get("adam.v");
+            if (m == null || v == null || m.data().length != vae.parameters().size() || v.data().length != vae.parameters().size()) {
+                throw new IllegalArgumentException("optimizer moments missing or of the wrong size");
+            }
+            adam.restore(m.data(), v.data(), Integer.parseInt(s.metadata().get("adam_steps")));
+            return new ResumeState(Integer.parseInt(s.metadata().get("epoch")), Long.parseLong(s.metadata().get("rng_counter")));
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException(statePath + ": unreadable training state (" + e.getMessage() + ")");
+        }
+    }
+
+    /** The metrics of epochs 1..upTo already in metrics.jsonl (later lines, from an interrupted epoch, are dropped). */
+    private static List<EpochMetrics> readMetrics(Path file, int upTo) throws IOException {
+        List<EpochMetrics> out = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<?, ?> m = (Map<?, ?>) Json.parse(line);
+            int epoch = ((Double) m.get("epoch")).intValue();
+            if (epoch > upTo) {
+                continue;
+            }
+            kept.add(line);
+            out.add(new EpochMetrics(epoch, num(m, "train_loss"), num(m, "test_loss"), num(m, "recon"), num(m, "kl"),
+                    num(m, "test_recon"), num(m, "test_kl"), num(m, "train_seconds"), num(m, "samples_per_s"),
+                    String.valueOf(m.get("device"))));
+        }
+        AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static double num(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Double d ? d : Double.NaN;
+    }
+}
