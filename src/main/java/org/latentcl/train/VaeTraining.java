@@ -181,7 +181,6 @@ public final class VaeTraining {
         float[] x = java.util.Arrays.copyOf(test.values(), n * test.cols());
         float[] r = VaeSampling.reconstruct(vae, x, n);
         // Rows of eight: test images, then their reconstructions below them.
-        int half = (n + 1) / 2;
         float[] pairs = new float[4 * 8 * test.cols()];
         for (int row = 0; row < 2; row++) {
             for (int c = 0; c < 8; c++) {
@@ -192,7 +191,7 @@ public final class VaeTraining {
                 }
             }
         }
-        Images.writePng(Images.grid(pairs, half > 8 ? 32 : 16, h, w, 8, 2), dir.resolve("reconstructions.png"));
+        Images.writePng(Images.grid(pairs, n > 8 ? 32 : 16, h, w, 8, 2), dir.resolve("reconstructions.png"));
         if (vae.config().latent() == 2) {
             Images.writePng(Images.grid(VaeSampling.manifold(vae, 15), 225, h, w, 15, 1), dir.resolve("manifold.png"));
         }
