@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,23 +23,6 @@ class TrainCommandTest {
     Path dir;
     private Path data;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static void usageError(Run r, String mustContain) {
-        assertEquals(Main.EXIT_USAGE, r.code(), r.out() + r.err());
-        String[] lines = r.err().strip().split("\n");
-        assertEquals(1, lines.length, r.err());
-        assertTrue(lines[0].contains(mustContain), lines[0]);
-    }
-
     @BeforeEach
     void smallDataset() throws IOException {
         float[] digits = java.util.Arrays.copyOf(Datasets.embeddedDefault().train().values(), 300 * 784);
@@ -52,17 +33,17 @@ class TrainCommandTest {
     @Test
     void trainResumeSampleAndEvalWorkEndToEnd() throws IOException {
         Path out = dir.resolve("run");
-        Run r = run("train", "vae", "--data", data.toString(), "--epochs", "1", "--batch", "64", "--hidden", "32",
+        Cli.Run r = Cli.run("train", "vae", "--data", data.toString(), "--epochs", "1", "--batch", "64", "--hidden", "32",
                 "--latent", "2", "--device", "java", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("epoch 1/1  train "), r.out());
         assertTrue(r.out().contains("270 train / 30 test examples (held-out 10%)"), r.out());
         assertTrue(Files.exists(out.resolve("checkpoint.safetensors")));
 
-        usageError(run("train", "vae", "--data", data.toString(), "--epochs", "1", "--device", "java", "--out", out.toString()),
+        Cli.usageError(Cli.run("train", "vae", "--data", data.toString(), "--epochs", "1", "--device", "java", "--out", out.toString()),
                 "already exists and is not empty; use --resume");
 
-        r = run("train", "vae", "--resume", out.toString(), "--epochs", "2", "--device", "java");
+        r = Cli.run("train", "vae", "--resume", out.toString(), "--epochs", "2", "--device", "java");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("resuming") && r.out().contains("epoch 2/2"), r.out());
         assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
@@ -70,14 +51,14 @@ class TrainCommandTest {
         Path ckpt = out.resolve("checkpoint.safetensors");
         for (String ext : new String[] {"png", "npy", "csv"}) {
             Path f = dir.resolve("s." + ext);
-            r = run("sample", "--checkpoint", ckpt.toString(), "--n", "9", "--out", f.toString(), "--device", "java");
+            r = Cli.run("sample", "--checkpoint", ckpt.toString(), "--n", "9", "--out", f.toString(), "--device", "java");
             assertEquals(0, r.code(), r.err());
             assertTrue(Files.size(f) > 0);
         }
         assertEquals(9, Npy.read(dir.resolve("s.npy")).rows());
         assertEquals(9, Files.readAllLines(dir.resolve("s.csv")).size());
 
-        r = run("eval", "--checkpoint", ckpt.toString(), "--iwae", "8", "--device", "java");
+        r = Cli.run("eval", "--checkpoint", ckpt.toString(), "--iwae", "8", "--device", "java");
         assertEquals(0, r.code(), r.err());
         Map<?, ?> json = (Map<?, ?>) Json.parse(r.out().strip());
         assertEquals(30.0, json.get("examples"));
@@ -89,26 +70,26 @@ class TrainCommandTest {
     @Test
     void badInputIsOneLineWithExitCodeTwo() throws IOException {
         Path out = dir.resolve("x");
-        usageError(run("train", "vae", "--data", dir.resolve("none.npy").toString(), "--out", out.toString()), "no such file or directory");
-        usageError(run("train", "vae", "--batch", "0", "--out", out.toString()), "--batch must be a positive number");
-        usageError(run("train", "vae", "--lr", "NaN", "--out", out.toString()), "--lr must be a positive number");
-        usageError(run("train", "vae", "--lr", "-1", "--out", out.toString()), "--lr must be a positive number");
-        usageError(run("train", "vae", "--hidden", "400,x", "--out", out.toString()), "--hidden must be whole numbers");
-        usageError(run("train", "vae", "--decoder", "poisson", "--out", out.toString()), "--decoder must be bernoulli or gaussian");
-        usageError(run("train", "vae", "--data", data.toString(), "--batch", "1000", "--device", "java", "--out", out.toString()),
+        Cli.usageError(Cli.run("train", "vae", "--data", dir.resolve("none.npy").toString(), "--out", out.toString()), "no such file or directory");
+        Cli.usageError(Cli.run("train", "vae", "--batch", "0", "--out", out.toString()), "--batch must be a positive number");
+        Cli.usageError(Cli.run("train", "vae", "--lr", "NaN", "--out", out.toString()), "--lr must be a positive number");
+        Cli.usageError(Cli.run("train", "vae", "--lr", "-1", "--out", out.toString()), "--lr must be a positive number");
+        Cli.usageError(Cli.run("train", "vae", "--hidden", "400,x", "--out", out.toString()), "--hidden must be whole numbers");
+        Cli.usageError(Cli.run("train", "vae", "--decoder", "poisson", "--out", out.toString()), "--decoder must be bernoulli or gaussian");
+        Cli.usageError(Cli.run("train", "vae", "--data", data.toString(), "--batch", "1000", "--device", "java", "--out", out.toString()),
                 "batch 1000 is larger than the training set (270 examples)");
-        usageError(run("train", "vae", "--epochs", "two"), "two");
-        usageError(run("train", "gan"), "gan");
+        Cli.usageError(Cli.run("train", "vae", "--epochs", "two"), "two");
+        Cli.usageError(Cli.run("train", "gan"), "gan");
 
         Path gan = dir.resolve("gan.safetensors");
         Safetensors.write(gan, Map.of("model", "gan"), List.of());
-        usageError(run("sample", "--checkpoint", gan.toString(), "--out", dir.resolve("a.png").toString(), "--device", "java"),
+        Cli.usageError(Cli.run("sample", "--checkpoint", gan.toString(), "--out", dir.resolve("a.png").toString(), "--device", "java"),
                 "is a gan checkpoint, but a VAE checkpoint is needed");
         Path junk = dir.resolve("junk.safetensors");
         Files.writeString(junk, "this is not a checkpoint at all");
-        usageError(run("eval", "--checkpoint", junk.toString(), "--device", "java"), "not a safetensors file");
-        usageError(run("sample", "--checkpoint", junk.toString(), "--out", dir.resolve("a.txt").toString()), "--out must end in .png");
-        usageError(run("eval", "--checkpoint", junk.toString(), "--iwae", "-3"), "--iwae must be 0");
+        Cli.usageError(Cli.run("eval", "--checkpoint", junk.toString(), "--device", "java"), "not a safetensors file");
+        Cli.usageError(Cli.run("sample", "--checkpoint", junk.toString(), "--out", dir.resolve("a.txt").toString()), "--out must end in .png");
+        Cli.usageError(Cli.run("eval", "--checkpoint", junk.toString(), "--iwae", "-3"), "--iwae must be 0");
         assertFalse(Files.exists(dir.resolve("a.png")), "no output file after a failure");
     }
 }
