@@ -24,11 +24,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code train}: train a model and write a run directory. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.", subcommands = {TrainCommand.Vae.class})
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.", subcommands = {TrainCommand.Vae.class, TrainGanCommand.class})
 final class TrainCommand implements Runnable {
     @Override
     public void run() {
-        throw new UsageException("train needs a model: train vae (see train --help)");
+        throw new UsageException("train needs a model: train vae or train gan (see train --help)");
     }
 
     /** {@code train vae}. */

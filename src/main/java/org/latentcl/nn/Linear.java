@@ -53,6 +53,18 @@ public final class Linear {
     }
 
     /**
+     * Backward to the input only, leaving the parameter gradients alone (for a network that is
+     * held fixed while the gradient flows through it, like the discriminator in a generator step).
+     * {@code dy} is overwritten with dL/d(pre-activation); dx = dpre W.
+     */
+    public void backwardInput(Backend be, Tensor y, Tensor dy, Tensor dx) {
+        if (act.kind() != Activation.Kind.IDENTITY) {
+            be.activateBackward(act, y, dy, dy);
+        }
+        be.gemm(false, false, 1f, dy, params.value(name + ".weight"), 0f, dx, null, Activation.IDENTITY);
+    }
+
+    /**
      * Backward through the layer. {@code dy} holds dL/dy on entry and is overwritten with dL/d(pre-activation).
      * Writes dW = dpre^T x and db = column sums of dpre (added to what is there when
      * {@code accumulate}), and, when {@code dx} is not null, dx = dpre W (added when {@code accumulateDx}).

@@ -93,6 +93,18 @@ public final class Mlp implements AutoCloseable {
         }
     }
 
+    /**
+     * Backward to the input only, after {@link #forward} on b rows, with dL/d(output) in
+     * {@link #outputGrad}: writes dL/dx into dx and leaves the parameter gradients untouched.
+     */
+    public void backwardInput(Tensor dx) {
+        int b = dx.rows();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
+            layers.get(i).backwardInput(backend, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), dIn);
+        }
+    }
+
     @Override
     public void close() {
         if (outputs != null) {

@@ -149,6 +149,53 @@ public final class Images {
         return img;
     }
 
+    /** A scatter plot of 2-D points: the data in grey, generated points in orange. */
+    public static BufferedImage scatter(String title, float[] data, int nData, float[] generated, int nGen) {
+        int size = 560;
+        int pad = 40;
+        BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, size, size);
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < 2 * nData; i++) {
+            lo = Math.min(lo, data[i]);
+            hi = Math.max(hi, data[i]);
+        }
+        double margin = (hi - lo) * 0.15 + 1e-6;
+        lo -= margin;
+        hi += margin;
+        int span = size - 2 * pad;
+        g.setColor(Color.DARK_GRAY);
+        g.drawRect(pad, pad, span, span);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString(title, pad, 24);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString(String.format(Locale.ROOT, "%.3g", lo), pad - 4, size - pad + 16);
+        g.drawString(String.format(Locale.ROOT, "%.3g", hi), size - pad - 30, size - pad + 16);
+        drawPoints(g, data, nData, lo, hi, pad, span, new Color(120, 120, 120, 90));
+        drawPoints(g, generated, nGen, lo, hi, pad, span, new Color(255, 127, 14, 150));
+        g.setColor(new Color(120, 120, 120));
+        g.drawString("data", size - pad - 80, pad + 16);
+        g.setColor(new Color(255, 127, 14));
+        g.drawString("generated", size - pad - 80, pad + 32);
+        g.dispose();
+        return img;
+    }
+
+    private static void drawPoints(Graphics2D g, float[] p, int n, double lo, double hi, int pad, int span, Color c) {
+        g.setColor(c);
+        for (int i = 0; i < n; i++) {
+            double x = (p[2 * i] - lo) / (hi - lo);
+            double y = (p[2 * i + 1] - lo) / (hi - lo);
+            if (x >= 0 && x <= 1 && y >= 0 && y <= 1) {
+                g.fillOval(pad + (int) (x * span) - 2, pad + span - (int) (y * span) - 2, 4, 4);
+            }
+        }
+    }
+
     public static void writePng(BufferedImage img, Path file) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, "png", out);

@@ -2,13 +2,11 @@ package org.latentcl.train;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.latentcl.model.Vae;
 import org.latentcl.model.VaeConfig;
-import org.latentcl.nn.ParamSpec;
 
 /**
  * A VAE's parameters in safetensors, named and shaped as PyTorch's nn.Linear has them
@@ -39,13 +37,7 @@ public final class VaeCheckpoint {
         meta.put(MODEL_KEY, "vae");
         meta.put(CONFIG_KEY, Json.write(configMap(vae.config())));
         meta.putAll(extraMetadata);
-        Map<String, float[]> values = vae.parameters().toHost();
-        List<Safetensors.Entry> entries = new ArrayList<>();
-        for (ParamSpec s : vae.parameters().specs().values()) {
-            int[] shape = s.rows() == 1 && s.name().endsWith(".bias") ? new int[] {s.cols()} : new int[] {s.rows(), s.cols()};
-            entries.add(new Safetensors.Entry(s.name(), shape, values.get(s.name())));
-        }
-        Safetensors.write(file, meta, entries);
+        Safetensors.write(file, meta, ParameterFiles.entries(vae.parameters()));
     }
 
     /** Reads the configuration of a VAE checkpoint; rejects other models with a clear message. */
@@ -73,18 +65,6 @@ public final class VaeCheckpoint {
 
     /** Loads parameters into a VAE built from the same configuration; checks every name and shape. */
     public static void load(Vae vae, Safetensors.Contents c, Path file) {
-        Map<String, float[]> byName = new LinkedHashMap<>();
-        for (ParamSpec s : vae.parameters().specs().values()) {
-            Safetensors.Entry e = c.tensors().get(s.name());
-            if (e == null) {
-                throw new IllegalArgumentException(file + ": tensor " + s.name() + " is missing");
-            }
-            if (e.data().length != s.size()) {
-                throw new IllegalArgumentException(file + ": tensor " + s.name() + " has shape " + java.util.Arrays.toString(e.shape())
-                        + ", but the configuration needs " + s.rows() + "x" + s.cols());
-            }
-            byName.put(s.name(), e.data());
-        }
-        vae.parameters().load(byName);
+        ParameterFiles.load(vae.parameters(), c, file);
     }
 }

@@ -1,0 +1,46 @@
+package org.latentcl.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one GAN epoch measured.
+ *
+ * @param epoch        1-based
+ * @param dLoss        mean discriminator loss, BCE(D(x), 1) + BCE(D(G(z)), 0) per step
+ * @param gLoss        mean generator loss (-log D(G(z)) or log(1 - D(G(z))))
+ * @param dReal        mean D(x) over the epoch
+ * @param dFake        mean D(G(z)) over the epoch (discriminator steps)
+ * @param diversity    mean pairwise distance of 256 generated samples divided by that of 256 data examples
+ * @param trainSeconds wall time of the epoch's steps
+ * @param samplesPerS  real examples seen per second
+ * @param device       the backend's name
+ * @param warnings     failure modes detected this epoch (discriminator wins, oscillation, divergence, collapse)
+ */
+public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity,
+                              double trainSeconds, double samplesPerS, String device, List<String> warnings) {
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("d_loss", round(dLoss));
+        m.put("g_loss", round(gLoss));
+        m.put("d_real", round(dReal));
+        m.put("d_fake", round(dFake));
+        m.put("diversity", round(diversity));
+        m.put("train_seconds", Math.round(trainSeconds * 1000) / 1000.0);
+        m.put("samples_per_s", Math.round(samplesPerS * 10) / 10.0);
+        m.put("device", device);
+        m.put("warnings", warnings);
+        return m;
+    }
+
+    public String toJson() {
+        return Json.write(toMap());
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}

@@ -1,0 +1,155 @@
+package org.latentcl.train;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.latentcl.backend.AdamConfig;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
+import org.latentcl.model.Gan;
+import org.latentcl.model.GanConfig;
+import org.latentcl.nn.Adam;
+import org.latentcl.nn.RandomStream;
+
+/**
+ * A GAN training run (Algorithm 1 of Goodfellow et al.): each discriminator step takes a fresh
+ * batch of data and of noise; after every k of them, one generator step on the last step's
+ * noise. An epoch is one pass of the discriminator over the training set. Writes metrics.jsonl
+ * (with failure-mode warnings), checkpoint.safetensors, samples.png from fixed noise (and
+ * samples-epoch-N.png), loss.png, and for 2-D data scatter.png.
+ */
+public final class GanTraining {
+    private static final long PICTURE_KEY = 0x5EED_B1C7L;
+    private static final int DIVERSITY_SAMPLES = 256;
+
+    /**
+     * How to train.
+     *
+     * @param epochs epochs (discriminator passes over the data)
+     * @param batch  examples per step
+     * @param lr     Adam learning rate of both networks
+     * @param beta1  Adam's beta1 of both networks (0.5, as DCGAN and the reference use)
+     * @param k      discriminator steps per generator step
+     * @param seed   seeds initialization, shuffling and noise
+     * @param out    the run directory
+     * @param data   the data specification, recorded in the checkpoint
+     */
+    public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data) {
+    }
+
+    /** Receives progress. */
+    public interface Listener {
+        default void epoch(GanEpochMetrics m) {
+        }
+    }
+
+    private GanTraining() {
+    }
+
+    public static List<GanEpochMetrics> run(Backend be, DataSplit data, GanConfig config, Options opt, Listener listener)
+            throws IOException {
+        Dataset train = data.train();
+        if (train.cols() != config.data()) {
+            throw new IllegalArgumentException("the data has " + train.cols() + " features but the GAN makes " + config.data());
+        }
+        if (opt.batch() > train.rows()) {
+            throw new IllegalArgumentException("batch " + opt.batch() + " is larger than the training set (" + train.rows() + " examples)");
+        }
+        Files.createDirectories(opt.out());
+        AdamConfig adam = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
+        List<GanEpochMetrics> history = new ArrayList<>();
+        List<Double> gLosses = new ArrayList<>();
+        int nDiv = Math.min(DIVERSITY_SAMPLES, train.rows());
+        double dataDiversity = GanWarnings.meanPairwiseDistance(train.values(), nDiv, train.cols());
+        try (Gan gan = new Gan(be, config, opt.batch());
+             Adam adamD = new Adam(gan.discriminatorParameters(), adam);
+             Adam adamG = new Adam(gan.generatorParameters(), adam);
+             Tensor trainX = be.upload(train.values(), train.rows(), train.cols());
+             Tensor order = be.zeros(1, train.rows());
+             Tensor batchX = be.zeros(opt.batch(), train.cols());
+             Tensor stats = be.zeros(1, 4)) {
+            gan.initialize(opt.seed());
+            RandomStream rng = new RandomStream(opt.seed(), 0);
+            int steps = (train.rows() + opt.batch() - 1) / opt.batch();
+            float[] perm = new float[train.rows()];
+            for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
+                VaeTraining.shuffle(perm, opt.seed(), epoch);
+                be.write(order, perm);
+                be.fill(stats, 0f);
+                long generated = 0;
+                long t0 = System.nanoTime();
+                for (int s = 0; s < steps; s++) {
+                    int start = s * opt.batch();
+                    Tensor x = batchX.rowRange(0, Math.min(opt.batch(), train.rows() - start));
+                    be.gatherRows(trainX, order, start, x);
+                    gan.discriminatorGradients(x, rng, stats);
+                    adamD.step();
+                    if ((s + 1) % opt.k() == 0) {
+                        gan.generatorGradients(stats);
+                        adamG.step();
+                        generated += x.rows();
+                    }
+                }
+                float[] sum = be.read(stats);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double n = train.rows();
+                double dLoss = sum[Gan.D_LOSS] / n;
+                double gLoss = generated == 0 ? Double.NaN : gan.generatorLoss(sum[Gan.G_LOSS]) / generated;
+                if (!Double.isFinite(dLoss) || (generated > 0 && !Double.isFinite(gLoss))) {
+                    throw new TrainingDivergedException("the GAN losses became non-finite in epoch " + epoch + " (d_loss " + dLoss
+                            + ", g_loss " + gLoss + "); try a smaller learning rate (--lr, now " + opt.lr() + ")");
+                }
+                float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
+                double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
+                gLosses.add(gLoss);
+                double dFake = sum[Gan.D_FAKE] / n;
+                GanEpochMetrics m = new GanEpochMetrics(epoch, dLoss, gLoss, sum[Gan.D_REAL] / n, dFake, diversity, seconds,
+                        n / seconds, be.name(), GanWarnings.check(dFake, diversity, gLosses));
+                history.add(m);
+                save(gan, epoch, opt, history, train, fixed, nDiv, m);
+                listener.epoch(m);
+            }
+        }
+        return history;
+    }
+
+    private static void save(Gan gan, int epoch, Options opt, List<GanEpochMetrics> history, Dataset train, float[] fixed,
+                             int nFixed, GanEpochMetrics m) throws IOException {
+        Path dir = opt.out();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("epoch", Integer.toString(epoch));
+        meta.put("data", opt.data());
+        meta.put("seed", Long.toString(opt.seed()));
+        if (train.isImage()) {
+            meta.put("image_height", Integer.toString(train.height()));
+            meta.put("image_width", Integer.toString(train.width()));
+        }
+        GanCheckpoint.save(gan, dir.resolve(VaeTraining.CHECKPOINT), meta);
+        Files.writeString(dir.resolve(VaeTraining.METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Images.writePng(Images.plot("GAN losses", "loss", List.of(
+                new Images.Series("discriminator", history.stream().mapToDouble(GanEpochMetrics::dLoss).toArray(), new Color(31, 119, 180)),
+                new Images.Series("generator", history.stream().mapToDouble(GanEpochMetrics::gLoss).toArray(), new Color(255, 127, 14)))),
+                dir.resolve("loss.png"));
+        if (train.isImage()) {
+            int count = Math.min(64, nFixed);
+            var grid = Images.grid(fixed, count, train.height(), train.width(), 8, 2);
+            Images.writePng(grid, dir.resolve("samples.png"));
+            Images.writePng(grid, dir.resolve("samples-epoch-" + epoch + ".png"));
+        } else if (train.cols() == 2) {
+            int nData = Math.min(train.rows(), 2000);
+            float[] more = GanSampling.generate(gan, 2000, opt.seed() ^ PICTURE_KEY);
+            Images.writePng(Images.scatter("generated points over the data, epoch " + epoch, train.values(), nData, more, 2000),
+                    dir.resolve("scatter.png"));
+        }
+    }
+}
