@@ -167,3 +167,50 @@ __kernel void log_mean_exp_rows(const int rows, const int k, __global const floa
         out[outOff + i] = m + log(s) - log((float)k);
     }
 }
+
+/* parzen_rows: the log-density of example i under a Gaussian kernel density (Parzen window) on n samples,
+ *   out[i] = log((1/n) sum_j exp(-(xx[i] + ss[j] - 2 dots[i][j]) / (2 sigma^2))) + log_norm,
+ * where dots = X S^T, xx and ss are the squared norms of the rows of X and S (so the bracket is
+ * |x_i - s_j|^2), inv_two_var = 1 / (2 sigma^2) and log_norm = -(D/2) log(2 pi sigma^2).
+ * Computed around the row maximum so nothing underflows. Launch: 1-D, one work-item per row. */
+__kernel void parzen_rows(const int rows, const int n, __global const float* dots, const int dOff,
+                          __global const float* xx, const int xxOff, __global const float* ss, const int ssOff,
+                          const float inv_two_var, const float log_norm, __global float* out, const int outOff)
+{
+    const int i = get_global_id(0);
+    if (i < rows) {
+        const float xi = xx[xxOff + i];
+        float m = -INFINITY;
+        for (int j = 0; j < n; j++) {
+            const float d2 = fmax(xi + ss[ssOff + j] - 2.0f * dots[dOff + i * n + j], 0.0f);
+            m = fmax(m, -d2 * inv_two_var);
+        }
+        float s = 0.0f;
+        for (int j = 0; j < n; j++) {
+            const float d2 = fmax(xi + ss[ssOff + j] - 2.0f * dots[dOff + i * n + j], 0.0f);
+            s += exp(-d2 * inv_two_var - m);
+        }
+        out[outOff + i] = m + log(s) - log((float)n) + log_norm;
+    }
+}
+
+/* row_argmin: out[i] = the j minimizing ss[j] - 2 dots[i][j], i.e. the nearest row of T to row i of S when
+ * dots = S T^T and ss holds the squared norms of T's rows (|s|^2 is the same for every j). The index is
+ * stored as a float (exact below 2^24). Ties go to the lowest j. Launch: 1-D, one work-item per row. */
+__kernel void row_argmin(const int rows, const int n, __global const float* dots, const int dOff,
+                         __global const float* ss, const int ssOff, __global float* out, const int outOff)
+{
+    const int i = get_global_id(0);
+    if (i < rows) {
+        float best = INFINITY;
+        int arg = 0;
+        for (int j = 0; j < n; j++) {
+            const float v = ss[ssOff + j] - 2.0f * dots[dOff + i * n + j];
+            if (v < best) {
+                best = v;
+                arg = j;
+            }
+        }
+        out[outOff + i] = (float)arg;
+    }
+}

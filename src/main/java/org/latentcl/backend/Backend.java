@@ -331,6 +331,42 @@ public abstract class Backend implements AutoCloseable {
         doLogMeanExpRows(x, out);
     }
 
+    /**
+     * Parzen-window log-densities: for each row i of dots = X S^T (rows x n),
+     * out[i] = log((1/n) sum_j exp(-|x_i - s_j|^2 / (2 sigma^2))) - (dim/2) log(2 pi sigma^2),
+     * with |x_i - s_j|^2 = xx[i] + ss[j] - 2 dots[i][j] (xx, ss: squared row norms).
+     */
+    public final void parzenRows(Tensor dots, Tensor xx, Tensor ss, float sigma, int dim, Tensor out) {
+        own(dots, "parzenRows dots");
+        own(xx, "parzenRows xx");
+        own(ss, "parzenRows ss");
+        own(out, "parzenRows output");
+        if (xx.size() != dots.rows() || out.size() != dots.rows() || ss.size() != dots.cols()) {
+            throw new IllegalArgumentException("parzenRows: dots " + dots.shape() + " needs " + dots.rows() + " norms and outputs and "
+                    + dots.cols() + " sample norms; got " + xx.shape() + ", " + out.shape() + ", " + ss.shape());
+        }
+        if (!(sigma > 0f)) {
+            throw new IllegalArgumentException("parzenRows: sigma must be positive, got " + sigma);
+        }
+        doParzenRows(dots, xx, ss, sigma, dim, out);
+    }
+
+    /** out[i] = argmin_j (ss[j] - 2 dots[i][j]) as a float: the nearest row of T when dots = S T^T and ss = |T rows|^2. */
+    public final void rowArgmin(Tensor dots, Tensor ss, Tensor out) {
+        own(dots, "rowArgmin dots");
+        own(ss, "rowArgmin norms");
+        own(out, "rowArgmin output");
+        if (ss.size() != dots.cols() || out.size() != dots.rows()) {
+            throw new IllegalArgumentException("rowArgmin: dots " + dots.shape() + " needs " + dots.cols() + " norms and "
+                    + dots.rows() + " outputs");
+        }
+        doRowArgmin(dots, ss, out);
+    }
+
+    protected abstract void doParzenRows(Tensor dots, Tensor xx, Tensor ss, float sigma, int dim, Tensor out);
+
+    protected abstract void doRowArgmin(Tensor dots, Tensor ss, Tensor out);
+
     protected abstract void doBceTerms(Tensor logits, Tensor targets, Tensor out);
 
     protected abstract void doGaussianNllTerms(Tensor mean, Tensor targets, float sigma, Tensor out);

@@ -313,6 +313,20 @@ public final class ClBackend extends Backend {
     }
 
     @Override
+    protected void doParzenRows(Tensor dots, Tensor xx, Tensor ss, float sigma, int dim, Tensor out) {
+        float inv = (float) (1.0 / (2.0 * sigma * sigma));
+        float logNorm = (float) (-0.5 * dim * Math.log(2 * Math.PI * sigma * sigma));
+        elementwise("loss.cl", reduceDefines, "parzen_rows", dots.rows(), dots.rows(), dots.cols(), buf(dots), off(dots),
+                buf(xx), off(xx), buf(ss), off(ss), inv, logNorm, buf(out), off(out));
+    }
+
+    @Override
+    protected void doRowArgmin(Tensor dots, Tensor ss, Tensor out) {
+        elementwise("loss.cl", reduceDefines, "row_argmin", dots.rows(), dots.rows(), dots.cols(), buf(dots), off(dots),
+                buf(ss), off(ss), buf(out), off(out));
+    }
+
+    @Override
     protected void doSum(Tensor x, Tensor out, int index, boolean accumulate) {
         reduce("sum_stage1", x.size(), out, index, accumulate, x.size(), buf(x), off(x));
     }

@@ -335,6 +335,51 @@ public final class JavaBackend extends Backend {
     }
 
     @Override
+    protected void doParzenRows(Tensor dots, Tensor xx, Tensor ss, float sigma, int dim, Tensor out) {
+        float[] g = arr(dots);
+        float[] x = arr(xx);
+        float[] sq = arr(ss);
+        float[] o = arr(out);
+        int n = dots.cols();
+        double inv = 1.0 / (2.0 * sigma * sigma);
+        double logNorm = -0.5 * dim * Math.log(2 * Math.PI * sigma * sigma);
+        double[] e = new double[n];
+        for (int i = 0; i < dots.rows(); i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                double d2 = Math.max(0, (double) x[off(xx) + i] + sq[off(ss) + j] - 2.0 * g[off(dots) + i * n + j]);
+                e[j] = -d2 * inv;
+                max = Math.max(max, e[j]);
+            }
+            double s = 0;
+            for (int j = 0; j < n; j++) {
+                s += Math.exp(e[j] - max);
+            }
+            o[off(out) + i] = (float) (max + Math.log(s / n) + logNorm);
+        }
+    }
+
+    @Override
+    protected void doRowArgmin(Tensor dots, Tensor ss, Tensor out) {
+        float[] g = arr(dots);
+        float[] sq = arr(ss);
+        float[] o = arr(out);
+        int n = dots.cols();
+        for (int i = 0; i < dots.rows(); i++) {
+            float best = Float.POSITIVE_INFINITY;
+            int arg = 0;
+            for (int j = 0; j < n; j++) {
+                float v = sq[off(ss) + j] - 2.0f * g[off(dots) + i * n + j];
+                if (v < best) {
+                    best = v;
+                    arg = j;
+                }
+            }
+            o[off(out) + i] = arg;
+        }
+    }
+
+    @Override
     protected void doSum(Tensor x, Tensor out, int index, boolean accumulate) {
         float[] xs = arr(x);
         double total = 0;

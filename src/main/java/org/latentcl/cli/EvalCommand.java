@@ -8,9 +8,14 @@ import org.latentcl.backend.Backend;
 import org.latentcl.backend.DeviceSelector;
 import org.latentcl.backend.Tensor;
 import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
+import org.latentcl.data.Npy;
+import org.latentcl.model.Gan;
 import org.latentcl.model.Vae;
 import org.latentcl.nn.RandomStream;
+import org.latentcl.train.GanEvaluation;
+import org.latentcl.train.GanSampling;
 import org.latentcl.train.Json;
 import org.latentcl.train.Safetensors;
 import org.latentcl.train.VaeEvaluation;
@@ -19,25 +24,37 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code eval}: test-set measures of a trained model, as one JSON object. */
+/** {@code eval}: test-set measures of a trained model, or of samples from any model, as one JSON object. */
 @Command(name = "eval", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Print the test -ELBO of a trained VAE and, with --iwae K, the importance-weighted estimate of -log p(x), "
-                + "in nats per example, as one JSON object.")
+        description = {"Measure a trained model on the test split and print one JSON object.",
+            "VAE: the test -ELBO and, with --iwae K, the importance-weighted estimate of -log p(x), in nats per example.",
+            "GAN (or --samples FILE.npy from any model): the Parzen-window log-likelihood of the test set and, for labelled data, "
+                + "class coverage."})
 final class EvalCommand implements Callable<Integer> {
     /** Rows per IWAE chunk when K is small (K samples of each of several examples). */
     private static final int IWAE_ROWS = 2048;
+    /** Validation examples for choosing the Parzen width. */
+    private static final int VALIDATION = 1000;
+    /** Labelled training examples that give generated samples their nearest-neighbour class. */
+    private static final int REFERENCE = 10_000;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--checkpoint", required = true, description = "A checkpoint.safetensors written by train.")
+    @Option(names = "--checkpoint", description = "A checkpoint.safetensors written by train.")
     Path checkpoint;
+
+    @Option(names = "--samples", description = "Score these samples (.npy, [N, D] or [N, H, W]) instead of a checkpoint's.")
+    Path samples;
 
     @Option(names = "--data", description = "Data whose test split is used (default: the data the model was trained on).")
     String data;
 
-    @Option(names = "--iwae", defaultValue = "0", description = "Importance samples K for the IWAE estimate (0: none).")
+    @Option(names = "--iwae", defaultValue = "0", description = "VAE: importance samples K for the IWAE estimate (0: none).")
     int iwae;
+
+    @Option(names = "--n", defaultValue = "10000", description = "GAN: samples to generate for the Parzen window.")
+    int n;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the evaluation noise.")
     long seed;
@@ -47,20 +64,58 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((checkpoint == null) == (samples == null)) {
+            throw new UsageException("eval needs exactly one of --checkpoint FILE or --samples FILE.npy");
+        }
         if (iwae < 0) {
             throw new UsageException("--iwae must be 0 (off) or a positive number of samples, got " + iwae);
         }
-        Safetensors.Contents c = Safetensors.read(checkpoint);
-        String dataSpec = data != null ? data : c.metadata().getOrDefault("data", "default");
-        DataSplit split = Datasets.load(dataSpec);
+        Flags.positive("--n", n);
+        Map<String, Object> result = new LinkedHashMap<>();
+        if (samples != null) {
+            if (data == null) {
+                throw new UsageException("--samples needs --data SPEC: the data to score the samples against");
+            }
+            Dataset s = Npy.read(samples);
+            DataSplit split = Datasets.load(data);
+            if (s.cols() != split.test().cols()) {
+                throw new UsageException(samples + " has " + s.cols() + " features per sample but " + data + " has " + split.test().cols());
+            }
+            result.put("samples_from", samples.toString());
+            try (Backend be = DeviceSelector.open(device)) {
+                scoreSamples(be, s.values(), s.rows(), split, data, result);
+            }
+        } else {
+            Safetensors.Contents c = Safetensors.read(checkpoint);
+            String model = ModelFiles.model(c, checkpoint);
+            String dataSpec = data != null ? data : c.metadata().getOrDefault("data", "default");
+            DataSplit split = Datasets.load(dataSpec);
+            result.put("checkpoint", checkpoint.toString());
+            try (Backend be = DeviceSelector.open(device)) {
+                if (model.equals("vae")) {
+                    evalVae(be, c, split, dataSpec, result);
+                } else {
+                    try (Gan gan = ModelFiles.loadGan(be, c, checkpoint, 256)) {
+                        if (gan.config().data() != split.test().cols()) {
+                            throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model makes "
+                                    + gan.config().data());
+                        }
+                        scoreSamples(be, GanSampling.generate(gan, n, seed), n, split, dataSpec, result);
+                    }
+                }
+            }
+        }
+        spec.commandLine().getOut().println(Json.write(result));
+        return Main.EXIT_OK;
+    }
+
+    private void evalVae(Backend be, Safetensors.Contents c, DataSplit split, String dataSpec, Map<String, Object> result) {
         int maxBatch = iwae > 0 ? Math.max(iwae, IWAE_ROWS / iwae * iwae) : 1000;
-        try (Backend be = DeviceSelector.open(device); Vae vae = ModelFiles.loadVae(be, c, checkpoint, maxBatch)) {
+        try (Vae vae = ModelFiles.loadVae(be, c, checkpoint, maxBatch)) {
             if (split.test().cols() != vae.config().input()) {
                 throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model takes "
                         + vae.config().input());
             }
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("checkpoint", checkpoint.toString());
             result.put("data", dataSpec);
             result.put("examples", split.test().rows());
             try (Tensor x = be.upload(split.test().values(), split.test().rows(), split.test().cols())) {
@@ -74,8 +129,22 @@ final class EvalCommand implements Callable<Integer> {
                 }
             }
             result.put("device", be.name());
-            spec.commandLine().getOut().println(Json.write(result));
         }
-        return Main.EXIT_OK;
+    }
+
+    /** Parzen log-likelihood and, with labels, class coverage: the same scoring for every source of samples. */
+    private static void scoreSamples(Backend be, float[] x, int count, DataSplit split, String dataSpec, Map<String, Object> result) {
+        Dataset train = split.train();
+        result.put("data", dataSpec);
+        result.put("samples", count);
+        result.put("test_examples", split.test().rows());
+        GanEvaluation.Parzen p = GanEvaluation.parzen(be, x, count, train.head(Math.min(VALIDATION, train.rows())), split.test());
+        result.put("parzen_ll", p.logLikelihood());
+        result.put("parzen_se", p.standardError());
+        result.put("parzen_sigma", p.sigma());
+        if (train.hasLabels()) {
+            result.put("class_coverage", GanEvaluation.classCoverage(be, x, count, train.head(Math.min(REFERENCE, train.rows()))));
+        }
+        result.put("device", be.name());
     }
 }

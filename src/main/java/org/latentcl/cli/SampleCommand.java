@@ -8,8 +8,10 @@ import java.util.concurrent.Callable;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.DeviceSelector;
 import org.latentcl.data.Npy;
+import org.latentcl.model.Gan;
 import org.latentcl.model.Vae;
 import org.latentcl.train.AtomicFiles;
+import org.latentcl.train.GanSampling;
 import org.latentcl.train.Images;
 import org.latentcl.train.Safetensors;
 import org.latentcl.train.VaeSampling;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code sample}: draws from a trained model's prior and decodes them. */
 @Command(name = "sample", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Decode draws from the prior of a trained VAE into a .png grid, or the values into .npy or .csv.")
+        description = "Draw samples from a trained VAE (decoded prior draws) or GAN (G(z)) into a .png grid, or the values into .npy or .csv.")
 final class SampleCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -48,9 +50,21 @@ final class SampleCommand implements Callable<Integer> {
             throw new UsageException("--out must end in .png, .npy or .csv, got " + out);
         }
         Safetensors.Contents c = Safetensors.read(checkpoint);
-        try (Backend be = DeviceSelector.open(device); Vae vae = ModelFiles.loadVae(be, c, checkpoint, Math.min(n, 256))) {
-            int d = vae.config().input();
-            float[] x = VaeSampling.sample(vae, n, seed);
+        String model = ModelFiles.model(c, checkpoint);
+        try (Backend be = DeviceSelector.open(device)) {
+            int d;
+            float[] x;
+            if (model.equals("vae")) {
+                try (Vae vae = ModelFiles.loadVae(be, c, checkpoint, Math.min(n, 256))) {
+                    d = vae.config().input();
+                    x = VaeSampling.sample(vae, n, seed);
+                }
+            } else {
+                try (Gan gan = ModelFiles.loadGan(be, c, checkpoint, Math.min(n, 256))) {
+                    d = gan.config().data();
+                    x = GanSampling.generate(gan, n, seed);
+                }
+            }
             if (name.endsWith(".png")) {
                 int[] shape = ModelFiles.imageShape(c, d);
                 if (shape == null) {

@@ -108,4 +108,30 @@ class RowOpsParityTest {
         }
         ParityAssert.close("logMeanExpRows", r[0], r[1], 1e-3, 1e-6);
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129, 1000})
+    void parzenRowsAndRowArgminMatchReference(int n) {
+        Random rnd = new Random(n + 5);
+        int rows = 7;
+        int dim = 33;
+        float[] dots = TestBackends.uniform(rnd, rows * n, -2, 6);
+        float[] xx = TestBackends.uniform(rnd, rows, 5, 12);
+        float[] ss = TestBackends.uniform(rnd, n, 5, 12);
+        float[][] parzen = both(be -> {
+            try (Tensor g = be.upload(dots, rows, n); Tensor x = be.upload(xx, rows, 1); Tensor s = be.upload(ss, n, 1);
+                 Tensor out = be.zeros(rows, 1)) {
+                be.parzenRows(g, x, s, 0.3f, dim, out);
+                return be.read(out);
+            }
+        });
+        ParityAssert.close("parzenRows", parzen[0], parzen[1], 1e-3, 1e-5);
+        float[][] arg = both(be -> {
+            try (Tensor g = be.upload(dots, rows, n); Tensor s = be.upload(ss, n, 1); Tensor out = be.zeros(rows, 1)) {
+                be.rowArgmin(g, s, out);
+                return be.read(out);
+            }
+        });
+        ParityAssert.bitwise("rowArgmin", arg[0], arg[1]);
+    }
 }
