@@ -51,6 +51,9 @@ public final class GanCheckpoint {
         if (!model.equals("gan")) {
             throw new IllegalArgumentException(file + ": is a " + model + " checkpoint, but a GAN checkpoint is needed");
         }
+        if (c.metadata().get(VaeCheckpoint.CONFIG_KEY) == null) {
+            throw new IllegalArgumentException(file + ": the GAN checkpoint has no 'config' in its metadata");
+        }
         try {
             Map<?, ?> m = (Map<?, ?>) Json.parse(c.metadata().get(VaeCheckpoint.CONFIG_KEY));
             return new GanConfig(((Double) m.get("data")).intValue(), ((Double) m.get("noise")).intValue(), ints(m.get("gen_hidden")),

@@ -49,6 +49,9 @@ public final class VaeCheckpoint {
         if (!model.equals("vae")) {
             throw new IllegalArgumentException(file + ": is a " + model + " checkpoint, but a VAE checkpoint is needed");
         }
+        if (c.metadata().get(VaeCheckpoint.CONFIG_KEY) == null) {
+            throw new IllegalArgumentException(file + ": the VAE checkpoint has no 'config' in its metadata");
+        }
         try {
             Map<?, ?> m = (Map<?, ?>) Json.parse(c.metadata().get(CONFIG_KEY));
             List<?> hidden = (List<?>) m.get("hidden");

@@ -79,12 +79,15 @@ class TrainCommandTest {
         Cli.usageError(Cli.run("train", "vae", "--data", data.toString(), "--batch", "1000", "--device", "java", "--out", out.toString()),
                 "batch 1000 is larger than the training set (270 examples)");
         Cli.usageError(Cli.run("train", "vae", "--epochs", "two"), "two");
-        Cli.usageError(Cli.run("train", "gan"), "gan");
+        Cli.usageError(Cli.run("train", "flow"), "flow");
 
-        Path gan = dir.resolve("gan.safetensors");
-        Safetensors.write(gan, Map.of("model", "gan"), List.of());
-        Cli.usageError(Cli.run("sample", "--checkpoint", gan.toString(), "--out", dir.resolve("a.png").toString(), "--device", "java"),
+        Path ganRun = dir.resolve("gan-run");
+        Files.createDirectories(ganRun);
+        Safetensors.write(ganRun.resolve("checkpoint.safetensors"), Map.of("model", "gan"), List.of());
+        Cli.usageError(Cli.run("train", "vae", "--resume", ganRun.toString(), "--device", "java"),
                 "is a gan checkpoint, but a VAE checkpoint is needed");
+        Cli.usageError(Cli.run("sample", "--checkpoint", ganRun.resolve("checkpoint.safetensors").toString(), "--out",
+                dir.resolve("a.png").toString(), "--device", "java"), "the GAN checkpoint has no 'config' in its metadata");
         Path junk = dir.resolve("junk.safetensors");
         Files.writeString(junk, "this is not a checkpoint at all");
         Cli.usageError(Cli.run("eval", "--checkpoint", junk.toString(), "--device", "java"), "not a safetensors file");

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""The 2-D mixture-of-Gaussians check of GAN mode coverage (as in Metz et al., "Unrolled GANs",
+2017): 8 Gaussians of standard deviation 0.05 on a circle of radius 2.
+
+  tools/gan-mixture.py data OUT.csv          writes 20,000 points (seed 1)
+  tools/gan-mixture.py score SAMPLES.csv     counts the modes the samples cover
+
+A sample is "near" a mode when it lies within 3 standard deviations (0.15) of its centre; a mode
+is covered when at least 1% of the samples are near it. Prints one JSON object.
+"""
+import json
+import math
+import random
+import sys
+
+MODES = 8
+RADIUS = 2.0
+STD = 0.05
+CENTRES = [(RADIUS * math.cos(2 * math.pi * k / MODES), RADIUS * math.sin(2 * math.pi * k / MODES)) for k in range(MODES)]
+
+
+def data(path):
+    rnd = random.Random(1)
+    with open(path, "w") as f:
+        f.write("x,y\n")
+        for i in range(20000):
+            cx, cy = CENTRES[rnd.randrange(MODES)]
+            f.write(f"{cx + rnd.gauss(0, STD):.6f},{cy + rnd.gauss(0, STD):.6f}\n")
+
+
+def score(path):
+    points = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                x, y = line.split(",")[:2]
+                points.append((float(x), float(y)))
+    near = [0] * MODES
+    for x, y in points:
+        d, k = min((math.hypot(x - cx, y - cy), k) for k, (cx, cy) in enumerate(CENTRES))
+        if d < 3 * STD:
+            near[k] += 1
+    covered = sum(1 for c in near if c >= 0.01 * len(points))
+    print(json.dumps({"samples": len(points), "modes": MODES, "covered": covered,
+                      "near_a_mode": round(sum(near) / len(points), 4), "per_mode": near}))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] not in ("data", "score"):
+        sys.exit(__doc__)
+    (data if sys.argv[1] == "data" else score)(sys.argv[2])
