@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
 import org.latentcl.backend.Backend;
@@ -19,6 +17,7 @@ import org.latentcl.train.TrainingListener;
 import org.latentcl.train.VaeCheckpoint;
 import org.latentcl.train.VaeTraining;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,10 +36,6 @@ final class TrainCommand implements Runnable {
     static final class Vae implements java.util.concurrent.Callable<Integer> {
         @Spec
         CommandSpec spec;
-
-        @Option(names = "--data", defaultValue = "default",
-                description = "default (embedded MNIST digits), mnist, fashion-mnist, a directory of IDX files, or a .npy/.csv file.")
-        String data;
 
         @Option(names = "--epochs", defaultValue = "10", description = "Epochs (with --resume: the total to reach).")
         int epochs;
@@ -63,20 +58,11 @@ final class TrainCommand implements Runnable {
         @Option(names = "--sigma", defaultValue = "1", description = "Standard deviation of the gaussian decoder.")
         float sigma;
 
-        @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
-        String device;
-
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of initialization, shuffling and noise.")
-        long seed;
-
-        @Option(names = "--out", description = "Run directory (default: runs/vae-YYYYmmdd-HHMMSS).")
-        Path out;
+        @Mixin
+        RunOptions run;
 
         @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint.")
         Path resume;
-
-        @Option(names = "--force", description = "Write into an existing, non-empty run directory.")
-        boolean force;
 
         @Override
         public Integer call() throws IOException {
@@ -94,23 +80,21 @@ final class TrainCommand implements Runnable {
                 Safetensors.Contents c = Safetensors.read(ckpt);
                 config = VaeCheckpoint.config(c, ckpt);
                 Map<String, String> meta = c.metadata();
-                String savedData = meta.getOrDefault("data", data);
+                String savedData = meta.getOrDefault("data", run.data);
                 split = Datasets.load(savedData);
                 opt = new VaeTraining.Options(epochs, Integer.parseInt(meta.getOrDefault("batch", Integer.toString(batch))),
                         Float.parseFloat(meta.getOrDefault("lr", Float.toString(lr))), Long.parseLong(meta.getOrDefault("seed",
-                        Long.toString(seed))), resume, true, savedData);
+                        Long.toString(run.seed))), resume, true, savedData);
             } else {
-                split = Datasets.load(data);
+                split = Datasets.load(run.data);
                 config = new VaeConfig(split.train().cols(), Flags.sizes("--hidden", hidden), latent, decoder(), sigma);
-                Path dir = out != null ? out : Path.of("runs", "vae-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-                Flags.freshRunDirectory(dir, force);
-                opt = new VaeTraining.Options(epochs, batch, lr, seed, dir, false, data);
+                opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.data);
             }
             if (config.decoder() == VaeConfig.Decoder.BERNOULLI && !split.train().inUnitInterval()) {
                 throw new UsageException("the bernoulli decoder needs data in [0, 1]; " + split.train().name()
                         + " has values outside it: use --decoder gaussian");
             }
-            try (Backend backend = DeviceSelector.open(device)) {
+            try (Backend backend = DeviceSelector.open(run.device)) {
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %d epochs -> %s%n",
                         config, backend.name(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
                         opt.epochs(), opt.out());

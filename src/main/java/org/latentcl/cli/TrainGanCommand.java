@@ -3,8 +3,6 @@ package org.latentcl.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.latentcl.backend.Backend;
@@ -16,6 +14,7 @@ import org.latentcl.train.GanEpochMetrics;
 import org.latentcl.train.GanTraining;
 import org.latentcl.train.VaeTraining;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,9 +26,8 @@ final class TrainGanCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--data", defaultValue = "default",
-            description = "default (embedded MNIST digits), mnist, fashion-mnist, a directory of IDX files, or a .npy/.csv file.")
-    String data;
+    @Mixin
+    RunOptions run;
 
     @Option(names = "--epochs", defaultValue = "20", description = "Epochs (discriminator passes over the data).")
     int epochs;
@@ -58,18 +56,6 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--loss", defaultValue = "nonsaturating", description = "Generator loss: nonsaturating (-log D(G(z))) or minimax (log(1 - D(G(z)))).")
     String loss;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
-    String device;
-
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialization, shuffling and noise.")
-    long seed;
-
-    @Option(names = "--out", description = "Run directory (default: runs/gan-YYYYmmdd-HHMMSS).")
-    Path out;
-
-    @Option(names = "--force", description = "Write into an existing, non-empty run directory.")
-    boolean force;
-
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
@@ -87,18 +73,17 @@ final class TrainGanCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--loss must be nonsaturating or minimax, got '" + loss + "'");
         }
-        DataSplit split = Datasets.load(data);
+        DataSplit split = Datasets.load(run.data);
         boolean unit = split.train().inUnitInterval();
         GanConfig config = new GanConfig(split.train().cols(), noise, Flags.sizes("--g-hidden", gHidden),
                 Flags.sizes("--d-hidden", dHidden), unit, lossKind);
-        Path dir = out != null ? out : Path.of("runs", "gan-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Flags.freshRunDirectory(dir, force);
-        try (Backend backend = DeviceSelector.open(device)) {
+        Path dir = run.freshRunDirectory("gan");
+        try (Backend backend = DeviceSelector.open(run.device)) {
             console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s, beta1 %s, k %d, %d epochs -> %s%n", config,
                     backend.name(), split.train().rows(), batch, lr, beta1, k, epochs, dir);
             console.println(unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
-            GanTraining.run(backend, split, config, new GanTraining.Options(epochs, batch, lr, beta1, k, seed, dir, data),
+            GanTraining.run(backend, split, config, new GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.data),
                     new GanTraining.Listener() {
                         @Override
                         public void epoch(GanEpochMetrics m) {

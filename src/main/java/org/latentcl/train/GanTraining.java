@@ -58,39 +58,27 @@ public final class GanTraining {
     public static List<GanEpochMetrics> run(Backend be, DataSplit data, GanConfig config, Options opt, Listener listener)
             throws IOException {
         Dataset train = data.train();
-        if (train.cols() != config.data()) {
-            throw new IllegalArgumentException("the data has " + train.cols() + " features but the GAN makes " + config.data());
-        }
-        if (opt.batch() > train.rows()) {
-            throw new IllegalArgumentException("batch " + opt.batch() + " is larger than the training set (" + train.rows() + " examples)");
-        }
-        Files.createDirectories(opt.out());
         AdamConfig adam = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
         List<GanEpochMetrics> history = new ArrayList<>();
         List<Double> gLosses = new ArrayList<>();
         int nDiv = Math.min(DIVERSITY_SAMPLES, train.rows());
         double dataDiversity = GanWarnings.meanPairwiseDistance(train.values(), nDiv, train.cols());
-        try (Gan gan = new Gan(be, config, opt.batch());
+        try (EpochBatches batches = new EpochBatches(be, train, config.data(), opt.batch(), "GAN");
+             Gan gan = new Gan(be, config, opt.batch());
              Adam adamD = new Adam(gan.discriminatorParameters(), adam);
              Adam adamG = new Adam(gan.generatorParameters(), adam);
-             Tensor trainX = be.upload(train.values(), train.rows(), train.cols());
-             Tensor order = be.zeros(1, train.rows());
-             Tensor batchX = be.zeros(opt.batch(), train.cols());
              Tensor stats = be.zeros(1, 4)) {
+            Files.createDirectories(opt.out());
             gan.initialize(opt.seed());
             RandomStream rng = new RandomStream(opt.seed(), 0);
-            int steps = (train.rows() + opt.batch() - 1) / opt.batch();
-            float[] perm = new float[train.rows()];
+            int steps = batches.steps();
             for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
-                VaeTraining.shuffle(perm, opt.seed(), epoch);
-                be.write(order, perm);
+                batches.shuffle(opt.seed(), epoch);
                 be.fill(stats, 0f);
                 long generated = 0;
                 long t0 = System.nanoTime();
                 for (int s = 0; s < steps; s++) {
-                    int start = s * opt.batch();
-                    Tensor x = batchX.rowRange(0, Math.min(opt.batch(), train.rows() - start));
-                    be.gatherRows(trainX, order, start, x);
+                    Tensor x = batches.batch(s);
                     gan.discriminatorGradients(x, rng, stats);
                     adamD.step();
                     if ((s + 1) % opt.k() == 0) {

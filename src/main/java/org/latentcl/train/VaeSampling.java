@@ -1,6 +1,5 @@
 package org.latentcl.train;
 
-import org.latentcl.backend.Backend;
 import org.latentcl.backend.Philox;
 import org.latentcl.backend.Tensor;
 import org.latentcl.model.Vae;
@@ -12,22 +11,7 @@ public final class VaeSampling {
 
     /** Decodes n latent codes (n x latent, row-major) into n x input values. */
     public static float[] decode(Vae vae, float[] z, int n) {
-        Backend be = vae.backend();
-        int l = vae.config().latent();
-        int d = vae.config().input();
-        float[] out = new float[n * d];
-        int chunk = vae.maxBatch();
-        try (Tensor tz = be.zeros(chunk, l); Tensor tout = be.zeros(chunk, d)) {
-            for (int start = 0; start < n; start += chunk) {
-                int b = Math.min(chunk, n - start);
-                Tensor zb = tz.rowRange(0, b);
-                be.write(zb, java.util.Arrays.copyOfRange(z, start * l, (start + b) * l));
-                Tensor ob = tout.rowRange(0, b);
-                vae.decode(zb, ob);
-                System.arraycopy(be.read(ob), 0, out, start * d, b * d);
-            }
-        }
-        return out;
+        return Chunked.map(vae.backend(), z, n, vae.config().latent(), vae.config().input(), vae.maxBatch(), vae::decode);
     }
 
     /** n draws from the prior N(0, I), decoded; the codes come from the Philox stream of {@code seed}. */
@@ -39,21 +23,12 @@ public final class VaeSampling {
 
     /** Reconstructions of n examples through the posterior means: decode(mu(x)). */
     public static float[] reconstruct(Vae vae, float[] x, int n) {
-        Backend be = vae.backend();
         int l = vae.config().latent();
-        int d = vae.config().input();
-        float[] means = new float[n * l];
-        int chunk = vae.maxBatch();
-        try (Tensor tx = be.zeros(chunk, d); Tensor mu = be.zeros(chunk, l); Tensor lv = be.zeros(chunk, l)) {
-            for (int start = 0; start < n; start += chunk) {
-                int b = Math.min(chunk, n - start);
-                Tensor xb = tx.rowRange(0, b);
-                be.write(xb, java.util.Arrays.copyOfRange(x, start * d, (start + b) * d));
-                vae.encode(xb, mu.rowRange(0, b), lv.rowRange(0, b));
-                System.arraycopy(be.read(mu.rowRange(0, b)), 0, means, start * l, b * l);
-            }
+        try (Tensor logvar = vae.backend().zeros(vae.maxBatch(), l)) {
+            float[] means = Chunked.map(vae.backend(), x, n, vae.config().input(), l, vae.maxBatch(),
+                    (xb, mu) -> vae.encode(xb, mu, logvar.rowRange(0, xb.rows())));
+            return decode(vae, means, n);
         }
-        return decode(vae, means, n);
     }
 
     /**

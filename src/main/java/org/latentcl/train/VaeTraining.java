@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
@@ -27,10 +26,9 @@ import org.latentcl.nn.RandomStream;
  * random stream, for --resume), and for image data samples.png, reconstructions.png, loss.png and,
  * with a 2-D latent space, manifold.png.
  *
- * <p>The training and test sets are uploaded once; each epoch uploads one shuffled index list
- * and every batch is gathered on the backend. Losses accumulate on the backend and are read
- * once per epoch. The shuffle of epoch e depends only on (seed, e) and the random stream is
- * saved with the checkpoint, so a resumed run ends where an uninterrupted one would.
+ * <p>The data stay on the backend ({@link EpochBatches}); losses accumulate on the backend and
+ * are read once per epoch. The shuffle of epoch e depends only on (seed, e) and the random stream
+ * is saved with the checkpoint, so a resumed run ends where an uninterrupted one would.
  */
 public final class VaeTraining {
     public static final String METRICS = "metrics.jsonl";
@@ -61,21 +59,13 @@ public final class VaeTraining {
             throws IOException {
         Dataset train = data.train();
         Dataset test = data.test();
-        if (train.cols() != config.input()) {
-            throw new IllegalArgumentException("the data has " + train.cols() + " features per example but the VAE takes " + config.input());
-        }
-        if (opt.batch() > train.rows()) {
-            throw new IllegalArgumentException("batch " + opt.batch() + " is larger than the training set (" + train.rows() + " examples)");
-        }
-        Files.createDirectories(opt.out());
         List<EpochMetrics> history = new ArrayList<>();
-        try (Vae vae = new Vae(be, config, opt.batch());
+        try (EpochBatches batches = new EpochBatches(be, train, config.input(), opt.batch(), "VAE");
+             Vae vae = new Vae(be, config, opt.batch());
              Adam adam = new Adam(vae.parameters(), AdamConfig.of(opt.lr()));
-             Tensor trainX = be.upload(train.values(), train.rows(), train.cols());
              Tensor testX = be.upload(test.values(), test.rows(), test.cols());
-             Tensor order = be.zeros(1, train.rows());
-             Tensor batchX = be.zeros(opt.batch(), train.cols());
              Tensor losses = be.zeros(1, 2)) {
+            Files.createDirectories(opt.out());
             int done = 0;
             RandomStream rng;
             if (opt.resume()) {
@@ -88,18 +78,13 @@ public final class VaeTraining {
                 vae.parameters().initialize(opt.seed());
                 rng = new RandomStream(opt.seed(), 0);
             }
-            int steps = (train.rows() + opt.batch() - 1) / opt.batch();
-            float[] perm = new float[train.rows()];
+            int steps = batches.steps();
             for (int epoch = done + 1; epoch <= opt.epochs(); epoch++) {
-                shuffle(perm, opt.seed(), epoch);
-                be.write(order, perm);
+                batches.shuffle(opt.seed(), epoch);
                 be.fill(losses, 0f);
                 long t0 = System.nanoTime();
                 for (int s = 0; s < steps; s++) {
-                    int start = s * opt.batch();
-                    Tensor x = batchX.rowRange(0, Math.min(opt.batch(), train.rows() - start));
-                    be.gatherRows(trainX, order, start, x);
-                    vae.trainStep(x, rng, adam, losses);
+                    vae.trainStep(batches.batch(s), rng, adam, losses);
                     listener.step(epoch, s + 1, steps);
                 }
                 float[] sums = be.read(losses);
@@ -119,24 +104,6 @@ public final class VaeTraining {
             }
         }
         return history;
-    }
-
-    /** Epoch e's order: a Fisher-Yates shuffle seeded by (seed, e) alone. */
-    static void shuffle(float[] perm, long seed, int epoch) {
-        Random rnd = new Random(seed * 1_000_003L + epoch);
-        int[] p = new int[perm.length];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = i;
-        }
-        for (int i = p.length - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        for (int i = 0; i < p.length; i++) {
-            perm[i] = p[i];
-        }
     }
 
     private static void save(Vae vae, Adam adam, RandomStream rng, int epoch, Options opt, List<EpochMetrics> history,

@@ -1,0 +1,32 @@
+package org.latentcl.cli;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import picocli.CommandLine.Option;
+
+/** The flags every training command shares: data, device, seed and run directory. */
+final class RunOptions {
+    @Option(names = "--data", defaultValue = "default",
+            description = "default (embedded MNIST digits), mnist, fashion-mnist, a directory of IDX files, or a .npy/.csv file.")
+    String data;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
+    String device;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of initialization, shuffling and noise.")
+    long seed;
+
+    @Option(names = "--out", description = "Run directory (default: runs/MODEL-YYYYmmdd-HHMMSS).")
+    Path out;
+
+    @Option(names = "--force", description = "Write into an existing, non-empty run directory.")
+    boolean force;
+
+    /** --out, or runs/MODEL-DATE-TIME; refused when it already holds files, unless --force. */
+    Path freshRunDirectory(String model) {
+        Path dir = out != null ? out : Path.of("runs", model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Flags.freshRunDirectory(dir, force);
+        return dir;
+    }
+}
