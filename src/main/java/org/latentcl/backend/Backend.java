@@ -10,6 +10,40 @@ package org.latentcl.backend;
  * returned, so a training step never waits for the device.
  */
 public abstract class Backend implements AutoCloseable {
+    /** The profiler receiving this backend's timings, or null when profiling is off. */
+    protected Profiler profiler;
+
+    /**
+     * Starts recording every operation into {@code p} (null stops). The Java backend times each
+     * operation on the host; the OpenCL backend records each kernel's profiling event, read back by
+     * {@link #flushProfile}.
+     */
+    public void profile(Profiler p) {
+        this.profiler = p;
+    }
+
+    /** Waits for queued work and hands every pending timing to the profiler. */
+    public void flushProfile() {
+        finish();
+    }
+
+    /** True when operations finish before they return, so host timing is the operation's time. */
+    protected boolean synchronous() {
+        return false;
+    }
+
+    /** Runs one operation, timing it when profiling is on and the backend is synchronous. */
+    private void timed(String name, double flops, double bytes, Runnable r) {
+        Profiler p = profiler;
+        if (p == null || !synchronous()) {
+            r.run();
+            return;
+        }
+        long t0 = System.nanoTime();
+        r.run();
+        long t1 = System.nanoTime();
+        p.add(new Profiler.Op(name, name.equals("write") || name.equals("read") ? "transfer" : "op", t0, t0, t0, t1, flops, bytes));
+    }
 
     /** A short name for logs and metrics, e.g. {@code java (2 threads)} or {@code cl:0 NVIDIA ...}. */
     public abstract String name();
@@ -39,14 +73,14 @@ public abstract class Backend implements AutoCloseable {
         if (data.length != dst.size()) {
             throw new IllegalArgumentException("write: " + data.length + " values given for tensor " + dst.shape());
         }
-        doWrite(dst, data);
+        timed("write", 0, 4.0 * data.length, () -> doWrite(dst, data));
     }
 
     /** Copies a tensor to the host (waits for the work queued before it). */
     public final float[] read(Tensor src) {
         own(src, "read");
         float[] out = new float[src.size()];
-        doRead(src, out);
+        timed("read", 0, 4.0 * out.length, () -> doRead(src, out));
         return out;
     }
 
@@ -90,7 +124,10 @@ public abstract class Backend implements AutoCloseable {
         if (m == 0 || n == 0) {
             return;
         }
-        doGemm(transA, transB, m, n, k, alpha, a, b, beta, c, bias, act == null ? Activation.IDENTITY : act);
+        String opName = profiler == null ? "gemm" : "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N");
+        Activation f = act == null ? Activation.IDENTITY : act;
+        timed(opName, 2.0 * m * n * k, 4.0 * ((double) m * k + (double) k * n + (double) m * n),
+                () -> doGemm(transA, transB, m, n, k, alpha, a, b, beta, c, bias, f));
     }
 
     protected abstract void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a,
@@ -103,7 +140,7 @@ public abstract class Backend implements AutoCloseable {
         if (out.size() != a.cols()) {
             throw new IllegalArgumentException("columnSums: output must have " + a.cols() + " elements, got " + out.shape());
         }
-        doColumnSums(a, beta, out);
+        timed("columnSums", 0, 0, () -> doColumnSums(a, beta, out));
     }
 
     protected abstract void doColumnSums(Tensor a, float beta, Tensor out);
@@ -113,43 +150,43 @@ public abstract class Backend implements AutoCloseable {
     /** y = f(x); x and y may be the same tensor. */
     public final void activate(Activation f, Tensor x, Tensor y) {
         sameSize("activate", x, y);
-        doActivate(f, x, y);
+        timed("activate", 0, 0, () -> doActivate(f, x, y));
     }
 
     /** dx = dy * f'(x), with f' computed from the forward output y; dx may be dy. */
     public final void activateBackward(Activation f, Tensor y, Tensor dy, Tensor dx) {
         sameSize("activateBackward", y, dy, dx);
-        doActivateBackward(f, y, dy, dx);
+        timed("activateBackward", 0, 0, () -> doActivateBackward(f, y, dy, dx));
     }
 
     /** y += alpha * x. */
     public final void axpy(float alpha, Tensor x, Tensor y) {
         sameSize("axpy", x, y);
-        doAxpy(alpha, x, y);
+        timed("axpy", 0, 0, () -> doAxpy(alpha, x, y));
     }
 
     /** x *= alpha. */
     public final void scale(float alpha, Tensor x) {
         own(x, "scale");
-        doScale(alpha, x);
+        timed("scale", 0, 0, () -> doScale(alpha, x));
     }
 
     /** Every element of x becomes {@code value}. */
     public final void fill(Tensor x, float value) {
         own(x, "fill");
-        doFill(x, value);
+        timed("fill", 0, 0, () -> doFill(x, value));
     }
 
     /** dst = src. */
     public final void copy(Tensor src, Tensor dst) {
         sameSize("copy", src, dst);
-        doCopy(src, dst);
+        timed("copy", 0, 0, () -> doCopy(src, dst));
     }
 
     /** out = a * b elementwise; out may be a or b. */
     public final void mul(Tensor a, Tensor b, Tensor out) {
         sameSize("mul", a, b, out);
-        doMul(a, b, out);
+        timed("mul", 0, 0, () -> doMul(a, b, out));
     }
 
     protected abstract void doActivate(Activation f, Tensor x, Tensor y);
@@ -185,7 +222,7 @@ public abstract class Backend implements AutoCloseable {
         if (src.rows() > MAX_GATHER_ROWS) {
             throw new IllegalArgumentException("gatherRows: " + src.rows() + " rows exceed " + MAX_GATHER_ROWS + ", the largest float index");
         }
-        doGatherRows(src, indices, start, dst);
+        timed("gatherRows", 0, 0, () -> doGatherRows(src, indices, start, dst));
     }
 
     /** Row numbers are carried as floats, which hold every integer up to 2^24 exactly. */
@@ -198,7 +235,7 @@ public abstract class Backend implements AutoCloseable {
         if (out.size() != x.rows()) {
             throw new IllegalArgumentException("rowSums: output must have " + x.rows() + " elements, got " + out.shape());
         }
-        doRowSums(x, alpha, beta, out);
+        timed("rowSums", 0, 0, () -> doRowSums(x, alpha, beta, out));
     }
 
     protected abstract void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst);
@@ -214,13 +251,13 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void uniform(Tensor out, long seed, long counter) {
         own(out, "uniform");
-        doUniform(out, seed, counter);
+        timed("uniform", 0, 0, () -> doUniform(out, seed, counter));
     }
 
     /** Fills {@code out} with standard normal floats (Box-Muller on Philox, see {@link Philox#normal}). */
     public final void normal(Tensor out, long seed, long counter) {
         own(out, "normal");
-        doNormal(out, seed, counter);
+        timed("normal", 0, 0, () -> doNormal(out, seed, counter));
     }
 
     protected abstract void doUniform(Tensor out, long seed, long counter);
@@ -232,13 +269,13 @@ public abstract class Backend implements AutoCloseable {
     /** z = mu + exp(logvar / 2) * eps. */
     public final void reparameterize(Tensor mu, Tensor logvar, Tensor eps, Tensor z) {
         sameSize("reparameterize", mu, logvar, eps, z);
-        doReparameterize(mu, logvar, eps, z);
+        timed("reparameterize", 0, 0, () -> doReparameterize(mu, logvar, eps, z));
     }
 
     /** dmu += dz and dlogvar += dz * eps * exp(logvar / 2) / 2 (accumulates, so the KL gradient can go first). */
     public final void reparameterizeBackward(Tensor logvar, Tensor eps, Tensor dz, Tensor dmu, Tensor dlogvar) {
         sameSize("reparameterizeBackward", logvar, eps, dz, dmu, dlogvar);
-        doReparameterizeBackward(logvar, eps, dz, dmu, dlogvar);
+        timed("reparameterizeBackward", 0, 0, () -> doReparameterizeBackward(logvar, eps, dz, dmu, dlogvar));
     }
 
     protected abstract void doReparameterize(Tensor mu, Tensor logvar, Tensor eps, Tensor z);
@@ -263,7 +300,7 @@ public abstract class Backend implements AutoCloseable {
             sameSize("bceWithLogits grad", logits, grad);
         }
         checkOut("bceWithLogits", out, index);
-        doBceWithLogits(logits, targets, target, gradScale, grad, out, index, accumulate);
+        timed("bceWithLogits", 0, 0, () -> doBceWithLogits(logits, targets, target, gradScale, grad, out, index, accumulate));
     }
 
     /**
@@ -281,7 +318,7 @@ public abstract class Backend implements AutoCloseable {
             throw new IllegalArgumentException("gaussianNll: sigma must be a positive finite number, got " + sigma);
         }
         checkOut("gaussianNll", out, index);
-        doGaussianNll(mean, targets, sigma, gradScale, grad, out, index, accumulate);
+        timed("gaussianNll", 0, 0, () -> doGaussianNll(mean, targets, sigma, gradScale, grad, out, index, accumulate));
     }
 
     /**
@@ -299,26 +336,26 @@ public abstract class Backend implements AutoCloseable {
             sameSize("klStandardNormal gradients", mu, dmu, dlogvar);
         }
         checkOut("klStandardNormal", out, index);
-        doKlStandardNormal(mu, logvar, gradScale, dmu, dlogvar, out, index, accumulate);
+        timed("klStandardNormal", 0, 0, () -> doKlStandardNormal(mu, logvar, gradScale, dmu, dlogvar, out, index, accumulate));
     }
 
     /** out[index] (+)= the sum of every element of x. */
     public final void sum(Tensor x, Tensor out, int index, boolean accumulate) {
         own(x, "sum");
         checkOut("sum", out, index);
-        doSum(x, out, index, accumulate);
+        timed("sum", 0, 0, () -> doSum(x, out, index, accumulate));
     }
 
     /** out = the unreduced BCE-with-logits terms max(l, 0) - l t + log(1 + exp(-|l|)). */
     public final void bceTerms(Tensor logits, Tensor targets, Tensor out) {
         sameSize("bceTerms", logits, targets, out);
-        doBceTerms(logits, targets, out);
+        timed("bceTerms", 0, 0, () -> doBceTerms(logits, targets, out));
     }
 
     /** out = the unreduced Gaussian NLL terms 0.5 ((m - x) / sigma)^2 + log sigma + 0.5 log 2 pi. */
     public final void gaussianNllTerms(Tensor mean, Tensor targets, float sigma, Tensor out) {
         sameSize("gaussianNllTerms", mean, targets, out);
-        doGaussianNllTerms(mean, targets, sigma, out);
+        timed("gaussianNllTerms", 0, 0, () -> doGaussianNllTerms(mean, targets, sigma, out));
     }
 
     /** out[i] = log((1/K) sum_k exp(x[i][k])) for each row i of the rows x K tensor x, computed stably. */
@@ -328,7 +365,7 @@ public abstract class Backend implements AutoCloseable {
         if (out.size() != x.rows() || x.cols() < 1) {
             throw new IllegalArgumentException("logMeanExpRows: output must have " + x.rows() + " elements, got " + out.shape());
         }
-        doLogMeanExpRows(x, out);
+        timed("logMeanExpRows", 0, 0, () -> doLogMeanExpRows(x, out));
     }
 
     /**
@@ -348,7 +385,7 @@ public abstract class Backend implements AutoCloseable {
         if (!(sigma > 0f)) {
             throw new IllegalArgumentException("parzenRows: sigma must be positive, got " + sigma);
         }
-        doParzenRows(dots, xx, ss, sigma, dim, out);
+        timed("parzenRows", 0, 0, () -> doParzenRows(dots, xx, ss, sigma, dim, out));
     }
 
     /** out[i] = argmin_j (ss[j] - 2 dots[i][j]) as a float: the nearest row of T when dots = S T^T and ss = |T rows|^2. */
@@ -360,7 +397,7 @@ public abstract class Backend implements AutoCloseable {
             throw new IllegalArgumentException("rowArgmin: dots " + dots.shape() + " needs " + dots.cols() + " norms and "
                     + dots.rows() + " outputs");
         }
-        doRowArgmin(dots, ss, out);
+        timed("rowArgmin", 0, 0, () -> doRowArgmin(dots, ss, out));
     }
 
     protected abstract void doParzenRows(Tensor dots, Tensor xx, Tensor ss, float sigma, int dim, Tensor out);
@@ -396,13 +433,13 @@ public abstract class Backend implements AutoCloseable {
         if (step < 1) {
             throw new IllegalArgumentException("adam: step counts from 1, got " + step);
         }
-        doAdam(params, grads, m, v, config, step);
+        timed("adam", 0, 0, () -> doAdam(params, grads, m, v, config, step));
     }
 
     /** SGD with momentum (PyTorch semantics): buf = momentum * buf + g; p -= lr * buf. */
     public final void sgd(Tensor params, Tensor grads, Tensor velocity, float lr, float momentum) {
         sameSize("sgd", params, grads, velocity);
-        doSgd(params, grads, velocity, lr, momentum);
+        timed("sgd", 0, 0, () -> doSgd(params, grads, velocity, lr, momentum));
     }
 
     protected abstract void doAdam(Tensor params, Tensor grads, Tensor m, Tensor v, AdamConfig config, int step);

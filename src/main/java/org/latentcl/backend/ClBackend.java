@@ -25,6 +25,12 @@ public final class ClBackend extends Backend {
     private final String randomDefines;
     private final GemmConfig gemmConfig;
     private final ClBuffer partials;
+    private final java.util.List<Pending> pending = new java.util.ArrayList<>();
+    private long deviceToHost;
+
+    /** A launch whose profiling event has not been read yet. */
+    private record Pending(String name, org.jocl.cl_event event, double flops, double bytes) {
+    }
 
     /**
      * Launch shape of the GEMM kernel.
@@ -124,6 +130,36 @@ public final class ClBackend extends Backend {
         ctx.finish();
     }
 
+    @Override
+    public void profile(Profiler p) {
+        if (p == null) {
+            flushProfile();
+            ctx.setLaunchListener(null);
+        } else {
+            deviceToHost = ctx.deviceToHostOffsetNs();
+            ctx.setLaunchListener((name, event, flops, bytes) -> pending.add(new Pending(name, event, flops, bytes)));
+        }
+        super.profile(p);
+    }
+
+    /** Waits for the queue, then reads every pending profiling event into the profiler (on the host clock). */
+    @Override
+    public void flushProfile() {
+        ctx.finish();
+        for (Pending e : pending) {
+            long q = ClContext.profilingTime(e.event(), org.jocl.CL.CL_PROFILING_COMMAND_QUEUED);
+            long sub = ClContext.profilingTime(e.event(), org.jocl.CL.CL_PROFILING_COMMAND_SUBMIT);
+            long st = ClContext.profilingTime(e.event(), org.jocl.CL.CL_PROFILING_COMMAND_START);
+            long en = ClContext.profilingTime(e.event(), org.jocl.CL.CL_PROFILING_COMMAND_END);
+            org.jocl.CL.clReleaseEvent(e.event());
+            if (profiler != null) {
+                profiler.add(new Profiler.Op(e.name(), e.name().startsWith("transfer:") ? "transfer" : "kernel", q + deviceToHost,
+                        sub + deviceToHost, st + deviceToHost, en + deviceToHost, e.flops(), e.bytes()));
+            }
+        }
+        pending.clear();
+    }
+
     // ---------------------------------------------------------------- launches
 
     private void elementwise(String file, String defines, String kernel, int n, Object... args) {
@@ -160,8 +196,8 @@ public final class ClBackend extends Backend {
             gy = roundUp(gy, local[1]);
         }
         Tensor biasOrC = bias == null ? c : bias;
-        ctx.launch(kernels.kernel("gemm.cl", defines, "gemm"), new long[] {gx, gy}, local,
-                m, n, k, alpha, buf(a), off(a), buf(b), off(b), beta, buf(c), off(c),
+        ctx.launchCounted(kernels.kernel("gemm.cl", defines, "gemm"), new long[] {gx, gy}, local,
+                2.0 * m * n * k, 4.0 * ((double) m * k + (double) k * n + (double) m * n), m, n, k, alpha, buf(a), off(a), buf(b), off(b), beta, buf(c), off(c),
                 buf(biasOrC), off(biasOrC), bias == null ? 0 : 1, act.code(), act.slope());
     }
 
@@ -346,6 +382,9 @@ public final class ClBackend extends Backend {
 
     @Override
     public void close() {
+        if (profiler != null) {
+            profile(null);
+        }
         partials.close();
         ctx.close();
     }

@@ -67,6 +67,11 @@ public final class JavaBackend extends Backend {
     }
 
     @Override
+    protected boolean synchronous() {
+        return true;
+    }
+
+    @Override
     public void finish() {
         // Every operation has completed when it returns.
     }

@@ -7,7 +7,9 @@ import java.util.Random;
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.DeviceSelector;
+import org.latentcl.backend.Profiler;
 import org.latentcl.backend.Tensor;
+import org.latentcl.train.ProfileReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,6 +49,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--json", description = "Print one JSON object instead of a sentence.")
         boolean json;
 
+        @Option(names = "--profile", description = "Also print the kernel profile of the timed runs (OpenCL events, or Java timings).")
+        boolean profile;
+
         @Override
         public void run() {
             int[] mnk = parseShape(shape);
@@ -71,6 +76,8 @@ final class BenchCommand implements Runnable {
                         backend.gemm(ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
                     }
                     backend.finish();
+                    Profiler profiler = profile ? new Profiler() : null;
+                    backend.profile(profiler);
                     double[] ms = new double[repeat];
                     for (int i = 0; i < repeat; i++) {
                         long t0 = System.nanoTime();
@@ -78,6 +85,7 @@ final class BenchCommand implements Runnable {
                         backend.finish();
                         ms[i] = (System.nanoTime() - t0) / 1e6;
                     }
+                    backend.profile(null);
                     Arrays.sort(ms);
                     double median = ms[repeat / 2];
                     double gflops = 2.0 * m * n * k / (median * 1e6);
@@ -89,6 +97,10 @@ final class BenchCommand implements Runnable {
                     } else {
                         out.printf(Locale.ROOT, "gemm %s %dx%dx%d on %s: median %.3f ms (min %.3f) over %d runs, %.1f GFLOP/s%n",
                                 t, m, n, k, backend.name(), median, ms[0], repeat, gflops);
+                    }
+                    if (profiler != null) {
+                        out.print(ProfileReport.table(profiler, backend.name()));
+                        out.flush();
                     }
                 }
             }

@@ -23,6 +23,10 @@ final class RunOptions {
     @Option(names = "--force", description = "Write into an existing, non-empty run directory.")
     boolean force;
 
+    @Option(names = "--profile", description = "Record every kernel launch (or Java operation): writes profile.txt and trace.json "
+            + "into the run directory and prints the table at the end.")
+    boolean profile;
+
     /** --out, or runs/MODEL-DATE-TIME; refused when it already holds files, unless --force. */
     Path freshRunDirectory(String model) {
         Path dir = out != null ? out : Path.of("runs", model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));

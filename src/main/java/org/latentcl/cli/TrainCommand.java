@@ -84,11 +84,11 @@ final class TrainCommand implements Runnable {
                 split = Datasets.load(savedData);
                 opt = new VaeTraining.Options(epochs, Integer.parseInt(meta.getOrDefault("batch", Integer.toString(batch))),
                         Float.parseFloat(meta.getOrDefault("lr", Float.toString(lr))), Long.parseLong(meta.getOrDefault("seed",
-                        Long.toString(run.seed))), resume, true, savedData);
+                        Long.toString(run.seed))), resume, true, savedData, run.profile);
             } else {
                 split = Datasets.load(run.data);
                 config = new VaeConfig(split.train().cols(), Flags.sizes("--hidden", hidden), latent, decoder(), sigma);
-                opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.data);
+                opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.data, run.profile);
             }
             if (config.decoder() == VaeConfig.Decoder.BERNOULLI && !split.train().inUnitInterval()) {
                 throw new UsageException("the bernoulli decoder needs data in [0, 1]; " + split.train().name()

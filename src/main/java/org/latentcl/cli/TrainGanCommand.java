@@ -83,7 +83,7 @@ final class TrainGanCommand implements Callable<Integer> {
                     backend.name(), split.train().rows(), batch, lr, beta1, k, epochs, dir);
             console.println(unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
-            GanTraining.run(backend, split, config, new GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.data),
+            GanTraining.run(backend, split, config, new GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.data, run.profile),
                     new GanTraining.Listener() {
                         @Override
                         public void epoch(GanEpochMetrics m) {
@@ -92,6 +92,11 @@ final class TrainGanCommand implements Callable<Integer> {
                             for (String w : m.warnings()) {
                                 console.println("  warning: " + w);
                             }
+                        }
+
+                        @Override
+                        public void info(String message) {
+                            console.print(message);
                         }
                     });
         }

@@ -26,9 +26,15 @@ public final class ClContext implements AutoCloseable {
     private LaunchListener listener;
     private boolean closed;
 
-    /** Receives every launch with its profiling event, when profiling is switched on. */
+    /** Receives every launch and transfer with its profiling event, when profiling is switched on. */
     public interface LaunchListener {
-        void launched(String kernelName, cl_event event);
+        /**
+         * @param name  the kernel (file:function [defines]) or "transfer:write", "transfer:read", "transfer:copy"
+         * @param event its profiling event, owned by the listener (it must release it)
+         * @param flops floating-point operations the caller declared for it, 0 when unknown
+         * @param bytes bytes it moves, 0 when unknown
+         */
+        void launched(String name, cl_event event, double flops, double bytes);
     }
 
     public ClContext(ClDeviceInfo device) {
@@ -95,9 +101,11 @@ public final class ClContext implements AutoCloseable {
         if (count == 0) {
             return;
         }
+        cl_event event = listener == null ? null : new cl_event();
         ClCheck.check(clEnqueueWriteBuffer(queue, dst.mem(), CL_TRUE, dstIndex * Sizeof.cl_float,
                 (long) count * Sizeof.cl_float, Pointer.to(src).withByteOffset((long) srcIndex * Sizeof.cl_float),
-                0, null, null), "clEnqueueWriteBuffer");
+                0, null, event), "clEnqueueWriteBuffer");
+        transferred("transfer:write", event, count);
     }
 
     /** Blocking copy of {@code count} floats from the buffer at float index {@code srcIndex} into {@code dst[dstIndex..]}. */
@@ -105,9 +113,11 @@ public final class ClContext implements AutoCloseable {
         if (count == 0) {
             return;
         }
+        cl_event event = listener == null ? null : new cl_event();
         ClCheck.check(clEnqueueReadBuffer(queue, src.mem(), CL_TRUE, srcIndex * Sizeof.cl_float,
                 (long) count * Sizeof.cl_float, Pointer.to(dst).withByteOffset((long) dstIndex * Sizeof.cl_float),
-                0, null, null), "clEnqueueReadBuffer");
+                0, null, event), "clEnqueueReadBuffer");
+        transferred("transfer:read", event, count);
     }
 
     /** Copies {@code count} floats between device buffers without a host round trip. */
@@ -115,8 +125,16 @@ public final class ClContext implements AutoCloseable {
         if (count == 0) {
             return;
         }
+        cl_event event = listener == null ? null : new cl_event();
         ClCheck.check(clEnqueueCopyBuffer(queue, src.mem(), dst.mem(), srcIndex * Sizeof.cl_float,
-                dstIndex * Sizeof.cl_float, count * Sizeof.cl_float, 0, null, null), "clEnqueueCopyBuffer");
+                dstIndex * Sizeof.cl_float, count * Sizeof.cl_float, 0, null, event), "clEnqueueCopyBuffer");
+        transferred("transfer:copy", event, count);
+    }
+
+    private void transferred(String name, cl_event event, long floats) {
+        if (event != null) {
+            listener.launched(name, event, 0, (double) floats * Sizeof.cl_float);
+        }
     }
 
     /**
@@ -125,6 +143,11 @@ public final class ClContext implements AutoCloseable {
      * null to let the driver choose. Nothing waits: the queue is in order.
      */
     public void launch(KernelLibrary.Kernel kernel, long[] global, long[] local, Object... args) {
+        launchCounted(kernel, global, local, 0, 0, args);
+    }
+
+    /** As {@link #launch}, declaring the kernel's floating-point operations and bytes moved for the profile. */
+    public void launchCounted(KernelLibrary.Kernel kernel, long[] global, long[] local, double flops, double bytes, Object... args) {
         ensureOpen();
         cl_kernel k = kernel.handle();
         for (int i = 0; i < args.length; i++) {
@@ -139,7 +162,7 @@ public final class ClContext implements AutoCloseable {
         }
         launches++;
         if (listener != null) {
-            listener.launched(kernel.name(), event);
+            listener.launched(kernel.name(), event, flops, bytes);
         }
     }
 
@@ -171,6 +194,30 @@ public final class ClContext implements AutoCloseable {
 
     public void setLaunchListener(LaunchListener listener) {
         this.listener = listener;
+    }
+
+    /**
+     * The offset from device profiling timestamps to {@link System#nanoTime}: a marker is
+     * enqueued on the idle queue and its end is matched with the host clock after clFinish (good
+     * to the cost of one clFinish, tens of microseconds).
+     */
+    public long deviceToHostOffsetNs() {
+        finish();
+        cl_event marker = new cl_event();
+        ClCheck.check(clEnqueueMarkerWithWaitList(queue, 0, null, marker), "clEnqueueMarkerWithWaitList");
+        long before = System.nanoTime();
+        finish();
+        long after = System.nanoTime();
+        long end = profilingTime(marker, CL_PROFILING_COMMAND_END);
+        clReleaseEvent(marker);
+        return (before + after) / 2 - end;
+    }
+
+    /** One profiling timestamp of a finished command, in device nanoseconds. */
+    public static long profilingTime(cl_event event, int which) {
+        long[] v = new long[1];
+        ClCheck.check(clGetEventProfilingInfo(event, which, Sizeof.cl_ulong, Pointer.to(v), null), "clGetEventProfilingInfo");
+        return v[0];
     }
 
     /** Waits until every enqueued command has finished. */

@@ -52,7 +52,8 @@ public final class KernelLibrary {
             int[] err = new int[1];
             cl_kernel handle = clCreateKernel(program, function, err);
             ClCheck.check(err[0], "clCreateKernel(" + function + ") from " + file);
-            k = new Kernel(file.replace(".cl", "") + ":" + function, handle);
+            String shown = defines.replace("-D", "").replace("-cl-fp32-correctly-rounded-divide-sqrt", "").trim();
+            k = new Kernel(file.replace(".cl", "") + ":" + function + (shown.isEmpty() ? "" : " [" + shown + "]"), handle);
             kernels.put(kernelKey, k);
         }
         return k;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
+import org.latentcl.backend.Profiler;
 import org.latentcl.backend.Tensor;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
@@ -42,13 +43,18 @@ public final class GanTraining {
      * @param seed   seeds initialization, shuffling and noise
      * @param out    the run directory
      * @param data   the data specification, recorded in the checkpoint
+     * @param profile record every kernel (or Java operation) and write profile.txt and trace.json
      */
-    public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data) {
+    public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile) {
     }
 
     /** Receives progress. */
     public interface Listener {
         default void epoch(GanEpochMetrics m) {
+        }
+
+        /** A message for the user (the profile table). */
+        default void info(String message) {
         }
     }
 
@@ -72,12 +78,15 @@ public final class GanTraining {
             gan.initialize(opt.seed());
             RandomStream rng = new RandomStream(opt.seed(), 0);
             int steps = batches.steps();
+            Profiler profiler = opt.profile() ? new Profiler() : null;
+            be.profile(profiler);
             for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
                 batches.shuffle(opt.seed(), epoch);
                 be.fill(stats, 0f);
                 long generated = 0;
                 long t0 = System.nanoTime();
                 for (int s = 0; s < steps; s++) {
+                    long s0 = System.nanoTime();
                     Tensor x = batches.batch(s);
                     gan.discriminatorGradients(x, rng, stats);
                     adamD.step();
@@ -86,9 +95,17 @@ public final class GanTraining {
                         adamG.step();
                         generated += x.rows();
                     }
+                    if (profiler != null) {
+                        profiler.span("step", s0, System.nanoTime());
+                    }
                 }
                 float[] sum = be.read(stats);
-                double seconds = (System.nanoTime() - t0) / 1e9;
+                long t1 = System.nanoTime();
+                double seconds = (t1 - t0) / 1e9;
+                if (profiler != null) {
+                    profiler.span("epoch " + epoch, t0, t1);
+                    be.flushProfile();
+                }
                 double n = train.rows();
                 double dLoss = sum[Gan.D_LOSS] / n;
                 double gLoss = generated == 0 ? Double.NaN : gan.generatorLoss(sum[Gan.G_LOSS]) / generated;
@@ -105,6 +122,10 @@ public final class GanTraining {
                 history.add(m);
                 save(gan, epoch, opt, history, train, fixed, nDiv, m);
                 listener.epoch(m);
+            }
+            if (profiler != null) {
+                be.profile(null);
+                listener.info(ProfileReport.write(profiler, be.name(), opt.out()));
             }
         }
         return history;

@@ -3,7 +3,6 @@ package org.latentcl.train;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -248,7 +247,8 @@ public final class Json {
         } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             sb.append((long) d);
         } else {
-            sb.append(single ? Float.toString((float) d) : String.format(Locale.ROOT, "%.6g", d).replaceAll("\\.?0+(e|$)", "$1"));
+            // The shortest text that reads back as the same number (Java writes exponents as E, which JSON allows).
+            sb.append(single ? Float.toString((float) d) : Double.toString(d));
         }
     }
 

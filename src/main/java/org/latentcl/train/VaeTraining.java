@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
+import org.latentcl.backend.Profiler;
 import org.latentcl.backend.Tensor;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
@@ -48,8 +49,13 @@ public final class VaeTraining {
      * @param out    the run directory
      * @param resume continue from the checkpoint and state in {@code out}
      * @param data   the data specification, recorded in the checkpoint for eval and resume
+     * @param profile record every kernel (or Java operation) and write profile.txt and trace.json
      */
-    public record Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data) {
+    public record Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data, boolean profile) {
+        /** Options without profiling. */
+        public Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data) {
+            this(epochs, batch, lr, seed, out, resume, data, false);
+        }
     }
 
     private VaeTraining() {
@@ -79,16 +85,27 @@ public final class VaeTraining {
                 rng = new RandomStream(opt.seed(), 0);
             }
             int steps = batches.steps();
+            Profiler profiler = opt.profile() ? new Profiler() : null;
+            be.profile(profiler);
             for (int epoch = done + 1; epoch <= opt.epochs(); epoch++) {
                 batches.shuffle(opt.seed(), epoch);
                 be.fill(losses, 0f);
                 long t0 = System.nanoTime();
                 for (int s = 0; s < steps; s++) {
+                    long s0 = System.nanoTime();
                     vae.trainStep(batches.batch(s), rng, adam, losses);
+                    if (profiler != null) {
+                        profiler.span("step", s0, System.nanoTime());
+                    }
                     listener.step(epoch, s + 1, steps);
                 }
                 float[] sums = be.read(losses);
-                double seconds = (System.nanoTime() - t0) / 1e9;
+                long t1 = System.nanoTime();
+                double seconds = (t1 - t0) / 1e9;
+                if (profiler != null) {
+                    profiler.span("epoch " + epoch, t0, t1);
+                    be.flushProfile();
+                }
                 double recon = sums[Vae.RECON] / (double) train.rows();
                 double kl = sums[Vae.KL] / (double) train.rows();
                 if (!Double.isFinite(recon + kl)) {
@@ -101,6 +118,10 @@ public final class VaeTraining {
                 history.add(m);
                 save(vae, adam, rng, epoch, opt, history, test, m);
                 listener.epoch(m);
+            }
+            if (profiler != null) {
+                be.profile(null);
+                listener.info(ProfileReport.write(profiler, be.name(), opt.out()));
             }
         }
         return history;

@@ -1,0 +1,70 @@
+package org.latentcl.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Profiler;
+import org.latentcl.backend.TestBackends;
+import org.latentcl.data.DataSplit;
+import org.latentcl.model.VaeConfig;
+
+class ProfileReportTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void tableSumsCallsTimesSharesAndRates() {
+        Profiler p = new Profiler();
+        p.span("step", 0, 10_000);
+        p.span("step", 10_000, 20_000);
+        p.span("epoch 1", 0, 20_000);
+        // Two GEMMs of 1 MFLOP in 1 us each (1000 GFLOP/s), one elementwise kernel of 2 us, one transfer.
+        p.add(new Profiler.Op("gemm", "kernel", 100, 150, 200, 1_200, 1e6, 0));
+        p.add(new Profiler.Op("gemm", "kernel", 10_100, 10_150, 10_200, 11_200, 1e6, 0));
+        p.add(new Profiler.Op("axpy", "kernel", 10_300, 10_350, 11_300, 13_300, 0, 8000));
+        p.add(new Profiler.Op("transfer:read", "transfer", 30_000, 30_000, 30_000, 31_000, 0, 4000));
+        String t = ProfileReport.table(p, "test device");
+        String gemm = t.lines().filter(l -> l.startsWith("gemm")).findFirst().orElseThrow();
+        assertTrue(gemm.matches("gemm\\s+2\\s+0\\.00\\s+1\\.0\\s+1\\.0\\s+50\\.0%\\s+1000\\.0\\s+-"), gemm);
+        String axpy = t.lines().filter(l -> l.startsWith("axpy")).findFirst().orElseThrow();
+        assertTrue(axpy.matches("axpy\\s+1\\s+0\\.00\\s+2\\.0\\s+2\\.0\\s+50\\.0%\\s+-\\s+4\\.00"), axpy);
+        assertTrue(t.contains("steps: 2; launches per step: 1.5; wall time per step 10.0 us, of which device (kernel) time 2.0 us "
+                + "and host overhead 8.0 us (80%)"), t);
+        assertTrue(t.contains("host<->device transfers: 1, 0.00 MB, 0.00 ms"), t);
+        Map<?, ?> trace = (Map<?, ?>) Json.parse(ProfileReport.trace(p));
+        List<?> events = (List<?>) trace.get("traceEvents");
+        assertEquals(3 + 3 + 4, events.size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void aProfiledRunWritesTheTableAndTheTrace(String name) throws IOException {
+        Backend be = TestBackends.named(name);
+        DataSplit data = VaeTrainingTest.small();
+        VaeConfig cfg = new VaeConfig(784, new int[] {32}, 4, VaeConfig.Decoder.BERNOULLI, 1f);
+        StringBuilder printed = new StringBuilder();
+        VaeTraining.run(be, data, cfg, new VaeTraining.Options(1, 100, 1e-3f, 1, dir, false, "default", true), new TrainingListener() {
+            @Override
+            public void info(String message) {
+                printed.append(message);
+            }
+        });
+        String table = Files.readString(dir.resolve(ProfileReport.TABLE));
+        assertEquals(table, printed.toString(), "the table is printed as well");
+        assertTrue(table.contains(name.equals("cl") ? "gemm:gemm [TRANS_A=0 TRANS_B=1" : "gemm NT"), table);
+        assertTrue(table.contains("steps: 6; launches per step: "), table);
+        Map<?, ?> trace = (Map<?, ?>) Json.parse(Files.readString(dir.resolve(ProfileReport.TRACE)));
+        assertTrue(((List<?>) trace.get("traceEvents")).size() > 6 * 20);
+        assertTrue(be.getClass().getSimpleName().startsWith(name.equals("cl") ? "Cl" : "Java"));
+    }
+}
