@@ -74,12 +74,14 @@ public final class VaeTraining {
             Files.createDirectories(opt.out());
             int done = 0;
             RandomStream rng;
+            ResumeState resumed = null;
             if (opt.resume()) {
-                ResumeState s = restore(vae, adam, opt.out());
-                done = s.epoch();
-                rng = new RandomStream(opt.seed(), s.rngCounter());
+                resumed = restore(vae, adam, opt.out());
+                done = resumed.epoch();
+                rng = new RandomStream(opt.seed(), resumed.rngCounter());
                 history.addAll(readMetrics(opt.out().resolve(METRICS), done));
-                listener.info("resuming " + opt.out() + " after epoch " + done);
+                listener.info("resuming " + opt.out() + " after epoch " + done
+                        + (resumed.nextStep() > 0 ? ", step " + resumed.nextStep() : ""));
             } else {
                 vae.parameters().initialize(opt.seed());
                 rng = new RandomStream(opt.seed(), 0);
@@ -89,35 +91,60 @@ public final class VaeTraining {
             be.profile(profiler);
             for (int epoch = done + 1; epoch <= opt.epochs(); epoch++) {
                 batches.shuffle(opt.seed(), epoch);
-                be.fill(losses, 0f);
+                int first = 0;
+                double earlierSeconds = 0;
+                if (resumed != null && resumed.nextStep() > 0) {
+                    // Continue an epoch that was interrupted: its order, losses so far and time so far.
+                    first = resumed.nextStep();
+                    earlierSeconds = resumed.partialSeconds();
+                    be.write(losses, resumed.partialLosses());
+                } else {
+                    be.fill(losses, 0f);
+                }
+                resumed = null;
                 long t0 = System.nanoTime();
-                for (int s = 0; s < steps; s++) {
+                for (int s = first; s < steps; s++) {
                     long s0 = System.nanoTime();
                     vae.trainStep(batches.batch(s), rng, adam, losses);
                     if (profiler != null) {
                         profiler.span("step", s0, System.nanoTime());
                     }
-                    listener.step(epoch, s + 1, steps);
+                    int examples = Math.min(train.rows(), (s + 1) * opt.batch());
+                    listener.step(epoch, s + 1, steps, () -> {
+                        float[] l = be.read(losses);
+                        return (l[Vae.RECON] + l[Vae.KL]) / (double) examples;
+                    });
+                    if ((s + 1) % CHECK_EVERY == 0) {
+                        checkFinite(be.read(losses), epoch, s + 1, opt);
+                    }
+                    if (s + 1 < steps && listener.stopRequested()) {
+                        double sofar = earlierSeconds + (System.nanoTime() - t0) / 1e9;
+                        saveInterrupted(vae, adam, rng, epoch, s + 1, be.read(losses), sofar, opt, test);
+                        throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + (s + 1) + " of "
+                                + steps + "; saved " + opt.out().resolve(STATE) + ". Continue with: train vae --resume " + opt.out()
+                                + " --epochs " + opt.epochs());
+                    }
                 }
                 float[] sums = be.read(losses);
                 long t1 = System.nanoTime();
-                double seconds = (t1 - t0) / 1e9;
+                double seconds = earlierSeconds + (t1 - t0) / 1e9;
                 if (profiler != null) {
                     profiler.span("epoch " + epoch, t0, t1);
                     be.flushProfile();
                 }
+                checkFinite(sums, epoch, steps, opt);
                 double recon = sums[Vae.RECON] / (double) train.rows();
                 double kl = sums[Vae.KL] / (double) train.rows();
-                if (!Double.isFinite(recon + kl)) {
-                    throw new TrainingDivergedException("the loss became " + (recon + kl) + " in epoch " + epoch
-                            + "; try a smaller learning rate (--lr, now " + opt.lr() + "). The last good checkpoint is in " + opt.out());
-                }
                 double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
                 EpochMetrics m = new EpochMetrics(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds,
                         train.rows() / seconds, be.name());
                 history.add(m);
                 save(vae, adam, rng, epoch, opt, history, test, m);
                 listener.epoch(m);
+                if (epoch < opt.epochs() && listener.stopRequested()) {
+                    throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: train vae --resume "
+                            + opt.out() + " --epochs " + opt.epochs());
+                }
             }
             if (profiler != null) {
                 be.profile(null);
@@ -127,8 +154,39 @@ public final class VaeTraining {
         return history;
     }
 
+    /** Losses are read every this many steps to catch a NaN early (one short wait for the device). */
+    static final int CHECK_EVERY = 50;
+
+    private static void checkFinite(float[] sums, int epoch, int step, Options opt) {
+        if (!Float.isFinite(sums[Vae.RECON]) || !Float.isFinite(sums[Vae.KL])) {
+            throw new TrainingDivergedException("the loss became " + (sums[Vae.RECON] + sums[Vae.KL]) + " in epoch " + epoch + " by step "
+                    + step + " (losses are checked every " + CHECK_EVERY + " steps); try a smaller learning rate (--lr, now "
+                    + opt.lr() + "). The last good checkpoint, from the end of epoch " + (epoch - 1) + ", is in " + opt.out());
+        }
+    }
+
+    /** State in the middle of an epoch: parameters, optimizer, random stream, and the epoch's position and partial losses. */
+    private static void saveInterrupted(Vae vae, Adam adam, RandomStream rng, int epoch, int nextStep, float[] partial, double seconds,
+                                        Options opt, Dataset test) throws IOException {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("next_step", Integer.toString(nextStep));
+        extra.put("partial_recon", Float.toString(partial[Vae.RECON]));
+        extra.put("partial_kl", Float.toString(partial[Vae.KL]));
+        extra.put("partial_seconds", Double.toString(seconds));
+        saveModel(vae, adam, rng, epoch - 1, opt, test, extra);
+    }
+
     private static void save(Vae vae, Adam adam, RandomStream rng, int epoch, Options opt, List<EpochMetrics> history,
                              Dataset test, EpochMetrics m) throws IOException {
+        saveModel(vae, adam, rng, epoch, opt, test, Map.of());
+        Files.writeString(opt.out().resolve(METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        writePictures(vae, opt, history, test, opt.out());
+    }
+
+    /** checkpoint.safetensors and state.safetensors after {@code epoch} whole epochs (plus {@code extra} state). */
+    private static void saveModel(Vae vae, Adam adam, RandomStream rng, int epoch, Options opt, Dataset test,
+                                  Map<String, String> extra) throws IOException {
         Path dir = opt.out();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("epoch", Integer.toString(epoch));
@@ -145,12 +203,10 @@ public final class VaeTraining {
         Map<String, String> state = new LinkedHashMap<>(meta);
         state.put("adam_steps", Integer.toString(adam.steps()));
         state.put("rng_counter", Long.toString(rng.counter()));
+        state.putAll(extra);
         Safetensors.write(dir.resolve(STATE), state, List.of(
                 new Safetensors.Entry("adam.m", new int[] {moments[0].length}, moments[0]),
                 new Safetensors.Entry("adam.v", new int[] {moments[1].length}, moments[1])));
-        Files.writeString(dir.resolve(METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        writePictures(vae, opt, history, test, dir);
     }
 
     private static void writePictures(Vae vae, Options opt, List<EpochMetrics> history, Dataset test, Path dir) throws IOException {
@@ -185,7 +241,8 @@ public final class VaeTraining {
         }
     }
 
-    private record ResumeState(int epoch, long rngCounter) {
+    /** Where a saved run stands: whole epochs done, the random stream, and a position inside the next epoch (0: none). */
+    private record ResumeState(int epoch, long rngCounter, int nextStep, float[] partialLosses, double partialSeconds) {
     }
 
     private static ResumeState restore(Vae vae, Adam adam, Path dir) {
@@ -208,7 +265,11 @@ public final class VaeTraining {
                 throw new IllegalArgumentException("optimizer moments missing or of the wrong size");
             }
             adam.restore(m.data(), v.data(), Integer.parseInt(s.metadata().get("adam_steps")));
-            return new ResumeState(Integer.parseInt(s.metadata().get("epoch")), Long.parseLong(s.metadata().get("rng_counter")));
+            Map<String, String> meta = s.metadata();
+            int next = Integer.parseInt(meta.getOrDefault("next_step", "0"));
+            float[] partial = next == 0 ? null : new float[] {Float.parseFloat(meta.get("partial_recon")), Float.parseFloat(meta.get("partial_kl"))};
+            return new ResumeState(Integer.parseInt(meta.get("epoch")), Long.parseLong(meta.get("rng_counter")), next, partial,
+                    next == 0 ? 0 : Double.parseDouble(meta.get("partial_seconds")));
         } catch (NumberFormatException | NullPointerException e) {
             throw new IllegalArgumentException(statePath + ": unreadable training state (" + e.getMessage() + ")");
         }

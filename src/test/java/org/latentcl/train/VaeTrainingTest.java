@@ -56,6 +56,41 @@ class VaeTrainingTest {
         }
     }
 
+    /** Ctrl-C in the middle of an epoch saves the position inside it; resuming then ends exactly where a straight run does. */
+    @Test
+    void aRunStoppedInsideAnEpochResumesExactly() throws IOException {
+        Backend be = TestBackends.java();
+        Path straight = dir.resolve("straight");
+        Path stopped = dir.resolve("stopped");
+        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, straight, false, "default"), new TrainingListener() { });
+        int[] calls = {0};
+        TrainingListener stopAfterThirteenSteps = new TrainingListener() {
+            @Override
+            public void step(int epoch, int step, int steps) {
+                calls[0]++;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return calls[0] == 13;
+            }
+        };
+        TrainingInterruptedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingInterruptedException.class,
+                () -> VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, stopped, false, "default"),
+                        stopAfterThirteenSteps));
+        assertTrue(e.getMessage().contains("stopped in epoch 2 after step 3 of 10") && e.getMessage().contains("--resume"), e.getMessage());
+        assertEquals(1, Files.readAllLines(stopped.resolve(VaeTraining.METRICS)).size());
+        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, stopped, true, "default"), new TrainingListener() { });
+        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(VaeTraining.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(VaeTraining.CHECKPOINT)).tensors();
+        for (String name : a.keySet()) {
+            assertArrayEquals(a.get(name).data(), b.get(name).data(), name + " differs after stopping and resuming");
+        }
+        List<String> linesA = Files.readAllLines(straight.resolve(VaeTraining.METRICS));
+        List<String> linesB = Files.readAllLines(stopped.resolve(VaeTraining.METRICS));
+        assertEquals(linesA.get(1).replaceAll("\"train_seconds.*", ""), linesB.get(1).replaceAll("\"train_seconds.*", ""));
+    }
+
     @Test
     void aRunWritesMetricsCheckpointAndPictures() throws IOException {
         Path out = dir.resolve("run");
