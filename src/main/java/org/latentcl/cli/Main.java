@@ -15,6 +15,8 @@ public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_INTERNAL = 1;
     public static final int EXIT_USAGE = 2;
+    /** Stopped by Ctrl-C after saving (128 + SIGINT, as shells report it). */
+    public static final int EXIT_INTERRUPTED = 130;
 
     @Option(names = "--debug", description = "Show stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
@@ -47,6 +49,10 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            if (ex instanceof org.latentcl.train.TrainingInterruptedException) {
+                err.println("latentcl: " + ex.getMessage());
+                return EXIT_INTERRUPTED;
+            }
             boolean usage = ex instanceof UsageException || ex instanceof IllegalArgumentException;
             err.println("latentcl: " + (usage ? "" : "error: ") + message(ex));
             if (debug) {

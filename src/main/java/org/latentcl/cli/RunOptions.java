@@ -23,6 +23,9 @@ final class RunOptions {
     @Option(names = "--force", description = "Write into an existing, non-empty run directory.")
     boolean force;
 
+    @Option(names = "--quiet", description = "No progress line (the per-epoch lines remain).")
+    boolean quiet;
+
     @Option(names = "--profile", description = "Record every kernel launch (or Java operation): writes profile.txt and trace.json "
             + "into the run directory and prints the table at the end.")
     boolean profile;

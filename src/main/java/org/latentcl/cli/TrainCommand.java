@@ -98,9 +98,22 @@ final class TrainCommand implements Runnable {
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %d epochs -> %s%n",
                         config, backend.name(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
                         opt.epochs(), opt.out());
+                Progress progress = new Progress(console, run.quiet, opt.batch(), opt.epochs());
+                progress.catchInterrupts();
                 VaeTraining.run(backend, split, config, opt, new TrainingListener() {
                     @Override
+                    public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier runningLoss) {
+                        progress.step(epoch, step, steps, runningLoss);
+                    }
+
+                    @Override
+                    public boolean stopRequested() {
+                        return progress.stopRequested();
+                    }
+
+                    @Override
                     public void epoch(EpochMetrics m) {
+                        progress.epochDone();
                         console.printf(Locale.ROOT, "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n",
                                 m.epoch(), opt.epochs(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.trainSeconds(),
                                 m.samplesPerS());

@@ -1,0 +1,101 @@
+package org.latentcl.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Training progress for the command line. On a terminal: one live line per epoch, redrawn a few
+ * times a second (step, samples/s, running loss, ETA). Otherwise: a plain line every few seconds.
+ * {@code --quiet}: neither (the per-epoch lines remain). Also owns Ctrl-C: the first press asks the
+ * run to stop after the current step and save; a second one exits at once.
+ */
+final class Progress {
+    private static final long REDRAW_NS = 200_000_000L;
+    private static final long PLAIN_NS = 5_000_000_000L;
+
+    private final PrintWriter out;
+    private final boolean terminal;
+    private final boolean quiet;
+    private final int batch;
+    private final int epochs;
+    private final AtomicInteger interrupts = new AtomicInteger();
+    private long epochStart;
+    private int epochFirstStep;
+    private long lastPrint;
+    private int width;
+
+    Progress(PrintWriter out, boolean quiet, int batch, int epochs) {
+        this.out = out;
+        this.terminal = System.console() != null;
+        this.quiet = quiet;
+        this.batch = batch;
+        this.epochs = epochs;
+    }
+
+    /** Ctrl-C (SIGINT): the first asks for a clean stop, the second exits with 130. */
+    void catchInterrupts() {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
+                if (interrupts.incrementAndGet() > 1) {
+                    Runtime.getRuntime().halt(130);
+                }
+                clear();
+                out.println("stopping after this step and saving (press Ctrl-C again to quit at once)");
+                out.flush();
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            // No SIGINT on this platform: Ctrl-C then ends the process as usual.
+        }
+    }
+
+    boolean stopRequested() {
+        return interrupts.get() > 0;
+    }
+
+    void step(int epoch, int step, int steps, DoubleSupplier runningLoss) {
+        long now = System.nanoTime();
+        if (step == 1 || epochStart == 0) {
+            epochStart = now;
+            epochFirstStep = step - 1;
+            lastPrint = now;
+        }
+        if (quiet || now - lastPrint < (terminal ? REDRAW_NS : PLAIN_NS)) {
+            return;
+        }
+        lastPrint = now;
+        double elapsed = (now - epochStart) / 1e9;
+        int done = step - epochFirstStep;
+        double perStep = elapsed / Math.max(1, done);
+        double eta = perStep * ((steps - step) + (long) steps * (epochs - epoch));
+        String line = String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  %.0f samples/s  loss %.2f  ETA %s", epoch, epochs, step, steps,
+                done * batch / Math.max(elapsed, 1e-9), runningLoss.getAsDouble(), duration(eta));
+        if (terminal) {
+            out.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
+            width = line.length();
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** Call before printing an epoch line: removes the live line and restarts the epoch clock. */
+    void epochDone() {
+        clear();
+        epochStart = 0;
+    }
+
+    private void clear() {
+        if (terminal && width > 0) {
+            out.print("\r" + " ".repeat(width) + "\r");
+            width = 0;
+        }
+    }
+
+    static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + " s";
+    }
+}
