@@ -20,14 +20,17 @@ final class Progress {
     private final boolean quiet;
     private final int batch;
     private final int epochs;
+    private final String lossName;
     private final AtomicInteger interrupts = new AtomicInteger();
     private long epochStart;
     private int epochFirstStep;
     private long lastPrint;
     private int width;
 
-    Progress(PrintWriter out, boolean quiet, int batch, int epochs) {
+    /** {@code lossName} labels the running loss ("loss" for a VAE, "d_loss" for a GAN). */
+    Progress(PrintWriter out, boolean quiet, int batch, int epochs, String lossName) {
         this.out = out;
+        this.lossName = lossName;
         this.terminal = System.console() != null;
         this.quiet = quiet;
         this.batch = batch;
@@ -69,8 +72,8 @@ final class Progress {
         int done = step - epochFirstStep;
         double perStep = elapsed / Math.max(1, done);
         double eta = perStep * ((steps - step) + (long) steps * (epochs - epoch));
-        String line = String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  %.0f samples/s  loss %.2f  ETA %s", epoch, epochs, step, steps,
-                done * batch / Math.max(elapsed, 1e-9), runningLoss.getAsDouble(), duration(eta));
+        String line = String.format(Locale.ROOT, "epoch %d/%d  step %d/%d  %.0f samples/s  %s %.2f  ETA %s", epoch, epochs, step, steps,
+                done * batch / Math.max(elapsed, 1e-9), lossName, runningLoss.getAsDouble(), duration(eta));
         if (terminal) {
             out.print("\r" + line + " ".repeat(Math.max(0, width - line.length())));
             width = line.length();

@@ -98,7 +98,7 @@ final class TrainCommand implements Runnable {
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %d epochs -> %s%n",
                         config, backend.name(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
                         opt.epochs(), opt.out());
-                Progress progress = new Progress(console, run.quiet, opt.batch(), opt.epochs());
+                Progress progress = new Progress(console, run.quiet, opt.batch(), opt.epochs(), "loss");
                 progress.catchInterrupts();
                 VaeTraining.run(backend, split, config, opt, new TrainingListener() {
                     @Override

@@ -83,10 +83,23 @@ final class TrainGanCommand implements Callable<Integer> {
                     backend.name(), split.train().rows(), batch, lr, beta1, k, epochs, dir);
             console.println(unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
+            Progress progress = new Progress(console, run.quiet, batch, epochs, "d_loss");
+            progress.catchInterrupts();
             GanTraining.run(backend, split, config, new GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.data, run.profile),
                     new GanTraining.Listener() {
                         @Override
+                        public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier dLoss) {
+                            progress.step(epoch, step, steps, dLoss);
+                        }
+
+                        @Override
+                        public boolean stopRequested() {
+                            return progress.stopRequested();
+                        }
+
+                        @Override
                         public void epoch(GanEpochMetrics m) {
+                            progress.epochDone();
                             console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f  %.1f s  %.0f samples/s%n",
                                     m.epoch(), epochs, m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.diversity(), m.trainSeconds(), m.samplesPerS());
                             for (String w : m.warnings()) {

@@ -50,6 +50,15 @@ public final class GanTraining {
 
     /** Receives progress. */
     public interface Listener {
+        /** After each discriminator step; {@code dLoss} (the epoch's mean so far) waits for the device, so call it only to show it. */
+        default void step(int epoch, int step, int steps, java.util.function.DoubleSupplier dLoss) {
+        }
+
+        /** Asked after every step: true stops the run after saving the checkpoint. */
+        default boolean stopRequested() {
+            return false;
+        }
+
         default void epoch(GanEpochMetrics m) {
         }
 
@@ -98,6 +107,16 @@ public final class GanTraining {
                     if (profiler != null) {
                         profiler.span("step", s0, System.nanoTime());
                     }
+                    int seen = Math.min(train.rows(), (s + 1) * opt.batch());
+                    listener.step(epoch, s + 1, steps, () -> be.read(stats)[Gan.D_LOSS] / (double) seen);
+                    if (s + 1 < steps && listener.stopRequested()) {
+                        Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
+                        meta.put("stopped_at_step", Integer.toString(s + 1));
+                        GanCheckpoint.save(gan, opt.out().resolve(VaeTraining.CHECKPOINT), meta);
+                        throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + (s + 1) + " of " + steps
+                                + "; saved the networks in " + opt.out().resolve(VaeTraining.CHECKPOINT)
+                                + " (GAN runs cannot be resumed yet; sample and eval work on it)");
+                    }
                 }
                 float[] sum = be.read(stats);
                 long t1 = System.nanoTime();
@@ -131,9 +150,7 @@ public final class GanTraining {
         return history;
     }
 
-    private static void save(Gan gan, int epoch, Options opt, List<GanEpochMetrics> history, Dataset train, float[] fixed,
-                             int nFixed, GanEpochMetrics m) throws IOException {
-        Path dir = opt.out();
+    private static Map<String, String> checkpointMetadata(int epoch, Options opt, Dataset train) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("epoch", Integer.toString(epoch));
         meta.put("data", opt.data());
@@ -142,7 +159,13 @@ public final class GanTraining {
             meta.put("image_height", Integer.toString(train.height()));
             meta.put("image_width", Integer.toString(train.width()));
         }
-        GanCheckpoint.save(gan, dir.resolve(VaeTraining.CHECKPOINT), meta);
+        return meta;
+    }
+
+    private static void save(Gan gan, int epoch, Options opt, List<GanEpochMetrics> history, Dataset train, float[] fixed,
+                             int nFixed, GanEpochMetrics m) throws IOException {
+        Path dir = opt.out();
+        GanCheckpoint.save(gan, dir.resolve(VaeTraining.CHECKPOINT), checkpointMetadata(epoch, opt, train));
         Files.writeString(dir.resolve(VaeTraining.METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Images.writePng(Images.plot("GAN losses", "loss", List.of(

@@ -17,7 +17,7 @@ class ProgressTest {
     @Test
     void quietPrintsNothingAndNothingStopsWithoutCtrlC() {
         StringWriter text = new StringWriter();
-        Progress p = new Progress(new PrintWriter(text, true), true, 128, 2);
+        Progress p = new Progress(new PrintWriter(text, true), true, 128, 2, "loss");
         for (int s = 1; s <= 1000; s++) {
             p.step(1, s, 1000, () -> 1.0);
         }
