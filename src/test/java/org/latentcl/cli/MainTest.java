@@ -69,4 +69,13 @@ class MainTest {
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--shape") && r.out().contains("Default: 1024x1024x1024"), r.out());
     }
+
+    @Test
+    void selftestPrintsATableAndPasses() {
+        TestBackends.cl();
+        Cli.Run r = Cli.run("selftest", "--device", "cl:0");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("philox4x32-10 known answer               pass"), r.out());
+        assertTrue(r.out().matches("(?s).*all \\d+ checks passed in .*"), r.out());
+    }
 }
