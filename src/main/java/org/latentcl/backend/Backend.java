@@ -87,6 +87,11 @@ public abstract class Backend implements AutoCloseable {
     /** Waits until all queued work is done. */
     public abstract void finish();
 
+    /** Device buffers currently allocated, or -1 where the backend has none (Java arrays). */
+    public int liveBuffers() {
+        return -1;
+    }
+
     protected abstract Object allocateStorage(long elements);
 
     protected abstract void release(Object storage);

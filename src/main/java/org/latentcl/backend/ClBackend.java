@@ -131,6 +131,11 @@ public final class ClBackend extends Backend {
     }
 
     @Override
+    public int liveBuffers() {
+        return ctx.liveBuffers();
+    }
+
+    @Override
     public void profile(Profiler p) {
         if (p == null) {
             flushProfile();

@@ -16,9 +16,10 @@ import java.util.Map;
  * @param trainSeconds wall time of the epoch's training steps
  * @param samplesPerS  training examples per second
  * @param device       the backend's name
+ * @param deviceBuffers device buffers allocated at the end of the epoch (-1 on the Java backend): flat over a long run
  */
 public record EpochMetrics(int epoch, double trainLoss, double testLoss, double recon, double kl, double testRecon,
-                           double testKl, double trainSeconds, double samplesPerS, String device) {
+                           double testKl, double trainSeconds, double samplesPerS, String device, int deviceBuffers) {
 
     /** The fields of metrics.jsonl, in order. */
     public Map<String, Object> toMap() {
@@ -33,6 +34,9 @@ public record EpochMetrics(int epoch, double trainLoss, double testLoss, double 
         m.put("train_seconds", round(trainSeconds, 3));
         m.put("samples_per_s", round(samplesPerS, 1));
         m.put("device", device);
+        if (deviceBuffers >= 0) {
+            m.put("device_buffers", deviceBuffers);
+        }
         return m;
     }
 

@@ -137,7 +137,7 @@ public final class VaeTraining {
                 double kl = sums[Vae.KL] / (double) train.rows();
                 double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
                 EpochMetrics m = new EpochMetrics(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds,
-                        train.rows() / seconds, be.name());
+                        train.rows() / seconds, be.name(), be.liveBuffers());
                 history.add(m);
                 save(vae, adam, rng, epoch, opt, history, test, m);
                 listener.epoch(m);
@@ -294,7 +294,7 @@ public final class VaeTraining {
             kept.add(line);
             out.add(new EpochMetrics(epoch, num(m, "train_loss"), num(m, "test_loss"), num(m, "recon"), num(m, "kl"),
                     num(m, "test_recon"), num(m, "test_kl"), num(m, "train_seconds"), num(m, "samples_per_s"),
-                    String.valueOf(m.get("device"))));
+                    String.valueOf(m.get("device")), m.get("device_buffers") instanceof Double d ? d.intValue() : -1));
         }
         AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
         return out;
