@@ -106,6 +106,9 @@ class VaeTrainingTest {
             assertTrue(line.containsKey(key), key);
         }
         assertEquals(2.0, line.get("epoch"));
+        Map<?, ?> first = (Map<?, ?>) Json.parse(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
+        assertTrue((Double) line.get("device_buffers") > 0);
+        assertEquals(first.get("device_buffers"), line.get("device_buffers"), "no device buffer is leaked from one epoch to the next");
         try (var files = Files.list(out)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
         }
