@@ -24,6 +24,7 @@ public final class ClBackend extends Backend {
     private final String reduceDefines;
     private final String randomDefines;
     private final GemmConfig gemmConfig;
+    private final GemmConfig smallGemmConfig;
     private final ClBuffer partials;
     private final java.util.List<Pending> pending = new java.util.ArrayList<>();
     private long deviceToHost;
@@ -39,13 +40,22 @@ public final class ClBackend extends Backend {
      * @param local  work-group size (x, y), or null to let the driver choose
      */
     public record GemmConfig(int tm, long[] local) {
-        /** CPUs (PoCL) do best with a tall register tile and the driver's work-group; GPUs want real groups. */
+        /**
+         * CPUs (PoCL) do best with a tall 16 x 8 register tile per work-item and work-groups of one
+         * (measured on PoCL 3.1 with 2 cores: 15-25% over 8-row tiles at every training shape and at
+         * 1024^3, docs/PERFORMANCE.md); GPUs want real work-groups.
+         */
         static GemmConfig forDevice(ClDeviceInfo device) {
             if (device.isGpu()) {
                 long side = device.maxWorkGroupSize() >= 64 ? 8 : 1;
                 return new GemmConfig(4, new long[] {side, side});
             }
-            return new GemmConfig(8, null);
+            return new GemmConfig(16, new long[] {1, 1});
+        }
+
+        /** The CPU configuration for small outputs (fewer than 128 rows or columns), where 16-row tiles waste work. */
+        static GemmConfig smallForDevice(ClDeviceInfo device) {
+            return device.isGpu() ? forDevice(device) : new GemmConfig(8, null);
         }
     }
 
@@ -71,6 +81,7 @@ public final class ClBackend extends Backend {
         // Identical random bits on every device need correctly rounded division and sqrt.
         this.randomDefines = device.correctlyRoundedDivSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
         this.gemmConfig = gemmConfig;
+        this.smallGemmConfig = maxWorkGroup > 0 ? gemmConfig : GemmConfig.smallForDevice(device);
         this.partials = ctx.allocate((long) maxGroups * Float.BYTES);
     }
 
@@ -192,10 +203,11 @@ public final class ClBackend extends Backend {
     @Override
     protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
                           float beta, Tensor c, Tensor bias, Activation act) {
-        String defines = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0) + " -DTM=" + gemmConfig.tm();
+        GemmConfig cfg = m >= 128 && n >= 128 ? gemmConfig : smallGemmConfig;
+        String defines = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0) + " -DTM=" + cfg.tm();
         long gx = (n + 7) / 8;
-        long gy = (m + gemmConfig.tm() - 1) / gemmConfig.tm();
-        long[] local = gemmConfig.local();
+        long gy = (m + cfg.tm() - 1) / cfg.tm();
+        long[] local = cfg.local();
         if (local != null) {
             gx = roundUp(gx, local[0]);
             gy = roundUp(gy, local[1]);
