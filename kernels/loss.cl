@@ -13,10 +13,29 @@
  *          into partials[group].
  * Stage 2 (reduce_partials): one work-group of RED_WG sums the G partials into out[index],
  *          replacing or adding to it.
- * Defines: RED_WG, the work-group size of both stages (a power of two the device allows).
+ * Defines: RED_WG, the work-group size of both stages (a power of two the device allows);
+ *          CONTIGUOUS: 1 gives each work-item one contiguous run of elements instead of a stride of
+ *          the global size. GPUs want the stride (neighbouring work-items read neighbouring elements);
+ *          CPUs want runs (each core streams through its own block), used with RED_WG = 1.
  */
 #ifndef RED_WG
 #define RED_WG 64
+#endif
+#ifndef CONTIGUOUS
+#define CONTIGUOUS 0
+#endif
+
+/* Compensated (Kahan) accumulation into acc: a work-item may add thousands of terms in a row. */
+#define ACC_ADD(acc, comp, v) { const float y_ = (v) - comp; const float t_ = acc + y_; comp = (t_ - acc) - y_; acc = t_; }
+
+#if CONTIGUOUS
+#define FOR_EACH_ELEMENT(i, n) \
+    const int per_item_ = ((n) + (int)get_global_size(0) - 1) / (int)get_global_size(0); \
+    const int first_ = (int)get_global_id(0) * per_item_; \
+    const int last_ = min((n), first_ + per_item_); \
+    for (int i = first_; i < last_; i++)
+#else
+#define FOR_EACH_ELEMENT(i, n) for (int i = get_global_id(0); i < (n); i += get_global_size(0))
 #endif
 
 /* Tree reduction of one value per work-item; every work-item must call it. Returns the sum in item 0. */
@@ -41,13 +60,15 @@ void bce_logits(const int n, __global const float* logits, const int lOff,
                 __global float* partials, __local float* scratch)
 {
     float acc = 0.0f;
-    for (int i = get_global_id(0); i < n; i += get_global_size(0)) {
+    float comp = 0.0f;
+    FOR_EACH_ELEMENT(i, n) {
         const float x = logits[lOff + i];
         const float t = has_targets ? targets[tOff + i] : target;
-        acc += fmax(x, 0.0f) - x * t + log1p(exp(-fabs(x)));
+        /* One exponential, e = exp(-|x|) <= 1, serves the loss and the stable sigmoid. */
+        const float e = lcl_exp_nonpos(-fabs(x));
+        ACC_ADD(acc, comp, fmax(x, 0.0f) - x * t + lcl_log1p_unit(e));
         if (has_grad) {
-            const float s = x >= 0.0f ? 1.0f / (1.0f + exp(-x)) : exp(x) / (1.0f + exp(x));
-            grad[gOff + i] = grad_scale * (s - t);
+            grad[gOff + i] = grad_scale * ((x >= 0.0f ? 1.0f : e) / (1.0f + e) - t);
         }
     }
     const float total = group_sum(acc, scratch);
@@ -63,10 +84,11 @@ void gaussian_nll(const int n, __global const float* mean, const int mOff, __glo
                   __global float* partials, __local float* scratch)
 {
     float acc = 0.0f;
-    for (int i = get_global_id(0); i < n; i += get_global_size(0)) {
+    float comp = 0.0f;
+    FOR_EACH_ELEMENT(i, n) {
         const float d = mean[mOff + i] - targets[tOff + i];
         const float r = d * inv_sigma;
-        acc += 0.5f * r * r + log_norm;
+        ACC_ADD(acc, comp, 0.5f * r * r + log_norm);
         if (has_grad) {
             grad[gOff + i] = grad_factor * d;
         }
@@ -83,11 +105,12 @@ void kl_normal(const int n, __global const float* mu, const int muOff, __global 
                const int has_grad, __global float* partials, __local float* scratch)
 {
     float acc = 0.0f;
-    for (int i = get_global_id(0); i < n; i += get_global_size(0)) {
+    float comp = 0.0f;
+    FOR_EACH_ELEMENT(i, n) {
         const float m = mu[muOff + i];
         const float lv = logvar[lvOff + i];
         const float e = exp(lv);
-        acc += -0.5f * (1.0f + lv - m * m - e);
+        ACC_ADD(acc, comp, -0.5f * (1.0f + lv - m * m - e));
         if (has_grad) {
             dmu[dmuOff + i] = grad_scale * m;
             dlogvar[dlvOff + i] = grad_scale * 0.5f * (e - 1.0f);
@@ -103,8 +126,9 @@ __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
 void sum_stage1(const int n, __global const float* x, const int xOff, __global float* partials, __local float* scratch)
 {
     float acc = 0.0f;
-    for (int i = get_global_id(0); i < n; i += get_global_size(0)) {
-        acc += x[xOff + i];
+    float comp = 0.0f;
+    FOR_EACH_ELEMENT(i, n) {
+        ACC_ADD(acc, comp, x[xOff + i]);
     }
     const float total = group_sum(acc, scratch);
     if (get_local_id(0) == 0) {
@@ -134,7 +158,7 @@ __kernel void bce_terms(const int n, __global const float* logits, const int lOf
     const int i = get_global_id(0);
     if (i < n) {
         const float x = logits[lOff + i];
-        out[outOff + i] = fmax(x, 0.0f) - x * targets[tOff + i] + log1p(exp(-fabs(x)));
+        out[outOff + i] = fmax(x, 0.0f) - x * targets[tOff + i] + lcl_log1p_unit(lcl_exp_nonpos(-fabs(x)));
     }
 }
 

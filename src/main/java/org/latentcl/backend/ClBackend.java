@@ -75,9 +75,13 @@ public final class ClBackend extends Backend {
         if (maxWorkGroup > 0) {
             limit = Math.min(limit, maxWorkGroup);
         }
-        this.redWg = (int) Long.highestOneBit(Math.max(1, Math.min(256, limit)));
+        // CPUs reduce best with one work-item per group, each summing a contiguous block (PoCL runs a
+        // work-group's items as a loop, so a tree with barriers only adds passes); GPUs use wide groups.
+        // A forced limit (tests of small devices) keeps the GPU-style strided path, so both are exercised.
+        boolean contiguous = !device.isGpu() && maxWorkGroup == 0;
+        this.redWg = contiguous ? 1 : (int) Long.highestOneBit(Math.max(1, Math.min(256, limit)));
         this.maxGroups = Math.max(1, Math.min(MAX_GROUPS, 4 * device.computeUnits()));
-        this.reduceDefines = "-DRED_WG=" + redWg;
+        this.reduceDefines = "-DRED_WG=" + redWg + (contiguous ? " -DCONTIGUOUS=1" : "");
         // Identical random bits on every device need correctly rounded division and sqrt.
         this.randomDefines = device.correctlyRoundedDivSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
         this.gemmConfig = gemmConfig;
@@ -187,7 +191,8 @@ public final class ClBackend extends Backend {
 
     /** Stage 1 (the given loss kernel, writing partials) then stage 2 (partials into out[index]). */
     private void reduce(String kernel, int n, Tensor out, int index, boolean accumulate, Object... stage1Args) {
-        int groups = (int) Math.max(1, Math.min(maxGroups, (n + (long) redWg - 1) / redWg));
+        // Enough work per group to pay for it: at least 64 elements per work-item.
+        int groups = (int) Math.max(1, Math.min(maxGroups, (n + 64L * redWg - 1) / (64L * redWg)));
         Object[] args = new Object[stage1Args.length + 2];
         System.arraycopy(stage1Args, 0, args, 0, stage1Args.length);
         args[stage1Args.length] = partials;
