@@ -74,6 +74,17 @@ class LossAndOptimizerParityTest {
         ParityAssert.close("bce grad (constant target)", r[0].grad2(), r[1].grad2(), 1e-7, 1e-6);
     }
 
+    /** Logits far outside the usual range: exp underflows (|x| > 87) and the loss is linear in x. */
+    @Test
+    void bceWithLogitsHandlesExtremeLogits() {
+        float[] logits = {-1e4f, -100f, -87.5f, -86.9f, -20f, -1e-6f, 0f, 1e-6f, 20f, 86.9f, 87.5f, 100f, 1e4f};
+        float[] targets = {0f, 1f, 0.5f, 0f, 1f, 0.25f, 0.5f, 1f, 0f, 1f, 0.5f, 0f, 1f};
+        Result[] r = both(logits, targets, (be, l, t, g1, g2, out) -> be.bceWithLogits(l, t, 0f, 1f, g1, out, 0, false));
+        lossClose("bce extreme", r[0].loss(), r[1].loss(), logits.length, 1e4);
+        ParityAssert.close("bce extreme grad", r[0].grad1(), r[1].grad1(), 1e-7, 1e-6);
+        assertEquals(100 + 87.5 * 0.5 + 20 + 3 * Math.log(2) + 20 + 87.5 * 0.5 + 100, r[1].loss()[0], 1e-3);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 33, 129, 784, 1000, 128 * 784})
     void gaussianNllMatchesReference(int n) {
