@@ -37,25 +37,15 @@ public final class GanCheckpoint {
         meta.put(VaeCheckpoint.CONFIG_KEY, Json.write(configMap(gan.config())));
         meta.putAll(extraMetadata);
         List<Safetensors.Entry> entries = new ArrayList<>();
-        entries.addAll(ParameterFiles.entries(gan.generatorParameters()));
-        entries.addAll(ParameterFiles.entries(gan.discriminatorParameters()));
+        entries.addAll(CheckpointFiles.entries(gan.generatorParameters()));
+        entries.addAll(CheckpointFiles.entries(gan.discriminatorParameters()));
         Safetensors.write(file, meta, entries);
     }
 
     /** The configuration of a GAN checkpoint; rejects other models with a clear message. */
     public static GanConfig config(Safetensors.Contents c, Path file) {
-        String model = c.metadata().get(VaeCheckpoint.MODEL_KEY);
-        if (model == null) {
-            throw new IllegalArgumentException(file + ": not a LatentCL checkpoint (no 'model' in the safetensors metadata)");
-        }
-        if (!model.equals("gan")) {
-            throw new IllegalArgumentException(file + ": is a " + model + " checkpoint, but a GAN checkpoint is needed");
-        }
-        if (c.metadata().get(VaeCheckpoint.CONFIG_KEY) == null) {
-            throw new IllegalArgumentException(file + ": the GAN checkpoint has no 'config' in its metadata");
-        }
+        Map<?, ?> m = CheckpointFiles.configOf(c, file, "gan");
         try {
-            Map<?, ?> m = (Map<?, ?>) Json.parse(c.metadata().get(VaeCheckpoint.CONFIG_KEY));
             return new GanConfig(((Double) m.get("data")).intValue(), ((Double) m.get("noise")).intValue(), ints(m.get("gen_hidden")),
                     ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")),
                     GanConfig.Loss.valueOf(((String) m.get("loss")).toUpperCase()));
@@ -74,7 +64,7 @@ public final class GanCheckpoint {
     }
 
     public static void load(Gan gan, Safetensors.Contents c, Path file) {
-        ParameterFiles.load(gan.generatorParameters(), c, file);
-        ParameterFiles.load(gan.discriminatorParameters(), c, file);
+        CheckpointFiles.load(gan.generatorParameters(), c, file);
+        CheckpointFiles.load(gan.discriminatorParameters(), c, file);
     }
 }

@@ -37,23 +37,13 @@ public final class VaeCheckpoint {
         meta.put(MODEL_KEY, "vae");
         meta.put(CONFIG_KEY, Json.write(configMap(vae.config())));
         meta.putAll(extraMetadata);
-        Safetensors.write(file, meta, ParameterFiles.entries(vae.parameters()));
+        Safetensors.write(file, meta, CheckpointFiles.entries(vae.parameters()));
     }
 
     /** Reads the configuration of a VAE checkpoint; rejects other models with a clear message. */
     public static VaeConfig config(Safetensors.Contents c, Path file) {
-        String model = c.metadata().get(MODEL_KEY);
-        if (model == null) {
-            throw new IllegalArgumentException(file + ": not a LatentCL checkpoint (no 'model' in the safetensors metadata)");
-        }
-        if (!model.equals("vae")) {
-            throw new IllegalArgumentException(file + ": is a " + model + " checkpoint, but a VAE checkpoint is needed");
-        }
-        if (c.metadata().get(VaeCheckpoint.CONFIG_KEY) == null) {
-            throw new IllegalArgumentException(file + ": the VAE checkpoint has no 'config' in its metadata");
-        }
+        Map<?, ?> m = CheckpointFiles.configOf(c, file, "vae");
         try {
-            Map<?, ?> m = (Map<?, ?>) Json.parse(c.metadata().get(CONFIG_KEY));
             List<?> hidden = (List<?>) m.get("hidden");
             int[] h = new int[hidden.size()];
             for (int i = 0; i < h.length; i++) {
@@ -68,6 +58,6 @@ public final class VaeCheckpoint {
 
     /** Loads parameters into a VAE built from the same configuration; checks every name and shape. */
     public static void load(Vae vae, Safetensors.Contents c, Path file) {
-        ParameterFiles.load(vae.parameters(), c, file);
+        CheckpointFiles.load(vae.parameters(), c, file);
     }
 }

@@ -8,9 +8,37 @@ import java.util.Map;
 import org.latentcl.nn.ParamSpec;
 import org.latentcl.nn.Parameters;
 
-/** Parameters to and from safetensors entries, in PyTorch's shapes (weights [out, in], biases [out]). */
-final class ParameterFiles {
-    private ParameterFiles() {
+/**
+ * What VAE and GAN checkpoints share: the check of the model and its configuration, and parameters
+ * to and from safetensors entries in PyTorch's shapes (weights [out, in], biases [out]).
+ */
+final class CheckpointFiles {
+    private CheckpointFiles() {
+    }
+
+    /**
+     * The configuration object of a checkpoint of the given model ("vae" or "gan"), or an
+     * {@link IllegalArgumentException} naming the file and what is wrong (not ours, another model,
+     * no or unparseable configuration).
+     */
+    static Map<?, ?> configOf(Safetensors.Contents c, Path file, String model) {
+        String found = c.metadata().get(VaeCheckpoint.MODEL_KEY);
+        String name = model.toUpperCase(java.util.Locale.ROOT);
+        if (found == null) {
+            throw new IllegalArgumentException(file + ": not a LatentCL checkpoint (no 'model' in the safetensors metadata)");
+        }
+        if (!found.equals(model)) {
+            throw new IllegalArgumentException(file + ": is a " + found + " checkpoint, but a " + name + " checkpoint is needed");
+        }
+        String config = c.metadata().get(VaeCheckpoint.CONFIG_KEY);
+        if (config == null) {
+            throw new IllegalArgumentException(file + ": the " + name + " checkpoint has no 'config' in its metadata");
+        }
+        try {
+            return (Map<?, ?>) Json.parse(config);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(file + ": the " + name + " configuration in the metadata is unreadable (" + e.getMessage() + ")");
+        }
     }
 
     static List<Safetensors.Entry> entries(Parameters p) {
