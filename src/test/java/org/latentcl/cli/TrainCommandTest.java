@@ -68,6 +68,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void aDivergingRunStopsWithTheEpochStepAndAHint() {
+        Path out = dir.resolve("nan");
+        Cli.Run r = Cli.run("train", "vae", "--data", data.toString(), "--epochs", "3", "--batch", "30", "--lr", "1e30",
+                "--device", "java", "--quiet", "--out", out.toString());
+        assertEquals(Main.EXIT_INTERNAL, r.code(), r.out() + r.err());
+        String[] lines = r.err().strip().split("\n");
+        String last = lines[lines.length - 1];
+        assertTrue(last.matches("latentcl: error: the loss became .* in epoch \\d+ by step \\d+ .*smaller learning rate.*"), last);
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void anUnwritableRunDirectoryIsRefused() {
+        Cli.usageError(Cli.run("train", "vae", "--data", data.toString(), "--out", "/proc/latentcl-run", "--device", "java"),
+                "cannot create run directory /proc/latentcl-run");
+    }
+
+    @Test
     void badInputIsOneLineWithExitCodeTwo() throws IOException {
         Path out = dir.resolve("x");
         Cli.usageError(Cli.run("train", "vae", "--data", dir.resolve("none.npy").toString(), "--out", out.toString()), "no such file or directory");
