@@ -10,6 +10,12 @@ final class Flags {
     private Flags() {
     }
 
+    static void positive(String flag, long value) {
+        if (value <= 0) {
+            throw new UsageException(flag + " must be a positive number, got " + value);
+        }
+    }
+
     static void positive(String flag, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new UsageException(flag + " must be a positive number, got " + value);
