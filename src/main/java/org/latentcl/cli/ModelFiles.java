@@ -3,9 +3,7 @@ package org.latentcl.cli;
 import java.nio.file.Path;
 import org.latentcl.backend.Backend;
 import org.latentcl.model.Gan;
-import org.latentcl.model.GanConfig;
 import org.latentcl.model.Vae;
-import org.latentcl.model.VaeConfig;
 import org.latentcl.train.GanCheckpoint;
 import org.latentcl.train.Safetensors;
 import org.latentcl.train.VaeCheckpoint;
@@ -17,26 +15,25 @@ final class ModelFiles {
 
     /** A VAE built from a checkpoint's configuration, with its parameters loaded, for batches of up to maxBatch rows. */
     static Vae loadVae(Backend be, Safetensors.Contents c, Path file, int maxBatch) {
-        VaeConfig config = VaeCheckpoint.config(c, file);
-        Vae vae = new Vae(be, config, maxBatch);
-        try {
-            VaeCheckpoint.load(vae, c, file);
-            return vae;
-        } catch (RuntimeException e) {
-            vae.close();
-            throw e;
-        }
+        return loaded(new Vae(be, VaeCheckpoint.config(c, file), maxBatch), vae -> VaeCheckpoint.load(vae, c, file));
     }
 
     /** A GAN built from a checkpoint's configuration, with its parameters loaded. */
     static Gan loadGan(Backend be, Safetensors.Contents c, Path file, int maxBatch) {
-        GanConfig config = GanCheckpoint.config(c, file);
-        Gan gan = new Gan(be, config, maxBatch);
+        return loaded(new Gan(be, GanCheckpoint.config(c, file), maxBatch), gan -> GanCheckpoint.load(gan, c, file));
+    }
+
+    /** The model after {@code load}; if loading fails, its device memory is released before the error goes on. */
+    private static <M extends AutoCloseable> M loaded(M model, java.util.function.Consumer<M> load) {
         try {
-            GanCheckpoint.load(gan, c, file);
-            return gan;
+            load.accept(model);
+            return model;
         } catch (RuntimeException e) {
-            gan.close();
+            try {
+                model.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
     }
