@@ -150,8 +150,17 @@ public final class ClContext implements AutoCloseable {
     public void launchCounted(KernelLibrary.Kernel kernel, long[] global, long[] local, double flops, double bytes, Object... args) {
         ensureOpen();
         cl_kernel k = kernel.handle();
+        Object[] last = kernel.lastArgs;
         for (int i = 0; i < args.length; i++) {
-            setArg(kernel, k, i, args[i]);
+            // Arguments keep their values between launches: set only those that changed (a native call each).
+            Object a = args[i];
+            if (i < last.length && (a == last[i] || (!(a instanceof ClBuffer) && a != null && a.equals(last[i])))) {
+                continue;
+            }
+            setArg(kernel, k, i, a);
+            if (i < last.length) {
+                last[i] = a;
+            }
         }
         cl_event event = listener == null ? null : new cl_event();
         int code = clEnqueueNDRangeKernel(queue, k, global.length, null, global, local, 0, null, event);

@@ -30,12 +30,32 @@ public final class KernelLibrary {
     private final ClContext ctx;
     private final BinaryCache cache = BinaryCache.fromEnvironment();
     private final Map<String, cl_program> programs = new HashMap<>();
-    private final Map<String, Kernel> kernels = new HashMap<>();
+    /** file -> defines -> function -> kernel: looked up with the caller's strings, no key built per launch. */
+    private final Map<String, Map<String, Map<String, Kernel>>> kernels = new HashMap<>();
     private int builtFromSource;
     private int loadedFromCache;
 
-    /** A kernel object and the name it was built under (file:function). */
-    public record Kernel(String name, cl_kernel handle) {
+    /**
+     * A kernel object, the name it was built under (file:function [defines]), and the arguments it
+     * was last launched with, so that unchanged ones are not set again.
+     */
+    public static final class Kernel {
+        private final String name;
+        private final cl_kernel handle;
+        final Object[] lastArgs = new Object[32];
+
+        Kernel(String name, cl_kernel handle) {
+            this.name = name;
+            this.handle = handle;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public cl_kernel handle() {
+            return handle;
+        }
     }
 
     KernelLibrary(ClContext ctx) {
@@ -44,17 +64,17 @@ public final class KernelLibrary {
 
     /** The kernel {@code function} from {@code file} built with {@code defines} (e.g. "-DTM=8"). */
     public Kernel kernel(String file, String defines, String function) {
-        String programKey = file + "|" + defines;
-        String kernelKey = programKey + "|" + function;
-        Kernel k = kernels.get(kernelKey);
+        Map<String, Kernel> byFunction = kernels.computeIfAbsent(file, f -> new HashMap<>())
+                .computeIfAbsent(defines, d -> new HashMap<>());
+        Kernel k = byFunction.get(function);
         if (k == null) {
-            cl_program program = programs.computeIfAbsent(programKey, key -> build(file, defines));
+            cl_program program = programs.computeIfAbsent(file + "|" + defines, key -> build(file, defines));
             int[] err = new int[1];
             cl_kernel handle = clCreateKernel(program, function, err);
             ClCheck.check(err[0], "clCreateKernel(" + function + ") from " + file);
             String shown = defines.replace("-D", "").replace("-cl-fp32-correctly-rounded-divide-sqrt", "").trim();
             k = new Kernel(file.replace(".cl", "") + ":" + function + (shown.isEmpty() ? "" : " [" + shown + "]"), handle);
-            kernels.put(kernelKey, k);
+            byFunction.put(function, k);
         }
         return k;
     }
@@ -173,8 +193,12 @@ public final class KernelLibrary {
     }
 
     void release() {
-        for (Kernel k : kernels.values()) {
-            clReleaseKernel(k.handle());
+        for (var byDefines : kernels.values()) {
+            for (var byFunction : byDefines.values()) {
+                for (Kernel k : byFunction.values()) {
+                    clReleaseKernel(k.handle());
+                }
+            }
         }
         for (cl_program p : programs.values()) {
             clReleaseProgram(p);
