@@ -40,35 +40,35 @@ public final class ClBackend extends Backend {
      * @param local  work-group size (x, y), or null to let the driver choose
      */
     public record GemmConfig(int tm, long[] local) {
-        /**
-         * CPUs (PoCL) do best with a tall 16 x 8 register tile per work-item and work-groups of one
-         * (measured on PoCL 3.1 with 2 cores: 15-25% over 8-row tiles at every training shape and at
-         * 1024^3, docs/PERFORMANCE.md); GPUs want real work-groups.
-         */
-        static GemmConfig forDevice(ClDeviceInfo device) {
-            if (device.isGpu()) {
-                long side = device.maxWorkGroupSize() >= 64 ? 8 : 1;
-                return new GemmConfig(4, new long[] {side, side});
-            }
-            return new GemmConfig(16, new long[] {1, 1});
-        }
-
-        /** The CPU configuration for small outputs (fewer than 128 rows or columns), where 16-row tiles waste work. */
-        static GemmConfig smallForDevice(ClDeviceInfo device) {
-            return device.isGpu() ? forDevice(device) : new GemmConfig(8, null);
-        }
     }
 
+    /** The backend for a device, with its stored GEMM tuning ({@code bench gemm --tune}) or the defaults. */
     public ClBackend(ClDeviceInfo device) {
-        this(device, GemmConfig.forDevice(device), 0);
+        this(device, GemmTuning.load(device).orElse(GemmTuning.defaults(device)), 0);
+    }
+
+    /** The backend with explicit GEMM launch shapes, for outputs of at least 128 x 128 and for smaller ones. */
+    public ClBackend(ClDeviceInfo device, GemmTuning tuning) {
+        this(device, tuning, 0);
+    }
+
+    private ClBackend(ClDeviceInfo device, GemmTuning tuning, int maxWorkGroup) {
+        this(device, tuning.large(), tuning.small(), maxWorkGroup);
     }
 
     /**
+     * A backend with one GEMM launch shape for every size and, when {@code maxWorkGroup} is positive,
+     * work-groups capped below the device's own limit, to test devices with small limits.
+     *
      * @param device     the OpenCL device
      * @param gemmConfig GEMM launch shape
-     * @param maxWorkGroup a cap on work-group sizes below the device's own (0 for none), to test small devices
+     * @param maxWorkGroup a cap on work-group sizes below the device's own (0 for none)
      */
     public ClBackend(ClDeviceInfo device, GemmConfig gemmConfig, int maxWorkGroup) {
+        this(device, gemmConfig, gemmConfig, maxWorkGroup);
+    }
+
+    private ClBackend(ClDeviceInfo device, GemmConfig gemmConfig, GemmConfig smallConfig, int maxWorkGroup) {
         this.ctx = new ClContext(device);
         this.kernels = ctx.kernels();
         long limit = device.maxWorkGroupSize();
@@ -85,7 +85,7 @@ public final class ClBackend extends Backend {
         // Identical random bits on every device need correctly rounded division and sqrt.
         this.randomDefines = device.correctlyRoundedDivSqrt() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
         this.gemmConfig = gemmConfig;
-        this.smallGemmConfig = maxWorkGroup > 0 ? gemmConfig : GemmConfig.smallForDevice(device);
+        this.smallGemmConfig = smallConfig;
         this.partials = ctx.allocate((long) maxGroups * Float.BYTES);
     }
 

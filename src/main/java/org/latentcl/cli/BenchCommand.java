@@ -6,9 +6,13 @@ import java.util.Locale;
 import java.util.Random;
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
+import org.latentcl.backend.ClBackend;
 import org.latentcl.backend.DeviceSelector;
+import org.latentcl.backend.GemmTuner;
+import org.latentcl.backend.GemmTuning;
 import org.latentcl.backend.Profiler;
 import org.latentcl.backend.Tensor;
+import org.latentcl.opencl.ClDeviceInfo;
 import org.latentcl.train.ProfileReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,8 +57,16 @@ final class BenchCommand implements Runnable {
         @Option(names = "--profile", description = "Also print the kernel profile of the timed runs (OpenCL events, or Java timings).")
         boolean profile;
 
+        @Option(names = "--tune", description = "Search the GEMM launch shapes for this OpenCL device at the training shapes and "
+                + "1024^3, and store the best in its tuning file, which later runs use (--shape and --trans are ignored).")
+        boolean tune;
+
         @Override
         public void run() {
+            if (tune) {
+                tune(spec.commandLine().getOut());
+                return;
+            }
             int[] mnk = parseShape(shape);
             String t = trans.toUpperCase(Locale.ROOT);
             if (!t.matches("[NT][NT]")) {
@@ -112,6 +124,43 @@ final class BenchCommand implements Runnable {
                         out.flush();
                     }
                 }
+            }
+        }
+
+        private void tune(PrintWriter out) {
+            DeviceSelector.Choice choice = DeviceSelector.choose(device);
+            if (choice.isJava()) {
+                throw new UsageException("--tune searches OpenCL launch shapes; choose an OpenCL device with --device cl:N ("
+                        + choice.reason() + ")");
+            }
+            ClDeviceInfo d = choice.device();
+            out.println("tuning GEMM on " + d.describe() + " (about half a minute)");
+            out.flush();
+            GemmTuner.Result r = GemmTuner.tune(d, GemmTuner.candidates(d), GemmTuner.LARGE_SHAPES, GemmTuner.SMALL_SHAPES);
+            table(out, "outputs of at least 128x128", GemmTuner.LARGE_SHAPES, r.large(), r.best().large());
+            table(out, "smaller outputs", GemmTuner.SMALL_SHAPES, r.small(), r.best().small());
+            try {
+                r.best().save(d);
+            } catch (java.io.IOException e) {
+                throw new UsageException("cannot write the tuning file " + GemmTuning.file(d) + ": " + e.getMessage());
+            }
+            out.println("saved " + GemmTuning.file(d) + ": large " + GemmTuning.format(r.best().large()) + ", small "
+                    + GemmTuning.format(r.best().small()) + "; later runs on this device use it");
+        }
+
+        private static void table(PrintWriter out, String title, int[][] shapes, java.util.List<GemmTuner.Candidate> list,
+                                  ClBackend.GemmConfig chosen) {
+            StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-22s", title));
+            for (int[] s : shapes) {
+                head.append(String.format(Locale.ROOT, " %15s", s[0] + "x" + s[1] + "x" + s[2] + (s[3] == 1 ? "NT" : s[3] == 2 ? "TN" : "NN")));
+            }
+            out.println(head.append("   geomean GFLOP/s"));
+            for (GemmTuner.Candidate c : list) {
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", GemmTuning.format(c.config())));
+                for (double g : c.gflops()) {
+                    line.append(String.format(Locale.ROOT, " %15.1f", g));
+                }
+                out.println(line.append(String.format(Locale.ROOT, "   %7.1f%s", c.score(), c.config() == chosen ? "  <- best" : "")));
             }
         }
 

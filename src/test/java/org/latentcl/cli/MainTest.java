@@ -50,6 +50,7 @@ class MainTest {
         Cli.usageError(Cli.run("bench", "gemm", "--frobnicate"), "--frobnicate");
         Cli.usageError(Cli.run("frobnicate"), "frobnicate");
         Cli.usageError(Cli.run("bench"), "bench needs an operation");
+        Cli.usageError(Cli.run("bench", "gemm", "--tune", "--device", "java"), "--tune searches OpenCL launch shapes");
         Cli.usageError(Cli.run(), "missing command");
     }
 
