@@ -15,7 +15,7 @@ mvn -B -q package -DskipTests
 rm -rf "$out"
 mkdir -p "$out/lib"
 
-jlink --add-modules java.base,java.logging,java.desktop,jdk.unsupported \
+jlink --add-modules java.base,java.logging,java.desktop,jdk.unsupported,jdk.incubator.vector \
       --strip-debug --compress=2 --no-header-files --no-man-pages --output "$out/runtime"
 cp target/latentcl.jar "$out/"
 

@@ -18,12 +18,20 @@ public class JavaBackend extends Backend {
     }
 
     public JavaBackend(int threads) {
+        this(threads, true);
+    }
+
+    /**
+     * @param threads   worker threads for GEMM
+     * @param vectorApi use the Vector API GEMM when the module is present; false forces plain loops
+     */
+    public JavaBackend(int threads, boolean vectorApi) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
         this.pool = new ForkJoinPool(threads);
-        this.gemm = new JavaGemm(pool);
+        this.gemm = new JavaGemm(pool, vectorApi);
     }
 
     @Override
@@ -91,6 +99,10 @@ public class JavaBackend extends Backend {
         }
         float[] cs = arr(c);
         int co = off(c);
+        if (alpha == 1f && beta == 0f && bias == null && act.kind() == Activation.Kind.IDENTITY) {
+            System.arraycopy(acc, 0, cs, co, mn);
+            return;
+        }
         float[] bs = bias == null ? null : arr(bias);
         int bo = bias == null ? 0 : off(bias);
         for (int i = 0; i < m; i++) {

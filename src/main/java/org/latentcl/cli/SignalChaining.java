@@ -14,7 +14,9 @@ import java.util.Optional;
  * the next one. The JVM's signal-chaining library, libjsig, preloaded before the driver, keeps the
  * JVM's handlers first. The command line therefore re-launches itself once with
  * {@code LD_PRELOAD=$JAVA_HOME/lib/libjsig.so} on Linux; library users set it themselves
- * (README, "Using OpenCL from your own JVM").
+ * (README, "Using OpenCL from your own JVM"). The re-launch also adds
+ * {@code --add-modules jdk.incubator.vector} (the Java backend's fast GEMM) and drops the JVM's
+ * one-line notice about it from stderr.
  */
 final class SignalChaining {
     static final String GUARD = "LATENTCL_RELAUNCHED";
@@ -38,12 +40,21 @@ final class SignalChaining {
         }
         List<String> command = new ArrayList<>();
         command.add(info.command().get());
-        command.addAll(List.of(info.arguments().get()));
-        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        List<String> args = List.of(info.arguments().get());
+        if (!String.join(" ", args).contains("jdk.incubator.vector")) {
+            // The Java backend's GEMM uses the Vector API, an incubator module the JVM loads only on request.
+            command.add("--add-modules");
+            command.add("jdk.incubator.vector");
+        }
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
         pb.environment().put("LD_PRELOAD", preload.isEmpty() ? jsig.toString() : jsig + ":" + preload);
         pb.environment().put(GUARD, "1");
         try {
             Process child = pb.start();
+            Thread errors = new Thread(() -> copyErrors(child), "latentcl-stderr");
+            errors.setDaemon(true);
+            errors.start();
             // Ctrl-C reaches the child too (same process group); wait for it to save and exit.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
@@ -52,12 +63,29 @@ final class SignalChaining {
                     Thread.currentThread().interrupt();
                 }
             }));
-            return Optional.of(child.waitFor());
+            int code = child.waitFor();
+            errors.join(2000);
+            return Optional.of(code);
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of(Main.EXIT_INTERNAL);
+        }
+    }
+
+    /** The child's stderr, without the JVM's notice that an incubator module is in use (it is ours, not the user's concern). */
+    private static void copyErrors(Process child) {
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(child.getErrorStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (!line.startsWith("WARNING: Using incubator modules")) {
+                    System.err.println(line);
+                }
+            }
+        } catch (IOException e) {
+            // The child is gone; nothing more to copy.
         }
     }
 }

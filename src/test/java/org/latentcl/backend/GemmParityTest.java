@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * GEMM on both backends against a double-precision reference, at awkward sizes, every transpose
+ * GEMM on both backends (the Java one with and without the Vector API) against a double-precision reference, at awkward sizes, every transpose
  * and epilogue. Tolerance: float dot products of length K carry an error of at most about
  * K * 2^-24 * sum|a_ik b_kj| (Higham, Accuracy and Stability, 3.1); we allow twice that, plus
  * a few units in the last place for the epilogue.
@@ -31,12 +31,13 @@ class GemmParityTest {
                 for (int k : SIZES) {
                     String tr = trans[t++ % 4];
                     out.add(Arguments.of("java", m, n, k, tr));
+                    out.add(Arguments.of("java-plain", m, n, k, tr));
                     out.add(Arguments.of("cl", m, n, k, tr));
                 }
             }
         }
         // The training shapes and the sizes the design names.
-        for (String name : new String[] {"java", "cl"}) {
+        for (String name : new String[] {"java", "java-plain", "cl"}) {
             out.add(Arguments.of(name, 128, 400, 784, "NT"));
             out.add(Arguments.of(name, 128, 784, 400, "NN"));
             out.add(Arguments.of(name, 400, 784, 128, "TN"));

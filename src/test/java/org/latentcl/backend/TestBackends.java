@@ -14,6 +14,7 @@ import org.latentcl.opencl.OpenCl;
  */
 public final class TestBackends {
     private static final JavaBackend JAVA = new JavaBackend();
+    private static final JavaBackend JAVA_PLAIN = new JavaBackend(2, false);
     private static ClBackend cl;
     private static boolean warned;
 
@@ -47,10 +48,11 @@ public final class TestBackends {
         return cl;
     }
 
-    /** "java" or "cl". */
+    /** "java", "java-plain" (the Java backend without the Vector API) or "cl". */
     public static Backend named(String name) {
         return switch (name) {
             case "java" -> java();
+            case "java-plain" -> JAVA_PLAIN;
             case "cl" -> cl();
             default -> throw new IllegalArgumentException(name);
         };

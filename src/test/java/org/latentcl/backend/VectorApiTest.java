@@ -1,0 +1,13 @@
+package org.latentcl.backend;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class VectorApiTest {
+    /** The build runs the tests with --add-modules jdk.incubator.vector, as the command line does: the fast path must be on. */
+    @Test
+    void theVectorApiIsUsedWhenTheModuleIsPresent() {
+        assertTrue(JavaGemm.VECTOR, "jdk.incubator.vector should be available to the tests (surefire argLine)");
+    }
+}
