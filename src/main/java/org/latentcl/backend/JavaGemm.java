@@ -30,8 +30,8 @@ final class JavaGemm {
     /** acc (M x N, overwritten) = op(A) op(B); a and b are read at their offsets with their stored shapes. */
     void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
                   float[] acc) {
-        float[] pa = transA ? transpose(a, aOff, k, m) : packed(a, aOff, m * k);
-        float[] pb = transB ? transpose(b, bOff, n, k) : packed(b, bOff, k * n);
+        float[] pa = transA ? transpose(a, aOff, k, m, scratchA(m * k)) : packed(a, aOff, m * k, true);
+        float[] pb = transB ? transpose(b, bOff, n, k, scratchB(k * n)) : packed(b, bOff, k * n, false);
         int rows = vector ? VectorGemm.ROWS : ROWS;
         int blocks = (m + rows - 1) / rows;
         java.util.function.IntConsumer block = vector
@@ -57,18 +57,36 @@ final class JavaGemm {
         }
     }
 
-    private static float[] packed(float[] src, int off, int len) {
-        if (off == 0 && src.length == len) {
+    /** Packing buffers, grown when needed and reused, so a training step allocates nothing here. */
+    private float[] bufA = new float[0];
+    private float[] bufB = new float[0];
+
+    private float[] scratchA(int len) {
+        if (bufA.length < len) {
+            bufA = new float[len];
+        }
+        return bufA;
+    }
+
+    private float[] scratchB(int len) {
+        if (bufB.length < len) {
+            bufB = new float[len];
+        }
+        return bufB;
+    }
+
+    /** The operand itself when it starts at 0 (the kernels read only its first len values), else a packed copy. */
+    private float[] packed(float[] src, int off, int len, boolean isA) {
+        if (off == 0) {
             return src;
         }
-        float[] out = new float[len];
+        float[] out = isA ? scratchA(len) : scratchB(len);
         System.arraycopy(src, off, out, 0, len);
         return out;
     }
 
     /** The transpose of the rows x cols matrix stored at src[off..], as a cols x rows matrix, in cache-sized blocks. */
-    private static float[] transpose(float[] src, int off, int rows, int cols) {
-        float[] out = new float[rows * cols];
+    private static float[] transpose(float[] src, int off, int rows, int cols, float[] out) {
         final int t = 32;
         for (int r0 = 0; r0 < rows; r0 += t) {
             int r1 = Math.min(rows, r0 + t);
