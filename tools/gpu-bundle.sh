@@ -2,7 +2,7 @@
 # Builds a self-contained LatentCL bundle for a Linux x86-64 machine without Java: a jlink runtime,
 # the jar, the OpenCL ICD loader (from Debian's ocl-icd-libopencl1), and a start script that finds
 # the vendor's OpenCL driver (for NVIDIA, libnvidia-opencl.so.1, through an ICD file it writes when
-# the machine has none). The result, target/gpu-bundle/, is about 55 MB.
+# the machine has none). The result, target/gpu-bundle/, is about 53 MB.
 #
 #   tools/gpu-bundle.sh            build target/gpu-bundle
 #   target/gpu-bundle/latentcl devices
