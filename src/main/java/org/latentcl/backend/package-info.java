@@ -5,5 +5,7 @@
  * {@link org.latentcl.backend.ClBackend} (the OpenCL kernels in {@code kernels/}).
  *
  * <p>This package knows tensors and operations, not models: nothing here knows what a VAE is.
+ *
+ * <p>Internal: not part of the API (that is {@code org.latentcl} and {@code org.latentcl.data}).
  */
 package org.latentcl.backend;

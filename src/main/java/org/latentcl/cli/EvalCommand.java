@@ -14,10 +14,12 @@ import org.latentcl.data.Npy;
 import org.latentcl.model.Gan;
 import org.latentcl.model.Vae;
 import org.latentcl.nn.RandomStream;
+import org.latentcl.train.GanCheckpoint;
 import org.latentcl.train.GanEvaluation;
 import org.latentcl.train.GanSampling;
 import org.latentcl.train.Json;
 import org.latentcl.train.Safetensors;
+import org.latentcl.train.VaeCheckpoint;
 import org.latentcl.train.VaeEvaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,7 +97,7 @@ final class EvalCommand implements Callable<Integer> {
                 if (model.equals("vae")) {
                     evalVae(be, c, split, dataSpec, result);
                 } else {
-                    try (Gan gan = ModelFiles.loadGan(be, c, checkpoint, 256)) {
+                    try (Gan gan = GanCheckpoint.open(be, c, checkpoint, 256)) {
                         if (gan.config().data() != split.test().cols()) {
                             throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model makes "
                                     + gan.config().data());
@@ -111,7 +113,7 @@ final class EvalCommand implements Callable<Integer> {
 
     private void evalVae(Backend be, Safetensors.Contents c, DataSplit split, String dataSpec, Map<String, Object> result) {
         int maxBatch = iwae > 0 ? Math.max(iwae, IWAE_ROWS / iwae * iwae) : 1000;
-        try (Vae vae = ModelFiles.loadVae(be, c, checkpoint, maxBatch)) {
+        try (Vae vae = VaeCheckpoint.open(be, c, checkpoint, maxBatch)) {
             if (split.test().cols() != vae.config().input()) {
                 throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model takes "
                         + vae.config().input());

@@ -11,9 +11,11 @@ import org.latentcl.data.Npy;
 import org.latentcl.model.Gan;
 import org.latentcl.model.Vae;
 import org.latentcl.train.AtomicFiles;
+import org.latentcl.train.GanCheckpoint;
 import org.latentcl.train.GanSampling;
 import org.latentcl.train.Images;
 import org.latentcl.train.Safetensors;
+import org.latentcl.train.VaeCheckpoint;
 import org.latentcl.train.VaeSampling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -55,12 +57,12 @@ final class SampleCommand implements Callable<Integer> {
             int d;
             float[] x;
             if (model.equals("vae")) {
-                try (Vae vae = ModelFiles.loadVae(be, c, checkpoint, Math.min(n, 256))) {
+                try (Vae vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(n, 256))) {
                     d = vae.config().input();
                     x = VaeSampling.sample(vae, n, seed);
                 }
             } else {
-                try (Gan gan = ModelFiles.loadGan(be, c, checkpoint, Math.min(n, 256))) {
+                try (Gan gan = GanCheckpoint.open(be, c, checkpoint, Math.min(n, 256))) {
                     d = gan.config().data();
                     x = GanSampling.generate(gan, n, seed);
                 }

@@ -5,12 +5,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.latentcl.GanEpochMetrics;
+import org.latentcl.TrainingListener;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.DeviceSelector;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
 import org.latentcl.model.GanConfig;
-import org.latentcl.train.GanEpochMetrics;
 import org.latentcl.train.GanTraining;
 import org.latentcl.train.VaeTraining;
 import picocli.CommandLine.Command;
@@ -86,7 +87,7 @@ final class TrainGanCommand implements Callable<Integer> {
             Progress progress = new Progress(console, run.quiet, batch, epochs, "d_loss");
             progress.catchInterrupts();
             GanTraining.run(backend, split, config, new GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.data, run.profile),
-                    new GanTraining.Listener() {
+                    new TrainingListener() {
                         @Override
                         public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier dLoss) {
                             progress.step(epoch, step, steps, dLoss);
@@ -98,7 +99,7 @@ final class TrainGanCommand implements Callable<Integer> {
                         }
 
                         @Override
-                        public void epoch(GanEpochMetrics m) {
+                        public void ganEpoch(GanEpochMetrics m) {
                             progress.epochDone();
                             console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f  %.1f s  %.0f samples/s%n",
                                     m.epoch(), epochs, m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.diversity(), m.trainSeconds(), m.samplesPerS());

@@ -17,6 +17,13 @@ public final class Csv {
     private Csv() {
     }
 
+    /**
+     * Reads a CSV file of numbers.
+     *
+     * @param file the file
+     * @return its rows, named after the file
+     * @throws DataException naming the file, the line and what is wrong (ragged rows, text that is not a number, no rows)
+     */
     public static Dataset read(Path file) {
         String name = file.toString();
         List<float[]> rows = new ArrayList<>();

@@ -4,10 +4,21 @@ package org.latentcl.data;
 public class DataException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An error with its message.
+     *
+     * @param message names the file and what is wrong
+     */
     public DataException(String message) {
         super(message);
     }
 
+    /**
+     * An error with its message and cause.
+     *
+     * @param message names the file and what is wrong
+     * @param cause   the underlying error
+     */
     public DataException(String message, Throwable cause) {
         super(message, cause);
     }

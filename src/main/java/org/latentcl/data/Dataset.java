@@ -15,9 +15,16 @@ public final class Dataset {
     private final int width;
 
     /**
+     * A dataset over the given values (not copied).
+     *
+     * @param name   a name for logs and checkpoints
+     * @param values rows x cols values, row-major
+     * @param rows   examples
+     * @param cols   values per example
      * @param labels one per row, or null
      * @param height image height, or 0 when the rows are not images
      * @param width  image width, or 0
+     * @throws IllegalArgumentException when the sizes disagree
      */
     public Dataset(String name, float[] values, int rows, int cols, int[] labels, int height, int width) {
         if (rows < 0 || cols < 1 || (long) rows * cols != values.length) {
@@ -38,49 +45,105 @@ public final class Dataset {
         this.width = width;
     }
 
-    /** A dataset of plain feature rows (not images) without labels. */
+    /**
+     * A dataset of plain feature rows (not images) without labels.
+     *
+     * @param name   a name for logs and checkpoints
+     * @param values rows x cols values, row-major (not copied)
+     * @param rows   examples
+     * @param cols   values per example
+     * @return the dataset
+     */
     public static Dataset ofRows(String name, float[] values, int rows, int cols) {
         return new Dataset(name, values, rows, cols, null, 0, 0);
     }
 
+    /**
+     * The name, for logs and checkpoints.
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** The values, row-major; shared, not copied. */
+    /**
+     * The values, row-major; shared, not copied.
+     *
+     * @return rows() x cols() values
+     */
     public float[] values() {
         return values;
     }
 
+    /**
+     * Examples.
+     *
+     * @return the number of rows
+     */
     public int rows() {
         return rows;
     }
 
+    /**
+     * Values per example.
+     *
+     * @return the number of columns
+     */
     public int cols() {
         return cols;
     }
 
+    /**
+     * Class labels, one per row (shared, not copied).
+     *
+     * @return the labels, or null when there are none
+     */
     public int[] labels() {
         return labels;
     }
 
+    /**
+     * Whether the rows have labels.
+     *
+     * @return true with labels
+     */
     public boolean hasLabels() {
         return labels != null;
     }
 
+    /**
+     * Whether the rows are images of height() x width() pixels.
+     *
+     * @return true for images
+     */
     public boolean isImage() {
         return height > 0;
     }
 
+    /**
+     * Image height.
+     *
+     * @return pixels, or 0 when the rows are not images
+     */
     public int height() {
         return height;
     }
 
+    /**
+     * Image width.
+     *
+     * @return pixels, or 0 when the rows are not images
+     */
     public int width() {
         return width;
     }
 
-    /** True when every value lies in [0, 1] (so a Bernoulli decoder and sigmoid outputs fit). */
+    /**
+     * Whether every value lies in [0, 1], so that a Bernoulli decoder and sigmoid outputs fit.
+     *
+     * @return true when all values are in [0, 1]
+     */
     public boolean inUnitInterval() {
         for (float v : values) {
             if (!(v >= 0f && v <= 1f)) {
@@ -90,7 +153,13 @@ public final class Dataset {
         return true;
     }
 
-    /** The rows at the given indices, in that order, as a new dataset. */
+    /**
+     * The rows at the given indices, in that order, as a new dataset (copied).
+     *
+     * @param newName the new dataset's name
+     * @param indices rows to take
+     * @return the selection, with its labels and image shape
+     */
     public Dataset select(String newName, int[] indices) {
         float[] v = new float[indices.length * cols];
         int[] l = labels == null ? null : new int[indices.length];
@@ -103,13 +172,44 @@ public final class Dataset {
         return new Dataset(newName, v, indices.length, cols, l, height, width);
     }
 
-    /** The first n rows as a new dataset. */
+    /**
+     * The first n rows as a new dataset (copied).
+     *
+     * @param n rows to take; all of them when there are fewer
+     * @return the selection
+     */
     public Dataset head(int n) {
         int[] idx = new int[Math.min(n, rows)];
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
         return select(name, idx);
+    }
+
+    /**
+     * One example.
+     *
+     * @param i the row, from 0
+     * @return a copy of its values
+     */
+    public float[] row(int i) {
+        if (i < 0 || i >= rows) {
+            throw new IndexOutOfBoundsException("row " + i + " of " + name + ", which has " + rows);
+        }
+        return java.util.Arrays.copyOfRange(values, i * cols, (i + 1) * cols);
+    }
+
+    /**
+     * Every example as its own array, for the API's methods that take rows.
+     *
+     * @return rows() arrays of cols() values (copies)
+     */
+    public float[][] toArray() {
+        float[][] out = new float[rows][];
+        for (int i = 0; i < rows; i++) {
+            out[i] = row(i);
+        }
+        return out;
     }
 
     @Override

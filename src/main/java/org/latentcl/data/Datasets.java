@@ -31,6 +31,16 @@ public final class Datasets {
     private Datasets() {
     }
 
+    /**
+     * Loads a dataset by name or path: {@code default} (embedded MNIST digits), {@code mnist} or
+     * {@code fashion-mnist} (IDX files in the usual places, such as
+     * {@code /usr/share/datasets/fashion-mnist}), a directory of IDX files, or a {@code .npy} or
+     * {@code .csv} file of rows. Data without a test split get a fixed 10% held out.
+     *
+     * @param spec the name or path; null means {@code default}
+     * @return training and test data
+     * @throws DataException naming the file and what is wrong with it
+     */
     public static DataSplit load(String spec) {
         String s = spec == null ? "default" : spec.trim();
         String lower = s.toLowerCase(Locale.ROOT);
@@ -57,7 +67,68 @@ public final class Datasets {
         throw new DataException("data '" + s + "': unknown file type (expected a .npy or .csv file, or a directory of IDX files)");
     }
 
-    /** The embedded default dataset. */
+    /**
+     * A dataset of the given rows, for data already in memory.
+     *
+     * @param name a name for logs and checkpoints
+     * @param rows the examples, each with the same number of values
+     * @return the dataset (the rows are copied)
+     * @throws DataException when there are no rows or their lengths differ
+     */
+    public static Dataset of(String name, float[][] rows) {
+        if (rows == null || rows.length == 0) {
+            throw new DataException("dataset " + name + " has no rows");
+        }
+        int cols = rows[0] == null ? 0 : rows[0].length;
+        float[] flat = new float[rows.length * cols];
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] == null || rows[i].length != cols || cols == 0) {
+                throw new DataException("dataset " + name + ": row " + i + " has " + (rows[i] == null ? 0 : rows[i].length)
+                        + " values, but row 0 has " + cols + " (every row needs the same number, at least 1)");
+            }
+            System.arraycopy(rows[i], 0, flat, i * cols, cols);
+        }
+        return Dataset.ofRows(name, flat, rows.length, cols);
+    }
+
+    /**
+     * A dataset from one flat row-major array.
+     *
+     * @param name   a name for logs and checkpoints
+     * @param values rows x cols values (not copied)
+     * @param rows   examples
+     * @param cols   values per example
+     * @return the dataset
+     * @throws IllegalArgumentException when the length is not rows x cols
+     */
+    public static Dataset of(String name, float[] values, int rows, int cols) {
+        return Dataset.ofRows(name, values, rows, cols);
+    }
+
+    /**
+     * A dataset of grey images from one flat array, so that training writes pictures of them.
+     *
+     * @param name   a name for logs and checkpoints
+     * @param values n x height x width values in [0, 1], row-major (not copied)
+     * @param n      images
+     * @param height image height
+     * @param width  image width
+     * @return the dataset
+     * @throws IllegalArgumentException when the length is not n x height x width
+     */
+    public static Dataset images(String name, float[] values, int n, int height, int width) {
+        if (height < 1 || width < 1) {
+            throw new IllegalArgumentException("dataset " + name + ": image sizes must be positive, got " + height + "x" + width);
+        }
+        return new Dataset(name, values, n, height * width, null, height, width);
+    }
+
+    /**
+     * The embedded default dataset: 9,000 training and 1,000 test MNIST digits (28 x 28, with
+     * labels), so that examples and tests need no download.
+     *
+     * @return the split
+     */
     public static DataSplit embeddedDefault() {
         Dataset train = images("default", TRAIN, resource(TRAIN + "-images-idx3-ubyte.gz"), resource(TRAIN + "-labels-idx1-ubyte.gz"));
         Dataset test = images("default", TEST, resource(TEST + "-images-idx3-ubyte.gz"), resource(TEST + "-labels-idx1-ubyte.gz"));
@@ -142,7 +213,13 @@ public final class Datasets {
         return new Dataset(name + "/" + part, Idx.toUnitFloats(images.data()), d[0], d[1] * d[2], l, d[1], d[2]);
     }
 
-    /** Splits off a fixed 10% (a shuffle with a fixed seed) as the test set. */
+    /**
+     * Splits off a fixed 10% (a shuffle with a fixed seed) as the test set.
+     *
+     * @param all the examples, at least 2
+     * @return training and held-out test data
+     * @throws DataException for fewer than 2 rows
+     */
     public static DataSplit holdOut(Dataset all) {
         if (all.rows() < 2) {
             throw new DataException(all.name() + ": " + all.rows() + " row(s) is too few to hold out a test set");

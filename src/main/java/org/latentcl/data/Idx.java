@@ -30,6 +30,13 @@ public final class Idx {
     public record Array(int[] dims, byte[] data) {
     }
 
+    /**
+     * Reads an IDX file, gzip-compressed or not.
+     *
+     * @param file the file
+     * @return the array
+     * @throws DataException naming the file and what is wrong with it
+     */
     public static Array read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
@@ -40,7 +47,14 @@ public final class Idx {
         }
     }
 
-    /** Reads one IDX array from a stream; {@code name} is used in error messages. */
+    /**
+     * Reads one IDX array from a stream, gzip-compressed or not.
+     *
+     * @param raw  the stream
+     * @param name used in error messages
+     * @return the array
+     * @throws DataException naming the source and what is wrong with it
+     */
     public static Array read(InputStream raw, String name) {
         try {
             InputStream in = new BufferedInputStream(raw, 1 << 16);

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /**
  * NumPy {@code .npy} files (format versions 1 to 3): float32 ({@code <f4}) or uint8 ({@code |u1})
  * arrays of shape [N, D] or [N, H, W], C order. uint8 values are scaled to [0, 1]; float values
- * are used as given. {@link #write} writes float32 [N, D] arrays.
+ * are used as given. {@link #encode} makes float32 [N, D] files.
  */
 public final class Npy {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -24,6 +24,13 @@ public final class Npy {
     private Npy() {
     }
 
+    /**
+     * Reads a .npy file.
+     *
+     * @param file the file
+     * @return its rows, named after the file (images for [N, H, W] arrays)
+     * @throws DataException naming the file and what is wrong with it
+     */
     public static Dataset read(Path file) {
         byte[] bytes;
         try {
@@ -117,7 +124,14 @@ public final class Npy {
         return m.group(1);
     }
 
-    /** The bytes of a float32 .npy file holding a rows x cols array. */
+    /**
+     * The bytes of a float32 .npy file holding a rows x cols array.
+     *
+     * @param values rows x cols values, row-major
+     * @param rows   the first dimension
+     * @param cols   the second dimension
+     * @return the file's bytes, header included
+     */
     public static byte[] encode(float[] values, int rows, int cols) {
         String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
         int unpadded = 10 + dict.length() + 1;

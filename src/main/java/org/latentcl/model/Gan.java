@@ -134,6 +134,15 @@ public final class Gan implements AutoCloseable {
         be.sum(p, stats, index, true);
     }
 
+    /** The discriminator's probabilities D(x) for the rows of x (at most maxBatch), into out (b x 1). */
+    public void discriminate(Tensor x, Tensor out) {
+        if (x.rows() > maxBatch || x.cols() != config.data()) {
+            throw new IllegalArgumentException("the discriminator takes batches of at most " + maxBatch + " rows of " + config.data()
+                    + " features, got " + x.shape());
+        }
+        be.activate(Activation.SIGMOID, disc.forward(x), out);
+    }
+
     /** Generates codes z (b x noise, on this backend) into out (b x data). */
     public void generate(Tensor noise, Tensor out) {
         be.copy(gen.forward(noise), out);

@@ -5,5 +5,7 @@
  * forward and backward passes, and the {@link org.latentcl.nn.Adam} optimizer.
  *
  * <p>Nothing here knows which backend runs it, or what a VAE is.
+ *
+ * <p>Internal: not part of the API (that is {@code org.latentcl} and {@code org.latentcl.data}).
  */
 package org.latentcl.nn;

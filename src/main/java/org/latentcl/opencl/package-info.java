@@ -3,7 +3,7 @@
  * kernel programs built from {@code kernels/*.cl} (with a binary cache on disk), device buffers
  * and the single launch path every kernel goes through.
  *
- * <p>This package knows OpenCL and nothing about tensors, models or training. It is internal:
- * programs use {@code org.latentcl.backend} and the public API instead.
+ * <p>This package knows OpenCL and nothing about tensors, models or training. It is internal, not part of the
+ * API: programs use the public API in {@code org.latentcl} instead.
  */
 package org.latentcl.opencl;

@@ -16,6 +16,21 @@ final class CheckpointFiles {
     private CheckpointFiles() {
     }
 
+    /** The model after {@code load}; if loading fails, its device memory is released before the error goes on. */
+    static <M extends AutoCloseable> M loadedOrClosed(M model, java.util.function.Consumer<M> load) {
+        try {
+            load.accept(model);
+            return model;
+        } catch (RuntimeException e) {
+            try {
+                model.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
     /**
      * The configuration object of a checkpoint of the given model ("vae" or "gan"), or an
      * {@link IllegalArgumentException} naming the file and what is wrong (not ours, another model,

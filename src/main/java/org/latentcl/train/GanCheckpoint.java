@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.latentcl.backend.Backend;
 import org.latentcl.model.Gan;
 import org.latentcl.model.GanConfig;
 
@@ -42,6 +43,11 @@ public final class GanCheckpoint {
         Safetensors.write(file, meta, entries);
     }
 
+    /** A GAN built from a checkpoint's configuration, with its parameters loaded, for batches of up to maxBatch rows. */
+    public static Gan open(Backend be, Safetensors.Contents c, Path file, int maxBatch) {
+        return CheckpointFiles.loadedOrClosed(new Gan(be, config(c, file), maxBatch), m -> load(m, c, file));
+    }
+
     /** The configuration of a GAN checkpoint; rejects other models with a clear message. */
     public static GanConfig config(Safetensors.Contents c, Path file) {
         Map<?, ?> m = CheckpointFiles.configOf(c, file, "gan");
@@ -63,6 +69,7 @@ public final class GanCheckpoint {
         return out;
     }
 
+    /** Loads both networks into a GAN built from the same configuration; checks every name and shape. */
     public static void load(Gan gan, Safetensors.Contents c, Path file) {
         CheckpointFiles.load(gan.generatorParameters(), c, file);
         CheckpointFiles.load(gan.discriminatorParameters(), c, file);

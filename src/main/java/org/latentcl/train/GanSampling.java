@@ -15,4 +15,9 @@ public final class GanSampling {
         Philox.fillNormal(noise, 0, noise.length, seed, 0);
         return Chunked.map(gan.backend(), noise, n, zd, gan.config().data(), gan.maxBatch(), gan::generate);
     }
+
+    /** The discriminator's probability D(x) for each of n rows of x (n x data values). */
+    public static float[] discriminate(Gan gan, float[] x, int n) {
+        return Chunked.map(gan.backend(), x, n, gan.config().data(), 1, gan.maxBatch(), gan::discriminate);
+    }
 }

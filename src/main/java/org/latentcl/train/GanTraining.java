@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.latentcl.GanEpochMetrics;
+import org.latentcl.TrainingDivergedException;
+import org.latentcl.TrainingListener;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Profiler;
@@ -48,43 +51,46 @@ public final class GanTraining {
     public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile) {
     }
 
-    /** Receives progress. */
-    public interface Listener {
-        /** After each discriminator step; {@code dLoss} (the epoch's mean so far) waits for the device, so call it only to show it. */
-        default void step(int epoch, int step, int steps, java.util.function.DoubleSupplier dLoss) {
-        }
-
-        /** Asked after every step: true stops the run after saving the checkpoint. */
-        default boolean stopRequested() {
-            return false;
-        }
-
-        default void epoch(GanEpochMetrics m) {
-        }
-
-        /** A message for the user (the profile table). */
-        default void info(String message) {
-        }
-    }
-
     private GanTraining() {
     }
 
-    public static List<GanEpochMetrics> run(Backend be, DataSplit data, GanConfig config, Options opt, Listener listener)
+    /** Trains a new GAN of the given shape, initialized from the seed. */
+    public static List<GanEpochMetrics> run(Backend be, DataSplit data, GanConfig config, Options opt, TrainingListener listener)
             throws IOException {
+        try (Gan gan = new Gan(be, config, opt.batch())) {
+            gan.initialize(opt.seed());
+            return train(gan, data, opt, listener);
+        }
+    }
+
+    /**
+     * Trains an existing GAN from its parameters as they are, with fresh optimizers. With
+     * {@code opt.out()} null nothing is written: a stop request then ends the run and returns the
+     * epochs done.
+     */
+    public static List<GanEpochMetrics> train(Gan gan, DataSplit data, Options opt, TrainingListener listener) throws IOException {
+        Backend be = gan.backend();
+        GanConfig config = gan.config();
         Dataset train = data.train();
+        if (gan.maxBatch() < opt.batch()) {
+            throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the GAN's maximum batch " + gan.maxBatch());
+        }
+        if (opt.out() == null && opt.profile()) {
+            throw new IllegalArgumentException("profiling needs a run directory");
+        }
+        boolean files = opt.out() != null;
         AdamConfig adam = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
         List<GanEpochMetrics> history = new ArrayList<>();
         List<Double> gLosses = new ArrayList<>();
         int nDiv = Math.min(DIVERSITY_SAMPLES, train.rows());
         double dataDiversity = GanWarnings.meanPairwiseDistance(train.values(), nDiv, train.cols());
         try (EpochBatches batches = new EpochBatches(be, train, config.data(), opt.batch(), "GAN");
-             Gan gan = new Gan(be, config, opt.batch());
              Adam adamD = new Adam(gan.discriminatorParameters(), adam);
              Adam adamG = new Adam(gan.generatorParameters(), adam);
              Tensor stats = be.zeros(1, 4)) {
-            Files.createDirectories(opt.out());
-            gan.initialize(opt.seed());
+            if (files) {
+                Files.createDirectories(opt.out());
+            }
             RandomStream rng = new RandomStream(opt.seed(), 0);
             int steps = batches.steps();
             Profiler profiler = opt.profile() ? new Profiler() : null;
@@ -110,6 +116,9 @@ public final class GanTraining {
                     int seen = Math.min(train.rows(), (s + 1) * opt.batch());
                     listener.step(epoch, s + 1, steps, () -> be.read(stats)[Gan.D_LOSS] / (double) seen);
                     if (s + 1 < steps && listener.stopRequested()) {
+                        if (!files) {
+                            return history;
+                        }
                         Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
                         meta.put("stopped_at_step", Integer.toString(s + 1));
                         GanCheckpoint.save(gan, opt.out().resolve(VaeTraining.CHECKPOINT), meta);
@@ -139,8 +148,13 @@ public final class GanTraining {
                 GanEpochMetrics m = new GanEpochMetrics(epoch, dLoss, gLoss, sum[Gan.D_REAL] / n, dFake, diversity, seconds,
                         n / seconds, be.name(), GanWarnings.check(dFake, diversity, gLosses));
                 history.add(m);
-                save(gan, epoch, opt, history, train, fixed, nDiv, m);
-                listener.epoch(m);
+                if (files) {
+                    save(gan, epoch, opt, history, train, fixed, nDiv, m);
+                }
+                listener.ganEpoch(m);
+                if (epoch < opt.epochs() && !files && listener.stopRequested()) {
+                    return history;
+                }
             }
             if (profiler != null) {
                 be.profile(null);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.latentcl.backend.Backend;
 import org.latentcl.model.Vae;
 import org.latentcl.model.VaeConfig;
 
@@ -54,6 +55,11 @@ public final class VaeCheckpoint {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the VAE configuration in the metadata is unreadable (" + e.getMessage() + ")");
         }
+    }
+
+    /** A VAE built from a checkpoint's configuration, with its parameters loaded, for batches of up to maxBatch rows. */
+    public static Vae open(Backend be, Safetensors.Contents c, Path file, int maxBatch) {
+        return CheckpointFiles.loadedOrClosed(new Vae(be, config(c, file), maxBatch), m -> load(m, c, file));
     }
 
     /** Loads parameters into a VAE built from the same configuration; checks every name and shape. */

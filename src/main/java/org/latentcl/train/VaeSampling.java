@@ -21,6 +21,19 @@ public final class VaeSampling {
         return decode(vae, z, n);
     }
 
+    /** The posterior of n examples: {mu, logvar}, each n x latent. */
+    public static float[][] encode(Vae vae, float[] x, int n) {
+        int l = vae.config().latent();
+        int d = vae.config().input();
+        try (Tensor scratch = vae.backend().zeros(vae.maxBatch(), l)) {
+            float[] mu = Chunked.map(vae.backend(), x, n, d, l, vae.maxBatch(),
+                    (xb, out) -> vae.encode(xb, out, scratch.rowRange(0, xb.rows())));
+            float[] logvar = Chunked.map(vae.backend(), x, n, d, l, vae.maxBatch(),
+                    (xb, out) -> vae.encode(xb, scratch.rowRange(0, xb.rows()), out));
+            return new float[][] {mu, logvar};
+        }
+    }
+
     /** Reconstructions of n examples through the posterior means: decode(mu(x)). */
     public static float[] reconstruct(Vae vae, float[] x, int n) {
         int l = vae.config().latent();

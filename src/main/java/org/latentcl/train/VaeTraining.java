@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.latentcl.EpochMetrics;
+import org.latentcl.TrainingDivergedException;
+import org.latentcl.TrainingListener;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Profiler;
@@ -61,17 +64,41 @@ public final class VaeTraining {
     private VaeTraining() {
     }
 
+    /** Trains a new VAE of the given shape, initialized from the seed (or restored, with --resume). */
     public static List<EpochMetrics> run(Backend be, DataSplit data, VaeConfig config, Options opt, TrainingListener listener)
             throws IOException {
+        try (Vae vae = new Vae(be, config, opt.batch())) {
+            if (!opt.resume()) {
+                vae.parameters().initialize(opt.seed());
+            }
+            return train(vae, data, opt, listener);
+        }
+    }
+
+    /**
+     * Trains an existing VAE from its parameters as they are (or as the run directory holds them,
+     * with {@code resume}), with a fresh optimizer. With {@code opt.out()} null nothing is written:
+     * a stop request then ends the run and returns the epochs done.
+     */
+    public static List<EpochMetrics> train(Vae vae, DataSplit data, Options opt, TrainingListener listener) throws IOException {
+        Backend be = vae.backend();
         Dataset train = data.train();
         Dataset test = data.test();
+        if (vae.maxBatch() < opt.batch()) {
+            throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the VAE's maximum batch " + vae.maxBatch());
+        }
+        if (opt.out() == null && (opt.resume() || opt.profile())) {
+            throw new IllegalArgumentException("resuming and profiling need a run directory");
+        }
+        boolean files = opt.out() != null;
         List<EpochMetrics> history = new ArrayList<>();
-        try (EpochBatches batches = new EpochBatches(be, train, config.input(), opt.batch(), "VAE");
-             Vae vae = new Vae(be, config, opt.batch());
+        try (EpochBatches batches = new EpochBatches(be, train, vae.config().input(), opt.batch(), "VAE");
              Adam adam = new Adam(vae.parameters(), AdamConfig.of(opt.lr()));
              Tensor testX = be.upload(test.values(), test.rows(), test.cols());
              Tensor losses = be.zeros(1, 2)) {
-            Files.createDirectories(opt.out());
+            if (files) {
+                Files.createDirectories(opt.out());
+            }
             int done = 0;
             RandomStream rng;
             ResumeState resumed = null;
@@ -83,7 +110,6 @@ public final class VaeTraining {
                 listener.info("resuming " + opt.out() + " after epoch " + done
                         + (resumed.nextStep() > 0 ? ", step " + resumed.nextStep() : ""));
             } else {
-                vae.parameters().initialize(opt.seed());
                 rng = new RandomStream(opt.seed(), 0);
             }
             int steps = batches.steps();
@@ -118,6 +144,9 @@ public final class VaeTraining {
                         checkFinite(be.read(losses), epoch, s + 1, opt);
                     }
                     if (s + 1 < steps && listener.stopRequested()) {
+                        if (!files) {
+                            return history;
+                        }
                         double sofar = earlierSeconds + (System.nanoTime() - t0) / 1e9;
                         saveInterrupted(vae, adam, rng, epoch, s + 1, be.read(losses), sofar, opt, test);
                         throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + (s + 1) + " of "
@@ -139,9 +168,14 @@ public final class VaeTraining {
                 EpochMetrics m = new EpochMetrics(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds,
                         train.rows() / seconds, be.name(), be.liveBuffers());
                 history.add(m);
-                save(vae, adam, rng, epoch, opt, history, test, m);
+                if (files) {
+                    save(vae, adam, rng, epoch, opt, history, test, m);
+                }
                 listener.epoch(m);
                 if (epoch < opt.epochs() && listener.stopRequested()) {
+                    if (!files) {
+                        return history;
+                    }
                     throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: train vae --resume "
                             + opt.out() + " --epochs " + opt.epochs());
                 }
@@ -161,7 +195,8 @@ public final class VaeTraining {
         if (!Float.isFinite(sums[Vae.RECON]) || !Float.isFinite(sums[Vae.KL])) {
             throw new TrainingDivergedException("the loss became " + (sums[Vae.RECON] + sums[Vae.KL]) + " in epoch " + epoch + " by step "
                     + step + " (losses are checked every " + CHECK_EVERY + " steps); try a smaller learning rate (--lr, now "
-                    + opt.lr() + "). The last good checkpoint, from the end of epoch " + (epoch - 1) + ", is in " + opt.out());
+                    + opt.lr() + ")" + (opt.out() == null ? "" : ". The last good checkpoint, from the end of epoch " + (epoch - 1) + ", is in "
+                    + opt.out()));
         }
     }
 

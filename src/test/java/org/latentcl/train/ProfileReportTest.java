@@ -1,5 +1,6 @@
 package org.latentcl.train;
 
+import org.latentcl.TrainingListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package org.latentcl.train;
 
+import org.latentcl.TrainingListener;
+import org.latentcl.EpochMetrics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,7 +68,7 @@ class VaeTrainingTest {
         int[] calls = {0};
         TrainingListener stopAfterThirteenSteps = new TrainingListener() {
             @Override
-            public void step(int epoch, int step, int steps) {
+            public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier loss) {
                 calls[0]++;
             }
 

@@ -1,8 +1,9 @@
-package org.latentcl.train;
+package org.latentcl;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.latentcl.train.Json;
 
 /**
  * What one GAN epoch measured.
@@ -21,6 +22,13 @@ import java.util.Map;
 public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity,
                               double trainSeconds, double samplesPerS, String device, List<String> warnings) {
 
+    /**
+     * The fields of metrics.jsonl, in order: {@code epoch}, {@code d_loss}, {@code g_loss},
+     * {@code d_real}, {@code d_fake}, {@code diversity}, {@code train_seconds},
+     * {@code samples_per_s}, {@code device} and {@code warnings}.
+     *
+     * @return field names to values, rounded as the file has them
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epoch", epoch);
@@ -36,6 +44,11 @@ public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dRea
         return m;
     }
 
+    /**
+     * One line of metrics.jsonl.
+     *
+     * @return a JSON object
+     */
     public String toJson() {
         return Json.write(toMap());
     }

@@ -1,7 +1,8 @@
-package org.latentcl.train;
+package org.latentcl;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.latentcl.train.Json;
 
 /**
  * What one VAE epoch measured; losses are per example, in nats (-ELBO = recon + KL).
@@ -21,7 +22,13 @@ import java.util.Map;
 public record EpochMetrics(int epoch, double trainLoss, double testLoss, double recon, double kl, double testRecon,
                            double testKl, double trainSeconds, double samplesPerS, String device, int deviceBuffers) {
 
-    /** The fields of metrics.jsonl, in order. */
+    /**
+     * The fields of metrics.jsonl, in order: {@code epoch}, {@code train_loss}, {@code test_loss},
+     * {@code recon}, {@code kl}, {@code test_recon}, {@code test_kl}, {@code train_seconds},
+     * {@code samples_per_s}, {@code device} and {@code device_buffers}.
+     *
+     * @return field names to values, rounded as the file has them
+     */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("epoch", epoch);
@@ -40,6 +47,11 @@ public record EpochMetrics(int epoch, double trainLoss, double testLoss, double 
         return m;
     }
 
+    /**
+     * One line of metrics.jsonl.
+     *
+     * @return a JSON object
+     */
     public String toJson() {
         return Json.write(toMap());
     }

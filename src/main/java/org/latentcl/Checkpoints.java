@@ -1,0 +1,84 @@
+package org.latentcl;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.latentcl.train.GanCheckpoint;
+import org.latentcl.train.Safetensors;
+import org.latentcl.train.VaeCheckpoint;
+
+/**
+ * Saves and loads models as safetensors files, the format the command line writes
+ * ({@code checkpoint.safetensors}): parameters in PyTorch's layout, the model and its
+ * configuration in the metadata. PyTorch reads them with the {@code safetensors} package
+ * ({@code tools/load_checkpoint.py}).
+ */
+public final class Checkpoints {
+    private Checkpoints() {
+    }
+
+    /**
+     * Writes a model's weights and configuration (creating the folder if needed); the file appears complete or not at all
+     * (written to a temporary file, then renamed).
+     *
+     * @param model a VAE or a GAN
+     * @param file  where to write, usually ending in {@code .safetensors}
+     * @throws UncheckedIOException when the file cannot be written
+     */
+    public static void save(Model model, Path file) {
+        try {
+            if (model instanceof Vae vae) {
+                VaeCheckpoint.save(vae.live(0), file, Map.of());
+            } else if (model instanceof Gan gan) {
+                GanCheckpoint.save(gan.live(0), file, Map.of());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads a VAE onto a device.
+     *
+     * @param file   a VAE checkpoint
+     * @param device where to put it
+     * @return the VAE, which holds device memory until closed
+     * @throws IllegalArgumentException naming the file and the problem: missing, not safetensors,
+     *                                  corrupt, a GAN checkpoint, or weights that disagree with the configuration
+     */
+    public static Vae loadVae(Path file, Device device) {
+        Safetensors.Contents c = Safetensors.read(file);
+        return new Vae(device, false, VaeCheckpoint.config(c, file), Vae.DEFAULT_BATCH, v -> VaeCheckpoint.load(v, c, file));
+    }
+
+    /**
+     * Loads a GAN onto a device.
+     *
+     * @param file   a GAN checkpoint
+     * @param device where to put it
+     * @return the GAN, which holds device memory until closed
+     * @throws IllegalArgumentException naming the file and the problem, as for {@link #loadVae}
+     */
+    public static Gan loadGan(Path file, Device device) {
+        Safetensors.Contents c = Safetensors.read(file);
+        return new Gan(device, false, GanCheckpoint.config(c, file), Vae.DEFAULT_BATCH, g -> GanCheckpoint.load(g, c, file));
+    }
+
+    /**
+     * Loads whichever model a checkpoint holds.
+     *
+     * @param file   a VAE or GAN checkpoint
+     * @param device where to put it
+     * @return a {@link Vae} or a {@link Gan}
+     * @throws IllegalArgumentException naming the file and the problem
+     */
+    public static Model load(Path file, Device device) {
+        Safetensors.Contents c = Safetensors.read(file);
+        String model = c.metadata().get(VaeCheckpoint.MODEL_KEY);
+        if ("gan".equals(model)) {
+            return new Gan(device, false, GanCheckpoint.config(c, file), Vae.DEFAULT_BATCH, g -> GanCheckpoint.load(g, c, file));
+        }
+        return new Vae(device, false, VaeCheckpoint.config(c, file), Vae.DEFAULT_BATCH, v -> VaeCheckpoint.load(v, c, file));
+    }
+}

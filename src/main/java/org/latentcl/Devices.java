@@ -1,0 +1,82 @@
+package org.latentcl;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.ClBackend;
+import org.latentcl.backend.DeviceSelector;
+import org.latentcl.backend.JavaBackend;
+import org.latentcl.opencl.ClDeviceInfo;
+import org.latentcl.opencl.OpenCl;
+
+/**
+ * Finds and opens devices. Selectors are those of the command line's {@code --device}:
+ * {@code auto}, {@code java}, {@code cl:N}, or part of a device's name.
+ */
+public final class Devices {
+    private Devices() {
+    }
+
+    /**
+     * Every device this machine offers, the Java backend first; OpenCL devices are listed only when
+     * an OpenCL driver is installed.
+     *
+     * @return the devices, without opening any
+     */
+    public static List<DeviceInfo> list() {
+        List<DeviceInfo> out = new ArrayList<>();
+        out.add(new DeviceInfo("java", "Java backend", "JAVA", "Java", Runtime.getRuntime().maxMemory()));
+        for (ClDeviceInfo d : OpenCl.discover().devices()) {
+            out.add(new DeviceInfo(d.id(), d.name(), d.type(), d.platformName(), d.globalMemBytes()));
+        }
+        return out;
+    }
+
+    /**
+     * A GPU if there is one, else any OpenCL device, else the Java backend; an OpenCL device that
+     * fails to open falls back to the Java backend (the log says so).
+     *
+     * @return the opened device
+     */
+    public static Device auto() {
+        return get("auto");
+    }
+
+    /**
+     * The pure-Java backend, on all cores.
+     *
+     * @return the opened device
+     */
+    public static Device java() {
+        return new Device(new JavaBackend(), "java");
+    }
+
+    /**
+     * Opens the device a selector names.
+     *
+     * @param selector {@code auto}, {@code java}, {@code cl:N}, or part of a device's name
+     * @return the opened device
+     * @throws IllegalArgumentException for a selector that names no device, with the devices known
+     */
+    public static Device get(String selector) {
+        if (selector == null || selector.isBlank()) {
+            throw new IllegalArgumentException("a device selector is needed: auto, java, cl:N or part of a device's name");
+        }
+        Backend backend = DeviceSelector.open(selector);
+        return new Device(backend, backend instanceof ClBackend cl ? cl.device().id() : "java");
+    }
+
+    /** Builds a model on the given device, or on one it opens with {@link #auto()} and closes again if building fails. */
+    static <M> M buildOn(Device given, java.util.function.Function<Device, M> build) {
+        if (given != null) {
+            return build.apply(given);
+        }
+        Device own = auto();
+        try {
+            return build.apply(own);
+        } catch (RuntimeException e) {
+            own.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package org.latentcl;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.latentcl.model.GanConfig;
+import org.latentcl.train.GanSampling;
+
+/**
+ * A generative adversarial network (Goodfellow et al. 2014) on a device: a generator from noise
+ * z ~ N(0, I) to data and a discriminator from data to the probability that the data are real,
+ * both MLPs with LeakyReLU(0.2). Build one with {@link #builder()}, train it with a
+ * {@link Trainer}.
+ *
+ * <pre>{@code
+ * try (Gan gan = Gan.builder().noise(64).generator(256, 512).discriminator(512, 256).build()) {
+ *     float[][] fakes = gan.generate(16, 7);
+ * }
+ * }</pre>
+ */
+public final class Gan implements Model {
+    /** The generator's objective. */
+    public enum Loss {
+        /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
+        NONSATURATING,
+        /** log(1 - D(G(z))): the value function itself; its gradient vanishes while the discriminator wins. */
+        MINIMAX
+    }
+
+    /** The generator's last layer. */
+    public enum Output {
+        /** A sigmoid, for data in [0, 1] such as images (the default). */
+        SIGMOID,
+        /** Linear, for data of any range. */
+        LINEAR
+    }
+
+    private final Device device;
+    private final boolean ownsDevice;
+    private final GanConfig config;
+    private org.latentcl.model.Gan inner;
+    private boolean closed;
+
+    /** A GAN on the device whose fresh parameters {@code init} sets (initializes or loads). */
+    Gan(Device device, boolean ownsDevice, GanConfig config, int maxBatch, Consumer<org.latentcl.model.Gan> init) {
+        this.device = device;
+        this.ownsDevice = ownsDevice;
+        this.config = config;
+        this.inner = new org.latentcl.model.Gan(device.backend(), config, maxBatch);
+        try {
+            init.accept(inner);
+        } catch (RuntimeException e) {
+            inner.close();
+            throw e;
+        }
+        device.register(this);
+    }
+
+    /**
+     * A builder whose defaults are those of {@code train gan}: 784 data features with a sigmoid
+     * output, 64 noise dimensions, generator 256-512, discriminator 512-256, the non-saturating
+     * loss, seed 1, on {@link Devices#auto()}.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Features per example of the data the generator makes.
+     *
+     * @return the data size
+     */
+    public int data() {
+        return config.data();
+    }
+
+    /**
+     * Noise dimensions.
+     *
+     * @return the size of z
+     */
+    public int noise() {
+        return config.noise();
+    }
+
+    /**
+     * The generator's hidden sizes.
+     *
+     * @return a copy of the sizes
+     */
+    public int[] generatorHidden() {
+        return config.genHidden().clone();
+    }
+
+    /**
+     * The discriminator's hidden sizes.
+     *
+     * @return a copy of the sizes
+     */
+    public int[] discriminatorHidden() {
+        return config.discHidden().clone();
+    }
+
+    /**
+     * The generator's last layer.
+     *
+     * @return SIGMOID or LINEAR
+     */
+    public Output output() {
+        return config.sigmoidOutput() ? Output.SIGMOID : Output.LINEAR;
+    }
+
+    /**
+     * The generator's loss.
+     *
+     * @return NONSATURATING or MINIMAX
+     */
+    public Loss loss() {
+        return config.loss() == GanConfig.Loss.NONSATURATING ? Loss.NONSATURATING : Loss.MINIMAX;
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * Generates G(z) for noise z ~ N(0, I); the same seed gives the same samples on every device.
+     *
+     * @param n    how many
+     * @param seed seeds the noise
+     * @return n rows of {@link #data()} values
+     */
+    public float[][] generate(int n, long seed) {
+        Rows.checkCount(n, "the number of samples");
+        return Rows.split(GanSampling.generate(live(), n, seed), n, data());
+    }
+
+    /**
+     * The discriminator's probability D(x) that each row is real data.
+     *
+     * @param x rows of {@link #data()} values
+     * @return one probability per row
+     */
+    public float[] discriminate(float[][] x) {
+        return GanSampling.discriminate(live(), Rows.flatten(x, data(), "x"), x.length);
+    }
+
+    /** {@inheritDoc} The generator's names start with {@code gen.}, the discriminator's with {@code disc.}. */
+    @Override
+    public Map<String, float[]> weights() {
+        org.latentcl.model.Gan g = live();
+        Map<String, float[]> all = new LinkedHashMap<>(g.generatorParameters().toHost());
+        all.putAll(g.discriminatorParameters().toHost());
+        return all;
+    }
+
+    @Override
+    public void loadWeights(Map<String, float[]> weights) {
+        load(live(), weights);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        device.unregister(this);
+        if (!device.isClosed()) {
+            inner.close();
+        }
+        if (ownsDevice) {
+            device.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return config + " on " + device.id();
+    }
+
+    GanConfig config() {
+        return config;
+    }
+
+    /** The model on the device, for batches of up to {@code batch} rows (rebuilt, weights kept, when it holds fewer). */
+    org.latentcl.model.Gan live(int batch) {
+        org.latentcl.model.Gan g = live();
+        if (g.maxBatch() < batch) {
+            Map<String, float[]> w = weights();
+            org.latentcl.model.Gan bigger = new org.latentcl.model.Gan(device.backend(), config, batch);
+            load(bigger, w);
+            g.close();
+            inner = bigger;
+        }
+        return inner;
+    }
+
+    private org.latentcl.model.Gan live() {
+        if (closed) {
+            throw new IllegalStateException("this GAN is closed");
+        }
+        device.backend();
+        return inner;
+    }
+
+    private static void load(org.latentcl.model.Gan g, Map<String, float[]> weights) {
+        g.generatorParameters().load(weights);
+        g.discriminatorParameters().load(weights);
+    }
+
+    /** Sets up a {@link Gan}; every setter returns the builder. */
+    public static final class Builder {
+        private int data = 784;
+        private int noise = 64;
+        private int[] generator = {256, 512};
+        private int[] discriminator = {512, 256};
+        private Output output = Output.SIGMOID;
+        private Loss loss = Loss.NONSATURATING;
+        private long seed = 1;
+        private Device device;
+
+        private Builder() {
+        }
+
+        /**
+         * Features per example of the data (784 for 28x28 images).
+         *
+         * @param n the data size
+         * @return this builder
+         */
+        public Builder data(int n) {
+            data = n;
+            return this;
+        }
+
+        /**
+         * Noise dimensions.
+         *
+         * @param n the size of z
+         * @return this builder
+         */
+        public Builder noise(int n) {
+            noise = n;
+            return this;
+        }
+
+        /**
+         * The generator's hidden layer sizes, first to last.
+         *
+         * @param sizes one or more sizes
+         * @return this builder
+         */
+        public Builder generator(int... sizes) {
+            generator = sizes.clone();
+            return this;
+        }
+
+        /**
+         * The discriminator's hidden layer sizes, first to last.
+         *
+         * @param sizes one or more sizes
+         * @return this builder
+         */
+        public Builder discriminator(int... sizes) {
+            discriminator = sizes.clone();
+            return this;
+        }
+
+        /**
+         * The generator's last layer: SIGMOID for data in [0, 1], LINEAR otherwise.
+         *
+         * @param o the output layer
+         * @return this builder
+         */
+        public Builder output(Output o) {
+            output = o;
+            return this;
+        }
+
+        /**
+         * The generator's loss.
+         *
+         * @param l NONSATURATING (default) or MINIMAX
+         * @return this builder
+         */
+        public Builder loss(Loss l) {
+            loss = l;
+            return this;
+        }
+
+        /**
+         * Seeds the initial weights of both networks (default 1).
+         *
+         * @param s the seed
+         * @return this builder
+         */
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        /**
+         * The device to build on; without one the GAN opens {@link Devices#auto()} and closes it
+         * when it is closed.
+         *
+         * @param d an open device
+         * @return this builder
+         */
+        public Builder device(Device d) {
+            device = d;
+            return this;
+        }
+
+        /**
+         * Builds the GAN and initializes its weights.
+         *
+         * @return the GAN, which holds device memory until closed
+         * @throws IllegalArgumentException for sizes that are not positive or a missing output or loss
+         */
+        public Gan build() {
+            if (output == null || loss == null) {
+                throw new IllegalArgumentException("the output (SIGMOID or LINEAR) and the loss (NONSATURATING or MINIMAX) must be set");
+            }
+            GanConfig config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID,
+                    loss == Loss.NONSATURATING ? GanConfig.Loss.NONSATURATING : GanConfig.Loss.MINIMAX);
+            return Devices.buildOn(device, d -> new Gan(d, device == null, config, Vae.DEFAULT_BATCH, g -> g.initialize(seed)));
+        }
+    }
+}

@@ -1,0 +1,348 @@
+package org.latentcl;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
+import org.latentcl.data.Datasets;
+import org.latentcl.model.VaeConfig;
+import org.latentcl.train.GanTraining;
+import org.latentcl.train.VaeTraining;
+
+/**
+ * Trains a {@link Vae} or a {@link Gan} in place: the model keeps the trained weights. The
+ * defaults are those of the command line ({@code train vae}, {@code train gan}). Each call of
+ * {@code fit} starts a fresh Adam optimizer; epochs are shuffled from the seed, so a run is
+ * reproducible on the same device.
+ *
+ * <pre>{@code
+ * Trainer trainer = Trainer.builder().epochs(10).batch(128).learningRate(1e-3f).seed(1)
+ *         .listener(new TrainingListener() {
+ *             public void epoch(EpochMetrics m) { System.out.println(m.toJson()); }
+ *         })
+ *         .build();
+ * List<EpochMetrics> history = trainer.fit(vae, Datasets.load("default"));
+ * }</pre>
+ *
+ * <p>With an {@link Builder#outputDirectory(Path) output directory} a run writes what
+ * {@code train} writes there (metrics.jsonl, checkpoint.safetensors, pictures, and with
+ * profiling profile.txt and trace.json); without one it writes nothing.
+ */
+public final class Trainer {
+    private final int epochs;
+    private final int batch;
+    private final Float learningRate;
+    private final float beta1;
+    private final int k;
+    private final long seed;
+    private final Path out;
+    private final boolean profile;
+    private final List<TrainingListener> listeners;
+
+    private Trainer(Builder b) {
+        epochs = b.epochs;
+        batch = b.batch;
+        learningRate = b.learningRate;
+        beta1 = b.beta1;
+        k = b.k;
+        seed = b.seed;
+        out = b.out;
+        profile = b.profile;
+        listeners = List.copyOf(b.listeners);
+    }
+
+    /**
+     * A builder with the defaults: 10 epochs, batch 128, learning rate 1e-3 for a VAE and 2e-4
+     * for a GAN, GAN beta1 0.5 and k = 1, seed 1, no output directory, no profiling.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Trains a VAE on data split as given: the test set is scored after every epoch.
+     *
+     * @param vae  the model; it keeps the trained weights
+     * @param data training and test data with {@link Vae#input()} features
+     * @return the metrics of each epoch, as in metrics.jsonl
+     * @throws IllegalArgumentException when the data do not fit the model (features, a Bernoulli
+     *                                  decoder with data outside [0, 1], a batch larger than the data)
+     * @throws TrainingDivergedException when the loss becomes NaN or infinite
+     */
+    public List<EpochMetrics> fit(Vae vae, DataSplit data) {
+        checkFeatures(data, vae.input(), "the VAE");
+        if (vae.decoder() == Vae.Decoder.BERNOULLI && !data.train().inUnitInterval()) {
+            throw new IllegalArgumentException("the Bernoulli decoder needs data in [0, 1]; " + data.train().name()
+                    + " has values outside it: build the VAE with Vae.Decoder.GAUSSIAN");
+        }
+        float lr = learningRate == null ? 1e-3f : learningRate;
+        VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), false, dataName(data), profile);
+        return io(() -> VaeTraining.train(vae.live(batch), data, opt, all()));
+    }
+
+    /**
+     * Trains a VAE, holding out a fixed 10% of the data (as {@link Datasets#holdOut(Dataset)} does) as its test set.
+     *
+     * @param vae  the model; it keeps the trained weights
+     * @param data examples with {@link Vae#input()} features
+     * @return the metrics of each epoch
+     */
+    public List<EpochMetrics> fit(Vae vae, Dataset data) {
+        return fit(vae, Datasets.holdOut(data));
+    }
+
+    /**
+     * Trains a GAN on the training part of the data (Algorithm 1 of Goodfellow et al., with
+     * {@link Builder#k(int) k} discriminator steps per generator step).
+     *
+     * @param gan  the model; it keeps the trained weights
+     * @param data data with {@link Gan#data()} features; the test part is not used
+     * @return the metrics of each epoch, warnings included
+     * @throws IllegalArgumentException when the data do not fit the model
+     * @throws TrainingDivergedException when a loss becomes NaN or infinite
+     */
+    public List<GanEpochMetrics> fit(Gan gan, DataSplit data) {
+        checkFeatures(data, gan.data(), "the GAN");
+        float lr = learningRate == null ? 2e-4f : learningRate;
+        GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile);
+        return io(() -> GanTraining.train(gan.live(batch), data, opt, all()));
+    }
+
+    /**
+     * Trains a GAN on all of the data.
+     *
+     * @param gan  the model; it keeps the trained weights
+     * @param data examples with {@link Gan#data()} features
+     * @return the metrics of each epoch
+     */
+    public List<GanEpochMetrics> fit(Gan gan, Dataset data) {
+        return fit(gan, new DataSplit(data, data, "the training data"));
+    }
+
+    private static void checkFeatures(DataSplit data, int features, String model) {
+        if (data.train().cols() != features) {
+            throw new IllegalArgumentException(model + " takes " + features + " features per example, but " + data.train().name()
+                    + " has " + data.train().cols());
+        }
+    }
+
+    /**
+     * The data's name as the checkpoint records it, for {@code eval --checkpoint} to find the test
+     * set: "default/train" from {@code Datasets.load("default")} is recorded as "default".
+     */
+    private static String dataName(DataSplit data) {
+        String name = data.train().name();
+        return name.endsWith("/train") ? name.substring(0, name.length() - "/train".length()) : name;
+    }
+
+    /** The output directory, which must be new or empty, so that metrics.jsonl holds one run. */
+    private Path outputDirectory() {
+        if (out == null) {
+            return null;
+        }
+        if (Files.isDirectory(out)) {
+            try (Stream<Path> entries = Files.list(out)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException("the output directory " + out + " is not empty");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + out + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** One listener that calls each of ours in order and stops when any asks to. */
+    private TrainingListener all() {
+        return new TrainingListener() {
+            @Override
+            public void step(int epoch, int step, int stepsPerEpoch, java.util.function.DoubleSupplier runningLoss) {
+                listeners.forEach(l -> l.step(epoch, step, stepsPerEpoch, runningLoss));
+            }
+
+            @Override
+            public void epoch(EpochMetrics metrics) {
+                listeners.forEach(l -> l.epoch(metrics));
+            }
+
+            @Override
+            public void ganEpoch(GanEpochMetrics metrics) {
+                listeners.forEach(l -> l.ganEpoch(metrics));
+            }
+
+            @Override
+            public void info(String message) {
+                listeners.forEach(l -> l.info(message));
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return listeners.stream().anyMatch(TrainingListener::stopRequested);
+            }
+        };
+    }
+
+    private interface Run<T> {
+        T call() throws IOException;
+    }
+
+    private static <T> T io(Run<T> run) {
+        try {
+            return run.call();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing the run directory failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sets up a {@link Trainer}; every setter returns the builder and checks its value. */
+    public static final class Builder {
+        private int epochs = 10;
+        private int batch = 128;
+        private Float learningRate;
+        private float beta1 = 0.5f;
+        private int k = 1;
+        private long seed = 1;
+        private Path out;
+        private boolean profile;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Passes over the training data.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder epochs(int n) {
+            epochs = positive(n, "epochs");
+            return this;
+        }
+
+        /**
+         * Examples per step.
+         *
+         * @param n at least 1, and at most the number of training examples
+         * @return this builder
+         */
+        public Builder batch(int n) {
+            batch = positive(n, "batch");
+            return this;
+        }
+
+        /**
+         * Adam's learning rate (default 1e-3 for a VAE, 2e-4 for a GAN).
+         *
+         * @param lr a positive number
+         * @return this builder
+         */
+        public Builder learningRate(float lr) {
+            if (!(lr > 0f) || Float.isInfinite(lr)) {
+                throw new IllegalArgumentException("the learning rate must be a positive number, got " + lr);
+            }
+            learningRate = lr;
+            return this;
+        }
+
+        /**
+         * Adam's beta1 for both GAN networks (default 0.5, as in DCGAN); a VAE uses 0.9.
+         *
+         * @param b in [0, 1)
+         * @return this builder
+         */
+        public Builder beta1(float b) {
+            if (!(b >= 0f && b < 1f)) {
+                throw new IllegalArgumentException("beta1 must be in [0, 1), got " + b);
+            }
+            beta1 = b;
+            return this;
+        }
+
+        /**
+         * GAN discriminator steps per generator step (default 1).
+         *
+         * @param steps at least 1
+         * @return this builder
+         */
+        public Builder k(int steps) {
+            k = positive(steps, "k");
+            return this;
+        }
+
+        /**
+         * Seeds the shuffling and the noise (default 1).
+         *
+         * @param s the seed
+         * @return this builder
+         */
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        /**
+         * Writes a run directory as {@code train} does; it must be new or empty.
+         *
+         * @param dir the directory, created if needed
+         * @return this builder
+         */
+        public Builder outputDirectory(Path dir) {
+            out = dir;
+            return this;
+        }
+
+        /**
+         * Records every kernel (or Java operation) and writes profile.txt and trace.json into the
+         * output directory, which profiling needs; the table also goes to the listeners' {@code info}.
+         *
+         * @param on whether to profile
+         * @return this builder
+         */
+        public Builder profile(boolean on) {
+            profile = on;
+            return this;
+        }
+
+        /**
+         * Adds a listener; listeners are called in the order added.
+         *
+         * @param l the listener
+         * @return this builder
+         */
+        public Builder listener(TrainingListener l) {
+            if (l == null) {
+                throw new IllegalArgumentException("the listener is null");
+            }
+            listeners.add(l);
+            return this;
+        }
+
+        /**
+         * The trainer.
+         *
+         * @return a trainer that can be used for any number of runs
+         * @throws IllegalArgumentException when profiling is on without an output directory
+         */
+        public Trainer build() {
+            if (profile && out == null) {
+                throw new IllegalArgumentException("profiling writes profile.txt and trace.json, so it needs an output directory");
+            }
+            return new Trainer(this);
+        }
+
+        private static int positive(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1, got " + n);
+            }
+            return n;
+        }
+    }
+}

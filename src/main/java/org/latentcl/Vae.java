@@ -1,0 +1,337 @@
+package org.latentcl;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.latentcl.model.VaeConfig;
+import org.latentcl.train.VaeSampling;
+
+/**
+ * A variational autoencoder (Kingma &amp; Welling 2014) on a device: an MLP encoder to the
+ * posterior's mean and log-variance, the reparameterization trick, and an MLP decoder. Build one
+ * with {@link #builder()}, train it with a {@link Trainer}, save it with {@link Checkpoints}.
+ *
+ * <pre>{@code
+ * try (Vae vae = Vae.builder().input(784).hidden(400).latent(20).decoder(Vae.Decoder.BERNOULLI).build()) {
+ *     float[][] digits = vae.sample(16, 7);
+ * }
+ * }</pre>
+ *
+ * <p>Rows of data are {@code float[]} of {@link #input()} values; the methods take and return
+ * arrays of rows and work in chunks, so any number of rows is fine.
+ */
+public final class Vae implements Model {
+    /** The likelihood p(x|z) of the decoder. */
+    public enum Decoder {
+        /** Bernoulli: the decoder outputs logits, the loss is binary cross-entropy; data in [0, 1]. */
+        BERNOULLI,
+        /** Gaussian with a fixed standard deviation: the decoder outputs means. */
+        GAUSSIAN
+    }
+
+    /** Rows per chunk when the model is used outside training. */
+    static final int DEFAULT_BATCH = 128;
+
+    private final Device device;
+    private final boolean ownsDevice;
+    private final VaeConfig config;
+    private org.latentcl.model.Vae inner;
+    private boolean closed;
+
+    /** A VAE on the device whose fresh parameters {@code init} sets (initializes or loads). */
+    Vae(Device device, boolean ownsDevice, VaeConfig config, int maxBatch, Consumer<org.latentcl.model.Vae> init) {
+        this.device = device;
+        this.ownsDevice = ownsDevice;
+        this.config = config;
+        this.inner = new org.latentcl.model.Vae(device.backend(), config, maxBatch);
+        try {
+            init.accept(inner);
+        } catch (RuntimeException e) {
+            inner.close();
+            throw e;
+        }
+        device.register(this);
+    }
+
+    /**
+     * A builder whose defaults are those of {@code train vae}: 784 inputs, one hidden layer of 400,
+     * 20 latent dimensions, a Bernoulli decoder, seed 1, on {@link Devices#auto()}.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Features per example.
+     *
+     * @return the input size
+     */
+    public int input() {
+        return config.input();
+    }
+
+    /**
+     * The encoder's hidden sizes, first to last; the decoder mirrors them.
+     *
+     * @return a copy of the sizes
+     */
+    public int[] hidden() {
+        return config.hidden().clone();
+    }
+
+    /**
+     * Latent dimensions.
+     *
+     * @return the latent size
+     */
+    public int latent() {
+        return config.latent();
+    }
+
+    /**
+     * The decoder's likelihood.
+     *
+     * @return BERNOULLI or GAUSSIAN
+     */
+    public Decoder decoder() {
+        return config.decoder() == VaeConfig.Decoder.BERNOULLI ? Decoder.BERNOULLI : Decoder.GAUSSIAN;
+    }
+
+    /**
+     * The Gaussian decoder's standard deviation (unused by a Bernoulli decoder).
+     *
+     * @return sigma
+     */
+    public float sigma() {
+        return config.sigma();
+    }
+
+    @Override
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * The posterior q(z|x) of each row: its mean and log-variance.
+     *
+     * @param x rows of {@link #input()} values
+     * @return mu and logvar, each with one row of {@link #latent()} values per row of x
+     */
+    public Encoding encode(float[][] x) {
+        float[][] both = VaeSampling.encode(live(), Rows.flatten(x, input(), "x"), x.length);
+        return new Encoding(Rows.split(both[0], x.length, latent()), Rows.split(both[1], x.length, latent()));
+    }
+
+    /**
+     * Decodes latent codes: probabilities (the sigmoid of the logits) for a Bernoulli decoder,
+     * means for a Gaussian one.
+     *
+     * @param z rows of {@link #latent()} values
+     * @return one row of {@link #input()} values per code
+     */
+    public float[][] decode(float[][] z) {
+        return Rows.split(VaeSampling.decode(live(), Rows.flatten(z, latent(), "z"), z.length), z.length, input());
+    }
+
+    /**
+     * Reconstructs rows through the posterior means: decode(mu(x)).
+     *
+     * @param x rows of {@link #input()} values
+     * @return the reconstructions, one per row
+     */
+    public float[][] reconstruct(float[][] x) {
+        return Rows.split(VaeSampling.reconstruct(live(), Rows.flatten(x, input(), "x"), x.length), x.length, input());
+    }
+
+    /**
+     * Draws from the model: codes from the prior N(0, I), decoded. The same seed gives the same
+     * samples on every device.
+     *
+     * @param n    how many
+     * @param seed seeds the codes
+     * @return n rows of {@link #input()} values
+     */
+    public float[][] sample(int n, long seed) {
+        Rows.checkCount(n, "the number of samples");
+        return Rows.split(VaeSampling.sample(live(), n, seed), n, input());
+    }
+
+    @Override
+    public Map<String, float[]> weights() {
+        return live().parameters().toHost();
+    }
+
+    @Override
+    public void loadWeights(Map<String, float[]> weights) {
+        live().parameters().load(weights);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        device.unregister(this);
+        if (!device.isClosed()) {
+            inner.close();
+        }
+        if (ownsDevice) {
+            device.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return config + " on " + device.id();
+    }
+
+    VaeConfig config() {
+        return config;
+    }
+
+    /** The model on the device, for batches of up to {@code batch} rows (rebuilt, weights kept, when it holds fewer). */
+    org.latentcl.model.Vae live(int batch) {
+        org.latentcl.model.Vae v = live();
+        if (v.maxBatch() < batch) {
+            Map<String, float[]> w = v.parameters().toHost();
+            org.latentcl.model.Vae bigger = new org.latentcl.model.Vae(device.backend(), config, batch);
+            bigger.parameters().load(w);
+            v.close();
+            inner = bigger;
+        }
+        return inner;
+    }
+
+    private org.latentcl.model.Vae live() {
+        if (closed) {
+            throw new IllegalStateException("this VAE is closed");
+        }
+        device.backend();
+        return inner;
+    }
+
+    /**
+     * A posterior: per row, the mean and the log-variance of q(z|x).
+     *
+     * @param mu     the means, one row of latent values per example
+     * @param logvar the log-variances, likewise
+     */
+    public record Encoding(float[][] mu, float[][] logvar) {
+    }
+
+    /** Sets up a {@link Vae}; every setter returns the builder. */
+    public static final class Builder {
+        private int input = 784;
+        private int[] hidden = {400};
+        private int latent = 20;
+        private Decoder decoder = Decoder.BERNOULLI;
+        private float sigma = 1f;
+        private long seed = 1;
+        private Device device;
+
+        private Builder() {
+        }
+
+        /**
+         * Features per example (784 for 28x28 images).
+         *
+         * @param n the input size
+         * @return this builder
+         */
+        public Builder input(int n) {
+            input = n;
+            return this;
+        }
+
+        /**
+         * The encoder's hidden layer sizes, first to last (ReLU); the decoder mirrors them.
+         *
+         * @param sizes one or more sizes
+         * @return this builder
+         */
+        public Builder hidden(int... sizes) {
+            hidden = sizes.clone();
+            return this;
+        }
+
+        /**
+         * Latent dimensions.
+         *
+         * @param n the latent size
+         * @return this builder
+         */
+        public Builder latent(int n) {
+            latent = n;
+            return this;
+        }
+
+        /**
+         * The decoder's likelihood.
+         *
+         * @param d BERNOULLI (data in [0, 1]) or GAUSSIAN
+         * @return this builder
+         */
+        public Builder decoder(Decoder d) {
+            decoder = d;
+            return this;
+        }
+
+        /**
+         * The Gaussian decoder's standard deviation (default 1).
+         *
+         * @param s a positive number
+         * @return this builder
+         */
+        public Builder sigma(float s) {
+            sigma = s;
+            return this;
+        }
+
+        /**
+         * Seeds the initial weights (as PyTorch's nn.Linear initializes them; default 1).
+         *
+         * @param s the seed
+         * @return this builder
+         */
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        /**
+         * The device to build on; without one the VAE opens {@link Devices#auto()} and closes it
+         * when it is closed.
+         *
+         * @param d an open device
+         * @return this builder
+         */
+        public Builder device(Device d) {
+            device = d;
+            return this;
+        }
+
+        /**
+         * Builds the VAE and initializes its weights.
+         *
+         * @return the VAE, which holds device memory until closed
+         * @throws IllegalArgumentException for sizes that are not positive, a sigma that is not a
+         *                                  positive number, or a missing decoder
+         */
+        public Vae build() {
+            if (decoder == null) {
+                throw new IllegalArgumentException("the decoder must be BERNOULLI or GAUSSIAN, got null");
+            }
+            VaeConfig config = new VaeConfig(input, hidden, latent,
+                    decoder == Decoder.BERNOULLI ? VaeConfig.Decoder.BERNOULLI : VaeConfig.Decoder.GAUSSIAN, sigma);
+            return Devices.buildOn(device, d -> new Vae(d, device == null, config, DEFAULT_BATCH, v -> v.parameters().initialize(seed)));
+        }
+
+        @Override
+        public String toString() {
+            return "Vae.Builder " + input + "-" + Arrays.toString(hidden) + "-" + latent;
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package org.latentcl.apitest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.latentcl.Checkpoints;
+import org.latentcl.Device;
+import org.latentcl.Devices;
+import org.latentcl.EpochMetrics;
+import org.latentcl.Gan;
+import org.latentcl.GanEpochMetrics;
+import org.latentcl.ImageGrid;
+import org.latentcl.Model;
+import org.latentcl.Trainer;
+import org.latentcl.TrainingListener;
+import org.latentcl.Vae;
+import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
+import org.latentcl.data.Datasets;
+
+/** Uses LatentCL only through its public API (org.latentcl and org.latentcl.data), as a Java program would. */
+class PublicApiTest {
+    private static final Dataset DIGITS = Datasets.load("default").train().head(600);
+
+    @TempDir
+    Path dir;
+
+    /** Counts what a listener receives. */
+    private static final class Recorder implements TrainingListener {
+        final List<String> steps = new ArrayList<>();
+        final List<EpochMetrics> epochs = new ArrayList<>();
+        final List<GanEpochMetrics> ganEpochs = new ArrayList<>();
+        double lastLoss = Double.NaN;
+
+        @Override
+        public void step(int epoch, int step, int stepsPerEpoch, DoubleSupplier runningLoss) {
+            steps.add(epoch + "/" + step + "/" + stepsPerEpoch);
+            if (step == stepsPerEpoch) {
+                lastLoss = runningLoss.getAsDouble();
+            }
+        }
+
+        @Override
+        public void epoch(EpochMetrics m) {
+            epochs.add(m);
+        }
+
+        @Override
+        public void ganEpoch(GanEpochMetrics m) {
+            ganEpochs.add(m);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void aTinyVaeTrainsInPlaceAndEncodesDecodesAndSamples(String which) {
+        try (Device device = ApiDevices.open(which);
+             Vae vae = Vae.builder().input(784).hidden(32).latent(4).seed(3).device(device).build()) {
+            Map<String, float[]> before = vae.weights();
+            Recorder rec = new Recorder();
+            List<EpochMetrics> history = Trainer.builder().epochs(2).batch(64).seed(5).listener(rec).build().fit(vae, DIGITS);
+
+            // 600 rows, 60 held out: 540 training rows are 9 steps of 64 per epoch.
+            assertEquals(2, history.size());
+            assertEquals(history, rec.epochs);
+            assertEquals(18, rec.steps.size());
+            assertEquals("1/1/9", rec.steps.get(0));
+            assertEquals("2/9/9", rec.steps.get(17));
+            assertEquals(history.get(1).trainLoss(), rec.lastLoss, 0.01);
+            assertTrue(history.get(1).trainLoss() < history.get(0).trainLoss(), "the loss falls: " + history);
+            assertTrue(history.get(0).device().equals(device.name()));
+            assertFalse(Arrays.equals(before.get("mu.weight"), vae.weights().get("mu.weight")), "the VAE keeps the trained weights");
+
+            float[][] x = DIGITS.head(10).toArray();
+            Vae.Encoding e = vae.encode(x);
+            assertEquals(10, e.mu().length);
+            assertEquals(4, e.mu()[0].length);
+            assertEquals(4, e.logvar()[9].length);
+            float[][] decoded = vae.decode(e.mu());
+            assertEquals(10, decoded.length);
+            assertEquals(784, decoded[0].length);
+            assertArrayEquals(decoded[3], vae.reconstruct(x)[3], 1e-6f);
+            float[][] s = vae.sample(300, 11);
+            assertEquals(300, s.length, "more rows than one chunk");
+            assertArrayEquals(s[299], vae.sample(300, 11)[299], "the same seed gives the same samples");
+            for (float v : s[0]) {
+                assertTrue(v >= 0f && v <= 1f, "a Bernoulli decoder gives probabilities");
+            }
+            assertEquals(0, vae.sample(0, 1).length);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void aTinyGanTrainsAndGeneratesAndDiscriminates(String which) {
+        try (Device device = ApiDevices.open(which);
+             Gan gan = Gan.builder().noise(8).generator(32).discriminator(32).device(device).build()) {
+            Recorder rec = new Recorder();
+            List<GanEpochMetrics> history = Trainer.builder().epochs(2).batch(100).k(2).listener(rec).build().fit(gan, DIGITS.head(400));
+            assertEquals(2, history.size());
+            assertEquals(history, rec.ganEpochs);
+            assertEquals(8, rec.steps.size(), "4 discriminator steps per epoch");
+            assertTrue(history.get(1).dReal() > 0 && history.get(1).dReal() < 1);
+            float[][] fakes = gan.generate(5, 1);
+            assertEquals(5, fakes.length);
+            assertEquals(784, fakes[0].length);
+            float[] p = gan.discriminate(fakes);
+            assertEquals(5, p.length);
+            for (float v : p) {
+                assertTrue(v > 0f && v < 1f, "probabilities: " + v);
+            }
+        }
+    }
+
+    @Test
+    void theBackendsAgreeOnTheSameWeights() {
+        try (Device java = ApiDevices.open("java"); Device cl = ApiDevices.open("cl");
+             Vae a = Vae.builder().hidden(64).latent(8).seed(2).device(java).build();
+             Vae b = Vae.builder().hidden(64).latent(8).seed(2).device(cl).build()) {
+            float[][] sa = a.sample(20, 4);
+            float[][] sb = b.sample(20, 4);
+            for (int i = 0; i < 20; i++) {
+                assertArrayEquals(sa[i], sb[i], 1e-4f);
+            }
+        }
+    }
+
+    @Test
+    void checkpointsRoundTripAndNameTheirModel() {
+        Path vaeFile = dir.resolve("nested/vae.safetensors");
+        Path ganFile = dir.resolve("gan.safetensors");
+        try (Device device = Devices.java();
+             Vae vae = Vae.builder().input(784).hidden(16).latent(2).seed(9).device(device).build();
+             Gan gan = Gan.builder().data(2).noise(3).generator(8).discriminator(8).output(Gan.Output.LINEAR).device(device).build()) {
+            Checkpoints.save(vae, vaeFile);
+            Checkpoints.save(gan, ganFile);
+            try (Vae again = Checkpoints.loadVae(vaeFile, device); Model m = Checkpoints.load(ganFile, device)) {
+                assertEquals(2, again.latent());
+                assertArrayEquals(new int[] {16}, again.hidden());
+                assertArrayEquals(vae.weights().get("dec.1.weight"), again.weights().get("dec.1.weight"));
+                assertArrayEquals(vae.sample(3, 1)[2], again.sample(3, 1)[2]);
+                Gan g = assertInstanceOf(Gan.class, m);
+                assertEquals(Gan.Output.LINEAR, g.output());
+                assertArrayEquals(gan.generate(4, 2)[3], g.generate(4, 2)[3]);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoints.loadVae(ganFile, device));
+            assertTrue(e.getMessage().contains("gan checkpoint"), e.getMessage());
+        }
+    }
+
+    @Test
+    void misuseIsAnExceptionThatSaysWhatWasExpected() throws Exception {
+        Device device = Devices.java();
+        Vae vae = Vae.builder().hidden(8).latent(2).device(device).build();
+        IllegalArgumentException wrongRow = assertThrows(IllegalArgumentException.class, () -> vae.encode(new float[][] {new float[700]}));
+        assertTrue(wrongRow.getMessage().contains("784"), wrongRow.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> vae.decode(new float[][] {new float[3]}));
+        assertThrows(IllegalArgumentException.class, () -> vae.sample(-1, 0));
+        IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.builder().build().fit(vae, Datasets.of("points", new float[][] {{1, 2}, {3, 4}})));
+        assertTrue(width.getMessage().contains("784 features"), width.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(0));
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().learningRate(Float.NaN));
+        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().profile(true).build());
+        assertThrows(IllegalArgumentException.class, () -> Vae.builder().latent(0).device(device).build());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Devices.get("cl:99"));
+        assertTrue(unknown.getMessage().contains("cl:99"), unknown.getMessage());
+
+        Vae other = Vae.builder().hidden(8).latent(2).device(device).build();
+        other.close();
+        IllegalStateException closedModel = assertThrows(IllegalStateException.class, () -> other.sample(1, 1));
+        assertTrue(closedModel.getMessage().contains("closed"), closedModel.getMessage());
+        device.close();
+        IllegalStateException closedDevice = assertThrows(IllegalStateException.class, () -> vae.sample(1, 1));
+        assertTrue(closedDevice.getMessage().contains("closed"), closedDevice.getMessage());
+        vae.close();
+    }
+
+    @Test
+    void aListenerStopsTrainingEarly() {
+        try (Vae vae = Vae.builder().hidden(8).latent(2).device(Devices.java()).build()) {
+            int[] steps = {0};
+            List<EpochMetrics> history = Trainer.builder().epochs(5).batch(50).listener(new TrainingListener() {
+                @Override
+                public void step(int epoch, int step, int stepsPerEpoch, DoubleSupplier loss) {
+                    steps[0]++;
+                }
+
+                @Override
+                public boolean stopRequested() {
+                    return steps[0] == 15;
+                }
+            }).build().fit(vae, DIGITS);
+            // 540 training rows are 11 steps: the run stops in epoch 2 and returns epoch 1.
+            assertEquals(15, steps[0]);
+            assertEquals(1, history.size());
+        }
+    }
+
+    @Test
+    void anOutputDirectoryGetsWhatTrainWrites() throws Exception {
+        Path out = dir.resolve("run");
+        try (Device device = Devices.java(); Vae vae = Vae.builder().hidden(8).latent(2).device(device).build()) {
+            Trainer trainer = Trainer.builder().epochs(1).batch(200).outputDirectory(out).build();
+            trainer.fit(vae, new DataSplit(DIGITS, DIGITS.head(50), "first 50"));
+            assertTrue(Files.isRegularFile(out.resolve("checkpoint.safetensors")));
+            assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+            assertTrue(Files.isRegularFile(out.resolve("manifold.png")), "a 2-D latent space gets its manifold");
+            IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> trainer.fit(vae, DIGITS));
+            assertTrue(again.getMessage().contains("not empty"), again.getMessage());
+            String header = new String(Files.readAllBytes(out.resolve("checkpoint.safetensors")), java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(header.contains("\"data\":\"default\""), "eval finds the data by the recorded name");
+            try (Vae loaded = Checkpoints.loadVae(out.resolve("checkpoint.safetensors"), device)) {
+                assertArrayEquals(vae.weights().get("mu.weight"), loaded.weights().get("mu.weight"));
+            }
+        }
+    }
+
+    @Test
+    void aBatchOfImagesBecomesAPicture() throws Exception {
+        float[][] images = DIGITS.head(10).toArray();
+        var img = ImageGrid.of(images, 28, 28, 5);
+        assertEquals(5 * 57 + 1, img.getWidth());
+        assertEquals(2 * 57 + 1, img.getHeight());
+        Path png = dir.resolve("grid.png");
+        ImageGrid.writePng(images, 28, 28, 5, png);
+        assertEquals(img.getWidth(), javax.imageio.ImageIO.read(png.toFile()).getWidth());
+        assertThrows(IllegalArgumentException.class, () -> ImageGrid.of(images, 27, 28, 5));
+    }
+
+    @Test
+    void datasetsComeFromArraysToo() {
+        Dataset rows = Datasets.of("rows", new float[][] {{1, 2, 3}, {4, 5, 6}});
+        assertEquals(2, rows.rows());
+        assertArrayEquals(new float[] {4, 5, 6}, rows.row(1));
+        Dataset flat = Datasets.of("flat", new float[] {1, 2, 3, 4, 5, 6}, 3, 2);
+        assertEquals(2, flat.cols());
+        Dataset img = Datasets.images("img", new float[2 * 4 * 3], 2, 4, 3);
+        assertTrue(img.isImage());
+        assertThrows(IllegalArgumentException.class, () -> Datasets.of("ragged", new float[][] {{1, 2}, {3}}));
+        assertThrows(IllegalArgumentException.class, () -> Datasets.of("short", new float[5], 3, 2));
+        assertTrue(Devices.list().get(0).id().equals("java"));
+    }
+}

@@ -1,0 +1,94 @@
+package org.latentcl.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latentcl.EpochMetrics;
+import org.latentcl.GanEpochMetrics;
+
+/** Runs the examples of docs/API.md, and checks that every Java block there is code from them, so the guide cannot go stale. */
+class ExamplesTest {
+    private static final Path EXAMPLES = Path.of("src/test/java/org/latentcl/examples");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theVaeExampleTrainsAndWritesItsFiles() {
+        EpochMetrics last = TrainVaeExample.run(dir, 1);
+        assertEquals(1, last.epoch());
+        // An untrained VAE scores about 543 nats; one epoch on the digits brings it well under 250.
+        assertTrue(last.testLoss() < 250, "test -ELBO after one epoch: " + last.testLoss());
+        for (String f : new String[] {"samples.png", "reconstructions.png", "vae.safetensors"}) {
+            assertTrue(Files.isRegularFile(dir.resolve(f)), f);
+        }
+        float[][] drawn = LoadCheckpointExample.run(dir.resolve("vae.safetensors"), 3);
+        assertEquals(3, drawn.length);
+        assertEquals(784, drawn[0].length);
+    }
+
+    @Test
+    void theDevicesExampleOpensTheJavaBackend() {
+        assertTrue(DevicesExample.run("java").startsWith("opened java"));
+    }
+
+    @Test
+    void theGanExampleTrainsAndWritesItsPicture() {
+        List<GanEpochMetrics> history = TrainGanExample.run(dir, 1);
+        assertEquals(1, history.size());
+        assertTrue(Files.isRegularFile(dir.resolve("generated.png")));
+    }
+
+    @Test
+    void everyJavaBlockInTheGuideAndReadmeIsInAnExample() throws IOException {
+        String guide = Files.readString(Path.of("docs/API.md"), StandardCharsets.UTF_8)
+                + Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+        String sources;
+        try (Stream<Path> files = Files.list(EXAMPLES)) {
+            sources = normalize(files.filter(p -> p.toString().endsWith("Example.java")).sorted().map(ExamplesTest::read)
+                    .collect(Collectors.joining("\n")));
+        }
+        List<String> blocks = javaBlocks(guide);
+        assertTrue(blocks.size() >= 3, "docs/API.md and README.md have their examples");
+        for (String block : blocks) {
+            if (!sources.contains(normalize(block))) {
+                fail("this block of docs/API.md or README.md is not code from " + EXAMPLES + ":\n" + block);
+            }
+        }
+    }
+
+    private static List<String> javaBlocks(String markdown) {
+        List<String> out = new ArrayList<>();
+        int at = 0;
+        while ((at = markdown.indexOf("```java\n", at)) >= 0) {
+            int end = markdown.indexOf("```", at + 8);
+            out.add(markdown.substring(at + 8, end));
+            at = end + 3;
+        }
+        return out;
+    }
+
+    /** Each line trimmed, blank lines dropped: indentation may differ between the guide and the sources. */
+    private static String normalize(String code) {
+        return code.lines().map(String::strip).filter(l -> !l.isEmpty()).collect(Collectors.joining("\n"));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
