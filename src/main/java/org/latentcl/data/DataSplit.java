@@ -11,6 +11,9 @@ public record DataSplit(Dataset train, Dataset test, String testSource) {
     /**
      * Checks that both parts have the same number of features.
      *
+     * @param train      the training set
+     * @param test       the test set
+     * @param testSource where the test set came from
      * @throws DataException when they differ
      */
     public DataSplit {
