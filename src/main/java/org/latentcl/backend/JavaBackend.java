@@ -56,7 +56,15 @@ public class JavaBackend extends Backend {
         if (elements > Integer.MAX_VALUE - 8) {
             throw new IllegalArgumentException("the Java backend holds at most 2^31 elements per tensor, asked for " + elements);
         }
-        return new float[(int) elements];
+        try {
+            return new float[(int) elements];
+        } catch (OutOfMemoryError e) {
+            // A large request that the heap cannot hold: say so in numbers instead of letting the JVM die.
+            throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                    "out of Java heap memory: a tensor of %.1f MiB was needed and the heap may grow to %.1f MiB;"
+                            + " use a smaller --batch or smaller layers, or give Java more memory (-Xmx)",
+                    elements * 4 / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0), e);
+        }
     }
 
     @Override

@@ -5,6 +5,15 @@ package org.latentcl.nn;
  * sets its initialization bound.
  */
 public record ParamSpec(String name, int rows, int cols, int fanIn) {
+    /** Checks that the tensor fits one Java array (Parameters also checks the total). */
+    public ParamSpec {
+        if ((long) rows * cols > Parameters.MAX_TOTAL) {
+            throw new IllegalArgumentException("parameter " + name + " would have " + (long) rows * cols + " values ("
+                    + rows + "x" + cols + "), more than the " + Parameters.MAX_TOTAL + " a model may hold; use smaller layers");
+        }
+    }
+
+    /** Values in the tensor. */
     public int size() {
         return rows * cols;
     }

@@ -19,19 +19,26 @@ public final class Parameters implements AutoCloseable {
     private final Tensor grads;
     private final int size;
 
+    /** The most values all of a model's parameters may have: one Java array, with int offsets. */
+    public static final long MAX_TOTAL = Integer.MAX_VALUE - 8;
+
     public Parameters(Backend backend, List<ParamSpec> list) {
         this.backend = backend;
-        int total = 0;
+        long total = 0;
         for (ParamSpec s : list) {
             if (specs.put(s.name(), s) != null) {
                 throw new IllegalArgumentException("parameter " + s.name() + " is declared twice");
             }
-            offsets.put(s.name(), total);
+            offsets.put(s.name(), (int) Math.min(total, MAX_TOTAL));
             total += s.size();
         }
-        this.size = total;
-        this.values = backend.zeros(1, total);
-        this.grads = backend.zeros(1, total);
+        if (total > MAX_TOTAL) {
+            throw new IllegalArgumentException("the model would have " + total + " parameters, more than the " + MAX_TOTAL
+                    + " it may hold; use smaller layers");
+        }
+        this.size = (int) total;
+        this.values = backend.zeros(1, size);
+        this.grads = backend.zeros(1, size);
     }
 
     public Backend backend() {

@@ -71,15 +71,31 @@ public final class ClContext implements AutoCloseable {
         ensureOpen();
         long size = Math.max(bytes, 4);
         if (size > device.maxAllocBytes()) {
-            throw new ClException("cannot allocate " + size + " bytes on " + device.describe()
-                    + ": the largest single buffer it allows is " + device.maxAllocBytes() + " bytes");
+            throw new ClException(outOfMemory(size, "the largest single buffer it allows is " + mib(device.maxAllocBytes())));
+        }
+        if (liveBytes + size > device.globalMemBytes()) {
+            throw new ClException(outOfMemory(size, "it has " + mib(device.globalMemBytes()) + " in all"));
         }
         int[] err = new int[1];
         var mem = clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, err);
+        if (err[0] == CL_MEM_OBJECT_ALLOCATION_FAILURE || err[0] == CL_OUT_OF_RESOURCES || err[0] == CL_OUT_OF_HOST_MEMORY) {
+            throw new ClException(outOfMemory(size, "the driver refused (" + ClCheck.codeName(err[0]) + "); it has "
+                    + mib(device.globalMemBytes()) + " in all"));
+        }
         ClCheck.check(err[0], "clCreateBuffer(" + size + " bytes) on " + device.describe());
         liveBuffers++;
         liveBytes += size;
         return new ClBuffer(this, mem, size);
+    }
+
+    /** "out of device memory" with what was asked, what is held, and the device's limit. */
+    private String outOfMemory(long size, String limit) {
+        return "out of device memory on " + device.describe() + ": a buffer of " + mib(size) + " was needed, " + mib(liveBytes)
+                + " is already allocated, and " + limit + "; use a smaller --batch or smaller layers, or another device";
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
     }
 
     void released(ClBuffer buffer) {

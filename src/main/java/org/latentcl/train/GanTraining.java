@@ -95,66 +95,72 @@ public final class GanTraining {
             int steps = batches.steps();
             Profiler profiler = opt.profile() ? new Profiler() : null;
             be.profile(profiler);
-            for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
-                batches.shuffle(opt.seed(), epoch);
-                be.fill(stats, 0f);
-                long generated = 0;
-                long t0 = System.nanoTime();
-                for (int s = 0; s < steps; s++) {
-                    long s0 = System.nanoTime();
-                    Tensor x = batches.batch(s);
-                    gan.discriminatorGradients(x, rng, stats);
-                    adamD.step();
-                    if ((s + 1) % opt.k() == 0) {
-                        gan.generatorGradients(stats);
-                        adamG.step();
-                        generated += x.rows();
-                    }
-                    if (profiler != null) {
-                        profiler.span("step", s0, System.nanoTime());
-                    }
-                    int seen = Math.min(train.rows(), (s + 1) * opt.batch());
-                    listener.step(epoch, s + 1, steps, () -> be.read(stats)[Gan.D_LOSS] / (double) seen);
-                    if (s + 1 < steps && listener.stopRequested()) {
-                        if (!files) {
-                            return history;
+            try {
+                for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
+                    batches.shuffle(opt.seed(), epoch);
+                    be.fill(stats, 0f);
+                    long generated = 0;
+                    long t0 = System.nanoTime();
+                    for (int s = 0; s < steps; s++) {
+                        long s0 = System.nanoTime();
+                        Tensor x = batches.batch(s);
+                        gan.discriminatorGradients(x, rng, stats);
+                        adamD.step();
+                        if ((s + 1) % opt.k() == 0) {
+                            gan.generatorGradients(stats);
+                            adamG.step();
+                            generated += x.rows();
                         }
-                        Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
-                        meta.put("stopped_at_step", Integer.toString(s + 1));
-                        GanCheckpoint.save(gan, opt.out().resolve(VaeTraining.CHECKPOINT), meta);
-                        throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + (s + 1) + " of " + steps
-                                + "; saved the networks in " + opt.out().resolve(VaeTraining.CHECKPOINT)
-                                + " (GAN runs cannot be resumed yet; sample and eval work on it)");
+                        if (profiler != null) {
+                            profiler.span("step", s0, System.nanoTime());
+                        }
+                        int seen = Math.min(train.rows(), (s + 1) * opt.batch());
+                        listener.step(epoch, s + 1, steps, () -> be.read(stats)[Gan.D_LOSS] / (double) seen);
+                        if (s + 1 < steps && listener.stopRequested()) {
+                            if (!files) {
+                                return history;
+                            }
+                            Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
+                            meta.put("stopped_at_step", Integer.toString(s + 1));
+                            GanCheckpoint.save(gan, opt.out().resolve(VaeTraining.CHECKPOINT), meta);
+                            throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + (s + 1) + " of " + steps
+                                    + "; saved the networks in " + opt.out().resolve(VaeTraining.CHECKPOINT)
+                                    + " (GAN runs cannot be resumed yet; sample and eval work on it)");
+                        }
+                    }
+                    float[] sum = be.read(stats);
+                    long t1 = System.nanoTime();
+                    double seconds = (t1 - t0) / 1e9;
+                    if (profiler != null) {
+                        profiler.span("epoch " + epoch, t0, t1);
+                        be.flushProfile();
+                    }
+                    double n = train.rows();
+                    double dLoss = sum[Gan.D_LOSS] / n;
+                    double gLoss = generated == 0 ? Double.NaN : gan.generatorLoss(sum[Gan.G_LOSS]) / generated;
+                    if (!Double.isFinite(dLoss) || (generated > 0 && !Double.isFinite(gLoss))) {
+                        throw new TrainingDivergedException("the GAN losses became non-finite in epoch " + epoch + " (d_loss " + dLoss
+                                + ", g_loss " + gLoss + "); try a smaller learning rate (--lr, now " + opt.lr() + ")");
+                    }
+                    float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
+                    double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
+                    gLosses.add(gLoss);
+                    double dFake = sum[Gan.D_FAKE] / n;
+                    GanEpochMetrics m = new GanEpochMetrics(epoch, dLoss, gLoss, sum[Gan.D_REAL] / n, dFake, diversity, seconds,
+                            n / seconds, be.name(), GanWarnings.check(dFake, diversity, gLosses));
+                    history.add(m);
+                    if (files) {
+                        save(gan, epoch, opt, history, train, fixed, nDiv, m);
+                    }
+                    listener.ganEpoch(m);
+                    if (epoch < opt.epochs() && !files && listener.stopRequested()) {
+                        return history;
                     }
                 }
-                float[] sum = be.read(stats);
-                long t1 = System.nanoTime();
-                double seconds = (t1 - t0) / 1e9;
-                if (profiler != null) {
-                    profiler.span("epoch " + epoch, t0, t1);
-                    be.flushProfile();
-                }
-                double n = train.rows();
-                double dLoss = sum[Gan.D_LOSS] / n;
-                double gLoss = generated == 0 ? Double.NaN : gan.generatorLoss(sum[Gan.G_LOSS]) / generated;
-                if (!Double.isFinite(dLoss) || (generated > 0 && !Double.isFinite(gLoss))) {
-                    throw new TrainingDivergedException("the GAN losses became non-finite in epoch " + epoch + " (d_loss " + dLoss
-                            + ", g_loss " + gLoss + "); try a smaller learning rate (--lr, now " + opt.lr() + ")");
-                }
-                float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
-                double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
-                gLosses.add(gLoss);
-                double dFake = sum[Gan.D_FAKE] / n;
-                GanEpochMetrics m = new GanEpochMetrics(epoch, dLoss, gLoss, sum[Gan.D_REAL] / n, dFake, diversity, seconds,
-                        n / seconds, be.name(), GanWarnings.check(dFake, diversity, gLosses));
-                history.add(m);
-                if (files) {
-                    save(gan, epoch, opt, history, train, fixed, nDiv, m);
-                }
-                listener.ganEpoch(m);
-                if (epoch < opt.epochs() && !files && listener.stopRequested()) {
-                    return history;
-                }
+            } catch (TrainingInterruptedException | TrainingDivergedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw TrainingFaults.failed("gan", e, history.size() + 1, opt.out(), opt.epochs());
             }
             if (profiler != null) {
                 be.profile(null);

@@ -115,70 +115,76 @@ public final class VaeTraining {
             int steps = batches.steps();
             Profiler profiler = opt.profile() ? new Profiler() : null;
             be.profile(profiler);
-            for (int epoch = done + 1; epoch <= opt.epochs(); epoch++) {
-                batches.shuffle(opt.seed(), epoch);
-                int first = 0;
-                double earlierSeconds = 0;
-                if (resumed != null && resumed.nextStep() > 0) {
-                    // Continue an epoch that was interrupted: its order, losses so far and time so far.
-                    first = resumed.nextStep();
-                    earlierSeconds = resumed.partialSeconds();
-                    be.write(losses, resumed.partialLosses());
-                } else {
-                    be.fill(losses, 0f);
-                }
-                resumed = null;
-                long t0 = System.nanoTime();
-                for (int s = first; s < steps; s++) {
-                    long s0 = System.nanoTime();
-                    vae.trainStep(batches.batch(s), rng, adam, losses);
+            try {
+                for (int epoch = done + 1; epoch <= opt.epochs(); epoch++) {
+                    batches.shuffle(opt.seed(), epoch);
+                    int first = 0;
+                    double earlierSeconds = 0;
+                    if (resumed != null && resumed.nextStep() > 0) {
+                        // Continue an epoch that was interrupted: its order, losses so far and time so far.
+                        first = resumed.nextStep();
+                        earlierSeconds = resumed.partialSeconds();
+                        be.write(losses, resumed.partialLosses());
+                    } else {
+                        be.fill(losses, 0f);
+                    }
+                    resumed = null;
+                    long t0 = System.nanoTime();
+                    for (int s = first; s < steps; s++) {
+                        long s0 = System.nanoTime();
+                        vae.trainStep(batches.batch(s), rng, adam, losses);
+                        if (profiler != null) {
+                            profiler.span("step", s0, System.nanoTime());
+                        }
+                        int examples = Math.min(train.rows(), (s + 1) * opt.batch());
+                        listener.step(epoch, s + 1, steps, () -> {
+                            float[] l = be.read(losses);
+                            return (l[Vae.RECON] + l[Vae.KL]) / (double) examples;
+                        });
+                        if ((s + 1) % CHECK_EVERY == 0) {
+                            checkFinite(be.read(losses), epoch, s + 1, opt);
+                        }
+                        if (s + 1 < steps && listener.stopRequested()) {
+                            if (!files) {
+                                return history;
+                            }
+                            double sofar = earlierSeconds + (System.nanoTime() - t0) / 1e9;
+                            saveInterrupted(vae, adam, rng, epoch, s + 1, be.read(losses), sofar, opt, test);
+                            throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + (s + 1) + " of "
+                                    + steps + "; saved " + opt.out().resolve(STATE) + ". Continue with: train vae --resume " + opt.out()
+                                    + " --epochs " + opt.epochs());
+                        }
+                    }
+                    float[] sums = be.read(losses);
+                    long t1 = System.nanoTime();
+                    double seconds = earlierSeconds + (t1 - t0) / 1e9;
                     if (profiler != null) {
-                        profiler.span("step", s0, System.nanoTime());
+                        profiler.span("epoch " + epoch, t0, t1);
+                        be.flushProfile();
                     }
-                    int examples = Math.min(train.rows(), (s + 1) * opt.batch());
-                    listener.step(epoch, s + 1, steps, () -> {
-                        float[] l = be.read(losses);
-                        return (l[Vae.RECON] + l[Vae.KL]) / (double) examples;
-                    });
-                    if ((s + 1) % CHECK_EVERY == 0) {
-                        checkFinite(be.read(losses), epoch, s + 1, opt);
+                    checkFinite(sums, epoch, steps, opt);
+                    double recon = sums[Vae.RECON] / (double) train.rows();
+                    double kl = sums[Vae.KL] / (double) train.rows();
+                    double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
+                    EpochMetrics m = new EpochMetrics(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds,
+                            train.rows() / seconds, be.name(), be.liveBuffers());
+                    history.add(m);
+                    if (files) {
+                        save(vae, adam, rng, epoch, opt, history, test, m);
                     }
-                    if (s + 1 < steps && listener.stopRequested()) {
+                    listener.epoch(m);
+                    if (epoch < opt.epochs() && listener.stopRequested()) {
                         if (!files) {
                             return history;
                         }
-                        double sofar = earlierSeconds + (System.nanoTime() - t0) / 1e9;
-                        saveInterrupted(vae, adam, rng, epoch, s + 1, be.read(losses), sofar, opt, test);
-                        throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + (s + 1) + " of "
-                                + steps + "; saved " + opt.out().resolve(STATE) + ". Continue with: train vae --resume " + opt.out()
-                                + " --epochs " + opt.epochs());
+                        throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: train vae --resume "
+                                + opt.out() + " --epochs " + opt.epochs());
                     }
                 }
-                float[] sums = be.read(losses);
-                long t1 = System.nanoTime();
-                double seconds = earlierSeconds + (t1 - t0) / 1e9;
-                if (profiler != null) {
-                    profiler.span("epoch " + epoch, t0, t1);
-                    be.flushProfile();
-                }
-                checkFinite(sums, epoch, steps, opt);
-                double recon = sums[Vae.RECON] / (double) train.rows();
-                double kl = sums[Vae.KL] / (double) train.rows();
-                double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
-                EpochMetrics m = new EpochMetrics(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds,
-                        train.rows() / seconds, be.name(), be.liveBuffers());
-                history.add(m);
-                if (files) {
-                    save(vae, adam, rng, epoch, opt, history, test, m);
-                }
-                listener.epoch(m);
-                if (epoch < opt.epochs() && listener.stopRequested()) {
-                    if (!files) {
-                        return history;
-                    }
-                    throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: train vae --resume "
-                            + opt.out() + " --epochs " + opt.epochs());
-                }
+            } catch (TrainingInterruptedException | TrainingDivergedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw TrainingFaults.failed("vae", e, history.size() + 1, opt.out(), opt.epochs());
             }
             if (profiler != null) {
                 be.profile(null);

@@ -1,7 +1,5 @@
 package org.latentcl.train;
 
-import org.latentcl.TrainingListener;
-import org.latentcl.EpochMetrics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latentcl.EpochMetrics;
+import org.latentcl.TrainingFailedException;
+import org.latentcl.TrainingListener;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.TestBackends;
@@ -147,5 +148,45 @@ class VaeTrainingTest {
             }
         }
         assertEquals(r[0], r[1], 1e-4 * Math.abs(r[0]));
+    }
+
+    /** A Java backend whose GEMM fails on request, as a lost device's next launch would. */
+    private static final class FailingBackend extends org.latentcl.backend.JavaBackend {
+        boolean fail;
+
+        @Override
+        protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
+                              float beta, Tensor c, Tensor bias, org.latentcl.backend.Activation act) {
+            if (fail) {
+                throw new org.latentcl.opencl.ClException("clEnqueueNDRangeKernel failed: CL_OUT_OF_RESOURCES (-5): the device failed");
+            }
+            super.doGemm(transA, transB, m, n, k, alpha, a, b, beta, c, bias, act);
+        }
+    }
+
+    /** A device lost in epoch 2 ends the run with one message; the checkpoint of epoch 1 stays as it was. */
+    @Test
+    void aDeviceLostMidRunNamesTheEpochAndKeepsTheLastCheckpoint() throws IOException {
+        Path straight = dir.resolve("one-epoch");
+        Path lost = dir.resolve("lost");
+        VaeTraining.run(TestBackends.java(), small(), CONFIG, new VaeTraining.Options(1, 64, 1e-3f, 4, straight, false, "default"),
+                new TrainingListener() { });
+        FailingBackend be = new FailingBackend();
+        TrainingFailedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingFailedException.class,
+                () -> VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(3, 64, 1e-3f, 4, lost, false, "default"),
+                        new TrainingListener() {
+                            @Override
+                            public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier loss) {
+                                be.fail = epoch == 2 && step == 3;
+                            }
+                        }));
+        String m = e.getMessage();
+        assertTrue(m.startsWith("training failed in epoch 2: clEnqueueNDRangeKernel failed: CL_OUT_OF_RESOURCES"), m);
+        assertTrue(m.contains("end of epoch 1 is intact in " + lost + "; continue with: train vae --resume " + lost + " --epochs 3"), m);
+        Map<String, Safetensors.Entry> kept = Safetensors.read(lost.resolve(VaeTraining.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> expected = Safetensors.read(straight.resolve(VaeTraining.CHECKPOINT)).tensors();
+        for (String name : expected.keySet()) {
+            assertArrayEquals(expected.get(name).data(), kept.get(name).data(), name);
+        }
     }
 }
