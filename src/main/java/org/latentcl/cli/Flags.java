@@ -54,10 +54,27 @@ final class Flags {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UsageException("cannot create run directory " + dir + ": " + e.getMessage());
+            throw new UsageException("cannot create run directory " + dir + ": " + reason(e));
         }
         if (!Files.isWritable(dir)) {
             throw new UsageException("run directory " + dir + " is not writable");
         }
+    }
+
+    /** Why a file operation failed, in words: Java's exceptions often carry only the path. */
+    static String reason(java.io.IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileAlreadyExistsException) {
+            return "a file of that name is in the way";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "the file system does not allow it there (a missing or read-only parent)";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

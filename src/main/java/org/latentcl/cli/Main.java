@@ -26,7 +26,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "missing command (devices, bench); see --help");
+        throw new CommandLine.ParameterException(new CommandLine(this), "missing command: devices, selftest, train vae, train gan, sample, eval or bench gemm");
     }
 
     public static void main(String[] args) {

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,23 +17,7 @@ class DataReadersTest {
     @TempDir
     Path dir;
 
-    static byte[] idx(int[] dims, byte[] data) {
-        ByteBuffer b = ByteBuffer.allocate(4 + 4 * dims.length + data.length);
-        b.put((byte) 0).put((byte) 0).put((byte) 8).put((byte) dims.length);
-        for (int d : dims) {
-            b.putInt(d);
-        }
-        b.put(data);
-        return b.array();
-    }
 
-    static byte[] gzip(byte[] raw) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(raw);
-        }
-        return out.toByteArray();
-    }
 
     private String error(Runnable r) {
         DataException e = assertThrows(DataException.class, r::run);
@@ -47,8 +27,8 @@ class DataReadersTest {
     @Test
     void idxReadsPlainAndGzippedFiles() throws IOException {
         byte[] pixels = {0, (byte) 255, 7, 8, 9, 10};
-        Files.write(dir.resolve("a"), idx(new int[] {3, 1, 2}, pixels));
-        Files.write(dir.resolve("b.gz"), gzip(idx(new int[] {3, 1, 2}, pixels)));
+        Files.write(dir.resolve("a"), TestFiles.idx(new int[] {3, 1, 2}, pixels));
+        Files.write(dir.resolve("b.gz"), TestFiles.gzip(TestFiles.idx(new int[] {3, 1, 2}, pixels)));
         for (String f : new String[] {"a", "b.gz"}) {
             Idx.Array a = Idx.read(dir.resolve(f));
             assertArrayEquals(new int[] {3, 1, 2}, a.dims());
@@ -63,11 +43,11 @@ class DataReadersTest {
         assertTrue(error(() -> Idx.read(p)).contains("not an IDX file (magic number starts 0x0102"));
         Files.write(p, new byte[] {0, 0, 0x0D, 1, 0, 0, 0, 1, 5});
         assertTrue(error(() -> Idx.read(p)).contains("data type 0x0d is not supported"));
-        Files.write(p, idx(new int[] {4, 2}, new byte[5]));
+        Files.write(p, TestFiles.idx(new int[] {4, 2}, new byte[5]));
         assertTrue(error(() -> Idx.read(p)).contains("truncated: the header promises 8 values"));
-        Files.write(p, idx(new int[] {2, 2}, new byte[5]));
+        Files.write(p, TestFiles.idx(new int[] {2, 2}, new byte[5]));
         assertTrue(error(() -> Idx.read(p)).contains("the dimensions disagree with the length"));
-        byte[] gz = gzip(idx(new int[] {100}, new byte[100]));
+        byte[] gz = TestFiles.gzip(TestFiles.idx(new int[] {100}, new byte[100]));
         Files.write(p, java.util.Arrays.copyOf(gz, gz.length / 2));
         assertTrue(error(() -> Idx.read(p)).contains("corrupt or truncated gzip"));
         gz[gz.length / 2] ^= 0x55;
@@ -78,14 +58,6 @@ class DataReadersTest {
         assertTrue(error(() -> Idx.read(dir.resolve("missing"))).contains("no such file"));
     }
 
-    static byte[] npy(String descr, String shape, byte[] data) {
-        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
-        String header = dict + " ".repeat((64 - (10 + dict.length() + 1) % 64) % 64) + "\n";
-        ByteBuffer b = ByteBuffer.allocate(10 + header.length() + data.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) header.length());
-        b.put(header.getBytes(StandardCharsets.ISO_8859_1)).put(data);
-        return b.array();
-    }
 
     @Test
     void npyReadsFloatAndByteArrays() throws IOException {
@@ -96,7 +68,7 @@ class DataReadersTest {
         assertEquals(2, d.cols());
         assertEquals(-2f, d.values()[1]);
         Path u = dir.resolve("u.npy");
-        Files.write(u, npy("|u1", "(2, 2, 3)", new byte[] {0, (byte) 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 51}));
+        Files.write(u, TestFiles.npy("|u1", "(2, 2, 3)", new byte[] {0, (byte) 255, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 51}));
         Dataset img = Npy.read(u);
         assertTrue(img.isImage());
         assertEquals(6, img.cols());
@@ -107,11 +79,11 @@ class DataReadersTest {
     @Test
     void npyRejectsUnsupportedFiles() throws IOException {
         Path p = dir.resolve("bad.npy");
-        Files.write(p, npy("<f8", "(2, 2)", new byte[32]));
+        Files.write(p, TestFiles.npy("<f8", "(2, 2)", new byte[32]));
         assertTrue(error(() -> Npy.read(p)).contains("dtype '<f8' is not supported"));
-        Files.write(p, npy("<f4", "(8,)", new byte[32]));
+        Files.write(p, TestFiles.npy("<f4", "(8,)", new byte[32]));
         assertTrue(error(() -> Npy.read(p)).contains("shape [8] is not supported"));
-        Files.write(p, npy("<f4", "(3, 3)", new byte[32]));
+        Files.write(p, TestFiles.npy("<f4", "(3, 3)", new byte[32]));
         assertTrue(error(() -> Npy.read(p)).contains("needs 36 bytes of data but the file has 32"));
         Files.write(p, "hello".getBytes(StandardCharsets.UTF_8));
         assertTrue(error(() -> Npy.read(p)).contains("not a .npy file"));
@@ -159,7 +131,7 @@ class DataReadersTest {
     void registryFindsDirectoriesHoldsOutTenPercentAndNamesWhatIsMissing() throws IOException {
         Path d = dir.resolve("tiny");
         Files.createDirectories(d);
-        Files.write(d.resolve("train-images-idx3-ubyte.gz"), gzip(idx(new int[] {20, 2, 2}, new byte[80])));
+        Files.write(d.resolve("train-images-idx3-ubyte.gz"), TestFiles.gzip(TestFiles.idx(new int[] {20, 2, 2}, new byte[80])));
         DataSplit s = Datasets.load(d.toString());
         assertEquals(18, s.train().rows());
         assertEquals(2, s.test().rows());
@@ -172,7 +144,7 @@ class DataReadersTest {
         Path txt = dir.resolve("x.txt");
         Files.writeString(txt, "1");
         assertTrue(error(() -> Datasets.load(txt.toString())).contains("unknown file type"));
-        Files.write(d.resolve("train-labels-idx1-ubyte"), idx(new int[] {19}, new byte[19]));
+        Files.write(d.resolve("train-labels-idx1-ubyte"), TestFiles.idx(new int[] {19}, new byte[19]));
         assertTrue(error(() -> Datasets.load(d.toString())).contains("do not match 20 images"));
     }
 }

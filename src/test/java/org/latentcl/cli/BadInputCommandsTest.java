@@ -1,0 +1,111 @@
+package org.latentcl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latentcl.data.TestFiles;
+
+/**
+ * Each bad input of the reliability issue, given to the command a user would run: exit code 2,
+ * one line on stderr naming the file or flag and the problem, no stack trace, no output file.
+ */
+class BadInputCommandsTest {
+    @TempDir
+    Path dir;
+
+    private void trainOn(Path data, String reason) {
+        Path out = dir.resolve("run");
+        Cli.usageError(Cli.run("train", "vae", "--data", data.toString(), "--device", "java", "--out", out.toString(), "--quiet"), reason);
+        assertFalse(Files.exists(out.resolve("checkpoint.safetensors")), "no checkpoint after bad data");
+    }
+
+    /** A directory holding one training-images file with these bytes. */
+    private Path idxDir(String name, byte[] bytes) throws IOException {
+        Path d = dir.resolve(name);
+        Files.createDirectories(d);
+        Files.write(d.resolve("train-images-idx3-ubyte" + (name.endsWith("gz") ? ".gz" : "")), bytes);
+        return d;
+    }
+
+    private Path file(String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    @Test
+    void badDataFiles() throws IOException {
+        Path empty = dir.resolve("empty-dir");
+        Files.createDirectories(empty);
+        trainOn(empty, "train-images-idx3-ubyte");
+        trainOn(idxDir("magic", new byte[] {1, 2, 8, 3, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 5}), "not an IDX file");
+        trainOn(idxDir("dims", TestFiles.idx(new int[] {3, 2, 2}, new byte[10])), "truncated: the header promises 12 values");
+        trainOn(idxDir("longer", TestFiles.idx(new int[] {2, 2, 2}, new byte[10])), "the dimensions disagree with the length");
+        byte[] gz = TestFiles.gzip(TestFiles.idx(new int[] {50, 2, 2}, new byte[200]));
+        trainOn(idxDir("truncated-gz", Arrays.copyOf(gz, gz.length / 2)), "corrupt or truncated gzip");
+        byte[] corrupt = gz.clone();
+        for (int i = 12; i < corrupt.length - 8; i++) {
+            corrupt[i] ^= 0x5A;
+        }
+        trainOn(idxDir("corrupt-gz", corrupt), "gzip");
+        trainOn(file("f8.npy", TestFiles.npy("<f8", "(2, 2)", new byte[32])), "dtype '<f8' is not supported");
+        trainOn(file("flat.npy", TestFiles.npy("<f4", "(8,)", new byte[32])), "shape [8] is not supported");
+        trainOn(file("short.npy", TestFiles.npy("<f4", "(3, 3)", new byte[32])), "needs 36 bytes of data but the file has 32");
+        trainOn(file("ragged.csv", "1,2\n3,4,5\n".getBytes(StandardCharsets.UTF_8)), "line 2 has 3 values, expected 2");
+        trainOn(file("words.csv", "1,2\n3,abc\n".getBytes(StandardCharsets.UTF_8)), "line 2, field 2: 'abc' is not a number");
+        trainOn(file("header-only.csv", "a,b\n".getBytes(StandardCharsets.UTF_8)), "no data rows");
+        trainOn(file("data.txt", "1,2\n".getBytes(StandardCharsets.UTF_8)), "unknown file type");
+    }
+
+    private void evalOf(Path checkpoint, String reason) {
+        Cli.usageError(Cli.run("eval", "--checkpoint", checkpoint.toString(), "--device", "java"), reason);
+        Path png = dir.resolve("out.png");
+        Cli.usageError(Cli.run("sample", "--checkpoint", checkpoint.toString(), "--device", "java", "--out", png.toString()), reason);
+        assertFalse(Files.exists(png), "no picture after a bad checkpoint");
+    }
+
+    private static final String VAE_META = "\"__metadata__\":{\"model\":\"vae\",\"config\":"
+            + "\"{\\\"input\\\":4,\\\"hidden\\\":[3],\\\"latent\\\":2,\\\"decoder\\\":\\\"bernoulli\\\",\\\"sigma\\\":1.0}\"}";
+
+    @Test
+    void badCheckpoints() throws IOException {
+        evalOf(file("text.safetensors", "not a checkpoint".getBytes(StandardCharsets.UTF_8)), "not a safetensors file");
+        byte[] longHeader = TestFiles.safetensors("{}", new byte[0]);
+        longHeader[0] = 100;
+        evalOf(file("long.safetensors", longHeader), "header length 100 does not fit in the file's 10 bytes");
+        evalOf(file("json.safetensors", TestFiles.safetensors("{\"a\": [1, 2", new byte[0])), "safetensors header is not valid JSON");
+        evalOf(file("bounds.safetensors", TestFiles.safetensors("{" + VAE_META
+                + ",\"enc.0.bias\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]}}", new byte[8])), "outside the 8 data bytes");
+        evalOf(file("overlap.safetensors", TestFiles.safetensors("{" + VAE_META
+                + ",\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}"
+                + ",\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", new byte[12])), "tensors overlap");
+        evalOf(file("f64.safetensors", TestFiles.safetensors("{" + VAE_META
+                + ",\"enc.0.bias\":{\"dtype\":\"F64\",\"shape\":[3],\"data_offsets\":[0,24]}}", new byte[24])), "has dtype F64 (only F32");
+        evalOf(file("shape.safetensors", TestFiles.safetensors("{" + VAE_META
+                + ",\"enc.0.weight\":{\"dtype\":\"F32\",\"shape\":[2,4],\"data_offsets\":[0,32]}}", new byte[32])),
+                "tensor enc.0.weight has shape [2, 4], but the configuration needs 3x4");
+        evalOf(file("missing.safetensors", TestFiles.safetensors("{" + VAE_META + "}", new byte[0])), "tensor enc.0.weight is missing");
+    }
+
+    @Test
+    void badFlagsAndDirectories() throws IOException {
+        Path out = dir.resolve("r");
+        Cli.usageError(Cli.run("train", "vae", "--latent", "0", "--out", out.toString()), "--latent must be a positive number");
+        Cli.usageError(Cli.run("train", "vae", "--epochs", "-2", "--out", out.toString()), "--epochs must be a positive number");
+        Cli.usageError(Cli.run("train", "vae", "--sigma", "NaN", "--out", out.toString()), "--sigma must be a positive number");
+        Cli.usageError(Cli.run("train", "vae", "--batch", "1.5"), "1.5");
+        Cli.usageError(Cli.run("train", "gan", "--k", "0", "--out", out.toString()), "--k");
+        Cli.usageError(Cli.run("train", "vae", "--device", "cl:99", "--out", out.toString()), "cl:99");
+        Cli.usageError(Cli.run("sample", "--checkpoint", dir.resolve("none.safetensors").toString(), "--out", "x.png"), "no such file");
+        Path existing = dir.resolve("existing");
+        Files.createDirectories(existing);
+        Files.writeString(existing.resolve("metrics.jsonl"), "{}\n");
+        Cli.usageError(Cli.run("train", "vae", "--device", "java", "--out", existing.toString()), "--force");
+    }
+}
