@@ -18,7 +18,7 @@ import org.latentcl.train.GanSampling;
  * }
  * }</pre>
  */
-public final class Gan implements Model {
+public final class Gan extends OnDevice<org.latentcl.model.Gan> implements Model {
     /** The generator's objective. */
     public enum Loss {
         /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
@@ -35,25 +35,13 @@ public final class Gan implements Model {
         LINEAR
     }
 
-    private final Device device;
-    private final boolean ownsDevice;
     private final GanConfig config;
-    private org.latentcl.model.Gan inner;
-    private boolean closed;
 
     /** A GAN on the device whose fresh parameters {@code init} sets (initializes or loads). */
     Gan(Device device, boolean ownsDevice, GanConfig config, int maxBatch, Consumer<org.latentcl.model.Gan> init) {
-        this.device = device;
-        this.ownsDevice = ownsDevice;
+        super(device, ownsDevice, "GAN", b -> new org.latentcl.model.Gan(device.backend(), config, b),
+                org.latentcl.model.Gan::maxBatch, maxBatch, init);
         this.config = config;
-        this.inner = new org.latentcl.model.Gan(device.backend(), config, maxBatch);
-        try {
-            init.accept(inner);
-        } catch (RuntimeException e) {
-            inner.close();
-            throw e;
-        }
-        device.register(this);
     }
 
     /**
@@ -121,11 +109,6 @@ public final class Gan implements Model {
         return config.loss() == GanConfig.Loss.NONSATURATING ? Loss.NONSATURATING : Loss.MINIMAX;
     }
 
-    @Override
-    public Device device() {
-        return device;
-    }
-
     /**
      * Generates G(z) for noise z ~ N(0, I); the same seed gives the same samples on every device.
      *
@@ -151,10 +134,7 @@ public final class Gan implements Model {
     /** {@inheritDoc} The generator's names start with {@code gen.}, the discriminator's with {@code disc.}. */
     @Override
     public Map<String, float[]> weights() {
-        org.latentcl.model.Gan g = live();
-        Map<String, float[]> all = new LinkedHashMap<>(g.generatorParameters().toHost());
-        all.putAll(g.discriminatorParameters().toHost());
-        return all;
+        return hostWeights(live());
     }
 
     @Override
@@ -163,48 +143,23 @@ public final class Gan implements Model {
     }
 
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        device.unregister(this);
-        if (!device.isClosed()) {
-            inner.close();
-        }
-        if (ownsDevice) {
-            device.close();
-        }
-    }
-
-    @Override
     public String toString() {
-        return config + " on " + device.id();
+        return config + " on " + device().id();
     }
 
     GanConfig config() {
         return config;
     }
 
-    /** The model on the device, for batches of up to {@code batch} rows (rebuilt, weights kept, when it holds fewer). */
+    /** The model on the device, for batches of up to {@code batch} rows. */
     org.latentcl.model.Gan live(int batch) {
-        org.latentcl.model.Gan g = live();
-        if (g.maxBatch() < batch) {
-            Map<String, float[]> w = weights();
-            org.latentcl.model.Gan bigger = new org.latentcl.model.Gan(device.backend(), config, batch);
-            load(bigger, w);
-            g.close();
-            inner = bigger;
-        }
-        return inner;
+        return live(batch, (from, to) -> load(to, hostWeights(from)));
     }
 
-    private org.latentcl.model.Gan live() {
-        if (closed) {
-            throw new IllegalStateException("this GAN is closed");
-        }
-        device.backend();
-        return inner;
+    private static Map<String, float[]> hostWeights(org.latentcl.model.Gan g) {
+        Map<String, float[]> all = new LinkedHashMap<>(g.generatorParameters().toHost());
+        all.putAll(g.discriminatorParameters().toHost());
+        return all;
     }
 
     private static void load(org.latentcl.model.Gan g, Map<String, float[]> weights) {

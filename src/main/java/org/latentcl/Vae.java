@@ -20,7 +20,7 @@ import org.latentcl.train.VaeSampling;
  * <p>Rows of data are {@code float[]} of {@link #input()} values; the methods take and return
  * arrays of rows and work in chunks, so any number of rows is fine.
  */
-public final class Vae implements Model {
+public final class Vae extends OnDevice<org.latentcl.model.Vae> implements Model {
     /** The likelihood p(x|z) of the decoder. */
     public enum Decoder {
         /** Bernoulli: the decoder outputs logits, the loss is binary cross-entropy; data in [0, 1]. */
@@ -32,25 +32,13 @@ public final class Vae implements Model {
     /** Rows per chunk when the model is used outside training. */
     static final int DEFAULT_BATCH = 128;
 
-    private final Device device;
-    private final boolean ownsDevice;
     private final VaeConfig config;
-    private org.latentcl.model.Vae inner;
-    private boolean closed;
 
     /** A VAE on the device whose fresh parameters {@code init} sets (initializes or loads). */
     Vae(Device device, boolean ownsDevice, VaeConfig config, int maxBatch, Consumer<org.latentcl.model.Vae> init) {
-        this.device = device;
-        this.ownsDevice = ownsDevice;
+        super(device, ownsDevice, "VAE", b -> new org.latentcl.model.Vae(device.backend(), config, b),
+                org.latentcl.model.Vae::maxBatch, maxBatch, init);
         this.config = config;
-        this.inner = new org.latentcl.model.Vae(device.backend(), config, maxBatch);
-        try {
-            init.accept(inner);
-        } catch (RuntimeException e) {
-            inner.close();
-            throw e;
-        }
-        device.register(this);
     }
 
     /**
@@ -106,11 +94,6 @@ public final class Vae implements Model {
      */
     public float sigma() {
         return config.sigma();
-    }
-
-    @Override
-    public Device device() {
-        return device;
     }
 
     /**
@@ -169,48 +152,17 @@ public final class Vae implements Model {
     }
 
     @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        device.unregister(this);
-        if (!device.isClosed()) {
-            inner.close();
-        }
-        if (ownsDevice) {
-            device.close();
-        }
-    }
-
-    @Override
     public String toString() {
-        return config + " on " + device.id();
+        return config + " on " + device().id();
     }
 
     VaeConfig config() {
         return config;
     }
 
-    /** The model on the device, for batches of up to {@code batch} rows (rebuilt, weights kept, when it holds fewer). */
+    /** The model on the device, for batches of up to {@code batch} rows. */
     org.latentcl.model.Vae live(int batch) {
-        org.latentcl.model.Vae v = live();
-        if (v.maxBatch() < batch) {
-            Map<String, float[]> w = v.parameters().toHost();
-            org.latentcl.model.Vae bigger = new org.latentcl.model.Vae(device.backend(), config, batch);
-            bigger.parameters().load(w);
-            v.close();
-            inner = bigger;
-        }
-        return inner;
-    }
-
-    private org.latentcl.model.Vae live() {
-        if (closed) {
-            throw new IllegalStateException("this VAE is closed");
-        }
-        device.backend();
-        return inner;
+        return live(batch, (from, to) -> to.parameters().load(from.parameters().toHost()));
     }
 
     /**

@@ -127,6 +127,27 @@ class PublicApiTest {
         }
     }
 
+    /** A batch larger than the model was built for rebuilds it on the device with its weights (here, a learning rate too small to move them). */
+    @Test
+    void aLargerTrainingBatchKeepsTheWeights() {
+        try (Device device = Devices.java();
+             Gan gan = Gan.builder().noise(4).generator(16).discriminator(16).seed(5).device(device).build();
+             Vae vae = Vae.builder().hidden(16).latent(2).seed(5).device(device).build()) {
+            Map<String, float[]> g0 = gan.weights();
+            Map<String, float[]> v0 = vae.weights();
+            Trainer slow = Trainer.builder().epochs(1).batch(300).learningRate(1e-30f).build();
+            slow.fit(gan, DIGITS);
+            slow.fit(vae, DIGITS);
+            for (String name : g0.keySet()) {
+                assertArrayEquals(g0.get(name), gan.weights().get(name), name);
+            }
+            for (String name : v0.keySet()) {
+                assertArrayEquals(v0.get(name), vae.weights().get(name), name);
+            }
+            assertEquals(400, gan.generate(400, 1).length);
+        }
+    }
+
     @Test
     void theBackendsAgreeOnTheSameWeights() {
         try (Device java = ApiDevices.open("java"); Device cl = ApiDevices.open("cl");
