@@ -21,6 +21,8 @@ public final class ClBackend extends Backend {
     private final KernelLibrary kernels;
     private final int redWg;
     private final int maxGroups;
+    /** A CPU device: reductions stream contiguous blocks, and Adam takes eight parameters per work-item. */
+    private final boolean contiguous;
     private final String reduceDefines;
     private final String randomDefines;
     private final GemmConfig gemmConfig;
@@ -78,7 +80,7 @@ public final class ClBackend extends Backend {
         // CPUs reduce best with one work-item per group, each summing a contiguous block (PoCL runs a
         // work-group's items as a loop, so a tree with barriers only adds passes); GPUs use wide groups.
         // A forced limit (tests of small devices) keeps the GPU-style strided path, so both are exercised.
-        boolean contiguous = !device.isGpu() && maxWorkGroup == 0;
+        contiguous = !device.isGpu() && maxWorkGroup == 0;
         this.redWg = contiguous ? 1 : (int) Long.highestOneBit(Math.max(1, Math.min(256, limit)));
         this.maxGroups = Math.max(1, Math.min(MAX_GROUPS, 4 * device.computeUnits()));
         this.reduceDefines = "-DRED_WG=" + redWg + (contiguous ? " -DCONTIGUOUS=1" : "");
@@ -392,7 +394,8 @@ public final class ClBackend extends Backend {
     @Override
     protected void doAdam(Tensor params, Tensor grads, Tensor m, Tensor v, AdamConfig cfg, int step) {
         float[] corr = cfg.biasCorrections(step);
-        elementwise("optim.cl", "", "adam", params.size(), params.size(), buf(params), off(params), buf(grads), off(grads),
+        int n = params.size();
+        elementwise("optim.cl", "", contiguous ? "adam8" : "adam", contiguous ? (n + 7) / 8 : n, n, buf(params), off(params), buf(grads), off(grads),
                 buf(m), off(m), buf(v), off(v), corr[0], cfg.beta1(), cfg.beta2(), cfg.eps(), cfg.weightDecay(), corr[1]);
     }
 
