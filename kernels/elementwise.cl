@@ -107,3 +107,45 @@ __kernel void row_sums(const int rows, const int cols, __global const float* x, 
         out[outOff + i] = (beta == 0.0f ? 0.0f : beta * out[outOff + i]) + alpha * s;
     }
 }
+
+/*
+ * transpose: out (cols x rows) = a^T, a rows x cols. Each work-item moves one 8 x 8 block: eight
+ * float8 row loads, eight float8 column stores; blocks on the right or bottom edge go one element
+ * at a time. Launch: 2-D, (ceil(cols / 8), ceil(rows / 8)).
+ */
+#define LCL_TCOL(s) (float8)(v0.s, v1.s, v2.s, v3.s, v4.s, v5.s, v6.s, v7.s)
+__kernel void transpose(const int rows, const int cols, __global const float* a, const int aOff,
+                        __global float* out, const int oOff)
+{
+    const int c0 = get_global_id(0) * 8;
+    const int r0 = get_global_id(1) * 8;
+    if (r0 >= rows || c0 >= cols) {
+        return;
+    }
+    a += aOff;
+    out += oOff;
+    if (r0 + 8 <= rows && c0 + 8 <= cols) {
+        const float8 v0 = vload8(0, a + (r0 + 0) * cols + c0);
+        const float8 v1 = vload8(0, a + (r0 + 1) * cols + c0);
+        const float8 v2 = vload8(0, a + (r0 + 2) * cols + c0);
+        const float8 v3 = vload8(0, a + (r0 + 3) * cols + c0);
+        const float8 v4 = vload8(0, a + (r0 + 4) * cols + c0);
+        const float8 v5 = vload8(0, a + (r0 + 5) * cols + c0);
+        const float8 v6 = vload8(0, a + (r0 + 6) * cols + c0);
+        const float8 v7 = vload8(0, a + (r0 + 7) * cols + c0);
+        vstore8(LCL_TCOL(s0), 0, out + (c0 + 0) * rows + r0);
+        vstore8(LCL_TCOL(s1), 0, out + (c0 + 1) * rows + r0);
+        vstore8(LCL_TCOL(s2), 0, out + (c0 + 2) * rows + r0);
+        vstore8(LCL_TCOL(s3), 0, out + (c0 + 3) * rows + r0);
+        vstore8(LCL_TCOL(s4), 0, out + (c0 + 4) * rows + r0);
+        vstore8(LCL_TCOL(s5), 0, out + (c0 + 5) * rows + r0);
+        vstore8(LCL_TCOL(s6), 0, out + (c0 + 6) * rows + r0);
+        vstore8(LCL_TCOL(s7), 0, out + (c0 + 7) * rows + r0);
+    } else {
+        for (int r = r0; r < min(rows, r0 + 8); r++) {
+            for (int c = c0; c < min(cols, c0 + 8); c++) {
+                out[c * rows + r] = a[r * cols + c];
+            }
+        }
+    }
+}

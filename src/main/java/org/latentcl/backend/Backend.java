@@ -188,6 +188,15 @@ public abstract class Backend implements AutoCloseable {
         timed("copy", 0, 0, () -> doCopy(src, dst));
     }
 
+    /** out (cols x rows) = a^T, for a rows x cols; out must not overlap a. */
+    public final void transpose(Tensor a, Tensor out) {
+        if (out.rows() != a.cols() || out.cols() != a.rows()) {
+            throw new IllegalArgumentException("transpose: out must be " + a.cols() + "x" + a.rows() + " for a " + a.shape()
+                    + ", got " + out.shape());
+        }
+        timed("transpose", 0, 8.0 * a.size(), () -> doTranspose(a, out));
+    }
+
     /** out = a * b elementwise; out may be a or b. */
     public final void mul(Tensor a, Tensor b, Tensor out) {
         sameSize("mul", a, b, out);
@@ -207,6 +216,8 @@ public abstract class Backend implements AutoCloseable {
     protected abstract void doCopy(Tensor src, Tensor dst);
 
     protected abstract void doMul(Tensor a, Tensor b, Tensor out);
+
+    protected abstract void doTranspose(Tensor a, Tensor out);
 
     /**
      * dst row r = src row indices[start + r], for every row of dst. {@code indices} holds row numbers

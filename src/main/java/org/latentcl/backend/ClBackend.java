@@ -262,6 +262,12 @@ public final class ClBackend extends Backend {
     }
 
     @Override
+    protected void doTranspose(Tensor a, Tensor out) {
+        ctx.launch(kernels.kernel("elementwise.cl", "", "transpose"), new long[] {(a.cols() + 7) / 8, (a.rows() + 7) / 8}, null,
+                a.rows(), a.cols(), buf(a), off(a), buf(out), off(out));
+    }
+
+    @Override
     protected void doMul(Tensor a, Tensor b, Tensor out) {
         elementwise("elementwise.cl", "", "mul", a.size(), a.size(), buf(a), off(a), buf(b), off(b), buf(out), off(out));
     }

@@ -189,6 +189,16 @@ public class JavaBackend extends Backend {
     }
 
     @Override
+    protected void doTranspose(Tensor a, Tensor out) {
+        if (off(out) == 0) {
+            JavaGemm.transpose(arr(a), off(a), a.rows(), a.cols(), arr(out));
+        } else {
+            float[] t = JavaGemm.transpose(arr(a), off(a), a.rows(), a.cols(), new float[a.size()]);
+            System.arraycopy(t, 0, arr(out), off(out), t.length);
+        }
+    }
+
+    @Override
     protected void doMul(Tensor a, Tensor b, Tensor out) {
         float[] as = arr(a);
         float[] bs = arr(b);

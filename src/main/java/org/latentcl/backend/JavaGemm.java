@@ -85,8 +85,8 @@ final class JavaGemm {
         return out;
     }
 
-    /** The transpose of the rows x cols matrix stored at src[off..], as a cols x rows matrix, in cache-sized blocks. */
-    private static float[] transpose(float[] src, int off, int rows, int cols, float[] out) {
+    /** The transpose of the rows x cols matrix stored at src[off..], as a cols x rows matrix at out[0..], in cache-sized blocks. */
+    static float[] transpose(float[] src, int off, int rows, int cols, float[] out) {
         final int t = 32;
         for (int r0 = 0; r0 < rows; r0 += t) {
             int r1 = Math.min(rows, r0 + t);

@@ -110,6 +110,7 @@ public final class SelfTest {
                 return out(be, a.rows(), 1, t -> be.rowArgmin(a, ss, t));
             }
         }, 0, 0);
+        matrix("transpose", (be, a) -> out(be, a.cols(), a.rows(), t -> be.transpose(a, t)), 0, 0);
         matrix("gatherRows", (be, a) -> {
             float[] idx = new float[a.rows()];
             for (int i = 0; i < idx.length; i++) {

@@ -190,6 +190,8 @@ public final class Vae implements AutoCloseable {
     public void close() {
         encoder.close();
         decoder.close();
+        muHead.close();
+        logvarHead.close();
         for (Tensor t : new Tensor[] {mu, logvar, eps, z, dmu, dlogvar, dz}) {
             t.close();
         }

@@ -26,6 +26,7 @@ public final class Adam implements AutoCloseable {
     public void step() {
         step++;
         params.backend().adam(params.values(), params.grads(), m, v, config, step);
+        params.changed();
     }
 
     public int steps() {

@@ -8,13 +8,22 @@ import org.latentcl.backend.Tensor;
 /**
  * y = act(x W^T + b), with W stored [out, in] as in PyTorch's nn.Linear. Parameters are named
  * {@code NAME.weight} and {@code NAME.bias}.
+ *
+ * <p>A large layer keeps a transposed copy of W, refreshed when the parameters change (once per
+ * optimizer step), so that its forward pass is a plain GEMM (x times W^T stored [in, out]) rather
+ * than one that reads B transposed: on a CPU device that GEMM is about a third faster, which pays
+ * for the copy after one use, and a GAN's discriminator uses it three times a step.
  */
-public final class Linear {
+public final class Linear implements AutoCloseable {
+    /** Weights with at least this many values get the transposed copy; for smaller ones the extra launch costs more than it saves. */
+    static final int TRANSPOSE_AT = 1 << 16;
     private final String name;
     private final int in;
     private final int out;
     private final Activation act;
     private Parameters params;
+    private Tensor weightT;
+    private long weightTVersion = -1;
 
     public Linear(String name, int in, int out, Activation act) {
         if (in < 1 || out < 1) {
@@ -47,9 +56,30 @@ public final class Linear {
         return act;
     }
 
-    /** y (batch x out) = act(x W^T + b). One fused GEMM launch. */
+    /** y (batch x out) = act(x W^T + b). One fused GEMM launch (and, for a large layer, a transpose after each parameter change). */
     public void forward(Backend be, Tensor x, Tensor y) {
-        be.gemm(false, true, 1f, x, params.value(name + ".weight"), 0f, y, params.value(name + ".bias"), act);
+        Tensor w = params.value(name + ".weight");
+        if ((long) in * out < TRANSPOSE_AT) {
+            be.gemm(false, true, 1f, x, w, 0f, y, params.value(name + ".bias"), act);
+            return;
+        }
+        if (weightT == null) {
+            weightT = be.zeros(in, out);
+        }
+        if (weightTVersion != params.version()) {
+            be.transpose(w, weightT);
+            weightTVersion = params.version();
+        }
+        be.gemm(false, false, 1f, x, weightT, 0f, y, params.value(name + ".bias"), act);
+    }
+
+    /** Releases the transposed copy of W, if the layer made one. */
+    @Override
+    public void close() {
+        if (weightT != null) {
+            weightT.close();
+            weightT = null;
+        }
     }
 
     /**

@@ -107,6 +107,7 @@ public final class Mlp implements AutoCloseable {
 
     @Override
     public void close() {
+        layers.forEach(Linear::close);
         if (outputs != null) {
             for (int i = 0; i < outputs.length; i++) {
                 outputs[i].close();

@@ -41,6 +41,22 @@ public final class Parameters implements AutoCloseable {
         this.grads = backend.zeros(1, size);
     }
 
+    /** Changes whenever the values may have changed (initialize, load, an optimizer step), so copies derived from them know when to refresh. */
+    private long version;
+
+    /**
+     * A number that changes whenever the values may have changed; code that writes
+     * {@link #values()} directly calls {@link #changed()}.
+     */
+    public long version() {
+        return version;
+    }
+
+    /** Records that the values changed (an optimizer step wrote them). */
+    public void changed() {
+        version++;
+    }
+
     public Backend backend() {
         return backend;
     }
@@ -96,6 +112,7 @@ public final class Parameters implements AutoCloseable {
             }
         }
         backend.write(values, all);
+        version++;
     }
 
     /** Every parameter copied to the host, by name, in declaration order. */
@@ -124,6 +141,7 @@ public final class Parameters implements AutoCloseable {
             System.arraycopy(v, 0, all, offsets.get(s.name()), v.length);
         }
         backend.write(values, all);
+        version++;
     }
 
     @Override

@@ -44,6 +44,30 @@ class RowOpsParityTest {
         ParityAssert.bitwise("gatherRows", r[0], r[1]);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129, 784, 1000})
+    void transposeIsExact(int cols) {
+        for (int rows : new int[] {1, 7, 129, 400}) {
+            Random rnd = new Random(rows * 31L + cols);
+            float[] src = TestBackends.uniform(rnd, rows * cols, -1, 1);
+            float[][] r = both(be -> {
+                // A view at an offset inside a larger buffer, as a parameter tensor is.
+                try (Tensor big = be.zeros(rows + 3, cols); Tensor d = be.zeros(cols + 1, rows)) {
+                    Tensor s = big.rowRange(3, rows + 3);
+                    be.write(s, src);
+                    be.transpose(s, d.rowRange(1, cols + 1));
+                    return be.read(d.rowRange(1, cols + 1));
+                }
+            });
+            for (int i = 0; i < rows; i++) {
+                for (int c = 0; c < cols; c++) {
+                    assertEquals(src[i * cols + c], r[0][c * rows + i]);
+                }
+            }
+            ParityAssert.bitwise("transpose " + rows + "x" + cols, r[0], r[1]);
+        }
+    }
+
     @Test
     void gatherRowsChecksItsRange() {
         Backend be = TestBackends.java();
