@@ -9,6 +9,8 @@ import java.util.concurrent.ForkJoinPool;
 public class JavaBackend extends Backend {
     private final int threads;
     private final ForkJoinPool pool;
+    /** Whether GEMM and Adam run on the Vector API (present and not switched off). */
+    private final boolean gemmUsesVectors;
     private final JavaGemm gemm;
     private float[] scratch = new float[0];
 
@@ -32,6 +34,7 @@ public class JavaBackend extends Backend {
         this.threads = threads;
         this.pool = new ForkJoinPool(threads);
         this.gemm = new JavaGemm(pool, vectorApi);
+        this.gemmUsesVectors = vectorApi && JavaGemm.VECTOR;
     }
 
     @Override
@@ -190,11 +193,22 @@ public class JavaBackend extends Backend {
 
     @Override
     protected void doTranspose(Tensor a, Tensor out) {
-        if (off(out) == 0) {
-            JavaGemm.transpose(arr(a), off(a), a.rows(), a.cols(), arr(out));
+        int rows = a.rows();
+        int cols = a.cols();
+        float[] dst = off(out) == 0 ? arr(out) : new float[a.size()];
+        int blocks = (rows + JavaGemm.TRANSPOSE_BLOCK - 1) / JavaGemm.TRANSPOSE_BLOCK;
+        // Row blocks write disjoint columns of the result, so they run in parallel.
+        java.util.function.IntConsumer block = b -> JavaGemm.transposeRows(arr(a), off(a), rows, cols, dst,
+                b * JavaGemm.TRANSPOSE_BLOCK, Math.min(rows, (b + 1) * JavaGemm.TRANSPOSE_BLOCK));
+        if (a.size() < CHUNK * 4 || threads == 1) {
+            for (int b = 0; b < blocks; b++) {
+                block.accept(b);
+            }
         } else {
-            float[] t = JavaGemm.transpose(arr(a), off(a), a.rows(), a.cols(), new float[a.size()]);
-            System.arraycopy(t, 0, arr(out), off(out), t.length);
+            pool.submit(() -> java.util.stream.IntStream.range(0, blocks).parallel().forEach(block)).join();
+        }
+        if (dst != arr(out)) {
+            System.arraycopy(dst, 0, arr(out), off(out), dst.length);
         }
     }
 
@@ -279,16 +293,61 @@ public class JavaBackend extends Backend {
         float[] l = arr(logits);
         float[] t = targets == null ? null : arr(targets);
         float[] g = grad == null ? null : arr(grad);
-        double total = 0;
-        for (int i = 0; i < logits.size(); i++) {
-            double x = l[off(logits) + i];
-            double y = t == null ? target : t[off(targets) + i];
-            total += Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x)));
-            if (g != null) {
-                g[off(grad) + i] = gradScale * (Activation.sigmoid((float) x) - (float) y);
+        int lo = off(logits);
+        int to = targets == null ? 0 : off(targets);
+        int go = grad == null ? 0 : off(grad);
+        double total = chunkSums(logits.size(), (from, to1) -> {
+            double sum = 0;
+            for (int i = from; i < to1; i++) {
+                double x = l[lo + i];
+                double y = t == null ? target : t[to + i];
+                // One exponential, e = exp(-|x|), serves the loss and the sigmoid (as Activation.sigmoid computes it).
+                double e = Math.exp(-Math.abs(x));
+                sum += Math.max(x, 0) - x * y + Math.log1p(e);
+                if (g != null) {
+                    float sig = (float) (x >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e));
+                    g[go + i] = gradScale * (sig - (float) y);
+                }
             }
-        }
+            return sum;
+        });
         store(out, index, total, accumulate);
+    }
+
+    /** Elements per chunk of the parallel elementwise loops and sums: fixed, so a sum adds in the same order for any thread count. */
+    private static final int CHUNK = 8192;
+
+    /** A loop body over elements [from, to) that returns their sum. */
+    private interface ChunkSum {
+        double apply(int from, int to);
+    }
+
+    /** The sum over n elements, chunk by chunk on the pool, the chunk sums added in order. */
+    private double chunkSums(int n, ChunkSum body) {
+        int chunks = (n + CHUNK - 1) / CHUNK;
+        if (chunks <= 1 || threads == 1) {
+            double total = 0;
+            for (int c = 0; c < chunks; c++) {
+                total += body.apply(c * CHUNK, Math.min(n, c * CHUNK + CHUNK));
+            }
+            return total;
+        }
+        double[] partial = new double[chunks];
+        pool.submit(() -> java.util.stream.IntStream.range(0, chunks).parallel()
+                .forEach(c -> partial[c] = body.apply(c * CHUNK, Math.min(n, c * CHUNK + CHUNK)))).join();
+        double total = 0;
+        for (double v : partial) {
+            total += v;
+        }
+        return total;
+    }
+
+    /** An elementwise loop over n elements, chunk by chunk on the pool. */
+    private void chunks(int n, java.util.function.BiConsumer<Integer, Integer> body) {
+        chunkSums(n, (from, to) -> {
+            body.accept(from, to);
+            return 0;
+        });
     }
 
     @Override
@@ -435,18 +494,30 @@ public class JavaBackend extends Backend {
         float[] corr = cfg.biasCorrections(step);
         float stepSize = corr[0];
         float sqrtC2 = corr[1];
+        float beta1 = cfg.beta1();
+        float beta2 = cfg.beta2();
+        float eps = cfg.eps();
+        float decay = cfg.weightDecay();
         float[] p = arr(params);
         float[] g = arr(grads);
         float[] ms = arr(m);
         float[] vs = arr(v);
-        for (int i = 0; i < params.size(); i++) {
-            float gi = g[off(grads) + i] + cfg.weightDecay() * p[off(params) + i];
-            float mi = cfg.beta1() * ms[off(m) + i] + (1f - cfg.beta1()) * gi;
-            float vi = cfg.beta2() * vs[off(v) + i] + (1f - cfg.beta2()) * gi * gi;
-            ms[off(m) + i] = mi;
-            vs[off(v) + i] = vi;
-            p[off(params) + i] -= stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + cfg.eps());
-        }
+        int po = off(params);
+        int go = off(grads);
+        int mo = off(m);
+        int vo = off(v);
+        chunks(params.size(), (from, to) -> {
+            int start = gemmUsesVectors ? VectorAdam.update(from, to, p, po, g, go, ms, mo, vs, vo, beta1, beta2, eps, decay,
+                    stepSize, sqrtC2) : from;
+            for (int i = start; i < to; i++) {
+                float gi = g[go + i] + decay * p[po + i];
+                float mi = beta1 * ms[mo + i] + (1f - beta1) * gi;
+                float vi = beta2 * vs[vo + i] + (1f - beta2) * gi * gi;
+                ms[mo + i] = mi;
+                vs[vo + i] = vi;
+                p[po + i] -= stepSize * mi / ((float) Math.sqrt(vi) / sqrtC2 + eps);
+            }
+        });
     }
 
     @Override

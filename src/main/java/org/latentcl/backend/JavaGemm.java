@@ -87,9 +87,15 @@ final class JavaGemm {
 
     /** The transpose of the rows x cols matrix stored at src[off..], as a cols x rows matrix at out[0..], in cache-sized blocks. */
     static float[] transpose(float[] src, int off, int rows, int cols, float[] out) {
-        final int t = 32;
-        for (int r0 = 0; r0 < rows; r0 += t) {
-            int r1 = Math.min(rows, r0 + t);
+        transposeRows(src, off, rows, cols, out, 0, rows);
+        return out;
+    }
+
+    /** Rows r0..r1 of that transpose (columns r0..r1 of out), so that row blocks can run in parallel. */
+    static void transposeRows(float[] src, int off, int rows, int cols, float[] out, int rFrom, int rTo) {
+        final int t = TRANSPOSE_BLOCK;
+        for (int r0 = rFrom; r0 < rTo; r0 += t) {
+            int r1 = Math.min(rTo, r0 + t);
             for (int c0 = 0; c0 < cols; c0 += t) {
                 int c1 = Math.min(cols, c0 + t);
                 for (int r = r0; r < r1; r++) {
@@ -100,8 +106,10 @@ final class JavaGemm {
                 }
             }
         }
-        return out;
     }
+
+    /** Rows and columns per block of the transpose: a 32 x 32 block of floats stays in the L1 cache. */
+    static final int TRANSPOSE_BLOCK = 32;
 
     private static void rowBlock(int i0, int i1, int n, int k, float[] a, float[] b, float[] c) {
         for (int i = i0; i < i1; i++) {
