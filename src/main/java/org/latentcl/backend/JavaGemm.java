@@ -34,10 +34,25 @@ final class JavaGemm {
         float[] pb = transB ? transpose(b, bOff, n, k, scratchB(k * n)) : packed(b, bOff, k * n, false);
         int rows = vector ? VectorGemm.ROWS : ROWS;
         int blocks = (m + rows - 1) / rows;
-        java.util.function.IntConsumer block = vector
-                ? blk -> VectorGemm.rows(blk * rows, Math.min(m, blk * rows + rows), n, k, pa, pb, acc)
-                : blk -> rowBlock(blk * rows, Math.min(m, blk * rows + rows), n, k, pa, pb, acc);
-        if ((long) m * n * k < PARALLEL_WORK || pool.getParallelism() == 1) {
+        boolean serial = (long) m * n * k < PARALLEL_WORK || pool.getParallelism() == 1;
+        if (vector) {
+            // Each task takes a run of row blocks and walks K in blocks of VectorGemm.KC rows of B, so
+            // the block of B it reads (KC x N) stays in the L2 cache for every row block of the run.
+            int tasks = serial ? 1 : Math.min(blocks, 4 * pool.getParallelism());
+            java.util.function.IntConsumer task = t -> {
+                int b0 = (int) ((long) blocks * t / tasks);
+                int b1 = (int) ((long) blocks * (t + 1) / tasks);
+                VectorGemm.rows(b0 * rows, Math.min(m, b1 * rows), n, k, pa, pb, acc);
+            };
+            if (tasks == 1) {
+                task.accept(0);
+            } else {
+                pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(task)).join();
+            }
+            return;
+        }
+        java.util.function.IntConsumer block = blk -> rowBlock(blk * rows, Math.min(m, blk * rows + rows), n, k, pa, pb, acc);
+        if (serial) {
             for (int blk = 0; blk < blocks; blk++) {
                 block.accept(blk);
             }
