@@ -57,8 +57,16 @@ final class Progress {
         return interrupts.get() > 0;
     }
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Progress.class);
+    private boolean firstStepLogged;
+
     void step(int epoch, int step, int steps, DoubleSupplier runningLoss) {
         long now = System.nanoTime();
+        if (!firstStepLogged) {
+            // Start-up as the user feels it: from the command's start to the end of the first training step.
+            firstStepLogged = true;
+            log.debug("first training step done {} ms after the command started", System.currentTimeMillis() - SignalChaining.commandStartMillis());
+        }
         if (step == 1 || epochStart == 0) {
             epochStart = now;
             epochFirstStep = step - 1;

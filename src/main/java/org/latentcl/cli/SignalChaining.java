@@ -21,6 +21,22 @@ import java.util.Optional;
 final class SignalChaining {
     static final String GUARD = "LATENTCL_RELAUNCHED";
 
+    /** Milliseconds since the epoch at which the first JVM of this command started (set for the re-launched one). */
+    static final String STARTED_ENV = "LATENTCL_STARTED_MS";
+
+    /** When the command started: the first JVM's start, or this JVM's when it was not re-launched. */
+    static long commandStartMillis() {
+        String env = System.getenv(STARTED_ENV);
+        if (env != null) {
+            try {
+                return Long.parseLong(env);
+            } catch (NumberFormatException e) {
+                // Fall through to this JVM's start.
+            }
+        }
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+    }
+
     private SignalChaining() {
     }
 
@@ -50,6 +66,8 @@ final class SignalChaining {
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
         pb.environment().put("LD_PRELOAD", preload.isEmpty() ? jsig.toString() : jsig + ":" + preload);
         pb.environment().put(GUARD, "1");
+        // When the user's command started, so the re-launched JVM can report its start-up time from there.
+        pb.environment().put(STARTED_ENV, Long.toString(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
         try {
             Process child = pb.start();
             Thread errors = new Thread(() -> copyErrors(child), "latentcl-stderr");
