@@ -21,7 +21,7 @@ public final class ClBackend extends Backend {
     private final KernelLibrary kernels;
     private final int redWg;
     private final int maxGroups;
-    /** A CPU device: reductions stream contiguous blocks, and Adam takes eight parameters per work-item. */
+    /** A CPU device: reductions stream contiguous blocks; Adam and batch gathering take eight elements per work-item. */
     private final boolean contiguous;
     private final String reduceDefines;
     private final String randomDefines;
@@ -274,7 +274,8 @@ public final class ClBackend extends Backend {
 
     @Override
     protected void doGatherRows(Tensor src, Tensor indices, int start, Tensor dst) {
-        elementwise("elementwise.cl", "", "gather_rows", dst.size(), dst.rows(), dst.cols(), buf(src), off(src),
+        int n = contiguous ? dst.rows() * ((dst.cols() + 7) / 8) : dst.size();
+        elementwise("elementwise.cl", "", contiguous ? "gather_rows8" : "gather_rows", n, dst.rows(), dst.cols(), buf(src), off(src),
                 buf(indices), off(indices) + start, buf(dst), off(dst));
     }
 
