@@ -42,6 +42,9 @@ public final class Trainer {
     private final long seed;
     private final Path out;
     private final boolean profile;
+    private final boolean resume;
+    private final boolean overwrite;
+    private final String dataName;
     private final List<TrainingListener> listeners;
 
     private Trainer(Builder b) {
@@ -53,6 +56,9 @@ public final class Trainer {
         seed = b.seed;
         out = b.out;
         profile = b.profile;
+        resume = b.resume;
+        overwrite = b.overwrite;
+        dataName = b.dataName;
         listeners = List.copyOf(b.listeners);
     }
 
@@ -83,7 +89,7 @@ public final class Trainer {
                     + " has values outside it: build the VAE with Vae.Decoder.GAUSSIAN");
         }
         float lr = learningRate == null ? 1e-3f : learningRate;
-        VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), false, dataName(data), profile);
+        VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), resume, dataName(data), profile);
         return io(() -> VaeTraining.train(vae.live(batch), data, opt, all()));
     }
 
@@ -110,6 +116,9 @@ public final class Trainer {
      */
     public List<GanEpochMetrics> fit(Gan gan, DataSplit data) {
         checkFeatures(data, gan.data(), "the GAN");
+        if (resume) {
+            throw new IllegalArgumentException("GAN runs cannot be resumed yet; train a new one, or load its checkpoint to use it");
+        }
         float lr = learningRate == null ? 2e-4f : learningRate;
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile);
         return io(() -> GanTraining.train(gan.live(batch), data, opt, all()));
@@ -137,20 +146,23 @@ public final class Trainer {
      * The data's name as the checkpoint records it, for {@code eval --checkpoint} to find the test
      * set: "default/train" from {@code Datasets.load("default")} is recorded as "default".
      */
-    private static String dataName(DataSplit data) {
+    private String dataName(DataSplit data) {
+        if (dataName != null) {
+            return dataName;
+        }
         String name = data.train().name();
         return name.endsWith("/train") ? name.substring(0, name.length() - "/train".length()) : name;
     }
 
-    /** The output directory, which must be new or empty, so that metrics.jsonl holds one run. */
+    /** The output directory, which must be new or empty (so that metrics.jsonl holds one run) unless resuming or overwriting. */
     private Path outputDirectory() {
         if (out == null) {
             return null;
         }
-        if (Files.isDirectory(out)) {
+        if (Files.isDirectory(out) && !resume && !overwrite) {
             try (Stream<Path> entries = Files.list(out)) {
                 if (entries.findAny().isPresent()) {
-                    throw new IllegalArgumentException("the output directory " + out + " is not empty");
+                    throw new IllegalArgumentException("the output directory " + out + " is not empty (resume it, or overwrite it)");
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + out + ": " + e.getMessage(), e);
@@ -211,6 +223,9 @@ public final class Trainer {
         private long seed = 1;
         private Path out;
         private boolean profile;
+        private boolean resume;
+        private boolean overwrite;
+        private String dataName;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -312,6 +327,45 @@ public final class Trainer {
         }
 
         /**
+         * Continues the VAE run saved in the output directory (its checkpoint, optimizer state and
+         * random stream) up to {@link #epochs(int)} epochs in all, exactly where it stopped, even
+         * inside an epoch. The VAE must have the saved run's shape; its weights are replaced by the
+         * saved ones. GAN runs cannot be resumed yet.
+         *
+         * @param on whether to resume
+         * @return this builder
+         */
+        public Builder resume(boolean on) {
+            resume = on;
+            return this;
+        }
+
+        /**
+         * Lets a fresh run write into an output directory that holds files already (its metrics
+         * start anew; other files are replaced as the run writes them).
+         *
+         * @param on whether to overwrite
+         * @return this builder
+         */
+        public Builder overwrite(boolean on) {
+            overwrite = on;
+            return this;
+        }
+
+        /**
+         * The name of the data recorded in the checkpoint, so that {@code eval --checkpoint} finds
+         * the test set: a name or path {@code Datasets.load} accepts. By default the dataset's own
+         * name, which is right for data from {@code Datasets.load("default")} and the like.
+         *
+         * @param spec a data specification
+         * @return this builder
+         */
+        public Builder dataName(String spec) {
+            dataName = spec;
+            return this;
+        }
+
+        /**
          * Adds a listener; listeners are called in the order added.
          *
          * @param l the listener
@@ -334,6 +388,9 @@ public final class Trainer {
         public Trainer build() {
             if (profile && out == null) {
                 throw new IllegalArgumentException("profiling writes profile.txt and trace.json, so it needs an output directory");
+            }
+            if (resume && out == null) {
+                throw new IllegalArgumentException("resuming needs the output directory of the run to continue");
             }
             return new Trainer(this);
         }

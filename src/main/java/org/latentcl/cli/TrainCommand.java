@@ -6,10 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import org.latentcl.Device;
+import org.latentcl.Devices;
 import org.latentcl.EpochMetrics;
+import org.latentcl.Trainer;
 import org.latentcl.TrainingListener;
-import org.latentcl.backend.Backend;
-import org.latentcl.backend.DeviceSelector;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
 import org.latentcl.model.VaeConfig;
@@ -94,36 +95,44 @@ final class TrainCommand implements Runnable {
                 throw new UsageException("the bernoulli decoder needs data in [0, 1]; " + split.train().name()
                         + " has values outside it: use --decoder gaussian");
             }
-            try (Backend backend = DeviceSelector.open(run.device)) {
+            // The command is a thin layer over the public API: a device, a VAE, a trainer with the progress line as its listener.
+            try (Device device = Devices.get(run.device);
+                 org.latentcl.Vae vae = org.latentcl.Vae.builder().input(config.input()).hidden(config.hidden()).latent(config.latent())
+                         .decoder(config.decoder() == VaeConfig.Decoder.BERNOULLI ? org.latentcl.Vae.Decoder.BERNOULLI
+                                 : org.latentcl.Vae.Decoder.GAUSSIAN)
+                         .sigma(config.sigma()).seed(opt.seed()).device(device).build()) {
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %d epochs -> %s%n",
-                        config, backend.name(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
+                        config, device.name(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
                         opt.epochs(), opt.out());
                 Progress progress = new Progress(console, run.quiet, opt.batch(), opt.epochs(), "loss");
                 progress.catchInterrupts();
-                VaeTraining.run(backend, split, config, opt, new TrainingListener() {
-                    @Override
-                    public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier runningLoss) {
-                        progress.step(epoch, step, steps, runningLoss);
-                    }
+                Trainer trainer = Trainer.builder().epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())
+                        .outputDirectory(opt.out()).resume(opt.resume()).overwrite(true).dataName(opt.data()).profile(opt.profile())
+                        .listener(new TrainingListener() {
+                            @Override
+                            public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier runningLoss) {
+                                progress.step(epoch, step, steps, runningLoss);
+                            }
 
-                    @Override
-                    public boolean stopRequested() {
-                        return progress.stopRequested();
-                    }
+                            @Override
+                            public boolean stopRequested() {
+                                return progress.stopRequested();
+                            }
 
-                    @Override
-                    public void epoch(EpochMetrics m) {
-                        progress.epochDone();
-                        console.printf(Locale.ROOT, "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n",
-                                m.epoch(), opt.epochs(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.trainSeconds(),
-                                m.samplesPerS());
-                    }
+                            @Override
+                            public void epoch(EpochMetrics m) {
+                                progress.epochDone();
+                                console.printf(Locale.ROOT, "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n",
+                                        m.epoch(), opt.epochs(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.trainSeconds(),
+                                        m.samplesPerS());
+                            }
 
-                    @Override
-                    public void info(String message) {
-                        console.println(message);
-                    }
-                });
+                            @Override
+                            public void info(String message) {
+                                console.println(message);
+                            }
+                        }).build();
+                trainer.fit(vae, split);
             }
             Path dir = opt.out();
             console.println("done: " + dir.resolve(VaeTraining.CHECKPOINT) + ", " + dir.resolve(VaeTraining.METRICS)

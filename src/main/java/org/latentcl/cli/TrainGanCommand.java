@@ -5,14 +5,14 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.latentcl.Device;
+import org.latentcl.Devices;
 import org.latentcl.GanEpochMetrics;
+import org.latentcl.Trainer;
 import org.latentcl.TrainingListener;
-import org.latentcl.backend.Backend;
-import org.latentcl.backend.DeviceSelector;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
 import org.latentcl.model.GanConfig;
-import org.latentcl.train.GanTraining;
 import org.latentcl.train.VaeTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -79,15 +79,21 @@ final class TrainGanCommand implements Callable<Integer> {
         GanConfig config = new GanConfig(split.train().cols(), noise, Flags.sizes("--g-hidden", gHidden),
                 Flags.sizes("--d-hidden", dHidden), unit, lossKind);
         Path dir = run.freshRunDirectory("gan");
-        try (Backend backend = DeviceSelector.open(run.device)) {
+        // A thin layer over the public API: a device, a GAN, a trainer with the progress line as its listener.
+        try (Device device = Devices.get(run.device);
+             org.latentcl.Gan gan = org.latentcl.Gan.builder().data(config.data()).noise(noise).generator(config.genHidden())
+                     .discriminator(config.discHidden()).output(unit ? org.latentcl.Gan.Output.SIGMOID : org.latentcl.Gan.Output.LINEAR)
+                     .loss(lossKind == GanConfig.Loss.NONSATURATING ? org.latentcl.Gan.Loss.NONSATURATING : org.latentcl.Gan.Loss.MINIMAX)
+                     .seed(run.seed).device(device).build()) {
             console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s, beta1 %s, k %d, %d epochs -> %s%n", config,
-                    backend.name(), split.train().rows(), batch, lr, beta1, k, epochs, dir);
+                    device.name(), split.train().rows(), batch, lr, beta1, k, epochs, dir);
             console.println(unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
             Progress progress = new Progress(console, run.quiet, batch, epochs, "d_loss");
             progress.catchInterrupts();
-            GanTraining.run(backend, split, config, new GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.data, run.profile),
-                    new TrainingListener() {
+            Trainer trainer = Trainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
+                    .outputDirectory(dir).overwrite(true).dataName(run.data).profile(run.profile)
+                    .listener(new TrainingListener() {
                         @Override
                         public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier dLoss) {
                             progress.step(epoch, step, steps, dLoss);
@@ -112,7 +118,9 @@ final class TrainGanCommand implements Callable<Integer> {
                         public void info(String message) {
                             console.print(message);
                         }
-                    });
+                    }).build();
+            // The whole data set trains the GAN, as before: its test part is not used.
+            trainer.fit(gan, split);
         }
         console.println("done: " + dir.resolve(VaeTraining.CHECKPOINT) + ", " + dir.resolve(VaeTraining.METRICS) + "; pictures in " + dir);
         return Main.EXIT_OK;

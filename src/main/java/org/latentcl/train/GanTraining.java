@@ -90,6 +90,8 @@ public final class GanTraining {
              Tensor stats = be.zeros(1, 4)) {
             if (files) {
                 Files.createDirectories(opt.out());
+                // A fresh run into a directory that held another (--force): its metrics start anew.
+                Files.deleteIfExists(opt.out().resolve(VaeTraining.METRICS));
             }
             RandomStream rng = new RandomStream(opt.seed(), 0);
             int steps = batches.steps();

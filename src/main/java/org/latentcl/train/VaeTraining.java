@@ -98,6 +98,10 @@ public final class VaeTraining {
              Tensor losses = be.zeros(1, 2)) {
             if (files) {
                 Files.createDirectories(opt.out());
+                if (!opt.resume()) {
+                    // A fresh run into a directory that held another (--force): its metrics start anew.
+                    Files.deleteIfExists(opt.out().resolve(METRICS));
+                }
             }
             int done = 0;
             RandomStream rng;

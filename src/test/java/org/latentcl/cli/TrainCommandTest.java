@@ -30,6 +30,18 @@ class TrainCommandTest {
         Files.write(data, Npy.encode(digits, 300, 784));
     }
 
+    /** --force writes a new run over an old one: its metrics start anew instead of following the old run's. */
+    @Test
+    void forceStartsTheMetricsAnew() throws IOException {
+        Path out = dir.resolve("forced");
+        for (int i = 0; i < 2; i++) {
+            Cli.Run r = Cli.run("train", "vae", "--data", data.toString(), "--epochs", "1", "--batch", "100", "--device", "java",
+                    "--quiet", "--force", "--out", out.toString());
+            assertEquals(Main.EXIT_OK, r.code(), r.err());
+        }
+        assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    }
+
     @Test
     void trainResumeSampleAndEvalWorkEndToEnd() throws IOException {
         Path out = dir.resolve("run");
