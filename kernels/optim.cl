@@ -14,6 +14,19 @@
  * Defines: none.
  */
 
+/* One parameter's update, shared by both Adam kernels. */
+void adam_one(const int i, __global float* p, __global const float* grad, __global float* m, __global float* v,
+              const float step_size, const float beta1, const float beta2, const float eps, const float weight_decay,
+              const float sqrt_c2)
+{
+    const float g = grad[i] + weight_decay * p[i];
+    const float mi = beta1 * m[i] + (1.0f - beta1) * g;
+    const float vi = beta2 * v[i] + (1.0f - beta2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] -= step_size * mi / (sqrt(vi) / sqrt_c2 + eps);
+}
+
 __kernel void adam(const int n, __global float* p, const int pOff, __global const float* grad, const int gOff,
                    __global float* m, const int mOff, __global float* v, const int vOff,
                    const float step_size, const float beta1, const float beta2, const float eps,
@@ -21,12 +34,7 @@ __kernel void adam(const int n, __global float* p, const int pOff, __global cons
 {
     const int i = get_global_id(0);
     if (i < n) {
-        const float g = grad[gOff + i] + weight_decay * p[pOff + i];
-        const float mi = beta1 * m[mOff + i] + (1.0f - beta1) * g;
-        const float vi = beta2 * v[vOff + i] + (1.0f - beta2) * g * g;
-        m[mOff + i] = mi;
-        v[vOff + i] = vi;
-        p[pOff + i] -= step_size * mi / (sqrt(vi) / sqrt_c2 + eps);
+        adam_one(i, p + pOff, grad + gOff, m + mOff, v + vOff, step_size, beta1, beta2, eps, weight_decay, sqrt_c2);
     }
 }
 
@@ -48,12 +56,7 @@ __kernel void adam8(const int n, __global float* p, const int pOff, __global con
         vstore8(pi - step_size * mi / (sqrt(vi) / sqrt_c2 + eps), 0, p + pOff + i);
     } else {
         for (int j = i; j < n; j++) {
-            const float g = grad[gOff + j] + weight_decay * p[pOff + j];
-            const float mj = beta1 * m[mOff + j] + (1.0f - beta1) * g;
-            const float vj = beta2 * v[vOff + j] + (1.0f - beta2) * g * g;
-            m[mOff + j] = mj;
-            v[vOff + j] = vj;
-            p[pOff + j] -= step_size * mj / (sqrt(vj) / sqrt_c2 + eps);
+            adam_one(j, p + pOff, grad + gOff, m + mOff, v + vOff, step_size, beta1, beta2, eps, weight_decay, sqrt_c2);
         }
     }
 }

@@ -109,4 +109,40 @@ final class Progress {
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + " s";
     }
+
+    /**
+     * The listener a training command hands to the trainer: the progress line on every step, Ctrl-C
+     * as a stop request, messages to the console, and {@code epochLine} for each epoch's summary.
+     */
+    org.latentcl.TrainingListener listener(PrintWriter console, java.util.function.Consumer<org.latentcl.EpochMetrics> vaeEpoch,
+                                           java.util.function.Consumer<org.latentcl.GanEpochMetrics> ganEpoch) {
+        return new org.latentcl.TrainingListener() {
+            @Override
+            public void step(int epoch, int step, int steps, DoubleSupplier runningLoss) {
+                Progress.this.step(epoch, step, steps, runningLoss);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return Progress.this.stopRequested();
+            }
+
+            @Override
+            public void epoch(org.latentcl.EpochMetrics m) {
+                epochDone();
+                vaeEpoch.accept(m);
+            }
+
+            @Override
+            public void ganEpoch(org.latentcl.GanEpochMetrics m) {
+                epochDone();
+                ganEpoch.accept(m);
+            }
+
+            @Override
+            public void info(String message) {
+                console.println(message.stripTrailing());
+            }
+        };
+    }
 }

@@ -8,9 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.latentcl.Device;
 import org.latentcl.Devices;
-import org.latentcl.EpochMetrics;
 import org.latentcl.Trainer;
-import org.latentcl.TrainingListener;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
 import org.latentcl.model.VaeConfig;
@@ -108,30 +106,10 @@ final class TrainCommand implements Runnable {
                 progress.catchInterrupts();
                 Trainer trainer = Trainer.builder().epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())
                         .outputDirectory(opt.out()).resume(opt.resume()).overwrite(true).dataName(opt.data()).profile(opt.profile())
-                        .listener(new TrainingListener() {
-                            @Override
-                            public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier runningLoss) {
-                                progress.step(epoch, step, steps, runningLoss);
-                            }
-
-                            @Override
-                            public boolean stopRequested() {
-                                return progress.stopRequested();
-                            }
-
-                            @Override
-                            public void epoch(EpochMetrics m) {
-                                progress.epochDone();
-                                console.printf(Locale.ROOT, "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n",
-                                        m.epoch(), opt.epochs(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.trainSeconds(),
-                                        m.samplesPerS());
-                            }
-
-                            @Override
-                            public void info(String message) {
-                                console.println(message);
-                            }
-                        }).build();
+                        .listener(progress.listener(console, m -> console.printf(Locale.ROOT,
+                                "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n", m.epoch(),
+                                opt.epochs(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.trainSeconds(), m.samplesPerS()),
+                                m -> { })).build();
                 trainer.fit(vae, split);
             }
             Path dir = opt.out();

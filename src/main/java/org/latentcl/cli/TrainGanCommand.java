@@ -7,9 +7,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.latentcl.Device;
 import org.latentcl.Devices;
-import org.latentcl.GanEpochMetrics;
 import org.latentcl.Trainer;
-import org.latentcl.TrainingListener;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
 import org.latentcl.model.GanConfig;
@@ -93,32 +91,13 @@ final class TrainGanCommand implements Callable<Integer> {
             progress.catchInterrupts();
             Trainer trainer = Trainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
                     .outputDirectory(dir).overwrite(true).dataName(run.data).profile(run.profile)
-                    .listener(new TrainingListener() {
-                        @Override
-                        public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier dLoss) {
-                            progress.step(epoch, step, steps, dLoss);
+                    .listener(progress.listener(console, m -> { }, m -> {
+                        console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f  %.1f s  %.0f samples/s%n",
+                                m.epoch(), epochs, m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.diversity(), m.trainSeconds(), m.samplesPerS());
+                        for (String w : m.warnings()) {
+                            console.println("  warning: " + w);
                         }
-
-                        @Override
-                        public boolean stopRequested() {
-                            return progress.stopRequested();
-                        }
-
-                        @Override
-                        public void ganEpoch(GanEpochMetrics m) {
-                            progress.epochDone();
-                            console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f  %.1f s  %.0f samples/s%n",
-                                    m.epoch(), epochs, m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.diversity(), m.trainSeconds(), m.samplesPerS());
-                            for (String w : m.warnings()) {
-                                console.println("  warning: " + w);
-                            }
-                        }
-
-                        @Override
-                        public void info(String message) {
-                            console.print(message);
-                        }
-                    }).build();
+                    })).build();
             // The whole data set trains the GAN, as before: its test part is not used.
             trainer.fit(gan, split);
         }
