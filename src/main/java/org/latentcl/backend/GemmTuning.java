@@ -42,9 +42,7 @@ public record GemmTuning(ClBackend.GemmConfig large, ClBackend.GemmConfig small)
 
     /** The tuning file of a device. */
     public static Path file(ClDeviceInfo device) {
-        String env = System.getenv("LATENTCL_CACHE");
-        Path root = env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "latentcl");
-        return root.resolve("tuning").resolve(key(device) + ".txt");
+        return org.latentcl.opencl.BinaryCache.cacheRoot().resolve("tuning").resolve(key(device) + ".txt");
     }
 
     /** The stored tuning of a device, if it was tuned (an unreadable file counts as none). */

@@ -34,7 +34,21 @@ final class SignalChaining {
                 // Fall through to this JVM's start.
             }
         }
-        return java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        return thisProcessStartMillis();
+    }
+
+    /**
+     * When this JVM started, in milliseconds since the epoch: from java.management when the runtime
+     * has it (looked up by name, because the GPU bundle's runtime does not, and a direct reference
+     * would fail there), else the process's start as the OS reports it (whole seconds on Linux).
+     */
+    private static long thisProcessStartMillis() {
+        try {
+            Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getRuntimeMXBean").invoke(null);
+            return (Long) Class.forName("java.lang.management.RuntimeMXBean").getMethod("getStartTime").invoke(bean);
+        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+            return ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(System.currentTimeMillis());
+        }
     }
 
     private SignalChaining() {
@@ -62,12 +76,16 @@ final class SignalChaining {
             command.add("--add-modules");
             command.add("jdk.incubator.vector");
         }
+        ClassDataSharing cds = ClassDataSharing.forThisJar();
+        if (cds != null) {
+            command.addAll(cds.jvmOptions());
+        }
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
         pb.environment().put("LD_PRELOAD", preload.isEmpty() ? jsig.toString() : jsig + ":" + preload);
         pb.environment().put(GUARD, "1");
         // When the user's command started, so the re-launched JVM can report its start-up time from there.
-        pb.environment().put(STARTED_ENV, Long.toString(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
+        pb.environment().put(STARTED_ENV, Long.toString(thisProcessStartMillis()));
         try {
             Process child = pb.start();
             Thread errors = new Thread(() -> copyErrors(child), "latentcl-stderr");
@@ -83,6 +101,9 @@ final class SignalChaining {
             }));
             int code = child.waitFor();
             errors.join(2000);
+            if (cds != null) {
+                cds.finish(code);
+            }
             return Optional.of(code);
         } catch (IOException e) {
             return Optional.empty();

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * the binary: platform, device, driver version, build options and source text. A cache that
  * cannot be read or written only costs a rebuild, never an error.
  */
-final class BinaryCache {
+public final class BinaryCache {
     private static final Logger log = LoggerFactory.getLogger(BinaryCache.class);
     private final Path dir;
 
@@ -26,10 +26,13 @@ final class BinaryCache {
 
     /** {@code $LATENTCL_CACHE/kernels}, else {@code ~/.cache/latentcl/kernels}. */
     static BinaryCache fromEnvironment() {
+        return new BinaryCache(cacheRoot().resolve("kernels"));
+    }
+
+    /** LatentCL's cache folder: {@code $LATENTCL_CACHE}, else {@code ~/.cache/latentcl}. */
+    public static Path cacheRoot() {
         String env = System.getenv("LATENTCL_CACHE");
-        Path root = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("user.home"), ".cache", "latentcl");
-        return new BinaryCache(root.resolve("kernels"));
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "latentcl");
     }
 
     static String key(String... parts) {
