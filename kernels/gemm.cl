@@ -17,6 +17,9 @@
  * (so every read is in bounds) and store only the elements inside C.
  * Launch: 2-D, global = (ceil(N / 8), ceil(M / TM)) rounded up to the local size; extra
  *         work-items return at once.
+ * With has_sums, the work-items of the first column tile also write sums[i] = beta * sums[i] +
+ * sum_k op(A)[i][k] for their rows: with TRANS_A that is a linear layer's bias gradient (the column
+ * sums of dy) next to its weight gradient dy^T x, in the same launch.
  * Defines: TRANS_A, TRANS_B (0 or 1), TM (rows of C per work-item, default 8).
  */
 #ifndef TRANS_A
@@ -54,7 +57,7 @@ __kernel void gemm(const int M, const int N, const int K, const float alpha,
                    __global const float* a, const int aOff, __global const float* b, const int bOff,
                    const float beta, __global float* c, const int cOff,
                    __global const float* bias, const int biasOff, const int has_bias,
-                   const int act, const float slope)
+                   const int act, const float slope, __global float* sums, const int sumsOff, const int has_sums)
 {
     const int j0 = get_global_id(0) * TN;
     const int i0 = get_global_id(1) * TM;
@@ -111,6 +114,20 @@ __kernel void gemm(const int M, const int N, const int K, const float alpha,
 #else
             acc[r] += a[row[r] * lda + k] * b0;
 #endif
+        }
+    }
+
+    if (has_sums && j0 == 0) {
+        for (int r = 0; r < TM && i0 + r < M; r++) {
+            float s = 0.0f;
+            for (int kk = 0; kk < K; kk++) {
+#if TRANS_A
+                s += a[kk * lda + i0 + r];
+#else
+                s += a[(i0 + r) * lda + kk];
+#endif
+            }
+            sums[sumsOff + i0 + r] = (beta != 0.0f ? beta * sums[sumsOff + i0 + r] : 0.0f) + s;
         }
     }
 

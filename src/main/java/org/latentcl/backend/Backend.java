@@ -138,6 +138,37 @@ public abstract class Backend implements AutoCloseable {
     protected abstract void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a,
                                    Tensor b, float beta, Tensor c, Tensor bias, Activation act);
 
+    /**
+     * The gradients of a linear layer's weight and bias from a batch: dW = beta dW + dy^T x and
+     * db = beta db + the column sums of dy (dy is batch x out, x batch x in, dW out x in, db has out
+     * values). The OpenCL backend does both in one launch; the reference is {@link #gemm} and
+     * {@link #columnSums}.
+     */
+    public final void linearGradients(Tensor dy, Tensor x, float beta, Tensor dW, Tensor db) {
+        own(dy, "linearGradients dy");
+        own(x, "linearGradients x");
+        own(dW, "linearGradients dW");
+        own(db, "linearGradients db");
+        if (dy.rows() != x.rows() || dW.rows() != dy.cols() || dW.cols() != x.cols() || db.size() != dy.cols()) {
+            throw new IllegalArgumentException("linearGradients: dy " + dy.shape() + " and x " + x.shape() + " need dW "
+                    + dy.cols() + "x" + x.cols() + " and db of " + dy.cols() + ", got " + dW.shape() + " and " + db.shape());
+        }
+        if (dW.size() == 0) {
+            return;
+        }
+        int m = dy.cols();
+        int n = x.cols();
+        int k = dy.rows();
+        timed(profiler == null ? "gemm" : "gemm TN", 2.0 * m * n * k, 4.0 * ((double) m * k + (double) k * n + (double) m * n),
+                () -> doLinearGradients(dy, x, beta, dW, db));
+    }
+
+    /** Two operations by default: the TN GEMM, then the column sums. */
+    protected void doLinearGradients(Tensor dy, Tensor x, float beta, Tensor dW, Tensor db) {
+        doGemm(true, false, dy.cols(), x.cols(), dy.rows(), 1f, dy, x, beta, dW, null, Activation.IDENTITY);
+        doColumnSums(dy, beta, db);
+    }
+
     /** out[j] = beta * out[j] + sum_i a[i][j]: the bias gradient of a batch. */
     public final void columnSums(Tensor a, float beta, Tensor out) {
         own(a, "columnSums input");

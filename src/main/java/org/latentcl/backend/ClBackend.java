@@ -210,6 +210,17 @@ public final class ClBackend extends Backend {
     @Override
     protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
                           float beta, Tensor c, Tensor bias, Activation act) {
+        launchGemm(transA, transB, m, n, k, alpha, a, b, beta, c, bias, act, null);
+    }
+
+    /** The weight gradient and the bias gradient in one launch: the GEMM's first column tile also sums dy's columns. */
+    @Override
+    protected void doLinearGradients(Tensor dy, Tensor x, float beta, Tensor dW, Tensor db) {
+        launchGemm(true, false, dy.cols(), x.cols(), dy.rows(), 1f, dy, x, beta, dW, null, Activation.IDENTITY, db);
+    }
+
+    private void launchGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
+                            float beta, Tensor c, Tensor bias, Activation act, Tensor sums) {
         GemmConfig cfg = m >= 128 && n >= 128 ? gemmConfig : smallGemmConfig;
         String defines = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0) + " -DTM=" + cfg.tm();
         long gx = (n + 7) / 8;
@@ -220,9 +231,10 @@ public final class ClBackend extends Backend {
             gy = roundUp(gy, local[1]);
         }
         Tensor biasOrC = bias == null ? c : bias;
+        Tensor sumsOrC = sums == null ? c : sums;
         ctx.launchCounted(kernels.kernel("gemm.cl", defines, "gemm"), new long[] {gx, gy}, local,
                 2.0 * m * n * k, 4.0 * ((double) m * k + (double) k * n + (double) m * n), m, n, k, alpha, buf(a), off(a), buf(b), off(b), beta, buf(c), off(c),
-                buf(biasOrC), off(biasOrC), bias == null ? 0 : 1, act.code(), act.slope());
+                buf(biasOrC), off(biasOrC), bias == null ? 0 : 1, act.code(), act.slope(), buf(sumsOrC), off(sumsOrC), sums == null ? 0 : 1);
     }
 
     @Override

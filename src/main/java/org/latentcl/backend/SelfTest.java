@@ -111,6 +111,17 @@ public final class SelfTest {
             }
         }, 0, 0);
         matrix("transpose", (be, a) -> out(be, a.cols(), a.rows(), t -> be.transpose(a, t)), 0, 0);
+        // A layer's weight and bias gradients from a batch a (dy, n x 33) and itself as the input.
+        matrix("linearGradients", (be, a) -> {
+            try (Tensor dw = be.zeros(a.cols(), a.cols()); Tensor db = be.zeros(1, a.cols())) {
+                be.linearGradients(a, a, 0f, dw, db);
+                float[] w = be.read(dw);
+                float[] b = be.read(db);
+                float[] all = java.util.Arrays.copyOf(w, w.length + b.length);
+                System.arraycopy(b, 0, all, w.length, b.length);
+                return all;
+            }
+        }, 1e-4, 1e-4);
         matrix("gatherRows", (be, a) -> {
             float[] idx = new float[a.rows()];
             for (int i = 0; i < idx.length; i++) {

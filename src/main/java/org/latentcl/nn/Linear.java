@@ -104,8 +104,7 @@ public final class Linear implements AutoCloseable {
             be.activateBackward(act, y, dy, dy);
         }
         float beta = accumulate ? 1f : 0f;
-        be.gemm(true, false, 1f, dy, x, beta, params.grad(name + ".weight"), null, Activation.IDENTITY);
-        be.columnSums(dy, beta, params.grad(name + ".bias"));
+        be.linearGradients(dy, x, beta, params.grad(name + ".weight"), params.grad(name + ".bias"));
         if (dx != null) {
             be.gemm(false, false, 1f, dy, params.value(name + ".weight"), accumulateDx ? 1f : 0f, dx, null, Activation.IDENTITY);
         }

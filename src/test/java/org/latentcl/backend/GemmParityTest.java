@@ -140,4 +140,39 @@ class GemmParityTest {
             assertTrue(Math.abs(results[0][i] - results[1][i]) < 1e-5, "element " + i);
         }
     }
+
+    /**
+     * The fused weight-and-bias gradient of the OpenCL backend against the Java reference (a TN
+     * GEMM and column sums), replacing and accumulating, at awkward batch and layer sizes.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 33, 129, 784, 1000})
+    void linearGradientsMatchTheGemmAndColumnSums(int in) {
+        for (int[] bo : new int[][] {{1, 1}, {7, 33}, {128, 400}, {33, 20}}) {
+            int batch = bo[0];
+            int out = bo[1];
+            java.util.Random rnd = new java.util.Random(in * 131L + batch + out);
+            float[] dy = TestBackends.uniform(rnd, batch * out, -1, 1);
+            float[] x = TestBackends.uniform(rnd, batch * in, -1, 1);
+            float[] w0 = TestBackends.uniform(rnd, out * in, -1, 1);
+            float[] b0 = TestBackends.uniform(rnd, out, -1, 1);
+            float[][] r = new float[2][];
+            Backend[] both = {TestBackends.java(), TestBackends.cl()};
+            for (int i = 0; i < 2; i++) {
+                Backend be = both[i];
+                try (Tensor tdy = be.upload(dy, batch, out); Tensor tx = be.upload(x, batch, in); Tensor dw = be.upload(w0, out, in);
+                     Tensor db = be.upload(b0, 1, out)) {
+                    be.linearGradients(tdy, tx, 1f, dw, db);
+                    be.linearGradients(tdy, tx, 1f, dw, db);
+                    float[] w = be.read(dw);
+                    float[] b = be.read(db);
+                    float[] all = java.util.Arrays.copyOf(w, w.length + b.length);
+                    System.arraycopy(b, 0, all, w.length, b.length);
+                    r[i] = all;
+                }
+            }
+            // Sums of `batch` products of values in [-1, 1], twice: a few ulp of 2 * batch.
+            ParityAssert.close("linearGradients " + batch + "x" + out + "x" + in, r[0], r[1], 1e-5 * batch + 1e-6, 1e-5);
+        }
+    }
 }
