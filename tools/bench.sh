@@ -2,17 +2,28 @@
 # One run, one machine, one table: LatentCL on OpenCL and on the Java backend, CLBlast (untuned
 # defaults, through tools/clblast-gemm.c) and the PyTorch reference (../shared/tools/torch_ref.py,
 # 1 and 2 threads), with ratios.
-#   tools/bench.sh [EPOCHS=2]      (epoch times are those of the last epoch; the first warms up)
+#   tools/bench.sh [EPOCHS=3]      (an epoch time is the fastest epoch after the first, which warms up:
+#                                   this shared VM's speed drifts within a minute, and the best epoch is
+#                                   the one least disturbed, for LatentCL and PyTorch alike)
+# BENCH_ROUNDS=R (default 2) runs every epoch measurement R times, interleaved (LatentCL, PyTorch,
+# LatentCL, ...), and keeps each one's best, so that a busy minute does not land on one side only.
 # Needs: target/latentcl.jar (built if missing), gcc and libclblast-dev for the CLBlast column,
 # /usr/bin/python3 with torch (Debian's python3-torch) for the PyTorch rows, the Fashion-MNIST
 # files (Debian's dataset-fashion-mnist). A missing tool leaves its column as "-".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-epochs=${1:-2}
+epochs=${1:-3}
+rounds=${BENCH_ROUNDS:-2}
 [ -f target/latentcl.jar ] || mvn -B -q package -DskipTests
 work=$(mktemp -d)
 lcl() { java -jar target/latentcl.jar "$@"; }
 field() { python3 -c "import json,sys; print(json.loads(sys.stdin.read().strip().splitlines()[-1])['$1'])" 2>/dev/null || echo "-"; }
+# The smallest train_seconds among JSON lines after the first epoch (all of them when there is one).
+best_epoch() { python3 -c "
+import json, sys
+rows = [json.loads(l) for l in sys.stdin if l.strip().startswith('{') and 'train_seconds' in l]
+rows = rows[1:] or rows
+print(min(r['train_seconds'] for r in rows))" 2>/dev/null || echo "-"; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "device:  $(lcl devices 2>/dev/null | head -1 | xargs)"
@@ -34,22 +45,27 @@ for s in "128 400 784 NN" "128 784 400 NT" "784 400 128 TN" "1024 1024 1024 NN";
 done
 echo
 
-# Seconds of the last epoch: LatentCL's from metrics.jsonl, PyTorch's from its JSON lines.
+# Seconds of the fastest epoch after the first: LatentCL's from metrics.jsonl, PyTorch's from its JSON lines.
 lcl_epoch() {  # model device
     lcl train "$1" --data fashion-mnist --epochs "$epochs" --device "$2" --quiet --out "$work/$1-$2" > "$work/$1-$2.log" 2>&1 \
-        && tail -n1 "$work/$1-$2/metrics.jsonl" | field train_seconds || echo "-"
+        && best_epoch < "$work/$1-$2/metrics.jsonl" || echo "-"
 }
 torch_epoch() {  # model threads
     /usr/bin/python3 ../shared/tools/torch_ref.py "$1" --epochs "$epochs" --threads "$2" 2> "$work/torch-$1-$2.err" \
-        | grep '"train_seconds"' | field train_seconds || echo "-"
+        | best_epoch || echo "-"
 }
-echo "One Fashion-MNIST epoch (60,000 examples, batch 128, default models), seconds"
+echo "One Fashion-MNIST epoch (60,000 examples, batch 128, default models), seconds, fastest of epochs 2..$epochs, best of $rounds interleaved rounds"
 printf "%-5s %12s %12s %12s %12s %16s %16s\n" model "opencl" "java" "torch 1t" "torch 2t" "opencl/torch" "java/torch"
+best() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:] if x != '-']; print(min(v) if v else '-')" "$@"; }
 for model in vae gan; do
-    cl=$(lcl_epoch "$model" auto)
-    jv=$(lcl_epoch "$model" java)
-    t1=$(torch_epoch "$model" 1)
-    t2=$(torch_epoch "$model" 2)
+    cls=(); jvs=(); t1s=(); t2s=()
+    for _ in $(seq "$rounds"); do
+        cls+=("$(lcl_epoch "$model" auto)")
+        t1s+=("$(torch_epoch "$model" 1)")
+        jvs+=("$(lcl_epoch "$model" java)")
+        t2s+=("$(torch_epoch "$model" 2)")
+    done
+    cl=$(best "${cls[@]}"); jv=$(best "${jvs[@]}"); t1=$(best "${t1s[@]}"); t2=$(best "${t2s[@]}")
     ratios=$(python3 - "$cl" "$jv" "$t1" "$t2" <<'PY' 2>/dev/null || echo "- -"
 import sys
 cl, jv, t1, t2 = (float(x) for x in sys.argv[1:])
@@ -58,6 +74,7 @@ print(f"{cl / best:.2f} {jv / best:.2f}")
 PY
 )
     printf "%-5s %12s %12s %12s %12s %16s %16s\n" "$model" "$cl" "$jv" "$t1" "$t2" $ratios
+    echo "      (each round: opencl ${cls[*]}; java ${jvs[*]}; torch 1t ${t1s[*]}; torch 2t ${t2s[*]})"
 done
 echo "(ratios against PyTorch's faster thread count; below 1 means LatentCL is faster)"
 rm -rf "$work"
