@@ -47,7 +47,7 @@ echo
 
 # Seconds of the fastest epoch after the first: LatentCL's from metrics.jsonl, PyTorch's from its JSON lines.
 lcl_epoch() {  # model device
-    lcl train "$1" --data fashion-mnist --epochs "$epochs" --device "$2" --quiet --out "$work/$1-$2" > "$work/$1-$2.log" 2>&1 \
+    lcl train "$1" --data fashion-mnist --epochs "$epochs" --device "$2" --quiet --force --out "$work/$1-$2" > "$work/$1-$2.log" 2>&1 \
         && best_epoch < "$work/$1-$2/metrics.jsonl" || echo "-"
 }
 torch_epoch() {  # model threads
