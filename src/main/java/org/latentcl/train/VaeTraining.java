@@ -107,7 +107,7 @@ public final class VaeTraining {
             RandomStream rng;
             ResumeState resumed = null;
             if (opt.resume()) {
-                resumed = restore(vae, adam, opt.out());
+                resumed = restore(vae, adam, opt.out(), opt);
                 done = resumed.epoch();
                 rng = new RandomStream(opt.seed(), resumed.rngCounter());
                 history.addAll(readMetrics(opt.out().resolve(METRICS), done));
@@ -290,7 +290,7 @@ public final class VaeTraining {
     private record ResumeState(int epoch, long rngCounter, int nextStep, float[] partialLosses, double partialSeconds) {
     }
 
-    private static ResumeState restore(Vae vae, Adam adam, Path dir) {
+    private static ResumeState restore(Vae vae, Adam adam, Path dir, Options opt) {
         Path ckpt = dir.resolve(CHECKPOINT);
         Path statePath = dir.resolve(STATE);
         if (!Files.isRegularFile(ckpt) || !Files.isRegularFile(statePath)) {
@@ -300,6 +300,12 @@ public final class VaeTraining {
         VaeConfig saved = VaeCheckpoint.config(c, ckpt);
         if (!saved.equals(vae.config())) {
             throw new IllegalArgumentException("cannot resume " + dir + ": its checkpoint is a " + saved + ", not a " + vae.config());
+        }
+        // The shuffle and the position inside an epoch are counted in batches: another batch size would not continue the run.
+        String savedBatch = c.metadata().get("batch");
+        if (savedBatch != null && !savedBatch.equals(Integer.toString(opt.batch()))) {
+            throw new IllegalArgumentException("cannot resume " + dir + " with batch " + opt.batch() + ": the run was trained with batch "
+                    + savedBatch);
         }
         VaeCheckpoint.load(vae, c, ckpt);
         Safetensors.Contents s = Safetensors.read(statePath);

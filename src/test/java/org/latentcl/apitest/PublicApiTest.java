@@ -244,6 +244,14 @@ class PublicApiTest {
             assertTrue(Files.isRegularFile(out.resolve("manifold.png")), "a 2-D latent space gets its manifold");
             IllegalArgumentException again = assertThrows(IllegalArgumentException.class, () -> trainer.fit(vae, DIGITS));
             assertTrue(again.getMessage().contains("not empty"), again.getMessage());
+            // Resuming continues the run to two epochs in all; with another batch size it could not.
+            IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().epochs(2).batch(100).outputDirectory(out).resume(true).build().fit(vae, DIGITS));
+            assertTrue(batch.getMessage().contains("trained with batch 200"), batch.getMessage());
+            List<EpochMetrics> resumed = Trainer.builder().epochs(2).batch(200).outputDirectory(out).resume(true).build()
+                    .fit(vae, new DataSplit(DIGITS, DIGITS.head(50), "first 50"));
+            assertEquals(2, resumed.size());
+            assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
             String header = new String(Files.readAllBytes(out.resolve("checkpoint.safetensors")), java.nio.charset.StandardCharsets.ISO_8859_1);
             assertTrue(header.contains("\"data\":\"default\""), "eval finds the data by the recorded name");
             try (Vae loaded = Checkpoints.loadVae(out.resolve("checkpoint.safetensors"), device)) {
