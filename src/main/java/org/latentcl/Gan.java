@@ -147,10 +147,6 @@ public final class Gan extends OnDevice<org.latentcl.model.Gan> implements Model
         return config + " on " + device().id();
     }
 
-    GanConfig config() {
-        return config;
-    }
-
     /** The model on the device, for batches of up to {@code batch} rows. */
     org.latentcl.model.Gan live(int batch) {
         return live(batch, (from, to) -> load(to, hostWeights(from)));

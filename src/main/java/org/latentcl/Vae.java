@@ -156,10 +156,6 @@ public final class Vae extends OnDevice<org.latentcl.model.Vae> implements Model
         return config + " on " + device().id();
     }
 
-    VaeConfig config() {
-        return config;
-    }
-
     /** The model on the device, for batches of up to {@code batch} rows. */
     org.latentcl.model.Vae live(int batch) {
         return live(batch, (from, to) -> to.parameters().load(from.parameters().toHost()));

@@ -54,15 +54,6 @@ public final class GanTraining {
     private GanTraining() {
     }
 
-    /** Trains a new GAN of the given shape, initialized from the seed. */
-    public static List<GanEpochMetrics> run(Backend be, DataSplit data, GanConfig config, Options opt, TrainingListener listener)
-            throws IOException {
-        try (Gan gan = new Gan(be, config, opt.batch())) {
-            gan.initialize(opt.seed());
-            return train(gan, data, opt, listener);
-        }
-    }
-
     /**
      * Trains an existing GAN from its parameters as they are, with fresh optimizers. With
      * {@code opt.out()} null nothing is written: a stop request then ends the run and returns the
