@@ -6,21 +6,23 @@
  * or N x K). bias (N values, added to every row) is used when has_bias is 1; beta = 0 never
  * reads C. act is an ACT_* code from common.cl, slope the LeakyReLU slope.
  *
- *          j0 .. j0+7 (TN = 8 columns, one float8)
+ *          j0 .. j0+TN-1 (one floatN: float8 or float16)
  *        +-----------+
- *   i0   | acc[0]    |   each work-item keeps a TM x 8 tile of C in registers,
+ *   i0   | acc[0]    |   each work-item keeps a TM x TN tile of C in registers,
  *   ..   | ...       |   walks K four at a time (float4 loads of A rows when A is not
- *  i0+TM | acc[TM-1] |   transposed; float8 loads of B rows, or float4 loads of B^T columns),
+ *  i0+TM | acc[TM-1] |   transposed; floatN loads of B rows, or float4 loads of B^T columns),
  *        +-----------+   and applies the epilogue (alpha, beta, bias, activation) once.
  *
+ * TN = 16 fills 512-bit registers (AVX-512): on a 2-core AVX-512 VM under PoCL it doubled the
+ * GFLOP/s of TN = 8 (docs/PERFORMANCE.md); bench gemm --tune picks TN per device.
  * Tiles that cross the right or bottom edge clamp their load indices to the last row or column
  * (so every read is in bounds) and store only the elements inside C.
- * Launch: 2-D, global = (ceil(N / 8), ceil(M / TM)) rounded up to the local size; extra
+ * Launch: 2-D, global = (ceil(N / TN), ceil(M / TM)) rounded up to the local size; extra
  *         work-items return at once.
  * With has_sums, the work-items of the first column tile also write sums[i] = beta * sums[i] +
  * sum_k op(A)[i][k] for their rows: with TRANS_A that is a linear layer's bias gradient (the column
  * sums of dy) next to its weight gradient dy^T x, in the same launch.
- * Defines: TRANS_A, TRANS_B (0 or 1), TM (rows of C per work-item, default 8).
+ * Defines: TRANS_A, TRANS_B (0 or 1), TM (rows of C per work-item, default 8), TN (8 or 16, default 8).
  */
 #ifndef TRANS_A
 #define TRANS_A 0
@@ -31,26 +33,105 @@
 #ifndef TM
 #define TM 8
 #endif
+#ifndef TN
 #define TN 8
-
-/* Row k of op(B), columns j0 .. j0+7, clamped to column N-1 when the tile crosses the edge. */
-float8 load_b_row(__global const float* b, const int ldb, const int k, const int j0, const int N, const int full)
-{
-#if TRANS_B
-    int j[TN];
-    for (int t = 0; t < TN; t++) {
-        j[t] = min(j0 + t, N - 1);
-    }
-    return (float8)(b[j[0] * ldb + k], b[j[1] * ldb + k], b[j[2] * ldb + k], b[j[3] * ldb + k],
-                    b[j[4] * ldb + k], b[j[5] * ldb + k], b[j[6] * ldb + k], b[j[7] * ldb + k]);
-#else
-    if (full) {
-        return vload8(0, b + k * ldb + j0);
-    }
-    __global const float* row = b + k * ldb;
-    return (float8)(row[min(j0, N - 1)], row[min(j0 + 1, N - 1)], row[min(j0 + 2, N - 1)], row[min(j0 + 3, N - 1)],
-                    row[min(j0 + 4, N - 1)], row[min(j0 + 5, N - 1)], row[min(j0 + 6, N - 1)], row[min(j0 + 7, N - 1)]);
 #endif
+#if TN == 16
+#define floatN float16
+#define vloadN vload16
+#define vstoreN vstore16
+#elif TN == 8
+#define floatN float8
+#define vloadN vload8
+#define vstoreN vstore8
+#else
+#error "TN must be 8 or 16"
+#endif
+
+/* Element (i, k) of op(A) and (k, j) of op(B). */
+#if TRANS_A
+#define A_AT(i, k) a[(k) * lda + (i)]
+#else
+#define A_AT(i, k) a[(i) * lda + (k)]
+#endif
+#if TRANS_B
+#define B_AT(k, j) b[(j) * ldb + (k)]
+#else
+#define B_AT(k, j) b[(k) * ldb + (j)]
+#endif
+
+/* Four consecutive k of each of the TN columns of B^T (B stored N x K), transposed into rows of op(B). */
+#define GATHER8(f, o) (float8)(col[o].f, col[o + 1].f, col[o + 2].f, col[o + 3].f, col[o + 4].f, col[o + 5].f, col[o + 6].f, col[o + 7].f)
+#if TN == 16
+#define GATHER(f) (float16)(GATHER8(f, 0), GATHER8(f, 8))
+#else
+#define GATHER(f) GATHER8(f, 0)
+#endif
+
+/*
+ * acc[r] += sum_k op(A)[i0 + r][k] * op(B)[k][j0 .. j0+TN-1]. With clamp = 0 the whole tile lies
+ * inside the matrices; with clamp = 1 rows and columns past the edge read the last one instead.
+ * Both calls are inlined with clamp a constant, so the interior loop carries no index arithmetic.
+ */
+inline void accumulate(floatN* acc, __global const float* a, const int lda, __global const float* b, const int ldb,
+                       const int i0, const int j0, const int M, const int N, const int K, const int clamp)
+{
+/* Row r and column t of the tile; computed where used (a private index array is not folded away by PoCL). */
+#define ROW(r) (clamp ? min(i0 + (r), M - 1) : i0 + (r))
+#define COL(t) (clamp ? min(j0 + (t), N - 1) : j0 + (t))
+    int k = 0;
+    for (; k + 4 <= K; k += 4) {
+        floatN b0, b1, b2, b3;
+#if TRANS_B
+        float4 col[TN];
+        for (int t = 0; t < TN; t++) {
+            col[t] = vload4(0, b + COL(t) * ldb + k);
+        }
+        b0 = GATHER(x);
+        b1 = GATHER(y);
+        b2 = GATHER(z);
+        b3 = GATHER(w);
+#else
+        if (!clamp) {
+            b0 = vloadN(0, b + k * ldb + j0);
+            b1 = vloadN(0, b + (k + 1) * ldb + j0);
+            b2 = vloadN(0, b + (k + 2) * ldb + j0);
+            b3 = vloadN(0, b + (k + 3) * ldb + j0);
+        } else {
+            float v[4][TN];
+            for (int t = 0; t < TN; t++) {
+                for (int q = 0; q < 4; q++) {
+                    v[q][t] = B_AT(k + q, COL(t));
+                }
+            }
+            b0 = vloadN(0, v[0]);
+            b1 = vloadN(0, v[1]);
+            b2 = vloadN(0, v[2]);
+            b3 = vloadN(0, v[3]);
+        }
+#endif
+        for (int r = 0; r < TM; r++) {
+#if TRANS_A
+            const int i = ROW(r);
+            const float4 av = (float4)(A_AT(i, k), A_AT(i, k + 1), A_AT(i, k + 2), A_AT(i, k + 3));
+#else
+            const float4 av = vload4(0, a + ROW(r) * lda + k);
+#endif
+            acc[r] += av.x * b0 + av.y * b1 + av.z * b2 + av.w * b3;
+        }
+    }
+    for (; k < K; k++) {
+        float v[TN];
+        for (int t = 0; t < TN; t++) {
+            v[t] = B_AT(k, COL(t));
+        }
+        const floatN b0 = vloadN(0, v);
+        for (int r = 0; r < TM; r++) {
+            acc[r] += A_AT(ROW(r), k) * b0;
+        }
+    }
+#undef ROW
+#undef COL
 }
 
 __kernel void gemm(const int M, const int N, const int K, const float alpha,
@@ -69,74 +150,38 @@ __kernel void gemm(const int M, const int N, const int K, const float alpha,
     c += cOff;
     const int lda = TRANS_A ? M : K;
     const int ldb = TRANS_B ? K : N;
-    const int full = j0 + TN <= N;
 
-    int row[TM];
-    float8 acc[TM];
+    /* A tile crossing an edge of a matrix at least one tile wide (tall) is moved back inside it:
+       it computes from row il and column jl and stores only its own rows and columns (>= i0, j0). */
+    const int inside = M >= TM && N >= TN;
+    const int il = inside ? min(i0, M - TM) : i0;
+    const int jl = inside ? min(j0, N - TN) : j0;
+    floatN acc[TM];
     for (int r = 0; r < TM; r++) {
-        row[r] = min(i0 + r, M - 1);
-        acc[r] = (float8)(0.0f);
+        acc[r] = (floatN)(0.0f);
     }
-
-    int k = 0;
-    for (; k + 4 <= K; k += 4) {
-#if TRANS_B
-        /* B is stored N x K: read four consecutive k of each of the 8 columns, then transpose. */
-        float4 col[TN];
-        for (int t = 0; t < TN; t++) {
-            col[t] = vload4(0, b + min(j0 + t, N - 1) * ldb + k);
-        }
-        const float8 b0 = (float8)(col[0].x, col[1].x, col[2].x, col[3].x, col[4].x, col[5].x, col[6].x, col[7].x);
-        const float8 b1 = (float8)(col[0].y, col[1].y, col[2].y, col[3].y, col[4].y, col[5].y, col[6].y, col[7].y);
-        const float8 b2 = (float8)(col[0].z, col[1].z, col[2].z, col[3].z, col[4].z, col[5].z, col[6].z, col[7].z);
-        const float8 b3 = (float8)(col[0].w, col[1].w, col[2].w, col[3].w, col[4].w, col[5].w, col[6].w, col[7].w);
-#else
-        const float8 b0 = load_b_row(b, ldb, k, j0, N, full);
-        const float8 b1 = load_b_row(b, ldb, k + 1, j0, N, full);
-        const float8 b2 = load_b_row(b, ldb, k + 2, j0, N, full);
-        const float8 b3 = load_b_row(b, ldb, k + 3, j0, N, full);
-#endif
-        for (int r = 0; r < TM; r++) {
-#if TRANS_A
-            const float4 av = (float4)(a[k * lda + row[r]], a[(k + 1) * lda + row[r]],
-                                       a[(k + 2) * lda + row[r]], a[(k + 3) * lda + row[r]]);
-#else
-            const float4 av = vload4(0, a + row[r] * lda + k);
-#endif
-            acc[r] += av.x * b0 + av.y * b1 + av.z * b2 + av.w * b3;
-        }
-    }
-    for (; k < K; k++) {
-        const float8 b0 = load_b_row(b, ldb, k, j0, N, full);
-        for (int r = 0; r < TM; r++) {
-#if TRANS_A
-            acc[r] += a[k * lda + row[r]] * b0;
-#else
-            acc[r] += a[row[r] * lda + k] * b0;
-#endif
-        }
+    if (inside) {
+        accumulate(acc, a, lda, b, ldb, il, jl, M, N, K, 0);
+    } else {
+        accumulate(acc, a, lda, b, ldb, il, jl, M, N, K, 1);
     }
 
     if (has_sums && j0 == 0) {
         for (int r = 0; r < TM && i0 + r < M; r++) {
             float s = 0.0f;
             for (int kk = 0; kk < K; kk++) {
-#if TRANS_A
-                s += a[kk * lda + i0 + r];
-#else
-                s += a[(i0 + r) * lda + kk];
-#endif
+                s += A_AT(i0 + r, kk);
             }
             sums[sumsOff + i0 + r] = (beta != 0.0f ? beta * sums[sumsOff + i0 + r] : 0.0f) + s;
         }
     }
 
-    for (int r = 0; r < TM && i0 + r < M; r++) {
-        const int i = i0 + r;
+    for (int r = i0 - il; r < TM && il + r < M; r++) {
+        const int i = il + r;
         float v[TN];
-        vstore8(alpha * acc[r], 0, v);
-        for (int t = 0; t < TN && j0 + t < N; t++) {
-            const int j = j0 + t;
+        vstoreN(alpha * acc[r], 0, v);
+        for (int t = j0 - jl; t < TN && jl + t < N; t++) {
+            const int j = jl + t;
             float x = v[t];
             if (beta != 0.0f) {
                 x += beta * c[i * N + j];

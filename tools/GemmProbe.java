@@ -8,10 +8,10 @@ public class GemmProbe {
     public static void main(String[] a) {
         ClDeviceInfo d = OpenCl.discover().devices().get(0);
         int[][] shapes = {{1024,1024,1024,0},{128,400,784,1},{128,784,400,0},{400,784,128,2}};
-        for (int tm : new int[] {4, 8, 16}) {
+        for (int tn : new int[] {8, 16}) for (int tm : new int[] {4, 8, 16}) {
             for (long[] local : new long[][] {null, {1,1}, {4,1}, {8,8}}) {
-                ClBackend be = new ClBackend(d, new ClBackend.GemmConfig(tm, local), 0);
-                StringBuilder sb = new StringBuilder("TM=" + tm + " local=" + (local == null ? "null" : local[0] + "x" + local[1]) + ":");
+                ClBackend be = new ClBackend(d, new ClBackend.GemmConfig(tm, tn, local), 0);
+                StringBuilder sb = new StringBuilder("TM=" + tm + " TN=" + tn + " local=" + (local == null ? "null" : local[0] + "x" + local[1]) + ":");
                 for (int[] s : shapes) {
                     int m = s[0], n = s[1], k = s[2];
                     boolean ta = s[3] == 2, tb = s[3] == 1;

@@ -39,9 +39,15 @@ public final class ClBackend extends Backend {
      * Launch shape of the GEMM kernel.
      *
      * @param tm     rows of C per work-item (the TM define)
+     * @param tn     columns of C per work-item, 8 or 16 (the TN define: one float8 or float16)
      * @param local  work-group size (x, y), or null to let the driver choose
      */
-    public record GemmConfig(int tm, long[] local) {
+    public record GemmConfig(int tm, int tn, long[] local) {
+        public GemmConfig {
+            if (tn != 8 && tn != 16) {
+                throw new IllegalArgumentException("GEMM tile width must be 8 or 16, got " + tn);
+            }
+        }
     }
 
     /** The backend for a device, with its stored GEMM tuning ({@code bench gemm --tune}) or the defaults. */
@@ -222,8 +228,8 @@ public final class ClBackend extends Backend {
     private void launchGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
                             float beta, Tensor c, Tensor bias, Activation act, Tensor sums) {
         GemmConfig cfg = m >= 128 && n >= 128 ? gemmConfig : smallGemmConfig;
-        String defines = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0) + " -DTM=" + cfg.tm();
-        long gx = (n + 7) / 8;
+        String defines = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0) + " -DTM=" + cfg.tm() + " -DTN=" + cfg.tn();
+        long gx = (n + cfg.tn() - 1) / cfg.tn();
         long gy = (m + cfg.tm() - 1) / cfg.tm();
         long[] local = cfg.local();
         if (local != null) {

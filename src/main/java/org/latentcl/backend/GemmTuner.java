@@ -33,14 +33,21 @@ public final class GemmTuner {
     public record Result(GemmTuning best, List<Candidate> large, List<Candidate> small) {
     }
 
-    /** Launch shapes to try on a device: TM 4, 8, 16 with the driver's work-groups, 1x1, 4x1 and 8x8 where they fit. */
+    /**
+     * Launch shapes to try on a device: tiles of TM 4, 8, 16 rows by TN 8 or 16 columns, with the driver's
+     * work-groups and 1x1, 4x1, 8x8 and 16x16 where they fit. On CPUs 16x16 groups are left out (they only
+     * matter to GPUs, and the search stays under a minute).
+     */
     public static List<ClBackend.GemmConfig> candidates(ClDeviceInfo device) {
         List<ClBackend.GemmConfig> out = new ArrayList<>();
-        for (int tm : new int[] {4, 8, 16}) {
-            out.add(new ClBackend.GemmConfig(tm, null));
-            for (long[] local : new long[][] {{1, 1}, {4, 1}, {8, 8}, {16, 16}}) {
-                if (local[0] * local[1] <= device.maxWorkGroupSize()) {
-                    out.add(new ClBackend.GemmConfig(tm, local));
+        long[][] locals = device.isGpu() ? new long[][] {{1, 1}, {4, 1}, {8, 8}, {16, 16}} : new long[][] {{1, 1}, {4, 1}, {8, 8}};
+        for (int tn : new int[] {8, 16}) {
+            for (int tm : new int[] {4, 8, 16}) {
+                out.add(new ClBackend.GemmConfig(tm, tn, null));
+                for (long[] local : locals) {
+                    if (local[0] * local[1] <= device.maxWorkGroupSize()) {
+                        out.add(new ClBackend.GemmConfig(tm, tn, local));
+                    }
                 }
             }
         }

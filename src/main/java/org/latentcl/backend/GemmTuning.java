@@ -24,20 +24,23 @@ import org.latentcl.opencl.ClDeviceInfo;
  * @param small launch shape for smaller outputs
  */
 public record GemmTuning(ClBackend.GemmConfig large, ClBackend.GemmConfig small) {
-    private static final Pattern LINE = Pattern.compile("(large|small)\\s+tm=(\\d+)\\s+local=(auto|(\\d+)x(\\d+))");
+    private static final Pattern LINE = Pattern.compile("(large|small)\\s+tm=(\\d+)\\s+tn=(\\d+)\\s+local=(auto|(\\d+)x(\\d+))");
 
     /**
      * Defaults when a device was never tuned. CPUs: what {@code bench gemm --tune} found on PoCL 3.1 on a
-     * 2-core AVX-512 VM, 16-row tiles in work-groups of 4 x 1 for large outputs and of one for small
-     * ones (docs/PERFORMANCE.md). GPUs: 4-row tiles in 8 x 8 work-groups, until a GPU is tuned.
+     * 2-core AVX-512 VM: 16 x 16 tiles (one float16 per row, 16 of the 32 vector registers), in work-groups
+     * of one (docs/PERFORMANCE.md); CPUs with 8-float registers (AVX2) get 16 x 8 tiles, which fill their
+     * 16 registers the same way. GPUs: 4 x 8 tiles in 8 x 8 work-groups, until a GPU is tuned.
      */
     public static GemmTuning defaults(ClDeviceInfo device) {
         if (device.isGpu()) {
             long side = device.maxWorkGroupSize() >= 64 ? 8 : 1;
-            ClBackend.GemmConfig g = new ClBackend.GemmConfig(4, new long[] {side, side});
+            ClBackend.GemmConfig g = new ClBackend.GemmConfig(4, 8, new long[] {side, side});
             return new GemmTuning(g, g);
         }
-        return new GemmTuning(new ClBackend.GemmConfig(16, new long[] {4, 1}), new ClBackend.GemmConfig(16, new long[] {1, 1}));
+        int tn = device.nativeFloatWidth() >= 16 ? 16 : 8;
+        ClBackend.GemmConfig g = new ClBackend.GemmConfig(16, tn, new long[] {1, 1});
+        return new GemmTuning(g, g);
     }
 
     /** The tuning file of a device. */
@@ -70,8 +73,8 @@ public record GemmTuning(ClBackend.GemmConfig large, ClBackend.GemmConfig small)
         ClBackend.GemmConfig s = null;
         Matcher m = LINE.matcher(text);
         while (m.find()) {
-            long[] local = m.group(3).equals("auto") ? null : new long[] {Long.parseLong(m.group(4)), Long.parseLong(m.group(5))};
-            ClBackend.GemmConfig c = new ClBackend.GemmConfig(Integer.parseInt(m.group(2)), local);
+            long[] local = m.group(4).equals("auto") ? null : new long[] {Long.parseLong(m.group(5)), Long.parseLong(m.group(6))};
+            ClBackend.GemmConfig c = new ClBackend.GemmConfig(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), local);
             if (m.group(1).equals("large")) {
                 l = c;
             } else {
@@ -81,9 +84,9 @@ public record GemmTuning(ClBackend.GemmConfig large, ClBackend.GemmConfig small)
         return l == null || s == null ? Optional.empty() : Optional.of(new GemmTuning(l, s));
     }
 
-    /** "tm=16 local=1x1" or "tm=8 local=auto". */
+    /** "tm=16 tn=16 local=1x1" or "tm=8 tn=8 local=auto". */
     public static String format(ClBackend.GemmConfig c) {
-        return String.format(Locale.ROOT, "tm=%d local=%s", c.tm(), c.local() == null ? "auto" : c.local()[0] + "x" + c.local()[1]);
+        return String.format(Locale.ROOT, "tm=%d tn=%d local=%s", c.tm(), c.tn(), c.local() == null ? "auto" : c.local()[0] + "x" + c.local()[1]);
     }
 
     private static String key(ClDeviceInfo d) {

@@ -51,7 +51,11 @@ class GemmParityTest {
     @ParameterizedTest(name = "{0} {1}x{2}x{3} {4}")
     @MethodSource("shapes")
     void gemmMatchesReferenceAtOddSizes(String name, int m, int n, int k, String trans) {
-        Backend be = TestBackends.named(name);
+        assertMatchesReference(TestBackends.named(name), name, m, n, k, trans);
+    }
+
+    /** One GEMM with an epilogue chosen by the sizes (alpha, beta, bias, activation) against the double reference. */
+    static void assertMatchesReference(Backend be, String name, int m, int n, int k, String trans) {
         Random rnd = new Random(31L * m + 17L * n + k);
         boolean ta = trans.charAt(0) == 'T';
         boolean tb = trans.charAt(1) == 'T';
@@ -149,30 +153,33 @@ class GemmParityTest {
     @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 33, 129, 784, 1000})
     void linearGradientsMatchTheGemmAndColumnSums(int in) {
         for (int[] bo : new int[][] {{1, 1}, {7, 33}, {128, 400}, {33, 20}}) {
-            int batch = bo[0];
-            int out = bo[1];
-            java.util.Random rnd = new java.util.Random(in * 131L + batch + out);
-            float[] dy = TestBackends.uniform(rnd, batch * out, -1, 1);
-            float[] x = TestBackends.uniform(rnd, batch * in, -1, 1);
-            float[] w0 = TestBackends.uniform(rnd, out * in, -1, 1);
-            float[] b0 = TestBackends.uniform(rnd, out, -1, 1);
-            float[][] r = new float[2][];
-            Backend[] both = {TestBackends.java(), TestBackends.cl()};
-            for (int i = 0; i < 2; i++) {
-                Backend be = both[i];
-                try (Tensor tdy = be.upload(dy, batch, out); Tensor tx = be.upload(x, batch, in); Tensor dw = be.upload(w0, out, in);
-                     Tensor db = be.upload(b0, 1, out)) {
-                    be.linearGradients(tdy, tx, 1f, dw, db);
-                    be.linearGradients(tdy, tx, 1f, dw, db);
-                    float[] w = be.read(dw);
-                    float[] b = be.read(db);
-                    float[] all = java.util.Arrays.copyOf(w, w.length + b.length);
-                    System.arraycopy(b, 0, all, w.length, b.length);
-                    r[i] = all;
-                }
-            }
-            // Sums of `batch` products of values in [-1, 1], twice: a few ulp of 2 * batch.
-            ParityAssert.close("linearGradients " + batch + "x" + out + "x" + in, r[0], r[1], 1e-5 * batch + 1e-6, 1e-5);
+            assertLinearGradientsMatch(TestBackends.cl(), bo[0], bo[1], in);
         }
+    }
+
+    /** linearGradients on {@code be}, replacing and then accumulating, against the Java backend's. */
+    static void assertLinearGradientsMatch(Backend be, int batch, int out, int in) {
+        java.util.Random rnd = new java.util.Random(in * 131L + batch + out);
+        float[] dy = TestBackends.uniform(rnd, batch * out, -1, 1);
+        float[] x = TestBackends.uniform(rnd, batch * in, -1, 1);
+        float[] w0 = TestBackends.uniform(rnd, out * in, -1, 1);
+        float[] b0 = TestBackends.uniform(rnd, out, -1, 1);
+        float[][] r = new float[2][];
+        Backend[] both = {TestBackends.java(), be};
+        for (int i = 0; i < 2; i++) {
+            Backend b = both[i];
+            try (Tensor tdy = b.upload(dy, batch, out); Tensor tx = b.upload(x, batch, in); Tensor dw = b.upload(w0, out, in);
+                 Tensor db = b.upload(b0, 1, out)) {
+                b.linearGradients(tdy, tx, 1f, dw, db);
+                b.linearGradients(tdy, tx, 1f, dw, db);
+                float[] w = b.read(dw);
+                float[] bias = b.read(db);
+                float[] all = java.util.Arrays.copyOf(w, w.length + bias.length);
+                System.arraycopy(bias, 0, all, w.length, bias.length);
+                r[i] = all;
+            }
+        }
+        // Sums of `batch` products of values in [-1, 1], twice: a few ulp of 2 * batch.
+        ParityAssert.close("linearGradients " + batch + "x" + out + "x" + in, r[0], r[1], 1e-5 * batch + 1e-6, 1e-5);
     }
 }

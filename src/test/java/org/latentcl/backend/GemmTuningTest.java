@@ -10,20 +10,23 @@ import org.junit.jupiter.api.Test;
 class GemmTuningTest {
     @Test
     void theTuningFileReadsBackWhatWasWritten() {
-        String text = "# a comment\nlarge " + GemmTuning.format(new ClBackend.GemmConfig(16, new long[] {4, 1}))
-                + "\nsmall " + GemmTuning.format(new ClBackend.GemmConfig(8, null)) + "\n";
+        String text = "# a comment\nlarge " + GemmTuning.format(new ClBackend.GemmConfig(16, 16, new long[] {4, 1}))
+                + "\nsmall " + GemmTuning.format(new ClBackend.GemmConfig(8, 8, null)) + "\n";
         GemmTuning t = GemmTuning.parse(text).orElseThrow();
         assertEquals(16, t.large().tm());
+        assertEquals(16, t.large().tn());
         assertArrayEquals(new long[] {4, 1}, t.large().local());
         assertEquals(8, t.small().tm());
         assertEquals(null, t.small().local());
-        assertTrue(GemmTuning.parse("large tm=16 local=4x1\n").isEmpty(), "both lines are needed");
+        assertTrue(GemmTuning.parse("large tm=16 tn=16 local=4x1\n").isEmpty(), "both lines are needed");
+        // A file from before tile widths were tuned is stale: the defaults beat what it chose.
+        assertTrue(GemmTuning.parse("large tm=16 local=4x1\nsmall tm=16 local=1x1\n").isEmpty(), "a file without tn is ignored");
     }
 
     @Test
     void theTunerMeasuresEveryCandidateAndPicksTheFastest() {
         var device = TestBackends.cl().device();
-        List<ClBackend.GemmConfig> candidates = List.of(new ClBackend.GemmConfig(4, null), new ClBackend.GemmConfig(8, new long[] {1, 1}));
+        List<ClBackend.GemmConfig> candidates = List.of(new ClBackend.GemmConfig(4, 8, null), new ClBackend.GemmConfig(8, 16, new long[] {1, 1}));
         GemmTuner.Result r = GemmTuner.tune(device, candidates, new int[][] {{33, 129, 7, 1}}, new int[][] {{7, 33, 129, 2}});
         assertEquals(2, r.large().size());
         assertEquals(2, r.small().size());

@@ -12,7 +12,7 @@ class SmallDeviceLimitsTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 4})
     void tinyWorkGroupsGiveTheSameResults(int maxWorkGroup) {
-        ClBackend small = new ClBackend(TestBackends.cl().device(), new ClBackend.GemmConfig(1, new long[] {1, 1}), maxWorkGroup);
+        ClBackend small = new ClBackend(TestBackends.cl().device(), new ClBackend.GemmConfig(1, 8, new long[] {1, 1}), maxWorkGroup);
         JavaBackend ref = TestBackends.java();
         try (small) {
             Random rnd = new Random(maxWorkGroup);
@@ -48,7 +48,7 @@ class SmallDeviceLimitsTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 33, 129, 784, 1000})
     void theGpuStyleElementwiseKernelsMatchTheReference(int n) {
-        ClBackend gpuStyle = new ClBackend(TestBackends.cl().device(), new ClBackend.GemmConfig(4, new long[] {1, 1}), 4);
+        ClBackend gpuStyle = new ClBackend(TestBackends.cl().device(), new ClBackend.GemmConfig(4, 8, new long[] {1, 1}), 4);
         JavaBackend ref = TestBackends.java();
         try (gpuStyle) {
             Random rnd = new Random(n + 5);
