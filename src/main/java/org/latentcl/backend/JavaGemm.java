@@ -16,7 +16,7 @@ final class JavaGemm {
     private static final int KC = 256;
     private static final int NC = 1024;
     /** Below this many multiply-adds, threads cost more than they save. */
-    private static final long PARALLEL_WORK = 1L << 18;
+    private static final long PARALLEL_WORK = 1L << 22;
 
     private final ForkJoinPool pool;
     private final boolean vector;
@@ -27,38 +27,114 @@ final class JavaGemm {
         this.vector = vector && VECTOR;
     }
 
-    /** acc (M x N, overwritten) = op(A) op(B); a and b are read at their offsets with their stored shapes. */
-    void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
-                  float[] acc) {
-        float[] pa = transA ? transpose(a, aOff, k, m, scratchA(m * k)) : packed(a, aOff, m * k, true);
-        float[] pb = transB ? transpose(b, bOff, n, k, scratchB(k * n)) : packed(b, bOff, k * n, false);
-        int rows = vector ? VectorGemm.ROWS : ROWS;
-        int blocks = (m + rows - 1) / rows;
+    /**
+     * Receives rows i0..i1 of the product, stored at {@code acc[i * ldc + j]}, from the thread that computed
+     * them, so the caller's epilogue runs in parallel too. Calls cover disjoint rows.
+     */
+    interface RowSink {
+        void rows(float[] acc, int ldc, int i0, int i1);
+    }
+
+    /** op(A) op(B) (M x N), handed to {@code sink} in row runs; a and b are read at their offsets with their stored shapes. */
+    void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, RowSink sink) {
         boolean serial = (long) m * n * k < PARALLEL_WORK || pool.getParallelism() == 1;
         if (vector) {
+            // Operands padded to whole tiles (zero rows of A, zero columns of B), so every tile is a vector tile.
+            int mp = roundUp(m, VectorGemm.ROWS);
+            int np = roundUp(n, VectorGemm.L);
+            float[] pa = packA(transA, a, aOff, m, k, mp, serial);
+            float[] pb = packB(transB, b, bOff, k, n, np, serial);
+            float[] pc = scratchC(mp * np);
+            int blocks = mp / VectorGemm.ROWS;
             // Each task takes a run of row blocks and walks K in blocks of VectorGemm.KC rows of B, so
             // the block of B it reads (KC x N) stays in the L2 cache for every row block of the run.
             int tasks = serial ? 1 : Math.min(blocks, 4 * pool.getParallelism());
             java.util.function.IntConsumer task = t -> {
-                int b0 = (int) ((long) blocks * t / tasks);
-                int b1 = (int) ((long) blocks * (t + 1) / tasks);
-                VectorGemm.rows(b0 * rows, Math.min(m, b1 * rows), n, k, pa, pb, acc);
+                int r0 = (int) ((long) blocks * t / tasks) * VectorGemm.ROWS;
+                int r1 = (int) ((long) blocks * (t + 1) / tasks) * VectorGemm.ROWS;
+                VectorGemm.rows(r0, r1, np, k, pa, pb, pc);
+                if (r0 < m) {
+                    sink.rows(pc, np, r0, Math.min(m, r1));
+                }
             };
-            if (tasks == 1) {
-                task.accept(0);
-            } else {
-                pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(task)).join();
-            }
+            run(tasks, task);
             return;
         }
-        java.util.function.IntConsumer block = blk -> rowBlock(blk * rows, Math.min(m, blk * rows + rows), n, k, pa, pb, acc);
-        if (serial) {
+        float[] pa = transA ? transpose(a, aOff, k, m, scratchA(m * k)) : packed(a, aOff, m * k, true);
+        float[] pb = transB ? transpose(b, bOff, n, k, scratchB(k * n)) : packed(b, bOff, k * n, false);
+        float[] acc = scratchC(m * n);
+        int blocks = (m + ROWS - 1) / ROWS;
+        java.util.function.IntConsumer block = blk -> {
+            int i0 = blk * ROWS;
+            int i1 = Math.min(m, i0 + ROWS);
+            rowBlock(i0, i1, n, k, pa, pb, acc);
+            sink.rows(acc, n, i0, i1);
+        };
+        run(serial ? 1 : blocks, serial ? t -> {
             for (int blk = 0; blk < blocks; blk++) {
                 block.accept(blk);
             }
+        } : block);
+    }
+
+    private void run(int tasks, java.util.function.IntConsumer task) {
+        if (tasks == 1) {
+            task.accept(0);
         } else {
-            pool.submit(() -> IntStream.range(0, blocks).parallel().forEach(block)).join();
+            pool.submit(() -> IntStream.range(0, tasks).parallel().forEach(task)).join();
         }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /** op(A) as row-major mp x k, rows m..mp zero: A itself when it already is that, else a packed copy. */
+    private float[] packA(boolean transA, float[] a, int aOff, int m, int k, int mp, boolean serial) {
+        if (!transA && aOff == 0 && m == mp) {
+            return a;
+        }
+        float[] out = scratchA(mp * k);
+        if (transA) {
+            transposeInto(a, aOff, k, m, out, k, serial);
+        } else {
+            System.arraycopy(a, aOff, out, 0, m * k);
+        }
+        java.util.Arrays.fill(out, m * k, mp * k, 0f);
+        return out;
+    }
+
+    /** op(B) as row-major k x np, columns n..np zero: B itself when it already is that, else a packed copy. */
+    private float[] packB(boolean transB, float[] b, int bOff, int k, int n, int np, boolean serial) {
+        if (!transB && bOff == 0 && n == np) {
+            return b;
+        }
+        float[] out = scratchB(k * np);
+        if (transB) {
+            transposeInto(b, bOff, n, k, out, np, serial);
+        } else {
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(b, bOff + p * n, out, p * np, n);
+            }
+        }
+        if (np > n) {
+            for (int p = 0; p < k; p++) {
+                java.util.Arrays.fill(out, p * np + n, p * np + np, 0f);
+            }
+        }
+        return out;
+    }
+
+    /** The transpose of src's rows x cols matrix into out, whose rows are ldOut apart; row blocks in parallel unless serial. */
+    private void transposeInto(float[] src, int off, int rows, int cols, float[] out, int ldOut, boolean serial) {
+        int blocks = (rows + TRANSPOSE_BLOCK - 1) / TRANSPOSE_BLOCK;
+        java.util.function.IntConsumer block = blk -> transposeRows(src, off, rows, cols, out, ldOut,
+                blk * TRANSPOSE_BLOCK, Math.min(rows, (blk + 1) * TRANSPOSE_BLOCK));
+        run(serial || blocks < 4 ? 1 : blocks, serial || blocks < 4 ? t -> {
+            for (int blk = 0; blk < blocks; blk++) {
+                block.accept(blk);
+            }
+        } : block);
     }
 
     private static boolean vectorApiPresent() {
@@ -90,6 +166,15 @@ final class JavaGemm {
         return bufB;
     }
 
+    private float[] bufC = new float[0];
+
+    private float[] scratchC(int len) {
+        if (bufC.length < len) {
+            bufC = new float[len];
+        }
+        return bufC;
+    }
+
     /** The operand itself when it starts at 0 (the kernels read only its first len values), else a packed copy. */
     private float[] packed(float[] src, int off, int len, boolean isA) {
         if (off == 0) {
@@ -102,21 +187,46 @@ final class JavaGemm {
 
     /** The transpose of the rows x cols matrix stored at src[off..], as a cols x rows matrix at out[0..], in cache-sized blocks. */
     static float[] transpose(float[] src, int off, int rows, int cols, float[] out) {
-        transposeRows(src, off, rows, cols, out, 0, rows);
+        transposeRows(src, off, rows, cols, out, rows, 0, rows);
         return out;
     }
 
-    /** Rows r0..r1 of that transpose (columns r0..r1 of out), so that row blocks can run in parallel. */
-    static void transposeRows(float[] src, int off, int rows, int cols, float[] out, int rFrom, int rTo) {
+    /**
+     * Rows r0..r1 of that transpose (columns r0..r1 of out, whose rows are ldOut apart), so that row
+     * blocks can run in parallel.
+     */
+    static void transposeRows(float[] src, int off, int rows, int cols, float[] out, int ldOut, int rFrom, int rTo) {
+        transposeRows(src, off, rows, cols, out, 0, ldOut, rFrom, rTo);
+    }
+
+    /**
+     * The same, writing out from outOff. Four source rows at a time, so each row of out gets four
+     * consecutive values per visit (about 20% faster than one at a time).
+     */
+    static void transposeRows(float[] src, int off, int rows, int cols, float[] out, int outOff, int ldOut, int rFrom, int rTo) {
         final int t = TRANSPOSE_BLOCK;
         for (int r0 = rFrom; r0 < rTo; r0 += t) {
             int r1 = Math.min(rTo, r0 + t);
             for (int c0 = 0; c0 < cols; c0 += t) {
                 int c1 = Math.min(cols, c0 + t);
-                for (int r = r0; r < r1; r++) {
+                int r = r0;
+                for (; r + 4 <= r1; r += 4) {
+                    int s0 = off + r * cols;
+                    int s1 = s0 + cols;
+                    int s2 = s1 + cols;
+                    int s3 = s2 + cols;
+                    for (int c = c0; c < c1; c++) {
+                        int o = outOff + c * ldOut + r;
+                        out[o] = src[s0 + c];
+                        out[o + 1] = src[s1 + c];
+                        out[o + 2] = src[s2 + c];
+                        out[o + 3] = src[s3 + c];
+                    }
+                }
+                for (; r < r1; r++) {
                     int base = off + r * cols;
                     for (int c = c0; c < c1; c++) {
-                        out[c * rows + r] = src[base + c];
+                        out[outOff + c * ldOut + r] = src[base + c];
                     }
                 }
             }

@@ -5,13 +5,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Java backend's Adam update on Java's Vector API, eight parameters at a time (the scalar loop
+ * The Java backend's Adam update on Java's Vector API, 8 or 16 parameters at a time (the scalar loop
  * does not vectorize: the JIT keeps the square root and the division scalar). The same arithmetic
  * as the scalar loop in {@link JavaBackend}, lane by lane: IEEE square root and division, so the
  * results are the same bits. Loaded only when the module is present.
  */
 final class VectorAdam {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+    /** VectorGemm's species (16 lanes with AVX-512, else 8): one float species for all the Vector API code. */
+    private static final VectorSpecies<Float> S = VectorGemm.S;
 
     private VectorAdam() {
     }

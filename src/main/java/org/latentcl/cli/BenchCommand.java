@@ -48,7 +48,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--trans", defaultValue = "NN", description = "Transposes of A and B: NN, NT, TN or TT.")
         String trans;
 
-        @Option(names = "--repeat", defaultValue = "10", description = "Timed runs (after 3 warm-up runs).")
+        @Option(names = "--repeat", defaultValue = "10", description = "Timed samples (after 0.3-3 s of warm-up calls).")
         int repeat;
 
         @Option(names = "--json", description = "Print one JSON object instead of a sentence.")
@@ -85,16 +85,24 @@ final class BenchCommand implements Runnable {
                 try (Tensor a = backend.upload(random(rnd, m * k), ta ? k : m, ta ? m : k);
                      Tensor b = backend.upload(random(rnd, k * n), tb ? n : k, tb ? k : n);
                      Tensor c = backend.zeros(m, n)) {
-                    for (int i = 0; i < 3; i++) {
+                    // Warm-up: at least 3 calls and 300 ms, and up to 500 calls within 3 s, so that the Java
+                    // backend's GEMM is compiled by the JIT before it is timed (its Vector API code runs about
+                    // 50x slower until then: a few hundred calls at small shapes).
+                    long w0 = System.nanoTime();
+                    int warm = 0;
+                    long elapsed;
+                    do {
                         backend.gemm(ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
-                    }
-                    backend.finish();
+                        backend.finish();
+                        warm++;
+                        elapsed = System.nanoTime() - w0;
+                    } while (warm < 3 || elapsed < 300_000_000L || (warm < 500 && elapsed < 3_000_000_000L));
                     // Each sample queues enough back-to-back calls to last about 20 ms and waits once, as a
                     // training step does (no host sync between launches); its time is divided by the calls.
-                    long w0 = System.nanoTime();
+                    long w1 = System.nanoTime();
                     backend.gemm(ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
                     backend.finish();
-                    int inner = (int) Math.max(1, Math.min(1000, 20e6 / Math.max(1, System.nanoTime() - w0)));
+                    int inner = (int) Math.max(1, Math.min(1000, 20e6 / Math.max(1, System.nanoTime() - w1)));
                     Profiler profiler = profile ? new Profiler() : null;
                     backend.profile(profiler);
                     double[] ms = new double[repeat];

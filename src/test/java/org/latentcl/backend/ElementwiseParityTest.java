@@ -60,6 +60,27 @@ class ElementwiseParityTest {
         }
     }
 
+    /** The Java backend's ReLU and LeakyReLU backward on the Vector API gives its plain loop's bits, zeros' signs included. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129, 784, 1000})
+    void vectorReluBackwardEqualsThePlainLoop(int n) {
+        for (Activation f : new Activation[] {Activation.RELU, Activation.leakyRelu(0.2f)}) {
+            float[][] in = inputs(n, 2, n + 9L);
+            for (int i = 0; i < n; i++) {
+                in[0][i] = i % 5 == 0 ? 0f : f.apply(in[0][i]);
+            }
+            float[][] out = new float[2][];
+            Backend[] both = {TestBackends.java(), TestBackends.named("java-plain")};
+            for (int b = 0; b < 2; b++) {
+                try (Tensor y = both[b].upload(in[0], 1, n); Tensor dy = both[b].upload(in[1], 1, n); Tensor dx = both[b].zeros(1, n)) {
+                    both[b].activateBackward(f, y, dy, dx);
+                    out[b] = both[b].read(dx);
+                }
+            }
+            ParityAssert.bitwise("activateBackward " + f + " vector vs plain n=" + n, out[1], out[0]);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 33, 129, 784, 1000})
     void arithmeticMatchesReference(int n) {

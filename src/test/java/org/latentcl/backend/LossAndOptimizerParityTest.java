@@ -85,6 +85,40 @@ class LossAndOptimizerParityTest {
         assertEquals(100 + 87.5 * 0.5 + 20 + 3 * Math.log(2) + 20 + 87.5 * 0.5 + 100, r[1].loss()[0], 1e-3);
     }
 
+    /**
+     * The Java backend's BCE on the Vector API (double lanes, the vector exp) against its scalar loop:
+     * the sums agree to double precision and the gradients to a float ulp, extreme logits included.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129, 784, 1000, 128 * 784})
+    void vectorBceEqualsScalarBce(int n) {
+        Random rnd = new Random(n + 5);
+        float[] extreme = {-1e4f, -100f, -87.5f, -86.9f, -20f, -1e-6f, 0f, 1e-6f, 20f, 86.9f, 87.5f, 100f, 1e4f};
+        float[] logits = TestBackends.uniform(rnd, n, -8, 8);
+        for (int i = 0; i < n; i += 3) {
+            logits[i] = extreme[i % extreme.length];
+        }
+        float[] targets = TestBackends.uniform(rnd, n, 0, 1);
+        double[][] sums = new double[2][];
+        float[][][] grads = new float[2][][];
+        Backend[] both = {TestBackends.java(), TestBackends.named("java-plain")};
+        for (int b = 0; b < 2; b++) {
+            Backend be = both[b];
+            try (Tensor l = be.upload(logits, 1, n); Tensor t = be.upload(targets, 1, n); Tensor g1 = be.zeros(1, n);
+                 Tensor g2 = be.zeros(1, n); Tensor out = be.zeros(1, 2)) {
+                be.bceWithLogits(l, t, 0f, 1f / 128, g1, out, 0, false);
+                be.bceWithLogits(l, null, 1f, 0.5f, g2, out, 1, false);
+                float[] o = be.read(out);
+                sums[b] = new double[] {o[0], o[1]};
+                grads[b] = new float[][] {be.read(g1), be.read(g2)};
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals(sums[1][i], sums[0][i], 1e-6 * Math.abs(sums[1][i]), "bce sum " + i + " n=" + n);
+            ParityAssert.close("bce grad " + i + " vector vs scalar", grads[1][i], grads[0][i], 1e-9, 1.2e-7);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 33, 129, 784, 1000, 128 * 784})
     void gaussianNllMatchesReference(int n) {
