@@ -86,10 +86,14 @@ public final class ProfileReport {
         }
         if (!steps.isEmpty()) {
             steps.sort(Comparator.comparingLong(Profiler.Span::start));
+            epochs.sort(Comparator.comparingLong(Profiler.Span::start));
+            // Launches and device time of the training epochs (batch gathering included, the test pass
+            // after each epoch not), or of the steps alone when there are no epoch spans.
+            List<Profiler.Span> window = epochs.isEmpty() ? steps : epochs;
             long launches = 0;
             double deviceNs = 0;
             for (Profiler.Op op : ops) {
-                if (!op.kind().equals("transfer") && inside(steps, op.queued())) {
+                if (!op.kind().equals("transfer") && inside(window, op.queued())) {
                     launches++;
                     deviceNs += op.durationNs();
                 }
