@@ -176,6 +176,25 @@ __kernel void gemm(const int M, const int N, const int K, const float alpha,
         }
     }
 
+    /* Whole rows of the tile are this work-item's, and the activation is piecewise linear: the
+       epilogue on vectors (a per-element switch cost as much as the loop over k when K is 128). */
+    if (inside && j0 == jl && (act == ACT_IDENTITY || act == ACT_RELU || act == ACT_LEAKY_RELU)) {
+        const floatN b = has_bias ? vloadN(0, bias + biasOff + jl) : (floatN)(0.0f);
+        const float s = act == ACT_IDENTITY ? 1.0f : slope;
+        for (int r = i0 - il; r < TM; r++) {
+            __global float* crow = c + (il + r) * N + jl;
+            floatN x = alpha * acc[r];
+            if (beta != 0.0f) {
+                x += beta * vloadN(0, crow);
+            }
+            x += b;
+            /* As act_apply: x where x > 0, else 0 for ReLU (NaN included), slope * x for LeakyReLU and
+               x itself (1 * x) for the identity. */
+            const floatN below = act == ACT_RELU ? (floatN)(0.0f) : s * x;
+            vstoreN(select(below, x, x > 0.0f), 0, crow);
+        }
+        return;
+    }
     for (int r = i0 - il; r < TM && il + r < M; r++) {
         const int i = il + r;
         float v[TN];
