@@ -14,6 +14,7 @@
  *            file with -cl-fp32-correctly-rounded-divide-sqrt where the device supports it.
  * Reparameterization (Kingma & Welling 2014):  z = mu + exp(logvar / 2) * eps
  *   backward (accumulating): dmu += dz;  dlogvar += dz * eps * exp(logvar / 2) / 2.
+ *   reparameterize_sample draws eps (as normal_fill) and computes z in the same launch.
  * Launch: 1-D; fills use one work-item per Philox block (four values), the rest one per element.
  * Defines: none.
  */
@@ -122,6 +123,25 @@ __kernel void reparameterize(const int n, __global const float* mu, const int mu
     const int i = get_global_id(0);
     if (i < n) {
         z[zOff + i] = mu[muOff + i] + exp(0.5f * logvar[lvOff + i]) * eps[epsOff + i];
+    }
+}
+
+/* normal_fill into eps and reparameterize into z in one launch: block b's four normals, the same bits. */
+__kernel void reparameterize_sample(const int n, __global const float* mu, const int muOff,
+                                    __global const float* logvar, const int lvOff, __global float* eps, const int epsOff,
+                                    __global float* z, const int zOff, const long seed, const long counter)
+{
+    const int b = get_global_id(0);
+    if (4 * b < n) {
+        const uint4 w = philox_block((ulong)seed, (ulong)counter + (ulong)b);
+        const float2 p = box_muller(w.x, w.y);
+        const float2 q = box_muller(w.z, w.w);
+        const float v[4] = {p.x, p.y, q.x, q.y};
+        for (int j = 0; j < 4 && 4 * b + j < n; j++) {
+            const int i = 4 * b + j;
+            eps[epsOff + i] = v[j];
+            z[zOff + i] = mu[muOff + i] + exp(0.5f * logvar[lvOff + i]) * v[j];
+        }
     }
 }
 

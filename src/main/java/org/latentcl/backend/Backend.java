@@ -319,6 +319,21 @@ public abstract class Backend implements AutoCloseable {
         timed("reparameterize", 0, 0, () -> doReparameterize(mu, logvar, eps, z));
     }
 
+    /**
+     * Draws eps as {@link #normal}(eps, seed, counter) does and then computes z as {@link #reparameterize}
+     * does, with the same bits, in one launch where the backend can (a VAE step's sampling).
+     */
+    public final void sampleReparameterized(Tensor mu, Tensor logvar, Tensor eps, Tensor z, long seed, long counter) {
+        sameSize("sampleReparameterized", mu, logvar, eps, z);
+        timed("sampleReparameterized", 0, 0, () -> doSampleReparameterized(mu, logvar, eps, z, seed, counter));
+    }
+
+    /** The two operations in turn; a backend with a fused kernel overrides this. */
+    protected void doSampleReparameterized(Tensor mu, Tensor logvar, Tensor eps, Tensor z, long seed, long counter) {
+        doNormal(eps, seed, counter);
+        doReparameterize(mu, logvar, eps, z);
+    }
+
     /** dmu += dz and dlogvar += dz * eps * exp(logvar / 2) / 2 (accumulates, so the KL gradient can go first). */
     public final void reparameterizeBackward(Tensor logvar, Tensor eps, Tensor dz, Tensor dmu, Tensor dlogvar) {
         sameSize("reparameterizeBackward", logvar, eps, dz, dmu, dlogvar);

@@ -346,6 +346,17 @@ public final class ClBackend extends Backend {
     }
 
     @Override
+    protected void doSampleReparameterized(Tensor mu, Tensor logvar, Tensor eps, Tensor z, long seed, long counter) {
+        int n = mu.size();
+        if (n == 0) {
+            return;
+        }
+        ctx.launch(kernels.kernel("random.cl", randomDefines, "reparameterize_sample"),
+                new long[] {roundUp(Philox.blocks(n), ELEMENTWISE_ROUND)}, null,
+                n, buf(mu), off(mu), buf(logvar), off(logvar), buf(eps), off(eps), buf(z), off(z), seed, counter);
+    }
+
+    @Override
     protected void doReparameterizeBackward(Tensor logvar, Tensor eps, Tensor dz, Tensor dmu, Tensor dlogvar) {
         elementwise("random.cl", randomDefines, "reparameterize_backward", logvar.size(), logvar.size(),
                 buf(logvar), off(logvar), buf(eps), off(eps), buf(dz), off(dz), buf(dmu), off(dmu), buf(dlogvar), off(dlogvar));

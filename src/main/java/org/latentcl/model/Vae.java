@@ -130,8 +130,9 @@ public final class Vae implements AutoCloseable {
         Tensor h = encoder.forward(x);
         muHead.forward(be, h, mu.rowRange(0, b));
         logvarHead.forward(be, h, logvar.rowRange(0, b));
-        be.normal(eps.rowRange(0, b), rng.seed(), rng.take((long) b * config.latent()));
-        be.reparameterize(mu.rowRange(0, b), logvar.rowRange(0, b), eps.rowRange(0, b), z.rowRange(0, b));
+        long seed = rng.seed();
+        long counter = rng.take((long) b * config.latent());
+        be.sampleReparameterized(mu.rowRange(0, b), logvar.rowRange(0, b), eps.rowRange(0, b), z.rowRange(0, b), seed, counter);
         return h;
     }
 

@@ -67,8 +67,9 @@ public final class VaeEvaluation {
                 Tensor zN = z.rowRange(0, nr);
                 Tensor sqN = sq.rowRange(0, nr);
                 Tensor w = logw.rowRange(0, nr);
-                be.normal(epsN, rng.seed(), rng.take((long) nr * l));
-                be.reparameterize(muR.rowRange(0, nr), lvR.rowRange(0, nr), epsN, zN);
+                long seed = rng.seed();
+                long counter = rng.take((long) nr * l);
+                be.sampleReparameterized(muR.rowRange(0, nr), lvR.rowRange(0, nr), epsN, zN, seed, counter);
                 vae.reconstructionTerms(zN, xR.rowRange(0, nr), terms.rowRange(0, nr));
                 be.rowSums(terms.rowRange(0, nr), -1f, 0f, w);
                 be.mul(zN, zN, sqN);

@@ -142,6 +142,36 @@ class LossAndOptimizerParityTest {
         ParityAssert.close("kl dlogvar", r[0].grad2(), r[1].grad2(), 1e-7, 1e-6);
     }
 
+    /**
+     * The fused sampling gives the bits of normal then reparameterize on the same backend, at an offset
+     * inside a larger buffer; eps is the same on both backends (Philox), and z agrees as
+     * reparameterize's does.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129, 784, 1000})
+    void sampleReparameterizedIsNormalThenReparameterize(int n) {
+        Random rnd = new Random(n + 11);
+        float[] mu = TestBackends.uniform(rnd, n, -2, 2);
+        float[] lv = TestBackends.uniform(rnd, n, -4, 2);
+        float[][][] fused = new float[2][][];
+        String[] names = {"java", "cl"};
+        for (int b = 0; b < 2; b++) {
+            Backend be = TestBackends.named(names[b]);
+            try (Tensor m = be.upload(mu, 1, n); Tensor l = be.upload(lv, 1, n); Tensor buf = be.zeros(4, n + 3)) {
+                Tensor eps = buf.view(3, 1, n);
+                Tensor z = buf.view(2 * (n + 3) + 1, 1, n);
+                be.sampleReparameterized(m, l, eps, z, 1234L + n, 77);
+                fused[b] = new float[][] {be.read(eps), be.read(z)};
+                be.normal(eps, 1234L + n, 77);
+                be.reparameterize(m, l, eps, z);
+                ParityAssert.bitwise("eps, fused vs separate, " + names[b], be.read(eps), fused[b][0]);
+                ParityAssert.bitwise("z, fused vs separate, " + names[b], be.read(z), fused[b][1]);
+            }
+        }
+        ParityAssert.bitwise("eps java vs cl", fused[0][0], fused[1][0]);
+        ParityAssert.close("z java vs cl", fused[0][1], fused[1][1], 1e-6, 1e-6);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 7, 33, 129, 784, 1000})
     void reparameterizationMatchesReference(int n) {
