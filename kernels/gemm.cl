@@ -22,6 +22,9 @@
  * With has_sums, the work-items of the first column tile also write sums[i] = beta * sums[i] +
  * sum_k op(A)[i][k] for their rows: with TRANS_A that is a linear layer's bias gradient (the column
  * sums of dy) next to its weight gradient dy^T x, in the same launch.
+ * With has_gate, every element is then multiplied by gate_act'(gate[i][j]), the derivative read from
+ * a forward output as activate_backward does (gate is M x N at gateOff): a layer's input gradient
+ * dy W times the previous layer's activation derivative, the launch activate_backward would be.
  * Defines: TRANS_A, TRANS_B (0 or 1), TM (rows of C per work-item, default 8), TN (8 or 16, default 8).
  */
 #ifndef TRANS_A
@@ -138,7 +141,8 @@ __kernel void gemm(const int M, const int N, const int K, const float alpha,
                    __global const float* a, const int aOff, __global const float* b, const int bOff,
                    const float beta, __global float* c, const int cOff,
                    __global const float* bias, const int biasOff, const int has_bias,
-                   const int act, const float slope, __global float* sums, const int sumsOff, const int has_sums)
+                   const int act, const float slope, __global float* sums, const int sumsOff, const int has_sums,
+                   __global const float* gate, const int gateOff, const int has_gate, const int gate_act, const float gate_slope)
 {
     const int j0 = get_global_id(0) * TN;
     const int i0 = get_global_id(1) * TM;
@@ -178,9 +182,12 @@ __kernel void gemm(const int M, const int N, const int K, const float alpha,
 
     /* Whole rows of the tile are this work-item's, and the activation is piecewise linear: the
        epilogue on vectors (a per-element switch cost as much as the loop over k when K is 128). */
-    if (inside && j0 == jl && (act == ACT_IDENTITY || act == ACT_RELU || act == ACT_LEAKY_RELU)) {
+    if (inside && j0 == jl && (act == ACT_IDENTITY || act == ACT_RELU || act == ACT_LEAKY_RELU)
+            && (!has_gate || gate_act == ACT_IDENTITY || gate_act == ACT_RELU || gate_act == ACT_LEAKY_RELU)) {
         const floatN b = has_bias ? vloadN(0, bias + biasOff + jl) : (floatN)(0.0f);
         const float s = act == ACT_IDENTITY ? 1.0f : slope;
+        /* The gate's derivative where its output is not positive (1 where it is), as act_grad_from_output. */
+        const float gs = gate_act == ACT_IDENTITY ? 1.0f : gate_act == ACT_RELU ? 0.0f : gate_slope;
         for (int r = i0 - il; r < TM; r++) {
             __global float* crow = c + (il + r) * N + jl;
             floatN x = alpha * acc[r];
@@ -191,7 +198,11 @@ __kernel void gemm(const int M, const int N, const int K, const float alpha,
             /* As act_apply: x where x > 0, else 0 for ReLU (NaN included), slope * x for LeakyReLU and
                x itself (1 * x) for the identity. */
             const floatN below = act == ACT_RELU ? (floatN)(0.0f) : s * x;
-            vstoreN(select(below, x, x > 0.0f), 0, crow);
+            x = select(below, x, x > 0.0f);
+            if (has_gate) {
+                x *= select((floatN)(gs), (floatN)(1.0f), vloadN(0, gate + gateOff + (il + r) * N + jl) > 0.0f);
+            }
+            vstoreN(x, 0, crow);
         }
         return;
     }
@@ -208,7 +219,11 @@ __kernel void gemm(const int M, const int N, const int K, const float alpha,
             if (has_bias) {
                 x += bias[biasOff + j];
             }
-            c[i * N + j] = act_apply(x, act, slope);
+            x = act_apply(x, act, slope);
+            if (has_gate) {
+                x *= act_grad_from_output(gate[gateOff + i * N + j], gate_act, gate_slope);
+            }
+            c[i * N + j] = x;
         }
     }
 }

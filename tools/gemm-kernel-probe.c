@@ -115,7 +115,7 @@ int main(int argc, char** argv)
     cl_mem dc = clCreateBuffer(ctx, CL_MEM_READ_WRITE, nc * sizeof(float), NULL, &err);
     check(err, "clCreateBuffer(C)");
 
-    /* The product's argument list: C = A B, alpha 1, beta 0, no bias, identity, no sums. */
+    /* The product's argument list: C = A B, alpha 1, beta 0, no bias, identity, no sums, no gate. */
     const int zero = 0;
     const float one_f = 1.0f, zero_f = 0.0f;
     int arg = 0;
@@ -138,6 +138,11 @@ int main(int argc, char** argv)
     check(clSetKernelArg(kernel, arg++, sizeof(cl_mem), &dc), "sums");
     check(clSetKernelArg(kernel, arg++, sizeof(int), &zero), "sumsOff");
     check(clSetKernelArg(kernel, arg++, sizeof(int), &zero), "has_sums");
+    check(clSetKernelArg(kernel, arg++, sizeof(cl_mem), &dc), "gate");
+    check(clSetKernelArg(kernel, arg++, sizeof(int), &zero), "gateOff");
+    check(clSetKernelArg(kernel, arg++, sizeof(int), &zero), "has_gate");
+    check(clSetKernelArg(kernel, arg++, sizeof(int), &zero), "gate_act");
+    check(clSetKernelArg(kernel, arg++, sizeof(float), &zero_f), "gate_slope");
 
     size_t global[2] = {(n + tn - 1) / tn, (m + tm - 1) / tm};
     global[0] = (global[0] + lx - 1) / lx * lx;

@@ -109,6 +109,37 @@ public abstract class Backend implements AutoCloseable {
      */
     public final void gemm(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                            Tensor bias, Activation act) {
+        int[] mnk = gemmShape(transA, transB, a, b, c);
+        if (bias != null) {
+            own(bias, "gemm bias");
+            if (bias.size() != mnk[1]) {
+                throw new IllegalArgumentException("gemm: bias must have " + mnk[1] + " elements, got " + bias.shape());
+            }
+        }
+        Activation f = act == null ? Activation.IDENTITY : act;
+        timedGemm(transA, transB, "", mnk, 0, () -> doGemm(transA, transB, mnk[0], mnk[1], mnk[2], alpha, a, b, beta, c, bias, f,
+                null, Activation.IDENTITY));
+    }
+
+    /**
+     * C = (alpha op(A) op(B) + beta C) * f'(y), elementwise, with f' read from the forward output y
+     * (M x N) as {@link #activateBackward} reads it: a layer's input gradient dy W carried through the
+     * previous layer's activation in the same launch, with the bits of {@link #gemm} then
+     * {@link #activateBackward}.
+     */
+    public final void gemmGated(boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                                Activation f, Tensor y) {
+        int[] mnk = gemmShape(transA, transB, a, b, c);
+        own(y, "gemmGated y");
+        if (y.size() != c.size()) {
+            throw new IllegalArgumentException("gemmGated: y must have C's " + c.size() + " elements, got " + y.shape());
+        }
+        timedGemm(transA, transB, " gated", mnk, (double) mnk[0] * mnk[1],
+                () -> doGemm(transA, transB, mnk[0], mnk[1], mnk[2], alpha, a, b, beta, c, null, Activation.IDENTITY, y, f));
+    }
+
+    /** {m, n, k} of C = op(A) op(B), after checking that the tensors are this backend's and the shapes agree. */
+    private int[] gemmShape(boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
         own(a, "gemm A");
         own(b, "gemm B");
         own(c, "gemm C");
@@ -120,23 +151,24 @@ public abstract class Backend implements AutoCloseable {
             throw new IllegalArgumentException("gemm: op(A) is " + m + "x" + k + ", op(B) is " + kb + "x" + n
                     + ", so C must be " + m + "x" + n + " with matching inner sizes; got C " + c.shape());
         }
-        if (bias != null) {
-            own(bias, "gemm bias");
-            if (bias.size() != n) {
-                throw new IllegalArgumentException("gemm: bias must have " + n + " elements, got " + bias.shape());
-            }
-        }
+        return new int[] {m, n, k};
+    }
+
+    /** Runs a GEMM under the profiler (2MNK flops; the operands' bytes and any extra read), unless C is empty. */
+    private void timedGemm(boolean transA, boolean transB, String suffix, int[] mnk, double extraElements, Runnable body) {
+        double m = mnk[0];
+        double n = mnk[1];
+        double k = mnk[2];
         if (m == 0 || n == 0) {
             return;
         }
-        String opName = profiler == null ? "gemm" : "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N");
-        Activation f = act == null ? Activation.IDENTITY : act;
-        timed(opName, 2.0 * m * n * k, 4.0 * ((double) m * k + (double) k * n + (double) m * n),
-                () -> doGemm(transA, transB, m, n, k, alpha, a, b, beta, c, bias, f));
+        String opName = profiler == null ? "gemm" : "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + suffix;
+        timed(opName, 2.0 * m * n * k, 4.0 * (m * k + k * n + m * n + extraElements), body);
     }
 
+    /** C = act(alpha op(A) op(B) + beta C + bias), then times gateAct'(gate) where gate is not null. */
     protected abstract void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a,
-                                   Tensor b, float beta, Tensor c, Tensor bias, Activation act);
+                                   Tensor b, float beta, Tensor c, Tensor bias, Activation act, Tensor gate, Activation gateAct);
 
     /**
      * The gradients of a linear layer's weight and bias from a batch: dW = beta dW + dy^T x and
@@ -165,7 +197,7 @@ public abstract class Backend implements AutoCloseable {
 
     /** Two operations by default: the TN GEMM, then the column sums. */
     protected void doLinearGradients(Tensor dy, Tensor x, float beta, Tensor dW, Tensor db) {
-        doGemm(true, false, dy.cols(), x.cols(), dy.rows(), 1f, dy, x, beta, dW, null, Activation.IDENTITY);
+        doGemm(true, false, dy.cols(), x.cols(), dy.rows(), 1f, dy, x, beta, dW, null, Activation.IDENTITY, null, Activation.IDENTITY);
         doColumnSums(dy, beta, db);
     }
 

@@ -215,18 +215,19 @@ public final class ClBackend extends Backend {
 
     @Override
     protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
-                          float beta, Tensor c, Tensor bias, Activation act) {
-        launchGemm(transA, transB, m, n, k, alpha, a, b, beta, c, bias, act, null);
+                          float beta, Tensor c, Tensor bias, Activation act, Tensor gate, Activation gateAct) {
+        launchGemm(transA, transB, m, n, k, alpha, a, b, beta, c, bias, act, null, gate, gateAct);
     }
 
     /** The weight gradient and the bias gradient in one launch: the GEMM's first column tile also sums dy's columns. */
     @Override
     protected void doLinearGradients(Tensor dy, Tensor x, float beta, Tensor dW, Tensor db) {
-        launchGemm(true, false, dy.cols(), x.cols(), dy.rows(), 1f, dy, x, beta, dW, null, Activation.IDENTITY, db);
+        launchGemm(true, false, dy.cols(), x.cols(), dy.rows(), 1f, dy, x, beta, dW, null, Activation.IDENTITY, db, null,
+                Activation.IDENTITY);
     }
 
     private void launchGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
-                            float beta, Tensor c, Tensor bias, Activation act, Tensor sums) {
+                            float beta, Tensor c, Tensor bias, Activation act, Tensor sums, Tensor gate, Activation gateAct) {
         GemmConfig cfg = m >= 128 && n >= 128 ? gemmConfig : smallGemmConfig;
         String defines = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0) + " -DTM=" + cfg.tm() + " -DTN=" + cfg.tn();
         long gx = (n + cfg.tn() - 1) / cfg.tn();
@@ -236,11 +237,14 @@ public final class ClBackend extends Backend {
             gx = roundUp(gx, local[0]);
             gy = roundUp(gy, local[1]);
         }
+        // Unused optional tensors are passed as C (any valid buffer), with their flag off.
         Tensor biasOrC = bias == null ? c : bias;
         Tensor sumsOrC = sums == null ? c : sums;
+        Tensor gateOrC = gate == null ? c : gate;
         ctx.launchCounted(kernels.kernel("gemm.cl", defines, "gemm"), new long[] {gx, gy}, local,
                 2.0 * m * n * k, 4.0 * ((double) m * k + (double) k * n + (double) m * n), m, n, k, alpha, buf(a), off(a), buf(b), off(b), beta, buf(c), off(c),
-                buf(biasOrC), off(biasOrC), bias == null ? 0 : 1, act.code(), act.slope(), buf(sumsOrC), off(sumsOrC), sums == null ? 0 : 1);
+                buf(biasOrC), off(biasOrC), bias == null ? 0 : 1, act.code(), act.slope(), buf(sumsOrC), off(sumsOrC), sums == null ? 0 : 1,
+                buf(gateOrC), off(gateOrC), gate == null ? 0 : 1, gateAct.code(), gateAct.slope());
     }
 
     @Override

@@ -97,12 +97,14 @@ public class JavaBackend extends Backend {
 
     @Override
     protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
-                          float beta, Tensor c, Tensor bias, Activation act) {
+                          float beta, Tensor c, Tensor bias, Activation act, Tensor gate, Activation gateAct) {
         float[] cs = arr(c);
         int co = off(c);
-        boolean plain = alpha == 1f && beta == 0f && bias == null && act.kind() == Activation.Kind.IDENTITY;
+        boolean plain = alpha == 1f && beta == 0f && bias == null && act.kind() == Activation.Kind.IDENTITY && gate == null;
         float[] bs = bias == null ? null : arr(bias);
         int bo = bias == null ? 0 : off(bias);
+        float[] gs = gate == null ? null : arr(gate);
+        int go = gate == null ? 0 : off(gate);
         // The epilogue runs on the thread that computed the rows.
         gemm.multiply(transA, transB, m, n, k, arr(a), off(a), arr(b), off(b), (acc, ldc, i0, i1) -> {
             for (int i = i0; i < i1; i++) {
@@ -119,7 +121,12 @@ public class JavaBackend extends Backend {
                     if (bs != null) {
                         v += bs[bo + j];
                     }
-                    cs[ci + j] = act.apply(v);
+                    v = act.apply(v);
+                    if (gs != null) {
+                        // As activateBackward: dx = dy * f'(y).
+                        v = v * gateAct.derivativeFromOutput(gs[go + i * n + j]);
+                    }
+                    cs[ci + j] = v;
                 }
             }
         });

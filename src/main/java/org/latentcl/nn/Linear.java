@@ -88,10 +88,18 @@ public final class Linear implements AutoCloseable {
      * {@code dy} is overwritten with dL/d(pre-activation); dx = dpre W.
      */
     public void backwardInput(Backend be, Tensor y, Tensor dy, Tensor dx) {
-        if (act.kind() != Activation.Kind.IDENTITY) {
-            be.activateBackward(act, y, dy, dy);
-        }
-        be.gemm(false, false, 1f, dy, params.value(name + ".weight"), 0f, dx, null, Activation.IDENTITY);
+        backwardInput(be, y, dy, false, dx, null, null);
+    }
+
+    /**
+     * As {@link #backwardInput(Backend, Tensor, Tensor, Tensor)}, where {@code dyIsPre} says that dy already
+     * holds dL/d(pre-activation) (the next layer's GEMM applied this layer's activation derivative), and a
+     * non-null {@code xAct} carries dx through the activation that produced x, whose output x is (the
+     * previous layer's), in the same GEMM: dx = (dpre W) * xAct'(x).
+     */
+    public void backwardInput(Backend be, Tensor y, Tensor dy, boolean dyIsPre, Tensor dx, Tensor x, Activation xAct) {
+        toPreActivation(be, y, dy, dyIsPre);
+        inputGradient(be, dy, 0f, dx, x, xAct);
     }
 
     /**
@@ -100,13 +108,40 @@ public final class Linear implements AutoCloseable {
      * {@code accumulate}), and, when {@code dx} is not null, dx = dpre W (added when {@code accumulateDx}).
      */
     public void backward(Backend be, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate, boolean accumulateDx) {
-        if (act.kind() != Activation.Kind.IDENTITY) {
-            be.activateBackward(act, y, dy, dy);
-        }
+        backward(be, x, y, dy, false, dx, accumulate, accumulateDx, null);
+    }
+
+    /**
+     * As {@link #backward(Backend, Tensor, Tensor, Tensor, Tensor, boolean, boolean)}, with {@code dyIsPre}
+     * and {@code xAct} as in {@link #backwardInput(Backend, Tensor, Tensor, boolean, Tensor, Tensor, Activation)}
+     * ({@code xAct} only when dx is not accumulated: the derivative applies to the whole sum).
+     */
+    public void backward(Backend be, Tensor x, Tensor y, Tensor dy, boolean dyIsPre, Tensor dx, boolean accumulate,
+                         boolean accumulateDx, Activation xAct) {
+        toPreActivation(be, y, dy, dyIsPre);
         float beta = accumulate ? 1f : 0f;
         be.linearGradients(dy, x, beta, params.grad(name + ".weight"), params.grad(name + ".bias"));
         if (dx != null) {
-            be.gemm(false, false, 1f, dy, params.value(name + ".weight"), accumulateDx ? 1f : 0f, dx, null, Activation.IDENTITY);
+            if (accumulateDx && xAct != null) {
+                throw new IllegalArgumentException("an accumulated input gradient cannot take the activation derivative");
+            }
+            inputGradient(be, dy, accumulateDx ? 1f : 0f, dx, x, xAct);
+        }
+    }
+
+    private void toPreActivation(Backend be, Tensor y, Tensor dy, boolean dyIsPre) {
+        if (!dyIsPre && act.kind() != Activation.Kind.IDENTITY) {
+            be.activateBackward(act, y, dy, dy);
+        }
+    }
+
+    /** dx = dpre W (+ beta dx), times xAct'(x) where xAct is given and not the identity. */
+    private void inputGradient(Backend be, Tensor dpre, float beta, Tensor dx, Tensor x, Activation xAct) {
+        Tensor w = params.value(name + ".weight");
+        if (xAct != null && xAct.kind() != Activation.Kind.IDENTITY) {
+            be.gemmGated(false, false, 1f, dpre, w, beta, dx, xAct, x);
+        } else {
+            be.gemm(false, false, 1f, dpre, w, beta, dx, null, Activation.IDENTITY);
         }
     }
 }

@@ -88,8 +88,8 @@ public final class Mlp implements AutoCloseable {
         for (int i = layers.size() - 1; i >= 0; i--) {
             Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
             Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
-            layers.get(i).backward(backend, in, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), dIn, accumulate,
-                    i == 0 && accumulateDx);
+            layers.get(i).backward(backend, in, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), gatedByNext(i), dIn, accumulate,
+                    i == 0 && accumulateDx, inputActivation(i));
         }
     }
 
@@ -100,9 +100,24 @@ public final class Mlp implements AutoCloseable {
     public void backwardInput(Tensor dx) {
         int b = dx.rows();
         for (int i = layers.size() - 1; i >= 0; i--) {
+            Tensor in = i == 0 ? null : outputs[i - 1].rowRange(0, b);
             Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
-            layers.get(i).backwardInput(backend, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), dIn);
+            layers.get(i).backwardInput(backend, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), gatedByNext(i), dIn, in,
+                    inputActivation(i));
         }
+    }
+
+    /**
+     * The activation whose derivative layer i's input gradient takes in its own GEMM: the previous
+     * layer's (which saves that layer an activate-backward launch), none for the first layer.
+     */
+    private Activation inputActivation(int i) {
+        return i == 0 ? null : layers.get(i - 1).activation();
+    }
+
+    /** Whether layer i's output gradient already went through its activation (the next layer's GEMM did it). */
+    private boolean gatedByNext(int i) {
+        return i < layers.size() - 1 && layers.get(i).activation().kind() != Activation.Kind.IDENTITY;
     }
 
     @Override

@@ -32,7 +32,32 @@ class GemmCandidatesTest {
                 }
                 GemmParityTest.assertLinearGradientsMatch(be, 33, 20, 129);
                 GemmParityTest.assertLinearGradientsMatch(be, 7, 129, 1);
+                assertGatedMatchesJava(be, 129, 33, 20, Activation.RELU);
+                assertGatedMatchesJava(be, 20, 129, 7, Activation.leakyRelu(0.2f));
+                assertGatedMatchesJava(be, 33, 7, 33, Activation.SIGMOID);
             }
         }
+    }
+
+    /** gemmGated (beta 1) on the candidate's backend against the Java backend's. */
+    private static void assertGatedMatchesJava(Backend be, int m, int n, int k, Activation f) {
+        java.util.Random rnd = new java.util.Random(m + 31L * n + k);
+        float[] a = TestBackends.uniform(rnd, m * k, -1, 1);
+        float[] b = TestBackends.uniform(rnd, k * n, -1, 1);
+        float[] c0 = TestBackends.uniform(rnd, m * n, -1, 1);
+        float[] y = TestBackends.uniform(rnd, m * n, -1, 1);
+        for (int i = 0; i < y.length; i++) {
+            y[i] = f.apply(y[i]);
+        }
+        float[][] out = new float[2][];
+        Backend[] both = {TestBackends.java(), be};
+        for (int i = 0; i < 2; i++) {
+            try (Tensor ta = both[i].upload(a, m, k); Tensor tb = both[i].upload(b, k, n); Tensor tc = both[i].upload(c0, m, n);
+                 Tensor ty = both[i].upload(y, m, n)) {
+                both[i].gemmGated(false, false, 1f, ta, tb, 1f, tc, f, ty);
+                out[i] = both[i].read(tc);
+            }
+        }
+        ParityAssert.close("gated " + f + " " + m + "x" + n + "x" + k + " on " + be.name(), out[0], out[1], 1e-5 * k, 1e-5);
     }
 }

@@ -104,12 +104,13 @@ class VaeTest {
     }
 
     /**
-     * The launch count docs/PERFORMANCE.md quotes: a training step of the default VAE is 25 kernel
-     * launches (26 with the batch gather), two of them the transposes of the two large weights; each
-     * layer's weight and bias gradients are one launch, and so are the sampling and reparameterization.
+     * The launch count docs/PERFORMANCE.md quotes: a training step of the default VAE is 24 kernel
+     * launches (25 with the batch gather), two of them the transposes of the two large weights; each
+     * layer's weight and bias gradients are one launch, and so are the sampling and reparameterization,
+     * and the decoder's output layer carries its input gradient through the hidden ReLU in its GEMM.
      */
     @Test
-    void aTrainingStepIsTwentyFiveLaunches() {
+    void aTrainingStepIsTwentyFourLaunches() {
         org.latentcl.backend.ClBackend cl = TestBackends.cl();
         VaeConfig cfg = new VaeConfig(784, new int[] {400}, 20, VaeConfig.Decoder.BERNOULLI, 1f);
         try (Vae vae = new Vae(cl, cfg, 128); Tensor x = cl.zeros(128, 784); Tensor acc = cl.zeros(1, 2);
@@ -118,15 +119,15 @@ class VaeTest {
             vae.trainStep(x, rng, adam, acc);
             long before = cl.context().launches();
             vae.trainStep(x, rng, adam, acc);
-            assertEquals(25, cl.context().launches() - before);
-            // Gradients alone are 24 launches after the step's Adam update (the weights changed, so they
-            // are transposed again) and 22 when nothing changed since: the transposed copies are reused.
-            before = cl.context().launches();
-            vae.computeGradients(x, rng, acc);
             assertEquals(24, cl.context().launches() - before);
+            // Gradients alone are 23 launches after the step's Adam update (the weights changed, so they
+            // are transposed again) and 21 when nothing changed since: the transposed copies are reused.
             before = cl.context().launches();
             vae.computeGradients(x, rng, acc);
-            assertEquals(22, cl.context().launches() - before);
+            assertEquals(23, cl.context().launches() - before);
+            before = cl.context().launches();
+            vae.computeGradients(x, rng, acc);
+            assertEquals(21, cl.context().launches() - before);
         }
     }
 

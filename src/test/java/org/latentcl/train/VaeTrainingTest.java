@@ -156,11 +156,12 @@ class VaeTrainingTest {
 
         @Override
         protected void doGemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Tensor a, Tensor b,
-                              float beta, Tensor c, Tensor bias, org.latentcl.backend.Activation act) {
+                              float beta, Tensor c, Tensor bias, org.latentcl.backend.Activation act, Tensor gate,
+                              org.latentcl.backend.Activation gateAct) {
             if (fail) {
                 throw new org.latentcl.opencl.ClException("clEnqueueNDRangeKernel failed: CL_OUT_OF_RESOURCES (-5): the device failed");
             }
-            super.doGemm(transA, transB, m, n, k, alpha, a, b, beta, c, bias, act);
+            super.doGemm(transA, transB, m, n, k, alpha, a, b, beta, c, bias, act, gate, gateAct);
         }
     }
 
