@@ -111,8 +111,9 @@ public final class Vae implements AutoCloseable {
                 dlogvar.rowRange(0, b));
         Tensor dh = encoder.outputGrad(b);
         muHead.backward(be, h, mu.rowRange(0, b), dmu.rowRange(0, b), dh, false, false);
-        logvarHead.backward(be, h, logvar.rowRange(0, b), dlogvar.rowRange(0, b), dh, false, true);
-        encoder.backward(x, null, false, false);
+        // The second head adds its part and carries the sum through the encoder's last activation.
+        logvarHead.backward(be, h, logvar.rowRange(0, b), dlogvar.rowRange(0, b), false, dh, false, true, encoder.outputActivation());
+        encoder.backward(x, null, false, false, true);
     }
 
     /** The loss of the batch without training: adds its reconstruction and KL sums to {@code losses}. */

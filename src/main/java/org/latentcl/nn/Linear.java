@@ -113,8 +113,9 @@ public final class Linear implements AutoCloseable {
 
     /**
      * As {@link #backward(Backend, Tensor, Tensor, Tensor, Tensor, boolean, boolean)}, with {@code dyIsPre}
-     * and {@code xAct} as in {@link #backwardInput(Backend, Tensor, Tensor, boolean, Tensor, Tensor, Activation)}
-     * ({@code xAct} only when dx is not accumulated: the derivative applies to the whole sum).
+     * and {@code xAct} as in {@link #backwardInput(Backend, Tensor, Tensor, boolean, Tensor, Tensor, Activation)}.
+     * With {@code accumulateDx} the derivative multiplies the whole sum, dx = (dx + dpre W) * xAct'(x), so
+     * this must be the last term added to dx.
      */
     public void backward(Backend be, Tensor x, Tensor y, Tensor dy, boolean dyIsPre, Tensor dx, boolean accumulate,
                          boolean accumulateDx, Activation xAct) {
@@ -122,9 +123,6 @@ public final class Linear implements AutoCloseable {
         float beta = accumulate ? 1f : 0f;
         be.linearGradients(dy, x, beta, params.grad(name + ".weight"), params.grad(name + ".bias"));
         if (dx != null) {
-            if (accumulateDx && xAct != null) {
-                throw new IllegalArgumentException("an accumulated input gradient cannot take the activation derivative");
-            }
             inputGradient(be, dy, accumulateDx ? 1f : 0f, dx, x, xAct);
         }
     }

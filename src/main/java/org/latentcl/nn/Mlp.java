@@ -84,13 +84,29 @@ public final class Mlp implements AutoCloseable {
      * when dx is not null, dL/dx into dx (adding when {@code accumulateDx}).
      */
     public void backward(Tensor x, Tensor dx, boolean accumulate, boolean accumulateDx) {
+        backward(x, dx, accumulate, accumulateDx, false);
+    }
+
+    /**
+     * As {@link #backward(Tensor, Tensor, boolean, boolean)}; with {@code outputGradIsPre} the output
+     * gradient already went through the last layer's activation (the caller's GEMM applied
+     * {@link #outputActivation}'s derivative, see {@link Linear#backward}).
+     */
+    public void backward(Tensor x, Tensor dx, boolean accumulate, boolean accumulateDx, boolean outputGradIsPre) {
         int b = x.rows();
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        int last = layers.size() - 1;
+        for (int i = last; i >= 0; i--) {
             Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
             Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
-            layers.get(i).backward(backend, in, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), gatedByNext(i), dIn, accumulate,
+            boolean pre = i == last ? outputGradIsPre : gatedByNext(i);
+            layers.get(i).backward(backend, in, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), pre, dIn, accumulate,
                     i == 0 && accumulateDx, inputActivation(i));
         }
+    }
+
+    /** The last layer's activation. */
+    public Activation outputActivation() {
+        return layers.get(layers.size() - 1).activation();
     }
 
     /**

@@ -64,16 +64,18 @@ class ProfileReportTest {
         assertEquals(table, printed.toString(), "the table is printed as well");
         assertTrue(table.contains(name.equals("cl") ? "gemm:gemm [TRANS_A=0 TRANS_B=1" : "gemm NT"), table);
         assertTrue(table.contains("steps: 6; launches per step: "), table);
-        // The totals agree with the run: a step of this small VAE (no transposed weights) is 22 launches
-        // plus the batch gather on OpenCL, and 2 fewer operations in Java, whose loss sums need no
-        // second reduction pass (plus a fraction where a buffer is zero-filled once, at the first step,
-        // depending on what earlier tests left allocated); and the kernels' time fits in the epochs' wall time.
+        // The totals agree with the run: a step of this small VAE (no transposed weights) is 21 launches
+        // plus the batch gather on OpenCL, and 2 fewer operations in Java, whose loss sums need no second
+        // reduction pass. A buffer zero-filled once at the first step (depending on what earlier tests
+        // left allocated) adds a fraction; on OpenCL a launch at the very start of the epoch may also fall
+        // outside it, as device times are mapped onto the host clock (within a few hundred microseconds).
         java.util.regex.Matcher m = java.util.regex.Pattern.compile(
                 "launches per step: ([0-9.]+); wall time per step ([0-9.]+) us, of which device \\(kernel\\) time ([0-9.]+) us").matcher(table);
         assertTrue(m.find(), table);
         double perStep = Double.parseDouble(m.group(1));
-        double expected = name.equals("cl") ? 23.0 : 21.0;
-        assertTrue(perStep >= expected && perStep < expected + 0.5, "launches per step " + perStep + ", expected " + expected + "\n" + table);
+        double expected = name.equals("cl") ? 22.0 : 20.0;
+        double below = name.equals("cl") ? 1.0 : 0.0;
+        assertTrue(perStep >= expected - below && perStep < expected + 0.5, "launches per step " + perStep + ", expected " + expected + "\n" + table);
         assertTrue(Double.parseDouble(m.group(3)) <= Double.parseDouble(m.group(2)), table);
         Map<?, ?> trace = (Map<?, ?>) Json.parse(Files.readString(dir.resolve(ProfileReport.TRACE)));
         assertTrue(((List<?>) trace.get("traceEvents")).size() > 6 * 20);
