@@ -102,14 +102,21 @@ __kernel void uniform_fill(const int n, __global float* out, const int outOff, c
     }
 }
 
+/* The four normals of block counter + b: Box-Muller on words (0, 1) and (2, 3). */
+float4 normal_block(const long seed, const long counter, const int b)
+{
+    const uint4 w = philox_block((ulong)seed, (ulong)counter + (ulong)b);
+    const float2 p = box_muller(w.x, w.y);
+    const float2 q = box_muller(w.z, w.w);
+    return (float4)(p.x, p.y, q.x, q.y);
+}
+
 __kernel void normal_fill(const int n, __global float* out, const int outOff, const long seed, const long counter)
 {
     const int b = get_global_id(0);
     if (4 * b < n) {
-        const uint4 w = philox_block((ulong)seed, (ulong)counter + (ulong)b);
-        const float2 p = box_muller(w.x, w.y);
-        const float2 q = box_muller(w.z, w.w);
-        const float v[4] = {p.x, p.y, q.x, q.y};
+        const float4 w = normal_block(seed, counter, b);
+        const float v[4] = {w.x, w.y, w.z, w.w};
         for (int j = 0; j < 4 && 4 * b + j < n; j++) {
             out[outOff + 4 * b + j] = v[j];
         }
@@ -133,10 +140,8 @@ __kernel void reparameterize_sample(const int n, __global const float* mu, const
 {
     const int b = get_global_id(0);
     if (4 * b < n) {
-        const uint4 w = philox_block((ulong)seed, (ulong)counter + (ulong)b);
-        const float2 p = box_muller(w.x, w.y);
-        const float2 q = box_muller(w.z, w.w);
-        const float v[4] = {p.x, p.y, q.x, q.y};
+        const float4 w = normal_block(seed, counter, b);
+        const float v[4] = {w.x, w.y, w.z, w.w};
         for (int j = 0; j < 4 && 4 * b + j < n; j++) {
             const int i = 4 * b + j;
             eps[epsOff + i] = v[j];

@@ -119,8 +119,9 @@ public final class Gan implements AutoCloseable {
             // log(1 - D) = -BCE(logit, 0): the gradient is that of BCE(logit, 0), negated.
             be.bceWithLogits(logits, null, 0f, -1f / b, disc.outputGrad(b), stats, G_LOSS, true);
         }
-        disc.backwardInput(gen.outputGrad(b));
-        gen.backward(z.rowRange(0, b), null, false, false);
+        // The discriminator's first GEMM carries the gradient through the generator's output activation.
+        disc.backwardInput(gen.outputGrad(b), fake, gen.outputActivation());
+        gen.backward(z.rowRange(0, b), null, false, false, true);
     }
 
     /** The per-example generator loss from the accumulated G_LOSS sum (minimax sums BCE(., 0), whose negation is the loss). */

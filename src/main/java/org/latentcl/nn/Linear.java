@@ -85,17 +85,10 @@ public final class Linear implements AutoCloseable {
     /**
      * Backward to the input only, leaving the parameter gradients alone (for a network that is
      * held fixed while the gradient flows through it, like the discriminator in a generator step).
-     * {@code dy} is overwritten with dL/d(pre-activation); dx = dpre W.
-     */
-    public void backwardInput(Backend be, Tensor y, Tensor dy, Tensor dx) {
-        backwardInput(be, y, dy, false, dx, null, null);
-    }
-
-    /**
-     * As {@link #backwardInput(Backend, Tensor, Tensor, Tensor)}, where {@code dyIsPre} says that dy already
-     * holds dL/d(pre-activation) (the next layer's GEMM applied this layer's activation derivative), and a
-     * non-null {@code xAct} carries dx through the activation that produced x, whose output x is (the
-     * previous layer's), in the same GEMM: dx = (dpre W) * xAct'(x).
+     * {@code dy} is overwritten with dL/d(pre-activation), unless {@code dyIsPre} says that it already
+     * holds it (the next layer's GEMM applied this layer's activation derivative); dx = dpre W, or, with
+     * a non-null {@code xAct}, dx = (dpre W) * xAct'(x) in the same GEMM, where x is the output of that
+     * activation (the previous layer's).
      */
     public void backwardInput(Backend be, Tensor y, Tensor dy, boolean dyIsPre, Tensor dx, Tensor x, Activation xAct) {
         toPreActivation(be, y, dy, dyIsPre);
@@ -113,7 +106,7 @@ public final class Linear implements AutoCloseable {
 
     /**
      * As {@link #backward(Backend, Tensor, Tensor, Tensor, Tensor, boolean, boolean)}, with {@code dyIsPre}
-     * and {@code xAct} as in {@link #backwardInput(Backend, Tensor, Tensor, boolean, Tensor, Tensor, Activation)}.
+     * and {@code xAct} as in {@link #backwardInput}.
      * With {@code accumulateDx} the derivative multiplies the whole sum, dx = (dx + dpre W) * xAct'(x), so
      * this must be the last term added to dx.
      */

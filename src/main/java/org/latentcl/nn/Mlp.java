@@ -114,12 +114,21 @@ public final class Mlp implements AutoCloseable {
      * {@link #outputGrad}: writes dL/dx into dx and leaves the parameter gradients untouched.
      */
     public void backwardInput(Tensor dx) {
+        backwardInput(dx, null, null);
+    }
+
+    /**
+     * As {@link #backwardInput(Tensor)}, carrying dx through the activation {@code xAct} whose output is
+     * this network's input x (another network's output layer) in the first layer's GEMM: that network's
+     * backward then takes dx as its output gradient with {@code outputGradIsPre}.
+     */
+    public void backwardInput(Tensor dx, Tensor x, Activation xAct) {
         int b = dx.rows();
         for (int i = layers.size() - 1; i >= 0; i--) {
-            Tensor in = i == 0 ? null : outputs[i - 1].rowRange(0, b);
+            Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
             Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
             layers.get(i).backwardInput(backend, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), gatedByNext(i), dIn, in,
-                    inputActivation(i));
+                    i == 0 ? xAct : inputActivation(i));
         }
     }
 
