@@ -15,16 +15,19 @@
  *
  * TN = 16 fills 512-bit registers (AVX-512): on a 2-core AVX-512 VM under PoCL it doubled the
  * GFLOP/s of TN = 8 (docs/PERFORMANCE.md); bench gemm --tune picks TN per device.
- * Tiles that cross the right or bottom edge clamp their load indices to the last row or column
- * (so every read is in bounds) and store only the elements inside C.
+ * A tile that crosses the right or bottom edge of a matrix at least one tile wide computes the last
+ * full tile's rows or columns instead (so every tile runs the loop without index clamping) and
+ * stores only its own; in a matrix narrower than a tile, loads clamp to the last row or column.
+ * Tiles whose rows are all their own apply a piecewise-linear epilogue on vectors.
  * Launch: 2-D, global = (ceil(N / TN), ceil(M / TM)) rounded up to the local size; extra
  *         work-items return at once.
  * With has_sums, the work-items of the first column tile also write sums[i] = beta * sums[i] +
  * sum_k op(A)[i][k] for their rows: with TRANS_A that is a linear layer's bias gradient (the column
  * sums of dy) next to its weight gradient dy^T x, in the same launch.
  * With has_gate, every element is then multiplied by gate_act'(gate[i][j]), the derivative read from
- * a forward output as activate_backward does (gate is M x N at gateOff): a layer's input gradient
- * dy W times the previous layer's activation derivative, the launch activate_backward would be.
+ * a forward output as activate_backward does (gate is M x N at gateOff, gate_slope the LeakyReLU
+ * slope): a layer's input gradient dy W times the previous layer's activation derivative, which
+ * saves the activate_backward launch.
  * Defines: TRANS_A, TRANS_B (0 or 1), TM (rows of C per work-item, default 8), TN (8 or 16, default 8).
  */
 #ifndef TRANS_A
