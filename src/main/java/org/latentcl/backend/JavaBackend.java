@@ -305,9 +305,11 @@ public class JavaBackend extends Backend {
             double sum = 0;
             int start = from;
             if (gemmUsesVectors) {
-                double[] vectorSum = new double[1];
-                start = VectorLoss.bce(from, to1, l, lo, t, to, target, g, go, gradScale, vectorSum);
-                sum = vectorSum[0];
+                start = VectorLoss.vectorEnd(from, to1);
+                sum = VectorLoss.lossSum(from, start, l, lo, t, to, target);
+                if (g != null) {
+                    VectorLoss.gradient(from, start, l, lo, t, to, target, g, go, gradScale);
+                }
             }
             for (int i = start; i < to1; i++) {
                 double x = l[lo + i];

@@ -24,30 +24,39 @@ final class VectorLoss {
     private VectorLoss() {
     }
 
-    /**
-     * Elements [from, to) of sum max(x, 0) - x y + log(1 + exp(-|x|)), with y from t (or the constant
-     * target when t is null), writing g = gradScale * (sigmoid(x) - y) when g is not null. Stops at the
-     * last whole vector: {@code sum[0]} gets the sum, and the return value is the first element left.
-     * The sum and the gradient are two passes, each a method of its own: in one method C2 ran out of its
-     * inlining budget and boxed the vectors (allocating about 400 KB per call and running 3x slower).
-     */
-    static int bce(int from, int to, float[] l, int lo, float[] t, int to0, float target, float[] g, int go, float gradScale,
-                   double[] sum) {
-        // A constant target reads one vector of it at index 0 (no vector is chosen by a branch: C2 would box it).
-        float[] ys = t == null ? filled(F.length(), target) : t;
-        int yBase = t == null ? 0 : to0;
-        int yStep = t == null ? 0 : 1;
-        sum[0] = lossSum(from, to, l, lo, ys, yBase, yStep);
-        if (g != null) {
-            gradient(from, to, l, lo, ys, yBase, yStep, g, go, gradScale);
-        }
+    /** A constant target of 0 or 1 (the GAN's) is read from one of these, one vector long; others get an array per call. */
+    private static final float[] ZEROS = filled(0f);
+    private static final float[] ONES = filled(1f);
+
+    /** Where the whole vectors of [from, to) end: the first element left to a scalar loop. */
+    static int vectorEnd(int from, int to) {
         return from + (to - from) / F.length() * F.length();
     }
 
-    private static double lossSum(int from, int to, float[] l, int lo, float[] ys, int yBase, int yStep) {
+    /**
+     * The sum of max(x, 0) - x y + log(1 + exp(-|x|)) over [from, end) (whole vectors), with y from t at
+     * offset to0, or the constant target when t is null. The sum and the gradient are separate methods:
+     * in one method C2 ran out of its inlining budget and boxed the vectors (allocating about 400 KB per
+     * call and running 3x slower).
+     */
+    static double lossSum(int from, int end, float[] l, int lo, float[] t, int to0, float target) {
+        // A constant target reads one vector of it at index 0 (no vector is chosen by a branch: C2 would box it).
+        return lossSum(from, end, l, lo, t == null ? constant(target) : t, t == null ? 0 : to0, t == null ? 0 : 1);
+    }
+
+    /** g = gradScale * (sigmoid(x) - y) over [from, end) (whole vectors), y as in {@link #lossSum(int, int, float[], int, float[], int, float)}. */
+    static void gradient(int from, int end, float[] l, int lo, float[] t, int to0, float target, float[] g, int go, float gradScale) {
+        gradient(from, end, l, lo, t == null ? constant(target) : t, t == null ? 0 : to0, t == null ? 0 : 1, g, go, gradScale);
+    }
+
+    private static float[] constant(float target) {
+        return target == 0f ? ZEROS : target == 1f ? ONES : filled(target);
+    }
+
+    private static double lossSum(int from, int end, float[] l, int lo, float[] ys, int yBase, int yStep) {
         DoubleVector acc = DoubleVector.zero(D);
         int n = F.length();
-        for (int i = from; i + n <= to; i += n) {
+        for (int i = from; i + n <= end; i += n) {
             FloatVector xf = FloatVector.fromArray(F, l, lo + i);
             FloatVector yf = FloatVector.fromArray(F, ys, yBase + yStep * i);
             // The two halves of the float vector, widened to doubles.
@@ -61,11 +70,11 @@ final class VectorLoss {
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
-    /** g = gradScale * (sigmoid(x) - y), sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) below, as the scalar loop computes it. */
-    private static void gradient(int from, int to, float[] l, int lo, float[] ys, int yBase, int yStep, float[] g, int go, float gradScale) {
+    /** sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) below, as the scalar loop computes it. */
+    private static void gradient(int from, int end, float[] l, int lo, float[] ys, int yBase, int yStep, float[] g, int go, float gradScale) {
         int n = F.length();
         DoubleVector one = DoubleVector.broadcast(D, 1.0);
-        for (int i = from; i + n <= to; i += n) {
+        for (int i = from; i + n <= end; i += n) {
             FloatVector xf = FloatVector.fromArray(F, l, lo + i);
             DoubleVector x0 = (DoubleVector) xf.convertShape(VectorOperators.F2D, D, 0);
             DoubleVector x1 = (DoubleVector) xf.convertShape(VectorOperators.F2D, D, 1);
@@ -80,8 +89,8 @@ final class VectorLoss {
         }
     }
 
-    private static float[] filled(int n, float value) {
-        float[] a = new float[n];
+    private static float[] filled(float value) {
+        float[] a = new float[F.length()];
         java.util.Arrays.fill(a, value);
         return a;
     }

@@ -111,16 +111,10 @@ public final class Mlp implements AutoCloseable {
 
     /**
      * Backward to the input only, after {@link #forward} on b rows, with dL/d(output) in
-     * {@link #outputGrad}: writes dL/dx into dx and leaves the parameter gradients untouched.
-     */
-    public void backwardInput(Tensor dx) {
-        backwardInput(dx, null, null);
-    }
-
-    /**
-     * As {@link #backwardInput(Tensor)}, carrying dx through the activation {@code xAct} whose output is
-     * this network's input x (another network's output layer) in the first layer's GEMM: that network's
-     * backward then takes dx as its output gradient with {@code outputGradIsPre}.
+     * {@link #outputGrad}: writes dL/dx into dx and leaves the parameter gradients untouched. A non-null
+     * {@code xAct} carries dx through the activation whose output is this network's input x (another
+     * network's output layer) in the first layer's GEMM: that network's backward then takes dx as its
+     * output gradient with {@code outputGradIsPre}.
      */
     public void backwardInput(Tensor dx, Tensor x, Activation xAct) {
         int b = dx.rows();
