@@ -1,13 +1,16 @@
 /*
- * elementwise.cl — activations forward and backward, axpy-style updates, bias gradients.
+ * elementwise.cl — activations forward and backward, fills, products, sums, gathers, transposes, biases.
  *
  * Math:   activate            y  = f(x)
  *         activate_backward   dx = dy * f'(x), f' from the forward output y
- *         axpy                y += alpha * x
- *         scale               x *= alpha
  *         fill                x  = value
  *         mul                 out = a * b
  *         column_sums         out[j] = beta * out[j] + sum_i a[i][j]
+ *         row_sums            out[i] = beta * out[i] + alpha * sum_j x[i][j]
+ *         gather_rows(8)      dst[r] = src[idx[r]]
+ *         transpose           out = a^T
+ *         channel_bias        y[n][c][i] = x[n][c][i] + bias[c]   (NCHW)
+ *         channel_bias_grad   db[c] = beta * db[c] + sum_{n,i} dy[n][c][i]
  * Launch: 1-D, one work-item per element (per column for column_sums); the global size is
  *         rounded up by the host, so every kernel checks its bound. Local size: driver's choice.
  * Every tensor argument is a buffer plus an element offset (tensors are views into buffers).
@@ -30,23 +33,6 @@ __kernel void activate_backward(const int n, __global const float* y, const int 
     const int i = get_global_id(0);
     if (i < n) {
         dx[dxOff + i] = dy[dyOff + i] * act_grad_from_output(y[yOff + i], act, slope);
-    }
-}
-
-__kernel void axpy(const int n, const float alpha, __global const float* x, const int xOff,
-                   __global float* y, const int yOff)
-{
-    const int i = get_global_id(0);
-    if (i < n) {
-        y[yOff + i] += alpha * x[xOff + i];
-    }
-}
-
-__kernel void scale(const int n, const float alpha, __global float* x, const int xOff)
-{
-    const int i = get_global_id(0);
-    if (i < n) {
-        x[xOff + i] *= alpha;
     }
 }
 
@@ -138,7 +124,7 @@ __kernel void row_sums(const int rows, const int cols, __global const float* x, 
  */
 #define LCL_TCOL(s) (float8)(v0.s, v1.s, v2.s, v3.s, v4.s, v5.s, v6.s, v7.s)
 __kernel void transpose(const int rows, const int cols, __global const float* a, const int aOff,
-                        __global float* out, const int oOff)
+                        __global float* out, const int outOff)
 {
     const int c0 = get_global_id(0) * 8;
     const int r0 = get_global_id(1) * 8;
@@ -146,7 +132,7 @@ __kernel void transpose(const int rows, const int cols, __global const float* a,
         return;
     }
     a += aOff;
-    out += oOff;
+    out += outOff;
     if (r0 + 8 <= rows && c0 + 8 <= cols) {
         const float8 v0 = vload8(0, a + (r0 + 0) * cols + c0);
         const float8 v1 = vload8(0, a + (r0 + 1) * cols + c0);
@@ -170,5 +156,35 @@ __kernel void transpose(const int rows, const int cols, __global const float* a,
                 out[c * rows + r] = a[r * cols + c];
             }
         }
+    }
+}
+
+/* channel_bias: y[n][c][i] = x[n][c][i] + bias[c] on NCHW tensors (plane = H * W values per channel).
+ * Launch: 1-D, one work-item per element of x (n = batch * channels * plane). y may be x. */
+__kernel void channel_bias(const int n, const int channels, const int plane, __global const float* x, const int xOff,
+                           __global const float* bias, const int biasOff, __global float* y, const int yOff)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        const int c = (i / plane) % channels;
+        y[yOff + i] = x[xOff + i] + bias[biasOff + c];
+    }
+}
+
+/* channel_bias_grad: db[c] = beta * db[c] + sum over n and i of dy[n][c][i], summed in a fixed order
+ * (no atomics). Launch: 1-D, one work-item per channel. */
+__kernel void channel_bias_grad(const int batch, const int channels, const int plane, __global const float* dy, const int dyOff,
+                                const float beta, __global float* db, const int dbOff)
+{
+    const int c = get_global_id(0);
+    if (c < channels) {
+        float s = 0.0f;
+        for (int b = 0; b < batch; b++) {
+            const int base = dyOff + (b * channels + c) * plane;
+            for (int i = 0; i < plane; i++) {
+                s += dy[base + i];
+            }
+        }
+        db[dbOff + c] = (beta == 0.0f ? 0.0f : beta * db[dbOff + c]) + s;
     }
 }

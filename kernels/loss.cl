@@ -55,9 +55,9 @@ float group_sum(float v, __local float* scratch)
 }
 
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
-void bce_logits(const int n, __global const float* logits, const int lOff,
-                __global const float* targets, const int tOff, const int has_targets, const float target,
-                const float grad_scale, __global float* grad, const int gOff, const int has_grad,
+void bce_logits(const int n, __global const float* logits, const int logitsOff,
+                __global const float* targets, const int targetsOff, const int has_targets, const float target,
+                const float grad_scale, __global float* grad, const int gradOff, const int has_grad,
                 __global float* partials, __local float* scratch)
 {
     float acc = 0.0f;
@@ -72,12 +72,12 @@ void bce_logits(const int n, __global const float* logits, const int lOff,
     float8 comp8 = (float8)(0.0f);
     int i8 = first;
     for (; i8 + 8 <= last; i8 += 8) {
-        const float8 x = vload8(0, logits + lOff + i8);
-        const float8 t = has_targets ? vload8(0, targets + tOff + i8) : (float8)(target);
+        const float8 x = vload8(0, logits + logitsOff + i8);
+        const float8 t = has_targets ? vload8(0, targets + targetsOff + i8) : (float8)(target);
         const float8 e = lcl_exp_nonpos8(-fabs(x));
         ACC_ADD_T(float8, acc8, comp8, fmax(x, (float8)(0.0f)) - x * t + lcl_log1p_unit8(e));
         if (has_grad) {
-            vstore8(grad_scale * (select(e, (float8)(1.0f), x >= 0.0f) / (1.0f + e) - t), 0, grad + gOff + i8);
+            vstore8(grad_scale * (select(e, (float8)(1.0f), x >= 0.0f) / (1.0f + e) - t), 0, grad + gradOff + i8);
         }
     }
     const float lanes[8] = {acc8.s0, acc8.s1, acc8.s2, acc8.s3, acc8.s4, acc8.s5, acc8.s6, acc8.s7};
@@ -88,13 +88,13 @@ void bce_logits(const int n, __global const float* logits, const int lOff,
 #else
     FOR_EACH_ELEMENT(i, n) {
 #endif
-        const float x = logits[lOff + i];
-        const float t = has_targets ? targets[tOff + i] : target;
+        const float x = logits[logitsOff + i];
+        const float t = has_targets ? targets[targetsOff + i] : target;
         /* One exponential, e = exp(-|x|) <= 1, serves the loss and the stable sigmoid. */
         const float e = lcl_exp_nonpos(-fabs(x));
         ACC_ADD(acc, comp, fmax(x, 0.0f) - x * t + lcl_log1p_unit(e));
         if (has_grad) {
-            grad[gOff + i] = grad_scale * ((x >= 0.0f ? 1.0f : e) / (1.0f + e) - t);
+            grad[gradOff + i] = grad_scale * ((x >= 0.0f ? 1.0f : e) / (1.0f + e) - t);
         }
     }
     const float total = group_sum(acc, scratch);
@@ -104,19 +104,19 @@ void bce_logits(const int n, __global const float* logits, const int lOff,
 }
 
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
-void gaussian_nll(const int n, __global const float* mean, const int mOff, __global const float* targets, const int tOff,
+void gaussian_nll(const int n, __global const float* mean, const int meanOff, __global const float* targets, const int targetsOff,
                   const float inv_sigma, const float log_norm, const float grad_factor,
-                  __global float* grad, const int gOff, const int has_grad,
+                  __global float* grad, const int gradOff, const int has_grad,
                   __global float* partials, __local float* scratch)
 {
     float acc = 0.0f;
     float comp = 0.0f;
     FOR_EACH_ELEMENT(i, n) {
-        const float d = mean[mOff + i] - targets[tOff + i];
+        const float d = mean[meanOff + i] - targets[targetsOff + i];
         const float r = d * inv_sigma;
         ACC_ADD(acc, comp, 0.5f * r * r + log_norm);
         if (has_grad) {
-            grad[gOff + i] = grad_factor * d;
+            grad[gradOff + i] = grad_factor * d;
         }
     }
     const float total = group_sum(acc, scratch);
@@ -126,20 +126,20 @@ void gaussian_nll(const int n, __global const float* mean, const int mOff, __glo
 }
 
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
-void kl_normal(const int n, __global const float* mu, const int muOff, __global const float* logvar, const int lvOff,
-               const float grad_scale, __global float* dmu, const int dmuOff, __global float* dlogvar, const int dlvOff,
+void kl_normal(const int n, __global const float* mu, const int muOff, __global const float* logvar, const int logvarOff,
+               const float grad_scale, __global float* dmu, const int dmuOff, __global float* dlogvar, const int dlogvarOff,
                const int has_grad, __global float* partials, __local float* scratch)
 {
     float acc = 0.0f;
     float comp = 0.0f;
     FOR_EACH_ELEMENT(i, n) {
         const float m = mu[muOff + i];
-        const float lv = logvar[lvOff + i];
+        const float lv = logvar[logvarOff + i];
         const float e = exp(lv);
         ACC_ADD(acc, comp, -0.5f * (1.0f + lv - m * m - e));
         if (has_grad) {
             dmu[dmuOff + i] = grad_scale * m;
-            dlogvar[dlvOff + i] = grad_scale * 0.5f * (e - 1.0f);
+            dlogvar[dlogvarOff + i] = grad_scale * 0.5f * (e - 1.0f);
         }
     }
     const float total = group_sum(acc, scratch);
@@ -178,23 +178,23 @@ void reduce_partials(const int count, __global const float* partials, __global f
 
 /* Per-element loss terms without reduction (for per-example sums, e.g. IWAE weights).
  * bce_terms: out = max(x, 0) - x t + log(1 + exp(-|x|)). Launch: 1-D, one work-item per element. */
-__kernel void bce_terms(const int n, __global const float* logits, const int lOff, __global const float* targets,
-                        const int tOff, __global float* out, const int outOff)
+__kernel void bce_terms(const int n, __global const float* logits, const int logitsOff, __global const float* targets,
+                        const int targetsOff, __global float* out, const int outOff)
 {
     const int i = get_global_id(0);
     if (i < n) {
-        const float x = logits[lOff + i];
-        out[outOff + i] = fmax(x, 0.0f) - x * targets[tOff + i] + lcl_log1p_unit(lcl_exp_nonpos(-fabs(x)));
+        const float x = logits[logitsOff + i];
+        out[outOff + i] = fmax(x, 0.0f) - x * targets[targetsOff + i] + lcl_log1p_unit(lcl_exp_nonpos(-fabs(x)));
     }
 }
 
 /* gaussian_nll_terms: out = 0.5 ((m - t) / sigma)^2 + log sigma + 0.5 log 2 pi. */
-__kernel void gaussian_nll_terms(const int n, __global const float* mean, const int mOff, __global const float* targets,
-                                 const int tOff, const float inv_sigma, const float log_norm, __global float* out, const int outOff)
+__kernel void gaussian_nll_terms(const int n, __global const float* mean, const int meanOff, __global const float* targets,
+                                 const int targetsOff, const float inv_sigma, const float log_norm, __global float* out, const int outOff)
 {
     const int i = get_global_id(0);
     if (i < n) {
-        const float r = (mean[mOff + i] - targets[tOff + i]) * inv_sigma;
+        const float r = (mean[meanOff + i] - targets[targetsOff + i]) * inv_sigma;
         out[outOff + i] = 0.5f * r * r + log_norm;
     }
 }
@@ -223,7 +223,7 @@ __kernel void log_mean_exp_rows(const int rows, const int k, __global const floa
  * where dots = X S^T, xx and ss are the squared norms of the rows of X and S (so the bracket is
  * |x_i - s_j|^2), inv_two_var = 1 / (2 sigma^2) and log_norm = -(D/2) log(2 pi sigma^2).
  * Computed around the row maximum so nothing underflows. Launch: 1-D, one work-item per row. */
-__kernel void parzen_rows(const int rows, const int n, __global const float* dots, const int dOff,
+__kernel void parzen_rows(const int rows, const int n, __global const float* dots, const int dotsOff,
                           __global const float* xx, const int xxOff, __global const float* ss, const int ssOff,
                           const float inv_two_var, const float log_norm, __global float* out, const int outOff)
 {
@@ -232,12 +232,12 @@ __kernel void parzen_rows(const int rows, const int n, __global const float* dot
         const float xi = xx[xxOff + i];
         float m = -INFINITY;
         for (int j = 0; j < n; j++) {
-            const float d2 = fmax(xi + ss[ssOff + j] - 2.0f * dots[dOff + i * n + j], 0.0f);
+            const float d2 = fmax(xi + ss[ssOff + j] - 2.0f * dots[dotsOff + i * n + j], 0.0f);
             m = fmax(m, -d2 * inv_two_var);
         }
         float s = 0.0f;
         for (int j = 0; j < n; j++) {
-            const float d2 = fmax(xi + ss[ssOff + j] - 2.0f * dots[dOff + i * n + j], 0.0f);
+            const float d2 = fmax(xi + ss[ssOff + j] - 2.0f * dots[dotsOff + i * n + j], 0.0f);
             s += exp(-d2 * inv_two_var - m);
         }
         out[outOff + i] = m + log(s) - log((float)n) + log_norm;
@@ -247,7 +247,7 @@ __kernel void parzen_rows(const int rows, const int n, __global const float* dot
 /* row_argmin: out[i] = the j minimizing ss[j] - 2 dots[i][j], i.e. the nearest row of T to row i of S when
  * dots = S T^T and ss holds the squared norms of T's rows (|s|^2 is the same for every j). The index is
  * stored as a float (exact below 2^24). Ties go to the lowest j. Launch: 1-D, one work-item per row. */
-__kernel void row_argmin(const int rows, const int n, __global const float* dots, const int dOff,
+__kernel void row_argmin(const int rows, const int n, __global const float* dots, const int dotsOff,
                          __global const float* ss, const int ssOff, __global float* out, const int outOff)
 {
     const int i = get_global_id(0);
@@ -255,7 +255,7 @@ __kernel void row_argmin(const int rows, const int n, __global const float* dots
         float best = INFINITY;
         int arg = 0;
         for (int j = 0; j < n; j++) {
-            const float v = ss[ssOff + j] - 2.0f * dots[dOff + i * n + j];
+            const float v = ss[ssOff + j] - 2.0f * dots[dotsOff + i * n + j];
             if (v < best) {
                 best = v;
                 arg = j;

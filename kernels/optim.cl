@@ -9,8 +9,8 @@
  *     p -= step_size * m / (sqrt(v) / sqrt_c2 + eps),
  * with the bias corrections computed on the host for step t:
  *     step_size = lr / (1 - beta1^t),  sqrt_c2 = sqrt(1 - beta2^t).
- * SGD with momentum (PyTorch semantics): buf = momentum * buf + g; p -= lr * buf.
- * Launch: 1-D, one work-item per parameter, global size rounded up by the host.
+ * Launch: 1-D, global size rounded up by the host: adam one work-item per parameter (GPUs),
+ *         adam8 eight consecutive parameters per work-item (CPUs).
  * Defines: none.
  */
 
@@ -27,20 +27,20 @@ void adam_one(const int i, __global float* p, __global const float* grad, __glob
     p[i] -= step_size * mi / (sqrt(vi) / sqrt_c2 + eps);
 }
 
-__kernel void adam(const int n, __global float* p, const int pOff, __global const float* grad, const int gOff,
+__kernel void adam(const int n, __global float* p, const int pOff, __global const float* grad, const int gradOff,
                    __global float* m, const int mOff, __global float* v, const int vOff,
                    const float step_size, const float beta1, const float beta2, const float eps,
                    const float weight_decay, const float sqrt_c2)
 {
     const int i = get_global_id(0);
     if (i < n) {
-        adam_one(i, p + pOff, grad + gOff, m + mOff, v + vOff, step_size, beta1, beta2, eps, weight_decay, sqrt_c2);
+        adam_one(i, p + pOff, grad + gradOff, m + mOff, v + vOff, step_size, beta1, beta2, eps, weight_decay, sqrt_c2);
     }
 }
 
 /* adam on eight consecutive parameters per work-item (explicit float8), for CPUs; the last
    work-item takes the n % 8 left over one by one. Launch: 1-D, ceil(n / 8) work-items, rounded up. */
-__kernel void adam8(const int n, __global float* p, const int pOff, __global const float* grad, const int gOff,
+__kernel void adam8(const int n, __global float* p, const int pOff, __global const float* grad, const int gradOff,
                     __global float* m, const int mOff, __global float* v, const int vOff,
                     const float step_size, const float beta1, const float beta2, const float eps,
                     const float weight_decay, const float sqrt_c2)
@@ -48,7 +48,7 @@ __kernel void adam8(const int n, __global float* p, const int pOff, __global con
     const int i = (int)get_global_id(0) * 8;
     if (i + 8 <= n) {
         const float8 pi = vload8(0, p + pOff + i);
-        const float8 g = vload8(0, grad + gOff + i) + weight_decay * pi;
+        const float8 g = vload8(0, grad + gradOff + i) + weight_decay * pi;
         const float8 mi = beta1 * vload8(0, m + mOff + i) + (1.0f - beta1) * g;
         const float8 vi = beta2 * vload8(0, v + vOff + i) + (1.0f - beta2) * g * g;
         vstore8(mi, 0, m + mOff + i);
@@ -56,18 +56,8 @@ __kernel void adam8(const int n, __global float* p, const int pOff, __global con
         vstore8(pi - step_size * mi / (sqrt(vi) / sqrt_c2 + eps), 0, p + pOff + i);
     } else {
         for (int j = i; j < n; j++) {
-            adam_one(j, p + pOff, grad + gOff, m + mOff, v + vOff, step_size, beta1, beta2, eps, weight_decay, sqrt_c2);
+            adam_one(j, p + pOff, grad + gradOff, m + mOff, v + vOff, step_size, beta1, beta2, eps, weight_decay, sqrt_c2);
         }
     }
 }
 
-__kernel void sgd(const int n, __global float* p, const int pOff, __global const float* grad, const int gOff,
-                  __global float* buf, const int bufOff, const float lr, const float momentum)
-{
-    const int i = get_global_id(0);
-    if (i < n) {
-        const float b = momentum * buf[bufOff + i] + grad[gOff + i];
-        buf[bufOff + i] = b;
-        p[pOff + i] -= lr * b;
-    }
-}

@@ -123,19 +123,9 @@ __kernel void normal_fill(const int n, __global float* out, const int outOff, co
     }
 }
 
-__kernel void reparameterize(const int n, __global const float* mu, const int muOff,
-                             __global const float* logvar, const int lvOff, __global const float* eps, const int epsOff,
-                             __global float* z, const int zOff)
-{
-    const int i = get_global_id(0);
-    if (i < n) {
-        z[zOff + i] = mu[muOff + i] + exp(0.5f * logvar[lvOff + i]) * eps[epsOff + i];
-    }
-}
-
 /* normal_fill into eps and reparameterize into z in one launch: block b's four normals, the same bits. */
 __kernel void reparameterize_sample(const int n, __global const float* mu, const int muOff,
-                                    __global const float* logvar, const int lvOff, __global float* eps, const int epsOff,
+                                    __global const float* logvar, const int logvarOff, __global float* eps, const int epsOff,
                                     __global float* z, const int zOff, const long seed, const long counter)
 {
     const int b = get_global_id(0);
@@ -145,20 +135,20 @@ __kernel void reparameterize_sample(const int n, __global const float* mu, const
         for (int j = 0; j < 4 && 4 * b + j < n; j++) {
             const int i = 4 * b + j;
             eps[epsOff + i] = v[j];
-            z[zOff + i] = mu[muOff + i] + exp(0.5f * logvar[lvOff + i]) * v[j];
+            z[zOff + i] = mu[muOff + i] + exp(0.5f * logvar[logvarOff + i]) * v[j];
         }
     }
 }
 
-__kernel void reparameterize_backward(const int n, __global const float* logvar, const int lvOff,
+__kernel void reparameterize_backward(const int n, __global const float* logvar, const int logvarOff,
                                       __global const float* eps, const int epsOff, __global const float* dz, const int dzOff,
-                                      __global float* dmu, const int dmuOff, __global float* dlogvar, const int dlvOff)
+                                      __global float* dmu, const int dmuOff, __global float* dlogvar, const int dlogvarOff)
 {
     const int i = get_global_id(0);
     if (i < n) {
         const float d = dz[dzOff + i];
         dmu[dmuOff + i] += d;
-        dlogvar[dlvOff + i] += d * eps[epsOff + i] * 0.5f * exp(0.5f * logvar[lvOff + i]);
+        dlogvar[dlogvarOff + i] += d * eps[epsOff + i] * 0.5f * exp(0.5f * logvar[logvarOff + i]);
     }
 }
 

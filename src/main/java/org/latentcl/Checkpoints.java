@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.latentcl.io.Safetensors;
 import org.latentcl.train.GanCheckpoint;
-import org.latentcl.train.Safetensors;
 import org.latentcl.train.VaeCheckpoint;
 
 /**

@@ -2,7 +2,7 @@ package org.latentcl;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.latentcl.train.Json;
+import org.latentcl.io.Json;
 
 /**
  * What one VAE epoch measured; losses are per example, in nats (-ELBO = recon + KL).

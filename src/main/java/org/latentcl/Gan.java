@@ -18,7 +18,7 @@ import org.latentcl.train.GanSampling;
  * }
  * }</pre>
  */
-public final class Gan extends OnDevice<org.latentcl.model.Gan> implements Model {
+public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implements Model {
     /** The generator's objective. */
     public enum Loss {
         /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
@@ -38,9 +38,9 @@ public final class Gan extends OnDevice<org.latentcl.model.Gan> implements Model
     private final GanConfig config;
 
     /** A GAN on the device whose fresh parameters {@code init} sets (initializes or loads). */
-    Gan(Device device, boolean ownsDevice, GanConfig config, int maxBatch, Consumer<org.latentcl.model.Gan> init) {
-        super(device, ownsDevice, "GAN", b -> new org.latentcl.model.Gan(device.backend(), config, b),
-                org.latentcl.model.Gan::maxBatch, maxBatch, init);
+    Gan(Device device, boolean ownsDevice, GanConfig config, int maxBatch, Consumer<org.latentcl.model.GanNetwork> init) {
+        super(device, ownsDevice, "GAN", b -> new org.latentcl.model.GanNetwork(device.backend(), config, b),
+                org.latentcl.model.GanNetwork::maxBatch, maxBatch, init);
         this.config = config;
     }
 
@@ -148,17 +148,17 @@ public final class Gan extends OnDevice<org.latentcl.model.Gan> implements Model
     }
 
     /** The model on the device, for batches of up to {@code batch} rows. */
-    org.latentcl.model.Gan live(int batch) {
+    org.latentcl.model.GanNetwork live(int batch) {
         return live(batch, (from, to) -> load(to, hostWeights(from)));
     }
 
-    private static Map<String, float[]> hostWeights(org.latentcl.model.Gan g) {
+    private static Map<String, float[]> hostWeights(org.latentcl.model.GanNetwork g) {
         Map<String, float[]> all = new LinkedHashMap<>(g.generatorParameters().toHost());
         all.putAll(g.discriminatorParameters().toHost());
         return all;
     }
 
-    private static void load(org.latentcl.model.Gan g, Map<String, float[]> weights) {
+    private static void load(org.latentcl.model.GanNetwork g, Map<String, float[]> weights) {
         g.generatorParameters().load(weights);
         g.discriminatorParameters().load(weights);
     }

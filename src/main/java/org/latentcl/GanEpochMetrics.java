@@ -3,7 +3,7 @@ package org.latentcl;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.latentcl.train.Json;
+import org.latentcl.io.Json;
 
 /**
  * What one GAN epoch measured.

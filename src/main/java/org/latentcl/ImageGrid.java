@@ -4,7 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import org.latentcl.train.Images;
+import org.latentcl.io.Images;
 
 /**
  * Turns a batch of grey images (rows of height x width values in [0, 1], such as

@@ -20,7 +20,7 @@ import org.latentcl.train.VaeSampling;
  * <p>Rows of data are {@code float[]} of {@link #input()} values; the methods take and return
  * arrays of rows and work in chunks, so any number of rows is fine.
  */
-public final class Vae extends OnDevice<org.latentcl.model.Vae> implements Model {
+public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implements Model {
     /** The likelihood p(x|z) of the decoder. */
     public enum Decoder {
         /** Bernoulli: the decoder outputs logits, the loss is binary cross-entropy; data in [0, 1]. */
@@ -35,9 +35,9 @@ public final class Vae extends OnDevice<org.latentcl.model.Vae> implements Model
     private final VaeConfig config;
 
     /** A VAE on the device whose fresh parameters {@code init} sets (initializes or loads). */
-    Vae(Device device, boolean ownsDevice, VaeConfig config, int maxBatch, Consumer<org.latentcl.model.Vae> init) {
-        super(device, ownsDevice, "VAE", b -> new org.latentcl.model.Vae(device.backend(), config, b),
-                org.latentcl.model.Vae::maxBatch, maxBatch, init);
+    Vae(Device device, boolean ownsDevice, VaeConfig config, int maxBatch, Consumer<org.latentcl.model.VaeNetwork> init) {
+        super(device, ownsDevice, "VAE", b -> new org.latentcl.model.VaeNetwork(device.backend(), config, b),
+                org.latentcl.model.VaeNetwork::maxBatch, maxBatch, init);
         this.config = config;
     }
 
@@ -157,7 +157,7 @@ public final class Vae extends OnDevice<org.latentcl.model.Vae> implements Model
     }
 
     /** The model on the device, for batches of up to {@code batch} rows. */
-    org.latentcl.model.Vae live(int batch) {
+    org.latentcl.model.VaeNetwork live(int batch) {
         return live(batch, (from, to) -> to.parameters().load(from.parameters().toHost()));
     }
 

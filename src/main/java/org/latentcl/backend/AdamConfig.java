@@ -24,7 +24,7 @@ public record AdamConfig(float lr, float beta1, float beta2, float eps, float we
     }
 
     /** The step sizes both backends use for step t: lr / (1 - b1^t) and sqrt(1 - b2^t). */
-    float[] biasCorrections(int step) {
+    public float[] biasCorrections(int step) {
         double c1 = 1.0 - Math.pow(beta1, step);
         double c2 = 1.0 - Math.pow(beta2, step);
         return new float[] {(float) (lr / c1), (float) Math.sqrt(c2)};

@@ -68,7 +68,7 @@ public record GemmTuning(ClBackend.GemmConfig large, ClBackend.GemmConfig small)
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static Optional<GemmTuning> parse(String text) {
+    public static Optional<GemmTuning> parse(String text) {
         ClBackend.GemmConfig l = null;
         ClBackend.GemmConfig s = null;
         Matcher m = LINE.matcher(text);

@@ -59,6 +59,29 @@ public final class Tensor implements AutoCloseable {
      * A {@code rows x cols} tensor that starts {@code elementOffset} elements into this one and
      * shares its storage.
      */
+    /**
+     * Element i (row-major) of a tensor on the Java backend: what the plain references of the
+     * operations read, so that they can be written as the math.
+     */
+    public float get(int i) {
+        return ((float[]) storage)[(int) offset + i];
+    }
+
+    /** Element (r, c) of a tensor on the Java backend. */
+    public float get(int r, int c) {
+        return ((float[]) storage)[(int) offset + r * cols + c];
+    }
+
+    /** Sets element i of a tensor on the Java backend. */
+    public void set(int i, float v) {
+        ((float[]) storage)[(int) offset + i] = v;
+    }
+
+    /** Sets element (r, c) of a tensor on the Java backend. */
+    public void set(int r, int c, float v) {
+        ((float[]) storage)[(int) offset + r * cols + c] = v;
+    }
+
     public Tensor view(int elementOffset, int rows, int cols) {
         if (elementOffset < 0 || (long) elementOffset + (long) rows * cols > size()) {
             throw new IllegalArgumentException("view of " + rows + "x" + cols + " at " + elementOffset

@@ -8,10 +8,10 @@ import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.ClBackend;
 import org.latentcl.backend.DeviceSelector;
-import org.latentcl.backend.GemmTuner;
 import org.latentcl.backend.GemmTuning;
 import org.latentcl.backend.Profiler;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.GemmTuner;
 import org.latentcl.opencl.ClDeviceInfo;
 import org.latentcl.train.ProfileReport;
 import picocli.CommandLine.Command;
@@ -92,7 +92,7 @@ final class BenchCommand implements Runnable {
                     int warm = 0;
                     long elapsed;
                     do {
-                        backend.gemm(ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
+                        org.latentcl.backend.ops.Gemm.gemm(backend, ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
                         backend.finish();
                         warm++;
                         elapsed = System.nanoTime() - w0;
@@ -100,7 +100,7 @@ final class BenchCommand implements Runnable {
                     // Each sample queues enough back-to-back calls to last about 20 ms and waits once, as a
                     // training step does (no host sync between launches); its time is divided by the calls.
                     long w1 = System.nanoTime();
-                    backend.gemm(ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
+                    org.latentcl.backend.ops.Gemm.gemm(backend, ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
                     backend.finish();
                     int inner = (int) Math.max(1, Math.min(1000, 20e6 / Math.max(1, System.nanoTime() - w1)));
                     Profiler profiler = profile ? new Profiler() : null;
@@ -109,7 +109,7 @@ final class BenchCommand implements Runnable {
                     for (int i = 0; i < repeat; i++) {
                         long t0 = System.nanoTime();
                         for (int j = 0; j < inner; j++) {
-                            backend.gemm(ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
+                            org.latentcl.backend.ops.Gemm.gemm(backend, ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
                         }
                         backend.finish();
                         ms[i] = (System.nanoTime() - t0) / 1e6 / inner;
@@ -122,7 +122,7 @@ final class BenchCommand implements Runnable {
                     if (json) {
                         out.printf(Locale.ROOT, "{\"op\":\"gemm\",\"device\":\"%s\",\"m\":%d,\"n\":%d,\"k\":%d,\"trans\":\"%s\","
                                 + "\"repeat\":%d,\"median_ms\":%.4f,\"min_ms\":%.4f,\"gflops\":%.2f}%n",
-                                org.latentcl.train.Json.escape(backend.name()), m, n, k, t, repeat, median, ms[0], gflops);
+                                org.latentcl.io.Json.escape(backend.name()), m, n, k, t, repeat, median, ms[0], gflops);
                     } else {
                         out.printf(Locale.ROOT, "gemm %s %dx%dx%d on %s: median %.3f ms (min %.3f) over %d runs, %.1f GFLOP/s%n",
                                 t, m, n, k, backend.name(), median, ms[0], repeat, gflops);

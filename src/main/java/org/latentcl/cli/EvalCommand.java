@@ -11,14 +11,14 @@ import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
 import org.latentcl.data.Npy;
-import org.latentcl.model.Gan;
-import org.latentcl.model.Vae;
+import org.latentcl.io.Json;
+import org.latentcl.io.Safetensors;
+import org.latentcl.model.GanNetwork;
+import org.latentcl.model.VaeNetwork;
 import org.latentcl.nn.RandomStream;
 import org.latentcl.train.GanCheckpoint;
 import org.latentcl.train.GanEvaluation;
 import org.latentcl.train.GanSampling;
-import org.latentcl.train.Json;
-import org.latentcl.train.Safetensors;
 import org.latentcl.train.VaeCheckpoint;
 import org.latentcl.train.VaeEvaluation;
 import picocli.CommandLine.Command;
@@ -97,7 +97,7 @@ final class EvalCommand implements Callable<Integer> {
                 if (model.equals("vae")) {
                     evalVae(be, c, split, dataSpec, result);
                 } else {
-                    try (Gan gan = GanCheckpoint.open(be, c, checkpoint, 256)) {
+                    try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, 256)) {
                         if (gan.config().data() != split.test().cols()) {
                             throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model makes "
                                     + gan.config().data());
@@ -113,7 +113,7 @@ final class EvalCommand implements Callable<Integer> {
 
     private void evalVae(Backend be, Safetensors.Contents c, DataSplit split, String dataSpec, Map<String, Object> result) {
         int maxBatch = iwae > 0 ? Math.max(iwae, IWAE_ROWS / iwae * iwae) : 1000;
-        try (Vae vae = VaeCheckpoint.open(be, c, checkpoint, maxBatch)) {
+        try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, maxBatch)) {
             if (split.test().cols() != vae.config().input()) {
                 throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model takes "
                         + vae.config().input());

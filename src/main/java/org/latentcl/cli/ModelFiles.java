@@ -1,7 +1,7 @@
 package org.latentcl.cli;
 
 import java.nio.file.Path;
-import org.latentcl.train.Safetensors;
+import org.latentcl.io.Safetensors;
 import org.latentcl.train.VaeCheckpoint;
 
 /** Loading a trained model from a checkpoint for the sample and eval commands. */

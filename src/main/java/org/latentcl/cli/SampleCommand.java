@@ -8,13 +8,13 @@ import java.util.concurrent.Callable;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.DeviceSelector;
 import org.latentcl.data.Npy;
-import org.latentcl.model.Gan;
-import org.latentcl.model.Vae;
-import org.latentcl.train.AtomicFiles;
+import org.latentcl.io.AtomicFiles;
+import org.latentcl.io.Images;
+import org.latentcl.io.Safetensors;
+import org.latentcl.model.GanNetwork;
+import org.latentcl.model.VaeNetwork;
 import org.latentcl.train.GanCheckpoint;
 import org.latentcl.train.GanSampling;
-import org.latentcl.train.Images;
-import org.latentcl.train.Safetensors;
 import org.latentcl.train.VaeCheckpoint;
 import org.latentcl.train.VaeSampling;
 import picocli.CommandLine.Command;
@@ -57,12 +57,12 @@ final class SampleCommand implements Callable<Integer> {
             int d;
             float[] x;
             if (model.equals("vae")) {
-                try (Vae vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(n, 256))) {
+                try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(n, 256))) {
                     d = vae.config().input();
                     x = VaeSampling.sample(vae, n, seed);
                 }
             } else {
-                try (Gan gan = GanCheckpoint.open(be, c, checkpoint, Math.min(n, 256))) {
+                try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(n, 256))) {
                     d = gan.config().data();
                     x = GanSampling.generate(gan, n, seed);
                 }

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.DeviceSelector;
 import org.latentcl.backend.JavaBackend;
-import org.latentcl.backend.SelfTest;
+import org.latentcl.backend.ops.SelfTest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,9 +28,9 @@ final class SelfTestCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         long t0 = System.nanoTime();
-        try (Backend subject = DeviceSelector.open(device); JavaBackend reference = new JavaBackend()) {
+        try (Backend subject = DeviceSelector.open(device); JavaBackend reference = JavaBackend.reference()) {
             if (subject instanceof JavaBackend) {
-                out.println("note: the Java backend is the reference itself; selftest is meant for OpenCL devices");
+                out.println("note: on the Java backend this checks the fast Java paths; selftest is meant for OpenCL devices");
             }
             List<SelfTest.Result> results = SelfTest.run(subject, reference);
             out.printf(Locale.ROOT, "selftest on %s%n%-40s %-6s %14s %9s%n", subject.name(), "check", "result", "error/limit", "ms");

@@ -1,5 +1,5 @@
 /**
- * The models: {@link org.latentcl.model.Vae} (architecture and objective of Kingma &amp; Welling's
+ * The models: {@link org.latentcl.model.VaeNetwork} (architecture and objective of Kingma &amp; Welling's
  * variational autoencoder), written once against {@link org.latentcl.backend.Backend} with the
  * layers of {@code org.latentcl.nn}. A line here never knows which backend runs it.
  *

@@ -2,6 +2,7 @@ package org.latentcl.nn;
 
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.AdamUpdate;
 
 /** Adam over a model's flat parameters: one launch per step for the whole model. */
 public final class Adam implements AutoCloseable {
@@ -25,7 +26,7 @@ public final class Adam implements AutoCloseable {
     /** Applies the gradients in {@code params.grads()}. */
     public void step() {
         step++;
-        params.backend().adam(params.values(), params.grads(), m, v, config, step);
+        AdamUpdate.adam(params.backend(), params.values(), params.grads(), m, v, config, step);
         params.changed();
     }
 

@@ -4,6 +4,9 @@ import java.util.List;
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.Activations;
+import org.latentcl.backend.ops.Gemm;
+import org.latentcl.backend.ops.Transpose;
 
 /**
  * y = act(x W^T + b), with W stored [out, in] as in PyTorch's nn.Linear. Parameters are named
@@ -60,17 +63,17 @@ public final class Linear implements AutoCloseable {
     public void forward(Backend be, Tensor x, Tensor y) {
         Tensor w = params.value(name + ".weight");
         if ((long) in * out < TRANSPOSE_AT) {
-            be.gemm(false, true, 1f, x, w, 0f, y, params.value(name + ".bias"), act);
+            Gemm.gemm(be, false, true, 1f, x, w, 0f, y, params.value(name + ".bias"), act);
             return;
         }
         if (weightT == null) {
             weightT = be.zeros(in, out);
         }
         if (weightTVersion != params.version()) {
-            be.transpose(w, weightT);
+            Transpose.transpose(be, w, weightT);
             weightTVersion = params.version();
         }
-        be.gemm(false, false, 1f, x, weightT, 0f, y, params.value(name + ".bias"), act);
+        Gemm.gemm(be, false, false, 1f, x, weightT, 0f, y, params.value(name + ".bias"), act);
     }
 
     /** Releases the transposed copy of W, if the layer made one. */
@@ -114,7 +117,7 @@ public final class Linear implements AutoCloseable {
                          boolean accumulateDx, Activation xAct) {
         toPreActivation(be, y, dy, dyIsPre);
         float beta = accumulate ? 1f : 0f;
-        be.linearGradients(dy, x, beta, params.grad(name + ".weight"), params.grad(name + ".bias"));
+        Gemm.linearGradients(be, dy, x, beta, params.grad(name + ".weight"), params.grad(name + ".bias"));
         if (dx != null) {
             inputGradient(be, dy, accumulateDx ? 1f : 0f, dx, x, xAct);
         }
@@ -122,7 +125,7 @@ public final class Linear implements AutoCloseable {
 
     private void toPreActivation(Backend be, Tensor y, Tensor dy, boolean dyIsPre) {
         if (!dyIsPre && act.kind() != Activation.Kind.IDENTITY) {
-            be.activateBackward(act, y, dy, dy);
+            Activations.activateBackward(be, act, y, dy, dy);
         }
     }
 
@@ -130,9 +133,9 @@ public final class Linear implements AutoCloseable {
     private void inputGradient(Backend be, Tensor dpre, float beta, Tensor dx, Tensor x, Activation xAct) {
         Tensor w = params.value(name + ".weight");
         if (xAct != null && xAct.kind() != Activation.Kind.IDENTITY) {
-            be.gemmGated(false, false, 1f, dpre, w, beta, dx, xAct, x);
+            Gemm.gemmGated(be, false, false, 1f, dpre, w, beta, dx, xAct, x);
         } else {
-            be.gemm(false, false, 1f, dpre, w, beta, dx, null, Activation.IDENTITY);
+            Gemm.gemm(be, false, false, 1f, dpre, w, beta, dx, null, Activation.IDENTITY);
         }
     }
 }

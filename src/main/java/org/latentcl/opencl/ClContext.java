@@ -147,6 +147,17 @@ public final class ClContext implements AutoCloseable {
         transferred("transfer:copy", event, count);
     }
 
+    /** Sets {@code count} floats of the buffer from float index {@code index} to zero, on the device. */
+    public void zero(ClBuffer dst, long index, long count) {
+        if (count == 0) {
+            return;
+        }
+        cl_event event = listener == null ? null : new cl_event();
+        ClCheck.check(clEnqueueFillBuffer(queue, dst.mem(), Pointer.to(new float[] {0f}), Sizeof.cl_float,
+                index * Sizeof.cl_float, count * Sizeof.cl_float, 0, null, event), "clEnqueueFillBuffer");
+        transferred("transfer:zero", event, count);
+    }
+
     private void transferred(String name, cl_event event, long floats) {
         if (event != null) {
             listener.launched(name, event, 0, (double) floats * Sizeof.cl_float);

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.latentcl.io.Json;
+import org.latentcl.io.Safetensors;
 import org.latentcl.nn.ParamSpec;
 import org.latentcl.nn.Parameters;
 

@@ -3,6 +3,7 @@ package org.latentcl.train;
 import java.util.Random;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.GatherRows;
 import org.latentcl.data.Dataset;
 
 /**
@@ -63,7 +64,7 @@ final class EpochBatches implements AutoCloseable {
     Tensor batch(int s) {
         int start = s * batch;
         Tensor x = batchX.rowRange(0, Math.min(batch, rows - start));
-        be.gatherRows(data, order, start, x);
+        GatherRows.gatherRows(be, data, order, start, x);
         return x;
     }
 

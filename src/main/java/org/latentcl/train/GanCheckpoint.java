@@ -7,8 +7,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.latentcl.backend.Backend;
-import org.latentcl.model.Gan;
+import org.latentcl.io.Json;
+import org.latentcl.io.Safetensors;
 import org.latentcl.model.GanConfig;
+import org.latentcl.model.GanNetwork;
 
 /**
  * A GAN's parameters in safetensors: {@code gen.0.weight} [out, in], {@code gen.0.bias}, ...,
@@ -31,7 +33,7 @@ public final class GanCheckpoint {
         return m;
     }
 
-    public static void save(Gan gan, Path file, Map<String, String> extraMetadata) throws IOException {
+    public static void save(GanNetwork gan, Path file, Map<String, String> extraMetadata) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put(VaeCheckpoint.MODEL_KEY, "gan");
@@ -44,8 +46,8 @@ public final class GanCheckpoint {
     }
 
     /** A GAN built from a checkpoint's configuration, with its parameters loaded, for batches of up to maxBatch rows. */
-    public static Gan open(Backend be, Safetensors.Contents c, Path file, int maxBatch) {
-        return CheckpointFiles.loadedOrClosed(new Gan(be, config(c, file), maxBatch), m -> load(m, c, file));
+    public static GanNetwork open(Backend be, Safetensors.Contents c, Path file, int maxBatch) {
+        return CheckpointFiles.loadedOrClosed(new GanNetwork(be, config(c, file), maxBatch), m -> load(m, c, file));
     }
 
     /** The configuration of a GAN checkpoint; rejects other models with a clear message. */
@@ -70,7 +72,7 @@ public final class GanCheckpoint {
     }
 
     /** Loads both networks into a GAN built from the same configuration; checks every name and shape. */
-    public static void load(Gan gan, Safetensors.Contents c, Path file) {
+    public static void load(GanNetwork gan, Safetensors.Contents c, Path file) {
         CheckpointFiles.load(gan.generatorParameters(), c, file);
         CheckpointFiles.load(gan.discriminatorParameters(), c, file);
     }

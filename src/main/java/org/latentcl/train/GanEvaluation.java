@@ -5,6 +5,10 @@ import java.util.Map;
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.Elementwise;
+import org.latentcl.backend.ops.Gemm;
+import org.latentcl.backend.ops.RowStatistics;
+import org.latentcl.backend.ops.RowSums;
 import org.latentcl.data.Dataset;
 
 /**
@@ -85,10 +89,10 @@ public final class GanEvaluation {
                 int r = Math.min(chunk, x.rows() - start);
                 Tensor xr = xc.rowRange(0, r);
                 be.write(xr, java.util.Arrays.copyOfRange(x.values(), start * d, (start + r) * d));
-                be.gemm(false, true, 1f, xr, s, 0f, dots.rowRange(0, r), null, Activation.IDENTITY);
-                be.mul(xr, xr, sq.rowRange(0, r));
-                be.rowSums(sq.rowRange(0, r), 1f, 0f, xx.rowRange(0, r));
-                be.parzenRows(dots.rowRange(0, r), xx.rowRange(0, r), ss, (float) sigma, d, ll.rowRange(0, r));
+                Gemm.gemm(be, false, true, 1f, xr, s, 0f, dots.rowRange(0, r), null, Activation.IDENTITY);
+                Elementwise.mul(be, xr, xr, sq.rowRange(0, r));
+                RowSums.rowSums(be, sq.rowRange(0, r), 1f, 0f, xx.rowRange(0, r));
+                RowStatistics.parzenRows(be, dots.rowRange(0, r), xx.rowRange(0, r), ss, (float) sigma, d, ll.rowRange(0, r));
                 float[] v = be.read(ll.rowRange(0, r));
                 for (int i = 0; i < r; i++) {
                     out[start + i] = v[i];
@@ -101,8 +105,8 @@ public final class GanEvaluation {
     private static Tensor squaredNorms(Backend be, Tensor s) {
         Tensor ss = be.zeros(s.rows(), 1);
         try (Tensor sq = be.zeros(s.rows(), s.cols())) {
-            be.mul(s, s, sq);
-            be.rowSums(sq, 1f, 0f, ss);
+            Elementwise.mul(be, s, s, sq);
+            RowSums.rowSums(be, sq, 1f, 0f, ss);
         }
         return ss;
     }
@@ -135,8 +139,8 @@ public final class GanEvaluation {
                 int r = Math.min(chunk, n - start);
                 Tensor sr = sc.rowRange(0, r);
                 be.write(sr, java.util.Arrays.copyOfRange(samples, start * d, (start + r) * d));
-                be.gemm(false, true, 1f, sr, t, 0f, dots.rowRange(0, r), null, Activation.IDENTITY);
-                be.rowArgmin(dots.rowRange(0, r), tt, nearest.rowRange(0, r));
+                Gemm.gemm(be, false, true, 1f, sr, t, 0f, dots.rowRange(0, r), null, Activation.IDENTITY);
+                RowStatistics.rowArgmin(be, dots.rowRange(0, r), tt, nearest.rowRange(0, r));
                 for (float idx : be.read(nearest.rowRange(0, r))) {
                     hist[labelled.labels()[(int) idx]]++;
                 }

@@ -1,7 +1,7 @@
 package org.latentcl.train;
 
 import org.latentcl.backend.Philox;
-import org.latentcl.model.Gan;
+import org.latentcl.model.GanNetwork;
 
 /** Generating from a trained GAN into host arrays, in chunks of its batch size. */
 public final class GanSampling {
@@ -9,7 +9,7 @@ public final class GanSampling {
     }
 
     /** n samples G(z), z ~ N(0, I) from the Philox stream of {@code seed}; n x data values. */
-    public static float[] generate(Gan gan, int n, long seed) {
+    public static float[] generate(GanNetwork gan, int n, long seed) {
         int zd = gan.config().noise();
         float[] noise = new float[n * zd];
         Philox.fillNormal(noise, 0, noise.length, seed, 0);
@@ -17,7 +17,7 @@ public final class GanSampling {
     }
 
     /** The discriminator's probability D(x) for each of n rows of x (n x data values). */
-    public static float[] discriminate(Gan gan, float[] x, int n) {
+    public static float[] discriminate(GanNetwork gan, float[] x, int n) {
         return Chunked.map(gan.backend(), x, n, gan.config().data(), 1, gan.maxBatch(), gan::discriminate);
     }
 }

@@ -17,10 +17,12 @@ import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Profiler;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
-import org.latentcl.model.Gan;
+import org.latentcl.io.Images;
 import org.latentcl.model.GanConfig;
+import org.latentcl.model.GanNetwork;
 import org.latentcl.nn.Adam;
 import org.latentcl.nn.RandomStream;
 
@@ -59,7 +61,7 @@ public final class GanTraining {
      * {@code opt.out()} null nothing is written: a stop request then ends the run and returns the
      * epochs done.
      */
-    public static List<GanEpochMetrics> train(Gan gan, DataSplit data, Options opt, TrainingListener listener) throws IOException {
+    public static List<GanEpochMetrics> train(GanNetwork gan, DataSplit data, Options opt, TrainingListener listener) throws IOException {
         Backend be = gan.backend();
         GanConfig config = gan.config();
         Dataset train = data.train();
@@ -91,7 +93,7 @@ public final class GanTraining {
             try {
                 for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
                     batches.shuffle(opt.seed(), epoch);
-                    be.fill(stats, 0f);
+                    Elementwise.fill(be, stats, 0f);
                     long generated = 0;
                     long t0 = System.nanoTime();
                     for (int s = 0; s < steps; s++) {
@@ -108,7 +110,7 @@ public final class GanTraining {
                             profiler.span("step", s0, System.nanoTime());
                         }
                         int seen = Math.min(train.rows(), (s + 1) * opt.batch());
-                        listener.step(epoch, s + 1, steps, () -> be.read(stats)[Gan.D_LOSS] / (double) seen);
+                        listener.step(epoch, s + 1, steps, () -> be.read(stats)[GanNetwork.D_LOSS] / (double) seen);
                         if (s + 1 < steps && listener.stopRequested()) {
                             if (!files) {
                                 return history;
@@ -129,8 +131,8 @@ public final class GanTraining {
                         be.flushProfile();
                     }
                     double n = train.rows();
-                    double dLoss = sum[Gan.D_LOSS] / n;
-                    double gLoss = generated == 0 ? Double.NaN : gan.generatorLoss(sum[Gan.G_LOSS]) / generated;
+                    double dLoss = sum[GanNetwork.D_LOSS] / n;
+                    double gLoss = generated == 0 ? Double.NaN : gan.generatorLoss(sum[GanNetwork.G_LOSS]) / generated;
                     if (!Double.isFinite(dLoss) || (generated > 0 && !Double.isFinite(gLoss))) {
                         throw new TrainingDivergedException("the GAN losses became non-finite in epoch " + epoch + " (d_loss " + dLoss
                                 + ", g_loss " + gLoss + "); try a smaller learning rate (--lr, now " + opt.lr() + ")");
@@ -138,8 +140,8 @@ public final class GanTraining {
                     float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
                     double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
                     gLosses.add(gLoss);
-                    double dFake = sum[Gan.D_FAKE] / n;
-                    GanEpochMetrics m = new GanEpochMetrics(epoch, dLoss, gLoss, sum[Gan.D_REAL] / n, dFake, diversity, seconds,
+                    double dFake = sum[GanNetwork.D_FAKE] / n;
+                    GanEpochMetrics m = new GanEpochMetrics(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / n, dFake, diversity, seconds,
                             n / seconds, be.name(), GanWarnings.check(dFake, diversity, gLosses));
                     history.add(m);
                     if (files) {
@@ -175,7 +177,7 @@ public final class GanTraining {
         return meta;
     }
 
-    private static void save(Gan gan, int epoch, Options opt, List<GanEpochMetrics> history, Dataset train, float[] fixed,
+    private static void save(GanNetwork gan, int epoch, Options opt, List<GanEpochMetrics> history, Dataset train, float[] fixed,
                              int nFixed, GanEpochMetrics m) throws IOException {
         Path dir = opt.out();
         GanCheckpoint.save(gan, dir.resolve(VaeTraining.CHECKPOINT), checkpointMetadata(epoch, opt, train));

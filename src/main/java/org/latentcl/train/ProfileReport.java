@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.latentcl.backend.Profiler;
+import org.latentcl.io.AtomicFiles;
+import org.latentcl.io.Json;
 
 /**
  * Turns a {@link Profiler}'s record into {@code profile.txt} (a table per kernel or operation:

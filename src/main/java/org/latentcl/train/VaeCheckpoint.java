@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.latentcl.backend.Backend;
-import org.latentcl.model.Vae;
+import org.latentcl.io.Json;
+import org.latentcl.io.Safetensors;
 import org.latentcl.model.VaeConfig;
+import org.latentcl.model.VaeNetwork;
 
 /**
  * A VAE's parameters in safetensors, named and shaped as PyTorch's nn.Linear has them
@@ -32,7 +34,7 @@ public final class VaeCheckpoint {
         return m;
     }
 
-    public static void save(Vae vae, Path file, Map<String, String> extraMetadata) throws IOException {
+    public static void save(VaeNetwork vae, Path file, Map<String, String> extraMetadata) throws IOException {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put(MODEL_KEY, "vae");
@@ -58,12 +60,12 @@ public final class VaeCheckpoint {
     }
 
     /** A VAE built from a checkpoint's configuration, with its parameters loaded, for batches of up to maxBatch rows. */
-    public static Vae open(Backend be, Safetensors.Contents c, Path file, int maxBatch) {
-        return CheckpointFiles.loadedOrClosed(new Vae(be, config(c, file), maxBatch), m -> load(m, c, file));
+    public static VaeNetwork open(Backend be, Safetensors.Contents c, Path file, int maxBatch) {
+        return CheckpointFiles.loadedOrClosed(new VaeNetwork(be, config(c, file), maxBatch), m -> load(m, c, file));
     }
 
     /** Loads parameters into a VAE built from the same configuration; checks every name and shape. */
-    public static void load(Vae vae, Safetensors.Contents c, Path file) {
+    public static void load(VaeNetwork vae, Safetensors.Contents c, Path file) {
         CheckpointFiles.load(vae.parameters(), c, file);
     }
 }

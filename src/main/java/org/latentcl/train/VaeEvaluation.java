@@ -2,7 +2,13 @@ package org.latentcl.train;
 
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
-import org.latentcl.model.Vae;
+import org.latentcl.backend.ops.Elementwise;
+import org.latentcl.backend.ops.GatherRows;
+import org.latentcl.backend.ops.Reparameterize;
+import org.latentcl.backend.ops.RowStatistics;
+import org.latentcl.backend.ops.RowSums;
+import org.latentcl.backend.ops.Sum;
+import org.latentcl.model.VaeNetwork;
 import org.latentcl.nn.RandomStream;
 
 /**
@@ -16,7 +22,7 @@ public final class VaeEvaluation {
     }
 
     /** Per-example (-ELBO, reconstruction, KL) on the rows of {@code data}, in batches of the VAE's size. */
-    public static double[] elbo(Vae vae, Tensor data, RandomStream rng) {
+    public static double[] elbo(VaeNetwork vae, Tensor data, RandomStream rng) {
         Backend be = vae.backend();
         try (Tensor losses = be.zeros(1, 2)) {
             for (int start = 0; start < data.rows(); start += vae.maxBatch()) {
@@ -24,7 +30,7 @@ public final class VaeEvaluation {
             }
             float[] l = be.read(losses);
             int n = data.rows();
-            return new double[] {((double) l[Vae.RECON] + l[Vae.KL]) / n, (double) l[Vae.RECON] / n, (double) l[Vae.KL] / n};
+            return new double[] {((double) l[VaeNetwork.RECON] + l[VaeNetwork.KL]) / n, (double) l[VaeNetwork.RECON] / n, (double) l[VaeNetwork.KL] / n};
         }
     }
 
@@ -34,7 +40,7 @@ public final class VaeEvaluation {
      * examples is expanded to e * k rows on the backend (rows i*k .. i*k+k-1 belong to example i).
      * Per row: log w = -(-log p(x|z)) - z^2/2 + eps^2/2 + logvar/2 (the log 2 pi terms cancel).
      */
-    public static double iwae(Vae vae, Tensor data, int k, RandomStream rng) {
+    public static double iwae(VaeNetwork vae, Tensor data, int k, RandomStream rng) {
         if (k < 1) {
             throw new IllegalArgumentException("IWAE needs at least one sample, got " + k);
         }
@@ -60,25 +66,25 @@ public final class VaeEvaluation {
                 int nr = n * k;
                 Tensor x = data.rowRange(start, start + n);
                 vae.encode(x, mu.rowRange(0, n), lv.rowRange(0, n));
-                be.gatherRows(mu, idx, 0, muR.rowRange(0, nr));
-                be.gatherRows(lv, idx, 0, lvR.rowRange(0, nr));
-                be.gatherRows(x, idx, 0, xR.rowRange(0, nr));
+                GatherRows.gatherRows(be, mu, idx, 0, muR.rowRange(0, nr));
+                GatherRows.gatherRows(be, lv, idx, 0, lvR.rowRange(0, nr));
+                GatherRows.gatherRows(be, x, idx, 0, xR.rowRange(0, nr));
                 Tensor epsN = eps.rowRange(0, nr);
                 Tensor zN = z.rowRange(0, nr);
                 Tensor sqN = sq.rowRange(0, nr);
                 Tensor w = logw.rowRange(0, nr);
                 long seed = rng.seed();
                 long counter = rng.take((long) nr * l);
-                be.sampleReparameterized(muR.rowRange(0, nr), lvR.rowRange(0, nr), epsN, zN, seed, counter);
+                Reparameterize.sampleReparameterized(be, muR.rowRange(0, nr), lvR.rowRange(0, nr), epsN, zN, seed, counter);
                 vae.reconstructionTerms(zN, xR.rowRange(0, nr), terms.rowRange(0, nr));
-                be.rowSums(terms.rowRange(0, nr), -1f, 0f, w);
-                be.mul(zN, zN, sqN);
-                be.rowSums(sqN, -0.5f, 1f, w);
-                be.mul(epsN, epsN, sqN);
-                be.rowSums(sqN, 0.5f, 1f, w);
-                be.rowSums(lvR.rowRange(0, nr), 0.5f, 1f, w);
-                be.logMeanExpRows(w.reshape(n, k), lme.rowRange(0, n));
-                be.sum(lme.rowRange(0, n), total, 0, true);
+                RowSums.rowSums(be, terms.rowRange(0, nr), -1f, 0f, w);
+                Elementwise.mul(be, zN, zN, sqN);
+                RowSums.rowSums(be, sqN, -0.5f, 1f, w);
+                Elementwise.mul(be, epsN, epsN, sqN);
+                RowSums.rowSums(be, sqN, 0.5f, 1f, w);
+                RowSums.rowSums(be, lvR.rowRange(0, nr), 0.5f, 1f, w);
+                RowStatistics.logMeanExpRows(be, w.reshape(n, k), lme.rowRange(0, n));
+                Sum.sum(be, lme.rowRange(0, n), total, 0, true);
             }
             return -be.read(total)[0] / (double) data.rows();
         }

@@ -2,7 +2,7 @@ package org.latentcl.train;
 
 import org.latentcl.backend.Philox;
 import org.latentcl.backend.Tensor;
-import org.latentcl.model.Vae;
+import org.latentcl.model.VaeNetwork;
 
 /** Using a trained VAE on host arrays: decode codes, draw from the prior, reconstruct. Works in chunks of the VAE's batch. */
 public final class VaeSampling {
@@ -10,19 +10,19 @@ public final class VaeSampling {
     }
 
     /** Decodes n latent codes (n x latent, row-major) into n x input values. */
-    public static float[] decode(Vae vae, float[] z, int n) {
+    public static float[] decode(VaeNetwork vae, float[] z, int n) {
         return Chunked.map(vae.backend(), z, n, vae.config().latent(), vae.config().input(), vae.maxBatch(), vae::decode);
     }
 
     /** n draws from the prior N(0, I), decoded; the codes come from the Philox stream of {@code seed}. */
-    public static float[] sample(Vae vae, int n, long seed) {
+    public static float[] sample(VaeNetwork vae, int n, long seed) {
         float[] z = new float[n * vae.config().latent()];
         Philox.fillNormal(z, 0, z.length, seed, 0);
         return decode(vae, z, n);
     }
 
     /** The posterior of n examples: {mu, logvar}, each n x latent. */
-    public static float[][] encode(Vae vae, float[] x, int n) {
+    public static float[][] encode(VaeNetwork vae, float[] x, int n) {
         int l = vae.config().latent();
         int d = vae.config().input();
         try (Tensor scratch = vae.backend().zeros(vae.maxBatch(), l)) {
@@ -35,7 +35,7 @@ public final class VaeSampling {
     }
 
     /** Reconstructions of n examples through the posterior means: decode(mu(x)). */
-    public static float[] reconstruct(Vae vae, float[] x, int n) {
+    public static float[] reconstruct(VaeNetwork vae, float[] x, int n) {
         int l = vae.config().latent();
         try (Tensor logvar = vae.backend().zeros(vae.maxBatch(), l)) {
             float[] means = Chunked.map(vae.backend(), x, n, vae.config().input(), l, vae.maxBatch(),
@@ -48,7 +48,7 @@ public final class VaeSampling {
      * For a 2-D latent space: the decoded grid of codes z = (u, v), u and v evenly spaced in
      * [-2.5, 2.5] (about the central 99% of the prior), {@code side} x {@code side} of them.
      */
-    public static float[] manifold(Vae vae, int side) {
+    public static float[] manifold(VaeNetwork vae, int side) {
         if (vae.config().latent() != 2) {
             throw new IllegalArgumentException("a latent manifold needs a 2-D latent space, this VAE has " + vae.config().latent());
         }

@@ -17,10 +17,15 @@ import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Profiler;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
-import org.latentcl.model.Vae;
+import org.latentcl.io.AtomicFiles;
+import org.latentcl.io.Images;
+import org.latentcl.io.Json;
+import org.latentcl.io.Safetensors;
 import org.latentcl.model.VaeConfig;
+import org.latentcl.model.VaeNetwork;
 import org.latentcl.nn.Adam;
 import org.latentcl.nn.RandomStream;
 
@@ -67,7 +72,7 @@ public final class VaeTraining {
     /** Trains a new VAE of the given shape, initialized from the seed (or restored, with --resume). */
     public static List<EpochMetrics> run(Backend be, DataSplit data, VaeConfig config, Options opt, TrainingListener listener)
             throws IOException {
-        try (Vae vae = new Vae(be, config, opt.batch())) {
+        try (VaeNetwork vae = new VaeNetwork(be, config, opt.batch())) {
             if (!opt.resume()) {
                 vae.parameters().initialize(opt.seed());
             }
@@ -80,7 +85,7 @@ public final class VaeTraining {
      * with {@code resume}), with a fresh optimizer. With {@code opt.out()} null nothing is written:
      * a stop request then ends the run and returns the epochs done.
      */
-    public static List<EpochMetrics> train(Vae vae, DataSplit data, Options opt, TrainingListener listener) throws IOException {
+    public static List<EpochMetrics> train(VaeNetwork vae, DataSplit data, Options opt, TrainingListener listener) throws IOException {
         Backend be = vae.backend();
         Dataset train = data.train();
         Dataset test = data.test();
@@ -130,7 +135,7 @@ public final class VaeTraining {
                         earlierSeconds = resumed.partialSeconds();
                         be.write(losses, resumed.partialLosses());
                     } else {
-                        be.fill(losses, 0f);
+                        Elementwise.fill(be, losses, 0f);
                     }
                     resumed = null;
                     long t0 = System.nanoTime();
@@ -143,7 +148,7 @@ public final class VaeTraining {
                         int examples = Math.min(train.rows(), (s + 1) * opt.batch());
                         listener.step(epoch, s + 1, steps, () -> {
                             float[] l = be.read(losses);
-                            return (l[Vae.RECON] + l[Vae.KL]) / (double) examples;
+                            return (l[VaeNetwork.RECON] + l[VaeNetwork.KL]) / (double) examples;
                         });
                         if ((s + 1) % CHECK_EVERY == 0) {
                             checkFinite(be.read(losses), epoch, s + 1, opt);
@@ -167,8 +172,8 @@ public final class VaeTraining {
                         be.flushProfile();
                     }
                     checkFinite(sums, epoch, steps, opt);
-                    double recon = sums[Vae.RECON] / (double) train.rows();
-                    double kl = sums[Vae.KL] / (double) train.rows();
+                    double recon = sums[VaeNetwork.RECON] / (double) train.rows();
+                    double kl = sums[VaeNetwork.KL] / (double) train.rows();
                     double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
                     EpochMetrics m = new EpochMetrics(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds,
                             train.rows() / seconds, be.name(), be.liveBuffers());
@@ -202,8 +207,8 @@ public final class VaeTraining {
     static final int CHECK_EVERY = 50;
 
     private static void checkFinite(float[] sums, int epoch, int step, Options opt) {
-        if (!Float.isFinite(sums[Vae.RECON]) || !Float.isFinite(sums[Vae.KL])) {
-            throw new TrainingDivergedException("the loss became " + (sums[Vae.RECON] + sums[Vae.KL]) + " in epoch " + epoch + " by step "
+        if (!Float.isFinite(sums[VaeNetwork.RECON]) || !Float.isFinite(sums[VaeNetwork.KL])) {
+            throw new TrainingDivergedException("the loss became " + (sums[VaeNetwork.RECON] + sums[VaeNetwork.KL]) + " in epoch " + epoch + " by step "
                     + step + " (losses are checked every " + CHECK_EVERY + " steps); try a smaller learning rate (--lr, now "
                     + opt.lr() + ")" + (opt.out() == null ? "" : ". The last good checkpoint, from the end of epoch " + (epoch - 1) + ", is in "
                     + opt.out()));
@@ -211,17 +216,17 @@ public final class VaeTraining {
     }
 
     /** State in the middle of an epoch: parameters, optimizer, random stream, and the epoch's position and partial losses. */
-    private static void saveInterrupted(Vae vae, Adam adam, RandomStream rng, int epoch, int nextStep, float[] partial, double seconds,
+    private static void saveInterrupted(VaeNetwork vae, Adam adam, RandomStream rng, int epoch, int nextStep, float[] partial, double seconds,
                                         Options opt, Dataset test) throws IOException {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("next_step", Integer.toString(nextStep));
-        extra.put("partial_recon", Float.toString(partial[Vae.RECON]));
-        extra.put("partial_kl", Float.toString(partial[Vae.KL]));
+        extra.put("partial_recon", Float.toString(partial[VaeNetwork.RECON]));
+        extra.put("partial_kl", Float.toString(partial[VaeNetwork.KL]));
         extra.put("partial_seconds", Double.toString(seconds));
         saveModel(vae, adam, rng, epoch - 1, opt, test, extra);
     }
 
-    private static void save(Vae vae, Adam adam, RandomStream rng, int epoch, Options opt, List<EpochMetrics> history,
+    private static void save(VaeNetwork vae, Adam adam, RandomStream rng, int epoch, Options opt, List<EpochMetrics> history,
                              Dataset test, EpochMetrics m) throws IOException {
         saveModel(vae, adam, rng, epoch, opt, test, Map.of());
         Files.writeString(opt.out().resolve(METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
@@ -230,7 +235,7 @@ public final class VaeTraining {
     }
 
     /** checkpoint.safetensors and state.safetensors after {@code epoch} whole epochs (plus {@code extra} state). */
-    private static void saveModel(Vae vae, Adam adam, RandomStream rng, int epoch, Options opt, Dataset test,
+    private static void saveModel(VaeNetwork vae, Adam adam, RandomStream rng, int epoch, Options opt, Dataset test,
                                   Map<String, String> extra) throws IOException {
         Path dir = opt.out();
         Map<String, String> meta = new LinkedHashMap<>();
@@ -254,7 +259,7 @@ public final class VaeTraining {
                 new Safetensors.Entry("adam.v", new int[] {moments[1].length}, moments[1])));
     }
 
-    private static void writePictures(Vae vae, Options opt, List<EpochMetrics> history, Dataset test, Path dir) throws IOException {
+    private static void writePictures(VaeNetwork vae, Options opt, List<EpochMetrics> history, Dataset test, Path dir) throws IOException {
         double[] trainLoss = history.stream().mapToDouble(EpochMetrics::trainLoss).toArray();
         double[] testLoss = history.stream().mapToDouble(EpochMetrics::testLoss).toArray();
         Images.writePng(Images.plot("VAE loss (-ELBO per example)", "nats", List.of(
@@ -290,7 +295,7 @@ public final class VaeTraining {
     private record ResumeState(int epoch, long rngCounter, int nextStep, float[] partialLosses, double partialSeconds) {
     }
 
-    private static ResumeState restore(Vae vae, Adam adam, Path dir, Options opt) {
+    private static ResumeState restore(VaeNetwork vae, Adam adam, Path dir, Options opt) {
         Path ckpt = dir.resolve(CHECKPOINT);
         Path statePath = dir.resolve(STATE);
         if (!Files.isRegularFile(ckpt) || !Files.isRegularFile(statePath)) {

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentcl.data.Npy;
-import org.latentcl.train.Json;
+import org.latentcl.io.Json;
 
 /** train gan, sample and eval of a GAN, and eval --samples, as a user runs them. */
 class GanCommandTest {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentcl.data.Datasets;
 import org.latentcl.data.Npy;
-import org.latentcl.train.Json;
-import org.latentcl.train.Safetensors;
+import org.latentcl.io.Json;
+import org.latentcl.io.Safetensors;
 
 /** train vae, sample and eval as a user runs them, on a small .npy made from the embedded digits. */
 class TrainCommandTest {

@@ -1,6 +1,5 @@
 package org.latentcl.train;
 
-import org.latentcl.TrainingListener;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,10 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.latentcl.TrainingListener;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Profiler;
 import org.latentcl.backend.TestBackends;
 import org.latentcl.data.DataSplit;
+import org.latentcl.io.Json;
 import org.latentcl.model.VaeConfig;
 
 class ProfileReportTest {

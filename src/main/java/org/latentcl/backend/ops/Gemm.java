@@ -1,0 +1,266 @@
+package org.latentcl.backend.ops;
+
+import java.util.List;
+import org.latentcl.backend.Activation;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.ClBackend;
+import org.latentcl.backend.JavaBackend;
+import org.latentcl.backend.KernelBinding;
+import org.latentcl.backend.Tensor;
+
+/**
+ * Matrix products with fused epilogues, kernel {@code gemm.cl: gemm}:
+ * <ul>
+ * <li>{@link #gemm}: C = act(alpha op(A) op(B) + beta C + bias);
+ * <li>{@link #gemmGated}: C = (alpha op(A) op(B) + beta C) f'(y), a layer's input gradient carried
+ *     through the previous layer's activation in the same launch;
+ * <li>{@link #linearGradients}: a linear layer's dW = beta dW + dy^T x and db = beta db + column
+ *     sums of dy, in one launch on OpenCL (the GEMM's first column tile also sums dy's columns).
+ * </ul>
+ * The fast Java path is {@link JavaGemm} (Vector API, packed operands, row blocks in parallel) with
+ * the epilogue on the computing threads; the reference is the triple loop below.
+ */
+public final class Gemm {
+    /** gemm's arguments. Unused optional tensors are passed as C, with their flag off. */
+    record Args(int m, int n, int k, float alpha, Tensor a, Tensor b, float beta, Tensor c, Tensor bias, boolean hasBias, int act,
+                float slope, Tensor sums, boolean hasSums, Tensor gate, boolean hasGate, int gateAct, float gateSlope) {
+    }
+
+    static final KernelBinding<Args> KERNEL = KernelBinding.of("gemm.cl", "gemm", Args.class);
+
+    public static final OpSpec GEMM = new OpSpec("gemm", "C = act(alpha op(A) op(B) + beta C + bias); beta = 0 never reads C",
+            "gemm.cl: gemm", List.of(check("NN"), check("NT"), check("TN"), check("TT")));
+    public static final OpSpec GATED = new OpSpec("gemmGated", "C = (alpha op(A) op(B) + beta C) f'(y), f' from the forward output y",
+            "gemm.cl: gemm (has_gate)", List.of(SelfCheck.matrix("gemmGated (LeakyReLU)", 1e-4, 1e-4, (be, a) ->
+                    SelfCheck.out(be, a.rows(), a.rows(), t -> {
+                        try (Tensor y = be.zeros(a.rows(), a.rows())) {
+                            gemm(be, false, true, 1f, a, a, 0f, y, null, Activation.leakyRelu(0.2f));
+                            gemmGated(be, false, true, 0.5f, a, a, 0f, t, Activation.leakyRelu(0.2f), y);
+                        }
+                    }))));
+    public static final OpSpec LINEAR_GRADIENTS = new OpSpec("linearGradients",
+            "dW = beta dW + dy^T x; db = beta db + column sums of dy (a linear layer's parameter gradients)",
+            "gemm.cl: gemm (has_sums)", List.of(SelfCheck.matrix("linearGradients", 1e-4, 1e-4, (be, a) -> {
+                try (Tensor dw = be.zeros(a.cols(), a.cols()); Tensor db = be.zeros(1, a.cols())) {
+                    linearGradients(be, a, a, 0f, dw, db);
+                    return SelfCheck.concat(be.read(dw), be.read(db));
+                }
+            })));
+
+    private Gemm() {
+    }
+
+    /**
+     * C = act(alpha * op(A) * op(B) + beta * C + bias), where op(X) is X or its transpose,
+     * op(A) is M x K, op(B) is K x N, C is M x N and bias (may be null) has N elements, added to
+     * every row. With beta = 0, C is not read (it may hold anything, NaN included).
+     */
+    public static void gemm(Backend be, boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                            Tensor bias, Activation act) {
+        int[] mnk = shape(be, transA, transB, a, b, c);
+        if (bias != null) {
+            be.own(bias, "gemm bias");
+            if (bias.size() != mnk[1]) {
+                throw new IllegalArgumentException("gemm: bias must have " + mnk[1] + " elements, got " + bias.shape());
+            }
+        }
+        Activation f = act == null ? Activation.IDENTITY : act;
+        run(be, transA, transB, "", mnk, 0, new Epilogue(alpha, beta, bias, f, null, Activation.IDENTITY), a, b, c, null);
+    }
+
+    /**
+     * C = (alpha op(A) op(B) + beta C) * f'(y), elementwise, with f' read from the forward output y
+     * (M x N) as {@link Activations#activateBackward} reads it: the bits of {@link #gemm} then
+     * {@code activateBackward}.
+     */
+    public static void gemmGated(Backend be, boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                                 Activation f, Tensor y) {
+        int[] mnk = shape(be, transA, transB, a, b, c);
+        be.own(y, "gemmGated y");
+        if (y.size() != c.size()) {
+            throw new IllegalArgumentException("gemmGated: y must have C's " + c.size() + " elements, got " + y.shape());
+        }
+        run(be, transA, transB, " gated", mnk, (double) mnk[0] * mnk[1], new Epilogue(alpha, beta, null, Activation.IDENTITY, y, f),
+                a, b, c, null);
+    }
+
+    /**
+     * The gradients of a linear layer's weight and bias from a batch: dW = beta dW + dy^T x and
+     * db = beta db + the column sums of dy (dy is batch x out, x batch x in, dW out x in, db has out
+     * values).
+     */
+    public static void linearGradients(Backend be, Tensor dy, Tensor x, float beta, Tensor dW, Tensor db) {
+        be.own(dy, "linearGradients dy");
+        be.own(x, "linearGradients x");
+        be.own(dW, "linearGradients dW");
+        be.own(db, "linearGradients db");
+        if (dy.rows() != x.rows() || dW.rows() != dy.cols() || dW.cols() != x.cols() || db.size() != dy.cols()) {
+            throw new IllegalArgumentException("linearGradients: dy " + dy.shape() + " and x " + x.shape() + " need dW "
+                    + dy.cols() + "x" + x.cols() + " and db of " + dy.cols() + ", got " + dW.shape() + " and " + db.shape());
+        }
+        if (dW.size() == 0) {
+            return;
+        }
+        int[] mnk = {dy.cols(), x.cols(), dy.rows()};
+        Epilogue plain = new Epilogue(1f, beta, null, Activation.IDENTITY, null, Activation.IDENTITY);
+        double m = mnk[0];
+        double n = mnk[1];
+        double k = mnk[2];
+        be.run(be.profiling() ? "gemm TN" : "gemm", 2.0 * m * n * k, 4.0 * (m * k + k * n + m * n),
+                java -> {
+                    javaGemm(java, true, false, mnk, plain, dy, x, dW);
+                    ColumnSums.reference(dy, beta, db);
+                },
+                cl -> launch(cl, true, false, mnk, plain, dy, x, dW, db));
+    }
+
+    /** alpha, beta, bias and act of the product, and the gate y with its activation f (gate null: none). */
+    record Epilogue(float alpha, float beta, Tensor bias, Activation act, Tensor gate, Activation gateAct) {
+        /** Whether the product is stored as it is. */
+        boolean plain() {
+            return alpha == 1f && beta == 0f && bias == null && act.kind() == Activation.Kind.IDENTITY && gate == null;
+        }
+
+        /** The epilogue of element (i, j) with the product p and C's element before it, c. */
+        float apply(float p, float c, int i, int j, int n) {
+            float v = alpha * p;
+            if (beta != 0f) {
+                v += beta * c;
+            }
+            if (bias != null) {
+                v += bias.get(j);
+            }
+            v = act.apply(v);
+            if (gate != null) {
+                // As activateBackward: dx = dy * f'(y).
+                v = v * gateAct.derivativeFromOutput(gate.get(i * n + j));
+            }
+            return v;
+        }
+    }
+
+    /** {m, n, k} of C = op(A) op(B), after checking that the tensors are this backend's and the shapes agree. */
+    private static int[] shape(Backend be, boolean transA, boolean transB, Tensor a, Tensor b, Tensor c) {
+        be.own(a, "gemm A");
+        be.own(b, "gemm B");
+        be.own(c, "gemm C");
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm: op(A) is " + m + "x" + k + ", op(B) is " + kb + "x" + n
+                    + ", so C must be " + m + "x" + n + " with matching inner sizes; got C " + c.shape());
+        }
+        return new int[] {m, n, k};
+    }
+
+    /** Runs a product (2MNK flops; the operands' bytes and any extra read), unless C is empty. */
+    private static void run(Backend be, boolean transA, boolean transB, String suffix, int[] mnk, double extraElements, Epilogue e,
+                            Tensor a, Tensor b, Tensor c, Tensor sums) {
+        double m = mnk[0];
+        double n = mnk[1];
+        double k = mnk[2];
+        if (m == 0 || n == 0) {
+            return;
+        }
+        String name = be.profiling() ? "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + suffix : "gemm";
+        be.run(name, 2.0 * m * n * k, 4.0 * (m * k + k * n + m * n + extraElements),
+                java -> javaGemm(java, transA, transB, mnk, e, a, b, c),
+                cl -> launch(cl, transA, transB, mnk, e, a, b, c, sums));
+    }
+
+    private static void javaGemm(JavaBackend java, boolean transA, boolean transB, int[] mnk, Epilogue e, Tensor a, Tensor b,
+                                 Tensor c) {
+        if (java.plain()) {
+            reference(transA, transB, mnk[0], mnk[1], mnk[2], e, a, b, c);
+        } else {
+            fast(java, transA, transB, mnk[0], mnk[1], mnk[2], e, a, b, c);
+        }
+    }
+
+    /** The reference: each element of C is its dot product, accumulated in float in the order of k, then the epilogue. */
+    static void reference(boolean transA, boolean transB, int m, int n, int k, Epilogue e, Tensor a, Tensor b, Tensor c) {
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float p = 0f;
+                for (int l = 0; l < k; l++) {
+                    float aik = transA ? a.get(l, i) : a.get(i, l);
+                    float bkj = transB ? b.get(j, l) : b.get(l, j);
+                    p += aik * bkj;
+                }
+                c.set(i * n + j, e.apply(p, e.beta() == 0f ? 0f : c.get(i * n + j), i, j, n));
+            }
+        }
+    }
+
+    /** The fast path: {@link JavaGemm}'s product, with the epilogue on the thread that computed each run of rows. */
+    private static void fast(JavaBackend java, boolean transA, boolean transB, int m, int n, int k, Epilogue e, Tensor a, Tensor b,
+                             Tensor c) {
+        JavaGemm gemm = java.state(JavaGemm.class, j -> new JavaGemm(j.pool(), j.vectors()));
+        float[] cs = JavaBackend.array(c);
+        int co = (int) c.offset();
+        boolean plain = e.plain();
+        gemm.multiply(transA, transB, m, n, k, JavaBackend.array(a), (int) a.offset(), JavaBackend.array(b), (int) b.offset(),
+                (acc, ldc, i0, i1) -> {
+                    for (int i = i0; i < i1; i++) {
+                        int ci = co + i * n;
+                        if (plain) {
+                            System.arraycopy(acc, i * ldc, cs, ci, n);
+                            continue;
+                        }
+                        for (int j = 0; j < n; j++) {
+                            cs[ci + j] = e.apply(acc[i * ldc + j], cs[ci + j], i, j, n);
+                        }
+                    }
+                });
+    }
+
+    /** One launch: 2-D, each work-item a TM x TN tile of C, from the device's tuned or default launch shape. */
+    private static void launch(ClBackend cl, boolean transA, boolean transB, int[] mnk, Epilogue e, Tensor a, Tensor b, Tensor c,
+                               Tensor sums) {
+        int m = mnk[0];
+        int n = mnk[1];
+        int k = mnk[2];
+        ClBackend.GemmConfig cfg = cl.gemmConfig(m, n);
+        String defines = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0) + " -DTM=" + cfg.tm() + " -DTN=" + cfg.tn();
+        long gx = (n + cfg.tn() - 1) / cfg.tn();
+        long gy = (m + cfg.tm() - 1) / cfg.tm();
+        long[] local = cfg.local();
+        if (local != null) {
+            gx = ClBackend.roundUp(gx, local[0]);
+            gy = ClBackend.roundUp(gy, local[1]);
+        }
+        Tensor bias = e.bias();
+        Tensor gate = e.gate();
+        cl.launch(KERNEL, defines, new long[] {gx, gy}, local, 2.0 * m * n * k, 4.0 * ((double) m * k + (double) k * n + (double) m * n),
+                new Args(m, n, k, e.alpha(), a, b, e.beta(), c, bias == null ? c : bias, bias != null, e.act().code(), e.act().slope(),
+                        sums == null ? c : sums, sums != null, gate == null ? c : gate, gate != null, e.gateAct().code(),
+                        e.gateAct().slope()));
+    }
+
+    /** GEMM at n x k times k x cols with a bias and tanh, for sizes taken from {@link SelfCheck#SIZES}. */
+    private static SelfCheck check(String trans) {
+        boolean ta = trans.charAt(0) == 'T';
+        boolean tb = trans.charAt(1) == 'T';
+        int[] sizes = SelfCheck.SIZES;
+        // Relative to the result's scale: K float products carry about K * 2^-24 relative error.
+        return new SelfCheck("gemm " + trans + " (bias, tanh)", 1e-4, 1e-4, n -> {
+            int at = java.util.Arrays.binarySearch(sizes, n);
+            int m = n;
+            int k = sizes[(at + 2) % sizes.length];
+            int cols = sizes[(at + 1) % sizes.length];
+            java.util.Random rnd = new java.util.Random(n * 13L + trans.hashCode());
+            float[] a = SelfCheck.random(rnd, m * k, 1f / (float) Math.sqrt(k));
+            float[] b = SelfCheck.random(rnd, k * cols, 1f);
+            float[] bias = SelfCheck.random(rnd, cols, 1f);
+            return be -> {
+                try (Tensor ta2 = be.upload(a, ta ? k : m, ta ? m : k); Tensor tb2 = be.upload(b, tb ? cols : k, tb ? k : cols);
+                     Tensor c = be.zeros(m, cols); Tensor tbias = be.upload(bias, 1, cols)) {
+                    gemm(be, ta, tb, 1f, ta2, tb2, 0f, c, tbias, Activation.TANH);
+                    return be.read(c);
+                }
+            };
+        });
+    }
+}

@@ -1,0 +1,35 @@
+package org.latentcl.backend.ops;
+
+import java.util.List;
+
+/**
+ * The registry of operations: what {@code selftest} checks, the names profiles use for the Java
+ * backend, and the op table of {@code docs/BACKEND.md} (a test keeps that table equal to this
+ * list, and another fails when an operation module is missing here).
+ */
+public final class Ops {
+    /** Every operation, in the order of docs/BACKEND.md's table. */
+    public static final List<OpSpec> ALL = List.of(
+            Gemm.GEMM, Gemm.GATED, Gemm.LINEAR_GRADIENTS,
+            ColumnSums.SPEC, RowSums.SPEC,
+            Activations.ACTIVATE, Activations.ACTIVATE_BACKWARD,
+            Elementwise.FILL_SPEC, Elementwise.COPY_SPEC, Elementwise.MUL_SPEC,
+            Transpose.SPEC, GatherRows.SPEC,
+            ChannelBias.SPEC, ChannelBias.GRADIENT_SPEC,
+            RandomFill.UNIFORM_SPEC, RandomFill.NORMAL_SPEC,
+            Reparameterize.SAMPLE_SPEC, Reparameterize.BACKWARD_SPEC,
+            BceWithLogits.SPEC, BceWithLogits.TERMS_SPEC,
+            GaussianNll.SPEC, GaussianNll.TERMS_SPEC,
+            KlStandardNormal.SPEC, Sum.SPEC,
+            RowStatistics.LOG_MEAN_EXP_SPEC, RowStatistics.PARZEN_SPEC, RowStatistics.ARGMIN_SPEC,
+            AdamUpdate.SPEC);
+
+    private Ops() {
+    }
+
+    /** The operation called {@code name}. */
+    public static OpSpec named(String name) {
+        return ALL.stream().filter(o -> o.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no operation " + name));
+    }
+}

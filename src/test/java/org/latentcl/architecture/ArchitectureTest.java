@@ -1,0 +1,86 @@
+package org.latentcl.architecture;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layers of docs/ARCHITECTURE (../shared/DESIGN.md): cli, then the public API (org.latentcl),
+ * train, model, nn, backend (its ops above its core), opencl; data and io beneath them all.
+ * Dependencies point down only, and no package depends on itself through others.
+ */
+class ArchitectureTest {
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.latentcl");
+
+    /**
+     * The one known exception, to be removed next: the training loops report through the public
+     * listener and metrics types and throw the public exceptions, so train uses these five types of
+     * the API layer (and the API uses train). Nothing else may.
+     */
+    private static final Set<String> API_TYPES_TRAIN_STILL_USES = Set.of("org.latentcl.TrainingListener", "org.latentcl.EpochMetrics",
+            "org.latentcl.GanEpochMetrics", "org.latentcl.TrainingDivergedException", "org.latentcl.TrainingFailedException");
+
+    private static final DescribedPredicate<JavaClass> KNOWN_EXCEPTION =
+            DescribedPredicate.describe("the API's listener, metrics and exception types", c -> API_TYPES_TRAIN_STILL_USES.contains(c.getName()));
+
+    @Test
+    void dependenciesPointDownTheLayers() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("cli").definedBy("org.latentcl.cli..")
+                .layer("api").definedBy("org.latentcl")
+                .layer("train").definedBy("org.latentcl.train..")
+                .layer("model").definedBy("org.latentcl.model..")
+                .layer("nn").definedBy("org.latentcl.nn..")
+                .layer("ops").definedBy("org.latentcl.backend.ops..")
+                .layer("backend").definedBy("org.latentcl.backend")
+                .layer("opencl").definedBy("org.latentcl.opencl..")
+                .layer("data").definedBy("org.latentcl.data..")
+                .layer("io").definedBy("org.latentcl.io..")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+                .whereLayer("api").mayOnlyBeAccessedByLayers("cli", "train")
+                .whereLayer("train").mayOnlyBeAccessedByLayers("cli", "api")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "api", "train")
+                .whereLayer("nn").mayOnlyBeAccessedByLayers("cli", "api", "train", "model")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn")
+                .whereLayer("backend").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops")
+                .whereLayer("opencl").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops", "backend")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops", "backend")
+                .whereLayer("io").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops", "backend", "data")
+                .ignoreDependency(DescribedPredicate.describe("train", c -> c.getPackageName().equals("org.latentcl.train")), KNOWN_EXCEPTION)
+                .check(MAIN);
+    }
+
+    @Test
+    void thePackagesAreFreeOfCyclesButTheKnownOne() {
+        slices().matching("org.latentcl.(**)").should().beFreeOfCycles()
+                .ignoreDependency(DescribedPredicate.describe("train", c -> c.getPackageName().equals("org.latentcl.train")), KNOWN_EXCEPTION)
+                .check(MAIN);
+    }
+
+    @Test
+    void noTwoMainClassesShareASimpleName() {
+        Map<String, String> seen = new HashMap<>();
+        StringBuilder clashes = new StringBuilder();
+        for (JavaClass c : MAIN) {
+            if (c.isNestedClass() || c.isAnonymousClass() || c.getSimpleName().equals("package-info")) {
+                continue;
+            }
+            String before = seen.put(c.getSimpleName(), c.getName());
+            if (before != null) {
+                clashes.append(before).append(" and ").append(c.getName()).append("; ");
+            }
+        }
+        org.junit.jupiter.api.Assertions.assertEquals("", clashes.toString(), "classes with the same simple name");
+    }
+}

@@ -1,0 +1,234 @@
+package org.latentcl.backend.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.latentcl.backend.Activation;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+import org.latentcl.backend.TestBackends;
+
+/**
+ * GEMM on both backends (the Java one with and without the Vector API) against a double-precision reference, at awkward sizes, every transpose
+ * and epilogue. Tolerance: float dot products of length K carry an error of at most about
+ * K * 2^-24 * sum|a_ik b_kj| (Higham, Accuracy and Stability, 3.1); we allow twice that, plus
+ * a few units in the last place for the epilogue.
+ */
+class GemmParityTest {
+    private static final int[] SIZES = {1, 7, 33, 129};
+
+    static Stream<Arguments> shapes() {
+        List<Arguments> out = new ArrayList<>();
+        String[] trans = {"NN", "NT", "TN", "TT"};
+        int t = 0;
+        for (int m : SIZES) {
+            for (int n : SIZES) {
+                for (int k : SIZES) {
+                    String tr = trans[t++ % 4];
+                    out.add(Arguments.of("java", m, n, k, tr));
+                    out.add(Arguments.of("java-plain", m, n, k, tr));
+                    out.add(Arguments.of("cl", m, n, k, tr));
+                }
+            }
+        }
+        // The training shapes and the sizes the design names.
+        for (String name : new String[] {"java", "java-plain", "cl"}) {
+            out.add(Arguments.of(name, 128, 400, 784, "NT"));
+            out.add(Arguments.of(name, 128, 784, 400, "NN"));
+            out.add(Arguments.of(name, 400, 784, 128, "TN"));
+            out.add(Arguments.of(name, 1000, 33, 784, "NN"));
+            out.add(Arguments.of(name, 7, 1000, 129, "NT"));
+            out.add(Arguments.of(name, 784, 1, 1000, "TN"));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}x{2}x{3} {4}")
+    @MethodSource("shapes")
+    void gemmMatchesReferenceAtOddSizes(String name, int m, int n, int k, String trans) {
+        assertMatchesReference(TestBackends.named(name), name, m, n, k, trans);
+    }
+
+    /** One GEMM with an epilogue chosen by the sizes (alpha, beta, bias, activation) against the double reference. */
+    static void assertMatchesReference(Backend be, String name, int m, int n, int k, String trans) {
+        Random rnd = new Random(31L * m + 17L * n + k);
+        boolean ta = trans.charAt(0) == 'T';
+        boolean tb = trans.charAt(1) == 'T';
+        float[] a = TestBackends.uniform(rnd, m * k, -1, 1);
+        float[] b = TestBackends.uniform(rnd, k * n, -1, 1);
+        float[] c0 = TestBackends.uniform(rnd, m * n, -1, 1);
+        float[] bias = TestBackends.uniform(rnd, n, -1, 1);
+        Activation[] acts = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.2f), Activation.SIGMOID, Activation.TANH};
+        Activation act = acts[(m + n + k) % acts.length];
+        float alpha = 0.75f;
+        float beta = (m + n) % 2 == 0 ? 0f : 0.5f;
+        boolean withBias = k % 2 == 1;
+
+        double[][] ref = new double[m][n];
+        double[][] bound = new double[m][n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double s = 0;
+                double abs = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = ta ? a[p * m + i] : a[i * k + p];
+                    double y = tb ? b[j * k + p] : b[p * n + j];
+                    s += x * y;
+                    abs += Math.abs(x * y);
+                }
+                double v = alpha * s + beta * c0[i * n + j] + (withBias ? bias[j] : 0);
+                ref[i][j] = act.apply((float) v);
+                bound[i][j] = 2 * k * Math.ulp(1f) / 2 * abs * alpha + 4 * Math.ulp((float) Math.abs(v) + 1f);
+            }
+        }
+        try (Tensor ta_ = be.upload(a, ta ? k : m, ta ? m : k);
+             Tensor tb_ = be.upload(b, tb ? n : k, tb ? k : n);
+             Tensor tc = be.upload(c0, m, n);
+             Tensor tbias = be.upload(bias, 1, n)) {
+            Gemm.gemm(be, ta, tb, alpha, ta_, tb_, beta, tc, withBias ? tbias : null, act);
+            float[] got = be.read(tc);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    // Activations are 1-Lipschitz, so the pre-activation bound carries over.
+                    double err = Math.abs(got[i * n + j] - ref[i][j]);
+                    double tol = bound[i][j] + 1e-6;
+                    if (err > tol) {
+                        throw new AssertionError(name + " " + trans + " " + m + "x" + n + "x" + k + " " + act
+                                + " C[" + i + "][" + j + "] = " + got[i * n + j] + ", expected " + ref[i][j] + " (tolerance " + tol + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * gemmGated gives the bits of gemm then activateBackward on the same backend, for every activation
+     * and beta 0 and 1, at awkward sizes (tiles inside and across the edges); both backends agree as
+     * their GEMMs do.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33, 129})
+    void gatedGemmIsGemmThenActivateBackward(int size) {
+        Activation[] acts = {Activation.IDENTITY, Activation.RELU, Activation.leakyRelu(0.2f), Activation.SIGMOID, Activation.TANH};
+        int[][] shapes = {{size, 33, 7}, {129, size, 20}, {size, size, 129}};
+        for (int[] s : shapes) {
+            int m = s[0];
+            int n = s[1];
+            int k = s[2];
+            Random rnd = new Random(m * 1000L + n * 10L + k);
+            float[] dy = TestBackends.uniform(rnd, m * k, -1, 1);
+            float[] w = TestBackends.uniform(rnd, k * n, -1, 1);
+            float[] c0 = TestBackends.uniform(rnd, m * n, -1, 1);
+            float[] pre = TestBackends.uniform(rnd, m * n, -3, 3);
+            for (Activation f : acts) {
+                float[] y = new float[m * n];
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = i % 7 == 0 ? 0f : f.apply(pre[i]);
+                }
+                for (float beta : new float[] {0f, 1f}) {
+                    float[][] gated = new float[2][];
+                    String[] names = {"java", "cl"};
+                    for (int b = 0; b < 2; b++) {
+                        Backend be = TestBackends.named(names[b]);
+                        try (Tensor tdy = be.upload(dy, m, k); Tensor tw = be.upload(w, k, n); Tensor ty = be.upload(y, m, n);
+                             Tensor c1 = be.upload(c0, m, n); Tensor c2 = be.upload(c0, m, n)) {
+                            Gemm.gemmGated(be, false, false, 1f, tdy, tw, beta, c1, f, ty);
+                            Gemm.gemm(be, false, false, 1f, tdy, tw, beta, c2, null, Activation.IDENTITY);
+                            Activations.activateBackward(be, f, ty, c2, c2);
+                            gated[b] = be.read(c1);
+                            ParityAssert.bitwise(names[b] + " gated vs gemm + activateBackward " + f + " beta " + beta + " " + m + "x" + n + "x" + k,
+                                    be.read(c2), gated[b]);
+                        }
+                    }
+                    ParityAssert.close("gated java vs cl " + f + " " + m + "x" + n + "x" + k, gated[0], gated[1], 1e-5 * k, 1e-5);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void betaZeroNeverReadsC(String name) {
+        Backend be = TestBackends.named(name);
+        try (Tensor a = be.upload(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+             Tensor b = be.upload(new float[] {1, 0, 0, 1, 1, 1}, 3, 2);
+             Tensor c = be.upload(new float[] {Float.NaN, Float.NaN, Float.NaN, Float.NaN}, 2, 2)) {
+            Gemm.gemm(be, false, false, 1f, a, b, 0f, c, null, Activation.IDENTITY);
+            float[] got = be.read(c);
+            assertEquals(4f, got[0], name);
+            assertEquals(5f, got[1], name);
+            assertEquals(10f, got[2], name);
+            assertEquals(11f, got[3], name);
+        }
+    }
+
+    @Test
+    void viewsAtOffsetsAreRespected() {
+        Random rnd = new Random(5);
+        float[] big = TestBackends.uniform(rnd, 7 * 33 + 33 * 9 + 5, -1, 1);
+        float[][] results = new float[2][];
+        int idx = 0;
+        for (String name : new String[] {"java", "cl"}) {
+            Backend be = TestBackends.named(name);
+            try (Tensor all = be.upload(big, 1, big.length); Tensor out = be.zeros(3, 7 * 9 + 1)) {
+                Tensor a = all.view(5, 7, 33);
+                Tensor b = all.view(5 + 7 * 33, 33, 9);
+                Tensor c = out.view(1, 7, 9);
+                Gemm.gemm(be, false, false, 1f, a, b, 0f, c, null, Activation.IDENTITY);
+                results[idx++] = be.read(out);
+            }
+        }
+        assertEquals(0f, results[0][0]);
+        assertEquals(0f, results[1][0]);
+        for (int i = 0; i < results[0].length; i++) {
+            assertTrue(Math.abs(results[0][i] - results[1][i]) < 1e-5, "element " + i);
+        }
+    }
+
+    /**
+     * The fused weight-and-bias gradient of the OpenCL backend against the Java reference (a TN
+     * GEMM and column sums), replacing and accumulating, at awkward batch and layer sizes.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 7, 33, 129, 784, 1000})
+    void linearGradientsMatchTheGemmAndColumnSums(int in) {
+        for (int[] bo : new int[][] {{1, 1}, {7, 33}, {128, 400}, {33, 20}}) {
+            assertLinearGradientsMatch(TestBackends.cl(), bo[0], bo[1], in);
+        }
+    }
+
+    /** linearGradients on {@code be}, replacing and then accumulating, against the Java backend's. */
+    static void assertLinearGradientsMatch(Backend be, int batch, int out, int in) {
+        java.util.Random rnd = new java.util.Random(in * 131L + batch + out);
+        float[] dy = TestBackends.uniform(rnd, batch * out, -1, 1);
+        float[] x = TestBackends.uniform(rnd, batch * in, -1, 1);
+        float[] w0 = TestBackends.uniform(rnd, out * in, -1, 1);
+        float[] b0 = TestBackends.uniform(rnd, out, -1, 1);
+        float[][] r = new float[2][];
+        Backend[] both = {TestBackends.java(), be};
+        for (int i = 0; i < 2; i++) {
+            Backend b = both[i];
+            try (Tensor tdy = b.upload(dy, batch, out); Tensor tx = b.upload(x, batch, in); Tensor dw = b.upload(w0, out, in);
+                 Tensor db = b.upload(b0, 1, out)) {
+                Gemm.linearGradients(b, tdy, tx, 1f, dw, db);
+                Gemm.linearGradients(b, tdy, tx, 1f, dw, db);
+                float[] w = b.read(dw);
+                float[] bias = b.read(db);
+                float[] all = java.util.Arrays.copyOf(w, w.length + bias.length);
+                System.arraycopy(bias, 0, all, w.length, bias.length);
+                r[i] = all;
+            }
+        }
+        // Sums of `batch` products of values in [-1, 1], twice: a few ulp of 2 * batch.
+        ParityAssert.close("linearGradients " + batch + "x" + out + "x" + in, r[0], r[1], 1e-5 * batch + 1e-6, 1e-5);
+    }
+}

@@ -1,0 +1,47 @@
+package org.latentcl.backend.ops;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.latentcl.backend.ClBackend;
+import org.latentcl.backend.GemmTuning;
+import org.latentcl.backend.TestBackends;
+
+class GemmTuningTest {
+    @Test
+    void theTuningFileReadsBackWhatWasWritten() {
+        String text = "# a comment\nlarge " + GemmTuning.format(new ClBackend.GemmConfig(16, 16, new long[] {4, 1}))
+                + "\nsmall " + GemmTuning.format(new ClBackend.GemmConfig(8, 8, null)) + "\n";
+        GemmTuning t = GemmTuning.parse(text).orElseThrow();
+        assertEquals(16, t.large().tm());
+        assertEquals(16, t.large().tn());
+        assertArrayEquals(new long[] {4, 1}, t.large().local());
+        assertEquals(8, t.small().tm());
+        assertEquals(null, t.small().local());
+        assertTrue(GemmTuning.parse("large tm=16 tn=16 local=4x1\n").isEmpty(), "both lines are needed");
+        // A file from before tile widths were tuned is stale: the defaults beat what it chose.
+        assertTrue(GemmTuning.parse("large tm=16 local=4x1\nsmall tm=16 local=1x1\n").isEmpty(), "a file without tn is ignored");
+    }
+
+    @Test
+    void theTunerMeasuresEveryCandidateAndPicksTheFastest() {
+        var device = TestBackends.cl().device();
+        List<ClBackend.GemmConfig> candidates = List.of(new ClBackend.GemmConfig(4, 8, null), new ClBackend.GemmConfig(8, 16, new long[] {1, 1}));
+        GemmTuner.Result r = GemmTuner.tune(device, candidates, new int[][] {{33, 129, 7, 1}}, new int[][] {{7, 33, 129, 2}});
+        assertEquals(2, r.large().size());
+        assertEquals(2, r.small().size());
+        for (GemmTuner.Candidate c : r.large()) {
+            assertTrue(c.score() > 0 && c.gflops()[0] > 0);
+        }
+        double bestLarge = Math.max(r.large().get(0).score(), r.large().get(1).score());
+        GemmTuner.Candidate chosen = r.large().stream().filter(c -> c.config() == r.best().large()).findFirst().orElseThrow();
+        assertEquals(bestLarge, chosen.score());
+        // A tuned backend still computes the right thing.
+        try (ClBackend tuned = new ClBackend(device, r.best())) {
+            assertTrue(SelfTest.run(tuned, TestBackends.java()).stream().allMatch(SelfTest.Result::passed));
+        }
+    }
+}

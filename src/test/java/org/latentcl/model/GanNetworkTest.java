@@ -1,0 +1,120 @@
+package org.latentcl.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.latentcl.backend.AdamConfig;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+import org.latentcl.backend.TestBackends;
+import org.latentcl.nn.Adam;
+import org.latentcl.nn.Parameters;
+import org.latentcl.nn.RandomStream;
+
+class GanNetworkTest {
+    private static final float[] X = TestBackends.uniform(new Random(1), 4 * 5, 0, 1);
+
+    /** Discriminator loss (batch means) and generator loss for fixed noise, from the Java backend's double sums. */
+    private static double[] losses(GanNetwork gan, Tensor x) {
+        Backend be = gan.backend();
+        try (Tensor stats = be.zeros(1, 4)) {
+            gan.discriminatorGradients(x, new RandomStream(5, 0), stats);
+            gan.generatorGradients(stats);
+            float[] s = be.read(stats);
+            return new double[] {s[GanNetwork.D_LOSS] / x.rows(), gan.generatorLoss(s[GanNetwork.G_LOSS]) / x.rows()};
+        }
+    }
+
+    /**
+     * Both networks' gradients through the whole adversarial loss against central finite
+     * differences (noise fixed): d/dθ_D of the discriminator loss and d/dθ_G of the generator
+     * loss, for both generator losses. Tolerance as in the VAE check.
+     */
+    @ParameterizedTest
+    @EnumSource(GanConfig.Loss.class)
+    void gradientsMatchFiniteDifferences(GanConfig.Loss loss) {
+        Backend be = TestBackends.java();
+        GanConfig cfg = new GanConfig(5, 3, new int[] {4}, new int[] {6}, true, loss);
+        try (GanNetwork gan = new GanNetwork(be, cfg, 4); Tensor x = be.upload(X, 4, 5); Tensor stats = be.zeros(1, 4)) {
+            gan.initialize(2);
+            gan.discriminatorGradients(x, new RandomStream(5, 0), stats);
+            float[] dGrad = be.read(gan.discriminatorParameters().grads());
+            gan.generatorGradients(stats);
+            float[] gGrad = be.read(gan.generatorParameters().grads());
+            check(gan, x, gan.discriminatorParameters(), dGrad, 0);
+            check(gan, x, gan.generatorParameters(), gGrad, 1);
+        }
+    }
+
+    private static void check(GanNetwork gan, Tensor x, Parameters p, float[] grads, int which) {
+        Map<String, float[]> base = p.toHost();
+        int offset = 0;
+        int checked = 0;
+        for (var e : base.entrySet()) {
+            float[] v = e.getValue();
+            for (int i = 0; i < v.length; i += 2) {
+                float old = v[i];
+                double h = 1e-3;
+                v[i] = (float) (old + h);
+                p.load(base);
+                double plus = losses(gan, x)[which];
+                v[i] = (float) (old - h);
+                p.load(base);
+                double minus = losses(gan, x)[which];
+                v[i] = old;
+                p.load(base);
+                double fd = (plus - minus) / (2 * h);
+                assertEquals(fd, grads[offset + i], 1e-4 + 2e-2 * Math.abs(fd), e.getKey() + "[" + i + "]");
+                checked++;
+            }
+            offset += v.length;
+        }
+        assertTrue(checked > 10);
+    }
+
+    @Test
+    void aGanStepAgreesAcrossBackends() {
+        GanConfig cfg = new GanConfig(784, 64, new int[] {256, 512}, new int[] {512, 256}, true, GanConfig.Loss.NONSATURATING);
+        float[] x = TestBackends.uniform(new Random(3), 128 * 784, 0, 1);
+        float[][] stats = new float[2][];
+        float[][] gen = new float[2][];
+        String[] names = {"java", "cl"};
+        for (int b = 0; b < 2; b++) {
+            Backend be = TestBackends.named(names[b]);
+            try (GanNetwork gan = new GanNetwork(be, cfg, 128); Tensor tx = be.upload(x, 128, 784); Tensor st = be.zeros(1, 4);
+                 Adam ad = new Adam(gan.discriminatorParameters(), new AdamConfig(2e-4f, 0.5f, 0.999f, 1e-8f, 0f));
+                 Adam ag = new Adam(gan.generatorParameters(), new AdamConfig(2e-4f, 0.5f, 0.999f, 1e-8f, 0f))) {
+                gan.initialize(1);
+                RandomStream rng = new RandomStream(1, 0);
+                for (int step = 0; step < 2; step++) {
+                    gan.discriminatorGradients(tx, rng, st);
+                    ad.step();
+                    gan.generatorGradients(st);
+                    ag.step();
+                }
+                stats[b] = be.read(st);
+                gen[b] = be.read(gan.generatorParameters().values());
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            assertEquals(stats[0][i], stats[1][i], 1e-4 * Math.abs(stats[0][i]) + 1e-5, "statistic " + i);
+        }
+        // Adam moves every parameter by about lr per step whatever the gradient's size, so where a
+        // gradient is close to zero, float noise can flip its sign: a few parameters may differ by
+        // up to 2 lr per step, but on average the backends must agree far more closely.
+        double maxDiff = 0;
+        double meanDiff = 0;
+        for (int i = 0; i < gen[0].length; i++) {
+            double d = Math.abs(gen[0][i] - gen[1][i]);
+            maxDiff = Math.max(maxDiff, d);
+            meanDiff += d / gen[0].length;
+        }
+        assertTrue(maxDiff <= 2 * 2e-4 * 2 * 1.01, "generator parameters differ by up to " + maxDiff);
+        assertTrue(meanDiff < 1e-6, "generator parameters differ by " + meanDiff + " on average");
+    }
+}

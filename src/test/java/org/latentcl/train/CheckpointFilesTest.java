@@ -1,0 +1,118 @@
+package org.latentcl.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latentcl.backend.TestBackends;
+import org.latentcl.io.Safetensors;
+import org.latentcl.model.VaeConfig;
+import org.latentcl.model.VaeNetwork;
+
+/** Safetensors writing and reading, VAE checkpoints, and every malformed file we can think of. */
+class CheckpointFilesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void roundTripKeepsNamesShapesValuesAndMetadata() throws IOException {
+        Path f = dir.resolve("t.safetensors");
+        Safetensors.write(f, Map.of("k", "v \"quoted\""), List.of(
+                new Safetensors.Entry("a.weight", new int[] {2, 3}, new float[] {1, 2, 3, 4, 5, Float.NaN}),
+                new Safetensors.Entry("a.bias", new int[] {2}, new float[] {-0f, 1e-30f})));
+        Safetensors.Contents c = Safetensors.read(f);
+        assertEquals("v \"quoted\"", c.metadata().get("k"));
+        assertArrayEquals(new int[] {2, 3}, c.tensors().get("a.weight").shape());
+        assertArrayEquals(new float[] {1, 2, 3, 4, 5, Float.NaN}, c.tensors().get("a.weight").data());
+        assertArrayEquals(new float[] {-0f, 1e-30f}, c.tensors().get("a.bias").data());
+        byte[] raw = Files.readAllBytes(f);
+        long headerLen = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        assertEquals(0, headerLen % 8, "the header is padded to 8 bytes");
+        assertEquals(8 + headerLen + 8 * 4, raw.length);
+    }
+
+    @Test
+    void vaeCheckpointUsesPyTorchNamesAndShapes() throws IOException {
+        VaeConfig cfg = new VaeConfig(12, new int[] {8, 6}, 3, VaeConfig.Decoder.GAUSSIAN, 0.5f);
+        Path f = dir.resolve("vae.safetensors");
+        try (VaeNetwork vae = new VaeNetwork(TestBackends.java(), cfg, 4)) {
+            vae.parameters().initialize(5);
+            VaeCheckpoint.save(vae, f, Map.of());
+            Safetensors.Contents c = Safetensors.read(f);
+            assertEquals(List.of("enc.0.weight", "enc.0.bias", "enc.1.weight", "enc.1.bias", "mu.weight", "mu.bias",
+                    "logvar.weight", "logvar.bias", "dec.0.weight", "dec.0.bias", "dec.1.weight", "dec.1.bias",
+                    "dec.2.weight", "dec.2.bias"), List.copyOf(c.tensors().keySet()));
+            assertArrayEquals(new int[] {8, 12}, c.tensors().get("enc.0.weight").shape());
+            assertArrayEquals(new int[] {8}, c.tensors().get("enc.0.bias").shape());
+            assertArrayEquals(new int[] {6, 3}, c.tensors().get("dec.0.weight").shape());
+            assertArrayEquals(new int[] {12, 8}, c.tensors().get("dec.2.weight").shape());
+            assertEquals("vae", c.metadata().get("model"));
+            assertEquals(cfg, VaeCheckpoint.config(c, f));
+            try (VaeNetwork copy = new VaeNetwork(TestBackends.java(), cfg, 4)) {
+                VaeCheckpoint.load(copy, c, f);
+                assertArrayEquals(TestBackends.java().read(vae.parameters().values()), TestBackends.java().read(copy.parameters().values()));
+            }
+        }
+    }
+
+    private String error(Path f) {
+        return assertThrows(IllegalArgumentException.class, () -> Safetensors.read(f)).getMessage();
+    }
+
+    private Path raw(String header, int dataBytes) throws IOException {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        Path f = dir.resolve("bad-" + System.nanoTime() + ".safetensors");
+        Files.write(f, b.array());
+        return f;
+    }
+
+    @Test
+    void malformedFilesAreRejectedWithTheReason() throws IOException {
+        Path tiny = dir.resolve("tiny");
+        Files.write(tiny, new byte[] {1, 2, 3});
+        assertTrue(error(tiny).contains("not a safetensors file"));
+        Path huge = dir.resolve("huge");
+        Files.write(huge, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1000).array());
+        assertTrue(error(huge).contains("header length 1000 does not fit"));
+        assertTrue(error(raw("{\"a\": ", 0)).contains("not valid JSON"));
+        assertTrue(error(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,16]}}", 8)).contains("outside the 8 data bytes"));
+        assertTrue(error(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12)).contains("overlap"));
+        assertTrue(error(raw("{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4)).contains("dtype F16"));
+        assertTrue(error(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8)).contains("needs 12 bytes"));
+        assertTrue(error(dir.resolve("absent")).contains("no such file"));
+    }
+
+    @Test
+    void checkpointsOfOtherModelsOrShapesAreRejected() throws IOException {
+        Path gan = dir.resolve("gan.safetensors");
+        Safetensors.write(gan, Map.of("model", "gan"), List.of(new Safetensors.Entry("gen.0.weight", new int[] {1}, new float[] {1})));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VaeCheckpoint.config(Safetensors.read(gan), gan));
+        assertTrue(e.getMessage().contains("is a gan checkpoint, but a VAE checkpoint is needed"), e.getMessage());
+        Path plain = dir.resolve("plain.safetensors");
+        Safetensors.write(plain, Map.of(), List.of());
+        e = assertThrows(IllegalArgumentException.class, () -> VaeCheckpoint.config(Safetensors.read(plain), plain));
+        assertTrue(e.getMessage().contains("not a LatentCL checkpoint"), e.getMessage());
+        VaeConfig small = new VaeConfig(12, new int[] {8}, 3, VaeConfig.Decoder.BERNOULLI, 1f);
+        VaeConfig wide = new VaeConfig(12, new int[] {9}, 3, VaeConfig.Decoder.BERNOULLI, 1f);
+        Path f = dir.resolve("small.safetensors");
+        try (VaeNetwork a = new VaeNetwork(TestBackends.java(), small, 2); VaeNetwork b = new VaeNetwork(TestBackends.java(), wide, 2)) {
+            VaeCheckpoint.save(a, f, Map.of());
+            e = assertThrows(IllegalArgumentException.class, () -> VaeCheckpoint.load(b, Safetensors.read(f), f));
+            assertTrue(e.getMessage().contains("tensor enc.0.weight has shape [8, 12], but the configuration needs 9x12"), e.getMessage());
+        }
+    }
+}
