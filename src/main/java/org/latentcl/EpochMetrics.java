@@ -1,8 +1,8 @@
 package org.latentcl;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.latentcl.io.Json;
+import org.latentcl.train.VaeEpochStats;
 
 /**
  * What one VAE epoch measured; losses are per example, in nats (-ELBO = recon + KL).
@@ -30,21 +30,17 @@ public record EpochMetrics(int epoch, double trainLoss, double testLoss, double 
      * @return field names to values, rounded as the file has them
      */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", epoch);
-        m.put("train_loss", round(trainLoss, 3));
-        m.put("test_loss", round(testLoss, 3));
-        m.put("recon", round(recon, 3));
-        m.put("kl", round(kl, 3));
-        m.put("test_recon", round(testRecon, 3));
-        m.put("test_kl", round(testKl, 3));
-        m.put("train_seconds", round(trainSeconds, 3));
-        m.put("samples_per_s", round(samplesPerS, 1));
-        m.put("device", device);
-        if (deviceBuffers >= 0) {
-            m.put("device_buffers", deviceBuffers);
-        }
-        return m;
+        return stats().toMap();
+    }
+
+    /** The training loop's record of the same epoch. */
+    private VaeEpochStats stats() {
+        return new VaeEpochStats(epoch, trainLoss, testLoss, recon, kl, testRecon, testKl, trainSeconds, samplesPerS, device, deviceBuffers);
+    }
+
+    /** The public view of an epoch the training loop measured. */
+    static EpochMetrics of(VaeEpochStats s) {
+        return new EpochMetrics(s.epoch(), s.trainLoss(), s.testLoss(), s.recon(), s.kl(), s.testRecon(), s.testKl(), s.trainSeconds(), s.samplesPerS(), s.device(), s.deviceBuffers());
     }
 
     /**
@@ -56,8 +52,4 @@ public record EpochMetrics(int epoch, double trainLoss, double testLoss, double 
         return Json.write(toMap());
     }
 
-    private static double round(double v, int digits) {
-        double f = Math.pow(10, digits);
-        return Math.round(v * f) / f;
-    }
 }

@@ -1,9 +1,9 @@
 package org.latentcl;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.latentcl.io.Json;
+import org.latentcl.train.GanEpochStats;
 
 /**
  * What one GAN epoch measured.
@@ -30,18 +30,17 @@ public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dRea
      * @return field names to values, rounded as the file has them
      */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("epoch", epoch);
-        m.put("d_loss", round(dLoss));
-        m.put("g_loss", round(gLoss));
-        m.put("d_real", round(dReal));
-        m.put("d_fake", round(dFake));
-        m.put("diversity", round(diversity));
-        m.put("train_seconds", Math.round(trainSeconds * 1000) / 1000.0);
-        m.put("samples_per_s", Math.round(samplesPerS * 10) / 10.0);
-        m.put("device", device);
-        m.put("warnings", warnings);
-        return m;
+        return stats().toMap();
+    }
+
+    /** The training loop's record of the same epoch. */
+    private GanEpochStats stats() {
+        return new GanEpochStats(epoch, dLoss, gLoss, dReal, dFake, diversity, trainSeconds, samplesPerS, device, warnings);
+    }
+
+    /** The public view of an epoch the training loop measured. */
+    static GanEpochMetrics of(GanEpochStats s) {
+        return new GanEpochMetrics(s.epoch(), s.dLoss(), s.gLoss(), s.dReal(), s.dFake(), s.diversity(), s.trainSeconds(), s.samplesPerS(), s.device(), s.warnings());
     }
 
     /**
@@ -53,7 +52,4 @@ public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dRea
         return Json.write(toMap());
     }
 
-    private static double round(double v) {
-        return Math.round(v * 10000) / 10000.0;
-    }
 }

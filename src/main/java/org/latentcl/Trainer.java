@@ -10,8 +10,14 @@ import java.util.stream.Stream;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
+import org.latentcl.data.Decoder;
 import org.latentcl.model.VaeConfig;
+import org.latentcl.train.GanEpochStats;
 import org.latentcl.train.GanTraining;
+import org.latentcl.train.LossDivergedException;
+import org.latentcl.train.RunFailedException;
+import org.latentcl.train.RunListener;
+import org.latentcl.train.VaeEpochStats;
 import org.latentcl.train.VaeTraining;
 
 /**
@@ -84,13 +90,13 @@ public final class Trainer {
      */
     public List<EpochMetrics> fit(Vae vae, DataSplit data) {
         checkFeatures(data, vae.input(), "the VAE");
-        if (vae.decoder() == Vae.Decoder.BERNOULLI && !data.train().inUnitInterval()) {
+        if (vae.decoder() == Decoder.BERNOULLI && !data.train().inUnitInterval()) {
             throw new IllegalArgumentException("the Bernoulli decoder needs data in [0, 1]; " + data.train().name()
-                    + " has values outside it: build the VAE with Vae.Decoder.GAUSSIAN");
+                    + " has values outside it: build the VAE with Decoder.GAUSSIAN");
         }
         float lr = learningRate == null ? 1e-3f : learningRate;
         VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), resume, dataName(data), profile);
-        return io(() -> VaeTraining.train(vae.live(batch), data, opt, all()));
+        return io(() -> VaeTraining.train(vae.live(batch), data, opt, all())).stream().map(EpochMetrics::of).toList();
     }
 
     /**
@@ -121,7 +127,7 @@ public final class Trainer {
         }
         float lr = learningRate == null ? 2e-4f : learningRate;
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile);
-        return io(() -> GanTraining.train(gan.live(batch), data, opt, all()));
+        return io(() -> GanTraining.train(gan.live(batch), data, opt, all())).stream().map(GanEpochMetrics::of).toList();
     }
 
     /**
@@ -171,22 +177,24 @@ public final class Trainer {
         return out;
     }
 
-    /** One listener that calls each of ours in order and stops when any asks to. */
-    private TrainingListener all() {
-        return new TrainingListener() {
+    /** The training loop's listener: calls each of ours in order, with the public metrics, and stops when any asks to. */
+    private RunListener all() {
+        return new RunListener() {
             @Override
             public void step(int epoch, int step, int stepsPerEpoch, java.util.function.DoubleSupplier runningLoss) {
                 listeners.forEach(l -> l.step(epoch, step, stepsPerEpoch, runningLoss));
             }
 
             @Override
-            public void epoch(EpochMetrics metrics) {
-                listeners.forEach(l -> l.epoch(metrics));
+            public void vaeEpoch(VaeEpochStats stats) {
+                EpochMetrics m = EpochMetrics.of(stats);
+                listeners.forEach(l -> l.epoch(m));
             }
 
             @Override
-            public void ganEpoch(GanEpochMetrics metrics) {
-                listeners.forEach(l -> l.ganEpoch(metrics));
+            public void ganEpoch(GanEpochStats stats) {
+                GanEpochMetrics m = GanEpochMetrics.of(stats);
+                listeners.forEach(l -> l.ganEpoch(m));
             }
 
             @Override
@@ -205,11 +213,18 @@ public final class Trainer {
         T call() throws IOException;
     }
 
+    /** Runs a training loop, with its failures as the API's exceptions. */
     private static <T> T io(Run<T> run) {
         try {
             return run.call();
         } catch (IOException e) {
             throw new UncheckedIOException("writing the run directory failed: " + e.getMessage(), e);
+        } catch (LossDivergedException e) {
+            TrainingDivergedException diverged = new TrainingDivergedException(e.getMessage());
+            diverged.initCause(e);
+            throw diverged;
+        } catch (RunFailedException e) {
+            throw new TrainingFailedException(e.getMessage(), e.getCause());
         }
     }
 

@@ -3,6 +3,7 @@ package org.latentcl;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.latentcl.data.Decoder;
 import org.latentcl.model.VaeConfig;
 import org.latentcl.train.VaeSampling;
 
@@ -12,7 +13,7 @@ import org.latentcl.train.VaeSampling;
  * with {@link #builder()}, train it with a {@link Trainer}, save it with {@link Checkpoints}.
  *
  * <pre>{@code
- * try (Vae vae = Vae.builder().input(784).hidden(400).latent(20).decoder(Vae.Decoder.BERNOULLI).build()) {
+ * try (Vae vae = Vae.builder().input(784).hidden(400).latent(20).decoder(Decoder.BERNOULLI).build()) {
  *     float[][] digits = vae.sample(16, 7);
  * }
  * }</pre>
@@ -21,14 +22,6 @@ import org.latentcl.train.VaeSampling;
  * arrays of rows and work in chunks, so any number of rows is fine.
  */
 public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implements Model {
-    /** The likelihood p(x|z) of the decoder. */
-    public enum Decoder {
-        /** Bernoulli: the decoder outputs logits, the loss is binary cross-entropy; data in [0, 1]. */
-        BERNOULLI,
-        /** Gaussian with a fixed standard deviation: the decoder outputs means. */
-        GAUSSIAN
-    }
-
     /** Rows per chunk when the model is used outside training. */
     static final int DEFAULT_BATCH = 128;
 
@@ -84,7 +77,7 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
      * @return BERNOULLI or GAUSSIAN
      */
     public Decoder decoder() {
-        return config.decoder() == VaeConfig.Decoder.BERNOULLI ? Decoder.BERNOULLI : Decoder.GAUSSIAN;
+        return config.decoder();
     }
 
     /**
@@ -273,7 +266,7 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
                 throw new IllegalArgumentException("the decoder must be BERNOULLI or GAUSSIAN, got null");
             }
             VaeConfig config = new VaeConfig(input, hidden, latent,
-                    decoder == Decoder.BERNOULLI ? VaeConfig.Decoder.BERNOULLI : VaeConfig.Decoder.GAUSSIAN, sigma);
+                    decoder, sigma);
             return Devices.buildOn(device, d -> new Vae(d, device == null, config, DEFAULT_BATCH, v -> v.parameters().initialize(seed)));
         }
 

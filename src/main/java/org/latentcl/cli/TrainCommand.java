@@ -11,6 +11,7 @@ import org.latentcl.Devices;
 import org.latentcl.Trainer;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
+import org.latentcl.data.Decoder;
 import org.latentcl.io.Safetensors;
 import org.latentcl.model.VaeConfig;
 import org.latentcl.train.VaeCheckpoint;
@@ -89,15 +90,14 @@ final class TrainCommand implements Runnable {
                 config = new VaeConfig(split.train().cols(), Flags.sizes("--hidden", hidden), latent, decoder(), sigma);
                 opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.data, run.profile);
             }
-            if (config.decoder() == VaeConfig.Decoder.BERNOULLI && !split.train().inUnitInterval()) {
+            if (config.decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {
                 throw new UsageException("the bernoulli decoder needs data in [0, 1]; " + split.train().name()
                         + " has values outside it: use --decoder gaussian");
             }
             // The command is a thin layer over the public API: a device, a VAE, a trainer with the progress line as its listener.
             try (Device device = Devices.get(run.device);
                  org.latentcl.Vae vae = org.latentcl.Vae.builder().input(config.input()).hidden(config.hidden()).latent(config.latent())
-                         .decoder(config.decoder() == VaeConfig.Decoder.BERNOULLI ? org.latentcl.Vae.Decoder.BERNOULLI
-                                 : org.latentcl.Vae.Decoder.GAUSSIAN)
+                         .decoder(config.decoder())
                          .sigma(config.sigma()).seed(opt.seed()).device(device).build()) {
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %d epochs -> %s%n",
                         config, device.name(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
@@ -119,9 +119,9 @@ final class TrainCommand implements Runnable {
             return Main.EXIT_OK;
         }
 
-        private VaeConfig.Decoder decoder() {
+        private Decoder decoder() {
             try {
-                return VaeConfig.Decoder.valueOf(decoder.toUpperCase(Locale.ROOT));
+                return Decoder.valueOf(decoder.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--decoder must be bernoulli or gaussian, got '" + decoder + "'");
             }

@@ -1,6 +1,7 @@
 package org.latentcl.model;
 
 import java.util.Arrays;
+import org.latentcl.data.Decoder;
 
 /**
  * The shape and likelihood of a VAE.
@@ -12,11 +13,6 @@ import java.util.Arrays;
  * @param sigma   the Gaussian decoder's standard deviation (1 for unit variance)
  */
 public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, float sigma) {
-    /** The likelihood p(x|z). */
-    public enum Decoder {
-        BERNOULLI, GAUSSIAN
-    }
-
     public VaeConfig {
         if (input < 1 || latent < 1) {
             throw new IllegalArgumentException("VAE sizes must be positive: input " + input + ", latent " + latent);

@@ -11,6 +11,7 @@ import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.backend.ops.GaussianNll;
 import org.latentcl.backend.ops.KlStandardNormal;
 import org.latentcl.backend.ops.Reparameterize;
+import org.latentcl.data.Decoder;
 import org.latentcl.nn.Adam;
 import org.latentcl.nn.Linear;
 import org.latentcl.nn.Mlp;
@@ -144,7 +145,7 @@ public final class VaeNetwork implements AutoCloseable {
     }
 
     private void reconstructionLoss(Tensor out, Tensor x, Tensor grad, Tensor losses) {
-        if (config.decoder() == VaeConfig.Decoder.BERNOULLI) {
+        if (config.decoder() == Decoder.BERNOULLI) {
             BceWithLogits.bceWithLogits(be, out, x, 0f, 1f, grad, losses, RECON, true);
         } else {
             GaussianNll.gaussianNll(be, out, x, config.sigma(), 1f, grad, losses, RECON, true);
@@ -174,7 +175,7 @@ public final class VaeNetwork implements AutoCloseable {
      */
     public void decode(Tensor zIn, Tensor out) {
         Tensor raw = decoder.forward(zIn);
-        if (config.decoder() == VaeConfig.Decoder.BERNOULLI) {
+        if (config.decoder() == Decoder.BERNOULLI) {
             Activations.activate(be, Activation.SIGMOID, raw, out);
         } else {
             Elementwise.copy(be, raw, out);
@@ -187,7 +188,7 @@ public final class VaeNetwork implements AutoCloseable {
      */
     public void reconstructionTerms(Tensor zIn, Tensor x, Tensor terms) {
         Tensor raw = decoder.forward(zIn);
-        if (config.decoder() == VaeConfig.Decoder.BERNOULLI) {
+        if (config.decoder() == Decoder.BERNOULLI) {
             BceWithLogits.bceTerms(be, raw, x, terms);
         } else {
             GaussianNll.gaussianNllTerms(be, raw, x, config.sigma(), terms);

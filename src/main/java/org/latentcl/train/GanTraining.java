@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.latentcl.GanEpochMetrics;
-import org.latentcl.TrainingDivergedException;
-import org.latentcl.TrainingListener;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Profiler;
@@ -61,7 +58,7 @@ public final class GanTraining {
      * {@code opt.out()} null nothing is written: a stop request then ends the run and returns the
      * epochs done.
      */
-    public static List<GanEpochMetrics> train(GanNetwork gan, DataSplit data, Options opt, TrainingListener listener) throws IOException {
+    public static List<GanEpochStats> train(GanNetwork gan, DataSplit data, Options opt, RunListener listener) throws IOException {
         Backend be = gan.backend();
         GanConfig config = gan.config();
         Dataset train = data.train();
@@ -73,7 +70,7 @@ public final class GanTraining {
         }
         boolean files = opt.out() != null;
         AdamConfig adam = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
-        List<GanEpochMetrics> history = new ArrayList<>();
+        List<GanEpochStats> history = new ArrayList<>();
         List<Double> gLosses = new ArrayList<>();
         int nDiv = Math.min(DIVERSITY_SAMPLES, train.rows());
         double dataDiversity = GanWarnings.meanPairwiseDistance(train.values(), nDiv, train.cols());
@@ -134,14 +131,14 @@ public final class GanTraining {
                     double dLoss = sum[GanNetwork.D_LOSS] / n;
                     double gLoss = generated == 0 ? Double.NaN : gan.generatorLoss(sum[GanNetwork.G_LOSS]) / generated;
                     if (!Double.isFinite(dLoss) || (generated > 0 && !Double.isFinite(gLoss))) {
-                        throw new TrainingDivergedException("the GAN losses became non-finite in epoch " + epoch + " (d_loss " + dLoss
+                        throw new LossDivergedException("the GAN losses became non-finite in epoch " + epoch + " (d_loss " + dLoss
                                 + ", g_loss " + gLoss + "); try a smaller learning rate (--lr, now " + opt.lr() + ")");
                     }
                     float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
                     double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
                     gLosses.add(gLoss);
                     double dFake = sum[GanNetwork.D_FAKE] / n;
-                    GanEpochMetrics m = new GanEpochMetrics(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / n, dFake, diversity, seconds,
+                    GanEpochStats m = new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / n, dFake, diversity, seconds,
                             n / seconds, be.name(), GanWarnings.check(dFake, diversity, gLosses));
                     history.add(m);
                     if (files) {
@@ -152,7 +149,7 @@ public final class GanTraining {
                         return history;
                     }
                 }
-            } catch (TrainingInterruptedException | TrainingDivergedException e) {
+            } catch (TrainingInterruptedException | LossDivergedException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw TrainingFaults.failed("gan", e, history.size() + 1, opt.out(), opt.epochs());
@@ -177,15 +174,15 @@ public final class GanTraining {
         return meta;
     }
 
-    private static void save(GanNetwork gan, int epoch, Options opt, List<GanEpochMetrics> history, Dataset train, float[] fixed,
-                             int nFixed, GanEpochMetrics m) throws IOException {
+    private static void save(GanNetwork gan, int epoch, Options opt, List<GanEpochStats> history, Dataset train, float[] fixed,
+                             int nFixed, GanEpochStats m) throws IOException {
         Path dir = opt.out();
         GanCheckpoint.save(gan, dir.resolve(VaeTraining.CHECKPOINT), checkpointMetadata(epoch, opt, train));
         Files.writeString(dir.resolve(VaeTraining.METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         Images.writePng(Images.plot("GAN losses", "loss", List.of(
-                new Images.Series("discriminator", history.stream().mapToDouble(GanEpochMetrics::dLoss).toArray(), new Color(31, 119, 180)),
-                new Images.Series("generator", history.stream().mapToDouble(GanEpochMetrics::gLoss).toArray(), new Color(255, 127, 14)))),
+                new Images.Series("discriminator", history.stream().mapToDouble(GanEpochStats::dLoss).toArray(), new Color(31, 119, 180)),
+                new Images.Series("generator", history.stream().mapToDouble(GanEpochStats::gLoss).toArray(), new Color(255, 127, 14)))),
                 dir.resolve("loss.png"));
         if (train.isImage()) {
             int count = Math.min(64, nFixed);

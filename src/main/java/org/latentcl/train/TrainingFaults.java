@@ -2,7 +2,6 @@ package org.latentcl.train;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.latentcl.TrainingFailedException;
 
 /** Turns a fault in the middle of a run (a device lost, out of memory) into one message that says what is saved. */
 final class TrainingFaults {
@@ -13,7 +12,7 @@ final class TrainingFaults {
      * The error for a fault in {@code epoch}: its cause, and where the last whole epoch's
      * checkpoint is (and how to continue, for a VAE), or that nothing was saved.
      */
-    static TrainingFailedException failed(String model, RuntimeException cause, int epoch, Path out, int epochs) {
+    static RunFailedException failed(String model, RuntimeException cause, int epoch, Path out, int epochs) {
         String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         StringBuilder sb = new StringBuilder("training failed in epoch ").append(epoch).append(": ").append(what);
         if (out == null) {
@@ -26,6 +25,6 @@ final class TrainingFaults {
                 sb.append("; continue with: train vae --resume ").append(out).append(" --epochs ").append(epochs);
             }
         }
-        return new TrainingFailedException(sb.toString(), cause);
+        return new RunFailedException(sb.toString(), cause);
     }
 }

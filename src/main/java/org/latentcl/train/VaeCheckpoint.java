@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.latentcl.backend.Backend;
+import org.latentcl.data.Decoder;
 import org.latentcl.io.Json;
 import org.latentcl.io.Safetensors;
 import org.latentcl.model.VaeConfig;
@@ -53,7 +54,7 @@ public final class VaeCheckpoint {
                 h[i] = ((Double) hidden.get(i)).intValue();
             }
             return new VaeConfig(((Double) m.get("input")).intValue(), h, ((Double) m.get("latent")).intValue(),
-                    VaeConfig.Decoder.valueOf(((String) m.get("decoder")).toUpperCase()), ((Double) m.get("sigma")).floatValue());
+                    Decoder.valueOf(((String) m.get("decoder")).toUpperCase()), ((Double) m.get("sigma")).floatValue());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the VAE configuration in the metadata is unreadable (" + e.getMessage() + ")");
         }

@@ -10,9 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.latentcl.EpochMetrics;
-import org.latentcl.TrainingDivergedException;
-import org.latentcl.TrainingListener;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Profiler;
@@ -70,7 +67,7 @@ public final class VaeTraining {
     }
 
     /** Trains a new VAE of the given shape, initialized from the seed (or restored, with --resume). */
-    public static List<EpochMetrics> run(Backend be, DataSplit data, VaeConfig config, Options opt, TrainingListener listener)
+    public static List<VaeEpochStats> run(Backend be, DataSplit data, VaeConfig config, Options opt, RunListener listener)
             throws IOException {
         try (VaeNetwork vae = new VaeNetwork(be, config, opt.batch())) {
             if (!opt.resume()) {
@@ -85,7 +82,7 @@ public final class VaeTraining {
      * with {@code resume}), with a fresh optimizer. With {@code opt.out()} null nothing is written:
      * a stop request then ends the run and returns the epochs done.
      */
-    public static List<EpochMetrics> train(VaeNetwork vae, DataSplit data, Options opt, TrainingListener listener) throws IOException {
+    public static List<VaeEpochStats> train(VaeNetwork vae, DataSplit data, Options opt, RunListener listener) throws IOException {
         Backend be = vae.backend();
         Dataset train = data.train();
         Dataset test = data.test();
@@ -96,7 +93,7 @@ public final class VaeTraining {
             throw new IllegalArgumentException("resuming and profiling need a run directory");
         }
         boolean files = opt.out() != null;
-        List<EpochMetrics> history = new ArrayList<>();
+        List<VaeEpochStats> history = new ArrayList<>();
         try (EpochBatches batches = new EpochBatches(be, train, vae.config().input(), opt.batch(), "VAE");
              Adam adam = new Adam(vae.parameters(), AdamConfig.of(opt.lr()));
              Tensor testX = be.upload(test.values(), test.rows(), test.cols());
@@ -175,13 +172,13 @@ public final class VaeTraining {
                     double recon = sums[VaeNetwork.RECON] / (double) train.rows();
                     double kl = sums[VaeNetwork.KL] / (double) train.rows();
                     double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
-                    EpochMetrics m = new EpochMetrics(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds,
+                    VaeEpochStats m = new VaeEpochStats(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds,
                             train.rows() / seconds, be.name(), be.liveBuffers());
                     history.add(m);
                     if (files) {
                         save(vae, adam, rng, epoch, opt, history, test, m);
                     }
-                    listener.epoch(m);
+                    listener.vaeEpoch(m);
                     if (epoch < opt.epochs() && listener.stopRequested()) {
                         if (!files) {
                             return history;
@@ -190,7 +187,7 @@ public final class VaeTraining {
                                 + opt.out() + " --epochs " + opt.epochs());
                     }
                 }
-            } catch (TrainingInterruptedException | TrainingDivergedException e) {
+            } catch (TrainingInterruptedException | LossDivergedException e) {
                 throw e;
             } catch (RuntimeException e) {
                 throw TrainingFaults.failed("vae", e, history.size() + 1, opt.out(), opt.epochs());
@@ -208,7 +205,7 @@ public final class VaeTraining {
 
     private static void checkFinite(float[] sums, int epoch, int step, Options opt) {
         if (!Float.isFinite(sums[VaeNetwork.RECON]) || !Float.isFinite(sums[VaeNetwork.KL])) {
-            throw new TrainingDivergedException("the loss became " + (sums[VaeNetwork.RECON] + sums[VaeNetwork.KL]) + " in epoch " + epoch + " by step "
+            throw new LossDivergedException("the loss became " + (sums[VaeNetwork.RECON] + sums[VaeNetwork.KL]) + " in epoch " + epoch + " by step "
                     + step + " (losses are checked every " + CHECK_EVERY + " steps); try a smaller learning rate (--lr, now "
                     + opt.lr() + ")" + (opt.out() == null ? "" : ". The last good checkpoint, from the end of epoch " + (epoch - 1) + ", is in "
                     + opt.out()));
@@ -226,8 +223,8 @@ public final class VaeTraining {
         saveModel(vae, adam, rng, epoch - 1, opt, test, extra);
     }
 
-    private static void save(VaeNetwork vae, Adam adam, RandomStream rng, int epoch, Options opt, List<EpochMetrics> history,
-                             Dataset test, EpochMetrics m) throws IOException {
+    private static void save(VaeNetwork vae, Adam adam, RandomStream rng, int epoch, Options opt, List<VaeEpochStats> history,
+                             Dataset test, VaeEpochStats m) throws IOException {
         saveModel(vae, adam, rng, epoch, opt, test, Map.of());
         Files.writeString(opt.out().resolve(METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -259,9 +256,9 @@ public final class VaeTraining {
                 new Safetensors.Entry("adam.v", new int[] {moments[1].length}, moments[1])));
     }
 
-    private static void writePictures(VaeNetwork vae, Options opt, List<EpochMetrics> history, Dataset test, Path dir) throws IOException {
-        double[] trainLoss = history.stream().mapToDouble(EpochMetrics::trainLoss).toArray();
-        double[] testLoss = history.stream().mapToDouble(EpochMetrics::testLoss).toArray();
+    private static void writePictures(VaeNetwork vae, Options opt, List<VaeEpochStats> history, Dataset test, Path dir) throws IOException {
+        double[] trainLoss = history.stream().mapToDouble(VaeEpochStats::trainLoss).toArray();
+        double[] testLoss = history.stream().mapToDouble(VaeEpochStats::testLoss).toArray();
         Images.writePng(Images.plot("VAE loss (-ELBO per example)", "nats", List.of(
                 new Images.Series("train", trainLoss, new Color(31, 119, 180)),
                 new Images.Series("test", testLoss, new Color(255, 127, 14)))), dir.resolve("loss.png"));
@@ -332,8 +329,8 @@ public final class VaeTraining {
     }
 
     /** The metrics of epochs 1..upTo already in metrics.jsonl (later lines, from an interrupted epoch, are dropped). */
-    private static List<EpochMetrics> readMetrics(Path file, int upTo) throws IOException {
-        List<EpochMetrics> out = new ArrayList<>();
+    private static List<VaeEpochStats> readMetrics(Path file, int upTo) throws IOException {
+        List<VaeEpochStats> out = new ArrayList<>();
         if (!Files.isRegularFile(file)) {
             return out;
         }
@@ -348,7 +345,7 @@ public final class VaeTraining {
                 continue;
             }
             kept.add(line);
-            out.add(new EpochMetrics(epoch, num(m, "train_loss"), num(m, "test_loss"), num(m, "recon"), num(m, "kl"),
+            out.add(new VaeEpochStats(epoch, num(m, "train_loss"), num(m, "test_loss"), num(m, "recon"), num(m, "kl"),
                     num(m, "test_recon"), num(m, "test_kl"), num(m, "train_seconds"), num(m, "samples_per_s"),
                     String.valueOf(m.get("device")), m.get("device_buffers") instanceof Double d ? d.intValue() : -1));
         }

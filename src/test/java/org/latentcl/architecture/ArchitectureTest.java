@@ -3,18 +3,16 @@ package org.latentcl.architecture;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The layers of docs/ARCHITECTURE (../shared/DESIGN.md): cli, then the public API (org.latentcl),
+ * The layers of the design (README's "How it is built"): cli, then the public API (org.latentcl),
  * train, model, nn, backend (its ops above its core), opencl; data and io beneath them all.
  * Dependencies point down only, and no package depends on itself through others.
  */
@@ -22,17 +20,6 @@ class ArchitectureTest {
     private static final JavaClasses MAIN = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.latentcl");
-
-    /**
-     * The one known exception, to be removed next: the training loops report through the public
-     * listener and metrics types and throw the public exceptions, so train uses these five types of
-     * the API layer (and the API uses train). Nothing else may.
-     */
-    private static final Set<String> API_TYPES_TRAIN_STILL_USES = Set.of("org.latentcl.TrainingListener", "org.latentcl.EpochMetrics",
-            "org.latentcl.GanEpochMetrics", "org.latentcl.TrainingDivergedException", "org.latentcl.TrainingFailedException");
-
-    private static final DescribedPredicate<JavaClass> KNOWN_EXCEPTION =
-            DescribedPredicate.describe("the API's listener, metrics and exception types", c -> API_TYPES_TRAIN_STILL_USES.contains(c.getName()));
 
     @Test
     void dependenciesPointDownTheLayers() {
@@ -48,7 +35,7 @@ class ArchitectureTest {
                 .layer("data").definedBy("org.latentcl.data..")
                 .layer("io").definedBy("org.latentcl.io..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
-                .whereLayer("api").mayOnlyBeAccessedByLayers("cli", "train")
+                .whereLayer("api").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("train").mayOnlyBeAccessedByLayers("cli", "api")
                 .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "api", "train")
                 .whereLayer("nn").mayOnlyBeAccessedByLayers("cli", "api", "train", "model")
@@ -57,15 +44,12 @@ class ArchitectureTest {
                 .whereLayer("opencl").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops", "backend")
                 .whereLayer("data").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops", "backend")
                 .whereLayer("io").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops", "backend", "data")
-                .ignoreDependency(DescribedPredicate.describe("train", c -> c.getPackageName().equals("org.latentcl.train")), KNOWN_EXCEPTION)
                 .check(MAIN);
     }
 
     @Test
-    void thePackagesAreFreeOfCyclesButTheKnownOne() {
-        slices().matching("org.latentcl.(**)").should().beFreeOfCycles()
-                .ignoreDependency(DescribedPredicate.describe("train", c -> c.getPackageName().equals("org.latentcl.train")), KNOWN_EXCEPTION)
-                .check(MAIN);
+    void thePackagesAreFreeOfCycles() {
+        slices().matching("org.latentcl.(**)").should().beFreeOfCycles().check(MAIN);
     }
 
     @Test

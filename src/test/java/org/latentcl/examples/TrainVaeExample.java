@@ -12,6 +12,7 @@ import org.latentcl.TrainingListener;
 import org.latentcl.Vae;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
+import org.latentcl.data.Decoder;
 
 /**
  * Trains the default VAE on the embedded MNIST digits, prints each epoch, and writes samples,
@@ -42,7 +43,7 @@ public final class TrainVaeExample {
     public static EpochMetrics run(Path out, int epochs) {
         DataSplit data = Datasets.load("default");
         try (Device device = Devices.auto();
-             Vae vae = Vae.builder().input(784).hidden(400).latent(20).decoder(Vae.Decoder.BERNOULLI).device(device).build()) {
+             Vae vae = Vae.builder().input(784).hidden(400).latent(20).decoder(Decoder.BERNOULLI).device(device).build()) {
             Trainer trainer = Trainer.builder()
                     .epochs(epochs)
                     .batch(128)

@@ -15,6 +15,7 @@ import org.latentcl.backend.TestBackends;
 import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
+import org.latentcl.data.Decoder;
 import org.latentcl.nn.Adam;
 import org.latentcl.nn.RandomStream;
 
@@ -33,7 +34,7 @@ class VaeNetworkTest {
     @ValueSource(strings = {"BERNOULLI", "GAUSSIAN"})
     void gradientsMatchFiniteDifferencesOfTheLoss(String decoder) {
         Backend be = TestBackends.java();
-        VaeConfig cfg = new VaeConfig(7, new int[] {5}, 3, VaeConfig.Decoder.valueOf(decoder), 0.8f);
+        VaeConfig cfg = new VaeConfig(7, new int[] {5}, 3, Decoder.valueOf(decoder), 0.8f);
         float[] x = data(4, 7, 1);
         try (VaeNetwork vae = new VaeNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, 7); Tensor losses = be.zeros(1, 2)) {
             vae.parameters().initialize(3);
@@ -75,7 +76,7 @@ class VaeNetworkTest {
 
     @Test
     void aTrainingStepGivesTheSameLossOnBothBackends() {
-        VaeConfig cfg = new VaeConfig(784, new int[] {400}, 20, VaeConfig.Decoder.BERNOULLI, 1f);
+        VaeConfig cfg = new VaeConfig(784, new int[] {400}, 20, Decoder.BERNOULLI, 1f);
         DataSplit split = Datasets.embeddedDefault();
         float[] x = java.util.Arrays.copyOf(split.train().values(), 128 * 784);
         float[][] losses = new float[2][];
@@ -114,7 +115,7 @@ class VaeNetworkTest {
     @Test
     void aTrainingStepIsTwentyThreeLaunches() {
         org.latentcl.backend.ClBackend cl = TestBackends.cl();
-        VaeConfig cfg = new VaeConfig(784, new int[] {400}, 20, VaeConfig.Decoder.BERNOULLI, 1f);
+        VaeConfig cfg = new VaeConfig(784, new int[] {400}, 20, Decoder.BERNOULLI, 1f);
         try (VaeNetwork vae = new VaeNetwork(cl, cfg, 128); Tensor x = cl.zeros(128, 784); Tensor acc = cl.zeros(1, 2);
              Adam adam = new Adam(vae.parameters(), AdamConfig.of(1e-3f))) {
             RandomStream rng = new RandomStream(1, 0);
@@ -137,7 +138,7 @@ class VaeNetworkTest {
     @ValueSource(strings = {"java", "cl"})
     void lossFallsOnASmallDataset(String name) {
         Backend be = TestBackends.named(name);
-        VaeConfig cfg = new VaeConfig(784, new int[] {64}, 8, VaeConfig.Decoder.BERNOULLI, 1f);
+        VaeConfig cfg = new VaeConfig(784, new int[] {64}, 8, Decoder.BERNOULLI, 1f);
         float[] x = java.util.Arrays.copyOf(Datasets.embeddedDefault().train().values(), 256 * 784);
         try (VaeNetwork vae = new VaeNetwork(be, cfg, 64); Tensor all = be.upload(x, 256, 784); Tensor acc = be.zeros(1, 2);
              Adam adam = new Adam(vae.parameters(), AdamConfig.of(1e-3f))) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentcl.backend.TestBackends;
+import org.latentcl.data.Decoder;
 import org.latentcl.io.Safetensors;
 import org.latentcl.model.VaeConfig;
 import org.latentcl.model.VaeNetwork;
@@ -44,7 +45,7 @@ class CheckpointFilesTest {
 
     @Test
     void vaeCheckpointUsesPyTorchNamesAndShapes() throws IOException {
-        VaeConfig cfg = new VaeConfig(12, new int[] {8, 6}, 3, VaeConfig.Decoder.GAUSSIAN, 0.5f);
+        VaeConfig cfg = new VaeConfig(12, new int[] {8, 6}, 3, Decoder.GAUSSIAN, 0.5f);
         Path f = dir.resolve("vae.safetensors");
         try (VaeNetwork vae = new VaeNetwork(TestBackends.java(), cfg, 4)) {
             vae.parameters().initialize(5);
@@ -106,8 +107,8 @@ class CheckpointFilesTest {
         Safetensors.write(plain, Map.of(), List.of());
         e = assertThrows(IllegalArgumentException.class, () -> VaeCheckpoint.config(Safetensors.read(plain), plain));
         assertTrue(e.getMessage().contains("not a LatentCL checkpoint"), e.getMessage());
-        VaeConfig small = new VaeConfig(12, new int[] {8}, 3, VaeConfig.Decoder.BERNOULLI, 1f);
-        VaeConfig wide = new VaeConfig(12, new int[] {9}, 3, VaeConfig.Decoder.BERNOULLI, 1f);
+        VaeConfig small = new VaeConfig(12, new int[] {8}, 3, Decoder.BERNOULLI, 1f);
+        VaeConfig wide = new VaeConfig(12, new int[] {9}, 3, Decoder.BERNOULLI, 1f);
         Path f = dir.resolve("small.safetensors");
         try (VaeNetwork a = new VaeNetwork(TestBackends.java(), small, 2); VaeNetwork b = new VaeNetwork(TestBackends.java(), wide, 2)) {
             VaeCheckpoint.save(a, f, Map.of());

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.latentcl.TrainingListener;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Profiler;
 import org.latentcl.backend.TestBackends;
 import org.latentcl.data.DataSplit;
+import org.latentcl.data.Decoder;
 import org.latentcl.io.Json;
 import org.latentcl.model.VaeConfig;
 
@@ -53,9 +53,9 @@ class ProfileReportTest {
     void aProfiledRunWritesTheTableAndTheTrace(String name) throws IOException {
         Backend be = TestBackends.named(name);
         DataSplit data = VaeTrainingTest.small();
-        VaeConfig cfg = new VaeConfig(784, new int[] {32}, 4, VaeConfig.Decoder.BERNOULLI, 1f);
+        VaeConfig cfg = new VaeConfig(784, new int[] {32}, 4, Decoder.BERNOULLI, 1f);
         StringBuilder printed = new StringBuilder();
-        VaeTraining.run(be, data, cfg, new VaeTraining.Options(1, 100, 1e-3f, 1, dir, false, "default", true), new TrainingListener() {
+        VaeTraining.run(be, data, cfg, new VaeTraining.Options(1, 100, 1e-3f, 1, dir, false, "default", true), new RunListener() {
             @Override
             public void info(String message) {
                 printed.append(message);

@@ -11,15 +11,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latentcl.EpochMetrics;
-import org.latentcl.TrainingFailedException;
-import org.latentcl.TrainingListener;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.TestBackends;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
+import org.latentcl.data.Decoder;
 import org.latentcl.io.Json;
 import org.latentcl.io.Safetensors;
 import org.latentcl.model.VaeConfig;
@@ -36,17 +34,17 @@ class VaeTrainingTest {
         return new DataSplit(all.train().head(600), all.test().head(200), "test");
     }
 
-    private static final VaeConfig CONFIG = new VaeConfig(784, new int[] {64}, 2, VaeConfig.Decoder.BERNOULLI, 1f);
+    private static final VaeConfig CONFIG = new VaeConfig(784, new int[] {64}, 2, Decoder.BERNOULLI, 1f);
 
     @Test
     void aResumedRunEndsWhereAnUninterruptedOneWould() throws IOException {
         Backend be = TestBackends.java();
         Path straight = dir.resolve("straight");
         Path split = dir.resolve("split");
-        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(3, 64, 1e-3f, 7, straight, false, "default"), new TrainingListener() { });
-        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(1, 64, 1e-3f, 7, split, false, "default"), new TrainingListener() { });
-        List<EpochMetrics> resumed = VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(3, 64, 1e-3f, 7, split, true, "default"),
-                new TrainingListener() { });
+        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(3, 64, 1e-3f, 7, straight, false, "default"), new RunListener() { });
+        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(1, 64, 1e-3f, 7, split, false, "default"), new RunListener() { });
+        List<VaeEpochStats> resumed = VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(3, 64, 1e-3f, 7, split, true, "default"),
+                new RunListener() { });
         assertEquals(3, resumed.size());
         Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(VaeTraining.CHECKPOINT)).tensors();
         Map<String, Safetensors.Entry> b = Safetensors.read(split.resolve(VaeTraining.CHECKPOINT)).tensors();
@@ -67,9 +65,9 @@ class VaeTrainingTest {
         Backend be = TestBackends.java();
         Path straight = dir.resolve("straight");
         Path stopped = dir.resolve("stopped");
-        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, straight, false, "default"), new TrainingListener() { });
+        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, straight, false, "default"), new RunListener() { });
         int[] calls = {0};
-        TrainingListener stopAfterThirteenSteps = new TrainingListener() {
+        RunListener stopAfterThirteenSteps = new RunListener() {
             @Override
             public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier loss) {
                 calls[0]++;
@@ -85,7 +83,7 @@ class VaeTrainingTest {
                         stopAfterThirteenSteps));
         assertTrue(e.getMessage().contains("stopped in epoch 2 after step 3 of 10") && e.getMessage().contains("--resume"), e.getMessage());
         assertEquals(1, Files.readAllLines(stopped.resolve(VaeTraining.METRICS)).size());
-        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, stopped, true, "default"), new TrainingListener() { });
+        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, stopped, true, "default"), new RunListener() { });
         Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(VaeTraining.CHECKPOINT)).tensors();
         Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(VaeTraining.CHECKPOINT)).tensors();
         for (String name : a.keySet()) {
@@ -99,8 +97,8 @@ class VaeTrainingTest {
     @Test
     void aRunWritesMetricsCheckpointAndPictures() throws IOException {
         Path out = dir.resolve("run");
-        List<EpochMetrics> m = VaeTraining.run(TestBackends.cl(), small(), CONFIG,
-                new VaeTraining.Options(2, 100, 1e-3f, 1, out, false, "default"), new TrainingListener() { });
+        List<VaeEpochStats> m = VaeTraining.run(TestBackends.cl(), small(), CONFIG,
+                new VaeTraining.Options(2, 100, 1e-3f, 1, out, false, "default"), new RunListener() { });
         assertTrue(m.get(1).trainLoss() < m.get(0).trainLoss());
         for (String f : new String[] {"metrics.jsonl", "checkpoint.safetensors", "state.safetensors", "samples.png",
             "reconstructions.png", "loss.png", "manifold.png"}) {
@@ -171,11 +169,11 @@ class VaeTrainingTest {
         Path straight = dir.resolve("one-epoch");
         Path lost = dir.resolve("lost");
         VaeTraining.run(TestBackends.java(), small(), CONFIG, new VaeTraining.Options(1, 64, 1e-3f, 4, straight, false, "default"),
-                new TrainingListener() { });
+                new RunListener() { });
         FailingBackend be = new FailingBackend();
-        TrainingFailedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingFailedException.class,
+        RunFailedException e = org.junit.jupiter.api.Assertions.assertThrows(RunFailedException.class,
                 () -> VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(3, 64, 1e-3f, 4, lost, false, "default"),
-                        new TrainingListener() {
+                        new RunListener() {
                             @Override
                             public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier loss) {
                                 be.fail = epoch == 2 && step == 3;

@@ -1,0 +1,46 @@
+package org.latentcl.train;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.latentcl.io.Json;
+
+/** One GAN epoch as the training loop measures and writes it to metrics.jsonl; the public API hands it on as {@code org.latentcl.GanEpochMetrics}. */
+public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity,
+                              double trainSeconds, double samplesPerS, String device, List<String> warnings) {
+
+    /**
+     * The fields of metrics.jsonl, in order: {@code epoch}, {@code d_loss}, {@code g_loss},
+     * {@code d_real}, {@code d_fake}, {@code diversity}, {@code train_seconds},
+     * {@code samples_per_s}, {@code device} and {@code warnings}.
+     *
+     * @return field names to values, rounded as the file has them
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("d_loss", round(dLoss));
+        m.put("g_loss", round(gLoss));
+        m.put("d_real", round(dReal));
+        m.put("d_fake", round(dFake));
+        m.put("diversity", round(diversity));
+        m.put("train_seconds", Math.round(trainSeconds * 1000) / 1000.0);
+        m.put("samples_per_s", Math.round(samplesPerS * 10) / 10.0);
+        m.put("device", device);
+        m.put("warnings", warnings);
+        return m;
+    }
+
+    /**
+     * One line of metrics.jsonl.
+     *
+     * @return a JSON object
+     */
+    public String toJson() {
+        return Json.write(toMap());
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+}
