@@ -8,6 +8,7 @@ import org.latentcl.backend.ops.BceWithLogits;
 import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.backend.ops.RandomFill;
 import org.latentcl.backend.ops.Sum;
+import org.latentcl.nn.Gradient;
 import org.latentcl.nn.Mlp;
 import org.latentcl.nn.Parameters;
 import org.latentcl.nn.RandomStream;
@@ -47,7 +48,7 @@ public final class GanNetwork implements AutoCloseable {
         this.maxBatch = maxBatch;
         Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
         gen = new Mlp("gen", config.generatorSizes(), hidden, config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY, maxBatch);
-        disc = new Mlp("disc", config.discriminatorSizes(), hidden, Activation.IDENTITY, maxBatch);
+        disc = new Mlp("disc", config.discriminatorSizes(), hidden, Activation.IDENTITY, maxBatch).inputFrom(gen.outputActivation());
         genParams = new Parameters(be, gen.specs());
         discParams = new Parameters(be, disc.specs());
         gen.bind(genParams);
@@ -101,11 +102,11 @@ public final class GanNetwork implements AutoCloseable {
         Tensor logits = disc.forward(x);
         BceWithLogits.bceWithLogits(be, logits, null, 1f, scale, disc.outputGrad(b), stats, D_LOSS, true);
         meanProbability(logits, stats, D_REAL);
-        disc.backward(x, null, false, false);
+        disc.backward(x, disc.outputGradient(b), false, false);
         logits = disc.forward(fake);
         BceWithLogits.bceWithLogits(be, logits, null, 0f, scale, disc.outputGrad(b), stats, D_LOSS, true);
         meanProbability(logits, stats, D_FAKE);
-        disc.backward(fake, null, true, false);
+        disc.backward(fake, disc.outputGradient(b), true, false);
     }
 
     /**
@@ -124,9 +125,9 @@ public final class GanNetwork implements AutoCloseable {
             // log(1 - D) = -BCE(logit, 0): the gradient is that of BCE(logit, 0), negated.
             BceWithLogits.bceWithLogits(be, logits, null, 0f, -1f / b, disc.outputGrad(b), stats, G_LOSS, true);
         }
-        // The discriminator's first GEMM carries the gradient through the generator's output activation.
-        disc.backwardInput(gen.outputGrad(b), fake, gen.outputActivation());
-        gen.backward(z.rowRange(0, b), null, false, false, true);
+        // dL/dG(z) through the fixed discriminator (its first GEMM carries it through G's output activation), then into G.
+        Gradient dFake = disc.backwardInput(fake, disc.outputGradient(b));
+        gen.backward(z.rowRange(0, b), dFake, false, false);
     }
 
     /** The per-example generator loss from the accumulated G_LOSS sum (minimax sums BCE(., 0), whose negation is the loss). */

@@ -13,11 +13,12 @@ import org.latentcl.backend.ops.KlStandardNormal;
 import org.latentcl.backend.ops.Reparameterize;
 import org.latentcl.data.Decoder;
 import org.latentcl.nn.Adam;
-import org.latentcl.nn.Linear;
+import org.latentcl.nn.Gradient;
 import org.latentcl.nn.Mlp;
 import org.latentcl.nn.ParamSpec;
 import org.latentcl.nn.Parameters;
 import org.latentcl.nn.RandomStream;
+import org.latentcl.nn.TwoHeads;
 
 /**
  * The variational autoencoder of Kingma &amp; Welling (2014): an encoder MLP to (mu, log sigma^2),
@@ -40,8 +41,7 @@ public final class VaeNetwork implements AutoCloseable {
     private final int maxBatch;
     private final Parameters params;
     private final Mlp encoder;
-    private final Linear muHead;
-    private final Linear logvarHead;
+    private final TwoHeads heads;
     private final Mlp decoder;
     private final Tensor mu;
     private final Tensor logvar;
@@ -49,24 +49,20 @@ public final class VaeNetwork implements AutoCloseable {
     private final Tensor z;
     private final Tensor dmu;
     private final Tensor dlogvar;
-    private final Tensor dz;
 
     public VaeNetwork(Backend be, VaeConfig config, int maxBatch) {
         this.be = be;
         this.config = config;
         this.maxBatch = maxBatch;
         encoder = new Mlp("enc", config.encoderSizes(), Activation.RELU, Activation.RELU, maxBatch);
-        muHead = new Linear("mu", config.lastHidden(), config.latent(), Activation.IDENTITY);
-        logvarHead = new Linear("logvar", config.lastHidden(), config.latent(), Activation.IDENTITY);
+        heads = new TwoHeads("mu", "logvar", config.lastHidden(), config.latent(), encoder.outputActivation(), maxBatch);
         decoder = new Mlp("dec", config.decoderSizes(), Activation.RELU, Activation.IDENTITY, maxBatch);
         List<ParamSpec> specs = new ArrayList<>(encoder.specs());
-        specs.addAll(muHead.specs());
-        specs.addAll(logvarHead.specs());
+        specs.addAll(heads.specs());
         specs.addAll(decoder.specs());
         params = new Parameters(be, specs);
         encoder.bind(params);
-        muHead.bind(params);
-        logvarHead.bind(params);
+        heads.bind(params);
         decoder.bind(params);
         int l = config.latent();
         mu = be.zeros(maxBatch, l);
@@ -75,7 +71,6 @@ public final class VaeNetwork implements AutoCloseable {
         z = be.zeros(maxBatch, l);
         dmu = be.zeros(maxBatch, l);
         dlogvar = be.zeros(maxBatch, l);
-        dz = be.zeros(maxBatch, l);
     }
 
     public VaeConfig config() {
@@ -107,20 +102,22 @@ public final class VaeNetwork implements AutoCloseable {
     /** Forward and backward without the update: leaves d(-ELBO)/d(parameters) in {@code parameters().grads()}. */
     public void computeGradients(Tensor x, RandomStream rng, Tensor losses) {
         int b = x.rows();
+        // Forward: q(z|x) = N(mu, sigma^2), z = mu + sigma eps, then the decoder's p(x|z).
         Tensor h = forward(x, rng, b);
-        Tensor out = decoder.forward(z.rowRange(0, b));
-        Tensor dOut = decoder.outputGrad(b);
-        reconstructionLoss(out, x, dOut, losses);
-        KlStandardNormal.klStandardNormal(be, mu.rowRange(0, b), logvar.rowRange(0, b), 1f, dmu.rowRange(0, b), dlogvar.rowRange(0, b),
-                losses, KL, true);
-        decoder.backward(z.rowRange(0, b), dz.rowRange(0, b), false, false);
-        Reparameterize.reparameterizeBackward(be, logvar.rowRange(0, b), eps.rowRange(0, b), dz.rowRange(0, b), dmu.rowRange(0, b),
-                dlogvar.rowRange(0, b));
-        Tensor dh = encoder.outputGrad(b);
-        muHead.backward(be, h, mu.rowRange(0, b), dmu.rowRange(0, b), dh, false, false);
-        // The second head adds its part and carries the sum through the encoder's last activation.
-        logvarHead.backward(be, h, logvar.rowRange(0, b), dlogvar.rowRange(0, b), false, dh, false, true, encoder.outputActivation());
-        encoder.backward(x, null, false, false, true);
+        Tensor out = decoder.forward(rows(z, b));
+        // Loss: -ELBO = reconstruction + KL, each with its gradient.
+        reconstructionLoss(out, x, decoder.outputGrad(b), losses);
+        KlStandardNormal.klStandardNormal(be, rows(mu, b), rows(logvar, b), 1f, rows(dmu, b), rows(dlogvar, b), losses, KL, true);
+        // Backward: decoder, reparameterization (adding to the KL's gradients), heads, encoder.
+        Gradient dz = decoder.backward(rows(z, b), decoder.outputGradient(b), false, true);
+        Reparameterize.reparameterizeBackward(be, rows(logvar, b), rows(eps, b), dz.value(), rows(dmu, b), rows(dlogvar, b));
+        Gradient dh = heads.backward(h, rows(mu, b), rows(logvar, b), rows(dmu, b), rows(dlogvar, b));
+        encoder.backward(x, dh, false, false);
+    }
+
+    /** The first b rows of a buffer sized for the largest batch. */
+    private static Tensor rows(Tensor t, int b) {
+        return t.rowRange(0, b);
     }
 
     /** The loss of the batch without training: adds its reconstruction and KL sums to {@code losses}. */
@@ -136,8 +133,7 @@ public final class VaeNetwork implements AutoCloseable {
     private Tensor forward(Tensor x, RandomStream rng, int b) {
         checkBatch(x);
         Tensor h = encoder.forward(x);
-        muHead.forward(be, h, mu.rowRange(0, b));
-        logvarHead.forward(be, h, logvar.rowRange(0, b));
+        heads.forward(h, mu.rowRange(0, b), logvar.rowRange(0, b));
         long seed = rng.seed();
         long counter = rng.take((long) b * config.latent());
         Reparameterize.sampleReparameterized(be, mu.rowRange(0, b), logvar.rowRange(0, b), eps.rowRange(0, b), z.rowRange(0, b), seed, counter);
@@ -165,8 +161,7 @@ public final class VaeNetwork implements AutoCloseable {
     public void encode(Tensor x, Tensor muOut, Tensor logvarOut) {
         checkBatch(x);
         Tensor h = encoder.forward(x);
-        muHead.forward(be, h, muOut);
-        logvarHead.forward(be, h, logvarOut);
+        heads.forward(h, muOut, logvarOut);
     }
 
     /**
@@ -199,9 +194,8 @@ public final class VaeNetwork implements AutoCloseable {
     public void close() {
         encoder.close();
         decoder.close();
-        muHead.close();
-        logvarHead.close();
-        for (Tensor t : new Tensor[] {mu, logvar, eps, z, dmu, dlogvar, dz}) {
+        heads.close();
+        for (Tensor t : new Tensor[] {mu, logvar, eps, z, dmu, dlogvar}) {
             t.close();
         }
         params.close();

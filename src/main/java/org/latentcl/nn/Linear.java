@@ -86,47 +86,36 @@ public final class Linear implements AutoCloseable {
     }
 
     /**
-     * Backward to the input only, leaving the parameter gradients alone (for a network that is
-     * held fixed while the gradient flows through it, like the discriminator in a generator step).
-     * {@code dy} is overwritten with dL/d(pre-activation), unless {@code dyIsPre} says that it already
-     * holds it (the next layer's GEMM applied this layer's activation derivative); dx = dpre W, or, with
-     * a non-null {@code xAct}, dx = (dpre W) * xAct'(x) in the same GEMM, where x is the output of that
-     * activation (the previous layer's).
+     * Backward through the layer after {@link #forward} on x gave y. Writes dW = dpre^T x and db =
+     * the column sums of dpre (added to what is there when {@code accumulate}), where dpre is dy
+     * carried through this layer's activation (in place, in dy's tensor, unless it already was);
+     * and, when {@code dx} is not null, dx = dpre W + dxBeta dx, carried through {@code xAct} (the
+     * activation whose output x is; null for none) in the same GEMM: the derivative multiplies the
+     * whole sum, so with dxBeta = 1 this must be the last term added to dx.
      */
-    public void backwardInput(Backend be, Tensor y, Tensor dy, boolean dyIsPre, Tensor dx, Tensor x, Activation xAct) {
-        toPreActivation(be, y, dy, dyIsPre);
-        inputGradient(be, dy, 0f, dx, x, xAct);
-    }
-
-    /**
-     * Backward through the layer. {@code dy} holds dL/dy on entry and is overwritten with dL/d(pre-activation).
-     * Writes dW = dpre^T x and db = column sums of dpre (added to what is there when
-     * {@code accumulate}), and, when {@code dx} is not null, dx = dpre W (added when {@code accumulateDx}).
-     */
-    public void backward(Backend be, Tensor x, Tensor y, Tensor dy, Tensor dx, boolean accumulate, boolean accumulateDx) {
-        backward(be, x, y, dy, false, dx, accumulate, accumulateDx, null);
-    }
-
-    /**
-     * As {@link #backward(Backend, Tensor, Tensor, Tensor, Tensor, boolean, boolean)}, with {@code dyIsPre}
-     * and {@code xAct} as in {@link #backwardInput}.
-     * With {@code accumulateDx} the derivative multiplies the whole sum, dx = (dx + dpre W) * xAct'(x), so
-     * this must be the last term added to dx.
-     */
-    public void backward(Backend be, Tensor x, Tensor y, Tensor dy, boolean dyIsPre, Tensor dx, boolean accumulate,
-                         boolean accumulateDx, Activation xAct) {
-        toPreActivation(be, y, dy, dyIsPre);
-        float beta = accumulate ? 1f : 0f;
-        Gemm.linearGradients(be, dy, x, beta, params.grad(name + ".weight"), params.grad(name + ".bias"));
+    public void backward(Backend be, Tensor x, Tensor y, Gradient dy, boolean accumulate, Tensor dx, float dxBeta, Activation xAct) {
+        Tensor dpre = toPreActivation(be, y, dy);
+        Gemm.linearGradients(be, dpre, x, accumulate ? 1f : 0f, params.grad(name + ".weight"), params.grad(name + ".bias"));
         if (dx != null) {
-            inputGradient(be, dy, accumulateDx ? 1f : 0f, dx, x, xAct);
+            inputGradient(be, dpre, dxBeta, dx, x, xAct);
         }
     }
 
-    private void toPreActivation(Backend be, Tensor y, Tensor dy, boolean dyIsPre) {
-        if (!dyIsPre && act.kind() != Activation.Kind.IDENTITY) {
-            Activations.activateBackward(be, act, y, dy, dy);
+    /**
+     * Backward to the input only, leaving the parameter gradients alone (a network held fixed while
+     * the gradient flows through it, like the discriminator in a generator step): dx as in
+     * {@link #backward}, with dxBeta = 0.
+     */
+    public void backwardInput(Backend be, Tensor x, Tensor y, Gradient dy, Tensor dx, Activation xAct) {
+        inputGradient(be, toPreActivation(be, y, dy), 0f, dx, x, xAct);
+    }
+
+    /** dL/d(pre-activation), computed in place in dy's tensor unless it is that already. */
+    private Tensor toPreActivation(Backend be, Tensor y, Gradient dy) {
+        if (!dy.throughActivation() && act.kind() != Activation.Kind.IDENTITY) {
+            Activations.activateBackward(be, act, y, dy.value(), dy.value());
         }
+        return dy.value();
     }
 
     /** dx = dpre W (+ beta dx), times xAct'(x) where xAct is given and not the identity. */

@@ -17,6 +17,8 @@ public final class Mlp implements AutoCloseable {
     private Tensor[] outputs;
     private Tensor[] grads;
     private Backend backend;
+    private Activation inputFrom;
+    private Tensor inputGrads;
 
     public Mlp(String name, int[] sizes, Activation hidden, Activation output, int maxBatch) {
         if (sizes.length < 2) {
@@ -73,35 +75,14 @@ public final class Mlp implements AutoCloseable {
         return in;
     }
 
-    /** The gradient buffer of the output (batch rows): fill it with dL/dy before {@link #backward}. */
-    public Tensor outputGrad(int batch) {
-        return grads[layers.size() - 1].rowRange(0, batch);
+    /** The buffer for dL/d(output) of b rows: a loss writes into it, then {@link #backward} reads it. */
+    public Tensor outputGrad(int b) {
+        return grads[layers.size() - 1].rowRange(0, b);
     }
 
-    /**
-     * Backward through the stack after {@link #forward} on x, with dL/d(output) in
-     * {@link #outputGrad}. Writes the parameter gradients (adding when {@code accumulate}) and,
-     * when dx is not null, dL/dx into dx (adding when {@code accumulateDx}).
-     */
-    public void backward(Tensor x, Tensor dx, boolean accumulate, boolean accumulateDx) {
-        backward(x, dx, accumulate, accumulateDx, false);
-    }
-
-    /**
-     * As {@link #backward(Tensor, Tensor, boolean, boolean)}; with {@code outputGradIsPre} the output
-     * gradient already went through the last layer's activation (the caller's GEMM applied
-     * {@link #outputActivation}'s derivative, see {@link Linear#backward}).
-     */
-    public void backward(Tensor x, Tensor dx, boolean accumulate, boolean accumulateDx, boolean outputGradIsPre) {
-        int b = x.rows();
-        int last = layers.size() - 1;
-        for (int i = last; i >= 0; i--) {
-            Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
-            Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
-            boolean pre = i == last ? outputGradIsPre : gatedByNext(i);
-            layers.get(i).backward(backend, in, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), pre, dIn, accumulate,
-                    i == 0 && accumulateDx, inputActivation(i));
-        }
+    /** dL/d(output) in {@link #outputGrad}, as a gradient to pass to {@link #backward}. */
+    public Gradient outputGradient(int b) {
+        return Gradient.of(outputGrad(b));
     }
 
     /** The last layer's activation. */
@@ -110,38 +91,66 @@ public final class Mlp implements AutoCloseable {
     }
 
     /**
-     * Backward to the input only, after {@link #forward} on b rows, with dL/d(output) in
-     * {@link #outputGrad}: writes dL/dx into dx and leaves the parameter gradients untouched. A non-null
-     * {@code xAct} carries dx through the activation whose output is this network's input x (another
-     * network's output layer) in the first layer's GEMM: that network's backward then takes dx as its
-     * output gradient with {@code outputGradIsPre}.
+     * Declares that this network's input is the output of {@code act} (another network's last
+     * layer): input gradients then come back already carried through it, in the first layer's GEMM,
+     * and that network's backward takes them as they are.
      */
-    public void backwardInput(Tensor dx, Tensor x, Activation xAct) {
-        int b = dx.rows();
-        for (int i = layers.size() - 1; i >= 0; i--) {
-            Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
-            Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
-            layers.get(i).backwardInput(backend, outputs[i].rowRange(0, b), grads[i].rowRange(0, b), gatedByNext(i), dIn, in,
-                    i == 0 ? xAct : inputActivation(i));
-        }
+    public Mlp inputFrom(Activation act) {
+        this.inputFrom = act;
+        return this;
     }
 
     /**
-     * The activation whose derivative layer i's input gradient takes in its own GEMM: the previous
-     * layer's (which saves that layer an activate-backward launch), none for the first layer.
+     * Backward through the stack after {@link #forward} on x, from dL/d(output) {@code dOut}: writes
+     * the parameter gradients (added to what is there when {@code accumulate}) and returns dL/dx
+     * (carried through the activation of {@link #inputFrom}, if any) when {@code inputGradient}, else
+     * null. The returned tensor is this network's, valid until its next backward pass.
      */
-    private Activation inputActivation(int i) {
-        return i == 0 ? null : layers.get(i - 1).activation();
+    public Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient) {
+        return backward(x, dOut, accumulate, inputGradient, true);
     }
 
-    /** Whether layer i's output gradient already went through its activation (the next layer's GEMM did it). */
-    private boolean gatedByNext(int i) {
-        return i < layers.size() - 1 && layers.get(i).activation().kind() != Activation.Kind.IDENTITY;
+    /**
+     * Backward to the input only, leaving the parameter gradients alone (a network held fixed while
+     * the gradient flows through it): returns dL/dx as {@link #backward} does.
+     */
+    public Gradient backwardInput(Tensor x, Gradient dOut) {
+        return backward(x, dOut, false, true, false);
+    }
+
+    private Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient, boolean parameters) {
+        int b = x.rows();
+        Tensor dx = inputGradient ? inputGrad(b) : null;
+        Gradient dy = dOut;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
+            Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
+            // Layer i's input gradient goes through the activation that made its input, in the same GEMM.
+            Activation inAct = i == 0 ? inputFrom : layers.get(i - 1).activation();
+            if (parameters) {
+                layers.get(i).backward(backend, in, outputs[i].rowRange(0, b), dy, accumulate, dIn, 0f, inAct);
+            } else {
+                layers.get(i).backwardInput(backend, in, outputs[i].rowRange(0, b), dy, dIn, inAct);
+            }
+            dy = new Gradient(dIn, inAct != null && inAct.kind() != Activation.Kind.IDENTITY);
+        }
+        return dx == null ? null : dy;
+    }
+
+    /** This network's buffer for dL/dx, made on first use. */
+    private Tensor inputGrad(int b) {
+        if (inputGrads == null) {
+            inputGrads = backend.zeros(maxBatch, inputSize());
+        }
+        return inputGrads.rowRange(0, b);
     }
 
     @Override
     public void close() {
         layers.forEach(Linear::close);
+        if (inputGrads != null) {
+            inputGrads.close();
+        }
         if (outputs != null) {
             for (int i = 0; i < outputs.length; i++) {
                 outputs[i].close();
