@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
-import org.latentcl.backend.Profiler;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.data.DataSplit;
@@ -59,93 +58,81 @@ public final class GanTraining {
      * epochs done.
      */
     public static List<GanEpochStats> train(GanNetwork gan, DataSplit data, Options opt, RunListener listener) throws IOException {
-        Backend be = gan.backend();
-        GanConfig config = gan.config();
-        Dataset train = data.train();
         if (gan.maxBatch() < opt.batch()) {
             throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the GAN's maximum batch " + gan.maxBatch());
         }
         if (opt.out() == null && opt.profile()) {
             throw new IllegalArgumentException("profiling needs a run directory");
         }
-        boolean files = opt.out() != null;
-        AdamConfig adam = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
-        List<GanEpochStats> history = new ArrayList<>();
-        List<Double> gLosses = new ArrayList<>();
-        int nDiv = Math.min(DIVERSITY_SAMPLES, train.rows());
-        double dataDiversity = GanWarnings.meanPairwiseDistance(train.values(), nDiv, train.cols());
-        try (EpochBatches batches = new EpochBatches(be, train, config.data(), opt.batch(), "GAN");
-             Adam adamD = new Adam(gan.discriminatorParameters(), adam);
-             Adam adamG = new Adam(gan.generatorParameters(), adam);
-             Tensor stats = be.zeros(1, 4)) {
+        try (Run run = new Run(gan, data.train(), opt, listener)) {
+            return run.epochs();
+        }
+    }
+
+    /** One run: the data on the device, both optimizers, the statistics, the noise stream and the diversity baseline. */
+    private static final class Run implements AutoCloseable {
+        private final GanNetwork gan;
+        private final Backend be;
+        private final Dataset train;
+        private final Options opt;
+        private final RunListener listener;
+        private final boolean files;
+        private final EpochBatches batches;
+        private final Adam adamD;
+        private final Adam adamG;
+        private final Tensor stats;
+        private final RandomStream rng;
+        private final int nDiv;
+        private final double dataDiversity;
+        private final List<GanEpochStats> history = new ArrayList<>();
+        private final List<Double> gLosses = new ArrayList<>();
+
+        Run(GanNetwork gan, Dataset train, Options opt, RunListener listener) {
+            this.gan = gan;
+            this.be = gan.backend();
+            this.train = train;
+            this.opt = opt;
+            this.listener = listener;
+            this.files = opt.out() != null;
+            this.rng = new RandomStream(opt.seed(), 0);
+            this.nDiv = Math.min(DIVERSITY_SAMPLES, train.rows());
+            this.dataDiversity = GanWarnings.meanPairwiseDistance(train.values(), nDiv, train.cols());
+            AdamConfig adam = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
+            List<AutoCloseable> made = new ArrayList<>();
+            try {
+                this.batches = made(made, new EpochBatches(be, train, gan.config().data(), opt.batch(), "GAN"));
+                this.adamD = made(made, new Adam(gan.discriminatorParameters(), adam));
+                this.adamG = made(made, new Adam(gan.generatorParameters(), adam));
+                this.stats = be.zeros(1, 4);
+            } catch (RuntimeException e) {
+                // What was allocated before the failure goes back to the device.
+                for (AutoCloseable c : made) {
+                    try {
+                        c.close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
+        }
+
+        private static <T extends AutoCloseable> T made(List<AutoCloseable> made, T thing) {
+            made.add(thing);
+            return thing;
+        }
+
+        /** Every epoch, then the profile; returns the metrics of all epochs. */
+        List<GanEpochStats> epochs() throws IOException {
             if (files) {
                 Files.createDirectories(opt.out());
                 // A fresh run into a directory that held another (--force): its metrics start anew.
                 Files.deleteIfExists(opt.out().resolve(VaeTraining.METRICS));
             }
-            RandomStream rng = new RandomStream(opt.seed(), 0);
-            int steps = batches.steps();
-            Profiler profiler = opt.profile() ? new Profiler() : null;
-            be.profile(profiler);
+            RunProfile profile = new RunProfile(be, opt.profile());
             try {
                 for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
-                    batches.shuffle(opt.seed(), epoch);
-                    Elementwise.fill(be, stats, 0f);
-                    long generated = 0;
-                    long t0 = System.nanoTime();
-                    for (int s = 0; s < steps; s++) {
-                        long s0 = System.nanoTime();
-                        Tensor x = batches.batch(s);
-                        gan.discriminatorGradients(x, rng, stats);
-                        adamD.step();
-                        if ((s + 1) % opt.k() == 0) {
-                            gan.generatorGradients(stats);
-                            adamG.step();
-                            generated += x.rows();
-                        }
-                        if (profiler != null) {
-                            profiler.span("step", s0, System.nanoTime());
-                        }
-                        int seen = Math.min(train.rows(), (s + 1) * opt.batch());
-                        listener.step(epoch, s + 1, steps, () -> be.read(stats)[GanNetwork.D_LOSS] / (double) seen);
-                        if (s + 1 < steps && listener.stopRequested()) {
-                            if (!files) {
-                                return history;
-                            }
-                            Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
-                            meta.put("stopped_at_step", Integer.toString(s + 1));
-                            GanCheckpoint.save(gan, opt.out().resolve(VaeTraining.CHECKPOINT), meta);
-                            throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + (s + 1) + " of " + steps
-                                    + "; saved the networks in " + opt.out().resolve(VaeTraining.CHECKPOINT)
-                                    + " (GAN runs cannot be resumed yet; sample and eval work on it)");
-                        }
-                    }
-                    float[] sum = be.read(stats);
-                    long t1 = System.nanoTime();
-                    double seconds = (t1 - t0) / 1e9;
-                    if (profiler != null) {
-                        profiler.span("epoch " + epoch, t0, t1);
-                        be.flushProfile();
-                    }
-                    double n = train.rows();
-                    double dLoss = sum[GanNetwork.D_LOSS] / n;
-                    double gLoss = generated == 0 ? Double.NaN : gan.generatorLoss(sum[GanNetwork.G_LOSS]) / generated;
-                    if (!Double.isFinite(dLoss) || (generated > 0 && !Double.isFinite(gLoss))) {
-                        throw new LossDivergedException("the GAN losses became non-finite in epoch " + epoch + " (d_loss " + dLoss
-                                + ", g_loss " + gLoss + "); try a smaller learning rate (--lr, now " + opt.lr() + ")");
-                    }
-                    float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
-                    double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
-                    gLosses.add(gLoss);
-                    double dFake = sum[GanNetwork.D_FAKE] / n;
-                    GanEpochStats m = new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / n, dFake, diversity, seconds,
-                            n / seconds, be.name(), GanWarnings.check(dFake, diversity, gLosses));
-                    history.add(m);
-                    if (files) {
-                        save(gan, epoch, opt, history, train, fixed, nDiv, m);
-                    }
-                    listener.ganEpoch(m);
-                    if (epoch < opt.epochs() && !files && listener.stopRequested()) {
+                    if (!epoch(epoch, profile)) {
                         return history;
                     }
                 }
@@ -154,12 +141,97 @@ public final class GanTraining {
             } catch (RuntimeException e) {
                 throw TrainingFaults.failed("gan", e, history.size() + 1, opt.out(), opt.epochs());
             }
-            if (profiler != null) {
-                be.profile(null);
-                listener.info(ProfileReport.write(profiler, be.name(), opt.out()));
+            String report = profile.finish(opt.out());
+            if (report != null) {
+                listener.info(report);
             }
+            return history;
         }
-        return history;
+
+        /** One epoch: a discriminator pass over the data, then metrics, warnings, checkpoint and pictures. */
+        private boolean epoch(int epoch, RunProfile profile) throws IOException {
+            batches.shuffle(opt.seed(), epoch);
+            Elementwise.fill(be, stats, 0f);
+            long generated = 0;
+            int steps = batches.steps();
+            long t0 = System.nanoTime();
+            for (int s = 0; s < steps; s++) {
+                long s0 = System.nanoTime();
+                generated += step(batches.batch(s), s);
+                profile.span("step", s0);
+                if (!afterStep(epoch, s + 1, steps)) {
+                    return false;
+                }
+            }
+            float[] sum = be.read(stats);
+            long t1 = System.nanoTime();
+            profile.epoch(epoch, t0, t1);
+            float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
+            GanEpochStats m = measure(epoch, sum, generated, fixed, (t1 - t0) / 1e9);
+            history.add(m);
+            if (files) {
+                save(gan, epoch, opt, history, train, fixed, nDiv, m);
+            }
+            listener.ganEpoch(m);
+            return epoch == opt.epochs() || files || !listener.stopRequested();
+        }
+
+        /**
+         * Algorithm 1's inner loop: a discriminator step on the batch x and fresh noise; after every
+         * k of them, a generator step on the same noise. Returns the examples the generator trained on.
+         */
+        private int step(Tensor x, int s) {
+            gan.discriminatorGradients(x, rng, stats);
+            adamD.step();
+            if ((s + 1) % opt.k() != 0) {
+                return 0;
+            }
+            gan.generatorGradients(stats);
+            adamG.step();
+            return x.rows();
+        }
+
+        /** Progress and stop requests after step {@code done}; with files, a stop saves the networks and ends the run. */
+        private boolean afterStep(int epoch, int done, int steps) throws IOException {
+            int seen = Math.min(train.rows(), done * opt.batch());
+            listener.step(epoch, done, steps, () -> be.read(stats)[GanNetwork.D_LOSS] / (double) seen);
+            if (done == steps || !listener.stopRequested()) {
+                return true;
+            }
+            if (!files) {
+                return false;
+            }
+            Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
+            meta.put("stopped_at_step", Integer.toString(done));
+            GanCheckpoint.save(gan, opt.out().resolve(VaeTraining.CHECKPOINT), meta);
+            throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
+                    + "; saved the networks in " + opt.out().resolve(VaeTraining.CHECKPOINT)
+                    + " (GAN runs cannot be resumed yet; sample and eval work on it)");
+        }
+
+        /** The epoch's mean losses and probabilities, the diversity of fixed-noise samples, and the failure-mode warnings. */
+        private GanEpochStats measure(int epoch, float[] sum, long generated, float[] fixed, double seconds) {
+            double n = train.rows();
+            double dLoss = sum[GanNetwork.D_LOSS] / n;
+            double gLoss = generated == 0 ? Double.NaN : gan.generatorLoss(sum[GanNetwork.G_LOSS]) / generated;
+            if (!Double.isFinite(dLoss) || (generated > 0 && !Double.isFinite(gLoss))) {
+                throw new LossDivergedException("the GAN losses became non-finite in epoch " + epoch + " (d_loss " + dLoss
+                        + ", g_loss " + gLoss + "); try a smaller learning rate (--lr, now " + opt.lr() + ")");
+            }
+            double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
+            gLosses.add(gLoss);
+            double dFake = sum[GanNetwork.D_FAKE] / n;
+            return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / n, dFake, diversity, seconds, n / seconds,
+                    be.name(), GanWarnings.check(dFake, diversity, gLosses));
+        }
+
+        @Override
+        public void close() {
+            stats.close();
+            adamG.close();
+            adamD.close();
+            batches.close();
+        }
     }
 
     private static Map<String, String> checkpointMetadata(int epoch, Options opt, Dataset train) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
-import org.latentcl.backend.Profiler;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.data.DataSplit;
@@ -83,108 +82,81 @@ public final class VaeTraining {
      * a stop request then ends the run and returns the epochs done.
      */
     public static List<VaeEpochStats> train(VaeNetwork vae, DataSplit data, Options opt, RunListener listener) throws IOException {
-        Backend be = vae.backend();
-        Dataset train = data.train();
-        Dataset test = data.test();
         if (vae.maxBatch() < opt.batch()) {
             throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the VAE's maximum batch " + vae.maxBatch());
         }
         if (opt.out() == null && (opt.resume() || opt.profile())) {
             throw new IllegalArgumentException("resuming and profiling need a run directory");
         }
-        boolean files = opt.out() != null;
-        List<VaeEpochStats> history = new ArrayList<>();
-        try (EpochBatches batches = new EpochBatches(be, train, vae.config().input(), opt.batch(), "VAE");
-             Adam adam = new Adam(vae.parameters(), AdamConfig.of(opt.lr()));
-             Tensor testX = be.upload(test.values(), test.rows(), test.cols());
-             Tensor losses = be.zeros(1, 2)) {
-            if (files) {
-                Files.createDirectories(opt.out());
-                if (!opt.resume()) {
-                    // A fresh run into a directory that held another (--force): its metrics start anew.
-                    Files.deleteIfExists(opt.out().resolve(METRICS));
+        try (Run run = new Run(vae, data, opt, listener)) {
+            return run.epochs();
+        }
+    }
+
+    /** One run: its data on the device, optimizer, loss sums, random stream, and where it stands. */
+    private static final class Run implements AutoCloseable {
+        private final VaeNetwork vae;
+        private final Backend be;
+        private final Dataset train;
+        private final Dataset test;
+        private final Options opt;
+        private final RunListener listener;
+        private final boolean files;
+        private final EpochBatches batches;
+        private final Adam adam;
+        private final Tensor testX;
+        private final Tensor losses;
+        private final List<VaeEpochStats> history = new ArrayList<>();
+        private RandomStream rng;
+        private ResumeState resumed;
+
+        Run(VaeNetwork vae, DataSplit data, Options opt, RunListener listener) {
+            this.vae = vae;
+            this.be = vae.backend();
+            this.train = data.train();
+            this.test = data.test();
+            this.opt = opt;
+            this.listener = listener;
+            this.files = opt.out() != null;
+            EpochBatches b = null;
+            Adam a = null;
+            Tensor t = null;
+            try {
+                b = new EpochBatches(be, train, vae.config().input(), opt.batch(), "VAE");
+                a = new Adam(vae.parameters(), AdamConfig.of(opt.lr()));
+                t = be.upload(test.values(), test.rows(), test.cols());
+                this.losses = be.zeros(1, 2);
+            } catch (RuntimeException e) {
+                // What was allocated before the failure goes back to the device.
+                for (AutoCloseable c : new AutoCloseable[] {t, a, b}) {
+                    closeQuietly(c, e);
                 }
+                throw e;
             }
-            int done = 0;
-            RandomStream rng;
-            ResumeState resumed = null;
-            if (opt.resume()) {
-                resumed = restore(vae, adam, opt.out(), opt);
-                done = resumed.epoch();
-                rng = new RandomStream(opt.seed(), resumed.rngCounter());
-                history.addAll(readMetrics(opt.out().resolve(METRICS), done));
-                listener.info("resuming " + opt.out() + " after epoch " + done
-                        + (resumed.nextStep() > 0 ? ", step " + resumed.nextStep() : ""));
-            } else {
-                rng = new RandomStream(opt.seed(), 0);
+            this.batches = b;
+            this.adam = a;
+            this.testX = t;
+        }
+
+        private static void closeQuietly(AutoCloseable c, RuntimeException failure) {
+            if (c == null) {
+                return;
             }
-            int steps = batches.steps();
-            Profiler profiler = opt.profile() ? new Profiler() : null;
-            be.profile(profiler);
+            try {
+                c.close();
+            } catch (Exception suppressed) {
+                failure.addSuppressed(suppressed);
+            }
+        }
+
+        /** Every epoch still to run, then the profile; returns the metrics of all epochs, earlier ones included. */
+        List<VaeEpochStats> epochs() throws IOException {
+            int done = start();
+            RunProfile profile = new RunProfile(be, opt.profile());
             try {
                 for (int epoch = done + 1; epoch <= opt.epochs(); epoch++) {
-                    batches.shuffle(opt.seed(), epoch);
-                    int first = 0;
-                    double earlierSeconds = 0;
-                    if (resumed != null && resumed.nextStep() > 0) {
-                        // Continue an epoch that was interrupted: its order, losses so far and time so far.
-                        first = resumed.nextStep();
-                        earlierSeconds = resumed.partialSeconds();
-                        be.write(losses, resumed.partialLosses());
-                    } else {
-                        Elementwise.fill(be, losses, 0f);
-                    }
-                    resumed = null;
-                    long t0 = System.nanoTime();
-                    for (int s = first; s < steps; s++) {
-                        long s0 = System.nanoTime();
-                        vae.trainStep(batches.batch(s), rng, adam, losses);
-                        if (profiler != null) {
-                            profiler.span("step", s0, System.nanoTime());
-                        }
-                        int examples = Math.min(train.rows(), (s + 1) * opt.batch());
-                        listener.step(epoch, s + 1, steps, () -> {
-                            float[] l = be.read(losses);
-                            return (l[VaeNetwork.RECON] + l[VaeNetwork.KL]) / (double) examples;
-                        });
-                        if ((s + 1) % CHECK_EVERY == 0) {
-                            checkFinite(be.read(losses), epoch, s + 1, opt);
-                        }
-                        if (s + 1 < steps && listener.stopRequested()) {
-                            if (!files) {
-                                return history;
-                            }
-                            double sofar = earlierSeconds + (System.nanoTime() - t0) / 1e9;
-                            saveInterrupted(vae, adam, rng, epoch, s + 1, be.read(losses), sofar, opt, test);
-                            throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + (s + 1) + " of "
-                                    + steps + "; saved " + opt.out().resolve(STATE) + ". Continue with: train vae --resume " + opt.out()
-                                    + " --epochs " + opt.epochs());
-                        }
-                    }
-                    float[] sums = be.read(losses);
-                    long t1 = System.nanoTime();
-                    double seconds = earlierSeconds + (t1 - t0) / 1e9;
-                    if (profiler != null) {
-                        profiler.span("epoch " + epoch, t0, t1);
-                        be.flushProfile();
-                    }
-                    checkFinite(sums, epoch, steps, opt);
-                    double recon = sums[VaeNetwork.RECON] / (double) train.rows();
-                    double kl = sums[VaeNetwork.KL] / (double) train.rows();
-                    double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
-                    VaeEpochStats m = new VaeEpochStats(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds,
-                            train.rows() / seconds, be.name(), be.liveBuffers());
-                    history.add(m);
-                    if (files) {
-                        save(vae, adam, rng, epoch, opt, history, test, m);
-                    }
-                    listener.vaeEpoch(m);
-                    if (epoch < opt.epochs() && listener.stopRequested()) {
-                        if (!files) {
-                            return history;
-                        }
-                        throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: train vae --resume "
-                                + opt.out() + " --epochs " + opt.epochs());
+                    if (!epoch(epoch, profile)) {
+                        return history;
                     }
                 }
             } catch (TrainingInterruptedException | LossDivergedException e) {
@@ -192,12 +164,119 @@ public final class VaeTraining {
             } catch (RuntimeException e) {
                 throw TrainingFaults.failed("vae", e, history.size() + 1, opt.out(), opt.epochs());
             }
-            if (profiler != null) {
-                be.profile(null);
-                listener.info(ProfileReport.write(profiler, be.name(), opt.out()));
+            String report = profile.finish(opt.out());
+            if (report != null) {
+                listener.info(report);
             }
+            return history;
         }
-        return history;
+
+        /** Prepares the run directory and, with resume, restores the run; returns the whole epochs already done. */
+        private int start() throws IOException {
+            if (files) {
+                Files.createDirectories(opt.out());
+                if (!opt.resume()) {
+                    // A fresh run into a directory that held another (--force): its metrics start anew.
+                    Files.deleteIfExists(opt.out().resolve(METRICS));
+                }
+            }
+            if (!opt.resume()) {
+                rng = new RandomStream(opt.seed(), 0);
+                return 0;
+            }
+            resumed = restore(vae, adam, opt.out(), opt);
+            rng = new RandomStream(opt.seed(), resumed.rngCounter());
+            history.addAll(readMetrics(opt.out().resolve(METRICS), resumed.epoch()));
+            listener.info("resuming " + opt.out() + " after epoch " + resumed.epoch()
+                    + (resumed.nextStep() > 0 ? ", step " + resumed.nextStep() : ""));
+            return resumed.epoch();
+        }
+
+        /** One epoch: its steps, then metrics, checkpoint and pictures. False when a stop request ended a run without files. */
+        private boolean epoch(int epoch, RunProfile profile) throws IOException {
+            batches.shuffle(opt.seed(), epoch);
+            int first = 0;
+            double earlierSeconds = 0;
+            if (resumed != null && resumed.nextStep() > 0) {
+                // Continue an epoch that was interrupted: its order, losses so far and time so far.
+                first = resumed.nextStep();
+                earlierSeconds = resumed.partialSeconds();
+                be.write(losses, resumed.partialLosses());
+            } else {
+                Elementwise.fill(be, losses, 0f);
+            }
+            resumed = null;
+            int steps = batches.steps();
+            long t0 = System.nanoTime();
+            for (int s = first; s < steps; s++) {
+                long s0 = System.nanoTime();
+                vae.trainStep(batches.batch(s), rng, adam, losses);
+                profile.span("step", s0);
+                if (!afterStep(epoch, s + 1, steps, earlierSeconds + (System.nanoTime() - t0) / 1e9)) {
+                    return false;
+                }
+            }
+            float[] sums = be.read(losses);
+            long t1 = System.nanoTime();
+            profile.epoch(epoch, t0, t1);
+            checkFinite(sums, epoch, steps, opt);
+            VaeEpochStats m = measure(epoch, sums, earlierSeconds + (t1 - t0) / 1e9);
+            history.add(m);
+            if (files) {
+                save(vae, adam, rng, epoch, opt, history, test, m);
+            }
+            listener.vaeEpoch(m);
+            if (epoch < opt.epochs() && listener.stopRequested()) {
+                if (!files) {
+                    return false;
+                }
+                throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: train vae --resume "
+                        + opt.out() + " --epochs " + opt.epochs());
+            }
+            return true;
+        }
+
+        /**
+         * Progress, the periodic NaN check and stop requests after step {@code done} of the epoch.
+         * False when a stop request ends a run without files; with files, the state is saved and the
+         * run ends with TrainingInterruptedException.
+         */
+        private boolean afterStep(int epoch, int done, int steps, double seconds) throws IOException {
+            int examples = Math.min(train.rows(), done * opt.batch());
+            listener.step(epoch, done, steps, () -> {
+                float[] l = be.read(losses);
+                return (l[VaeNetwork.RECON] + l[VaeNetwork.KL]) / (double) examples;
+            });
+            if (done % CHECK_EVERY == 0) {
+                checkFinite(be.read(losses), epoch, done, opt);
+            }
+            if (done == steps || !listener.stopRequested()) {
+                return true;
+            }
+            if (!files) {
+                return false;
+            }
+            saveInterrupted(vae, adam, rng, epoch, done, be.read(losses), seconds, opt, test);
+            throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
+                    + "; saved " + opt.out().resolve(STATE) + ". Continue with: train vae --resume " + opt.out() + " --epochs " + opt.epochs());
+        }
+
+        /** The epoch's training losses per example and the test set's -ELBO with fresh evaluation noise. */
+        private VaeEpochStats measure(int epoch, float[] sums, double seconds) {
+            double recon = sums[VaeNetwork.RECON] / (double) train.rows();
+            double kl = sums[VaeNetwork.KL] / (double) train.rows();
+            double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
+            return new VaeEpochStats(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds, train.rows() / seconds, be.name(),
+                    be.liveBuffers());
+        }
+
+        @Override
+        public void close() {
+            losses.close();
+            testX.close();
+            adam.close();
+            batches.close();
+        }
     }
 
     /** Losses are read every this many steps to catch a NaN early (one short wait for the device). */
