@@ -35,6 +35,29 @@ float act_grad_from_output(float y, int act, float slope)
 }
 
 /*
+ * The GEMM epilogue of one element of C, shared by gemm.cl and gemm_local.cl: from the product p and
+ * C's old value, alpha p (+ beta c when beta is not 0, so C is never read otherwise) (+ bias[j]), the
+ * activation, and with has_gate the derivative gate_act'(y) read from the forward output y.
+ */
+inline float gemm_epilogue(const float p, __global const float* c, const int at, const float alpha, const float beta,
+                           __global const float* bias, const int j, const int has_bias, const int act, const float slope,
+                           __global const float* gate, const int has_gate, const int gate_act, const float gate_slope)
+{
+    float x = alpha * p;
+    if (beta != 0.0f) {
+        x += beta * c[at];
+    }
+    if (has_bias) {
+        x += bias[j];
+    }
+    x = act_apply(x, act, slope);
+    if (has_gate) {
+        x *= act_grad_from_output(gate[at], gate_act, gate_slope);
+    }
+    return x;
+}
+
+/*
  * exp and log1p for the loss kernels, written in plain arithmetic so that CPU drivers vectorize them
  * (PoCL runs its library exp and log1p one element at a time: about 23 ns per BCE term, measured).
  *

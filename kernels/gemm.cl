@@ -215,18 +215,8 @@ __kernel void gemm(const int M, const int N, const int K, const float alpha,
         vstoreN(alpha * acc[r], 0, v);
         for (int t = j0 - jl; t < TN && jl + t < N; t++) {
             const int j = jl + t;
-            float x = v[t];
-            if (beta != 0.0f) {
-                x += beta * c[i * N + j];
-            }
-            if (has_bias) {
-                x += bias[biasOff + j];
-            }
-            x = act_apply(x, act, slope);
-            if (has_gate) {
-                x *= act_grad_from_output(gate[gateOff + i * N + j], gate_act, gate_slope);
-            }
-            c[i * N + j] = x;
+            c[i * N + j] = gemm_epilogue(v[t], c, i * N + j, 1.0f, beta, bias + biasOff, j, has_bias, act, slope,
+                                         gate + gateOff, has_gate, gate_act, gate_slope);
         }
     }
 }

@@ -8,8 +8,12 @@
 # BENCH_ROUNDS=R (default 2) runs every epoch measurement R times, interleaved (LatentCL, PyTorch,
 # LatentCL, ...), and keeps each one's best, so that a busy minute does not land on one side only.
 # Needs: target/latentcl.jar (built if missing), gcc and libclblast-dev for the CLBlast column,
-# /usr/bin/python3 with torch (Debian's python3-torch) for the PyTorch rows, the Fashion-MNIST
-# files (Debian's dataset-fashion-mnist). A missing tool leaves its column as "-".
+# /usr/bin/python3 with torch (Debian's python3-torch) and OpenBLAS (libopenblas0-pthread: with
+# Debian's reference BLAS alone, torch's linear layers run at ~6 GFLOP/s and its epochs take 15x
+# longer) for the PyTorch rows, the Fashion-MNIST files (Debian's dataset-fashion-mnist). A missing
+# tool leaves its column as "-". PyTorch runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, so
+# OpenBLAS picks its own kernels for this CPU (some machines set them for old numpy builds; here they
+# cost PyTorch 40% of its GEMM speed): LatentCL is compared with PyTorch at its best.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 epochs=${1:-3}
@@ -51,9 +55,13 @@ lcl_epoch() {  # model device
         && best_epoch < "$work/$1-$2/metrics.jsonl" || echo "-"
 }
 torch_epoch() {  # model threads
-    /usr/bin/python3 ../shared/tools/torch_ref.py "$1" --epochs "$epochs" --threads "$2" 2> "$work/torch-$1-$2.err" \
-        | best_epoch || echo "-"
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 ../shared/tools/torch_ref.py "$1" --epochs "$epochs" \
+        --threads "$2" 2> "$work/torch-$1-$2.err" | best_epoch || echo "-"
 }
+blas=$(/usr/bin/python3 -c "import torch; print('generic' if 'BLAS_INFO=generic' in torch.__config__.show() else 'ok')" 2>/dev/null)
+if [ "$blas" = generic ] && ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1; then
+    echo "warning: PyTorch will use Debian's reference BLAS (install libopenblas0-pthread); its times would mean little"
+fi
 echo "One Fashion-MNIST epoch (60,000 examples, batch 128, default models), seconds, fastest of epochs 2..$epochs, best of $rounds interleaved rounds"
 printf "%-5s %12s %12s %12s %12s %16s %16s\n" model "opencl" "java" "torch 1t" "torch 2t" "opencl/torch" "java/torch"
 best() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:] if x != '-']; print(min(v) if v else '-')" "$@"; }

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs an OpenCL runtime for LatentCL on Debian or Ubuntu: PoCL (OpenCL on the CPU), the
-# ICD loader, and ocl-icd-opencl-dev, whose libOpenCL.so link JOCL needs to load OpenCL.
+# ICD loader, and ocl-icd-opencl-dev, whose libOpenCL.so link JOCL needs to load OpenCL; and
+# Oclgrind, the OpenCL simulator that runs the GPU-style kernels with race and memory checks
+# (`selftest --device oclgrind`), registered with the ICD loader (its package registers nothing).
 # Safe to run again: it installs only what is missing. GPU drivers come from the vendors (below).
 set -euo pipefail
 
-packages=(pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev clinfo)
+packages=(pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev clinfo oclgrind)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -22,6 +24,16 @@ else
     echo "setup-opencl: installing ${missing[*]}"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+fi
+
+# Oclgrind ships an ICD library but no .icd file, so the loader does not see it until one exists.
+oclgrind_icd=$(dpkg -L oclgrind 2>/dev/null | grep -m1 'liboclgrind-rt-icd\.so$' || true)
+if [ -n "$oclgrind_icd" ] && [ ! -f /etc/OpenCL/vendors/oclgrind.icd ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo mkdir -p /etc/OpenCL/vendors
+    echo "$oclgrind_icd" | $sudo tee /etc/OpenCL/vendors/oclgrind.icd >/dev/null
+    echo "setup-opencl: registered Oclgrind ($oclgrind_icd) in /etc/OpenCL/vendors/oclgrind.icd"
 fi
 
 if command -v clinfo >/dev/null 2>&1; then

@@ -24,8 +24,8 @@ public final class ClBackend extends Backend {
     private final boolean contiguous;
     private final String reduceDefines;
     private final String randomDefines;
-    private final GemmConfig gemmConfig;
-    private final GemmConfig smallGemmConfig;
+    private final GemmLaunch gemmConfig;
+    private final GemmLaunch smallGemmConfig;
     private final ClBuffer partials;
     private final java.util.List<Pending> pending = new java.util.ArrayList<>();
     private long deviceToHost;
@@ -35,13 +35,32 @@ public final class ClBackend extends Backend {
     }
 
     /**
-     * Launch shape of the GEMM kernel.
+     * The kernel variants a device gets. CPU: one work-item streams a contiguous block (reductions in
+     * groups of one, eight-wide Adam and row gathers) and GEMM on register tiles; PoCL runs a
+     * work-group's items as a loop, so trees with barriers only add passes. GPU: one element per
+     * work-item, tree reductions in local memory, GEMM on tiles staged in local memory.
+     */
+    public enum Style {
+        CPU, GPU;
+
+        /** The style a device gets by its type. */
+        public static Style of(ClDeviceInfo device) {
+            return device.isGpu() ? GPU : CPU;
+        }
+    }
+
+    /** A GEMM launch shape: register tiles ({@code gemm.cl}) or tiles in local memory ({@code gemm_local.cl}). */
+    public sealed interface GemmLaunch permits GemmConfig, LocalGemmConfig {
+    }
+
+    /**
+     * Launch shape of the register-tile GEMM kernel ({@code gemm.cl}), the CPU family.
      *
      * @param tm     rows of C per work-item (the TM define)
      * @param tn     columns of C per work-item, 8 or 16 (the TN define: one float8 or float16)
      * @param local  work-group size (x, y), or null to let the driver choose
      */
-    public record GemmConfig(int tm, int tn, long[] local) {
+    public record GemmConfig(int tm, int tn, long[] local) implements GemmLaunch {
         public GemmConfig {
             if (tn != 8 && tn != 16) {
                 throw new IllegalArgumentException("GEMM tile width must be 8 or 16, got " + tn);
@@ -49,43 +68,90 @@ public final class ClBackend extends Backend {
         }
     }
 
-    /** The backend for a device, with its stored GEMM tuning ({@code bench gemm --tune}) or the defaults. */
+    /**
+     * Launch shape of the local-memory GEMM kernel ({@code gemm_local.cl}), the GPU family: a work-group
+     * computes a tsm x tsn tile of C, staging K-slices of tsk in local memory; each work-item a wptm x
+     * wptn register tile. Work-groups are (tsn / wptn) x (tsm / wptm).
+     *
+     * @param tsm  rows of C per work-group
+     * @param tsn  columns of C per work-group
+     * @param tsk  the K-slice staged per step
+     * @param wptm rows per work-item
+     * @param wptn columns per work-item
+     */
+    public record LocalGemmConfig(int tsm, int tsn, int tsk, int wptm, int wptn) implements GemmLaunch {
+        public LocalGemmConfig {
+            if (tsm < 1 || tsn < 1 || tsk < 1 || wptm < 1 || wptn < 1 || tsm % wptm != 0 || tsn % wptn != 0) {
+                throw new IllegalArgumentException("local-memory GEMM tiles need positive sizes with wptm dividing tsm and wptn"
+                        + " dividing tsn, got tsm=" + tsm + " tsn=" + tsn + " tsk=" + tsk + " wptm=" + wptm + " wptn=" + wptn);
+            }
+        }
+
+        /** Work-items per work-group. */
+        public long groupSize() {
+            return (long) (tsm / wptm) * (tsn / wptn);
+        }
+
+        /** Local memory the kernel declares, in bytes. */
+        public long localBytes() {
+            return (long) (tsm + tsn) * tsk * Float.BYTES;
+        }
+    }
+
+    private final Style style;
+
+    /** The backend for a device in its own style, with its stored GEMM tuning ({@code bench gemm --tune}) or the defaults. */
     public ClBackend(ClDeviceInfo device) {
-        this(device, GemmTuning.load(device).orElse(GemmTuning.defaults(device)), 0);
+        this(device, Style.of(device));
+    }
+
+    /**
+     * The backend for a device with the kernel variants of {@code style}: its own (with its tuning)
+     * or the other one (with that style's default GEMM), to check every variant on one device.
+     */
+    public ClBackend(ClDeviceInfo device, Style style) {
+        this(device, style, style == Style.of(device) ? GemmTuning.load(device).orElse(GemmTuning.defaults(device, style))
+                : GemmTuning.defaults(device, style), 0);
     }
 
     /** The backend with explicit GEMM launch shapes, for outputs of at least 128 x 128 and for smaller ones. */
     public ClBackend(ClDeviceInfo device, GemmTuning tuning) {
-        this(device, tuning, 0);
+        this(device, Style.of(device), tuning, 0);
     }
 
-    private ClBackend(ClDeviceInfo device, GemmTuning tuning, int maxWorkGroup) {
-        this(device, tuning.large(), tuning.small(), maxWorkGroup);
+    private ClBackend(ClDeviceInfo device, Style style, GemmTuning tuning, int maxWorkGroup) {
+        this(device, style, tuning.large(), tuning.small(), maxWorkGroup);
     }
 
     /**
      * A backend with one GEMM launch shape for every size and, when {@code maxWorkGroup} is positive,
-     * work-groups capped below the device's own limit, to test devices with small limits.
+     * work-groups capped below the device's own limit, to test devices with small limits; such a cap
+     * selects the GPU style, so that its variants run here too.
      *
      * @param device     the OpenCL device
      * @param gemmConfig GEMM launch shape
      * @param maxWorkGroup a cap on work-group sizes below the device's own (0 for none)
      */
-    public ClBackend(ClDeviceInfo device, GemmConfig gemmConfig, int maxWorkGroup) {
-        this(device, gemmConfig, gemmConfig, maxWorkGroup);
+    public ClBackend(ClDeviceInfo device, GemmLaunch gemmConfig, int maxWorkGroup) {
+        this(device, maxWorkGroup > 0 ? Style.GPU : Style.of(device), gemmConfig, gemmConfig, maxWorkGroup);
     }
 
-    private ClBackend(ClDeviceInfo device, GemmConfig gemmConfig, GemmConfig smallConfig, int maxWorkGroup) {
-        this.ctx = new ClContext(device);
-        this.kernels = ctx.kernels();
+    private ClBackend(ClDeviceInfo device, Style style, GemmLaunch gemmConfig, GemmLaunch smallConfig, int maxWorkGroup) {
         long limit = device.maxWorkGroupSize();
         if (maxWorkGroup > 0) {
             limit = Math.min(limit, maxWorkGroup);
         }
-        // CPUs reduce best with one work-item per group, each summing a contiguous block (PoCL runs a
-        // work-group's items as a loop, so a tree with barriers only adds passes); GPUs use wide groups.
-        // A forced limit (tests of small devices) keeps the GPU-style strided path, so both are exercised.
-        contiguous = !device.isGpu() && maxWorkGroup == 0;
+        for (GemmLaunch g : new GemmLaunch[] {gemmConfig, smallConfig}) {
+            if (g instanceof LocalGemmConfig l && (l.groupSize() > limit || l.localBytes() > device.localMemBytes())) {
+                throw new IllegalArgumentException("the local-memory GEMM " + l + " needs work-groups of " + l.groupSize() + " and "
+                        + l.localBytes() + " bytes of local memory; " + device.describe() + " allows " + limit + " and "
+                        + device.localMemBytes());
+            }
+        }
+        this.ctx = new ClContext(device);
+        this.kernels = ctx.kernels();
+        this.style = style;
+        contiguous = style == Style.CPU;
         this.redWg = contiguous ? 1 : (int) Long.highestOneBit(Math.max(1, Math.min(256, limit)));
         this.maxGroups = Math.max(1, Math.min(MAX_GROUPS, 4 * device.computeUnits()));
         this.reduceDefines = "-DRED_WG=" + redWg + (contiguous ? " -DCONTIGUOUS=1" : "");
@@ -96,9 +162,15 @@ public final class ClBackend extends Backend {
         this.partials = ctx.allocate((long) maxGroups * Float.BYTES);
     }
 
+    /** The kernel variants this backend launches. */
+    public Style style() {
+        return style;
+    }
+
     @Override
     public String name() {
-        return ctx.device().id() + " " + ctx.device().name();
+        String forced = style == Style.of(ctx.device()) ? "" : " [" + style.name().toLowerCase(java.util.Locale.ROOT) + " kernels]";
+        return ctx.device().id() + " " + ctx.device().name() + forced;
     }
 
     public ClDeviceInfo device() {
@@ -152,7 +224,7 @@ public final class ClBackend extends Backend {
     }
 
     /** The GEMM launch shape for an M x N output. */
-    public GemmConfig gemmConfig(int m, int n) {
+    public GemmLaunch gemmConfig(int m, int n) {
         return m >= 128 && n >= 128 ? gemmConfig : smallGemmConfig;
     }
 

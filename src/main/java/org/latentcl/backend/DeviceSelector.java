@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns a device selector into a backend:
  * <ul>
- *   <li>{@code auto}: a GPU if there is one, else any OpenCL device, else the Java backend;</li>
+ *   <li>{@code auto}: a GPU if there is one, else any OpenCL device, else the Java backend; never a
+ *       simulator (Oclgrind), which only {@code selftest} and the tests use, by name or number;</li>
  *   <li>{@code java}: the Java backend;</li>
  *   <li>{@code cl:N}: the N-th OpenCL device, counting over every platform (see {@code devices});</li>
  *   <li>anything else: the OpenCL device whose name contains the text, ignoring case.</li>
@@ -51,12 +52,7 @@ public final class DeviceSelector {
             if (!found.available()) {
                 return new Choice(null, "OpenCL is unavailable: " + found.unavailable());
             }
-            for (ClDeviceInfo d : devices) {
-                if (d.isGpu()) {
-                    return new Choice(d, "auto prefers a GPU");
-                }
-            }
-            return new Choice(devices.get(0), "auto found no GPU; using the first OpenCL device");
+            return auto(devices);
         }
         if (!found.available()) {
             throw new IllegalArgumentException("device '" + spec + "': OpenCL is unavailable: " + found.unavailable());
@@ -80,6 +76,20 @@ public final class DeviceSelector {
             }
         }
         throw new IllegalArgumentException("no device matches '" + spec + "'; " + known(devices));
+    }
+
+    /** What {@code auto} picks from the devices: the first GPU, else the first other device, never a simulator. */
+    static Choice auto(List<ClDeviceInfo> devices) {
+        List<ClDeviceInfo> real = devices.stream().filter(d -> !d.isSimulator()).toList();
+        for (ClDeviceInfo d : real) {
+            if (d.isGpu()) {
+                return new Choice(d, "auto prefers a GPU");
+            }
+        }
+        if (real.isEmpty()) {
+            return new Choice(null, "auto found only a simulator (" + devices.get(0).name() + "), which it never picks");
+        }
+        return new Choice(real.get(0), "auto found no GPU; using the first OpenCL device");
     }
 
     /**

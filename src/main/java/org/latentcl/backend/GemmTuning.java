@@ -23,19 +23,35 @@ import org.latentcl.opencl.ClDeviceInfo;
  * @param large launch shape for outputs of at least 128 x 128
  * @param small launch shape for smaller outputs
  */
-public record GemmTuning(ClBackend.GemmConfig large, ClBackend.GemmConfig small) {
+public record GemmTuning(ClBackend.GemmLaunch large, ClBackend.GemmLaunch small) {
     private static final Pattern LINE = Pattern.compile("(large|small)\\s+tm=(\\d+)\\s+tn=(\\d+)\\s+local=(auto|(\\d+)x(\\d+))");
+    private static final Pattern LOCAL_LINE = Pattern.compile(
+            "(large|small)\\s+local-tiles\\s+tsm=(\\d+)\\s+tsn=(\\d+)\\s+tsk=(\\d+)\\s+wptm=(\\d+)\\s+wptn=(\\d+)");
+
+    /** Defaults for a device in its own style. */
+    public static GemmTuning defaults(ClDeviceInfo device) {
+        return defaults(device, ClBackend.Style.of(device));
+    }
 
     /**
-     * Defaults when a device was never tuned. CPUs: what {@code bench gemm --tune} found on PoCL 3.1 on a
-     * 2-core AVX-512 VM: 16 x 16 tiles (one float16 per row, 16 of the 32 vector registers), in work-groups
-     * of one (docs/PERFORMANCE.md); CPUs with 8-float registers (AVX2) get 16 x 8 tiles, which fill their
-     * 16 registers the same way. GPUs: 4 x 8 tiles in 8 x 8 work-groups, until a GPU is tuned.
+     * Defaults when a device was never tuned. CPU style: what {@code bench gemm --tune} found on PoCL 3.1
+     * on a 2-core AVX-512 VM: 16 x 16 register tiles (one float16 per row, 16 of the 32 vector registers),
+     * in work-groups of one (docs/PERFORMANCE.md); CPUs with 8-float registers (AVX2) get 16 x 8 tiles,
+     * which fill their 16 registers the same way. GPU style: 64 x 64 tiles of C per work-group staged
+     * through local memory in K-slices of 16, 4 x 4 per work-item (16 x 16 work-groups; the shape of
+     * Nugteren's tuned SGEMM and CLBlast's defaults), or 32 x 32 in 8 x 8 groups on devices that allow
+     * fewer than 256 work-items, or register tiles in groups of one below 64; until a GPU is tuned.
      */
-    public static GemmTuning defaults(ClDeviceInfo device) {
-        if (device.isGpu()) {
-            long side = device.maxWorkGroupSize() >= 64 ? 8 : 1;
-            ClBackend.GemmConfig g = new ClBackend.GemmConfig(4, 8, new long[] {side, side});
+    public static GemmTuning defaults(ClDeviceInfo device, ClBackend.Style style) {
+        if (style == ClBackend.Style.GPU) {
+            ClBackend.GemmLaunch g;
+            if (device.maxWorkGroupSize() >= 256 && device.localMemBytes() >= 8192) {
+                g = new ClBackend.LocalGemmConfig(64, 64, 16, 4, 4);
+            } else if (device.maxWorkGroupSize() >= 64 && device.localMemBytes() >= 4096) {
+                g = new ClBackend.LocalGemmConfig(32, 32, 16, 4, 4);
+            } else {
+                g = new ClBackend.GemmConfig(4, 8, new long[] {1, 1});
+            }
             return new GemmTuning(g, g);
         }
         int tn = device.nativeFloatWidth() >= 16 ? 16 : 8;
@@ -69,13 +85,25 @@ public record GemmTuning(ClBackend.GemmConfig large, ClBackend.GemmConfig small)
     }
 
     public static Optional<GemmTuning> parse(String text) {
-        ClBackend.GemmConfig l = null;
-        ClBackend.GemmConfig s = null;
-        Matcher m = LINE.matcher(text);
-        while (m.find()) {
-            long[] local = m.group(4).equals("auto") ? null : new long[] {Long.parseLong(m.group(5)), Long.parseLong(m.group(6))};
-            ClBackend.GemmConfig c = new ClBackend.GemmConfig(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), local);
-            if (m.group(1).equals("large")) {
+        ClBackend.GemmLaunch l = null;
+        ClBackend.GemmLaunch s = null;
+        for (String line : text.split("\n")) {
+            Matcher m = LINE.matcher(line);
+            Matcher t = LOCAL_LINE.matcher(line);
+            ClBackend.GemmLaunch c;
+            String which;
+            if (m.find()) {
+                long[] local = m.group(4).equals("auto") ? null : new long[] {Long.parseLong(m.group(5)), Long.parseLong(m.group(6))};
+                c = new ClBackend.GemmConfig(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), local);
+                which = m.group(1);
+            } else if (t.find()) {
+                c = new ClBackend.LocalGemmConfig(Integer.parseInt(t.group(2)), Integer.parseInt(t.group(3)), Integer.parseInt(t.group(4)),
+                        Integer.parseInt(t.group(5)), Integer.parseInt(t.group(6)));
+                which = t.group(1);
+            } else {
+                continue;
+            }
+            if (which.equals("large")) {
                 l = c;
             } else {
                 s = c;
@@ -84,8 +112,12 @@ public record GemmTuning(ClBackend.GemmConfig large, ClBackend.GemmConfig small)
         return l == null || s == null ? Optional.empty() : Optional.of(new GemmTuning(l, s));
     }
 
-    /** "tm=16 tn=16 local=1x1" or "tm=8 tn=8 local=auto". */
-    public static String format(ClBackend.GemmConfig c) {
+    /** "tm=16 tn=16 local=1x1", "tm=8 tn=8 local=auto" or "local-tiles tsm=64 tsn=64 tsk=16 wptm=4 wptn=4". */
+    public static String format(ClBackend.GemmLaunch launch) {
+        if (launch instanceof ClBackend.LocalGemmConfig t) {
+            return String.format(Locale.ROOT, "local-tiles tsm=%d tsn=%d tsk=%d wptm=%d wptn=%d", t.tsm(), t.tsn(), t.tsk(), t.wptm(), t.wptn());
+        }
+        ClBackend.GemmConfig c = (ClBackend.GemmConfig) launch;
         return String.format(Locale.ROOT, "tm=%d tn=%d local=%s", c.tm(), c.tn(), c.local() == null ? "auto" : c.local()[0] + "x" + c.local()[1]);
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,7 +52,8 @@ public final class KernelBinding<A extends Record> {
         for (int i = 0; i < parts.length; i++) {
             try {
                 parts[i].getAccessor().setAccessible(true);
-                getters[i] = lookup.unreflect(parts[i].getAccessor());
+                // Typed (Object)Object so that each launch reads a component with invokeExact, without the generic path.
+                getters[i] = lookup.unreflect(parts[i].getAccessor()).asType(MethodType.methodType(Object.class, Object.class));
             } catch (IllegalAccessException | RuntimeException e) {
                 throw new IllegalStateException("kernel binding " + type.getName() + ": cannot read component " + parts[i].getName(), e);
             }
@@ -85,7 +87,7 @@ public final class KernelBinding<A extends Record> {
         for (int i = 0; i < getters.length; i++) {
             Object v;
             try {
-                v = getters[i].invoke(args);
+                v = (Object) getters[i].invokeExact((Object) args);
             } catch (Throwable e) {
                 throw new IllegalStateException("kernel " + function + ": reading argument " + names[i], e);
             }

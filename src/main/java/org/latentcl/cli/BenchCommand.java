@@ -157,14 +157,14 @@ final class BenchCommand implements Runnable {
         }
 
         private static void table(PrintWriter out, String title, int[][] shapes, java.util.List<GemmTuner.Candidate> list,
-                                  ClBackend.GemmConfig chosen) {
-            StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-22s", title));
+                                  ClBackend.GemmLaunch chosen) {
+            StringBuilder head = new StringBuilder(String.format(Locale.ROOT, "%-46s", title));
             for (int[] s : shapes) {
                 head.append(String.format(Locale.ROOT, " %15s", s[0] + "x" + s[1] + "x" + s[2] + (s[3] == 1 ? "NT" : s[3] == 2 ? "TN" : "NN")));
             }
             out.println(head.append("   geomean GFLOP/s"));
             for (GemmTuner.Candidate c : list) {
-                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s", GemmTuning.format(c.config())));
+                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-46s", GemmTuning.format(c.config())));
                 for (double g : c.gflops()) {
                     line.append(String.format(Locale.ROOT, " %15.1f", g));
                 }

@@ -2,9 +2,9 @@ package org.latentcl.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code java -jar latentcl.jar COMMAND ...}: the entry point of the command line. */
 @Command(name = "latentcl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -30,11 +30,29 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        var relaunched = SignalChaining.relaunchIfNeeded();
+        var relaunched = SignalChaining.relaunchIfNeeded(args.length > 0 && args[0].equals("selftest") ? selftestEnvironment() : java.util.Map.of());
         if (relaunched.isPresent()) {
             System.exit(relaunched.get());
         }
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /**
+     * What the re-launched JVM of {@code selftest} adds to the environment: Oclgrind's checks and a
+     * report file that the checks read (a simulator reads these when it loads; on other devices they do
+     * nothing). Variables the user set are kept.
+     */
+    private static java.util.Map<String, String> selftestEnvironment() {
+        if (System.getenv("OCLGRIND_LOG") != null || System.getenv("OCLGRIND_DATA_RACES") != null) {
+            return java.util.Map.of();
+        }
+        try {
+            java.nio.file.Path log = java.nio.file.Files.createTempFile("latentcl-oclgrind", ".log");
+            log.toFile().deleteOnExit();
+            return org.latentcl.opencl.Oclgrind.checkedEnvironment(log);
+        } catch (java.io.IOException e) {
+            return java.util.Map.of();
+        }
     }
 
     /** Runs one command line and returns its exit code; used by main and by the tests. */

@@ -55,7 +55,7 @@ final class SignalChaining {
     }
 
     /** The exit code of the re-launched process, or empty when this process should go on itself. */
-    static Optional<Integer> relaunchIfNeeded() {
+    static Optional<Integer> relaunchIfNeeded(java.util.Map<String, String> extraEnvironment) {
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux") || System.getenv(GUARD) != null) {
             return Optional.empty();
         }
@@ -84,6 +84,7 @@ final class SignalChaining {
         ProcessBuilder pb = new ProcessBuilder(command).inheritIO().redirectError(ProcessBuilder.Redirect.PIPE);
         pb.environment().put("LD_PRELOAD", preload.isEmpty() ? jsig.toString() : jsig + ":" + preload);
         pb.environment().put(GUARD, "1");
+        pb.environment().putAll(extraEnvironment);
         // When the user's command started, so the re-launched JVM can report its start-up time from there.
         pb.environment().put(STARTED_ENV, Long.toString(thisProcessStartMillis()));
         try {

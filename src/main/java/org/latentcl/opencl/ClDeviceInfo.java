@@ -34,6 +34,15 @@ public record ClDeviceInfo(int index, String platformName, String name, String v
         return "GPU".equals(type);
     }
 
+    /**
+     * Whether this is a simulator rather than hardware: Oclgrind, which interprets kernels to find
+     * races and bad memory accesses, thousands of times slower than a device. {@code auto} never picks
+     * it, and {@code selftest} checks there with small sizes and every kernel variant.
+     */
+    public boolean isSimulator() {
+        return platformName.toLowerCase(java.util.Locale.ROOT).contains("oclgrind") || name.toLowerCase(java.util.Locale.ROOT).contains("oclgrind");
+    }
+
     /** The selector that picks this device: {@code cl:N}. */
     public String id() {
         return "cl:" + index;

@@ -24,6 +24,12 @@ public final class KernelLibrary {
     private static final Logger log = LoggerFactory.getLogger(KernelLibrary.class);
     /** Every build asks for OpenCL C 1.2, the version every vendor ships. */
     public static final String BASE_OPTIONS = "-cl-std=CL1.2";
+    /**
+     * Added on a simulator: LLVM's optimizer emits instructions (freeze) and patterns that Oclgrind
+     * 21.10's uninitialized-value checker cannot follow (it stops with "Unsupported instruction:
+     * freeze", or crashes the process); unoptimized code is also closer to the source it reports on.
+     */
+    public static final String SIMULATOR_OPTIONS = "-cl-opt-disable";
     /** Prepended to every kernel file. */
     public static final String COMMON = "common.cl";
 
@@ -94,7 +100,7 @@ public final class KernelLibrary {
     private cl_program build(String file, String defines) {
         // common.cl (shared definitions) goes first; #line keeps build-log line numbers true to the file.
         String src = source(COMMON) + "\n#line 1 \"" + file + "\"\n" + source(file);
-        String options = (BASE_OPTIONS + " " + defines).trim();
+        String options = (BASE_OPTIONS + (ctx.device().isSimulator() ? " " + SIMULATOR_OPTIONS : "") + " " + defines).trim();
         ClDeviceInfo dev = ctx.device();
         String key = BinaryCache.key(dev.platformName(), dev.name(), dev.driverVersion(), options, src);
         byte[] binary = cache.load(key);

@@ -16,6 +16,28 @@ class DeviceSelectorTest {
         assertEquals("java", c.id());
     }
 
+    /** A made-up device of the given type and platform (no native handles: auto only reads the description). */
+    private static ClDeviceInfo device(int index, String platform, String name, String type) {
+        return new ClDeviceInfo(index, platform, name, "vendor", type, 4, 1000, 1L << 30, 1L << 28, 65536, 1024, "OpenCL C 1.2",
+                "1.0", true, 4, null, null);
+    }
+
+    @Test
+    void autoPrefersTheFirstGpuAndNeverTheSimulator() {
+        ClDeviceInfo cpu = device(0, "Portable Computing Language", "pthread-cpu", "CPU");
+        ClDeviceInfo sim = device(1, "Oclgrind", "Oclgrind Simulator", "GPU");
+        ClDeviceInfo gpu = device(2, "NVIDIA CUDA", "NVIDIA H200", "GPU");
+        ClDeviceInfo gpu2 = device(3, "AMD Accelerated Parallel Processing", "gfx90a", "GPU");
+        assertEquals(gpu, DeviceSelector.auto(java.util.List.of(cpu, sim, gpu, gpu2)).device());
+        assertEquals(gpu, DeviceSelector.auto(java.util.List.of(sim, gpu, cpu)).device());
+        DeviceSelector.Choice noGpu = DeviceSelector.auto(java.util.List.of(sim, cpu));
+        assertEquals(cpu, noGpu.device());
+        assertTrue(noGpu.reason().contains("no GPU"), noGpu.reason());
+        DeviceSelector.Choice onlySim = DeviceSelector.auto(java.util.List.of(sim));
+        assertTrue(onlySim.isJava(), "a simulator alone leaves auto with the Java backend");
+        assertTrue(onlySim.reason().contains("simulator"), onlySim.reason());
+    }
+
     @Test
     void autoPrefersAGpuThenAnyOpenClDevice() {
         ClDeviceInfo first = TestBackends.cl().device();

@@ -9,7 +9,7 @@ import org.latentcl.opencl.OpenCl;
 
 /**
  * The backends the tests run on. The OpenCL backend is opened once per test JVM on the device
- * named by {@code LATENTCL_TEST_DEVICE} (default: the first OpenCL device). Without OpenCL the
+ * named by {@code LATENTCL_TEST_DEVICE} (default: the one auto chooses, never a simulator). Without OpenCL the
  * OpenCL tests are skipped with one line saying why, except under CI=true, where they fail.
  */
 public final class TestBackends {
@@ -42,8 +42,12 @@ public final class TestBackends {
             Assumptions.abort("OpenCL unavailable: " + found.unavailable());
         }
         String wanted = System.getenv("LATENTCL_TEST_DEVICE");
-        ClDeviceInfo device = wanted == null || wanted.isBlank() ? found.devices().get(0)
+        // The device auto would choose (never the simulator), unless LATENTCL_TEST_DEVICE names one.
+        ClDeviceInfo device = wanted == null || wanted.isBlank() ? DeviceSelector.auto(found.devices()).device()
                 : DeviceSelector.choose(wanted).device();
+        if (device == null) {
+            fail("the OpenCL tests need a device other than a simulator; found only " + found.devices());
+        }
         cl = new ClBackend(device);
         return cl;
     }

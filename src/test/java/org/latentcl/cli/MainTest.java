@@ -23,7 +23,7 @@ class MainTest {
     @Test
     void benchGemmPrintsJsonOnBothBackends() {
         TestBackends.cl();
-        for (String device : new String[] {"java", "cl:0"}) {
+        for (String device : new String[] {"java", TestBackends.cl().device().id()}) {
             Cli.Run r = Cli.run("bench", "gemm", "--device", device, "--shape", "7x33x129", "--trans", "tn", "--repeat", "2", "--json");
             assertEquals(0, r.code(), r.err());
             String json = r.out().strip();
@@ -74,7 +74,7 @@ class MainTest {
     @Test
     void selftestPrintsATableAndPasses() {
         TestBackends.cl();
-        Cli.Run r = Cli.run("selftest", "--device", "cl:0");
+        Cli.Run r = Cli.run("selftest", "--device", TestBackends.cl().device().id());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("philox4x32-10 known answer               pass"), r.out());
         assertTrue(r.out().matches("(?s).*all \\d+ checks passed in .*"), r.out());

@@ -27,11 +27,13 @@ public final class Gemm {
     }
 
     static final KernelBinding<Args> KERNEL = KernelBinding.of("gemm.cl", "gemm", Args.class);
+    /** The GPU family: the same arguments, tiles staged in local memory. */
+    static final KernelBinding<Args> LOCAL = KernelBinding.of("gemm_local.cl", "gemm_local", Args.class);
 
     public static final OpSpec GEMM = new OpSpec("gemm", "C = act(alpha op(A) op(B) + beta C + bias); beta = 0 never reads C",
-            "gemm.cl: gemm", List.of(check("NN"), check("NT"), check("TN"), check("TT")));
+            "gemm.cl: gemm (CPUs), gemm_local.cl: gemm_local (GPUs)", List.of(check("NN"), check("NT"), check("TN"), check("TT")));
     public static final OpSpec GATED = new OpSpec("gemmGated", "C = (alpha op(A) op(B) + beta C) f'(y), f' from the forward output y",
-            "gemm.cl: gemm (has_gate)", List.of(SelfCheck.matrix("gemmGated (LeakyReLU)", 1e-4, 1e-4, (be, a) ->
+            "gemm.cl: gemm, gemm_local.cl: gemm_local (has_gate)", List.of(SelfCheck.matrix("gemmGated (LeakyReLU)", 1e-4, 1e-4, (be, a) ->
                     SelfCheck.out(be, a.rows(), a.rows(), t -> {
                         try (Tensor y = be.zeros(a.rows(), a.rows())) {
                             gemm(be, false, true, 1f, a, a, 0f, y, null, Activation.leakyRelu(0.2f));
@@ -40,7 +42,7 @@ public final class Gemm {
                     }))));
     public static final OpSpec LINEAR_GRADIENTS = new OpSpec("linearGradients",
             "dW = beta dW + dy^T x; db = beta db + column sums of dy (a linear layer's parameter gradients)",
-            "gemm.cl: gemm (has_sums)", List.of(SelfCheck.matrix("linearGradients", 1e-4, 1e-4, (be, a) -> {
+            "gemm.cl: gemm, gemm_local.cl: gemm_local (has_sums)", List.of(SelfCheck.matrix("linearGradients", 1e-4, 1e-4, (be, a) -> {
                 try (Tensor dw = be.zeros(a.cols(), a.cols()); Tensor db = be.zeros(1, a.cols())) {
                     linearGradients(be, a, a, 0f, dw, db);
                     return SelfCheck.concat(be.read(dw), be.read(db));
@@ -216,36 +218,49 @@ public final class Gemm {
                 });
     }
 
-    /** One launch: 2-D, each work-item a TM x TN tile of C, from the device's tuned or default launch shape. */
+    /**
+     * One launch in the device's GEMM family: register tiles (2-D, each work-item a TM x TN tile of C) or
+     * local-memory tiles (each work-group a TSM x TSN tile), from the tuned or default launch shape.
+     */
     private static void launch(ClBackend cl, boolean transA, boolean transB, int[] mnk, Epilogue e, Tensor a, Tensor b, Tensor c,
                                Tensor sums) {
         int m = mnk[0];
         int n = mnk[1];
         int k = mnk[2];
-        ClBackend.GemmConfig cfg = cl.gemmConfig(m, n);
-        String defines = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0) + " -DTM=" + cfg.tm() + " -DTN=" + cfg.tn();
-        long gx = (n + cfg.tn() - 1) / cfg.tn();
-        long gy = (m + cfg.tm() - 1) / cfg.tm();
-        long[] local = cfg.local();
-        if (local != null) {
-            gx = ClBackend.roundUp(gx, local[0]);
-            gy = ClBackend.roundUp(gy, local[1]);
+        String trans = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0);
+        KernelBinding<Args> kernel;
+        String defines;
+        long[] global;
+        long[] local;
+        ClBackend.GemmLaunch shape = cl.gemmConfig(m, n);
+        if (shape instanceof ClBackend.LocalGemmConfig t) {
+            kernel = LOCAL;
+            defines = trans + " -DTSM=" + t.tsm() + " -DTSN=" + t.tsn() + " -DTSK=" + t.tsk() + " -DWPTM=" + t.wptm() + " -DWPTN=" + t.wptn();
+            local = new long[] {t.tsn() / t.wptn(), t.tsm() / t.wptm()};
+            global = new long[] {(n + t.tsn() - 1) / t.tsn() * local[0], (m + t.tsm() - 1) / t.tsm() * local[1]};
+        } else {
+            ClBackend.GemmConfig cfg = (ClBackend.GemmConfig) shape;
+            kernel = KERNEL;
+            defines = trans + " -DTM=" + cfg.tm() + " -DTN=" + cfg.tn();
+            local = cfg.local();
+            long gx = (n + cfg.tn() - 1) / cfg.tn();
+            long gy = (m + cfg.tm() - 1) / cfg.tm();
+            global = local == null ? new long[] {gx, gy} : new long[] {ClBackend.roundUp(gx, local[0]), ClBackend.roundUp(gy, local[1])};
         }
         Tensor bias = e.bias();
         Tensor gate = e.gate();
-        cl.launch(KERNEL, defines, new long[] {gx, gy}, local, 2.0 * m * n * k, 4.0 * ((double) m * k + (double) k * n + (double) m * n),
+        cl.launch(kernel, defines, global, local, 2.0 * m * n * k, 4.0 * ((double) m * k + (double) k * n + (double) m * n),
                 new Args(m, n, k, e.alpha(), a, b, e.beta(), c, bias == null ? c : bias, bias != null, e.act().code(), e.act().slope(),
                         sums == null ? c : sums, sums != null, gate == null ? c : gate, gate != null, e.gateAct().code(),
                         e.gateAct().slope()));
     }
 
-    /** GEMM at n x k times k x cols with a bias and tanh, for sizes taken from {@link SelfCheck#SIZES}. */
+    /** GEMM at n x k times k x cols with a bias and tanh, k and cols the next sizes of the run after n. */
     private static SelfCheck check(String trans) {
         boolean ta = trans.charAt(0) == 'T';
         boolean tb = trans.charAt(1) == 'T';
-        int[] sizes = SelfCheck.SIZES;
         // Relative to the result's scale: K float products carry about K * 2^-24 relative error.
-        return new SelfCheck("gemm " + trans + " (bias, tanh)", 1e-4, 1e-4, n -> {
+        return new SelfCheck("gemm " + trans + " (bias, tanh)", 1e-4, 1e-4, (n, sizes) -> {
             int at = java.util.Arrays.binarySearch(sizes, n);
             int m = n;
             int k = sizes[(at + 2) % sizes.length];

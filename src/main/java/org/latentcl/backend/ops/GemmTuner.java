@@ -31,7 +31,7 @@ public final class GemmTuner {
      * @param gflops GFLOP/s on each shape, in order
      * @param score  geometric mean of gflops (0 when a shape failed to run)
      */
-    public record Candidate(ClBackend.GemmConfig config, double[] gflops, double score) {
+    public record Candidate(ClBackend.GemmLaunch config, double[] gflops, double score) {
     }
 
     /** What a search found: the best of each group, and every candidate measured. */
@@ -39,12 +39,14 @@ public final class GemmTuner {
     }
 
     /**
-     * Launch shapes to try on a device: tiles of TM 4, 8, 16 rows by TN 8 or 16 columns, with the driver's
-     * work-groups and 1x1, 4x1, 8x8 and 16x16 where they fit. On CPUs 16x16 groups are left out (they only
-     * matter to GPUs, and the search stays under a minute).
+     * Launch shapes to try on a device. Register tiles: TM 4, 8, 16 rows by TN 8 or 16 columns, with the
+     * driver's work-groups and 1x1, 4x1, 8x8 and 16x16 where they fit (on CPUs 16x16 groups are left out:
+     * they only matter to GPUs, and the search stays under a minute). Local-memory tiles: 32 x 32 and
+     * 64 x 64 per work-group, K-slices of 8 and 16, 2 x 2, 4 x 4 and 8 x 8 per work-item, where the
+     * work-group and the local memory fit (on CPUs only the two defaults, for comparison).
      */
-    public static List<ClBackend.GemmConfig> candidates(ClDeviceInfo device) {
-        List<ClBackend.GemmConfig> out = new ArrayList<>();
+    public static List<ClBackend.GemmLaunch> candidates(ClDeviceInfo device) {
+        List<ClBackend.GemmLaunch> out = new ArrayList<>();
         long[][] locals = device.isGpu() ? new long[][] {{1, 1}, {4, 1}, {8, 8}, {16, 16}} : new long[][] {{1, 1}, {4, 1}, {8, 8}};
         for (int tn : new int[] {8, 16}) {
             for (int tm : new int[] {4, 8, 16}) {
@@ -56,10 +58,33 @@ public final class GemmTuner {
                 }
             }
         }
+        for (ClBackend.LocalGemmConfig t : localCandidates(device.isGpu())) {
+            if (t.groupSize() <= device.maxWorkGroupSize() && t.localBytes() <= device.localMemBytes()) {
+                out.add(t);
+            }
+        }
         return out;
     }
 
-    public static Result tune(ClDeviceInfo device, List<ClBackend.GemmConfig> candidates, int[][] largeShapes, int[][] smallShapes) {
+    /** The local-memory family's candidates: the full set for a GPU, the two defaults elsewhere (for comparison). */
+    public static List<ClBackend.LocalGemmConfig> localCandidates(boolean gpu) {
+        List<ClBackend.LocalGemmConfig> tiles = new ArrayList<>();
+        if (!gpu) {
+            tiles.add(new ClBackend.LocalGemmConfig(32, 32, 16, 4, 4));
+            tiles.add(new ClBackend.LocalGemmConfig(64, 64, 16, 4, 4));
+            return tiles;
+        }
+        for (int ts : new int[] {32, 64}) {
+            for (int tsk : new int[] {8, 16}) {
+                for (int wpt : new int[] {2, 4, 8}) {
+                    tiles.add(new ClBackend.LocalGemmConfig(ts, ts, tsk, wpt, wpt));
+                }
+            }
+        }
+        return tiles;
+    }
+
+    public static Result tune(ClDeviceInfo device, List<? extends ClBackend.GemmLaunch> candidates, int[][] largeShapes, int[][] smallShapes) {
         List<Candidate> large = measure(device, candidates, largeShapes);
         List<Candidate> small = measure(device, candidates, smallShapes);
         return new Result(new GemmTuning(best(large).config(), best(small).config()), large, small);
@@ -75,9 +100,9 @@ public final class GemmTuner {
         return b;
     }
 
-    private static List<Candidate> measure(ClDeviceInfo device, List<ClBackend.GemmConfig> candidates, int[][] shapes) {
+    private static List<Candidate> measure(ClDeviceInfo device, List<? extends ClBackend.GemmLaunch> candidates, int[][] shapes) {
         List<Candidate> out = new ArrayList<>();
-        for (ClBackend.GemmConfig cfg : candidates) {
+        for (ClBackend.GemmLaunch cfg : candidates) {
             double[] g = new double[shapes.length];
             double logSum = 0;
             try (ClBackend be = new ClBackend(device, new GemmTuning(cfg, cfg))) {

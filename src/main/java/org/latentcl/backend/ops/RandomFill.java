@@ -34,7 +34,7 @@ public final class RandomFill {
             "random.cl: uniform_fill", List.of(SelfCheck.vectors("uniform (bitwise)", 1, 0, 0, (be, x) -> {
                 uniform(be, x[0], 77, (1L << 32) - 2);
                 return be.read(x[0]);
-            }), new SelfCheck("philox4x32-10 known answer", 0, 0, n -> RandomFill::knownAnswer)));
+            }), new SelfCheck("philox4x32-10 known answer", 0, 0, (n, sizes) -> RandomFill::knownAnswer)));
     public static final OpSpec NORMAL_SPEC = new OpSpec("normal", "Box-Muller on pairs of Philox words",
             "random.cl: normal_fill", List.of(SelfCheck.vectors("normal (bitwise)", 1, 0, 0, (be, x) -> {
                 normal(be, x[0], 78, 5);

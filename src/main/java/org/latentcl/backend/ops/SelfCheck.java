@@ -6,7 +6,6 @@ import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 
@@ -20,9 +19,20 @@ import org.latentcl.backend.Tensor;
  * @param rel   relative tolerance
  * @param cases the case for size n
  */
-public record SelfCheck(String name, double abs, double rel, IntFunction<Function<Backend, float[]>> cases) {
-    /** The sizes every check runs at: 1, a prime, around powers of two, an MNIST row, a thousand. */
+public record SelfCheck(String name, double abs, double rel, Cases cases) {
+    /** The sizes every check runs at on a device: 1, a prime, around powers of two, an MNIST row, a thousand. */
     public static final int[] SIZES = {1, 7, 33, 129, 784, 1000};
+    /**
+     * The sizes on a simulator, which interprets every work-item: 1, a prime, around a power of two, and
+     * 70, past one 64-wide work-group tile, so that edges and several work-groups are exercised.
+     */
+    public static final int[] SIMULATOR_SIZES = {1, 7, 33, 70};
+
+    /** The case of size n, among the sizes of this run (an operation with several dimensions takes the others from them). */
+    @FunctionalInterface
+    public interface Cases {
+        Function<Backend, float[]> at(int n, int[] sizes);
+    }
 
     /** An operation on {@code count} random vectors of n values in [-3, 3]. */
     public static SelfCheck vectors(String name, int count, double abs, double rel, BiFunction<Backend, Tensor[], float[]> op) {
@@ -33,7 +43,7 @@ public record SelfCheck(String name, double abs, double rel, IntFunction<Functio
     /** As {@link #vectors(String, int, double, double, BiFunction)}, after {@code adjust} shapes the inputs' values. */
     public static SelfCheck vectors(String name, int count, double abs, double rel, BiConsumer<Integer, float[][]> adjust,
                                     BiFunction<Backend, Tensor[], float[]> op) {
-        return new SelfCheck(name, abs, rel, n -> {
+        return new SelfCheck(name, abs, rel, (n, sizes) -> {
             Random rnd = new Random(31L * n + name.hashCode());
             float[][] in = new float[count][n];
             for (float[] v : in) {
@@ -60,7 +70,7 @@ public record SelfCheck(String name, double abs, double rel, IntFunction<Functio
 
     /** An operation on a random n x 33 matrix with values in [-3, 3]. */
     public static SelfCheck matrix(String name, double abs, double rel, BiFunction<Backend, Tensor, float[]> op) {
-        return new SelfCheck(name, abs, rel, n -> {
+        return new SelfCheck(name, abs, rel, (n, sizes) -> {
             Random rnd = new Random(17L * n + name.hashCode());
             float[] a = random(rnd, n * 33, 3f);
             return be -> {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.latentcl.backend.Backend;
+import org.latentcl.backend.ClBackend;
+import org.latentcl.opencl.Oclgrind;
 
 /**
  * Every registered operation checked against its plain Java reference on the same random inputs,
@@ -28,30 +30,84 @@ public final class SelfTest {
     private SelfTest() {
     }
 
-    /** Runs every registered check of {@code subject} against {@code reference} (normally {@code JavaBackend.reference()}). */
+    /**
+     * Runs every registered check of {@code subject} against {@code reference} (normally
+     * {@code JavaBackend.reference()}), at the sizes for the subject: small ones on a simulator.
+     */
     public static List<Result> run(Backend subject, Backend reference) {
-        List<SelfCheck> checks = new ArrayList<>();
-        Ops.ALL.forEach(op -> checks.addAll(op.checks()));
-        return run(subject, reference, checks);
+        return run(subject, reference, all(), sizesFor(subject));
     }
 
-    /** Runs the given checks. */
-    public static List<Result> run(Backend subject, Backend reference, List<SelfCheck> checks) {
+    /** Every registered check. */
+    public static List<SelfCheck> all() {
+        List<SelfCheck> checks = new ArrayList<>();
+        Ops.ALL.forEach(op -> checks.addAll(op.checks()));
+        return checks;
+    }
+
+    /** {@link SelfCheck#SIMULATOR_SIZES} on a simulator, else {@link SelfCheck#SIZES}. */
+    public static int[] sizesFor(Backend subject) {
+        return subject instanceof ClBackend cl && cl.device().isSimulator() ? SelfCheck.SIMULATOR_SIZES : SelfCheck.SIZES;
+    }
+
+    /** Runs the given checks at the given sizes, with the simulator's report file of this process. */
+    public static List<Result> run(Backend subject, Backend reference, List<SelfCheck> checks, int[] sizes) {
+        return run(subject, reference, checks, sizes, SIMULATOR_LOG);
+    }
+
+    /** Where a simulator's reports appear: a position, and what was reported after it. */
+    public interface ReportLog {
+        long mark();
+
+        String since(long mark);
+    }
+
+    /** Oclgrind's report file ({@code OCLGRIND_LOG}); empty when there is none. */
+    public static final ReportLog SIMULATOR_LOG = new ReportLog() {
+        @Override
+        public long mark() {
+            return Oclgrind.mark();
+        }
+
+        @Override
+        public String since(long mark) {
+            return Oclgrind.reportsSince(mark);
+        }
+    };
+
+    /** Runs the given checks at the given sizes; any report in {@code log} during a check fails it. */
+    public static List<Result> run(Backend subject, Backend reference, List<SelfCheck> checks, int[] sizes, ReportLog log) {
         List<Result> results = new ArrayList<>();
         for (SelfCheck c : checks) {
-            results.add(compare(c, subject, reference));
+            results.add(compare(c, subject, reference, sizes, log));
         }
         return results;
     }
 
-    /** Runs the check for every size on both backends and records the worst normalized error. */
-    private static Result compare(SelfCheck check, Backend subject, Backend reference) {
+    /**
+     * Runs the check for every size on both backends and records the worst normalized error. On a
+     * simulator whose reports go to a file, any report the check caused fails it, with the report.
+     */
+    private static Result compare(SelfCheck check, Backend subject, Backend reference, int[] sizes, ReportLog log) {
+        long t0 = System.nanoTime();
+        long mark = log.mark();
+        Result r = compareValues(check, subject, reference, sizes);
+        subject.finish();
+        String reports = log.since(mark);
+        if (!reports.isEmpty()) {
+            String first = reports.lines().filter(l -> !l.isBlank()).limit(4).map(String::trim).reduce((a, b) -> a + " | " + b).orElse("");
+            return new Result(check.name(), false, r.maxError(), (System.nanoTime() - t0) / 1e6, "Oclgrind reported: " + first);
+        }
+        return new Result(r.name(), r.passed(), r.maxError(), (System.nanoTime() - t0) / 1e6, r.detail());
+    }
+
+    private static Result compareValues(SelfCheck check, Backend subject, Backend reference, int[] sizes) {
         long t0 = System.nanoTime();
         double worst = 0;
         String detail = "";
         try {
-            for (int n : SelfCheck.SIZES) {
-                Function<Backend, float[]> c = check.cases().apply(n);
+            for (int n : sizes) {
+                Function<Backend, float[]> c = check.cases().at(n, sizes);
                 float[] want = c.apply(reference);
                 float[] got = c.apply(subject);
                 if (got.length != want.length) {

@@ -23,11 +23,17 @@ class GemmCandidatesTest {
     @Test
     void everyTunerCandidateMatchesTheReference() {
         var device = TestBackends.cl().device();
-        Map<String, ClBackend.GemmConfig> configs = new LinkedHashMap<>();
-        for (ClBackend.GemmConfig c : GemmTuner.candidates(device)) {
+        Map<String, ClBackend.GemmLaunch> configs = new LinkedHashMap<>();
+        for (ClBackend.GemmLaunch c : GemmTuner.candidates(device)) {
             configs.put(GemmTuning.format(c), c);
         }
-        for (ClBackend.GemmConfig c : configs.values()) {
+        // The GPU family's candidates too, as a GPU's tuner would try them (PoCL runs work-groups of 256 with barriers).
+        for (ClBackend.LocalGemmConfig c : GemmTuner.localCandidates(true)) {
+            if (c.groupSize() <= device.maxWorkGroupSize() && c.localBytes() <= device.localMemBytes()) {
+                configs.put(GemmTuning.format(c), c);
+            }
+        }
+        for (ClBackend.GemmLaunch c : configs.values()) {
             try (ClBackend be = new ClBackend(device, c, 0)) {
                 String name = "cl " + GemmTuning.format(c);
                 int t = 0;

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.latentcl.backend.ClBackend;
 import org.latentcl.backend.GemmTuning;
+import org.latentcl.backend.JavaBackend;
 import org.latentcl.backend.TestBackends;
 
 class GemmTuningTest {
@@ -16,20 +17,31 @@ class GemmTuningTest {
         String text = "# a comment\nlarge " + GemmTuning.format(new ClBackend.GemmConfig(16, 16, new long[] {4, 1}))
                 + "\nsmall " + GemmTuning.format(new ClBackend.GemmConfig(8, 8, null)) + "\n";
         GemmTuning t = GemmTuning.parse(text).orElseThrow();
-        assertEquals(16, t.large().tm());
-        assertEquals(16, t.large().tn());
-        assertArrayEquals(new long[] {4, 1}, t.large().local());
-        assertEquals(8, t.small().tm());
-        assertEquals(null, t.small().local());
+        ClBackend.GemmConfig large = (ClBackend.GemmConfig) t.large();
+        ClBackend.GemmConfig small = (ClBackend.GemmConfig) t.small();
+        assertEquals(16, large.tm());
+        assertEquals(16, large.tn());
+        assertArrayEquals(new long[] {4, 1}, large.local());
+        assertEquals(8, small.tm());
+        assertEquals(null, small.local());
         assertTrue(GemmTuning.parse("large tm=16 tn=16 local=4x1\n").isEmpty(), "both lines are needed");
         // A file from before tile widths were tuned is stale: the defaults beat what it chose.
         assertTrue(GemmTuning.parse("large tm=16 local=4x1\nsmall tm=16 local=1x1\n").isEmpty(), "a file without tn is ignored");
     }
 
     @Test
+    void aLocalMemoryShapeReadsBackToo() {
+        ClBackend.LocalGemmConfig tiles = new ClBackend.LocalGemmConfig(64, 32, 8, 4, 2);
+        String text = "large " + GemmTuning.format(tiles) + "\nsmall " + GemmTuning.format(new ClBackend.GemmConfig(8, 8, null)) + "\n";
+        GemmTuning t = GemmTuning.parse(text).orElseThrow();
+        assertEquals(tiles, t.large());
+        assertEquals("local-tiles tsm=64 tsn=32 tsk=8 wptm=4 wptn=2", GemmTuning.format(t.large()));
+    }
+
+    @Test
     void theTunerMeasuresEveryCandidateAndPicksTheFastest() {
         var device = TestBackends.cl().device();
-        List<ClBackend.GemmConfig> candidates = List.of(new ClBackend.GemmConfig(4, 8, null), new ClBackend.GemmConfig(8, 16, new long[] {1, 1}));
+        List<ClBackend.GemmLaunch> candidates = List.of(new ClBackend.GemmConfig(4, 8, null), new ClBackend.LocalGemmConfig(32, 32, 8, 4, 4));
         GemmTuner.Result r = GemmTuner.tune(device, candidates, new int[][] {{33, 129, 7, 1}}, new int[][] {{7, 33, 129, 2}});
         assertEquals(2, r.large().size());
         assertEquals(2, r.small().size());
@@ -41,7 +53,9 @@ class GemmTuningTest {
         assertEquals(bestLarge, chosen.score());
         // A tuned backend still computes the right thing.
         try (ClBackend tuned = new ClBackend(device, r.best())) {
-            assertTrue(SelfTest.run(tuned, TestBackends.java()).stream().allMatch(SelfTest.Result::passed));
+            try (JavaBackend reference = JavaBackend.reference()) {
+                assertTrue(SelfTest.run(tuned, reference).stream().allMatch(SelfTest.Result::passed));
+            }
         }
     }
 }

@@ -72,6 +72,26 @@ class OpRegistryTest {
         assertTrue(checked >= 20, "bindings found: " + checked);
     }
 
+    record RacyArgs(org.latentcl.backend.Tensor out) {
+    }
+
+    record MisnamedArgs(org.latentcl.backend.Tensor output) {
+    }
+
+    record LongerArgs(org.latentcl.backend.Tensor out, int n) {
+    }
+
+    @Test
+    void aBindingThatDiffersFromItsKernelIsRefusedNamingTheParameter() {
+        KernelBinding.of("racy.cl", "racy", RacyArgs.class).verify();
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> KernelBinding.of("racy.cl", "racy", MisnamedArgs.class).verify());
+        assertTrue(e.getMessage().contains("parameter 1 is 'float* out', but MisnamedArgs gives 'float* output'"), e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> KernelBinding.of("racy.cl", "racy", LongerArgs.class).verify());
+        assertTrue(e.getMessage().contains("takes 2 parameters, but LongerArgs gives 3"), e.getMessage());
+    }
+
     @Test
     void everyKernelInTheSourcesIsBoundByAnOperation() throws IOException {
         Set<String> bound = new HashSet<>();

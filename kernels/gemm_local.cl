@@ -1,0 +1,152 @@
+/*
+ * gemm_local.cl — C = act(alpha * op(A) * op(B) + beta * C + bias), GPU style: tiles in local memory.
+ *
+ * The same operation, arguments and epilogues (bias, activation, has_sums, has_gate) as gemm.cl's
+ * gemm; read that file's header for the math. This kernel is the GPU family (after Nugteren's
+ * "OpenCL SGEMM tutorial" kernels 3-6 and CLBlast's xgemm):
+ *
+ *                 TSN columns of C
+ *            +---------------------+
+ *   TSM rows |  one work-group     |  the group stages a TSM x TSK tile of op(A) and a TSK x TSN
+ *   of C     |  (TSN/WPTN) x       |  tile of op(B) in __local memory, one K-slice at a time,
+ *            |  (TSM/WPTM) items   |  between two barriers; each work-item accumulates a WPTM x
+ *            +---------------------+  WPTN register tile, its rows and columns strided by the
+ *                                     group's size (so neighbouring items read neighbouring
+ *                                     local words: no bank conflicts).
+ * Loads into local memory are coalesced: consecutive work-items read consecutive addresses of A
+ * and B in either layout. Outside the matrices the tiles hold zeros, so edges need no special
+ * loop; only the stores check bounds. No early return: every work-item reaches every barrier.
+ * Launch: 2-D, local = (TSN / WPTN, TSM / WPTM), global = (ceil(N / TSN) * TSN / WPTN,
+ *         ceil(M / TSM) * TSM / WPTM).
+ * Defines: TRANS_A, TRANS_B (0 or 1); TSM, TSN (rows and columns of C per work-group, default 64);
+ *          TSK (the K-slice, default 16); WPTM, WPTN (rows and columns per work-item, default 4).
+ * Local memory: (TSM + TSN) * TSK floats (8 KiB with the defaults).
+ */
+#ifndef TRANS_A
+#define TRANS_A 0
+#endif
+#ifndef TRANS_B
+#define TRANS_B 0
+#endif
+#ifndef TSM
+#define TSM 64
+#endif
+#ifndef TSN
+#define TSN 64
+#endif
+#ifndef TSK
+#define TSK 16
+#endif
+#ifndef WPTM
+#define WPTM 4
+#endif
+#ifndef WPTN
+#define WPTN 4
+#endif
+#define RTSM (TSM / WPTM)
+#define RTSN (TSN / WPTN)
+
+#if TRANS_A
+#define A_AT(i, k) a[(k) * lda + (i)]
+#else
+#define A_AT(i, k) a[(i) * lda + (k)]
+#endif
+#if TRANS_B
+#define B_AT(k, j) b[(j) * ldb + (k)]
+#else
+#define B_AT(k, j) b[(k) * ldb + (j)]
+#endif
+
+__kernel __attribute__((reqd_work_group_size(RTSN, RTSM, 1)))
+void gemm_local(const int M, const int N, const int K, const float alpha,
+                __global const float* a, const int aOff, __global const float* b, const int bOff,
+                const float beta, __global float* c, const int cOff,
+                __global const float* bias, const int biasOff, const int has_bias,
+                const int act, const float slope, __global float* sums, const int sumsOff, const int has_sums,
+                __global const float* gate, const int gateOff, const int has_gate, const int gate_act, const float gate_slope)
+{
+    __local float a_tile[TSK][TSM];
+    __local float b_tile[TSK][TSN];
+    const int tn = get_local_id(0);
+    const int tm = get_local_id(1);
+    const int i_base = get_group_id(1) * TSM;
+    const int j_base = get_group_id(0) * TSN;
+    a += aOff;
+    b += bOff;
+    c += cOff;
+    const int lda = TRANS_A ? M : K;
+    const int ldb = TRANS_B ? K : N;
+
+    float acc[WPTM][WPTN];
+    for (int wm = 0; wm < WPTM; wm++) {
+        for (int wn = 0; wn < WPTN; wn++) {
+            acc[wm][wn] = 0.0f;
+        }
+    }
+    for (int k0 = 0; k0 < K; k0 += TSK) {
+        /* Stage the slice: neighbouring work-items (along x) take neighbouring addresses of the stored
+           matrix, so the loads coalesce in either layout. */
+#if TRANS_A
+        for (int q = tm; q < TSK; q += RTSM) {         /* A stored K x M: i runs along memory */
+            for (int r = tn; r < TSM; r += RTSN) {
+#else
+        for (int r = tm; r < TSM; r += RTSM) {         /* A stored M x K: k runs along memory */
+            for (int q = tn; q < TSK; q += RTSN) {
+#endif
+                const int i = i_base + r, k = k0 + q;
+                a_tile[q][r] = (i < M && k < K) ? A_AT(i, k) : 0.0f;
+            }
+        }
+#if TRANS_B
+        for (int t = tm; t < TSN; t += RTSM) {         /* B stored N x K: k runs along memory */
+            for (int q = tn; q < TSK; q += RTSN) {
+#else
+        for (int q = tm; q < TSK; q += RTSM) {         /* B stored K x N: j runs along memory */
+            for (int t = tn; t < TSN; t += RTSN) {
+#endif
+                const int j = j_base + t, k = k0 + q;
+                b_tile[q][t] = (j < N && k < K) ? B_AT(k, j) : 0.0f;
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int q = 0; q < TSK; q++) {
+            float bv[WPTN];
+            for (int wn = 0; wn < WPTN; wn++) {
+                bv[wn] = b_tile[q][tn + wn * RTSN];
+            }
+            for (int wm = 0; wm < WPTM; wm++) {
+                const float av = a_tile[q][tm + wm * RTSM];
+                for (int wn = 0; wn < WPTN; wn++) {
+                    acc[wm][wn] += av * bv[wn];
+                }
+            }
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+
+    /* The bias gradient beside dy^T x: the first column of work-groups sums its rows of op(A), each
+       row by the one work-item of local column 0 that owns it (a fixed order: deterministic). */
+    if (has_sums && get_group_id(0) == 0 && tn == 0) {
+        for (int wm = 0; wm < WPTM; wm++) {
+            const int i = i_base + tm + wm * RTSM;
+            if (i < M) {
+                float s = 0.0f;
+                for (int kk = 0; kk < K; kk++) {
+                    s += A_AT(i, kk);
+                }
+                sums[sumsOff + i] = (beta != 0.0f ? beta * sums[sumsOff + i] : 0.0f) + s;
+            }
+        }
+    }
+
+    for (int wm = 0; wm < WPTM; wm++) {
+        const int i = i_base + tm + wm * RTSM;
+        for (int wn = 0; wn < WPTN; wn++) {
+            const int j = j_base + tn + wn * RTSN;
+            if (i < M && j < N) {
+                c[i * N + j] = gemm_epilogue(acc[wm][wn], c, i * N + j, alpha, beta, bias + biasOff, j, has_bias, act, slope,
+                                             gate + gateOff, has_gate, gate_act, gate_slope);
+            }
+        }
+    }
+}
