@@ -1,18 +1,16 @@
 package org.latentcl.backend;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.RecordComponent;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.latentcl.opencl.ClBuffer;
+import org.latentcl.opencl.KernelLibrary;
 import org.latentcl.opencl.LocalMemory;
 
 /**
@@ -107,7 +105,7 @@ public final class KernelBinding<A extends Record> {
 
     /** Checks the record against the kernel's parameters in its source; throws naming the first mismatch. */
     public void verify() {
-        List<String[]> params = parameters(source(file), function);
+        List<String[]> params = parameters(KernelLibrary.source(file), function);
         List<String> want = new ArrayList<>();
         for (int i = 0; i < names.length; i++) {
             Class<?> t = types[i];
@@ -182,17 +180,5 @@ public final class KernelBinding<A extends Record> {
             out.add(new String[] {kind, pm.group(2)});
         }
         return out;
-    }
-
-    /** The text of {@code kernels/FILE} on the classpath. */
-    static String source(String file) {
-        try (InputStream in = KernelBinding.class.getResourceAsStream("/kernels/" + file)) {
-            if (in == null) {
-                throw new IllegalStateException("kernel source kernels/" + file + " is missing from the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read kernels/" + file + ": " + e.getMessage(), e);
-        }
     }
 }

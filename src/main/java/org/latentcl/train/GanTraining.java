@@ -129,22 +129,7 @@ public final class GanTraining {
                 // A fresh run into a directory that held another (--force): its metrics start anew.
                 Files.deleteIfExists(opt.out().resolve(VaeTraining.METRICS));
             }
-            RunProfile profile = new RunProfile(be, opt.profile());
-            try {
-                for (int epoch = 1; epoch <= opt.epochs(); epoch++) {
-                    if (!epoch(epoch, profile)) {
-                        return history;
-                    }
-                }
-            } catch (TrainingInterruptedException | LossDivergedException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw TrainingFaults.failed("gan", e, history.size() + 1, opt.out(), opt.epochs());
-            }
-            String report = profile.finish(opt.out());
-            if (report != null) {
-                listener.info(report);
-            }
+            RunProfile.epochs("gan", be, opt.profile(), 1, opt.epochs(), opt.out(), listener, this::epoch);
             return history;
         }
 

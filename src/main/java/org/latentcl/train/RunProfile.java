@@ -35,6 +35,36 @@ final class RunProfile {
         }
     }
 
+    /** One epoch of a run; false when a stop request ended a run that writes no files. */
+    interface Epoch {
+        boolean run(int epoch, RunProfile profile) throws IOException;
+    }
+
+    /**
+     * Runs epochs {@code first..last} of a {@code model} ("vae" or "gan") run with profiling around them,
+     * then hands the profile table to the listener. A fault in an epoch becomes one message saying what
+     * is saved; interruptions and divergence pass as they are.
+     */
+    static void epochs(String model, Backend be, boolean on, int first, int last, Path out, RunListener listener, Epoch body)
+            throws IOException {
+        RunProfile profile = new RunProfile(be, on);
+        for (int epoch = first; epoch <= last; epoch++) {
+            try {
+                if (!body.run(epoch, profile)) {
+                    return;
+                }
+            } catch (TrainingInterruptedException | LossDivergedException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw TrainingFaults.failed(model, e, epoch, out, last);
+            }
+        }
+        String report = profile.finish(out);
+        if (report != null) {
+            listener.info(report);
+        }
+    }
+
     /** Stops recording and writes the report into {@code out}; returns the table for the user, or null without profiling. */
     String finish(Path out) throws IOException {
         if (profiler == null) {

@@ -152,22 +152,7 @@ public final class VaeTraining {
         /** Every epoch still to run, then the profile; returns the metrics of all epochs, earlier ones included. */
         List<VaeEpochStats> epochs() throws IOException {
             int done = start();
-            RunProfile profile = new RunProfile(be, opt.profile());
-            try {
-                for (int epoch = done + 1; epoch <= opt.epochs(); epoch++) {
-                    if (!epoch(epoch, profile)) {
-                        return history;
-                    }
-                }
-            } catch (TrainingInterruptedException | LossDivergedException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw TrainingFaults.failed("vae", e, history.size() + 1, opt.out(), opt.epochs());
-            }
-            String report = profile.finish(opt.out());
-            if (report != null) {
-                listener.info(report);
-            }
+            RunProfile.epochs("vae", be, opt.profile(), done + 1, opt.epochs(), opt.out(), listener, this::epoch);
             return history;
         }
 
