@@ -16,6 +16,7 @@ public final class Ops {
             Elementwise.FILL_SPEC, Elementwise.COPY_SPEC, Elementwise.MUL_SPEC,
             Transpose.SPEC, GatherRows.SPEC,
             ChannelBias.SPEC, ChannelBias.GRADIENT_SPEC,
+            Im2Col.IM2COL_SPEC, Im2Col.COL2IM_SPEC, ChannelMajor.TO_SPEC, ChannelMajor.FROM_SPEC,
             RandomFill.UNIFORM_SPEC, RandomFill.NORMAL_SPEC,
             Reparameterize.SAMPLE_SPEC, Reparameterize.BACKWARD_SPEC,
             BceWithLogits.SPEC, BceWithLogits.TERMS_SPEC,

@@ -1,0 +1,104 @@
+/*
+ * conv.cl — the gathers that turn 2-D convolution into GEMM (im2col) and back (col2im), and the
+ * permutation between example-major and channel-major image tensors.
+ *
+ * Shapes (NCHW, row-major): an image batch x is N x (C * H * W); a convolution with a kh x kw kernel,
+ * stride s and zero padding p has Ho = (H + 2p - kh) / s + 1 and Wo = (W + 2p - kw) / s + 1 outputs.
+ *   im2col       cols[(c*kh + i)*kw + j][(n*Ho + oy)*Wo + ox] = x[n][c][oy*s - p + i][ox*s - p + j]
+ *                (0 outside the image): a (C*kh*kw) x (N*Ho*Wo) matrix, so that the convolution is
+ *                W (O x C*kh*kw) times cols.
+ *   col2im       x[n][c][y][x] = beta x + the sum of every cols element that im2col took from (y, x):
+ *                the adjoint of im2col, computed as a gather (each input element sums its own
+ *                kh*kw candidates in a fixed order): no atomics, deterministic.
+ *   to_channel_major    out[o][n*P + q] = y[n][o*P + q]         (P = Ho*Wo: N x (O*P) -> O x (N*P))
+ *   from_channel_major  y[n][o*P + q] = in[o][n*P + q] + bias[o]  (has_bias; the inverse, with a bias)
+ * Launch: 1-D, one work-item per output element, global size rounded up by the host.
+ * Defines: none.
+ */
+
+__kernel void im2col(const int n, const int channels, const int height, const int width, const int kh, const int kw,
+                     const int stride, const int pad, const int out_h, const int out_w,
+                     __global const float* x, const int xOff, __global float* cols, const int colsOff)
+{
+    const int total = channels * kh * kw * n * out_h * out_w;
+    const int e = get_global_id(0);
+    if (e >= total) {
+        return;
+    }
+    const int ncols = n * out_h * out_w;
+    const int row = e / ncols;
+    const int col = e - row * ncols;
+    const int j = row % kw;
+    const int i = (row / kw) % kh;
+    const int c = row / (kw * kh);
+    const int ox = col % out_w;
+    const int oy = (col / out_w) % out_h;
+    const int b = col / (out_w * out_h);
+    const int y = oy * stride - pad + i;
+    const int xx = ox * stride - pad + j;
+    cols[colsOff + e] = (y >= 0 && y < height && xx >= 0 && xx < width)
+            ? x[xOff + ((b * channels + c) * height + y) * width + xx] : 0.0f;
+}
+
+__kernel void col2im(const int n, const int channels, const int height, const int width, const int kh, const int kw,
+                     const int stride, const int pad, const int out_h, const int out_w,
+                     __global const float* cols, const int colsOff, const float beta, __global float* x, const int xOff)
+{
+    const int total = n * channels * height * width;
+    const int e = get_global_id(0);
+    if (e >= total) {
+        return;
+    }
+    const int xx = e % width;
+    const int y = (e / width) % height;
+    const int c = (e / (width * height)) % channels;
+    const int b = e / (width * height * channels);
+    const int ncols = n * out_h * out_w;
+    float s = 0.0f;
+    for (int i = 0; i < kh; i++) {
+        const int ty = y + pad - i;            /* = oy * stride when (y, x) is tap (i, j) of output (oy, ox) */
+        if (ty < 0 || ty % stride != 0 || ty / stride >= out_h) {
+            continue;
+        }
+        const int oy = ty / stride;
+        for (int j = 0; j < kw; j++) {
+            const int tx = xx + pad - j;
+            if (tx < 0 || tx % stride != 0 || tx / stride >= out_w) {
+                continue;
+            }
+            const int ox = tx / stride;
+            s += cols[colsOff + ((c * kh + i) * kw + j) * ncols + (b * out_h + oy) * out_w + ox];
+        }
+    }
+    x[xOff + e] = (beta == 0.0f ? 0.0f : beta * x[xOff + e]) + s;
+}
+
+__kernel void to_channel_major(const int n, const int channels, const int plane, __global const float* y, const int yOff,
+                               __global float* out, const int outOff)
+{
+    const int e = get_global_id(0);
+    if (e >= n * channels * plane) {
+        return;
+    }
+    /* e indexes out: channel o, then example b, then position q */
+    const int q = e % plane;
+    const int b = (e / plane) % n;
+    const int o = e / (plane * n);
+    out[outOff + e] = y[yOff + (b * channels + o) * plane + q];
+}
+
+__kernel void from_channel_major(const int n, const int channels, const int plane, __global const float* in, const int inOff,
+                                 __global const float* bias, const int biasOff, const int has_bias,
+                                 __global float* y, const int yOff)
+{
+    const int e = get_global_id(0);
+    if (e >= n * channels * plane) {
+        return;
+    }
+    /* e indexes y: example b, then channel o, then position q */
+    const int q = e % plane;
+    const int o = (e / plane) % channels;
+    const int b = e / (plane * channels);
+    const float v = in[inOff + (o * n + b) * plane + q];
+    y[yOff + e] = has_bias ? v + bias[biasOff + o] : v;
+}
