@@ -1,0 +1,125 @@
+package org.latentcl.nn;
+
+import java.util.List;
+import org.latentcl.backend.Activation;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.ChannelMajor;
+import org.latentcl.backend.ops.ConvShape;
+import org.latentcl.backend.ops.Gemm;
+import org.latentcl.backend.ops.Im2Col;
+import org.latentcl.backend.ops.RowSums;
+
+/**
+ * A 2-D convolution as PyTorch's {@code nn.Conv2d} computes it, on NCHW image batches (one example
+ * per row): y = W * x + b, W of shape [out, in, kh, kw] (stored out x (in kh kw)), b of [out]. It runs
+ * as GEMM: the patches of x gathered into columns (im2col), W times them in channel-major order, then
+ * examples first with the bias. Backward: dW = dy' cols^T and db = the row sums of dy' (dy' = dy
+ * channel-major), and dx = col2im(W^T dy'), a gather with no atomics. Parameters are named
+ * {@code NAME.weight} and {@code NAME.bias}.
+ */
+public final class Conv2d implements AutoCloseable {
+    private final String name;
+    private final int in;
+    private final int out;
+    private final ConvShape shape;
+    private final int maxBatch;
+    private Parameters params;
+    private Backend backend;
+    private Tensor cols;
+    private Tensor channelMajor;
+    private Tensor dcols;
+
+    /**
+     * @param name     parameter prefix
+     * @param in       input channels
+     * @param out      output channels
+     * @param height   input height
+     * @param width    input width
+     * @param kernel   kernel size (square)
+     * @param stride   stride
+     * @param pad      zero padding
+     * @param maxBatch the largest batch
+     */
+    public Conv2d(String name, int in, int out, int height, int width, int kernel, int stride, int pad, int maxBatch) {
+        if (out < 1) {
+            throw new IllegalArgumentException("layer " + name + ": output channels must be positive, got " + out);
+        }
+        this.name = name;
+        this.in = in;
+        this.out = out;
+        this.shape = new ConvShape(maxBatch, in, height, width, kernel, kernel, stride, pad);
+        this.maxBatch = maxBatch;
+    }
+
+    public List<ParamSpec> specs() {
+        int fanIn = shape.patch();
+        return List.of(new ParamSpec(name + ".weight", out, fanIn, fanIn), new ParamSpec(name + ".bias", 1, out, fanIn));
+    }
+
+    /** Connects the layer to its parameters and allocates its columns for the largest batch. */
+    public void bind(Parameters p) {
+        params = p;
+        backend = p.backend();
+        cols = backend.zeros(shape.patch(), shape.positions());
+        channelMajor = backend.zeros(out, shape.positions());
+    }
+
+    /** Values per output example: out x Ho x Wo. */
+    public int outputSize() {
+        return out * shape.outHeight() * shape.outWidth();
+    }
+
+    /** Values per input example: in x H x W. */
+    public int inputSize() {
+        return shape.imageSize();
+    }
+
+    private ConvShape shapeFor(int batch) {
+        if (batch > maxBatch) {
+            throw new IllegalArgumentException("batch of " + batch + " rows exceeds the " + maxBatch + " layer " + name + " was built for");
+        }
+        return new ConvShape(batch, in, shape.height(), shape.width(), shape.kh(), shape.kw(), shape.stride(), shape.pad());
+    }
+
+    /** y (batch x out Ho Wo) = the convolution of x (batch x in H W), plus the bias. */
+    public void forward(Tensor x, Tensor y) {
+        ConvShape s = shapeFor(x.rows());
+        Tensor c = cols.view(0, s.patch(), s.positions());
+        Tensor cm = channelMajor.view(0, out, s.positions());
+        Im2Col.im2col(backend, s, x, c);
+        Gemm.gemm(backend, false, false, 1f, params.value(name + ".weight"), c, 0f, cm, null, Activation.IDENTITY);
+        ChannelMajor.fromChannelMajor(backend, cm, params.value(name + ".bias"), out, y);
+    }
+
+    /**
+     * Backward after {@link #forward} on x: dW and db from dy (added to what is there when
+     * {@code accumulate}), and, when dx is not null, dx = the gradient with respect to x.
+     */
+    public void backward(Tensor x, Tensor dy, boolean accumulate, Tensor dx) {
+        ConvShape s = shapeFor(x.rows());
+        Tensor c = cols.view(0, s.patch(), s.positions());
+        Tensor dcm = channelMajor.view(0, out, s.positions());
+        float beta = accumulate ? 1f : 0f;
+        ChannelMajor.toChannelMajor(backend, dy, out, dcm);
+        Gemm.gemm(backend, false, true, 1f, dcm, c, beta, params.grad(name + ".weight"), null, Activation.IDENTITY);
+        RowSums.rowSums(backend, dcm, 1f, beta, params.grad(name + ".bias"));
+        if (dx != null) {
+            if (dcols == null) {
+                dcols = backend.zeros(shape.patch(), shape.positions());
+            }
+            Tensor dc = dcols.view(0, s.patch(), s.positions());
+            Gemm.gemm(backend, true, false, 1f, params.value(name + ".weight"), dcm, 0f, dc, null, Activation.IDENTITY);
+            Im2Col.col2im(backend, s, dc, 0f, dx);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Tensor t : new Tensor[] {cols, channelMajor, dcols}) {
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+}
