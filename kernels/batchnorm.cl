@@ -1,0 +1,116 @@
+/*
+ * batchnorm.cl — 2-D batch normalization (Ioffe & Szegedy 2015) over NCHW batches, as PyTorch's
+ * BatchNorm2d computes it. Per channel c, over its M = N * P values (P = H * W):
+ *   training:  mean = sum x / M;  var = sum (x - mean)^2 / M (biased, for normalizing);
+ *              running_mean = (1 - m) running_mean + m mean;
+ *              running_var  = (1 - m) running_var + m var M / (M - 1)   (unbiased)
+ *   bn_apply:  y = gamma (x - mean) invstd + beta,  invstd = 1 / sqrt(var + eps)
+ *              (in evaluation, mean and invstd come from the running statistics)
+ *   backward:  xhat = (x - mean) invstd;  dgamma = sum dy xhat;  dbeta = sum dy;
+ *              dx = gamma invstd (dy - dbeta / M - xhat dgamma / M)
+ * Sums run in a fixed order, compensated (Kahan): one work-item per channel for the statistics and
+ * the parameter gradients, one per element for the rest. No atomics.
+ * Defines: none.
+ */
+
+/* Kahan-compensated sum of f(v) over channel c's values: batch rows of channels * plane. */
+#define CHANNEL_SUM(result, expr) { \
+    float acc_ = 0.0f, comp_ = 0.0f; \
+    for (int b_ = 0; b_ < n; b_++) { \
+        const int base_ = (b_ * channels + c) * plane; \
+        for (int q_ = 0; q_ < plane; q_++) { \
+            const int i = base_ + q_; \
+            const float t_ = (expr) - comp_; \
+            const float s_ = acc_ + t_; \
+            comp_ = (s_ - acc_) - t_; \
+            acc_ = s_; \
+        } \
+    } \
+    result = acc_; }
+
+/* stats[c] = mean, stats[channels + c] = invstd; running statistics updated with momentum m. */
+__kernel void bn_stats(const int n, const int channels, const int plane, __global const float* x, const int xOff,
+                       const float eps, const float momentum, __global float* stats, const int statsOff,
+                       __global float* running, const int runningOff)
+{
+    const int c = get_global_id(0);
+    if (c >= channels) {
+        return;
+    }
+    x += xOff;
+    const float count = (float)(n * plane);
+    float sum;
+    CHANNEL_SUM(sum, x[i]);
+    const float mean = sum / count;
+    float sq;
+    CHANNEL_SUM(sq, (x[i] - mean) * (x[i] - mean));
+    const float var = sq / count;
+    stats[statsOff + c] = mean;
+    stats[statsOff + channels + c] = 1.0f / sqrt(var + eps);
+    const float unbiased = count > 1.0f ? var * count / (count - 1.0f) : var;
+    running[runningOff + c] = (1.0f - momentum) * running[runningOff + c] + momentum * mean;
+    running[runningOff + channels + c] = (1.0f - momentum) * running[runningOff + channels + c] + momentum * unbiased;
+}
+
+/* Evaluation: stats from the running statistics. */
+__kernel void bn_running_stats(const int channels, const float eps, __global const float* running, const int runningOff,
+                               __global float* stats, const int statsOff)
+{
+    const int c = get_global_id(0);
+    if (c < channels) {
+        stats[statsOff + c] = running[runningOff + c];
+        stats[statsOff + channels + c] = 1.0f / sqrt(running[runningOff + channels + c] + eps);
+    }
+}
+
+__kernel void bn_apply(const int total, const int channels, const int plane, __global const float* x, const int xOff,
+                       __global const float* stats, const int statsOff, __global const float* gamma, const int gammaOff,
+                       __global const float* beta, const int betaOff, __global float* y, const int yOff)
+{
+    const int e = get_global_id(0);
+    if (e < total) {
+        const int c = (e / plane) % channels;
+        y[yOff + e] = gamma[gammaOff + c] * ((x[xOff + e] - stats[statsOff + c]) * stats[statsOff + channels + c]) + beta[betaOff + c];
+    }
+}
+
+/* This batch's sums[c] = sum dy xhat and sums[channels + c] = sum dy, for bn_input_grad, and the
+   parameter gradients dgamma[c] (+)= sums[c], dbeta[c] (+)= sums[channels + c]. */
+__kernel void bn_param_grads(const int n, const int channels, const int plane, __global const float* x, const int xOff,
+                             __global const float* dy, const int dyOff, __global const float* stats, const int statsOff,
+                             const int accumulate, __global float* dgamma, const int dgammaOff,
+                             __global float* dbeta, const int dbetaOff, __global float* sums, const int sumsOff)
+{
+    const int c = get_global_id(0);
+    if (c >= channels) {
+        return;
+    }
+    x += xOff;
+    dy += dyOff;
+    const float mean = stats[statsOff + c];
+    const float invstd = stats[statsOff + channels + c];
+    float g;
+    CHANNEL_SUM(g, dy[i] * ((x[i] - mean) * invstd));
+    float bsum;
+    CHANNEL_SUM(bsum, dy[i]);
+    sums[sumsOff + c] = g;
+    sums[sumsOff + channels + c] = bsum;
+    dgamma[dgammaOff + c] = (accumulate ? dgamma[dgammaOff + c] : 0.0f) + g;
+    dbeta[dbetaOff + c] = (accumulate ? dbeta[dbetaOff + c] : 0.0f) + bsum;
+}
+
+/* dx from the batch statistics and this batch's dgamma and dbeta sums (sums holds them: [dgamma | dbeta]). */
+__kernel void bn_input_grad(const int total, const int channels, const int plane, const float count,
+                            __global const float* x, const int xOff, __global const float* dy, const int dyOff,
+                            __global const float* stats, const int statsOff, __global const float* gamma, const int gammaOff,
+                            __global const float* sums, const int sumsOff, __global float* dx, const int dxOff)
+{
+    const int e = get_global_id(0);
+    if (e < total) {
+        const int c = (e / plane) % channels;
+        const float invstd = stats[statsOff + channels + c];
+        const float xhat = (x[xOff + e] - stats[statsOff + c]) * invstd;
+        dx[dxOff + e] = gamma[gammaOff + c] * invstd
+                * (dy[dyOff + e] - sums[sumsOff + channels + c] / count - xhat * sums[sumsOff + c] / count);
+    }
+}
