@@ -162,11 +162,6 @@ public final class ClBackend extends Backend {
         this.partials = ctx.allocate((long) maxGroups * Float.BYTES);
     }
 
-    /** The kernel variants this backend launches. */
-    public Style style() {
-        return style;
-    }
-
     @Override
     public String name() {
         String forced = style == Style.of(ctx.device()) ? "" : " [" + style.name().toLowerCase(java.util.Locale.ROOT) + " kernels]";

@@ -28,11 +28,6 @@ public record GemmTuning(ClBackend.GemmLaunch large, ClBackend.GemmLaunch small)
     private static final Pattern LOCAL_LINE = Pattern.compile(
             "(large|small)\\s+local-tiles\\s+tsm=(\\d+)\\s+tsn=(\\d+)\\s+tsk=(\\d+)\\s+wptm=(\\d+)\\s+wptn=(\\d+)");
 
-    /** Defaults for a device in its own style. */
-    public static GemmTuning defaults(ClDeviceInfo device) {
-        return defaults(device, ClBackend.Style.of(device));
-    }
-
     /**
      * Defaults when a device was never tuned. CPU style: what {@code bench gemm --tune} found on PoCL 3.1
      * on a 2-core AVX-512 VM: 16 x 16 register tiles (one float16 per row, 16 of the 32 vector registers),

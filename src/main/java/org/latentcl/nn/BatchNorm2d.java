@@ -88,16 +88,6 @@ public final class BatchNorm2d implements AutoCloseable {
         return batchesTracked;
     }
 
-    /** Restores the buffers from a checkpoint. */
-    public void restore(float[] runningMeanThenVar, long tracked) {
-        backend.write(running, runningMeanThenVar);
-        batchesTracked = tracked;
-    }
-
-    public int channels() {
-        return channels;
-    }
-
     @Override
     public void close() {
         for (Tensor t : new Tensor[] {running, stats, sums}) {

@@ -17,8 +17,4 @@ public record Gradient(Tensor value, boolean throughActivation) {
     public static Gradient of(Tensor dy) {
         return new Gradient(dy, false);
     }
-
-    public int rows() {
-        return value.rows();
-    }
 }

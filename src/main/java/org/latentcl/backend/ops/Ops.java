@@ -28,10 +28,4 @@ public final class Ops {
 
     private Ops() {
     }
-
-    /** The operation called {@code name}. */
-    public static OpSpec named(String name) {
-        return ALL.stream().filter(o -> o.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no operation " + name));
-    }
 }
