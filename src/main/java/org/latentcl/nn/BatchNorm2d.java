@@ -37,7 +37,8 @@ public final class BatchNorm2d implements AutoCloseable {
 
     /** gamma and beta; the initializer leaves them to {@link #resetAffine}, as PyTorch sets them to 1 and 0. */
     public List<ParamSpec> specs() {
-        return List.of(new ParamSpec(name + ".weight", 1, channels, 1), new ParamSpec(name + ".bias", 1, channels, 1));
+        return List.of(new ParamSpec(name + ".weight", 1, channels, 1, new int[] {channels}),
+                new ParamSpec(name + ".bias", 1, channels, 1, new int[] {channels}));
     }
 
     /** Connects the layer to its parameters and makes its buffers (running mean 0, running variance 1). */

@@ -54,7 +54,8 @@ public final class Conv2d implements AutoCloseable {
 
     public List<ParamSpec> specs() {
         int fanIn = shape.patch();
-        return List.of(new ParamSpec(name + ".weight", out, fanIn, fanIn), new ParamSpec(name + ".bias", 1, out, fanIn));
+        return List.of(new ParamSpec(name + ".weight", out, fanIn, fanIn, new int[] {out, in, shape.kh(), shape.kw()}),
+                new ParamSpec(name + ".bias", 1, out, fanIn));
     }
 
     /** Connects the layer to its parameters and allocates its columns for the largest batch. */

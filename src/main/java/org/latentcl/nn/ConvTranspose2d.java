@@ -73,7 +73,8 @@ public final class ConvTranspose2d implements AutoCloseable {
     public List<ParamSpec> specs() {
         // PyTorch's fan-in for a transposed convolution's weight [in, out, k, k] is out * k * k (dimension 1 onward).
         int fanIn = out * adjoint.kh() * adjoint.kw();
-        return List.of(new ParamSpec(name + ".weight", in, fanIn, fanIn), new ParamSpec(name + ".bias", 1, out, fanIn));
+        return List.of(new ParamSpec(name + ".weight", in, fanIn, fanIn, new int[] {in, out, adjoint.kh(), adjoint.kw()}),
+                new ParamSpec(name + ".bias", 1, out, fanIn));
     }
 
     public void bind(Parameters p) {

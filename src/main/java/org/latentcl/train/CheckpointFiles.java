@@ -12,7 +12,8 @@ import org.latentcl.nn.Parameters;
 
 /**
  * What VAE and GAN checkpoints share: the check of the model and its configuration, and parameters
- * to and from safetensors entries in PyTorch's shapes (weights [out, in], biases [out]).
+ * to and from safetensors entries in PyTorch's shapes (ParamSpec.shape: linear weights [out, in],
+ * convolution weights [out, in, kh, kw], transposed ones [in, out, kh, kw], biases [out]).
  */
 final class CheckpointFiles {
     private CheckpointFiles() {
@@ -62,8 +63,7 @@ final class CheckpointFiles {
         Map<String, float[]> values = p.toHost();
         List<Safetensors.Entry> entries = new ArrayList<>();
         for (ParamSpec s : p.specs().values()) {
-            int[] shape = s.name().endsWith(".bias") ? new int[] {s.cols()} : new int[] {s.rows(), s.cols()};
-            entries.add(new Safetensors.Entry(s.name(), shape, values.get(s.name())));
+            entries.add(new Safetensors.Entry(s.name(), s.shape(), values.get(s.name())));
         }
         return entries;
     }
@@ -76,9 +76,9 @@ final class CheckpointFiles {
             if (e == null) {
                 throw new IllegalArgumentException(file + ": tensor " + s.name() + " is missing");
             }
-            if (e.data().length != s.size()) {
+            if (e.data().length != s.size() || !java.util.Arrays.equals(e.shape(), s.shape())) {
                 throw new IllegalArgumentException(file + ": tensor " + s.name() + " has shape " + java.util.Arrays.toString(e.shape())
-                        + ", but the configuration needs " + s.rows() + "x" + s.cols());
+                        + ", but the configuration needs " + s.shapeText());
             }
             byName.put(s.name(), e.data());
         }

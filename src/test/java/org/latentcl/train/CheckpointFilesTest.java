@@ -116,4 +116,41 @@ class CheckpointFilesTest {
             assertTrue(e.getMessage().contains("tensor enc.0.weight has shape [8, 12], but the configuration needs 9x12"), e.getMessage());
         }
     }
+
+    /** Convolution, transposed convolution and batch-norm parameters go to the file in PyTorch's shapes, and come back. */
+    @Test
+    void convolutionalParametersUsePyTorchShapes() throws IOException {
+        org.latentcl.nn.Conv2d conv = new org.latentcl.nn.Conv2d("enc.0", 1, 32, 28, 28, 4, 2, 1, 2);
+        org.latentcl.nn.ConvTranspose2d up = new org.latentcl.nn.ConvTranspose2d("dec.3", 64, 32, 7, 7, 4, 2, 1, 0, 2);
+        org.latentcl.nn.BatchNorm2d bn = new org.latentcl.nn.BatchNorm2d("main.1", 32);
+        List<org.latentcl.nn.ParamSpec> specs = new java.util.ArrayList<>(conv.specs());
+        specs.addAll(up.specs());
+        specs.addAll(bn.specs());
+        Path f = dir.resolve("conv.safetensors");
+        try (org.latentcl.nn.Parameters p = new org.latentcl.nn.Parameters(TestBackends.java(), specs)) {
+            p.initialize(4);
+            Safetensors.write(f, Map.of(), CheckpointFiles.entries(p));
+            Safetensors.Contents c = Safetensors.read(f);
+            assertArrayEquals(new int[] {32, 1, 4, 4}, c.tensors().get("enc.0.weight").shape());
+            assertArrayEquals(new int[] {32}, c.tensors().get("enc.0.bias").shape());
+            assertArrayEquals(new int[] {64, 32, 4, 4}, c.tensors().get("dec.3.weight").shape());
+            assertArrayEquals(new int[] {32}, c.tensors().get("dec.3.bias").shape());
+            assertArrayEquals(new int[] {32}, c.tensors().get("main.1.weight").shape());
+            try (org.latentcl.nn.Parameters q = new org.latentcl.nn.Parameters(TestBackends.java(), specs)) {
+                CheckpointFiles.load(q, c, f);
+                assertArrayEquals(TestBackends.java().read(p.values()), TestBackends.java().read(q.values()));
+            }
+            // The same number of values in another shape is not the same tensor.
+            Path g = dir.resolve("flat.safetensors");
+            List<Safetensors.Entry> flat = new java.util.ArrayList<>();
+            for (Safetensors.Entry e : CheckpointFiles.entries(p)) {
+                flat.add(e.name().equals("enc.0.weight") ? new Safetensors.Entry(e.name(), new int[] {32, 16}, e.data()) : e);
+            }
+            Safetensors.write(g, Map.of(), flat);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CheckpointFiles.load(p, Safetensors.read(g), g));
+            assertTrue(e.getMessage().contains("tensor enc.0.weight has shape [32, 16], but the configuration needs 32x1x4x4"),
+                    e.getMessage());
+        }
+    }
 }
