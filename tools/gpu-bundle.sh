@@ -65,7 +65,7 @@ lcl="$here/latentcl"
     echo "== nvidia-smi"; nvidia-smi 2>&1 | head -15
     echo "== OpenCL driver files"; ls -l /etc/OpenCL/vendors 2>&1; ldconfig -p 2>/dev/null | grep -i opencl
     echo "== devices"; "$lcl" devices
-    echo "== selftest"; "$lcl" selftest --device auto
+    echo "== selftest (the GPU kernels, then the CPU ones on the same device)"; "$lcl" selftest --device auto --kernels all
     for s in 128x400x784:NT 128x784x400:NN 400x784x128:TN 1024x1024x1024:NN 4096x4096x4096:NN; do
         echo "== bench gemm $s"; "$lcl" bench gemm --device auto --shape "${s%%:*}" --trans "${s##*:}" --repeat 10 --json
     done
