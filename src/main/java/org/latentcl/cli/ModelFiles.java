@@ -19,14 +19,18 @@ final class ModelFiles {
         return m;
     }
 
-    /** The image shape recorded in the checkpoint, or a square guess, or null when the data are not images. */
+    /**
+     * The image shape recorded in the checkpoint as {channels, height, width} (channels 1 when a
+     * checkpoint from before colour images names none), or a square grey guess, or null when the data
+     * are not images.
+     */
     static int[] imageShape(Safetensors.Contents c, int input) {
         String h = c.metadata().get("image_height");
         String w = c.metadata().get("image_width");
         if (h != null && w != null) {
-            return new int[] {Integer.parseInt(h), Integer.parseInt(w)};
+            return new int[] {Integer.parseInt(c.metadata().getOrDefault("image_channels", "1")), Integer.parseInt(h), Integer.parseInt(w)};
         }
         int side = (int) Math.round(Math.sqrt(input));
-        return side * side == input ? new int[] {side, side} : null;
+        return side * side == input ? new int[] {1, side, side} : null;
     }
 }

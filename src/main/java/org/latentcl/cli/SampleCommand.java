@@ -73,7 +73,7 @@ final class SampleCommand implements Callable<Integer> {
                     throw new UsageException("the model's " + d + " features are not an image; write .npy or .csv instead");
                 }
                 int cols = (int) Math.ceil(Math.sqrt(n));
-                Images.writePng(Images.grid(x, n, shape[0], shape[1], cols, 2), out);
+                Images.writePng(Images.grid(x, n, shape[0], shape[1], shape[2], cols, 2), out);
             } else if (name.endsWith(".npy")) {
                 AtomicFiles.write(out, Npy.encode(x, n, d));
             } else {

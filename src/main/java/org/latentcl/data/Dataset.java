@@ -11,6 +11,7 @@ public final class Dataset {
     private final int rows;
     private final int cols;
     private final int[] labels;
+    private final int channels;
     private final int height;
     private final int width;
 
@@ -27,20 +28,40 @@ public final class Dataset {
      * @throws IllegalArgumentException when the sizes disagree
      */
     public Dataset(String name, float[] values, int rows, int cols, int[] labels, int height, int width) {
+        this(name, values, rows, cols, labels, height * width == 0 ? 0 : 1, height, width);
+    }
+
+    /**
+     * A dataset of images with {@code channels} planes of height x width values each (NCHW: a row
+     * holds channel 0's plane, then channel 1's, ...): 1 for grey, 3 for RGB. With height and width
+     * 0 and channels 0, rows are plain feature vectors.
+     *
+     * @param name     a name for logs and checkpoints
+     * @param values   rows x cols values, row-major
+     * @param rows     examples
+     * @param cols     values per example (channels x height x width for images)
+     * @param labels   one class per example, or null
+     * @param channels colour channels of an image (0 for non-images)
+     * @param height   image height (0 for non-images)
+     * @param width    image width (0 for non-images)
+     */
+    public Dataset(String name, float[] values, int rows, int cols, int[] labels, int channels, int height, int width) {
         if (rows < 0 || cols < 1 || (long) rows * cols != values.length) {
             throw new IllegalArgumentException("dataset " + name + ": " + values.length + " values do not make " + rows + " rows of " + cols);
         }
         if (labels != null && labels.length != rows) {
             throw new IllegalArgumentException("dataset " + name + ": " + labels.length + " labels for " + rows + " rows");
         }
-        if (height * width != 0 && height * width != cols) {
-            throw new IllegalArgumentException("dataset " + name + ": image " + height + "x" + width + " is not " + cols + " values");
+        if (height * width != 0 && (channels < 1 || (long) channels * height * width != cols)) {
+            throw new IllegalArgumentException("dataset " + name + ": image " + channels + "x" + height + "x" + width + " is not " + cols
+                    + " values");
         }
         this.name = name;
         this.values = values;
         this.rows = rows;
         this.cols = cols;
         this.labels = labels;
+        this.channels = height * width == 0 ? 0 : channels;
         this.height = height;
         this.width = width;
     }
@@ -122,6 +143,15 @@ public final class Dataset {
     }
 
     /**
+     * Colour channels of an image: 1 for grey, 3 for RGB; 0 when the rows are not images.
+     *
+     * @return the channels
+     */
+    public int channels() {
+        return channels;
+    }
+
+    /**
      * Image height.
      *
      * @return pixels, or 0 when the rows are not images
@@ -169,7 +199,7 @@ public final class Dataset {
                 l[i] = labels[indices[i]];
             }
         }
-        return new Dataset(newName, v, indices.length, cols, l, height, width);
+        return new Dataset(newName, v, indices.length, cols, l, channels, height, width);
     }
 
     /**
@@ -214,6 +244,6 @@ public final class Dataset {
 
     @Override
     public String toString() {
-        return name + " (" + rows + " x " + (isImage() ? height + "x" + width : String.valueOf(cols)) + ")";
+        return name + " (" + rows + " x " + (isImage() ? (channels > 1 ? channels + "x" : "") + height + "x" + width : String.valueOf(cols)) + ")";
     }
 }

@@ -51,12 +51,15 @@ public final class Datasets {
             return idxDirectory(findStandard(lower), lower);
         }
         Path path = Path.of(s);
+        if (Files.isDirectory(path) && Cifar10.isCifarDirectory(path)) {
+            return Cifar10.readDirectory(path);
+        }
         if (Files.isDirectory(path)) {
             return idxDirectory(path, path.getFileName() == null ? s : path.getFileName().toString());
         }
         if (!Files.exists(path)) {
             throw new DataException("data '" + s + "': no such file or directory (expected default, mnist, fashion-mnist, "
-                    + "a directory of IDX files, or a .npy or .csv file)");
+                    + "a directory of IDX files or of CIFAR-10 binary batches, or a .npy or .csv file)");
         }
         if (lower.endsWith(".npy")) {
             return holdOut(Npy.read(path));

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * NumPy {@code .npy} files (format versions 1 to 3): float32 ({@code <f4}) or uint8 ({@code |u1})
- * arrays of shape [N, D] or [N, H, W], C order. uint8 values are scaled to [0, 1]; float values
+ * arrays of shape [N, D], [N, H, W], [N, C, H, W] or [N, H, W, C] (C of 1 or 3; images come out NCHW),
+ * C order. uint8 values are scaled to [0, 1]; float values
  * are used as given. {@link #encode} makes float32 [N, D] files.
  */
 public final class Npy {
@@ -68,10 +69,21 @@ public final class Npy {
         String[] shapeParts = group(SHAPE, header, name, "shape").split(",");
         int[] shape = java.util.Arrays.stream(shapeParts).map(String::trim).filter(s -> !s.isEmpty())
                 .mapToInt(s -> parseDim(s, name)).toArray();
-        if (shape.length != 2 && shape.length != 3) {
-            throw new DataException(name + ": shape " + java.util.Arrays.toString(shape) + " is not supported (expected [N, D] or [N, H, W])");
+        if (shape.length < 2 || shape.length > 4) {
+            throw new DataException(name + ": shape " + java.util.Arrays.toString(shape) + " is not supported (expected [N, D], [N, H, W], "
+                    + "[N, H, W, C] or [N, C, H, W])");
         }
-        long cols = shape.length == 2 ? shape[1] : (long) shape[1] * shape[2];
+        // Four dimensions: channels first as PyTorch stores them, or last as numpy images are (C of 1, 3 or 4... here 1 or 3).
+        boolean channelsFirst = shape.length == 4 && (shape[1] == 1 || shape[1] == 3);
+        boolean channelsLast = shape.length == 4 && !channelsFirst && (shape[3] == 1 || shape[3] == 3);
+        if (shape.length == 4 && !channelsFirst && !channelsLast) {
+            throw new DataException(name + ": shape " + java.util.Arrays.toString(shape) + " has no channel dimension of 1 or 3 "
+                    + "(expected [N, C, H, W] or [N, H, W, C] with C 1 or 3)");
+        }
+        long cols = 1;
+        for (int d = 1; d < shape.length; d++) {
+            cols *= shape[d];
+        }
         long count = shape[0] * cols;
         if (count > Integer.MAX_VALUE - 8 || cols < 1) {
             throw new DataException(name + ": shape " + java.util.Arrays.toString(shape) + " is empty or too large");
@@ -92,9 +104,32 @@ public final class Npy {
             }
             default -> throw new DataException(name + ": dtype '" + descr + "' is not supported (float32 '<f4' or uint8 '|u1')");
         }
+        String dataName = file.getFileName().toString();
+        if (shape.length == 4) {
+            int c = channelsFirst ? shape[1] : shape[3];
+            int h = channelsFirst ? shape[2] : shape[1];
+            int w = channelsFirst ? shape[3] : shape[2];
+            return new Dataset(dataName, channelsFirst ? values : toChannelsFirst(values, shape[0], h, w, c), shape[0], (int) cols, null,
+                    c, h, w);
+        }
         int h = shape.length == 3 ? shape[1] : 0;
         int w = shape.length == 3 ? shape[2] : 0;
-        return new Dataset(file.getFileName().toString(), values, shape[0], (int) cols, null, h, w);
+        return new Dataset(dataName, values, shape[0], (int) cols, null, h, w);
+    }
+
+    /** NHWC values as NCHW: each image's channels become planes. */
+    static float[] toChannelsFirst(float[] nhwc, int n, int h, int w, int c) {
+        float[] out = new float[nhwc.length];
+        for (int b = 0; b < n; b++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    for (int k = 0; k < c; k++) {
+                        out[((b * c + k) * h + y) * w + x] = nhwc[((b * h + y) * w + x) * c + k];
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private static void expectBytes(String name, long have, long need, int[] shape) {

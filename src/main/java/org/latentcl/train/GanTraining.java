@@ -225,6 +225,7 @@ public final class GanTraining {
         meta.put("data", opt.data());
         meta.put("seed", Long.toString(opt.seed()));
         if (train.isImage()) {
+            meta.put("image_channels", Integer.toString(train.channels()));
             meta.put("image_height", Integer.toString(train.height()));
             meta.put("image_width", Integer.toString(train.width()));
         }
@@ -243,7 +244,7 @@ public final class GanTraining {
                 dir.resolve("loss.png"));
         if (train.isImage()) {
             int count = Math.min(64, nFixed);
-            var grid = Images.grid(fixed, count, train.height(), train.width(), 8, 2);
+            var grid = Images.grid(fixed, count, train.channels(), train.height(), train.width(), 8, 2);
             Images.writePng(grid, dir.resolve("samples.png"));
             Images.writePng(grid, dir.resolve("samples-epoch-" + epoch + ".png"));
         } else if (train.cols() == 2) {

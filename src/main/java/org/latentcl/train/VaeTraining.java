@@ -306,6 +306,7 @@ public final class VaeTraining {
         meta.put("lr", Float.toString(opt.lr()));
         meta.put("seed", Long.toString(opt.seed()));
         if (test.isImage()) {
+            meta.put("image_channels", Integer.toString(test.channels()));
             meta.put("image_height", Integer.toString(test.height()));
             meta.put("image_width", Integer.toString(test.width()));
         }
@@ -331,7 +332,8 @@ public final class VaeTraining {
         }
         int h = test.height();
         int w = test.width();
-        Images.writePng(Images.grid(VaeSampling.sample(vae, 64, opt.seed() ^ PICTURE_KEY), 64, h, w, 8, 2), dir.resolve("samples.png"));
+        int ch = test.channels();
+        Images.writePng(Images.grid(VaeSampling.sample(vae, 64, opt.seed() ^ PICTURE_KEY), 64, ch, h, w, 8, 2), dir.resolve("samples.png"));
         int n = Math.min(16, test.rows());
         float[] x = java.util.Arrays.copyOf(test.values(), n * test.cols());
         float[] r = VaeSampling.reconstruct(vae, x, n);
@@ -346,9 +348,9 @@ public final class VaeTraining {
                 }
             }
         }
-        Images.writePng(Images.grid(pairs, n > 8 ? 32 : 16, h, w, 8, 2), dir.resolve("reconstructions.png"));
+        Images.writePng(Images.grid(pairs, n > 8 ? 32 : 16, ch, h, w, 8, 2), dir.resolve("reconstructions.png"));
         if (vae.config().latent() == 2) {
-            Images.writePng(Images.grid(VaeSampling.manifold(vae, 15), 225, h, w, 15, 1), dir.resolve("manifold.png"));
+            Images.writePng(Images.grid(VaeSampling.manifold(vae, 15), 225, ch, h, w, 15, 1), dir.resolve("manifold.png"));
         }
     }
 
