@@ -8,8 +8,8 @@ import picocli.CommandLine.Option;
 /** The flags every training command shares: data, device, seed and run directory. */
 final class RunOptions {
     @Option(names = "--data", defaultValue = "default",
-            description = "default (embedded MNIST digits), mnist, fashion-mnist, a directory of IDX files or of CIFAR-10 binary "
-                    + "batches, or a .npy/.csv file.")
+            description = "default (embedded MNIST digits), shapes (procedural colour shapes, 32x32), mnist, fashion-mnist, "
+                    + "a directory of IDX files or of CIFAR-10 binary batches, or a .npy/.csv file.")
     String data;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")

@@ -47,6 +47,9 @@ public final class Datasets {
         if (lower.equals("default")) {
             return embeddedDefault();
         }
+        if (lower.equals("shapes")) {
+            return Shapes.load();
+        }
         if (lower.equals("mnist") || lower.equals("fashion-mnist")) {
             return idxDirectory(findStandard(lower), lower);
         }
@@ -58,7 +61,7 @@ public final class Datasets {
             return idxDirectory(path, path.getFileName() == null ? s : path.getFileName().toString());
         }
         if (!Files.exists(path)) {
-            throw new DataException("data '" + s + "': no such file or directory (expected default, mnist, fashion-mnist, "
+            throw new DataException("data '" + s + "': no such file or directory (expected default, shapes, mnist, fashion-mnist, "
                     + "a directory of IDX files or of CIFAR-10 binary batches, or a .npy or .csv file)");
         }
         if (lower.endsWith(".npy")) {

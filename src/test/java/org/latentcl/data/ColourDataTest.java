@@ -105,4 +105,31 @@ class ColourDataTest {
         DataException e = assertThrows(DataException.class, () -> Npy.read(neither));
         assertTrue(e.getMessage().contains("no channel dimension of 1 or 3"), e.getMessage());
     }
+
+    @Test
+    void theShapesDatasetIsDeterministicColourfulAndLabelled() {
+        DataSplit a = Datasets.load("shapes");
+        assertEquals(10_000, a.train().rows());
+        assertEquals(2_000, a.test().rows());
+        assertEquals(3, a.train().channels());
+        assertTrue(a.train().inUnitInterval());
+        assertArrayEquals(a.train().row(17), Datasets.load("shapes").train().row(17), "the same images every time");
+        int[] counts = new int[3];
+        for (int label : a.train().labels()) {
+            counts[label]++;
+        }
+        for (int c : counts) {
+            assertTrue(c > 3000, "every shape appears: " + java.util.Arrays.toString(counts));
+        }
+        // Every image has a bright shape: some pixel with a channel above 0.8, on a background below 0.2.
+        float[] img = a.test().row(5);
+        float max = 0;
+        float min = 1;
+        for (float v : img) {
+            max = Math.max(max, v);
+            min = Math.min(min, v);
+        }
+        assertTrue(max >= 0.8f && min <= 0.2f, "max " + max + ", min " + min);
+        assertTrue(!java.util.Arrays.equals(a.train().row(0), a.test().row(0)), "training and test images differ");
+    }
 }
