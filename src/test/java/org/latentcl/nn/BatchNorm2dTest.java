@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.TestBackends;
+import org.latentcl.backend.ops.ChannelMoments;
 
 /**
  * The batch-norm layer as PyTorch's BatchNorm2d behaves: gamma 1 and beta 0 at first, running mean 0
@@ -37,21 +38,10 @@ class BatchNorm2dTest {
                     bn.forward(tx, y, true);
                     float[] got = be.read(y);
                     for (int c = 0; c < channels; c++) {
-                        double mean = 0;
-                        for (int b = 0; b < batch; b++) {
-                            for (int q = 0; q < plane; q++) {
-                                mean += x[(b * channels + c) * plane + q];
-                            }
-                        }
-                        mean /= batch * plane;
-                        double var = 0;
-                        for (int b = 0; b < batch; b++) {
-                            for (int q = 0; q < plane; q++) {
-                                var += Math.pow(x[(b * channels + c) * plane + q] - mean, 2);
-                            }
-                        }
-                        double unbiased = var / (batch * plane - 1);
-                        var /= batch * plane;
+                        ChannelMoments moments = ChannelMoments.of(x, batch, channels, plane, c);
+                        double mean = moments.mean();
+                        double var = moments.variance();
+                        double unbiased = moments.unbiased();
                         for (int b = 0; b < batch; b++) {
                             for (int q = 0; q < plane; q++) {
                                 int i = (b * channels + c) * plane + q;

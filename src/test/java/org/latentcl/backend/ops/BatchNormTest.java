@@ -42,21 +42,9 @@ class BatchNormTest {
             }
         }
         // PyTorch's running statistics: momentum 0.1, the unbiased variance.
-        double m = 0;
-        for (int b = 0; b < batch; b++) {
-            for (int q = 0; q < plane; q++) {
-                m += x[b * channels * plane + q];
-            }
-        }
-        double count = (double) batch * plane;
-        m /= count;
-        double v = 0;
-        for (int b = 0; b < batch; b++) {
-            for (int q = 0; q < plane; q++) {
-                v += Math.pow(x[b * channels * plane + q] - m, 2);
-            }
-        }
-        double unbiased = count > 1 ? v / (count - 1) : v / count;
+        ChannelMoments first = ChannelMoments.of(x, batch, channels, plane, 0);
+        double m = first.mean();
+        double unbiased = first.unbiased();
         assertEquals(0.9 * 0.25 + 0.1 * m, want[1][0], 1e-5);
         assertEquals(0.9 * 2 + 0.1 * unbiased, want[1][channels], 1e-4 * (1 + unbiased));
     }
@@ -131,20 +119,9 @@ class BatchNormTest {
     private static double loss(double[] x, float[] g, double[] gamma, double[] beta, int batch, int channels, int plane) {
         double l = 0;
         for (int c = 0; c < channels; c++) {
-            double mean = 0;
-            for (int b = 0; b < batch; b++) {
-                for (int q = 0; q < plane; q++) {
-                    mean += x[(b * channels + c) * plane + q];
-                }
-            }
-            mean /= batch * plane;
-            double var = 0;
-            for (int b = 0; b < batch; b++) {
-                for (int q = 0; q < plane; q++) {
-                    var += Math.pow(x[(b * channels + c) * plane + q] - mean, 2);
-                }
-            }
-            var /= batch * plane;
+            ChannelMoments moments = ChannelMoments.of(x, batch, channels, plane, c);
+            double mean = moments.mean();
+            double var = moments.variance();
             for (int b = 0; b < batch; b++) {
                 for (int q = 0; q < plane; q++) {
                     int i = (b * channels + c) * plane + q;
