@@ -19,9 +19,13 @@ def load_safetensors(path):
     header = json.loads(raw[8:8 + n])
     meta = header.pop("__metadata__", {})
     data = raw[8 + n:]
-    tensors = {name: torch.from_numpy(np.frombuffer(data, "<f4", (e["data_offsets"][1] - e["data_offsets"][0]) // 4,
-                                                    e["data_offsets"][0]).copy()).reshape(e["shape"])
-               for name, e in header.items()}
+    dtypes = {"F32": "<f4", "I64": "<i8"}
+    tensors = {}
+    for name, e in header.items():
+        dt = np.dtype(dtypes[e["dtype"]])
+        start, end = e["data_offsets"]
+        arr = np.frombuffer(data, dt, (end - start) // dt.itemsize, start).copy()
+        tensors[name] = torch.from_numpy(arr).reshape(e["shape"])
     return tensors, meta
 
 

@@ -4,13 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.latentcl.model.GanConfig;
+import org.latentcl.model.ImageShape;
 import org.latentcl.train.GanSampling;
 
 /**
  * A generative adversarial network (Goodfellow et al. 2014) on a device: a generator from noise
  * z ~ N(0, I) to data and a discriminator from data to the probability that the data are real,
- * both MLPs with LeakyReLU(0.2). Build one with {@link #builder()}, train it with a
- * {@link Trainer}.
+ * both MLPs with LeakyReLU(0.2), or the convolutional DCGAN ({@link Builder#dcgan}). Build one with
+ * {@link #builder()}, train it with a {@link Trainer}.
  *
  * <pre>{@code
  * try (Gan gan = Gan.builder().noise(64).generator(256, 512).discriminator(512, 256).build()) {
@@ -32,7 +33,9 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         /** A sigmoid, for data in [0, 1] such as images (the default). */
         SIGMOID,
         /** Linear, for data of any range. */
-        LINEAR
+        LINEAR,
+        /** tanh, the DCGAN's: the generator makes [-1, 1], which {@link #generate} maps back to the data's [0, 1]. */
+        TANH
     }
 
     private final GanConfig config;
@@ -94,10 +97,19 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     /**
      * The generator's last layer.
      *
-     * @return SIGMOID or LINEAR
+     * @return SIGMOID, LINEAR, or TANH for a DCGAN
      */
     public Output output() {
-        return config.sigmoidOutput() ? Output.SIGMOID : Output.LINEAR;
+        return config.tanhOutput() ? Output.TANH : config.sigmoidOutput() ? Output.SIGMOID : Output.LINEAR;
+    }
+
+    /**
+     * Whether this is a DCGAN (convolutional generator and discriminator with batch norm).
+     *
+     * @return true for a DCGAN
+     */
+    public boolean convolutional() {
+        return config.convolutional();
     }
 
     /**
@@ -110,7 +122,8 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     }
 
     /**
-     * Generates G(z) for noise z ~ N(0, I); the same seed gives the same samples on every device.
+     * Generates G(z) for noise z ~ N(0, I); the same seed gives the same samples on every device. A
+     * DCGAN's samples come in the data's [0, 1] ((tanh + 1) / 2), with batch norm in evaluation mode.
      *
      * @param n    how many
      * @param seed seeds the noise
@@ -131,7 +144,10 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         return GanSampling.discriminate(live(), Rows.flatten(x, data(), "x"), x.length);
     }
 
-    /** {@inheritDoc} The generator's names start with {@code gen.}, the discriminator's with {@code disc.}. */
+    /**
+     * {@inheritDoc} The generator's names start with {@code gen.}, the discriminator's with {@code disc.};
+     * a DCGAN's include batch norm's running_mean, running_var and num_batches_tracked, as PyTorch's state_dict.
+     */
     @Override
     public Map<String, float[]> weights() {
         return hostWeights(live());
@@ -155,12 +171,14 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     private static Map<String, float[]> hostWeights(org.latentcl.model.GanNetwork g) {
         Map<String, float[]> all = new LinkedHashMap<>(g.generatorParameters().toHost());
         all.putAll(g.discriminatorParameters().toHost());
+        all.putAll(g.buffersToHost());
         return all;
     }
 
     private static void load(org.latentcl.model.GanNetwork g, Map<String, float[]> weights) {
         g.generatorParameters().load(weights);
         g.discriminatorParameters().load(weights);
+        g.loadBuffers(weights);
     }
 
     /** Sets up a {@link Gan}; every setter returns the builder. */
@@ -171,6 +189,8 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         private int[] discriminator = {512, 256};
         private Output output = Output.SIGMOID;
         private Loss loss = Loss.NONSATURATING;
+        private ImageShape image;
+        private boolean noiseSet;
         private long seed = 1;
         private Device device;
 
@@ -196,6 +216,7 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
          */
         public Builder noise(int n) {
             noise = n;
+            noiseSet = true;
             return this;
         }
 
@@ -229,6 +250,32 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
          */
         public Builder output(Output o) {
             output = o;
+            return this;
+        }
+
+        /**
+         * Makes a DCGAN (Radford et al. 2016, as pytorch/examples builds it) for images of the given
+         * shape instead of MLPs: transposed convolutions, batch norm and ReLU in the generator, ending
+         * in tanh; convolutions, batch norm and LeakyReLU(0.2) in the discriminator; no conv biases,
+         * N(0, 0.02) weights; 100 noise dimensions unless {@link #noise} says otherwise. Sides 28 (the
+         * MNIST DCGAN) or 16, 32, 64, 128 (the 64x64 DCGAN with one block per doubling). The data
+         * stay in [0, 1]; training scales them to the generator's [-1, 1].
+         *
+         * @param channels 1 for grey, 3 for colour
+         * @param height   image height
+         * @param width    image width (equal to the height)
+         * @param ngf      the generator's base width (64 in the paper)
+         * @param ndf      the discriminator's base width (64)
+         * @return this builder
+         */
+        public Builder dcgan(int channels, int height, int width, int ngf, int ndf) {
+            image = new ImageShape(channels, height, width);
+            generator = new int[] {ngf};
+            discriminator = new int[] {ndf};
+            data = image.size();
+            if (!noiseSet) {
+                noise = 100;
+            }
             return this;
         }
 
@@ -276,8 +323,19 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
             if (output == null || loss == null) {
                 throw new IllegalArgumentException("the output (SIGMOID or LINEAR) and the loss (NONSATURATING or MINIMAX) must be set");
             }
-            GanConfig config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID,
-                    loss == Loss.NONSATURATING ? GanConfig.Loss.NONSATURATING : GanConfig.Loss.MINIMAX);
+            GanConfig.Loss l = loss == Loss.NONSATURATING ? GanConfig.Loss.NONSATURATING : GanConfig.Loss.MINIMAX;
+            GanConfig config;
+            if (image != null) {
+                if (data != image.size()) {
+                    throw new IllegalArgumentException("a DCGAN on " + image + " images makes " + image.size() + " values, not " + data);
+                }
+                config = GanConfig.dcgan(image, noise, generator[0], discriminator[0], l);
+            } else {
+                if (output == Output.TANH) {
+                    throw new IllegalArgumentException("a tanh output is the DCGAN's; set dcgan(...) for it");
+                }
+                config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID, l);
+            }
             return Devices.buildOn(device, d -> new Gan(d, device == null, config, Vae.DEFAULT_BATCH, g -> g.initialize(seed)));
         }
     }

@@ -8,8 +8,9 @@ import org.latentcl.model.VaeConfig;
 import org.latentcl.train.VaeSampling;
 
 /**
- * A variational autoencoder (Kingma &amp; Welling 2014) on a device: an MLP encoder to the
- * posterior's mean and log-variance, the reparameterization trick, and an MLP decoder. Build one
+ * A variational autoencoder (Kingma &amp; Welling 2014) on a device: an MLP (or convolutional, see
+ * {@link Builder#convolutional}) encoder to the posterior's mean and log-variance, the
+ * reparameterization trick, and an MLP (or transposed-convolution) decoder. Build one
  * with {@link #builder()}, train it with a {@link Trainer}, save it with {@link Checkpoints}.
  *
  * <pre>{@code
@@ -54,7 +55,7 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
     }
 
     /**
-     * The encoder's hidden sizes, first to last; the decoder mirrors them.
+     * The encoder's hidden sizes (a convolutional VAE's channel widths), first to last; the decoder mirrors them.
      *
      * @return a copy of the sizes
      */
@@ -63,9 +64,18 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
     }
 
     /**
-     * Latent dimensions.
+     * Whether the encoder and decoder are convolutional.
      *
-     * @return the latent size
+     * @return true for a convolutional VAE
+     */
+    public boolean convolutional() {
+        return config.convolutional();
+    }
+
+    /**
+     * The latent size.
+     *
+     * @return latent dimensions
      */
     public int latent() {
         return config.latent();
@@ -172,8 +182,29 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
         private float sigma = 1f;
         private long seed = 1;
         private Device device;
+        private org.latentcl.model.ImageShape image;
 
         private Builder() {
+        }
+
+        /**
+         * Makes the encoder and decoder convolutional, for images of the given shape: per width a
+         * Conv2d(kernel 4, stride 2, padding 1) and ReLU, the mu and log-variance heads from the last
+         * feature map, and a mirrored decoder of ConvTranspose2d layers ({@code torch_ref.py convvae}
+         * for 28x28x1 with widths 32, 64). Each width halves the image, so its sides must divide by
+         * 2^widths. Sets {@link #input} to channels x height x width.
+         *
+         * @param channels 1 for grey, 3 for colour
+         * @param height   image height
+         * @param width    image width
+         * @param widths   the convolutions' channel widths, first to last (32, 64 in the reference)
+         * @return this builder
+         */
+        public Builder convolutional(int channels, int height, int width, int... widths) {
+            image = new org.latentcl.model.ImageShape(channels, height, width);
+            hidden = widths.clone();
+            input = image.size();
+            return this;
         }
 
         /**
@@ -265,8 +296,7 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
             if (decoder == null) {
                 throw new IllegalArgumentException("the decoder must be BERNOULLI or GAUSSIAN, got null");
             }
-            VaeConfig config = new VaeConfig(input, hidden, latent,
-                    decoder, sigma);
+            VaeConfig config = new VaeConfig(input, hidden, latent, decoder, sigma, image);
             return Devices.buildOn(device, d -> new Vae(d, device == null, config, DEFAULT_BATCH, v -> v.parameters().initialize(seed)));
         }
 

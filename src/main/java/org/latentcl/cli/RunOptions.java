@@ -9,8 +9,14 @@ import picocli.CommandLine.Option;
 final class RunOptions {
     @Option(names = "--data", defaultValue = "default",
             description = "default (embedded MNIST digits), shapes (procedural colour shapes, 32x32), mnist, fashion-mnist, "
-                    + "a directory of IDX files or of CIFAR-10 binary batches, or a .npy/.csv file.")
+                    + "a directory of IDX files, of CIFAR-10 binary batches or of PNG/JPEG images (subdirectories as classes), "
+                    + "or a .npy/.csv file.")
     String data;
+
+    @Option(names = "--image-size", defaultValue = "0", paramLabel = "N",
+            description = "Resize images so the shorter side is N and centre-crop them to NxN (0: keep their size; "
+                    + "images of different sizes need it).")
+    int imageSize;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
     String device;

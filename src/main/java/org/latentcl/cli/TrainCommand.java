@@ -10,9 +10,11 @@ import org.latentcl.Device;
 import org.latentcl.Devices;
 import org.latentcl.Trainer;
 import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
 import org.latentcl.data.Decoder;
 import org.latentcl.io.Safetensors;
+import org.latentcl.model.ImageShape;
 import org.latentcl.model.VaeConfig;
 import org.latentcl.train.VaeCheckpoint;
 import org.latentcl.train.VaeTraining;
@@ -45,6 +47,12 @@ final class TrainCommand implements Runnable {
 
         @Option(names = "--hidden", defaultValue = "400", description = "Hidden layer sizes, comma-separated (e.g. 512,256).")
         String hidden;
+
+        @Option(names = "--arch", defaultValue = "mlp", description = "mlp (fully connected) or conv (Conv2d encoder, ConvTranspose2d decoder; image data).")
+        String arch;
+
+        @Option(names = "--channels", defaultValue = "32,64", description = "--arch conv: the convolutions' channel widths, comma-separated; each halves the image.")
+        String channels;
 
         @Option(names = "--latent", defaultValue = "20", description = "Latent dimensions.")
         int latent;
@@ -81,13 +89,15 @@ final class TrainCommand implements Runnable {
                 config = VaeCheckpoint.config(c, ckpt);
                 Map<String, String> meta = c.metadata();
                 String savedData = meta.getOrDefault("data", run.data);
-                split = Datasets.load(savedData);
+                // Images resized by --image-size come back at the checkpoint's size (a no-op for data stored at that size).
+                int h = Integer.parseInt(meta.getOrDefault("image_height", "0"));
+                split = Datasets.load(savedData, h == Integer.parseInt(meta.getOrDefault("image_width", "0")) ? h : 0);
                 opt = new VaeTraining.Options(epochs, Integer.parseInt(meta.getOrDefault("batch", Integer.toString(batch))),
                         Float.parseFloat(meta.getOrDefault("lr", Float.toString(lr))), Long.parseLong(meta.getOrDefault("seed",
                         Long.toString(run.seed))), resume, true, savedData, run.profile);
             } else {
-                split = Datasets.load(run.data);
-                config = new VaeConfig(split.train().cols(), Flags.sizes("--hidden", hidden), latent, decoder(), sigma);
+                split = Datasets.load(run.data, run.imageSize);
+                config = config(split.train());
                 opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.data, run.profile);
             }
             if (config.decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {
@@ -96,8 +106,7 @@ final class TrainCommand implements Runnable {
             }
             // The command is a thin layer over the public API: a device, a VAE, a trainer with the progress line as its listener.
             try (Device device = Devices.get(run.device);
-                 org.latentcl.Vae vae = org.latentcl.Vae.builder().input(config.input()).hidden(config.hidden()).latent(config.latent())
-                         .decoder(config.decoder())
+                 org.latentcl.Vae vae = builder(config).decoder(config.decoder()).latent(config.latent())
                          .sigma(config.sigma()).seed(opt.seed()).device(device).build()) {
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %d epochs -> %s%n",
                         config, device.name(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
@@ -117,6 +126,29 @@ final class TrainCommand implements Runnable {
                     + (Files.exists(dir.resolve("samples.png")) ? "; pictures: " + dir.resolve("samples.png") + ", "
                     + dir.resolve("reconstructions.png") + ", " + dir.resolve("loss.png") : "; loss curve: " + dir.resolve("loss.png")));
             return Main.EXIT_OK;
+        }
+
+        /** The VAE the flags describe, for these data. */
+        private VaeConfig config(Dataset train) {
+            switch (arch.toLowerCase(Locale.ROOT)) {
+                case "mlp":
+                    return new VaeConfig(train.cols(), Flags.sizes("--hidden", hidden), latent, decoder(), sigma);
+                case "conv":
+                    if (!train.isImage()) {
+                        throw new UsageException("--arch conv needs image data; " + train.name() + " has rows of " + train.cols()
+                                + " features with no image shape");
+                    }
+                    return new VaeConfig(train.cols(), Flags.sizes("--channels", channels), latent, decoder(), sigma,
+                            new ImageShape(train.channels(), train.height(), train.width()));
+                default:
+                    throw new UsageException("--arch must be mlp or conv, got '" + arch + "'");
+            }
+        }
+
+        private static org.latentcl.Vae.Builder builder(VaeConfig c) {
+            org.latentcl.Vae.Builder b = org.latentcl.Vae.builder();
+            return c.convolutional() ? b.convolutional(c.image().channels(), c.image().height(), c.image().width(), c.hidden())
+                    : b.input(c.input()).hidden(c.hidden());
         }
 
         private Decoder decoder() {

@@ -9,8 +9,11 @@ import org.latentcl.Device;
 import org.latentcl.Devices;
 import org.latentcl.Trainer;
 import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
+import org.latentcl.model.ConvArchitectures;
 import org.latentcl.model.GanConfig;
+import org.latentcl.model.ImageShape;
 import org.latentcl.train.VaeTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,11 +34,20 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "20", description = "Epochs (discriminator passes over the data).")
     int epochs;
 
-    @Option(names = "--batch", defaultValue = "128", description = "Examples per step.")
-    int batch;
+    @Option(names = "--batch", description = "Examples per step (default 128; 64 for dcgan).")
+    Integer batch;
 
-    @Option(names = "--noise", defaultValue = "64", description = "Noise dimensions of the generator's input.")
-    int noise;
+    @Option(names = "--arch", defaultValue = "mlp", description = "mlp (fully connected) or dcgan (convolutional with batch norm; square image data of side 28, 16, 32, 64 or 128).")
+    String arch;
+
+    @Option(names = "--noise", description = "Noise dimensions of the generator's input (default 64; 100 for dcgan).")
+    Integer noise;
+
+    @Option(names = "--ngf", defaultValue = "64", description = "--arch dcgan: the generator's base width.")
+    int ngf;
+
+    @Option(names = "--ndf", defaultValue = "64", description = "--arch dcgan: the discriminator's base width.")
+    int ndf;
 
     @Option(names = "--g-hidden", defaultValue = "256,512", description = "Generator hidden sizes, comma-separated.")
     String gHidden;
@@ -58,9 +70,18 @@ final class TrainGanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
+        boolean dcgan = switch (arch.toLowerCase(Locale.ROOT)) {
+            case "mlp" -> false;
+            case "dcgan" -> true;
+            default -> throw new UsageException("--arch must be mlp or dcgan, got '" + arch + "'");
+        };
+        int batch = this.batch != null ? this.batch : dcgan ? 64 : 128;
+        int noise = this.noise != null ? this.noise : dcgan ? 100 : 64;
         Flags.positive("--epochs", epochs);
         Flags.positive("--batch", batch);
         Flags.positive("--noise", noise);
+        Flags.positive("--ngf", ngf);
+        Flags.positive("--ndf", ndf);
         Flags.positive("--lr", lr);
         Flags.positive("--k", k);
         if (!(beta1 >= 0f && beta1 < 1f)) {
@@ -72,20 +93,33 @@ final class TrainGanCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--loss must be nonsaturating or minimax, got '" + loss + "'");
         }
-        DataSplit split = Datasets.load(run.data);
-        boolean unit = split.train().inUnitInterval();
-        GanConfig config = new GanConfig(split.train().cols(), noise, Flags.sizes("--g-hidden", gHidden),
-                Flags.sizes("--d-hidden", dHidden), unit, lossKind);
+        DataSplit split = Datasets.load(run.data, run.imageSize);
+        Dataset train = split.train();
+        boolean unit = train.inUnitInterval();
+        org.latentcl.Gan.Builder builder = org.latentcl.Gan.builder().noise(noise)
+                .loss(lossKind == GanConfig.Loss.NONSATURATING ? org.latentcl.Gan.Loss.NONSATURATING : org.latentcl.Gan.Loss.MINIMAX)
+                .seed(run.seed);
+        if (dcgan) {
+            if (!train.isImage() || !unit) {
+                throw new UsageException("--arch dcgan needs images with values in [0, 1]; " + train.name()
+                        + (train.isImage() ? " has values outside it" : " has rows of " + train.cols() + " features with no image shape"));
+            }
+            if (!ConvArchitectures.dcganTakes(new ImageShape(train.channels(), train.height(), train.width()))) {
+                throw new UsageException("the DCGAN takes square images of side 28, 16, 32, 64 or 128; " + train.name() + " has "
+                        + train.height() + "x" + train.width() + " (resize them with --image-size)");
+            }
+            builder.dcgan(train.channels(), train.height(), train.width(), ngf, ndf);
+        } else {
+            builder.data(train.cols()).generator(Flags.sizes("--g-hidden", gHidden)).discriminator(Flags.sizes("--d-hidden", dHidden))
+                    .output(unit ? org.latentcl.Gan.Output.SIGMOID : org.latentcl.Gan.Output.LINEAR);
+        }
         Path dir = run.freshRunDirectory("gan");
         // A thin layer over the public API: a device, a GAN, a trainer with the progress line as its listener.
-        try (Device device = Devices.get(run.device);
-             org.latentcl.Gan gan = org.latentcl.Gan.builder().data(config.data()).noise(noise).generator(config.genHidden())
-                     .discriminator(config.discHidden()).output(unit ? org.latentcl.Gan.Output.SIGMOID : org.latentcl.Gan.Output.LINEAR)
-                     .loss(lossKind == GanConfig.Loss.NONSATURATING ? org.latentcl.Gan.Loss.NONSATURATING : org.latentcl.Gan.Loss.MINIMAX)
-                     .seed(run.seed).device(device).build()) {
-            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s, beta1 %s, k %d, %d epochs -> %s%n", config,
-                    device.name(), split.train().rows(), batch, lr, beta1, k, epochs, dir);
-            console.println(unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
+        try (Device device = Devices.get(run.device); org.latentcl.Gan gan = builder.device(device).build()) {
+            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s, beta1 %s, k %d, %d epochs -> %s%n", gan,
+                    device.name(), train.rows(), batch, lr, beta1, k, epochs, dir);
+            console.println(dcgan ? "the DCGAN's generator ends in tanh: it trains on the data scaled to [-1, 1]"
+                    : unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
             Progress progress = new Progress(console, run.quiet, batch, epochs, "d_loss");
             progress.catchInterrupts();

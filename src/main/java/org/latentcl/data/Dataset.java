@@ -203,6 +203,16 @@ public final class Dataset {
     }
 
     /**
+     * The same examples, labels and image shape with other values (such as the data rescaled).
+     *
+     * @param newValues rows x cols values (not copied)
+     * @return the new dataset
+     */
+    public Dataset withValues(float[] newValues) {
+        return new Dataset(name, newValues, rows, cols, labels, channels, height, width);
+    }
+
+    /**
      * The first n rows as a new dataset (copied).
      *
      * @param n rows to take; all of them when there are fewer

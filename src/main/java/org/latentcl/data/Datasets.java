@@ -17,7 +17,7 @@ import java.util.Random;
  *       {@code $LATENTCL_DATA/NAME}, {@code $LATENTCL_DATA}, {@code ~/.cache/latentcl/datasets/NAME}
  *       and {@code /usr/share/datasets/NAME};</li>
  *   <li>a directory holding {@code train-images-idx3-ubyte[.gz]} (and optionally {@code t10k-*}
- *       and labels);</li>
+ *       and labels), CIFAR-10's binary batches, or PNG and JPEG images ({@link ImageFolder});</li>
  *   <li>a {@code .npy} or {@code .csv} file.</li>
  * </ul>
  * Without a test split, a fixed 10% of the training data is held out for testing.
@@ -42,6 +42,44 @@ public final class Datasets {
      * @throws DataException naming the file and what is wrong with it
      */
     public static DataSplit load(String spec) {
+        return load(spec, 0);
+    }
+
+    /**
+     * Loads a dataset as {@link #load(String)} does, with its images resized (shorter side) and
+     * centre-cropped to imageSize x imageSize, as torchvision's Resize + CenterCrop.
+     *
+     * @param spec      the name or path; null means {@code default}
+     * @param imageSize the side to resize images to; 0 keeps them as they are
+     * @return training and test data
+     * @throws DataException naming the file and what is wrong with it, or when imageSize is given for data that are not images
+     */
+    public static DataSplit load(String spec, int imageSize) {
+        if (imageSize < 0) {
+            throw new DataException("--image-size must be positive, got " + imageSize);
+        }
+        DataSplit split = loadAsStored(spec, imageSize);
+        if (imageSize == 0 || (split.train().height() == imageSize && split.train().width() == imageSize)) {
+            return split;
+        }
+        if (!split.train().isImage()) {
+            throw new DataException(split.train().name() + ": --image-size resizes images, but these are rows of " + split.train().cols()
+                    + " features");
+        }
+        return new DataSplit(resized(split.train(), imageSize), resized(split.test(), imageSize), split.testSource());
+    }
+
+    private static Dataset resized(Dataset d, int size) {
+        int c = d.channels();
+        int plane = c * size * size;
+        float[] out = new float[d.rows() * plane];
+        for (int i = 0; i < d.rows(); i++) {
+            System.arraycopy(ImageResize.resizeAndCrop(d.row(i), c, d.height(), d.width(), size), 0, out, i * plane, plane);
+        }
+        return new Dataset(d.name(), out, d.rows(), plane, d.labels(), c, size, size);
+    }
+
+    private static DataSplit loadAsStored(String spec, int imageSize) {
         String s = spec == null ? "default" : spec.trim();
         String lower = s.toLowerCase(Locale.ROOT);
         if (lower.equals("default")) {
@@ -57,6 +95,9 @@ public final class Datasets {
         if (Files.isDirectory(path) && Cifar10.isCifarDirectory(path)) {
             return Cifar10.readDirectory(path);
         }
+        if (Files.isDirectory(path) && !hasIdxFiles(path) && ImageFolder.isImageDirectory(path)) {
+            return holdOut(ImageFolder.read(path, imageSize));
+        }
         if (Files.isDirectory(path)) {
             return idxDirectory(path, path.getFileName() == null ? s : path.getFileName().toString());
         }
@@ -71,6 +112,14 @@ public final class Datasets {
             return holdOut(Csv.read(path));
         }
         throw new DataException("data '" + s + "': unknown file type (expected a .npy or .csv file, or a directory of IDX files)");
+    }
+
+    private static boolean hasIdxFiles(Path dir) {
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(f -> f.getFileName().toString().startsWith(TRAIN + "-images"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     /**

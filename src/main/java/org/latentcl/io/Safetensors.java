@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * The safetensors format (Hugging Face): an 8-byte little-endian header length, a JSON header
  * mapping each tensor name to its dtype, shape and byte range, an optional {@code __metadata__}
- * object of strings, then the raw little-endian data. Only float32 ("F32") tensors are used.
+ * object of strings, then the raw little-endian data. Tensors are float32 ("F32"), or int64 ("I64") for
+ * counters such as batch norm's num_batches_tracked (held here as floats, exact below 2^24).
  * Files are written atomically: a temporary file in the same directory, flushed, then renamed.
  */
 public final class Safetensors {
@@ -25,9 +26,17 @@ public final class Safetensors {
     private Safetensors() {
     }
 
-    /** One named float32 tensor. */
-    public record Entry(String name, int[] shape, float[] data) {
+    /** One named tensor: float32, or int64 stored and read as whole floats. */
+    public record Entry(String name, String dtype, int[] shape, float[] data) {
+        /** A float32 tensor. */
+        public Entry(String name, int[] shape, float[] data) {
+            this(name, "F32", shape, data);
+        }
+
         public Entry {
+            if (!dtype.equals("F32") && !dtype.equals("I64")) {
+                throw new IllegalArgumentException("tensor " + name + ": dtype " + dtype + " is neither F32 nor I64");
+            }
             long n = 1;
             for (int d : shape) {
                 n *= d;
@@ -49,11 +58,12 @@ public final class Safetensors {
         long offset = 0;
         for (Entry t : tensors) {
             Map<String, Object> info = new LinkedHashMap<>();
-            info.put("dtype", "F32");
+            int width = width(t.dtype());
+            info.put("dtype", t.dtype());
             info.put("shape", t.shape());
-            info.put("data_offsets", List.of(offset, offset + 4L * t.data().length));
+            info.put("data_offsets", List.of(offset, offset + (long) width * t.data().length));
             header.put(t.name(), info);
-            offset += 4L * t.data().length;
+            offset += (long) width * t.data().length;
         }
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
@@ -65,7 +75,11 @@ public final class Safetensors {
         }
         for (Entry t : tensors) {
             for (float v : t.data()) {
-                buf.putFloat(v);
+                if (t.dtype().equals("I64")) {
+                    buf.putLong((long) v);
+                } else {
+                    buf.putFloat(v);
+                }
             }
         }
         AtomicFiles.write(file, buf.array());
@@ -118,9 +132,10 @@ public final class Safetensors {
                 throw new IllegalArgumentException(file + ": entry " + name + " is not an object");
             }
             Object dtype = info.get("dtype");
-            if (!"F32".equals(dtype)) {
-                throw new IllegalArgumentException(file + ": tensor " + name + " has dtype " + dtype + " (only F32 is supported)");
+            if (!"F32".equals(dtype) && !"I64".equals(dtype)) {
+                throw new IllegalArgumentException(file + ": tensor " + name + " has dtype " + dtype + " (only F32 and I64 are supported)");
             }
+            int width = width((String) dtype);
             int[] shape = ints(info.get("shape"), file, name, "shape");
             int[] off = ints(info.get("data_offsets"), file, name, "data_offsets");
             if (off.length != 2 || off[0] < 0 || off[1] < off[0] || off[1] > dataLen) {
@@ -134,15 +149,21 @@ public final class Safetensors {
                 }
                 count *= d;
             }
-            if (count * 4 != off[1] - off[0]) {
+            if (count * width != off[1] - off[0]) {
                 throw new IllegalArgumentException(file + ": tensor " + name + " of shape " + Arrays.toString(shape) + " needs "
-                        + count * 4 + " bytes but its offsets span " + (off[1] - off[0]));
+                        + count * width + " bytes but its offsets span " + (off[1] - off[0]));
             }
             ranges.add(new long[] {off[0], off[1]});
             float[] data = new float[(int) count];
             ByteBuffer slice = ByteBuffer.wrap(bytes, dataStart + off[0], off[1] - off[0]).slice().order(ByteOrder.LITTLE_ENDIAN);
-            slice.asFloatBuffer().get(data);
-            tensors.put(name, new Entry(name, shape, data));
+            if (width == 8) {
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = slice.getLong(8 * i);
+                }
+            } else {
+                slice.asFloatBuffer().get(data);
+            }
+            tensors.put(name, new Entry(name, (String) dtype, shape, data));
         }
         ranges.sort((a, b) -> Long.compare(a[0], b[0]));
         for (int i = 1; i < ranges.size(); i++) {
@@ -151,6 +172,10 @@ public final class Safetensors {
             }
         }
         return new Contents(metadata, tensors);
+    }
+
+    private static int width(String dtype) {
+        return dtype.equals("I64") ? 8 : 4;
     }
 
     private static int[] ints(Object v, Path file, String name, String key) {

@@ -3,7 +3,9 @@ package org.latentcl.model;
 import java.util.Arrays;
 
 /**
- * The shape and objective of a GAN (Goodfellow et al. 2014).
+ * The shape and objective of a GAN (Goodfellow et al. 2014): MLPs (image null), or the DCGAN of
+ * Radford et al. (2016) on images of the given shape ({@link ConvArchitectures}), whose generator
+ * ends in tanh (data scaled to [-1, 1]) and whose widths are ngf = genHidden[0] and ndf = discHidden[0].
  *
  * @param data          features per example
  * @param noise         noise dimensions (z ~ N(0, I))
@@ -11,8 +13,9 @@ import java.util.Arrays;
  * @param discHidden    discriminator hidden sizes
  * @param sigmoidOutput whether the generator ends in a sigmoid (data in [0, 1]) or is linear
  * @param loss          the generator's loss
+ * @param image         the image shape of a DCGAN; null for the MLPs
  */
-public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss) {
+public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image) {
     /** The generator's objective. */
     public enum Loss {
         /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
@@ -23,6 +26,16 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     /** LeakyReLU slope between layers, as in the reference. */
     public static final float SLOPE = 0.2f;
+
+    /** MLP generator and discriminator. */
+    public GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss) {
+        this(data, noise, genHidden, discHidden, sigmoidOutput, loss, null);
+    }
+
+    /** A DCGAN on images of the given shape, with widths ngf and ndf. */
+    public static GanConfig dcgan(ImageShape image, int noise, int ngf, int ndf, Loss loss) {
+        return new GanConfig(image.size(), noise, new int[] {ngf}, new int[] {ndf}, false, loss, image);
+    }
 
     public GanConfig {
         if (data < 1 || noise < 1) {
@@ -40,6 +53,23 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
                 throw new IllegalArgumentException("discriminator hidden sizes must be positive, got " + Arrays.toString(discHidden));
             }
         }
+        if (image != null) {
+            ConvArchitectures.checkDcgan(image);
+            if (image.size() != data || genHidden.length != 1 || discHidden.length != 1 || sigmoidOutput) {
+                throw new IllegalArgumentException("a DCGAN has one generator and one discriminator width, a tanh output and "
+                        + image.size() + " values per " + image + " image");
+            }
+        }
+    }
+
+    /** Whether this is a DCGAN. */
+    public boolean convolutional() {
+        return image != null;
+    }
+
+    /** The range of the generator's output and of the data it is trained on: [-1, 1] for the DCGAN's tanh. */
+    public boolean tanhOutput() {
+        return image != null;
     }
 
     int[] generatorSizes() {
@@ -61,7 +91,8 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
     @Override
     public boolean equals(Object o) {
         return o instanceof GanConfig c && c.data == data && c.noise == noise && Arrays.equals(c.genHidden, genHidden)
-                && Arrays.equals(c.discHidden, discHidden) && c.sigmoidOutput == sigmoidOutput && c.loss == loss;
+                && Arrays.equals(c.discHidden, discHidden) && c.sigmoidOutput == sigmoidOutput && c.loss == loss
+                && java.util.Objects.equals(c.image, image);
     }
 
     @Override
@@ -71,6 +102,10 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     @Override
     public String toString() {
+        if (image != null) {
+            return "DCGAN z" + noise + " ngf " + genHidden[0] + " ndf " + discHidden[0] + " -> " + image + " tanh, "
+                    + loss.name().toLowerCase() + " loss";
+        }
         return "GAN z" + noise + " G" + Arrays.toString(genHidden) + " D" + Arrays.toString(discHidden) + " -> " + data
                 + (sigmoidOutput ? " sigmoid" : " linear") + ", " + loss.name().toLowerCase() + " loss";
     }

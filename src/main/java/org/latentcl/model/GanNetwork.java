@@ -9,7 +9,13 @@ import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.backend.ops.RandomFill;
 import org.latentcl.backend.ops.Sum;
 import org.latentcl.nn.Gradient;
+import org.latentcl.nn.BatchNorm2d;
+import org.latentcl.nn.Layer;
 import org.latentcl.nn.Mlp;
+import org.latentcl.nn.Network;
+import org.latentcl.nn.Sequential;
+import java.util.ArrayList;
+import java.util.List;
 import org.latentcl.nn.Parameters;
 import org.latentcl.nn.RandomStream;
 
@@ -35,8 +41,8 @@ public final class GanNetwork implements AutoCloseable {
     private final int maxBatch;
     private final Parameters genParams;
     private final Parameters discParams;
-    private final Mlp gen;
-    private final Mlp disc;
+    private final Network gen;
+    private final Network disc;
     private final Tensor z;
     private final Tensor prob;
     private Tensor fake;
@@ -46,9 +52,15 @@ public final class GanNetwork implements AutoCloseable {
         this.be = be;
         this.config = config;
         this.maxBatch = maxBatch;
-        Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
-        gen = new Mlp("gen", config.generatorSizes(), hidden, config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY, maxBatch);
-        disc = new Mlp("disc", config.discriminatorSizes(), hidden, Activation.IDENTITY, maxBatch).inputFrom(gen.outputActivation());
+        if (config.convolutional()) {
+            gen = ConvArchitectures.dcganGenerator(config.image(), config.noise(), config.genHidden()[0], maxBatch);
+            disc = ConvArchitectures.dcganDiscriminator(config.image(), config.discHidden()[0], maxBatch);
+        } else {
+            Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
+            gen = new Mlp("gen", config.generatorSizes(), hidden, config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY,
+                    maxBatch);
+            disc = new Mlp("disc", config.discriminatorSizes(), hidden, Activation.IDENTITY, maxBatch).inputFrom(gen.outputActivation());
+        }
         genParams = new Parameters(be, gen.specs());
         discParams = new Parameters(be, disc.specs());
         gen.bind(genParams);
@@ -77,10 +89,64 @@ public final class GanNetwork implements AutoCloseable {
         return discParams;
     }
 
-    /** Initializes both networks as PyTorch's nn.Linear would, from one seed. */
+    /**
+     * Initializes both networks from one seed: as PyTorch's nn.Linear would for the MLPs; for the
+     * DCGAN, convolution weights from N(0, 0.02), batch-norm gamma from N(1, 0.02) and beta 0
+     * (Radford et al. 2016, as pytorch/examples does).
+     */
     public void initialize(long seed) {
+        if (config.convolutional()) {
+            genParams.initializeNormal(seed, 0.02f, bnGammas(gen));
+            discParams.initializeNormal(seed ^ 0x0D15C0L, 0.02f, bnGammas(disc));
+            return;
+        }
         genParams.initialize(seed);
         discParams.initialize(seed ^ 0x0D15C0L);
+    }
+
+    private static java.util.Set<String> bnGammas(Network net) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (BatchNorm2d bn : batchNorms(net)) {
+            names.add(bn.name() + ".weight");
+        }
+        return names;
+    }
+
+    /** The batch-norm layers of a network, whose running statistics checkpoints carry. */
+    static List<BatchNorm2d> batchNorms(Network net) {
+        List<BatchNorm2d> out = new ArrayList<>();
+        if (net instanceof Sequential seq) {
+            for (Layer l : seq.layers()) {
+                if (l instanceof BatchNorm2d bn) {
+                    out.add(bn);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Batch norm's buffers of both networks by their state_dict names (none for the MLPs). */
+    public java.util.Map<String, float[]> buffersToHost() {
+        java.util.Map<String, float[]> out = new java.util.LinkedHashMap<>();
+        generatorBatchNorms().forEach(bn -> out.putAll(bn.buffers()));
+        discriminatorBatchNorms().forEach(bn -> out.putAll(bn.buffers()));
+        return out;
+    }
+
+    /** Sets batch norm's buffers of both networks from values named as {@link #buffersToHost} names them. */
+    public void loadBuffers(java.util.Map<String, float[]> byName) {
+        generatorBatchNorms().forEach(bn -> bn.loadBuffers(byName));
+        discriminatorBatchNorms().forEach(bn -> bn.loadBuffers(byName));
+    }
+
+    /** The generator's batch-norm layers. */
+    public List<BatchNorm2d> generatorBatchNorms() {
+        return batchNorms(gen);
+    }
+
+    /** The discriminator's batch-norm layers. */
+    public List<BatchNorm2d> discriminatorBatchNorms() {
+        return batchNorms(disc);
     }
 
     /**
@@ -141,18 +207,18 @@ public final class GanNetwork implements AutoCloseable {
         Sum.sum(be, p, stats, index, true);
     }
 
-    /** The discriminator's probabilities D(x) for the rows of x (at most maxBatch), into out (b x 1). */
+    /** The discriminator's probabilities D(x) for the rows of x (at most maxBatch), into out (b x 1); batch norm in evaluation mode. */
     public void discriminate(Tensor x, Tensor out) {
         if (x.rows() > maxBatch || x.cols() != config.data()) {
             throw new IllegalArgumentException("the discriminator takes batches of at most " + maxBatch + " rows of " + config.data()
                     + " features, got " + x.shape());
         }
-        Activations.activate(be, Activation.SIGMOID, disc.forward(x), out);
+        Activations.activate(be, Activation.SIGMOID, disc.forward(x, false), out);
     }
 
-    /** Generates codes z (b x noise, on this backend) into out (b x data). */
+    /** Generates from codes z (b x noise, on this backend) into out (b x data); batch norm in evaluation mode, as after PyTorch's G.eval(). */
     public void generate(Tensor noise, Tensor out) {
-        Elementwise.copy(be, gen.forward(noise), out);
+        Elementwise.copy(be, gen.forward(noise, false), out);
     }
 
     @Override

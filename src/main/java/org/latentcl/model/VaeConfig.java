@@ -4,15 +4,24 @@ import java.util.Arrays;
 import org.latentcl.data.Decoder;
 
 /**
- * The shape and likelihood of a VAE.
+ * The shape and likelihood of a VAE: fully connected (image null), or convolutional on images of
+ * the given shape (the encoder's stride-2 convolutions halve the image once per width, so its sides
+ * must divide by 2^widths).
  *
  * @param input   features per example (784 for 28x28 images)
- * @param hidden  encoder hidden sizes, first to last; the decoder mirrors them
+ * @param hidden  encoder hidden sizes, first to last (the convolutions' channel widths when
+ *                convolutional); the decoder mirrors them
  * @param latent  latent dimensions
  * @param decoder BERNOULLI (logits, binary cross-entropy) or GAUSSIAN (mean, fixed sigma)
  * @param sigma   the Gaussian decoder's standard deviation (1 for unit variance)
+ * @param image   the image shape of a convolutional VAE; null for the MLP
  */
-public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, float sigma) {
+public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, float sigma, ImageShape image) {
+    /** A fully connected VAE. */
+    public VaeConfig(int input, int[] hidden, int latent, Decoder decoder, float sigma) {
+        this(input, hidden, latent, decoder, sigma, null);
+    }
+
     public VaeConfig {
         if (input < 1 || latent < 1) {
             throw new IllegalArgumentException("VAE sizes must be positive: input " + input + ", latent " + latent);
@@ -26,6 +35,17 @@ public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, fl
         if (!(sigma > 0f) || Float.isInfinite(sigma)) {
             throw new IllegalArgumentException("sigma must be a positive number, got " + sigma);
         }
+        if (image != null) {
+            ConvArchitectures.checkConvVae(image, hidden);
+            if (image.size() != input) {
+                throw new IllegalArgumentException("a " + image + " image has " + image.size() + " values, not " + input);
+            }
+        }
+    }
+
+    /** Whether the encoder and decoder are convolutional. */
+    public boolean convolutional() {
+        return image != null;
     }
 
     /** Encoder sizes: input, hidden... */
@@ -54,7 +74,7 @@ public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, fl
     @Override
     public boolean equals(Object o) {
         return o instanceof VaeConfig c && c.input == input && Arrays.equals(c.hidden, hidden) && c.latent == latent
-                && c.decoder == decoder && Float.compare(c.sigma, sigma) == 0;
+                && c.decoder == decoder && Float.compare(c.sigma, sigma) == 0 && java.util.Objects.equals(c.image, image);
     }
 
     @Override
@@ -64,6 +84,10 @@ public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, fl
 
     @Override
     public String toString() {
+        if (image != null) {
+            return "conv VAE " + image + " channels " + Arrays.toString(hidden) + " latent " + latent + " " + decoder.name().toLowerCase()
+                    + (decoder == Decoder.GAUSSIAN ? " sigma " + sigma : "");
+        }
         return "VAE " + input + "-" + Arrays.toString(hidden) + "-" + latent + " " + decoder.name().toLowerCase()
                 + (decoder == Decoder.GAUSSIAN ? " sigma " + sigma : "");
     }

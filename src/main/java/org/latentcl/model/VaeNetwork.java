@@ -15,6 +15,7 @@ import org.latentcl.data.Decoder;
 import org.latentcl.nn.Adam;
 import org.latentcl.nn.Gradient;
 import org.latentcl.nn.Mlp;
+import org.latentcl.nn.Network;
 import org.latentcl.nn.ParamSpec;
 import org.latentcl.nn.Parameters;
 import org.latentcl.nn.RandomStream;
@@ -25,7 +26,8 @@ import org.latentcl.nn.TwoHeads;
  * the reparameterization z = mu + sigma * eps, and a decoder MLP to the parameters of p(x|z).
  * The loss of a batch is the negative ELBO summed over its examples, reconstruction + KL, with
  * the KL in closed form. Parameters are named as PyTorch would: enc.0.weight, ..., mu.*, logvar.*,
- * dec.0.*, ...
+ * dec.0.*, ... The encoder and decoder are MLPs, or convolutional ({@link ConvArchitectures}) when
+ * the configuration has an image shape.
  *
  * <p>Loss sums are accumulated on the backend into a 1 x 2 tensor (reconstruction, KL), which the
  * caller reads when it wants to (once per epoch), so a step never waits for the device.
@@ -40,9 +42,9 @@ public final class VaeNetwork implements AutoCloseable {
     private final VaeConfig config;
     private final int maxBatch;
     private final Parameters params;
-    private final Mlp encoder;
+    private final Network encoder;
     private final TwoHeads heads;
-    private final Mlp decoder;
+    private final Network decoder;
     private final Tensor mu;
     private final Tensor logvar;
     private final Tensor eps;
@@ -54,9 +56,14 @@ public final class VaeNetwork implements AutoCloseable {
         this.be = be;
         this.config = config;
         this.maxBatch = maxBatch;
-        encoder = new Mlp("enc", config.encoderSizes(), Activation.RELU, Activation.RELU, maxBatch);
-        heads = new TwoHeads("mu", "logvar", config.lastHidden(), config.latent(), encoder.outputActivation(), maxBatch);
-        decoder = new Mlp("dec", config.decoderSizes(), Activation.RELU, Activation.IDENTITY, maxBatch);
+        if (config.convolutional()) {
+            encoder = ConvArchitectures.convEncoder(config.image(), config.hidden(), maxBatch);
+            decoder = ConvArchitectures.convDecoder(config.image(), config.hidden(), config.latent(), maxBatch);
+        } else {
+            encoder = new Mlp("enc", config.encoderSizes(), Activation.RELU, Activation.RELU, maxBatch);
+            decoder = new Mlp("dec", config.decoderSizes(), Activation.RELU, Activation.IDENTITY, maxBatch);
+        }
+        heads = new TwoHeads("mu", "logvar", encoder.outputSize(), config.latent(), encoder.outputActivation(), maxBatch);
         List<ParamSpec> specs = new ArrayList<>(encoder.specs());
         specs.addAll(heads.specs());
         specs.addAll(decoder.specs());

@@ -18,7 +18,7 @@ import org.latentcl.backend.ops.RowSums;
  * channel-major), and dx = col2im(W^T dy'), a gather with no atomics. Parameters are named
  * {@code NAME.weight} and {@code NAME.bias}.
  */
-public final class Conv2d implements AutoCloseable {
+public final class Conv2d implements Layer {
     private final String name;
     private final int in;
     private final int out;
@@ -29,6 +29,7 @@ public final class Conv2d implements AutoCloseable {
     private Tensor cols;
     private Tensor channelMajor;
     private Tensor dcols;
+    private boolean bias = true;
 
     /**
      * @param name     parameter prefix
@@ -52,13 +53,21 @@ public final class Conv2d implements AutoCloseable {
         this.maxBatch = maxBatch;
     }
 
+    @Override
     public List<ParamSpec> specs() {
         int fanIn = shape.patch();
-        return List.of(new ParamSpec(name + ".weight", out, fanIn, fanIn, new int[] {out, in, shape.kh(), shape.kw()}),
-                new ParamSpec(name + ".bias", 1, out, fanIn));
+        ParamSpec weight = new ParamSpec(name + ".weight", out, fanIn, fanIn, new int[] {out, in, shape.kh(), shape.kw()});
+        return bias ? List.of(weight, new ParamSpec(name + ".bias", 1, out, fanIn)) : List.of(weight);
+    }
+
+    /** Drops the bias (PyTorch's {@code bias=False}, as before a batch norm); call before {@link #bind}. */
+    public Conv2d withoutBias() {
+        bias = false;
+        return this;
     }
 
     /** Connects the layer to its parameters and allocates its columns for the largest batch. */
+    @Override
     public void bind(Parameters p) {
         params = p;
         backend = p.backend();
@@ -67,11 +76,13 @@ public final class Conv2d implements AutoCloseable {
     }
 
     /** Values per output example: out x Ho x Wo. */
+    @Override
     public int outputSize() {
         return out * shape.outHeight() * shape.outWidth();
     }
 
     /** Values per input example: in x H x W. */
+    @Override
     public int inputSize() {
         return shape.imageSize();
     }
@@ -84,27 +95,33 @@ public final class Conv2d implements AutoCloseable {
     }
 
     /** y (batch x out Ho Wo) = the convolution of x (batch x in H W), plus the bias. */
-    public void forward(Tensor x, Tensor y) {
+    @Override
+    public void forward(Tensor x, Tensor y, boolean training) {
         ConvShape s = shapeFor(x.rows());
         Tensor c = cols.view(0, s.patch(), s.positions());
         Tensor cm = channelMajor.view(0, out, s.positions());
         Im2Col.im2col(backend, s, x, c);
         Gemm.gemm(backend, false, false, 1f, params.value(name + ".weight"), c, 0f, cm, null, Activation.IDENTITY);
-        ChannelMajor.fromChannelMajor(backend, cm, params.value(name + ".bias"), out, y);
+        ChannelMajor.fromChannelMajor(backend, cm, bias ? params.value(name + ".bias") : null, out, y);
     }
 
     /**
      * Backward after {@link #forward} on x: dW and db from dy (added to what is there when
-     * {@code accumulate}), and, when dx is not null, dx = the gradient with respect to x.
+     * {@code accumulate}) when {@code parameters}, and, when dx is not null, dx = the gradient with respect to x.
      */
-    public void backward(Tensor x, Tensor dy, boolean accumulate, Tensor dx) {
+    @Override
+    public void backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx) {
         ConvShape s = shapeFor(x.rows());
         Tensor c = cols.view(0, s.patch(), s.positions());
         Tensor dcm = channelMajor.view(0, out, s.positions());
         float beta = accumulate ? 1f : 0f;
         ChannelMajor.toChannelMajor(backend, dy, out, dcm);
-        Gemm.gemm(backend, false, true, 1f, dcm, c, beta, params.grad(name + ".weight"), null, Activation.IDENTITY);
-        RowSums.rowSums(backend, dcm, 1f, beta, params.grad(name + ".bias"));
+        if (parameters) {
+            Gemm.gemm(backend, false, true, 1f, dcm, c, beta, params.grad(name + ".weight"), null, Activation.IDENTITY);
+            if (bias) {
+                RowSums.rowSums(backend, dcm, 1f, beta, params.grad(name + ".bias"));
+            }
+        }
         if (dx != null) {
             if (dcols == null) {
                 dcols = backend.zeros(shape.patch(), shape.positions());

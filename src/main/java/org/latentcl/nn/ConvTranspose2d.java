@@ -18,7 +18,7 @@ import org.latentcl.backend.ops.Im2Col;
  * forward pass: dx = W im2col(dy), dW = x' im2col(dy)^T with x' channel-major, db = the per-channel
  * sums of dy. Parameters are named {@code NAME.weight} and {@code NAME.bias}.
  */
-public final class ConvTranspose2d implements AutoCloseable {
+public final class ConvTranspose2d implements Layer {
     private final String name;
     private final int in;
     private final int out;
@@ -32,6 +32,7 @@ public final class ConvTranspose2d implements AutoCloseable {
     private Tensor inputCm;
     private Tensor cols;
     private Tensor gradCm;
+    private boolean bias = true;
 
     /**
      * @param name          parameter prefix
@@ -70,13 +71,21 @@ public final class ConvTranspose2d implements AutoCloseable {
         this.maxBatch = maxBatch;
     }
 
+    @Override
     public List<ParamSpec> specs() {
         // PyTorch's fan-in for a transposed convolution's weight [in, out, k, k] is out * k * k (dimension 1 onward).
         int fanIn = out * adjoint.kh() * adjoint.kw();
-        return List.of(new ParamSpec(name + ".weight", in, fanIn, fanIn, new int[] {in, out, adjoint.kh(), adjoint.kw()}),
-                new ParamSpec(name + ".bias", 1, out, fanIn));
+        ParamSpec weight = new ParamSpec(name + ".weight", in, fanIn, fanIn, new int[] {in, out, adjoint.kh(), adjoint.kw()});
+        return bias ? List.of(weight, new ParamSpec(name + ".bias", 1, out, fanIn)) : List.of(weight);
     }
 
+    /** Drops the bias (PyTorch's {@code bias=False}, as before a batch norm); call before {@link #bind}. */
+    public ConvTranspose2d withoutBias() {
+        bias = false;
+        return this;
+    }
+
+    @Override
     public void bind(Parameters p) {
         params = p;
         backend = p.backend();
@@ -86,11 +95,13 @@ public final class ConvTranspose2d implements AutoCloseable {
     }
 
     /** Values per output example: out x H_out x W_out. */
+    @Override
     public int outputSize() {
         return adjoint.imageSize();
     }
 
     /** Values per input example: in x H x W. */
+    @Override
     public int inputSize() {
         return in * height * width;
     }
@@ -103,29 +114,37 @@ public final class ConvTranspose2d implements AutoCloseable {
     }
 
     /** y (batch x out H_out W_out) = the transposed convolution of x (batch x in H W), plus the bias. */
-    public void forward(Tensor x, Tensor y) {
+    @Override
+    public void forward(Tensor x, Tensor y, boolean training) {
         ConvShape s = shapeFor(x.rows());
         Tensor xcm = inputCm.view(0, in, s.positions());
         Tensor c = cols.view(0, s.patch(), s.positions());
         ChannelMajor.toChannelMajor(backend, x, in, xcm);
         Gemm.gemm(backend, true, false, 1f, params.value(name + ".weight"), xcm, 0f, c, null, Activation.IDENTITY);
         Im2Col.col2im(backend, s, c, 0f, y);
-        ChannelBias.channelBias(backend, y, params.value(name + ".bias"), y);
+        if (bias) {
+            ChannelBias.channelBias(backend, y, params.value(name + ".bias"), y);
+        }
     }
 
     /**
      * Backward after {@link #forward} on x: dW and db from dy (added to what is there when
-     * {@code accumulate}), and, when dx is not null, dx.
+     * {@code accumulate}) when {@code parameters}, and, when dx is not null, dx.
      */
-    public void backward(Tensor x, Tensor dy, boolean accumulate, Tensor dx) {
+    @Override
+    public void backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx) {
         ConvShape s = shapeFor(x.rows());
         Tensor xcm = inputCm.view(0, in, s.positions());
         Tensor c = cols.view(0, s.patch(), s.positions());
         float beta = accumulate ? 1f : 0f;
         Im2Col.im2col(backend, s, dy, c);
-        // The channel-major input is the forward pass's, still in inputCm.
-        Gemm.gemm(backend, false, true, 1f, xcm, c, beta, params.grad(name + ".weight"), null, Activation.IDENTITY);
-        ChannelBias.channelBiasGradient(backend, dy, beta, params.grad(name + ".bias"));
+        if (parameters) {
+            // The channel-major input is the forward pass's, still in inputCm.
+            Gemm.gemm(backend, false, true, 1f, xcm, c, beta, params.grad(name + ".weight"), null, Activation.IDENTITY);
+            if (bias) {
+                ChannelBias.channelBiasGradient(backend, dy, beta, params.grad(name + ".bias"));
+            }
+        }
         if (dx != null) {
             Tensor dcm = gradCm.view(0, in, s.positions());
             Gemm.gemm(backend, false, false, 1f, params.value(name + ".weight"), c, 0f, dcm, null, Activation.IDENTITY);

@@ -11,7 +11,7 @@ import org.latentcl.backend.Tensor;
  * -> ... with {@code hidden} between layers and {@code output} after the last. Activation and
  * gradient buffers are allocated once, for {@code maxBatch} rows; smaller batches use views.
  */
-public final class Mlp implements AutoCloseable {
+public final class Mlp implements Network {
     private final List<Linear> layers = new ArrayList<>();
     private final int maxBatch;
     private Tensor[] outputs;
@@ -30,6 +30,7 @@ public final class Mlp implements AutoCloseable {
         this.maxBatch = maxBatch;
     }
 
+    @Override
     public List<ParamSpec> specs() {
         List<ParamSpec> all = new ArrayList<>();
         layers.forEach(l -> all.addAll(l.specs()));
@@ -37,6 +38,7 @@ public final class Mlp implements AutoCloseable {
     }
 
     /** Binds the layers to their parameters and allocates the activation buffers. */
+    @Override
     public void bind(Parameters p) {
         backend = p.backend();
         outputs = new Tensor[layers.size()];
@@ -48,10 +50,12 @@ public final class Mlp implements AutoCloseable {
         }
     }
 
+    @Override
     public int inputSize() {
         return layers.get(0).in();
     }
 
+    @Override
     public int outputSize() {
         return layers.get(layers.size() - 1).out();
     }
@@ -61,6 +65,7 @@ public final class Mlp implements AutoCloseable {
     }
 
     /** Runs the stack on x (batch x in) and returns the output view (batch x out), valid until the next call. */
+    @Override
     public Tensor forward(Tensor x) {
         int b = x.rows();
         if (b > maxBatch) {
@@ -75,17 +80,26 @@ public final class Mlp implements AutoCloseable {
         return in;
     }
 
+    /** The same: an MLP has no batch statistics. */
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        return forward(x);
+    }
+
     /** The buffer for dL/d(output) of b rows: a loss writes into it, then {@link #backward} reads it. */
+    @Override
     public Tensor outputGrad(int b) {
         return grads[layers.size() - 1].rowRange(0, b);
     }
 
     /** dL/d(output) in {@link #outputGrad}, as a gradient to pass to {@link #backward}. */
+    @Override
     public Gradient outputGradient(int b) {
         return Gradient.of(outputGrad(b));
     }
 
     /** The last layer's activation. */
+    @Override
     public Activation outputActivation() {
         return layers.get(layers.size() - 1).activation();
     }
@@ -95,6 +109,7 @@ public final class Mlp implements AutoCloseable {
      * layer): input gradients then come back already carried through it, in the first layer's GEMM,
      * and that network's backward takes them as they are.
      */
+    @Override
     public Mlp inputFrom(Activation act) {
         this.inputFrom = act;
         return this;
@@ -106,6 +121,7 @@ public final class Mlp implements AutoCloseable {
      * (carried through the activation of {@link #inputFrom}, if any) when {@code inputGradient}, else
      * null. The returned tensor is this network's, valid until its next backward pass.
      */
+    @Override
     public Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient) {
         return backward(x, dOut, accumulate, inputGradient, true);
     }
@@ -114,6 +130,7 @@ public final class Mlp implements AutoCloseable {
      * Backward to the input only, leaving the parameter gradients alone (a network held fixed while
      * the gradient flows through it): returns dL/dx as {@link #backward} does.
      */
+    @Override
     public Gradient backwardInput(Tensor x, Gradient dOut) {
         return backward(x, dOut, false, true, false);
     }

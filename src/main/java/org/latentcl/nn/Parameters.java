@@ -115,6 +115,26 @@ public final class Parameters implements AutoCloseable {
         version++;
     }
 
+    /**
+     * The DCGAN initialization (Radford et al. 2016): every weight from N(0, std), the names in
+     * {@code gammas} (batch-norm scales) from N(1, std), biases 0. Normals from the Philox stream of
+     * {@code seed}, as on every backend.
+     */
+    public void initializeNormal(long seed, float std, java.util.Set<String> gammas) {
+        float[] all = new float[size];
+        Philox.fillNormal(all, 0, size, seed, 0);
+        for (ParamSpec s : specs.values()) {
+            int off = offsets.get(s.name());
+            float mean = gammas.contains(s.name()) ? 1f : 0f;
+            boolean bias = s.name().endsWith(".bias");
+            for (int i = 0; i < s.size(); i++) {
+                all[off + i] = bias ? 0f : mean + std * all[off + i];
+            }
+        }
+        backend.write(values, all);
+        version++;
+    }
+
     /** Every parameter copied to the host, by name, in declaration order. */
     public Map<String, float[]> toHost() {
         float[] all = backend.read(values);

@@ -1,5 +1,7 @@
 package org.latentcl.train;
 
+import org.latentcl.nn.BatchNorm2d;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,6 +68,40 @@ final class CheckpointFiles {
             entries.add(new Safetensors.Entry(s.name(), s.shape(), values.get(s.name())));
         }
         return entries;
+    }
+
+    /**
+     * Batch norm's buffers as PyTorch's state_dict has them: {@code NAME.running_mean} [C],
+     * {@code NAME.running_var} [C] and {@code NAME.num_batches_tracked} (an int64 scalar).
+     */
+    static List<Safetensors.Entry> bufferEntries(List<BatchNorm2d> layers) {
+        List<Safetensors.Entry> entries = new ArrayList<>();
+        for (BatchNorm2d bn : layers) {
+            for (Map.Entry<String, float[]> e : bn.buffers().entrySet()) {
+                boolean counter = e.getValue().length == 1 && e.getKey().endsWith(".num_batches_tracked");
+                entries.add(counter ? new Safetensors.Entry(e.getKey(), "I64", new int[0], e.getValue())
+                        : new Safetensors.Entry(e.getKey(), new int[] {bn.channels()}, e.getValue()));
+            }
+        }
+        return entries;
+    }
+
+    /** Loads batch norm's buffers (see {@link #bufferEntries}); a missing or misshapen one is an error naming the file. */
+    static void loadBuffers(List<BatchNorm2d> layers, Safetensors.Contents c, Path file) {
+        for (BatchNorm2d bn : layers) {
+            Map<String, float[]> byName = new LinkedHashMap<>();
+            for (String name : bn.bufferNames()) {
+                Safetensors.Entry e = c.tensors().get(name);
+                if (e != null) {
+                    byName.put(name, e.data());
+                }
+            }
+            try {
+                bn.loadBuffers(byName);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": tensor " + e.getMessage());
+            }
+        }
     }
 
     /** Loads every parameter of p from the file's tensors, checking that each exists with the right size. */

@@ -1,5 +1,7 @@
 package org.latentcl.train;
 
+import org.latentcl.model.ImageShape;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +16,9 @@ import org.latentcl.model.GanNetwork;
 
 /**
  * A GAN's parameters in safetensors: {@code gen.0.weight} [out, in], {@code gen.0.bias}, ...,
- * {@code disc.0.weight}, ... (PyTorch's nn.Linear layout), with {@code model = gan} and the
- * configuration as JSON in the metadata.
+ * {@code disc.0.weight}, ... (PyTorch's nn.Linear layout; for the DCGAN its convolutions' and batch
+ * norms' weights and batch norm's buffers), with {@code model = gan} and the configuration as JSON in
+ * the metadata ({@code arch = dcgan} and the image shape for the DCGAN).
  */
 public final class GanCheckpoint {
     private GanCheckpoint() {
@@ -30,6 +33,10 @@ public final class GanCheckpoint {
         m.put("output", c.sigmoidOutput() ? "sigmoid" : "linear");
         m.put("loss", c.loss().name().toLowerCase());
         m.put("slope", (double) GanConfig.SLOPE);
+        if (c.convolutional()) {
+            m.put("arch", "dcgan");
+            m.put("image", new int[] {c.image().channels(), c.image().height(), c.image().width()});
+        }
         return m;
     }
 
@@ -41,7 +48,9 @@ public final class GanCheckpoint {
         meta.putAll(extraMetadata);
         List<Safetensors.Entry> entries = new ArrayList<>();
         entries.addAll(CheckpointFiles.entries(gan.generatorParameters()));
+        entries.addAll(CheckpointFiles.bufferEntries(gan.generatorBatchNorms()));
         entries.addAll(CheckpointFiles.entries(gan.discriminatorParameters()));
+        entries.addAll(CheckpointFiles.bufferEntries(gan.discriminatorBatchNorms()));
         Safetensors.write(file, meta, entries);
     }
 
@@ -54,9 +63,14 @@ public final class GanCheckpoint {
     public static GanConfig config(Safetensors.Contents c, Path file) {
         Map<?, ?> m = CheckpointFiles.configOf(c, file, "gan");
         try {
+            GanConfig.Loss loss = GanConfig.Loss.valueOf(((String) m.get("loss")).toUpperCase());
+            if ("dcgan".equals(m.get("arch"))) {
+                int[] image = ints(m.get("image"));
+                return GanConfig.dcgan(new ImageShape(image[0], image[1], image[2]), ((Double) m.get("noise")).intValue(),
+                        ints(m.get("gen_hidden"))[0], ints(m.get("disc_hidden"))[0], loss);
+            }
             return new GanConfig(((Double) m.get("data")).intValue(), ((Double) m.get("noise")).intValue(), ints(m.get("gen_hidden")),
-                    ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")),
-                    GanConfig.Loss.valueOf(((String) m.get("loss")).toUpperCase()));
+                    ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")), loss);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the GAN configuration in the metadata is unreadable (" + e.getMessage() + ")");
         }
@@ -75,5 +89,7 @@ public final class GanCheckpoint {
     public static void load(GanNetwork gan, Safetensors.Contents c, Path file) {
         CheckpointFiles.load(gan.generatorParameters(), c, file);
         CheckpointFiles.load(gan.discriminatorParameters(), c, file);
+        CheckpointFiles.loadBuffers(gan.generatorBatchNorms(), c, file);
+        CheckpointFiles.loadBuffers(gan.discriminatorBatchNorms(), c, file);
     }
 }

@@ -3,7 +3,11 @@ package org.latentcl.train;
 import org.latentcl.backend.Philox;
 import org.latentcl.model.GanNetwork;
 
-/** Generating from a trained GAN into host arrays, in chunks of its batch size. */
+/**
+ * Generating from a trained GAN into host arrays, in chunks of its batch size. Samples and inputs are
+ * in the data's range: a DCGAN's tanh output [-1, 1] is mapped to [0, 1] on the way out, and data to
+ * [-1, 1] on the way in, as its training scales them.
+ */
 public final class GanSampling {
     private GanSampling() {
     }
@@ -13,11 +17,27 @@ public final class GanSampling {
         int zd = gan.config().noise();
         float[] noise = new float[n * zd];
         Philox.fillNormal(noise, 0, noise.length, seed, 0);
-        return Chunked.map(gan.backend(), noise, n, zd, gan.config().data(), gan.maxBatch(), gan::generate);
+        float[] out = Chunked.map(gan.backend(), noise, n, zd, gan.config().data(), gan.maxBatch(), gan::generate);
+        if (gan.config().tanhOutput()) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (out[i] + 1f) * 0.5f;
+            }
+        }
+        return out;
     }
 
     /** The discriminator's probability D(x) for each of n rows of x (n x data values). */
     public static float[] discriminate(GanNetwork gan, float[] x, int n) {
-        return Chunked.map(gan.backend(), x, n, gan.config().data(), 1, gan.maxBatch(), gan::discriminate);
+        float[] in = gan.config().tanhOutput() ? toTanhRange(x) : x;
+        return Chunked.map(gan.backend(), in, n, gan.config().data(), 1, gan.maxBatch(), gan::discriminate);
+    }
+
+    /** 2x - 1: data in [0, 1] to the DCGAN's [-1, 1], as pytorch/examples normalizes them. */
+    static float[] toTanhRange(float[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = 2f * x[i] - 1f;
+        }
+        return out;
     }
 }

@@ -100,7 +100,9 @@ public final class GanTraining {
             AdamConfig adam = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
             List<AutoCloseable> made = new ArrayList<>();
             try {
-                this.batches = made(made, new EpochBatches(be, train, gan.config().data(), opt.batch(), "GAN"));
+                // A DCGAN trains on data scaled to its tanh's [-1, 1]; the samples it shows come back in [0, 1].
+                Dataset scaled = gan.config().tanhOutput() ? train.withValues(GanSampling.toTanhRange(train.values())) : train;
+                this.batches = made(made, new EpochBatches(be, scaled, gan.config().data(), opt.batch(), "GAN"));
                 this.adamD = made(made, new Adam(gan.discriminatorParameters(), adam));
                 this.adamG = made(made, new Adam(gan.generatorParameters(), adam));
                 this.stats = be.zeros(1, 4);

@@ -1,5 +1,7 @@
 package org.latentcl.train;
 
+import org.latentcl.model.ImageShape;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,6 +34,10 @@ public final class VaeCheckpoint {
         m.put("latent", c.latent());
         m.put("decoder", c.decoder().name().toLowerCase());
         m.put("sigma", (double) c.sigma());
+        if (c.convolutional()) {
+            m.put("arch", "conv");
+            m.put("image", new int[] {c.image().channels(), c.image().height(), c.image().width()});
+        }
         return m;
     }
 
@@ -53,8 +59,14 @@ public final class VaeCheckpoint {
             for (int i = 0; i < h.length; i++) {
                 h[i] = ((Double) hidden.get(i)).intValue();
             }
+            ImageShape image = null;
+            if ("conv".equals(m.get("arch"))) {
+                List<?> shape = (List<?>) m.get("image");
+                image = new ImageShape(((Double) shape.get(0)).intValue(), ((Double) shape.get(1)).intValue(),
+                        ((Double) shape.get(2)).intValue());
+            }
             return new VaeConfig(((Double) m.get("input")).intValue(), h, ((Double) m.get("latent")).intValue(),
-                    Decoder.valueOf(((String) m.get("decoder")).toUpperCase()), ((Double) m.get("sigma")).floatValue());
+                    Decoder.valueOf(((String) m.get("decoder")).toUpperCase()), ((Double) m.get("sigma")).floatValue(), image);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the VAE configuration in the metadata is unreadable (" + e.getMessage() + ")");
         }

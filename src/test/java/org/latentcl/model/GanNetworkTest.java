@@ -8,8 +8,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
+import org.latentcl.backend.FiniteDifference;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.TestBackends;
 import org.latentcl.nn.Adam;
@@ -51,13 +53,54 @@ class GanNetworkTest {
         }
     }
 
+    /**
+     * The DCGAN's gradients the same way, through transposed convolutions, batch norm in training
+     * mode (whose batch statistics the finite differences see move too), tanh, convolutions and
+     * LeakyReLU, at 16x16 (the 4 2^m family) and 28x28 (the MNIST one, with its 3x3 stride-2 step).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {16, 28})
+    void dcganGradientsMatchFiniteDifferences(int side) {
+        Backend be = TestBackends.java();
+        GanConfig cfg = GanConfig.dcgan(new ImageShape(2, side, side), 3, 2, 2, GanConfig.Loss.NONSATURATING);
+        float[] x = TestBackends.uniform(new Random(4), 4 * cfg.data(), -1, 1);
+        try (GanNetwork gan = new GanNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, cfg.data()); Tensor stats = be.zeros(1, 4)) {
+            gan.initialize(2);
+            // Larger weights than DCGAN's N(0, 0.02), so that the gradients are well above float noise.
+            Map<String, float[]> w = gan.generatorParameters().toHost();
+            w.values().forEach(v -> scale(v, 10f));
+            gan.generatorParameters().load(w);
+            Map<String, float[]> wd = gan.discriminatorParameters().toHost();
+            wd.values().forEach(v -> scale(v, 10f));
+            gan.discriminatorParameters().load(wd);
+            gan.discriminatorGradients(tx, new RandomStream(5, 0), stats);
+            float[] dGrad = be.read(gan.discriminatorParameters().grads());
+            gan.generatorGradients(stats);
+            float[] gGrad = be.read(gan.generatorParameters().grads());
+            check(gan, tx, gan.discriminatorParameters(), dGrad, 0, side == 28 ? 5 : 2);
+            check(gan, tx, gan.generatorParameters(), gGrad, 1, side == 28 ? 5 : 2);
+        }
+    }
+
+    private static void scale(float[] v, float by) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= by;
+        }
+    }
+
     private static void check(GanNetwork gan, Tensor x, Parameters p, float[] grads, int which) {
+        check(gan, x, p, grads, which, 2);
+    }
+
+    private static void check(GanNetwork gan, Tensor x, Parameters p, float[] grads, int which, int stride) {
         Map<String, float[]> base = p.toHost();
+        double at = losses(gan, x)[which];
         int offset = 0;
         int checked = 0;
+        int kinks = 0;
         for (var e : base.entrySet()) {
             float[] v = e.getValue();
-            for (int i = 0; i < v.length; i += 2) {
+            for (int i = 0; i < v.length; i += stride) {
                 float old = v[i];
                 double h = 1e-3;
                 v[i] = (float) (old + h);
@@ -68,18 +111,26 @@ class GanNetworkTest {
                 double minus = losses(gan, x)[which];
                 v[i] = old;
                 p.load(base);
-                double fd = (plus - minus) / (2 * h);
-                assertEquals(fd, grads[offset + i], 1e-4 + 2e-2 * Math.abs(fd), e.getKey() + "[" + i + "]");
+                double tolerance = 1e-4 + 2e-2 * Math.abs(grads[offset + i]);
+                double fd = FiniteDifference.central(minus, at, plus, h, tolerance);
+                if (Double.isNaN(fd)) {
+                    kinks++;
+                    continue;
+                }
+                assertEquals(fd, grads[offset + i], tolerance, e.getKey() + "[" + i + "]");
                 checked++;
             }
             offset += v.length;
         }
-        assertTrue(checked > 10);
+        // Every DCGAN parameter moves hundreds of LeakyReLU units, so many sit within h of a kink; the rest must agree.
+        assertTrue(checked > 10 && kinks <= checked, checked + " checked, " + kinks + " at kinks");
     }
 
-    @Test
-    void aGanStepAgreesAcrossBackends() {
-        GanConfig cfg = new GanConfig(784, 64, new int[] {256, 512}, new int[] {512, 256}, true, GanConfig.Loss.NONSATURATING);
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aGanStepAgreesAcrossBackends(boolean dcgan) {
+        GanConfig cfg = dcgan ? GanConfig.dcgan(new ImageShape(1, 28, 28), 100, 16, 16, GanConfig.Loss.NONSATURATING)
+                : new GanConfig(784, 64, new int[] {256, 512}, new int[] {512, 256}, true, GanConfig.Loss.NONSATURATING);
         float[] x = TestBackends.uniform(new Random(3), 128 * 784, 0, 1);
         float[][] stats = new float[2][];
         float[][] gen = new float[2][];
@@ -115,6 +166,7 @@ class GanNetworkTest {
             meanDiff += d / gen[0].length;
         }
         assertTrue(maxDiff <= 2 * 2e-4 * 2 * 1.01, "generator parameters differ by up to " + maxDiff);
-        assertTrue(meanDiff < 1e-6, "generator parameters differ by " + meanDiff + " on average");
+        // Batch norm makes the weights before it scale-free, so many of their gradients are near zero and flip more often.
+        assertTrue(meanDiff < (dcgan ? 1e-5 : 1e-6), "generator parameters differ by " + meanDiff + " on average");
     }
 }

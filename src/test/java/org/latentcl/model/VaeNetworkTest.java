@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.latentcl.backend.AdamConfig;
 import org.latentcl.backend.Backend;
+import org.latentcl.backend.FiniteDifference;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.TestBackends;
 import org.latentcl.backend.ops.Elementwise;
@@ -31,36 +32,49 @@ class VaeNetworkTest {
      * agreement to about 1e-2 relative.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"BERNOULLI", "GAUSSIAN"})
-    void gradientsMatchFiniteDifferencesOfTheLoss(String decoder) {
+    @ValueSource(strings = {"BERNOULLI", "GAUSSIAN", "BERNOULLI conv", "GAUSSIAN conv"})
+    void gradientsMatchFiniteDifferencesOfTheLoss(String kind) {
         Backend be = TestBackends.java();
-        VaeConfig cfg = new VaeConfig(7, new int[] {5}, 3, Decoder.valueOf(decoder), 0.8f);
-        float[] x = data(4, 7, 1);
-        try (VaeNetwork vae = new VaeNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, 7); Tensor losses = be.zeros(1, 2)) {
+        Decoder decoder = Decoder.valueOf(kind.split(" ")[0]);
+        // The convolutional one: 2 channels of 4x8 (not square), widths 3 and 2, so every layer and the flatten are exercised.
+        // Its loss (about 200) is held in a float, whose rounding (1e-5) over 2h needs h = 1e-2 to stay below the tolerance.
+        boolean conv = kind.endsWith("conv");
+        VaeConfig cfg = conv ? new VaeConfig(64, new int[] {3, 2}, 3, decoder, 0.8f, new ImageShape(2, 4, 8))
+                : new VaeConfig(7, new int[] {5}, 3, decoder, 0.8f);
+        int d = cfg.input();
+        float[] x = data(4, d, 1);
+        try (VaeNetwork vae = new VaeNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, d); Tensor losses = be.zeros(1, 2)) {
             vae.parameters().initialize(3);
             vae.computeGradients(tx, new RandomStream(9, 0), losses);
             float[] grads = be.read(vae.parameters().grads());
             Map<String, float[]> base = vae.parameters().toHost();
+            double at = loss(vae, base, tx);
             int offset = 0;
             int checked = 0;
+            int kinks = 0;
             for (var e : base.entrySet()) {
                 float[] v = e.getValue();
                 for (int i = 0; i < v.length; i += 3) {
                     float old = v[i];
-                    double h = 1e-3;
+                    double h = conv ? 1e-2 : 1e-3;
                     v[i] = (float) (old + h);
                     double plus = loss(vae, base, tx);
                     v[i] = (float) (old - h);
                     double minus = loss(vae, base, tx);
                     v[i] = old;
-                    double fd = (plus - minus) / (2 * h);
                     float got = grads[offset + i];
-                    assertEquals(fd, got, 2e-3 + 2e-2 * Math.abs(fd), e.getKey() + "[" + i + "]");
+                    double tolerance = 2e-3 + 2e-2 * Math.abs(got);
+                    double fd = FiniteDifference.central(minus, at, plus, h, tolerance);
+                    if (Double.isNaN(fd)) {
+                        kinks++;
+                        continue;
+                    }
+                    assertEquals(fd, got, tolerance, e.getKey() + "[" + i + "]");
                     checked++;
                 }
                 offset += v.length;
             }
-            assertTrue(checked > 20);
+            assertTrue(checked > 20 && kinks < checked / 3, checked + " checked, " + kinks + " at kinks");
         }
     }
 
@@ -74,9 +88,11 @@ class VaeNetworkTest {
         }
     }
 
-    @Test
-    void aTrainingStepGivesTheSameLossOnBothBackends() {
-        VaeConfig cfg = new VaeConfig(784, new int[] {400}, 20, Decoder.BERNOULLI, 1f);
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aTrainingStepGivesTheSameLossOnBothBackends(boolean conv) {
+        VaeConfig cfg = conv ? new VaeConfig(784, new int[] {32, 64}, 20, Decoder.BERNOULLI, 1f, new ImageShape(1, 28, 28))
+                : new VaeConfig(784, new int[] {400}, 20, Decoder.BERNOULLI, 1f);
         DataSplit split = Datasets.embeddedDefault();
         float[] x = java.util.Arrays.copyOf(split.train().values(), 128 * 784);
         float[][] losses = new float[2][];

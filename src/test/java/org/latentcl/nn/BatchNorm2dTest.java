@@ -24,7 +24,7 @@ class BatchNorm2dTest {
         int channels = 3;
         int plane = 10;
         Random rnd = new Random(9);
-        try (BatchNorm2d bn = new BatchNorm2d("bn", channels)) {
+        try (BatchNorm2d bn = new BatchNorm2d("bn", channels, plane)) {
             Parameters p = new Parameters(be, bn.specs());
             bn.bind(p);
             p.initialize(1);

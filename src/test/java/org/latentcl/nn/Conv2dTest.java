@@ -37,13 +37,13 @@ class Conv2dTest {
             int wo = (w + 2 * pad - k) / stride + 1;
             try (Tensor tx = be.upload(x, batch, conv.inputSize()); Tensor y = be.zeros(batch, conv.outputSize());
                  Tensor dy = be.upload(g, batch, conv.outputSize()); Tensor dx = be.zeros(batch, conv.inputSize())) {
-                conv.forward(tx, y);
+                conv.forward(tx, y, true);
                 double[] want = Direct.conv(x, weights, bias, batch, in, out, h, w, k, stride, pad);
                 float[] got = be.read(y);
                 for (int i = 0; i < got.length; i++) {
                     assertEquals(want[i], got[i], 1e-5 * (1 + in * k * k), "y[" + i + "]");
                 }
-                conv.backward(tx, dy, false, dx);
+                conv.backward(tx, y, dy, false, true, dx);
                 float[] dw = be.read(p.grad("conv.weight"));
                 float[] db = be.read(p.grad("conv.bias"));
                 float[] dxs = be.read(dx);

@@ -38,14 +38,14 @@ class ConvTranspose2dTest {
             Shape sh = new Shape(batch, in, out, h, w, k, s, p, op);
             try (Tensor tx = be.upload(x, batch, conv.inputSize()); Tensor y = be.zeros(batch, conv.outputSize());
                  Tensor dy = be.upload(g, batch, conv.outputSize()); Tensor dx = be.zeros(batch, conv.inputSize())) {
-                conv.forward(tx, y);
+                conv.forward(tx, y, true);
                 double[] want = sh.transposed(x, weights, bias);
                 float[] got = be.read(y);
                 assertEquals(want.length, got.length);
                 for (int i = 0; i < got.length; i++) {
                     assertEquals(want[i], got[i], 1e-5 * (1 + in * k * k), "y[" + i + "]");
                 }
-                conv.backward(tx, dy, false, dx);
+                conv.backward(tx, y, dy, false, true, dx);
                 float[] dw = be.read(params.grad("up.weight"));
                 float[] db = be.read(params.grad("up.bias"));
                 float[] dxs = be.read(dx);

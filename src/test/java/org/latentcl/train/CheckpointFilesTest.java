@@ -15,11 +15,16 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.latentcl.backend.Tensor;
 import org.latentcl.backend.TestBackends;
 import org.latentcl.data.Decoder;
 import org.latentcl.io.Safetensors;
+import org.latentcl.model.GanConfig;
+import org.latentcl.model.GanNetwork;
+import org.latentcl.model.ImageShape;
 import org.latentcl.model.VaeConfig;
 import org.latentcl.model.VaeNetwork;
+import org.latentcl.nn.RandomStream;
 
 /** Safetensors writing and reading, VAE checkpoints, and every malformed file we can think of. */
 class CheckpointFilesTest {
@@ -122,7 +127,7 @@ class CheckpointFilesTest {
     void convolutionalParametersUsePyTorchShapes() throws IOException {
         org.latentcl.nn.Conv2d conv = new org.latentcl.nn.Conv2d("enc.0", 1, 32, 28, 28, 4, 2, 1, 2);
         org.latentcl.nn.ConvTranspose2d up = new org.latentcl.nn.ConvTranspose2d("dec.3", 64, 32, 7, 7, 4, 2, 1, 0, 2);
-        org.latentcl.nn.BatchNorm2d bn = new org.latentcl.nn.BatchNorm2d("main.1", 32);
+        org.latentcl.nn.BatchNorm2d bn = new org.latentcl.nn.BatchNorm2d("main.1", 32, 196);
         List<org.latentcl.nn.ParamSpec> specs = new java.util.ArrayList<>(conv.specs());
         specs.addAll(up.specs());
         specs.addAll(bn.specs());
@@ -152,5 +157,57 @@ class CheckpointFilesTest {
             assertTrue(e.getMessage().contains("tensor enc.0.weight has shape [32, 16], but the configuration needs 32x1x4x4"),
                     e.getMessage());
         }
+    }
+
+    /**
+     * A DCGAN checkpoint holds what PyTorch's state_dict of torch_ref.py's modules holds: bias-free
+     * convolution weights in PyTorch's shapes, batch norm's weight and bias, and its buffers
+     * running_mean, running_var and num_batches_tracked (int64, a scalar); all come back on another
+     * backend, and a conv VAE's configuration (image shape, widths) survives the metadata.
+     */
+    @Test
+    void dcganCheckpointsCarryBatchNormBuffers() throws IOException {
+        GanConfig cfg = GanConfig.dcgan(new ImageShape(1, 28, 28), 100, 4, 4, GanConfig.Loss.NONSATURATING);
+        Path f = dir.resolve("dcgan.safetensors");
+        float[] x = TestBackends.uniform(new java.util.Random(2), 8 * 784, -1, 1);
+        Map<String, float[]> saved;
+        try (GanNetwork gan = new GanNetwork(TestBackends.java(), cfg, 8); Tensor tx = TestBackends.java().upload(x, 8, 784);
+             Tensor stats = TestBackends.java().zeros(1, 4)) {
+            gan.initialize(3);
+            gan.discriminatorGradients(tx, new RandomStream(1, 0), stats);
+            gan.generatorGradients(stats);
+            GanCheckpoint.save(gan, f, Map.of());
+            saved = gan.buffersToHost();
+        }
+        Safetensors.Contents c = Safetensors.read(f);
+        assertArrayEquals(new int[] {100, 16, 4, 4}, c.tensors().get("gen.0.weight").shape());
+        assertTrue(!c.tensors().containsKey("gen.0.bias"), "the DCGAN's convolutions have no bias");
+        assertArrayEquals(new int[] {16}, c.tensors().get("gen.1.running_var").shape());
+        assertEquals("I64", c.tensors().get("gen.1.num_batches_tracked").dtype());
+        assertArrayEquals(new int[0], c.tensors().get("gen.1.num_batches_tracked").shape());
+        assertEquals(1f, c.tensors().get("gen.1.num_batches_tracked").data()[0]);
+        // The discriminator ran twice in its step and once in the generator's.
+        assertEquals(3f, c.tensors().get("disc.3.num_batches_tracked").data()[0]);
+        assertArrayEquals(new int[] {1, 16, 3, 3}, c.tensors().get("disc.8.weight").shape());
+        try (GanNetwork back = GanCheckpoint.open(TestBackends.cl(), c, f, 8)) {
+            assertEquals(cfg, back.config());
+            Map<String, float[]> loaded = back.buffersToHost();
+            assertEquals(saved.keySet(), loaded.keySet());
+            for (String k : saved.keySet()) {
+                assertArrayEquals(saved.get(k), loaded.get(k), k);
+            }
+        }
+        VaeConfig conv = new VaeConfig(3 * 32 * 32, new int[] {8, 16}, 5, Decoder.BERNOULLI, 1f, new ImageShape(3, 32, 32));
+        Path v = dir.resolve("convvae.safetensors");
+        try (VaeNetwork vae = new VaeNetwork(TestBackends.java(), conv, 2)) {
+            vae.parameters().initialize(1);
+            VaeCheckpoint.save(vae, v, Map.of());
+        }
+        Safetensors.Contents cv = Safetensors.read(v);
+        assertEquals(conv, VaeCheckpoint.config(cv, v));
+        assertArrayEquals(new int[] {8, 3, 4, 4}, cv.tensors().get("enc.0.weight").shape());
+        assertArrayEquals(new int[] {5, 16 * 8 * 8}, cv.tensors().get("mu.weight").shape());
+        assertArrayEquals(new int[] {16, 8, 4, 4}, cv.tensors().get("dec.3.weight").shape());
+        assertArrayEquals(new int[] {8, 3, 4, 4}, cv.tensors().get("dec.5.weight").shape());
     }
 }

@@ -1,0 +1,152 @@
+package org.latentcl.data;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+
+/**
+ * A directory of PNG or JPEG images, as torchvision's ImageFolder reads one: each subdirectory is a
+ * class (labels in sorted order), or, without subdirectories, the images in the directory itself
+ * (no labels). Decoded with javax.imageio; grey when every image is grey, RGB otherwise (NCHW rows,
+ * values in [0, 1]). Images of different sizes need a common {@code size}: each is resized so its
+ * shorter side is {@code size} and centre-cropped to size x size ({@link ImageResize}), as
+ * torchvision's Resize(size) + CenterCrop(size).
+ */
+public final class ImageFolder {
+    private ImageFolder() {
+    }
+
+    /** Whether a directory holds images (directly or in class subdirectories), not IDX or CIFAR files. */
+    public static boolean isImageDirectory(Path dir) {
+        try {
+            return !classDirectories(dir).isEmpty() || !images(dir).isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads every image under dir.
+     *
+     * @param dir  the directory
+     * @param size the side to resize and crop to, or 0 to keep the images' own (common) size
+     * @return the images, labelled by subdirectory when there are subdirectories
+     * @throws DataException naming an unreadable image, or two images of different sizes without a size
+     */
+    public static Dataset read(Path dir, int size) {
+        List<Path> files = new ArrayList<>();
+        List<Integer> labels = new ArrayList<>();
+        try {
+            List<Path> classes = classDirectories(dir);
+            if (classes.isEmpty()) {
+                files.addAll(images(dir));
+            }
+            for (int c = 0; c < classes.size(); c++) {
+                for (Path f : images(classes.get(c))) {
+                    files.add(f);
+                    labels.add(c);
+                }
+            }
+        } catch (IOException e) {
+            throw new DataException(dir + ": cannot list the directory (" + e.getMessage() + ")");
+        }
+        if (files.isEmpty()) {
+            throw new DataException(dir + ": no .png or .jpg images in it or in its subdirectories");
+        }
+        List<BufferedImage> decoded = new ArrayList<>(files.size());
+        boolean colour = false;
+        for (Path f : files) {
+            BufferedImage img = decode(f);
+            colour |= !isGrey(img);
+            decoded.add(img);
+        }
+        int channels = colour ? 3 : 1;
+        int h = size > 0 ? size : decoded.get(0).getHeight();
+        int w = size > 0 ? size : decoded.get(0).getWidth();
+        float[] values = new float[files.size() * channels * h * w];
+        for (int i = 0; i < files.size(); i++) {
+            BufferedImage img = decoded.get(i);
+            if (size == 0 && (img.getHeight() != h || img.getWidth() != w)) {
+                throw new DataException(dir + ": images differ in size (" + files.get(0).getFileName() + " is " + w + "x" + h + ", "
+                        + files.get(i).getFileName() + " is " + img.getWidth() + "x" + img.getHeight() + "); give --image-size N to resize them");
+            }
+            float[] planes = planes(img, channels);
+            if (size > 0) {
+                planes = ImageResize.resizeAndCrop(planes, channels, img.getHeight(), img.getWidth(), size);
+            }
+            System.arraycopy(planes, 0, values, i * planes.length, planes.length);
+        }
+        int[] l = labels.isEmpty() ? null : labels.stream().mapToInt(Integer::intValue).toArray();
+        String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
+        return new Dataset(name, values, files.size(), channels * h * w, l, channels, h, w);
+    }
+
+    private static List<Path> classDirectories(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+    }
+
+    private static List<Path> images(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isRegularFile).filter(ImageFolder::isImageName).sorted().toList();
+        }
+    }
+
+    private static boolean isImageName(Path f) {
+        String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
+    }
+
+    private static BufferedImage decode(Path f) {
+        try {
+            BufferedImage img = ImageIO.read(f.toFile());
+            if (img == null) {
+                throw new DataException(f + ": not a readable PNG or JPEG image");
+            }
+            return img;
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof DataException d) {
+                throw d;
+            }
+            throw new DataException(f + ": not a readable PNG or JPEG image (" + e.getMessage() + ")");
+        }
+    }
+
+    private static boolean isGrey(BufferedImage img) {
+        return img.getColorModel().getColorSpace().getNumComponents() == 1;
+    }
+
+    /** The image's pixels as channel planes in [0, 1] (alpha dropped; grey images' single plane). */
+    private static float[] planes(BufferedImage img, int channels) {
+        int h = img.getHeight();
+        int w = img.getWidth();
+        float[] out = new float[channels * h * w];
+        boolean grey = isGrey(img);
+        java.awt.image.Raster raster = img.getRaster();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (grey) {
+                    // The raster's own sample (8 or 16 bits) scaled by its range, not the sRGB conversion getRGB would apply.
+                    int bits = raster.getSampleModel().getSampleSize(0);
+                    float v = raster.getSample(x, y, 0) / (float) ((1 << bits) - 1);
+                    for (int c = 0; c < channels; c++) {
+                        out[(c * h + y) * w + x] = v;
+                    }
+                } else {
+                    int rgb = img.getRGB(x, y);
+                    out[y * w + x] = ((rgb >> 16) & 0xFF) / 255f;
+                    out[(h + y) * w + x] = ((rgb >> 8) & 0xFF) / 255f;
+                    out[(2 * h + y) * w + x] = (rgb & 0xFF) / 255f;
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,54 @@
+package org.latentcl.nn;
+
+import org.latentcl.backend.Activation;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.Activations;
+
+/** An elementwise activation as a layer of its own (PyTorch's nn.ReLU, nn.LeakyReLU, nn.Tanh, nn.Sigmoid). */
+public final class ActivationLayer implements Layer {
+    private final Activation act;
+    private final int size;
+    private Backend backend;
+
+    public ActivationLayer(Activation act, int size) {
+        this.act = act;
+        this.size = size;
+    }
+
+    public Activation activation() {
+        return act;
+    }
+
+    @Override
+    public void bind(Parameters p) {
+        backend = p.backend();
+    }
+
+    @Override
+    public int inputSize() {
+        return size;
+    }
+
+    @Override
+    public int outputSize() {
+        return size;
+    }
+
+    @Override
+    public void forward(Tensor x, Tensor y, boolean training) {
+        Activations.activate(backend, act, x, y);
+    }
+
+    /** dx = f'(x) dy, the derivative taken from the output y. */
+    @Override
+    public void backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx) {
+        if (dx != null) {
+            Activations.activateBackward(backend, act, y, dy, dx);
+        }
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,151 @@
+package org.latentcl.nn;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.latentcl.backend.Activation;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+
+/**
+ * Layers run one after another, as PyTorch's nn.Sequential: each layer's output is the next one's
+ * input, in buffers made once for the largest batch (smaller batches use views). The layers name
+ * their own parameters, so a model can keep PyTorch's indices (activations count, without
+ * parameters). Activations are layers of their own, so {@link #outputActivation} is the identity.
+ */
+public final class Sequential implements Network {
+    private final List<Layer> layers;
+    private final int maxBatch;
+    private Backend backend;
+    private Tensor[] outputs;
+    private Tensor[] grads;
+    private Tensor inputGrads;
+
+    public Sequential(List<Layer> layers, int maxBatch) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a network needs at least one layer");
+        }
+        for (int i = 1; i < layers.size(); i++) {
+            if (layers.get(i).inputSize() != layers.get(i - 1).outputSize()) {
+                throw new IllegalArgumentException("layer " + i + " takes " + layers.get(i).inputSize() + " values, but layer " + (i - 1)
+                        + " gives " + layers.get(i - 1).outputSize());
+            }
+        }
+        this.layers = List.copyOf(layers);
+        this.maxBatch = maxBatch;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    @Override
+    public List<ParamSpec> specs() {
+        List<ParamSpec> all = new ArrayList<>();
+        layers.forEach(l -> all.addAll(l.specs()));
+        return all;
+    }
+
+    @Override
+    public void bind(Parameters p) {
+        backend = p.backend();
+        outputs = new Tensor[layers.size()];
+        grads = new Tensor[layers.size()];
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).bind(p);
+            outputs[i] = backend.zeros(maxBatch, layers.get(i).outputSize());
+            grads[i] = backend.zeros(maxBatch, layers.get(i).outputSize());
+        }
+    }
+
+    @Override
+    public int inputSize() {
+        return layers.get(0).inputSize();
+    }
+
+    @Override
+    public int outputSize() {
+        return layers.get(layers.size() - 1).outputSize();
+    }
+
+    @Override
+    public Tensor forward(Tensor x, boolean training) {
+        int b = x.rows();
+        if (b > maxBatch || x.cols() != inputSize()) {
+            throw new IllegalArgumentException("the network takes batches of at most " + maxBatch + " rows of " + inputSize()
+                    + " values, got " + x.shape());
+        }
+        Tensor in = x;
+        for (int i = 0; i < layers.size(); i++) {
+            Tensor y = outputs[i].rowRange(0, b);
+            layers.get(i).forward(in, y, training);
+            in = y;
+        }
+        return in;
+    }
+
+    @Override
+    public Tensor outputGrad(int b) {
+        return grads[layers.size() - 1].rowRange(0, b);
+    }
+
+    @Override
+    public Activation outputActivation() {
+        return Activation.IDENTITY;
+    }
+
+    /** Only the identity: this network's first layer carries no activation of the network before into its input gradient. */
+    @Override
+    public Network inputFrom(Activation act) {
+        if (act.kind() != Activation.Kind.IDENTITY) {
+            throw new IllegalArgumentException("a Sequential network takes its input as it is, not through " + act);
+        }
+        return this;
+    }
+
+    @Override
+    public Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient) {
+        return backward(x, dOut, accumulate, inputGradient, true);
+    }
+
+    @Override
+    public Gradient backwardInput(Tensor x, Gradient dOut) {
+        return backward(x, dOut, false, true, false);
+    }
+
+    private Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient, boolean parameters) {
+        if (dOut.throughActivation()) {
+            throw new IllegalArgumentException("a Sequential network's output has no fused activation to have carried a gradient through");
+        }
+        int b = x.rows();
+        Tensor dy = dOut.value();
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
+            Tensor dIn = i > 0 ? grads[i - 1].rowRange(0, b) : inputGradient ? inputGrad(b) : null;
+            layers.get(i).backward(in, outputs[i].rowRange(0, b), dy, accumulate, parameters, dIn);
+            dy = dIn;
+        }
+        return dy == null ? null : Gradient.of(dy);
+    }
+
+    private Tensor inputGrad(int b) {
+        if (inputGrads == null) {
+            inputGrads = backend.zeros(maxBatch, inputSize());
+        }
+        return inputGrads.rowRange(0, b);
+    }
+
+    @Override
+    public void close() {
+        layers.forEach(Layer::close);
+        for (Tensor[] ts : new Tensor[][] {outputs, grads}) {
+            if (ts != null) {
+                for (Tensor t : ts) {
+                    t.close();
+                }
+            }
+        }
+        if (inputGrads != null) {
+            inputGrads.close();
+        }
+    }
+}
