@@ -49,6 +49,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--samples", description = "Score these samples (.npy, [N, D] or [N, H, W]) instead of a checkpoint's.")
     Path samples;
 
+    @Option(names = "--image-size", paramLabel = "N", description = "Resize the data's images to NxN as train did "
+            + "(default: the checkpoint's image size when it is square).")
+    Integer imageSize;
+
     @Option(names = "--data", description = "Data whose test split is used (default: the data the model was trained on).")
     String data;
 
@@ -79,7 +83,7 @@ final class EvalCommand implements Callable<Integer> {
                 throw new UsageException("--samples needs --data SPEC: the data to score the samples against");
             }
             Dataset s = Npy.read(samples);
-            DataSplit split = Datasets.load(data);
+            DataSplit split = Datasets.load(data, imageSize == null ? 0 : imageSize);
             if (s.cols() != split.test().cols()) {
                 throw new UsageException(samples + " has " + s.cols() + " features per sample but " + data + " has " + split.test().cols());
             }
@@ -91,7 +95,7 @@ final class EvalCommand implements Callable<Integer> {
             Safetensors.Contents c = Safetensors.read(checkpoint);
             String model = ModelFiles.model(c, checkpoint);
             String dataSpec = data != null ? data : c.metadata().getOrDefault("data", "default");
-            DataSplit split = Datasets.load(dataSpec);
+            DataSplit split = Datasets.load(dataSpec, imageSize != null ? imageSize : squareImageSize(c));
             result.put("checkpoint", checkpoint.toString());
             try (Backend be = DeviceSelector.open(device)) {
                 if (model.equals("vae")) {
@@ -148,5 +152,11 @@ final class EvalCommand implements Callable<Integer> {
             result.put("class_coverage", GanEvaluation.classCoverage(be, x, count, train.head(Math.min(REFERENCE, train.rows()))));
         }
         result.put("device", be.name());
+    }
+
+    /** The side of the checkpoint's images when they are square (what --image-size made them), else 0. */
+    static int squareImageSize(Safetensors.Contents c) {
+        int h = Integer.parseInt(c.metadata().getOrDefault("image_height", "0"));
+        return h == Integer.parseInt(c.metadata().getOrDefault("image_width", "0")) ? h : 0;
     }
 }

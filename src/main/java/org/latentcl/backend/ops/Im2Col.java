@@ -12,7 +12,7 @@ import org.latentcl.backend.Tensor;
  * (C kh kw) x (N Ho Wo) matrix, so that a convolution is W times it; {@link #col2im} is its adjoint
  * (the gradient with respect to the images, and a transposed convolution's forward pass), written as a
  * gather: each image element sums its own candidates in a fixed order, so there are no atomics.
- * Kernels {@code conv.cl: im2col, col2im}.
+ * Kernels {@code conv.cl: im2col, col2im}; fast Java paths in {@link JavaConv}.
  */
 public final class Im2Col {
     record Args(int n, int channels, int height, int width, int kh, int kw, int stride, int pad, int outH, int outW, Tensor x,
@@ -44,7 +44,13 @@ public final class Im2Col {
     public static void im2col(Backend be, ConvShape s, Tensor x, Tensor cols) {
         check(be, "im2col", s, x, cols);
         be.run("im2col", 0, 4.0 * (x.size() + cols.size()),
-                java -> reference(s, x, cols),
+                java -> {
+                    if (java.plain()) {
+                        reference(s, x, cols);
+                    } else {
+                        JavaConv.im2col(java, s, x, cols);
+                    }
+                },
                 cl -> cl.elementwise(IM2COL, "", cols.size(), new Args(s.n(), s.channels(), s.height(), s.width(), s.kh(), s.kw(),
                         s.stride(), s.pad(), s.outHeight(), s.outWidth(), x, cols)));
     }
@@ -53,7 +59,13 @@ public final class Im2Col {
     public static void col2im(Backend be, ConvShape s, Tensor cols, float beta, Tensor x) {
         check(be, "col2im", s, x, cols);
         be.run("col2im", cols.size(), 4.0 * (x.size() + cols.size()),
-                java -> adjointReference(s, cols, beta, x),
+                java -> {
+                    if (java.plain()) {
+                        adjointReference(s, cols, beta, x);
+                    } else {
+                        JavaConv.col2im(java, s, cols, beta, x);
+                    }
+                },
                 cl -> cl.elementwise(COL2IM, "", x.size(), new BackArgs(s.n(), s.channels(), s.height(), s.width(), s.kh(), s.kw(),
                         s.stride(), s.pad(), s.outHeight(), s.outWidth(), cols, beta, x)));
     }

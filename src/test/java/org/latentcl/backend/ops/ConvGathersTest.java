@@ -38,6 +38,9 @@ class ConvGathersTest {
                 }
             }
         }
+        // Large enough for the fast Java paths to split the work over the pool.
+        out.add(new ConvShape(16, 8, 28, 28, 4, 4, 2, 1));
+        out.add(new ConvShape(16, 32, 14, 14, 4, 4, 2, 1));
         return out.stream();
     }
 
