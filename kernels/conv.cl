@@ -12,7 +12,10 @@
  *                kh*kw candidates in a fixed order): no atomics, deterministic.
  *   to_channel_major    out[o][n*P + q] = y[n][o*P + q]         (P = Ho*Wo: N x (O*P) -> O x (N*P))
  *   from_channel_major  y[n][o*P + q] = in[o][n*P + q] + bias[o]  (has_bias; the inverse, with a bias)
- * Launch: 1-D, one work-item per output element, global size rounded up by the host.
+ * Launch: 1-D, one work-item per output element, global size rounded up by the host (the GPU style:
+ * neighbouring work-items touch neighbouring elements). The *_rows variants (the CPU style) give each
+ * work-item a whole row or plane, so the index divisions happen once per row rather than once per
+ * element, and sum in the same order (the same bits).
  * Defines: none.
  */
 
@@ -101,4 +104,147 @@ __kernel void from_channel_major(const int n, const int channels, const int plan
     const int b = e / (plane * channels);
     const float v = in[inOff + (o * n + b) * plane + q];
     y[yOff + e] = has_bias ? v + bias[biasOff + o] : v;
+}
+
+/* CPU style: one work-item per (patch row, example), writing that example's Ho x Wo entries of the row. */
+__kernel void im2col_rows(const int n, const int channels, const int height, const int width, const int kh, const int kw,
+                          const int stride, const int pad, const int out_h, const int out_w,
+                          __global const float* x, const int xOff, __global float* cols, const int colsOff)
+{
+    const int e = get_global_id(0);
+    if (e >= channels * kh * kw * n) {
+        return;
+    }
+    const int row = e / n;
+    const int b = e - row * n;
+    const int j = row % kw;
+    const int i = (row / kw) % kh;
+    const int c = row / (kw * kh);
+    __global float* dst = cols + colsOff + (row * n + b) * out_h * out_w;
+    __global const float* src = x + xOff + (b * channels + c) * height * width;
+    for (int oy = 0; oy < out_h; oy++) {
+        const int y = oy * stride - pad + i;
+        const int inside = y >= 0 && y < height;
+        for (int ox = 0; ox < out_w; ox++) {
+            const int xx = ox * stride - pad + j;
+            dst[oy * out_w + ox] = (inside && xx >= 0 && xx < width) ? src[y * width + xx] : 0.0f;
+        }
+    }
+}
+
+/* CPU style: one work-item per image row (example, channel, y), each element gathered as in col2im. */
+__kernel void col2im_rows(const int n, const int channels, const int height, const int width, const int kh, const int kw,
+                          const int stride, const int pad, const int out_h, const int out_w,
+                          __global const float* cols, const int colsOff, const float beta, __global float* x, const int xOff)
+{
+    const int e = get_global_id(0);
+    if (e >= n * channels * height) {
+        return;
+    }
+    const int y = e % height;
+    const int c = (e / height) % channels;
+    const int b = e / (height * channels);
+    const int ncols = n * out_h * out_w;
+    __global float* dst = x + xOff + e * width;
+    for (int xx = 0; xx < width; xx++) {
+        /* Only the taps i = y + pad (mod stride), j = xx + pad (mod stride) land here: step over the rest, in ascending order. */
+        float s = 0.0f;
+        for (int i = (y + pad) % stride; i < kh; i += stride) {
+            const int ty = y + pad - i;
+            if (ty < 0) {
+                break;
+            }
+            if (ty / stride >= out_h) {
+                continue;
+            }
+            __global const float* base = cols + colsOff + (c * kh + i) * kw * ncols + (b * out_h + ty / stride) * out_w;
+            for (int j = (xx + pad) % stride; j < kw; j += stride) {
+                const int tx = xx + pad - j;
+                if (tx < 0) {
+                    break;
+                }
+                if (tx / stride < out_w) {
+                    s += base[j * ncols + tx / stride];
+                }
+            }
+        }
+        dst[xx] = (beta == 0.0f ? 0.0f : beta * dst[xx]) + s;
+    }
+}
+
+/*
+ * CPU style with beta = 0: one work-item per image plane (example, channel), which owns the plane, so it
+ * can add the taps into it in place: tap by tap in (i, j) order, each element receives its candidates in
+ * the gather's order, from 0 (the same bits as col2im), while reading the columns sequentially.
+ */
+__kernel void col2im_planes(const int n, const int channels, const int height, const int width, const int kh, const int kw,
+                            const int stride, const int pad, const int out_h, const int out_w,
+                            __global const float* cols, const int colsOff, const float beta, __global float* x, const int xOff)
+{
+    const int e = get_global_id(0);
+    if (e >= n * channels) {
+        return;
+    }
+    const int c = e % channels;
+    const int b = e / channels;
+    const int ncols = n * out_h * out_w;
+    __global float* dst = x + xOff + e * height * width;
+    for (int q = 0; q < height * width; q++) {
+        dst[q] = 0.0f;
+    }
+    for (int i = 0; i < kh; i++) {
+        for (int j = 0; j < kw; j++) {
+            __global const float* src = cols + colsOff + ((c * kh + i) * kw + j) * ncols + b * out_h * out_w;
+            /* Output columns whose image column ox stride - pad + j lies inside. */
+            int oxFrom = pad - j > 0 ? (pad - j + stride - 1) / stride : 0;
+            int oxTo = (width + pad - j + stride - 1) / stride;
+            oxTo = oxTo < out_w ? oxTo : out_w;
+            for (int oy = 0; oy < out_h; oy++) {
+                const int y = oy * stride - pad + i;
+                if (y < 0 || y >= height) {
+                    continue;
+                }
+                __global float* row = dst + y * width - pad + j;
+                for (int ox = oxFrom; ox < oxTo; ox++) {
+                    row[ox * stride] += src[oy * out_w + ox];
+                }
+            }
+        }
+    }
+}
+
+/* CPU style: one work-item per (channel o, example b), copying its plane of P values. */
+__kernel void to_channel_major_rows(const int n, const int channels, const int plane, __global const float* y, const int yOff,
+                                    __global float* out, const int outOff)
+{
+    const int e = get_global_id(0);
+    if (e >= n * channels) {
+        return;
+    }
+    const int b = e % n;
+    const int o = e / n;
+    __global const float* src = y + yOff + (b * channels + o) * plane;
+    __global float* dst = out + outOff + e * plane;
+    for (int q = 0; q < plane; q++) {
+        dst[q] = src[q];
+    }
+}
+
+/* CPU style: one work-item per (example b, channel o), copying its plane and adding the bias. */
+__kernel void from_channel_major_rows(const int n, const int channels, const int plane, __global const float* in, const int inOff,
+                                      __global const float* bias, const int biasOff, const int has_bias,
+                                      __global float* y, const int yOff)
+{
+    const int e = get_global_id(0);
+    if (e >= n * channels) {
+        return;
+    }
+    const int o = e % channels;
+    const int b = e / channels;
+    const float add = has_bias ? bias[biasOff + o] : 0.0f;
+    __global const float* src = in + inOff + (o * n + b) * plane;
+    __global float* dst = y + yOff + e * plane;
+    for (int q = 0; q < plane; q++) {
+        dst[q] = src[q] + add;
+    }
 }

@@ -20,6 +20,9 @@ public final class ChannelMajor {
 
     private static final KernelBinding<ToArgs> TO = KernelBinding.of("conv.cl", "to_channel_major", ToArgs.class);
     private static final KernelBinding<FromArgs> FROM = KernelBinding.of("conv.cl", "from_channel_major", FromArgs.class);
+    /** The CPU style: one plane per work-item. */
+    private static final KernelBinding<ToArgs> TO_ROWS = KernelBinding.of("conv.cl", "to_channel_major_rows", ToArgs.class);
+    private static final KernelBinding<FromArgs> FROM_ROWS = KernelBinding.of("conv.cl", "from_channel_major_rows", FromArgs.class);
 
     public static final OpSpec TO_SPEC = new OpSpec("toChannelMajor", "out[c][n P + q] = y[n][c P + q]", "conv.cl: to_channel_major",
             List.of(SelfCheck.matrix("toChannelMajor (3 channels of 11)", 0, 0,
@@ -40,6 +43,10 @@ public final class ChannelMajor {
         int plane = check(be, "toChannelMajor", y, channels, out);
         be.run("toChannelMajor", 0, 8.0 * y.size(),
                 java -> {
+                    if (!java.plain()) {
+                        copyPlanes(y, out, y.rows(), channels, plane, true, null);
+                        return;
+                    }
                     for (int c = 0; c < channels; c++) {
                         for (int b = 0; b < y.rows(); b++) {
                             for (int q = 0; q < plane; q++) {
@@ -48,7 +55,14 @@ public final class ChannelMajor {
                         }
                     }
                 },
-                cl -> cl.elementwise(TO, "", y.size(), new ToArgs(y.rows(), channels, plane, y, out)));
+                cl -> {
+                    ToArgs args = new ToArgs(y.rows(), channels, plane, y, out);
+                    if (cl.contiguous()) {
+                        cl.elementwise(TO_ROWS, "", y.rows() * channels, args);
+                    } else {
+                        cl.elementwise(TO, "", y.size(), args);
+                    }
+                });
     }
 
     /** y (N x C P) = in (C x N P) with examples first, plus bias[c] on channel c when bias is not null. */
@@ -62,6 +76,10 @@ public final class ChannelMajor {
         }
         be.run("fromChannelMajor", 0, 8.0 * y.size(),
                 java -> {
+                    if (!java.plain()) {
+                        copyPlanes(in, y, y.rows(), channels, plane, false, bias);
+                        return;
+                    }
                     for (int b = 0; b < y.rows(); b++) {
                         for (int c = 0; c < channels; c++) {
                             for (int q = 0; q < plane; q++) {
@@ -71,8 +89,43 @@ public final class ChannelMajor {
                         }
                     }
                 },
-                cl -> cl.elementwise(FROM, "", y.size(), new FromArgs(y.rows(), channels, plane, in, bias == null ? in : bias,
-                        bias != null, y)));
+                cl -> {
+                    FromArgs args = new FromArgs(y.rows(), channels, plane, in, bias == null ? in : bias, bias != null, y);
+                    if (cl.contiguous()) {
+                        cl.elementwise(FROM_ROWS, "", y.rows() * channels, args);
+                    } else {
+                        cl.elementwise(FROM, "", y.size(), args);
+                    }
+                });
+    }
+
+    /**
+     * The fast Java path of both permutations: one array copy per plane (plus the channel's bias on the
+     * way back). toChannelMajor when {@code toCm}: src is N x (C P), dst C x (N P); else the reverse.
+     */
+    private static void copyPlanes(Tensor src, Tensor dst, int n, int channels, int plane, boolean toCm, Tensor bias) {
+        float[] s = org.latentcl.backend.JavaBackend.array(src);
+        float[] d = org.latentcl.backend.JavaBackend.array(dst);
+        float[] b = bias == null ? null : org.latentcl.backend.JavaBackend.array(bias);
+        int so = (int) src.offset();
+        int dof = (int) dst.offset();
+        int bo = bias == null ? 0 : (int) bias.offset();
+        for (int e = 0; e < n; e++) {
+            for (int c = 0; c < channels; c++) {
+                int example = (e * channels + c) * plane;
+                int channel = (c * n + e) * plane;
+                if (toCm) {
+                    System.arraycopy(s, so + example, d, dof + channel, plane);
+                } else if (b == null) {
+                    System.arraycopy(s, so + channel, d, dof + example, plane);
+                } else {
+                    float add = b[bo + c];
+                    for (int q = 0; q < plane; q++) {
+                        d[dof + example + q] = s[so + channel + q] + add;
+                    }
+                }
+            }
+        }
     }
 
     /** The values per channel, after checking that y is N x (C P) and the other tensor C x (N P). */

@@ -25,6 +25,11 @@ public final class Im2Col {
 
     private static final KernelBinding<Args> IM2COL = KernelBinding.of("conv.cl", "im2col", Args.class);
     private static final KernelBinding<BackArgs> COL2IM = KernelBinding.of("conv.cl", "col2im", BackArgs.class);
+    /** The CPU style: a row of columns, or of the image, per work-item. */
+    private static final KernelBinding<Args> IM2COL_ROWS = KernelBinding.of("conv.cl", "im2col_rows", Args.class);
+    private static final KernelBinding<BackArgs> COL2IM_ROWS = KernelBinding.of("conv.cl", "col2im_rows", BackArgs.class);
+    /** The CPU style for beta = 0 (every model's use): a plane per work-item, adding tap by tap. */
+    private static final KernelBinding<BackArgs> COL2IM_PLANES = KernelBinding.of("conv.cl", "col2im_planes", BackArgs.class);
 
     /** Shapes the self-test runs: 1x1 images, odd sizes, every stride and padding, kernels 1 to 5. */
     static final ConvShape[] CHECKED = {
@@ -51,8 +56,15 @@ public final class Im2Col {
                         JavaConv.im2col(java, s, x, cols);
                     }
                 },
-                cl -> cl.elementwise(IM2COL, "", cols.size(), new Args(s.n(), s.channels(), s.height(), s.width(), s.kh(), s.kw(),
-                        s.stride(), s.pad(), s.outHeight(), s.outWidth(), x, cols)));
+                cl -> {
+                    Args args = new Args(s.n(), s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.stride(), s.pad(), s.outHeight(),
+                            s.outWidth(), x, cols);
+                    if (cl.contiguous()) {
+                        cl.elementwise(IM2COL_ROWS, "", s.patch() * s.n(), args);
+                    } else {
+                        cl.elementwise(IM2COL, "", cols.size(), args);
+                    }
+                });
     }
 
     /** x = beta x + col2im(cols): the adjoint of {@link #im2col}. */
@@ -66,8 +78,17 @@ public final class Im2Col {
                         JavaConv.col2im(java, s, cols, beta, x);
                     }
                 },
-                cl -> cl.elementwise(COL2IM, "", x.size(), new BackArgs(s.n(), s.channels(), s.height(), s.width(), s.kh(), s.kw(),
-                        s.stride(), s.pad(), s.outHeight(), s.outWidth(), cols, beta, x)));
+                cl -> {
+                    BackArgs args = new BackArgs(s.n(), s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.stride(), s.pad(),
+                            s.outHeight(), s.outWidth(), cols, beta, x);
+                    if (cl.contiguous() && beta == 0f) {
+                        cl.elementwise(COL2IM_PLANES, "", s.n() * s.channels(), args);
+                    } else if (cl.contiguous()) {
+                        cl.elementwise(COL2IM_ROWS, "", s.n() * s.channels() * s.height(), args);
+                    } else {
+                        cl.elementwise(COL2IM, "", x.size(), args);
+                    }
+                });
     }
 
     private static void check(Backend be, String op, ConvShape s, Tensor x, Tensor cols) {
@@ -153,7 +174,10 @@ public final class Im2Col {
                     ConvShape s = CHECKED[k];
                     try (Tensor tx = be.upload(xs[k], s.n(), s.imageSize()); Tensor tc = be.upload(cs[k], s.patch(), s.positions())) {
                         if (adjoint) {
+                            // beta 0 (as the models use it) and 0.5 (adding to what is there) take different CPU kernels.
                             col2im(be, s, tc, 0.5f, tx);
+                            all = SelfCheck.concat(all, be.read(tx));
+                            col2im(be, s, tc, 0f, tx);
                             all = SelfCheck.concat(all, be.read(tx));
                         } else {
                             im2col(be, s, tx, tc);

@@ -59,6 +59,7 @@ class ConvGathersTest {
             ParityAssert.bitwise("im2col " + s + " on " + name, want[0], got[0]);
             // col2im sums up to kh * kw terms in the same order on every backend.
             ParityAssert.close("col2im " + s + " on " + name, want[1], got[1], 1e-6, 1e-6);
+            ParityAssert.close("col2im with beta 0 " + s + " on " + name, want[2], got[2], 1e-6, 1e-6);
         }
     }
 
@@ -67,7 +68,9 @@ class ConvGathersTest {
              Tensor back = be.upload(x, s.n(), s.imageSize()); Tensor cin = be.upload(c, s.patch(), s.positions())) {
             Im2Col.im2col(be, s, tx, tc);
             Im2Col.col2im(be, s, cin, 0.5f, back);
-            return new float[][] {be.read(tc), be.read(back)};
+            float[] added = be.read(back);
+            Im2Col.col2im(be, s, cin, 0f, back);
+            return new float[][] {be.read(tc), added, be.read(back)};
         }
     }
 
