@@ -2,7 +2,8 @@
 # One run, one machine, one table: LatentCL on OpenCL and on the Java backend, CLBlast (untuned
 # defaults, through tools/clblast-gemm.c) and the PyTorch reference (../shared/tools/torch_ref.py,
 # 1 and 2 threads), with ratios.
-#   tools/bench.sh [EPOCHS=3]      (an epoch time is the fastest epoch after the first, which warms up:
+#   tools/bench.sh [EPOCHS=3]      (CONV_LIMIT=12800 CONV_EPOCHS=3 size the convolutional part;
+#                                   an epoch time is the fastest epoch after the first, which warms up:
 #                                   this shared VM's speed drifts within a minute, and the best epoch is
 #                                   the one least disturbed, for LatentCL and PyTorch alike)
 # BENCH_ROUNDS=R (default 2) runs every epoch measurement R times, interleaved (LatentCL, PyTorch,
@@ -85,4 +86,57 @@ PY
     echo "      (each round: opencl ${cls[*]}; java ${jvs[*]}; torch 1t ${t1s[*]}; torch 2t ${t2s[*]})"
 done
 echo "(ratios against PyTorch's faster thread count; below 1 means LatentCL is faster)"
+echo
+
+# Convolutional models on a subset of Fashion-MNIST's training images (a DCGAN epoch of 60,000 takes
+# minutes): images per second of the fastest epoch after the first, both sides on the same first
+# CONV_LIMIT images (LatentCL holds out 10% of a .npy for its test pass, so it trains on 90% of them).
+conv_limit=${CONV_LIMIT:-12800}
+conv_epochs=${CONV_EPOCHS:-3}
+/usr/bin/python3 - "$conv_limit" "$work/subset.npy" <<'PY' 2>/dev/null
+import gzip, struct, sys
+import numpy as np
+raw = gzip.open("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").read()
+n, h, w = struct.unpack(">III", raw[4:16])
+np.save(sys.argv[2], np.frombuffer(raw, np.uint8, offset=16).reshape(n, h, w)[: int(sys.argv[1])])
+PY
+best_rate() { python3 -c "
+import json, sys
+rows = [json.loads(l) for l in sys.stdin if l.strip().startswith('{') and 'samples_per_s' in l]
+rows = rows[1:] or rows
+print(max(r['samples_per_s'] for r in rows))" 2>/dev/null || echo "-"; }
+lcl_rate() {  # device train-args...
+    local dev=$1; shift
+    lcl train "$@" --data "$work/subset.npy" --epochs "$conv_epochs" --device "$dev" --quiet --force --out "$work/conv-$dev" \
+        > "$work/conv-$dev.log" 2>&1 && best_rate < "$work/conv-$dev/metrics.jsonl" || echo "-"
+}
+torch_rate() {  # model threads limit
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 ../shared/tools/torch_ref.py "$1" --epochs "$conv_epochs" \
+        --threads "$2" --limit "$3" 2> "$work/torch-$1-$2.err" | best_rate || echo "-"
+}
+echo "Convolutional models, images/s (fastest of epochs 2..$conv_epochs, best of $rounds interleaved rounds; higher is better)"
+printf "%-8s %8s %10s %10s %10s %10s %16s %16s\n" model images opencl java "torch 1t" "torch 2t" "opencl time/torch" "java time/torch"
+for model in convvae dcgan; do
+    if [ "$model" = convvae ]; then args=(vae --arch conv); n=$conv_limit; else args=(gan --arch dcgan); n=$((conv_limit / 5)); fi
+    [ "$model" = dcgan ] && /usr/bin/python3 -c "import numpy as np, sys; np.save(sys.argv[1], np.load(sys.argv[1])[:$n])" "$work/subset.npy"
+    cls=(); jvs=(); t1s=(); t2s=()
+    for _ in $(seq "$rounds"); do
+        cls+=("$(lcl_rate auto "${args[@]}")")
+        t1s+=("$(torch_rate "$model" 1 "$((n * 9 / 10))")")
+        jvs+=("$(lcl_rate java "${args[@]}")")
+        t2s+=("$(torch_rate "$model" 2 "$((n * 9 / 10))")")
+    done
+    most() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:] if x != '-']; print(max(v) if v else '-')" "$@"; }
+    cl=$(most "${cls[@]}"); jv=$(most "${jvs[@]}"); t1=$(most "${t1s[@]}"); t2=$(most "${t2s[@]}")
+    ratios=$(python3 - "$cl" "$jv" "$t1" "$t2" <<'PY' 2>/dev/null || echo "- -"
+import sys
+cl, jv, t1, t2 = (float(x) for x in sys.argv[1:])
+best = max(t1, t2)
+print(f"{best / cl:.2f} {best / jv:.2f}")
+PY
+)
+    printf "%-8s %8s %10s %10s %10s %10s %16s %16s\n" "$model" "$n" "$cl" "$jv" "$t1" "$t2" $ratios
+    echo "         (each round: opencl ${cls[*]}; java ${jvs[*]}; torch 1t ${t1s[*]}; torch 2t ${t2s[*]})"
+done
+echo "(time ratios per image against PyTorch's faster thread count; below 1 means LatentCL is faster)"
 rm -rf "$work"

@@ -45,7 +45,25 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
         }
         long t0 = System.nanoTime();
         j.execute(name, java);
-        p.add(new Profiler.Op(name, "op", t0, t0, t0, System.nanoTime(), flops, bytes));
+        p.add(new Profiler.Op(name, "op", t0, t0, t0, System.nanoTime(), flops, bytes, layer));
+    }
+
+    /** The layer the operations run now belong to, for the profile's per-layer table ("" outside any). */
+    private String layer = "";
+
+    /**
+     * Names the layer whose operations follow (profiles group them by it); returns the previous
+     * name, for the caller to restore.
+     */
+    public final String layer(String name) {
+        String old = layer;
+        layer = name;
+        return old;
+    }
+
+    /** The layer the operations run now belong to. */
+    public final String layer() {
+        return layer;
     }
 
     /**

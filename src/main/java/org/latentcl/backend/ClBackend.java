@@ -31,7 +31,7 @@ public final class ClBackend extends Backend {
     private long deviceToHost;
 
     /** A launch whose profiling event has not been read yet. */
-    private record Pending(String name, org.jocl.cl_event event, double flops, double bytes) {
+    private record Pending(String name, org.jocl.cl_event event, double flops, double bytes, String layer) {
     }
 
     /**
@@ -289,7 +289,7 @@ public final class ClBackend extends Backend {
             ctx.setLaunchListener(null);
         } else {
             deviceToHost = ctx.deviceToHostOffsetNs();
-            ctx.setLaunchListener((name, event, flops, bytes) -> pending.add(new Pending(name, event, flops, bytes)));
+            ctx.setLaunchListener((name, event, flops, bytes) -> pending.add(new Pending(name, event, flops, bytes, layer())));
         }
         super.profile(p);
     }
@@ -306,7 +306,7 @@ public final class ClBackend extends Backend {
             org.jocl.CL.clReleaseEvent(e.event());
             if (profiler != null) {
                 profiler.add(new Profiler.Op(e.name(), e.name().startsWith("transfer:") ? "transfer" : "kernel", q + deviceToHost,
-                        sub + deviceToHost, st + deviceToHost, en + deviceToHost, e.flops(), e.bytes()));
+                        sub + deviceToHost, st + deviceToHost, en + deviceToHost, e.flops(), e.bytes(), e.layer()));
             }
         }
         pending.clear();

@@ -21,8 +21,14 @@ public final class Profiler {
      * @param end      when it finished
      * @param flops    floating-point operations it performed, 0 when unknown
      * @param bytes    bytes it moved, 0 when unknown
+     * @param layer    the network layer that ran it ("enc.0 Conv2d", "enc.0 Conv2d backward"), "" outside any
      */
-    public record Op(String name, String kind, long queued, long submit, long start, long end, double flops, double bytes) {
+    public record Op(String name, String kind, long queued, long submit, long start, long end, double flops, double bytes, String layer) {
+        /** Work outside any layer. */
+        public Op(String name, String kind, long queued, long submit, long start, long end, double flops, double bytes) {
+            this(name, kind, queued, submit, start, end, flops, bytes, "");
+        }
+
         public long durationNs() {
             return end - start;
         }

@@ -66,7 +66,7 @@ public final class ConvArchitectures {
         for (int i = 0; i < widths.length; i++) {
             Conv2d conv = new Conv2d("enc." + 2 * i, c, widths[i], h, w, 4, 2, 1, maxBatch);
             layers.add(conv);
-            layers.add(new ActivationLayer(Activation.RELU, conv.outputSize()));
+            layers.add(new ActivationLayer("enc." + (2 * i + 1), Activation.RELU, conv.outputSize()));
             c = widths[i];
             h /= 2;
             w /= 2;
@@ -95,7 +95,7 @@ public final class ConvArchitectures {
             h *= 2;
             w *= 2;
             if (j > 0) {
-                layers.add(new ActivationLayer(Activation.RELU, up.outputSize()));
+                layers.add(new ActivationLayer("dec." + (index + 1), Activation.RELU, up.outputSize()));
             }
             index += 2;
         }
@@ -130,12 +130,12 @@ public final class ConvArchitectures {
             layers.add(up.withoutBias());
             h = i == 0 ? 4 : (h - 1) * 2 - 2 + kernels[i];
             layers.add(new BatchNorm2d("gen." + layers.size(), widths[i], h * h));
-            layers.add(new ActivationLayer(Activation.RELU, up.outputSize()));
+            layers.add(new ActivationLayer("gen." + layers.size(), Activation.RELU, up.outputSize()));
             c = widths[i];
         }
         ConvTranspose2d last = new ConvTranspose2d("gen." + layers.size(), c, image.channels(), h, h, 4, 2, 1, 0, maxBatch).withoutBias();
         layers.add(last);
-        layers.add(new ActivationLayer(Activation.TANH, last.outputSize()));
+        layers.add(new ActivationLayer("gen." + layers.size(), Activation.TANH, last.outputSize()));
         return new Sequential(layers, maxBatch);
     }
 
@@ -156,7 +156,7 @@ public final class ConvArchitectures {
             if (i > 0) {
                 layers.add(new BatchNorm2d("disc." + layers.size(), out, h * h));
             }
-            layers.add(new ActivationLayer(leaky, conv.outputSize()));
+            layers.add(new ActivationLayer("disc." + layers.size(), leaky, conv.outputSize()));
             c = out;
         }
         // The last convolution covers the whole remaining map (3x3 at 28, 4x4 otherwise): one logit.

@@ -7,13 +7,21 @@ import org.latentcl.backend.ops.Activations;
 
 /** An elementwise activation as a layer of its own (PyTorch's nn.ReLU, nn.LeakyReLU, nn.Tanh, nn.Sigmoid). */
 public final class ActivationLayer implements Layer {
+    private final String name;
     private final Activation act;
     private final int size;
     private Backend backend;
 
-    public ActivationLayer(Activation act, int size) {
+    /** The activation {@code act} on {@code size} values per example, named as its PyTorch module (such as "enc.1"). */
+    public ActivationLayer(String name, Activation act, int size) {
+        this.name = name;
         this.act = act;
         this.size = size;
+    }
+
+    @Override
+    public String label() {
+        return name + " " + act;
     }
 
     public Activation activation() {

@@ -70,6 +70,11 @@ public final class BatchNorm2d implements Layer {
 
     /** Connects the layer to its parameters and makes its buffers (running mean 0, running variance 1). */
     @Override
+    public String label() {
+        return name + " BatchNorm2d";
+    }
+
+    @Override
     public void bind(Parameters p) {
         params = p;
         backend = p.backend();

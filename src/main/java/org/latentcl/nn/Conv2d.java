@@ -68,6 +68,11 @@ public final class Conv2d implements Layer {
 
     /** Connects the layer to its parameters and allocates its columns for the largest batch. */
     @Override
+    public String label() {
+        return name + " Conv2d";
+    }
+
+    @Override
     public void bind(Parameters p) {
         params = p;
         backend = p.backend();

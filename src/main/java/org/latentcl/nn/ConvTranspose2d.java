@@ -86,6 +86,11 @@ public final class ConvTranspose2d implements Layer {
     }
 
     @Override
+    public String label() {
+        return name + " ConvTranspose2d";
+    }
+
+    @Override
     public void bind(Parameters p) {
         params = p;
         backend = p.backend();

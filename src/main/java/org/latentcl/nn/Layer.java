@@ -14,6 +14,9 @@ public interface Layer extends AutoCloseable {
         return List.of();
     }
 
+    /** What profiles call this layer: its PyTorch module name and kind, such as "enc.0 Conv2d". */
+    String label();
+
     /** Connects the layer to its parameters and backend, and makes its buffers. */
     void bind(Parameters p);
 

@@ -47,6 +47,10 @@ public final class Linear implements AutoCloseable {
         this.params = p;
     }
 
+    public String name() {
+        return name;
+    }
+
     public int in() {
         return in;
     }

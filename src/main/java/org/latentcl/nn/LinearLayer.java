@@ -23,6 +23,11 @@ public final class LinearLayer implements Layer {
     }
 
     @Override
+    public String label() {
+        return linear.name() + " Linear";
+    }
+
+    @Override
     public void bind(Parameters p) {
         backend = p.backend();
         linear.bind(p);

@@ -72,11 +72,14 @@ public final class Mlp implements Network {
             throw new IllegalArgumentException("batch of " + b + " rows exceeds the " + maxBatch + " this network was built for");
         }
         Tensor in = x;
+        String outside = backend.layer();
         for (int i = 0; i < layers.size(); i++) {
             Tensor y = outputs[i].rowRange(0, b);
+            backend.layer(layers.get(i).name() + " Linear");
             layers.get(i).forward(backend, in, y);
             in = y;
         }
+        backend.layer(outside);
         return in;
     }
 
@@ -139,7 +142,9 @@ public final class Mlp implements Network {
         int b = x.rows();
         Tensor dx = inputGradient ? inputGrad(b) : null;
         Gradient dy = dOut;
+        String outside = backend.layer();
         for (int i = layers.size() - 1; i >= 0; i--) {
+            backend.layer(layers.get(i).name() + " Linear backward");
             Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
             Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
             // Layer i's input gradient goes through the activation that made its input, in the same GEMM.
@@ -151,6 +156,7 @@ public final class Mlp implements Network {
             }
             dy = new Gradient(dIn, inAct != null && inAct.kind() != Activation.Kind.IDENTITY);
         }
+        backend.layer(outside);
         return dx == null ? null : dy;
     }
 

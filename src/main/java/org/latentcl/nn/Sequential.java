@@ -75,11 +75,14 @@ public final class Sequential implements Network {
                     + " values, got " + x.shape());
         }
         Tensor in = x;
+        String outside = backend.layer();
         for (int i = 0; i < layers.size(); i++) {
             Tensor y = outputs[i].rowRange(0, b);
+            backend.layer(layers.get(i).label());
             layers.get(i).forward(in, y, training);
             in = y;
         }
+        backend.layer(outside);
         return in;
     }
 
@@ -118,12 +121,15 @@ public final class Sequential implements Network {
         }
         int b = x.rows();
         Tensor dy = dOut.value();
+        String outside = backend.layer();
         for (int i = layers.size() - 1; i >= 0; i--) {
             Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
             Tensor dIn = i > 0 ? grads[i - 1].rowRange(0, b) : inputGradient ? inputGrad(b) : null;
+            backend.layer(layers.get(i).label() + " backward");
             layers.get(i).backward(in, outputs[i].rowRange(0, b), dy, accumulate, parameters, dIn);
             dy = dIn;
         }
+        backend.layer(outside);
         return dy == null ? null : Gradient.of(dy);
     }
 

@@ -42,15 +42,19 @@ public final class TwoHeads implements AutoCloseable {
 
     /** a = h W1^T + b1 and b = h W2^T + b2. */
     public void forward(Tensor h, Tensor a, Tensor b) {
+        String outside = backend.layer(first.name() + "/" + second.name() + " Linear");
         first.forward(backend, h, a);
         second.forward(backend, h, b);
+        backend.layer(outside);
     }
 
     /** The parameter gradients from da and db, and dL/dh = da W1 + db W2 carried through the input's activation. */
     public Gradient backward(Tensor h, Tensor a, Tensor b, Tensor da, Tensor db) {
         Tensor out = dh.rowRange(0, h.rows());
+        String outside = backend.layer(first.name() + "/" + second.name() + " Linear backward");
         first.backward(backend, h, a, Gradient.of(da), false, out, 0f, null);
         second.backward(backend, h, b, Gradient.of(db), false, out, 1f, inputFrom);
+        backend.layer(outside);
         return new Gradient(out, inputFrom != null && inputFrom.kind() != Activation.Kind.IDENTITY);
     }
 

@@ -66,8 +66,48 @@ public final class ProfileReport {
                     bytes > 0 ? String.format(Locale.ROOT, "%.2f", bytes / total) : "-"));
         }
         sb.append(summary(p, ops));
+        sb.append(byLayer(ops, busy));
         return sb.toString();
     }
+
+    /**
+     * The same device time by network layer, in the order the layers first ran (forward, then backward):
+     * launches, time, share and GFLOP/s of each; work outside the layers (losses, sampling, the optimizer,
+     * batch gathering) on one line. Empty when no operation ran inside a layer.
+     */
+    static String byLayer(List<Profiler.Op> ops, double busy) {
+        Map<String, double[]> rows = new java.util.LinkedHashMap<>();
+        List<Profiler.Op> sorted = new ArrayList<>(ops);
+        sorted.sort(Comparator.comparingLong(Profiler.Op::queued));
+        boolean any = false;
+        for (Profiler.Op op : sorted) {
+            if (op.kind().equals("transfer")) {
+                continue;
+            }
+            any |= !op.layer().isEmpty();
+            double[] r = rows.computeIfAbsent(op.layer().isEmpty() ? OUTSIDE : op.layer(), k -> new double[3]);
+            r[0]++;
+            r[1] += op.durationNs();
+            r[2] += op.flops();
+        }
+        if (!any) {
+            return "";
+        }
+        double[] outside = rows.remove(OUTSIDE);
+        if (outside != null) {
+            rows.put(OUTSIDE, outside);
+        }
+        StringBuilder sb = new StringBuilder("\nby layer (forward in network order, then backward)\n");
+        sb.append(String.format(Locale.ROOT, "%-58s %8s %11s %7s %9s%n", "layer", "launches", "total ms", "share", "GFLOP/s"));
+        for (var e : rows.entrySet()) {
+            double[] r = e.getValue();
+            sb.append(String.format(Locale.ROOT, "%-58s %8d %11.2f %6.1f%% %9s%n", clip(e.getKey()), (long) r[0], r[1] / 1e6,
+                    busy == 0 ? 0.0 : 100 * r[1] / busy, r[2] > 0 ? String.format(Locale.ROOT, "%.1f", r[2] / r[1]) : "-"));
+        }
+        return sb.toString();
+    }
+
+    private static final String OUTSIDE = "(outside the layers: losses, sampling, optimizer, batches)";
 
     private static String summary(Profiler p, List<Profiler.Op> ops) {
         StringBuilder sb = new StringBuilder();

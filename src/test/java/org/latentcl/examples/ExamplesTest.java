@@ -50,6 +50,17 @@ class ExamplesTest {
         assertTrue(Files.isRegularFile(dir.resolve("generated.png")));
     }
 
+    /** The conv VAE and the DCGAN train through the public API on a few hundred colour shapes, and the DCGAN's grid is drawn. */
+    @Test
+    void theConvModelsExampleTrainsBothAndDrawsInColour() {
+        org.latentcl.data.DataSplit all = org.latentcl.data.Datasets.load("shapes");
+        org.latentcl.data.DataSplit few = new org.latentcl.data.DataSplit(all.train().head(192), all.test().head(64), "first 64");
+        float[][] fakes = ConvModelsExample.run(few, dir, 1);
+        assertEquals(16, fakes.length);
+        assertEquals(3 * 32 * 32, fakes[0].length);
+        assertTrue(Files.isRegularFile(dir.resolve("dcgan.png")));
+    }
+
     @Test
     void everyJavaBlockInTheGuideAndReadmeIsInAnExample() throws IOException {
         String guide = Files.readString(Path.of("docs/API.md"), StandardCharsets.UTF_8)

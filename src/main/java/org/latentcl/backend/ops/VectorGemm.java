@@ -26,23 +26,29 @@ final class VectorGemm {
     /** Rows of B per K block: a block of B (KC x N floats, 400 KB for N = 784) stays in a 512 KB L2 cache. */
     static final int KC = 128;
 
+    /** Columns of B per N block: a KC x NC block (256 KB) stays in L2 however wide B is (a convolution's N is N Ho Wo). */
+    static final int NC = 512;
+
     /**
      * Rows i0..i1 of c (m x n, overwritten) = a (row-major m x k) times b (row-major k x n), where
-     * i1 - i0 is a multiple of ROWS and n of L (the caller pads): for each block of KC values of k,
-     * every 6-row tile of the rows, so the block of b is read from the cache (i1 - i0) / 6 times and
-     * from memory once. Partial sums of later blocks are added to c.
+     * i1 - i0 is a multiple of ROWS and n of L (the caller pads): for each block of KC values of k and
+     * NC columns, every 6-row tile of the rows, so the block of b is read from the cache (i1 - i0) / 6
+     * times and from memory once. Partial sums of later k blocks are added to c, in the order of k.
      */
     static void rows(int i0, int i1, int n, int k, float[] a, float[] b, float[] c) {
-        int jTiles = n - n % COLS;
         for (int k0 = 0; k0 < Math.max(k, 1); k0 += KC) {
             int k1 = Math.min(k, k0 + KC);
             boolean first = k0 == 0;
-            for (int i = i0; i < i1; i += ROWS) {
-                for (int j = 0; j < jTiles; j += COLS) {
-                    tile(i, j, n, k, k0, k1, first, a, b, c);
-                }
-                if (n > jTiles) {
-                    halfTile(i, jTiles, n, k, k0, k1, first, a, b, c);
+            for (int j0 = 0; j0 < n; j0 += NC) {
+                int j1 = Math.min(n, j0 + NC);
+                int jTiles = j1 - (j1 - j0) % COLS;
+                for (int i = i0; i < i1; i += ROWS) {
+                    for (int j = j0; j < jTiles; j += COLS) {
+                        tile(i, j, n, k, k0, k1, first, a, b, c);
+                    }
+                    if (j1 > jTiles) {
+                        halfTile(i, jTiles, n, k, k0, k1, first, a, b, c);
+                    }
                 }
             }
         }
