@@ -162,6 +162,20 @@ public non-sealed class JavaBackend extends Backend {
         return total;
     }
 
+    /**
+     * body(0), ..., body(n - 1), independent of each other, on the pool when {@code work} (values
+     * touched) is large enough to pay for it, else in order on this thread.
+     */
+    public void parallelFor(int n, long work, java.util.function.IntConsumer body) {
+        if (work < CHUNK * 4L || threads() == 1 || n == 1) {
+            for (int k = 0; k < n; k++) {
+                body.accept(k);
+            }
+        } else {
+            pool().submit(() -> java.util.stream.IntStream.range(0, n).parallel().forEach(body)).join();
+        }
+    }
+
     /** A loop body over elements [from, to). */
     public interface ChunkLoop {
         void apply(int from, int to);

@@ -37,9 +37,22 @@ public final class Activations {
         be.sameSize("activate", x, y);
         be.run("activate", x.size(), 8.0 * x.size(),
                 java -> {
-                    for (int i = 0; i < x.size(); i++) {
-                        y.set(i, f.apply(x.get(i)));
+                    if (java.plain()) {
+                        for (int i = 0; i < x.size(); i++) {
+                            y.set(i, f.apply(x.get(i)));
+                        }
+                        return;
                     }
+                    // The same function on the arrays, chunk by chunk on the pool.
+                    float[] xs = JavaBackend.array(x);
+                    float[] ys = JavaBackend.array(y);
+                    int xo = (int) x.offset();
+                    int yo = (int) y.offset();
+                    java.chunks(x.size(), (from, to) -> {
+                        for (int i = from; i < to; i++) {
+                            ys[yo + i] = f.apply(xs[xo + i]);
+                        }
+                    });
                 },
                 cl -> cl.elementwise(FORWARD, "", x.size(), new Forward(x.size(), x, y, f.code(), f.slope())));
     }

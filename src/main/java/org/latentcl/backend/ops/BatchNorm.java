@@ -96,6 +96,10 @@ public final class BatchNorm {
         int n = x.rows();
         be.run("batchNormStatistics", 6.0 * x.size(), 8.0 * x.size(),
                 java -> {
+                    if (!java.plain()) {
+                        JavaBatchNorm.statistics(java, x, channels, plane, eps, momentum, stats, running);
+                        return;
+                    }
                     double count = (double) n * plane;
                     for (int c = 0; c < channels; c++) {
                         double sum = 0;
@@ -144,6 +148,10 @@ public final class BatchNorm {
         affine(be, "batchNormalize", channels, gamma, beta);
         be.run("batchNormalize", 4.0 * x.size(), 8.0 * x.size(),
                 java -> {
+                    if (!java.plain()) {
+                        JavaBatchNorm.normalize(java, x, channels, plane, stats, gamma, beta, y);
+                        return;
+                    }
                     for (int i = 0; i < x.size(); i++) {
                         int c = (i / plane) % channels;
                         y.set(i, gamma.get(c) * ((x.get(i) - stats.get(c)) * stats.get(channels + c)) + beta.get(c));
@@ -167,6 +175,10 @@ public final class BatchNorm {
         float count = (float) n * plane;
         be.run("batchNormBackward", 10.0 * x.size(), 16.0 * x.size(),
                 java -> {
+                    if (!java.plain()) {
+                        JavaBatchNorm.backward(java, x, dy, channels, plane, stats, gamma, accumulate, dgamma, dbeta, sums, dx);
+                        return;
+                    }
                     for (int c = 0; c < channels; c++) {
                         double g = 0;
                         double bs = 0;

@@ -1,7 +1,5 @@
 package org.latentcl.backend.ops;
 
-import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 import org.latentcl.backend.JavaBackend;
 import org.latentcl.backend.Tensor;
 
@@ -26,7 +24,7 @@ final class JavaConv {
         int w = s.width();
         int positions = s.positions();
         int image = s.imageSize();
-        forEach(jb, s.patch(), (long) s.patch() * positions, row -> {
+        jb.parallelFor(s.patch(), (long) s.patch() * positions, row -> {
             int c = row / (s.kh() * s.kw());
             int i = row / s.kw() % s.kh();
             int j = row % s.kw();
@@ -80,7 +78,7 @@ final class JavaConv {
             js[xx] = java.util.Arrays.copyOf(jj, used);
             oxs[xx] = java.util.Arrays.copyOf(oo, used);
         }
-        forEach(jb, planes, (long) s.n() * s.imageSize() * s.kh() * s.kw(), plane -> {
+        jb.parallelFor(planes, (long) s.n() * s.imageSize() * s.kh() * s.kw(), plane -> {
             int b = plane / s.channels();
             int c = plane % s.channels();
             int[] bases = new int[s.kh()];
@@ -111,16 +109,5 @@ final class JavaConv {
 
     private static int ceilDiv(int a, int b) {
         return -Math.floorDiv(-a, b);
-    }
-
-    /** body(0..n-1), on the pool when the work is large enough to pay for it. */
-    private static void forEach(JavaBackend jb, int n, long work, IntConsumer body) {
-        if (work < JavaBackend.CHUNK * 4L || jb.threads() == 1 || n == 1) {
-            for (int k = 0; k < n; k++) {
-                body.accept(k);
-            }
-        } else {
-            jb.pool().submit(() -> IntStream.range(0, n).parallel().forEach(body)).join();
-        }
     }
 }
