@@ -210,4 +210,25 @@ class CheckpointFilesTest {
         assertArrayEquals(new int[] {16, 8, 4, 4}, cv.tensors().get("dec.3.weight").shape());
         assertArrayEquals(new int[] {8, 3, 4, 4}, cv.tensors().get("dec.5.weight").shape());
     }
+
+    /** A conv VAE's tensors under a configuration that says MLP (an edited or foreign file) are refused, naming the tensor. */
+    @Test
+    void aConvCheckpointReadAsAnMlpIsRefusedNamingTheTensor() throws IOException {
+        VaeConfig conv = new VaeConfig(784, new int[] {4, 8}, 3, Decoder.BERNOULLI, 1f, new ImageShape(1, 28, 28));
+        Path f = dir.resolve("conv.safetensors");
+        try (VaeNetwork vae = new VaeNetwork(TestBackends.java(), conv, 2)) {
+            vae.parameters().initialize(1);
+            VaeCheckpoint.save(vae, f, Map.of());
+        }
+        Safetensors.Contents c = Safetensors.read(f);
+        Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
+        meta.put(VaeCheckpoint.CONFIG_KEY, meta.get(VaeCheckpoint.CONFIG_KEY).replace(",\"arch\":\"conv\"", ""));
+        Path mlp = dir.resolve("as-mlp.safetensors");
+        Safetensors.write(mlp, meta, List.copyOf(c.tensors().values()));
+        Safetensors.Contents edited = Safetensors.read(mlp);
+        assertTrue(!VaeCheckpoint.config(edited, mlp).convolutional());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> VaeCheckpoint.open(TestBackends.java(), edited, mlp, 2).close());
+        assertTrue(e.getMessage().contains("tensor enc.0.weight has shape [4, 1, 4, 4], but the configuration needs"), e.getMessage());
+    }
 }
