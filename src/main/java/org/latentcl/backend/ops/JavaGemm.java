@@ -15,6 +15,8 @@ final class JavaGemm {
     private static final int NC = 1024;
     /** Below this many multiply-adds, threads cost more than they save. */
     private static final long PARALLEL_WORK = 1L << 22;
+    /** The shortest k for which A B^T runs as dot products of rows (VectorGemm.dotRows). */
+    static final int DOT_K = 2048;
 
     private final ForkJoinPool pool;
     private final boolean vector;
@@ -36,6 +38,21 @@ final class JavaGemm {
     /** op(A) op(B) (M x N), handed to {@code sink} in row runs; a and b are read at their offsets with their stored shapes. */
     void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, RowSink sink) {
         boolean serial = (long) m * n * k < PARALLEL_WORK || pool.getParallelism() == 1;
+        if (vector && !transA && transB && k >= DOT_K && k >= 4L * Math.max(m, n)) {
+            // A b^T with a long k (a convolution's weight gradient): dot products of rows, no transposed copy of b.
+            float[] pc = scratchC(m * n);
+            int blocks = (m + 3) / 4;
+            int tasks = serial ? 1 : Math.min(blocks, 4 * pool.getParallelism());
+            run(tasks, t -> {
+                int r0 = (int) ((long) blocks * t / tasks) * 4;
+                int r1 = Math.min(m, (int) ((long) blocks * (t + 1) / tasks) * 4);
+                if (r0 < r1) {
+                    VectorGemm.dotRows(r0, r1, n, k, a, aOff, b, bOff, pc);
+                    sink.rows(pc, n, r0, r1);
+                }
+            });
+            return;
+        }
         if (vector) {
             // Operands padded to whole tiles (zero rows of A, zero columns of B), so every tile is a vector tile.
             int mp = roundUp(m, VectorGemm.ROWS);

@@ -1,6 +1,7 @@
 package org.latentcl.backend.ops;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -130,5 +131,126 @@ final class VectorGemm {
         c3.intoArray(c, o + 3 * n);
         c4.intoArray(c, o + 4 * n);
         c5.intoArray(c, o + 5 * n);
+    }
+
+    /** c[i + r][j + q] (=, or += after the first block) the lanes of acc plus the scalar tail p..k1 of that dot product. */
+    private static void finish(FloatVector acc, int r, int q, int i, int j, int n, int k, int p, int k1, boolean first, float[] a, int a0,
+                               float[] b, int b0, float[] c) {
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (int t = p; t < k1; t++) {
+            sum += a[a0 + r * k + t] * b[b0 + q * k + t];
+        }
+        int at = (i + r) * n + j + q;
+        c[at] = first ? sum : c[at] + sum;
+    }
+
+    /** Values of k per block of the dot-product kernel: a block of b (n x KD floats, 512 KB for n = 512) stays in L2. */
+    static final int KD = 256;
+
+    /**
+     * Rows i0..i1 of c (m x n, row stride n, overwritten) = a b^T with a (m x k) and b (n x k) both
+     * row-major: dot products of rows, the long k in blocks of KD, on 4 x 4 tiles of c (sixteen L-lane
+     * accumulators, reduced at the end of each block; block sums added to c in the order of k). For a
+     * convolution's weight gradient, where k = N Ho Wo is far longer than m and n, this reads both
+     * operands along their rows and needs no transposed copy of b.
+     */
+    static void dotRows(int i0, int i1, int n, int k, float[] a, int aOff, float[] b, int bOff, float[] c) {
+        for (int k0 = 0; k0 < Math.max(k, 1); k0 += KD) {
+            int k1 = Math.min(k, k0 + KD);
+            boolean first = k0 == 0;
+            for (int i = i0; i < i1; i += 4) {
+                for (int j = 0; j < n; j += 4) {
+                    if (i + 4 <= i1 && j + 4 <= n) {
+                        dot4x4(i, j, n, k, k0, k1, first, a, aOff, b, bOff, c);
+                    } else {
+                        for (int r = i; r < Math.min(i1, i + 4); r++) {
+                            for (int q = j; q < Math.min(n, j + 4); q++) {
+                                float d = dot(a, aOff + r * k, b, bOff + q * k, k0, k1);
+                                c[r * n + q] = first ? d : c[r * n + q] + d;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static float dot(float[] a, int ao, float[] b, int bo, int k0, int k1) {
+        FloatVector acc = FloatVector.zero(S);
+        int p = k0;
+        for (; p + L <= k1; p += L) {
+            acc = FloatVector.fromArray(S, a, ao + p).fma(FloatVector.fromArray(S, b, bo + p), acc);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; p < k1; p++) {
+            sum += a[ao + p] * b[bo + p];
+        }
+        return sum;
+    }
+
+    private static void dot4x4(int i, int j, int n, int k, int k0, int k1, boolean first, float[] a, int aOff, float[] b, int bOff,
+                               float[] c) {
+        int a0 = aOff + i * k;
+        int b0 = bOff + j * k;
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = c00;
+        FloatVector c02 = c00;
+        FloatVector c03 = c00;
+        FloatVector c10 = c00;
+        FloatVector c11 = c00;
+        FloatVector c12 = c00;
+        FloatVector c13 = c00;
+        FloatVector c20 = c00;
+        FloatVector c21 = c00;
+        FloatVector c22 = c00;
+        FloatVector c23 = c00;
+        FloatVector c30 = c00;
+        FloatVector c31 = c00;
+        FloatVector c32 = c00;
+        FloatVector c33 = c00;
+        int p = k0;
+        for (; p + L <= k1; p += L) {
+            FloatVector x0 = FloatVector.fromArray(S, a, a0 + p);
+            FloatVector x1 = FloatVector.fromArray(S, a, a0 + k + p);
+            FloatVector x2 = FloatVector.fromArray(S, a, a0 + 2 * k + p);
+            FloatVector x3 = FloatVector.fromArray(S, a, a0 + 3 * k + p);
+            FloatVector y = FloatVector.fromArray(S, b, b0 + p);
+            c00 = x0.fma(y, c00);
+            c10 = x1.fma(y, c10);
+            c20 = x2.fma(y, c20);
+            c30 = x3.fma(y, c30);
+            y = FloatVector.fromArray(S, b, b0 + k + p);
+            c01 = x0.fma(y, c01);
+            c11 = x1.fma(y, c11);
+            c21 = x2.fma(y, c21);
+            c31 = x3.fma(y, c31);
+            y = FloatVector.fromArray(S, b, b0 + 2 * k + p);
+            c02 = x0.fma(y, c02);
+            c12 = x1.fma(y, c12);
+            c22 = x2.fma(y, c22);
+            c32 = x3.fma(y, c32);
+            y = FloatVector.fromArray(S, b, b0 + 3 * k + p);
+            c03 = x0.fma(y, c03);
+            c13 = x1.fma(y, c13);
+            c23 = x2.fma(y, c23);
+            c33 = x3.fma(y, c33);
+        }
+        // Each accumulator reduced on its own (an array of them would keep the JIT from holding them in registers).
+        finish(c00, 0, 0, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c01, 0, 1, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c02, 0, 2, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c03, 0, 3, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c10, 1, 0, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c11, 1, 1, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c12, 1, 2, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c13, 1, 3, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c20, 2, 0, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c21, 2, 1, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c22, 2, 2, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c23, 2, 3, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c30, 3, 0, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c31, 3, 1, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c32, 3, 2, i, j, n, k, p, k1, first, a, a0, b, b0, c);
+        finish(c33, 3, 3, i, j, n, k, p, k1, first, a, a0, b, b0, c);
     }
 }

@@ -48,6 +48,10 @@ class GemmParityTest {
             out.add(Arguments.of(name, 1000, 33, 784, "NN"));
             out.add(Arguments.of(name, 7, 1000, 129, "NT"));
             out.add(Arguments.of(name, 784, 1, 1000, "TN"));
+            // Convolution weight gradients: A B^T with k = N Ho Wo far longer than m and n (the Java dot-product path).
+            out.add(Arguments.of(name, 7, 33, 4099, "NT"));
+            out.add(Arguments.of(name, 64, 512, 6272, "NT"));
+            out.add(Arguments.of(name, 1, 16, 25088, "NT"));
         }
         return out.stream();
     }
@@ -168,6 +172,33 @@ class GemmParityTest {
             assertEquals(5f, got[1], name);
             assertEquals(10f, got[2], name);
             assertEquals(11f, got[3], name);
+        }
+    }
+
+    /** The long-k NT path reads its operands at their offsets too. */
+    @Test
+    void longDotProductsReadViewsAtOffsets() {
+        Random rnd = new Random(8);
+        int m = 5;
+        int n = 6;
+        int k = 2101;
+        float[] big = TestBackends.uniform(rnd, 3 + (m + n) * k, -1, 1);
+        float[][] results = new float[2][];
+        int idx = 0;
+        for (String name : new String[] {"java", "cl"}) {
+            Backend be = TestBackends.named(name);
+            try (Tensor all = be.upload(big, 1, big.length); Tensor c = be.zeros(m, n)) {
+                Gemm.gemm(be, false, true, 1f, all.view(3, m, k), all.view(3 + m * k, n, k), 0f, c, null, Activation.IDENTITY);
+                results[idx++] = be.read(c);
+            }
+        }
+        for (int i = 0; i < m * n; i++) {
+            double want = 0;
+            for (int p = 0; p < k; p++) {
+                want += (double) big[3 + (i / n) * k + p] * big[3 + m * k + (i % n) * k + p];
+            }
+            assertEquals(want, results[0][i], 1e-3, "java element " + i);
+            assertEquals(want, results[1][i], 1e-3, "cl element " + i);
         }
     }
 
