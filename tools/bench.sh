@@ -6,6 +6,7 @@
 #                                   an epoch time is the fastest epoch after the first, which warms up:
 #                                   this shared VM's speed drifts within a minute, and the best epoch is
 #                                   the one least disturbed, for LatentCL and PyTorch alike)
+# BENCH_PARTS (default "gemm mlp conv") picks the tables: GEMM, the MLP epochs, the convolutional models.
 # BENCH_ROUNDS=R (default 2) runs every epoch measurement R times, interleaved (LatentCL, PyTorch,
 # LatentCL, ...), and keeps each one's best, so that a busy minute does not land on one side only.
 # Needs: target/latentcl.jar (built if missing), gcc and libclblast-dev for the CLBlast column,
@@ -34,9 +35,13 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "device:  $(lcl devices 2>/dev/null | head -1 | xargs)"
 echo
 
+parts=${BENCH_PARTS:-gemm mlp conv}
+part() { [[ " $parts " == *" $1 "* ]]; }
+
 have_clblast=0
 if gcc -O2 -o "$work/clblast-gemm" tools/clblast-gemm.c -lclblast -lOpenCL 2>/dev/null; then have_clblast=1; fi
 
+if part gemm; then
 echo "GEMM, GFLOP/s (median of 20 samples; each sample queues calls back to back for ~20 ms)"
 printf "%-16s %-5s %10s %10s %10s %14s\n" shape trans opencl java clblast "opencl/clblast"
 for s in "128 400 784 NN" "128 784 400 NT" "784 400 128 TN" "1024 1024 1024 NN"; do
@@ -49,6 +54,7 @@ for s in "128 400 784 NN" "128 784 400 NT" "784 400 128 TN" "1024 1024 1024 NN";
     printf "%-16s %-5s %10s %10s %10s %14s\n" "${1}x${2}x${3}" "$4" "$cl" "$jv" "$cb" "$ratio"
 done
 echo
+fi
 
 # Seconds of the fastest epoch after the first: LatentCL's from metrics.jsonl, PyTorch's from its JSON lines.
 lcl_epoch() {  # model device
@@ -63,6 +69,7 @@ blas=$(/usr/bin/python3 -c "import torch; print('generic' if 'BLAS_INFO=generic'
 if [ "$blas" = generic ] && ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1; then
     echo "warning: PyTorch will use Debian's reference BLAS (install libopenblas0-pthread); its times would mean little"
 fi
+if part mlp; then
 echo "One Fashion-MNIST epoch (60,000 examples, batch 128, default models), seconds, fastest of epochs 2..$epochs, best of $rounds interleaved rounds"
 printf "%-5s %12s %12s %12s %12s %16s %16s\n" model "opencl" "java" "torch 1t" "torch 2t" "opencl/torch" "java/torch"
 best() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:] if x != '-']; print(min(v) if v else '-')" "$@"; }
@@ -87,10 +94,12 @@ PY
 done
 echo "(ratios against PyTorch's faster thread count; below 1 means LatentCL is faster)"
 echo
+fi
 
 # Convolutional models on a subset of Fashion-MNIST's training images (a DCGAN epoch of 60,000 takes
 # minutes): images per second of the fastest epoch after the first, both sides on the same first
 # CONV_LIMIT images (LatentCL holds out 10% of a .npy for its test pass, so it trains on 90% of them).
+if part conv; then
 conv_limit=${CONV_LIMIT:-12800}
 conv_epochs=${CONV_EPOCHS:-3}
 /usr/bin/python3 - "$conv_limit" "$work/subset.npy" <<'PY' 2>/dev/null
@@ -139,4 +148,5 @@ PY
     echo "         (each round: opencl ${cls[*]}; java ${jvs[*]}; torch 1t ${t1s[*]}; torch 2t ${t2s[*]})"
 done
 echo "(time ratios per image against PyTorch's faster thread count; below 1 means LatentCL is faster)"
+fi
 rm -rf "$work"
