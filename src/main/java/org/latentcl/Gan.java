@@ -158,6 +158,16 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         load(live(), weights);
     }
 
+    /**
+     * The architecture in words, as logs print it ("GAN z64 G[256, 512] D[512, 256] -> 784 sigmoid, ...",
+     * "DCGAN z100 ngf 64 ndf 64 -> 1x28x28 tanh, ...").
+     *
+     * @return the description
+     */
+    public String architecture() {
+        return config.toString();
+    }
+
     @Override
     public String toString() {
         return config + " on " + device().id();

@@ -116,7 +116,7 @@ final class TrainGanCommand implements Callable<Integer> {
         Path dir = run.freshRunDirectory("gan");
         // A thin layer over the public API: a device, a GAN, a trainer with the progress line as its listener.
         try (Device device = Devices.get(run.device); org.latentcl.Gan gan = builder.device(device).build()) {
-            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s, beta1 %s, k %d, %d epochs -> %s%n", gan,
+            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s, beta1 %s, k %d, %d epochs -> %s%n", gan.architecture(),
                     device.name(), train.rows(), batch, lr, beta1, k, epochs, dir);
             console.println(dcgan ? "the DCGAN's generator ends in tanh: it trains on the data scaled to [-1, 1]"
                     : unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
