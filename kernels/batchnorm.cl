@@ -114,3 +114,47 @@ __kernel void bn_input_grad(const int total, const int channels, const int plane
                 * (dy[dyOff + e] - sums[sumsOff + channels + c] / count - xhat * sums[sumsOff + c] / count);
     }
 }
+
+/* The CPU style of bn_apply: one work-item per plane (example, channel), the channel's constants loaded once. */
+__kernel void bn_apply_planes(const int total, const int channels, const int plane, __global const float* x, const int xOff,
+                              __global const float* stats, const int statsOff, __global const float* gamma, const int gammaOff,
+                              __global const float* beta, const int betaOff, __global float* y, const int yOff)
+{
+    const int p = get_global_id(0);
+    if (p >= total / plane) {
+        return;
+    }
+    const int c = p % channels;
+    const float mean = stats[statsOff + c];
+    const float invstd = stats[statsOff + channels + c];
+    const float g = gamma[gammaOff + c];
+    const float b = beta[betaOff + c];
+    __global const float* src = x + xOff + p * plane;
+    __global float* dst = y + yOff + p * plane;
+    for (int q = 0; q < plane; q++) {
+        dst[q] = g * ((src[q] - mean) * invstd) + b;
+    }
+}
+
+/* The CPU style of bn_input_grad: one work-item per plane, the same expression element by element. */
+__kernel void bn_input_grad_planes(const int total, const int channels, const int plane, const float count,
+                                   __global const float* x, const int xOff, __global const float* dy, const int dyOff,
+                                   __global const float* stats, const int statsOff, __global const float* gamma, const int gammaOff,
+                                   __global const float* sums, const int sumsOff, __global float* dx, const int dxOff)
+{
+    const int p = get_global_id(0);
+    if (p >= total / plane) {
+        return;
+    }
+    const int c = p % channels;
+    const float mean = stats[statsOff + c];
+    const float invstd = stats[statsOff + channels + c];
+    const float scale = gamma[gammaOff + c] * invstd;
+    const float sumDy = sums[sumsOff + channels + c];
+    const float sumDyXhat = sums[sumsOff + c];
+    const int at = p * plane;
+    for (int q = 0; q < plane; q++) {
+        const float xhat = (x[xOff + at + q] - mean) * invstd;
+        dx[dxOff + at + q] = scale * (dy[dyOff + at + q] - sumDy / count - xhat * sumDyXhat / count);
+    }
+}

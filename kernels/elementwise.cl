@@ -171,6 +171,20 @@ __kernel void channel_bias(const int n, const int channels, const int plane, __g
     }
 }
 
+/* The CPU style of channel_bias: one work-item per plane (example, channel). */
+__kernel void channel_bias_planes(const int n, const int channels, const int plane, __global const float* x, const int xOff,
+                                  __global const float* bias, const int biasOff, __global float* y, const int yOff)
+{
+    const int p = get_global_id(0);
+    if (p >= n / plane) {
+        return;
+    }
+    const float b = bias[biasOff + p % channels];
+    for (int q = 0; q < plane; q++) {
+        y[yOff + p * plane + q] = x[xOff + p * plane + q] + b;
+    }
+}
+
 /* channel_bias_grad: db[c] = beta * db[c] + sum over n and i of dy[n][c][i], summed in a fixed order
  * (no atomics). Launch: 1-D, one work-item per channel. */
 __kernel void channel_bias_grad(const int batch, const int channels, const int plane, __global const float* dy, const int dyOff,

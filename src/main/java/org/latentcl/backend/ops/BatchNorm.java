@@ -42,6 +42,10 @@ public final class BatchNorm {
     private static final KernelBinding<ApplyArgs> APPLY = KernelBinding.of("batchnorm.cl", "bn_apply", ApplyArgs.class);
     private static final KernelBinding<ParamGradArgs> PARAM_GRADS = KernelBinding.of("batchnorm.cl", "bn_param_grads", ParamGradArgs.class);
     private static final KernelBinding<InputGradArgs> INPUT_GRAD = KernelBinding.of("batchnorm.cl", "bn_input_grad", InputGradArgs.class);
+    /** The CPU style: a plane per work-item. */
+    private static final KernelBinding<ApplyArgs> APPLY_PLANES = KernelBinding.of("batchnorm.cl", "bn_apply_planes", ApplyArgs.class);
+    private static final KernelBinding<InputGradArgs> INPUT_GRAD_PLANES =
+            KernelBinding.of("batchnorm.cl", "bn_input_grad_planes", InputGradArgs.class);
 
     public static final OpSpec STATISTICS_SPEC = new OpSpec("batchNormStatistics",
             "per channel: mean, 1/sqrt(var + eps) (biased), running mean and unbiased var moved by momentum", "batchnorm.cl: bn_stats",
@@ -157,7 +161,14 @@ public final class BatchNorm {
                         y.set(i, gamma.get(c) * ((x.get(i) - stats.get(c)) * stats.get(channels + c)) + beta.get(c));
                     }
                 },
-                cl -> cl.elementwise(APPLY, "", x.size(), new ApplyArgs(x.size(), channels, plane, x, stats, gamma, beta, y)));
+                cl -> {
+                    ApplyArgs args = new ApplyArgs(x.size(), channels, plane, x, stats, gamma, beta, y);
+                    if (cl.contiguous()) {
+                        cl.elementwise(APPLY_PLANES, "", x.size() / plane, args);
+                    } else {
+                        cl.elementwise(APPLY, "", x.size(), args);
+                    }
+                });
     }
 
     /**
@@ -204,8 +215,12 @@ public final class BatchNorm {
                 cl -> {
                     cl.elementwise(PARAM_GRADS, "", channels, new ParamGradArgs(n, channels, plane, x, dy, stats, accumulate, dgamma, dbeta,
                             sums));
-                    cl.elementwise(INPUT_GRAD, "", x.size(), new InputGradArgs(x.size(), channels, plane, count, x, dy, stats, gamma, sums,
-                            dx));
+                    InputGradArgs args = new InputGradArgs(x.size(), channels, plane, count, x, dy, stats, gamma, sums, dx);
+                    if (cl.contiguous()) {
+                        cl.elementwise(INPUT_GRAD_PLANES, "", x.size() / plane, args);
+                    } else {
+                        cl.elementwise(INPUT_GRAD, "", x.size(), args);
+                    }
                 });
     }
 

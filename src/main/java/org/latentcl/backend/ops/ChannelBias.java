@@ -2,6 +2,7 @@ package org.latentcl.backend.ops;
 
 import java.util.List;
 import org.latentcl.backend.Backend;
+import org.latentcl.backend.JavaBackend;
 import org.latentcl.backend.KernelBinding;
 import org.latentcl.backend.Tensor;
 
@@ -20,6 +21,8 @@ public final class ChannelBias {
     }
 
     private static final KernelBinding<Forward> FORWARD = KernelBinding.of("elementwise.cl", "channel_bias", Forward.class);
+    /** The CPU style: a plane per work-item. */
+    private static final KernelBinding<Forward> FORWARD_PLANES = KernelBinding.of("elementwise.cl", "channel_bias_planes", Forward.class);
     private static final KernelBinding<Gradient> GRADIENT = KernelBinding.of("elementwise.cl", "channel_bias_grad", Gradient.class);
 
     public static final OpSpec SPEC = new OpSpec("channelBias", "y[n][c][i] = x[n][c][i] + b[c] (NCHW, a row per example)",
@@ -41,8 +44,33 @@ public final class ChannelBias {
         be.sameSize("channelBias", x, y);
         int channels = bias.size();
         be.run("channelBias", x.size(), 12.0 * x.size(),
-                java -> reference(x, bias, y, channels, plane),
-                cl -> cl.elementwise(FORWARD, "", x.size(), new Forward(x.size(), channels, plane, x, bias, y)));
+                java -> {
+                    if (java.plain()) {
+                        reference(x, bias, y, channels, plane);
+                        return;
+                    }
+                    // The same sums on the arrays, a plane at a time.
+                    float[] xs = JavaBackend.array(x);
+                    float[] ys = JavaBackend.array(y);
+                    float[] bs = JavaBackend.array(bias);
+                    int xo = (int) x.offset();
+                    int yo = (int) y.offset();
+                    int bo = (int) bias.offset();
+                    java.parallelFor(x.size() / plane, x.size(), p -> {
+                        float b = bs[bo + p % channels];
+                        for (int q = p * plane; q < (p + 1) * plane; q++) {
+                            ys[yo + q] = xs[xo + q] + b;
+                        }
+                    });
+                },
+                cl -> {
+                    Forward args = new Forward(x.size(), channels, plane, x, bias, y);
+                    if (cl.contiguous()) {
+                        cl.elementwise(FORWARD_PLANES, "", x.size() / plane, args);
+                    } else {
+                        cl.elementwise(FORWARD, "", x.size(), args);
+                    }
+                });
     }
 
     /** db[c] = beta db[c] + the sum of channel c of dy over the batch and the plane. */

@@ -17,7 +17,7 @@ import org.latentcl.backend.TestBackends;
 class ChannelBiasTest {
     /** batch, channels, plane (H x W): batch 1, 1x1 images, odd channel counts, an MNIST plane, a large batch. */
     @ParameterizedTest
-    @CsvSource({"1,1,1", "1,3,35", "7,1,1", "2,33,1", "3,7,49", "1,129,4", "5,3,784", "1000,2,1", "129,5,9"})
+    @CsvSource({"1,1,1", "1,3,35", "7,1,1", "2,33,1", "3,7,49", "1,129,4", "5,3,784", "1000,2,1", "129,5,9", "128,32,196"})
     void everyBackendMatchesTheReference(int batch, int channels, int plane) {
         Random rnd = new Random(batch * 31L + channels * 7L + plane);
         float[] x = TestBackends.uniform(rnd, batch * channels * plane, -3, 3);
