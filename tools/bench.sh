@@ -32,7 +32,7 @@ rows = rows[1:] or rows
 print(min(r['train_seconds'] for r in rows))" 2>/dev/null || echo "-"; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "device:  $(lcl devices 2>/dev/null | head -1 | xargs)"
+echo "device:  $(lcl devices 2>/dev/null | grep -m1 '^auto chooses' | xargs)"
 echo
 
 parts=${BENCH_PARTS:-gemm mlp conv}
