@@ -22,7 +22,12 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
-    /** Whether a directory holds images (directly or in class subdirectories), not IDX or CIFAR files. */
+    /**
+     * Whether a directory holds PNG or JPEG images, directly or in class subdirectories.
+     *
+     * @param dir the directory
+     * @return true when it has images or subdirectories to read them from
+     */
     public static boolean isImageDirectory(Path dir) {
         try {
             return !classDirectories(dir).isEmpty() || !images(dir).isEmpty();
