@@ -14,11 +14,9 @@ import org.latentcl.backend.Tensor;
 public final class Mlp implements Network {
     private final List<Linear> layers = new ArrayList<>();
     private final int maxBatch;
-    private Tensor[] outputs;
-    private Tensor[] grads;
+    private LayerBuffers buffers;
     private Backend backend;
     private Activation inputFrom;
-    private Tensor inputGrads;
 
     public Mlp(String name, int[] sizes, Activation hidden, Activation output, int maxBatch) {
         if (sizes.length < 2) {
@@ -41,13 +39,10 @@ public final class Mlp implements Network {
     @Override
     public void bind(Parameters p) {
         backend = p.backend();
-        outputs = new Tensor[layers.size()];
-        grads = new Tensor[layers.size()];
-        for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).bind(p);
-            outputs[i] = backend.zeros(maxBatch, layers.get(i).out());
-            grads[i] = backend.zeros(maxBatch, layers.get(i).out());
+        for (Linear layer : layers) {
+            layer.bind(p);
         }
+        buffers = new LayerBuffers(backend, maxBatch, inputSize(), layers.stream().mapToInt(Linear::out).toArray());
     }
 
     @Override
@@ -74,7 +69,7 @@ public final class Mlp implements Network {
         Tensor in = x;
         String outside = backend.layer();
         for (int i = 0; i < layers.size(); i++) {
-            Tensor y = outputs[i].rowRange(0, b);
+            Tensor y = buffers.output(i, b);
             backend.layer(layers.get(i).name() + " Linear");
             layers.get(i).forward(backend, in, y);
             in = y;
@@ -92,7 +87,7 @@ public final class Mlp implements Network {
     /** The buffer for dL/d(output) of b rows: a loss writes into it, then {@link #backward} reads it. */
     @Override
     public Tensor outputGrad(int b) {
-        return grads[layers.size() - 1].rowRange(0, b);
+        return buffers.grad(layers.size() - 1, b);
     }
 
     /** dL/d(output) in {@link #outputGrad}, as a gradient to pass to {@link #backward}. */
@@ -140,19 +135,19 @@ public final class Mlp implements Network {
 
     private Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient, boolean parameters) {
         int b = x.rows();
-        Tensor dx = inputGradient ? inputGrad(b) : null;
+        Tensor dx = inputGradient ? buffers.inputGrad(b) : null;
         Gradient dy = dOut;
         String outside = backend.layer();
         for (int i = layers.size() - 1; i >= 0; i--) {
             backend.layer(layers.get(i).name() + " Linear backward");
-            Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
-            Tensor dIn = i == 0 ? dx : grads[i - 1].rowRange(0, b);
+            Tensor in = i == 0 ? x : buffers.output(i - 1, b);
+            Tensor dIn = i == 0 ? dx : buffers.grad(i - 1, b);
             // Layer i's input gradient goes through the activation that made its input, in the same GEMM.
             Activation inAct = i == 0 ? inputFrom : layers.get(i - 1).activation();
             if (parameters) {
-                layers.get(i).backward(backend, in, outputs[i].rowRange(0, b), dy, accumulate, dIn, 0f, inAct);
+                layers.get(i).backward(backend, in, buffers.output(i, b), dy, accumulate, dIn, 0f, inAct);
             } else {
-                layers.get(i).backwardInput(backend, in, outputs[i].rowRange(0, b), dy, dIn, inAct);
+                layers.get(i).backwardInput(backend, in, buffers.output(i, b), dy, dIn, inAct);
             }
             dy = new Gradient(dIn, inAct != null && inAct.kind() != Activation.Kind.IDENTITY);
         }
@@ -160,25 +155,11 @@ public final class Mlp implements Network {
         return dx == null ? null : dy;
     }
 
-    /** This network's buffer for dL/dx, made on first use. */
-    private Tensor inputGrad(int b) {
-        if (inputGrads == null) {
-            inputGrads = backend.zeros(maxBatch, inputSize());
-        }
-        return inputGrads.rowRange(0, b);
-    }
-
     @Override
     public void close() {
         layers.forEach(Linear::close);
-        if (inputGrads != null) {
-            inputGrads.close();
-        }
-        if (outputs != null) {
-            for (int i = 0; i < outputs.length; i++) {
-                outputs[i].close();
-                grads[i].close();
-            }
+        if (buffers != null) {
+            buffers.close();
         }
     }
 }

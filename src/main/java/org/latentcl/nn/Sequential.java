@@ -16,9 +16,7 @@ public final class Sequential implements Network {
     private final List<Layer> layers;
     private final int maxBatch;
     private Backend backend;
-    private Tensor[] outputs;
-    private Tensor[] grads;
-    private Tensor inputGrads;
+    private LayerBuffers buffers;
 
     public Sequential(List<Layer> layers, int maxBatch) {
         if (layers.isEmpty()) {
@@ -48,13 +46,10 @@ public final class Sequential implements Network {
     @Override
     public void bind(Parameters p) {
         backend = p.backend();
-        outputs = new Tensor[layers.size()];
-        grads = new Tensor[layers.size()];
-        for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).bind(p);
-            outputs[i] = backend.zeros(maxBatch, layers.get(i).outputSize());
-            grads[i] = backend.zeros(maxBatch, layers.get(i).outputSize());
+        for (Layer layer : layers) {
+            layer.bind(p);
         }
+        buffers = new LayerBuffers(backend, maxBatch, inputSize(), layers.stream().mapToInt(Layer::outputSize).toArray());
     }
 
     @Override
@@ -77,7 +72,7 @@ public final class Sequential implements Network {
         Tensor in = x;
         String outside = backend.layer();
         for (int i = 0; i < layers.size(); i++) {
-            Tensor y = outputs[i].rowRange(0, b);
+            Tensor y = buffers.output(i, b);
             backend.layer(layers.get(i).label());
             layers.get(i).forward(in, y, training);
             in = y;
@@ -88,7 +83,7 @@ public final class Sequential implements Network {
 
     @Override
     public Tensor outputGrad(int b) {
-        return grads[layers.size() - 1].rowRange(0, b);
+        return buffers.grad(layers.size() - 1, b);
     }
 
     @Override
@@ -123,35 +118,21 @@ public final class Sequential implements Network {
         Tensor dy = dOut.value();
         String outside = backend.layer();
         for (int i = layers.size() - 1; i >= 0; i--) {
-            Tensor in = i == 0 ? x : outputs[i - 1].rowRange(0, b);
-            Tensor dIn = i > 0 ? grads[i - 1].rowRange(0, b) : inputGradient ? inputGrad(b) : null;
+            Tensor in = i == 0 ? x : buffers.output(i - 1, b);
+            Tensor dIn = i > 0 ? buffers.grad(i - 1, b) : inputGradient ? buffers.inputGrad(b) : null;
             backend.layer(layers.get(i).label() + " backward");
-            layers.get(i).backward(in, outputs[i].rowRange(0, b), dy, accumulate, parameters, dIn);
+            layers.get(i).backward(in, buffers.output(i, b), dy, accumulate, parameters, dIn);
             dy = dIn;
         }
         backend.layer(outside);
         return dy == null ? null : Gradient.of(dy);
     }
 
-    private Tensor inputGrad(int b) {
-        if (inputGrads == null) {
-            inputGrads = backend.zeros(maxBatch, inputSize());
-        }
-        return inputGrads.rowRange(0, b);
-    }
-
     @Override
     public void close() {
         layers.forEach(Layer::close);
-        for (Tensor[] ts : new Tensor[][] {outputs, grads}) {
-            if (ts != null) {
-                for (Tensor t : ts) {
-                    t.close();
-                }
-            }
-        }
-        if (inputGrads != null) {
-            inputGrads.close();
+        if (buffers != null) {
+            buffers.close();
         }
     }
 }
