@@ -95,7 +95,7 @@ final class EvalCommand implements Callable<Integer> {
             Safetensors.Contents c = Safetensors.read(checkpoint);
             String model = ModelFiles.model(c, checkpoint);
             String dataSpec = data != null ? data : c.metadata().getOrDefault("data", "default");
-            DataSplit split = Datasets.load(dataSpec, imageSize != null ? imageSize : squareImageSize(c));
+            DataSplit split = Datasets.load(dataSpec, imageSize != null ? imageSize : ModelFiles.squareImageSize(c));
             result.put("checkpoint", checkpoint.toString());
             try (Backend be = DeviceSelector.open(device)) {
                 if (model.equals("vae")) {
@@ -152,11 +152,5 @@ final class EvalCommand implements Callable<Integer> {
             result.put("class_coverage", GanEvaluation.classCoverage(be, x, count, train.head(Math.min(REFERENCE, train.rows()))));
         }
         result.put("device", be.name());
-    }
-
-    /** The side of the checkpoint's images when they are square (what --image-size made them), else 0. */
-    static int squareImageSize(Safetensors.Contents c) {
-        int h = Integer.parseInt(c.metadata().getOrDefault("image_height", "0"));
-        return h == Integer.parseInt(c.metadata().getOrDefault("image_width", "0")) ? h : 0;
     }
 }

@@ -33,4 +33,10 @@ final class ModelFiles {
         int side = (int) Math.round(Math.sqrt(input));
         return side * side == input ? new int[] {1, side, side} : null;
     }
+
+    /** The side of the checkpoint's images when they are square (what --image-size made them), else 0. */
+    static int squareImageSize(Safetensors.Contents c) {
+        int h = Integer.parseInt(c.metadata().getOrDefault("image_height", "0"));
+        return h == Integer.parseInt(c.metadata().getOrDefault("image_width", "0")) ? h : 0;
+    }
 }

@@ -90,7 +90,7 @@ final class TrainCommand implements Runnable {
                 Map<String, String> meta = c.metadata();
                 String savedData = meta.getOrDefault("data", run.data);
                 // Images resized by --image-size come back at the checkpoint's size (a no-op for data stored at that size).
-                split = Datasets.load(savedData, EvalCommand.squareImageSize(c));
+                split = Datasets.load(savedData, ModelFiles.squareImageSize(c));
                 opt = new VaeTraining.Options(epochs, Integer.parseInt(meta.getOrDefault("batch", Integer.toString(batch))),
                         Float.parseFloat(meta.getOrDefault("lr", Float.toString(lr))), Long.parseLong(meta.getOrDefault("seed",
                         Long.toString(run.seed))), resume, true, savedData, run.profile);

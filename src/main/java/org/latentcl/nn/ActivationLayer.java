@@ -24,10 +24,6 @@ public final class ActivationLayer implements Layer {
         return name + " " + act;
     }
 
-    public Activation activation() {
-        return act;
-    }
-
     @Override
     public void bind(Parameters p) {
         backend = p.backend();

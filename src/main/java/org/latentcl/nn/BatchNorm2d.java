@@ -142,11 +142,6 @@ public final class BatchNorm2d implements Layer {
         return scratchDx.rowRange(0, x.rows());
     }
 
-    /** [running_mean | running_var], 2 x channels values, for checkpoints. */
-    public Tensor running() {
-        return running;
-    }
-
     /** The buffers' names as in PyTorch's state_dict. */
     public String[] bufferNames() {
         return new String[] {name + ".running_mean", name + ".running_var", name + ".num_batches_tracked"};

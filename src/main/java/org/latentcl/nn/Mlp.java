@@ -90,12 +90,6 @@ public final class Mlp implements Network {
         return buffers.grad(layers.size() - 1, b);
     }
 
-    /** dL/d(output) in {@link #outputGrad}, as a gradient to pass to {@link #backward}. */
-    @Override
-    public Gradient outputGradient(int b) {
-        return Gradient.of(outputGrad(b));
-    }
-
     /** The last layer's activation. */
     @Override
     public Activation outputActivation() {

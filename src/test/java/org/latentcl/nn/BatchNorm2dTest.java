@@ -55,10 +55,11 @@ class BatchNorm2dTest {
                 }
             }
             assertEquals(2, bn.batchesTracked());
-            float[] running = be.read(bn.running());
+            float[] runningMean = bn.buffers().get("bn.running_mean");
+            float[] runningVar = bn.buffers().get("bn.running_var");
             for (int c = 0; c < channels; c++) {
-                assertEquals(rm[c], running[c], 1e-5, "running_mean[" + c + "]");
-                assertEquals(rv[c], running[channels + c], 1e-5, "running_var[" + c + "]");
+                assertEquals(rm[c], runningMean[c], 1e-5, "running_mean[" + c + "]");
+                assertEquals(rv[c], runningVar[c], 1e-5, "running_var[" + c + "]");
             }
             try (Tensor tx = be.upload(last, batch, channels * plane); Tensor y = be.zeros(batch, channels * plane)) {
                 bn.forward(tx, y, false);
