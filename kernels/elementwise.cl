@@ -5,6 +5,14 @@
  *         activate_backward   dx = dy * f'(x), f' from the forward output y
  *         fill                x  = value
  *         mul                 out = a * b
+ *         axpy                out = a + alpha * b
+ *         normalize_by        out = x / max(sqrt(s[k]), eps)   (s[k] a sum of squares on the device)
+ *         divide_by           out = x / s[k]
+ *         spectral_norm_backward  g = g / sigma - (dot / sigma^2) u v^T, sigma = s[k], dot = s[k + 1]
+ *         mbstd_columns       mean[f], std[f] = sqrt(var_f + 1e-8) over the batch (one work-item per feature)
+ *         mbstd_append        y[n] = (x[n], s[0] / F repeated P times)
+ *         mbstd_extra_sums    g[n] = sum over p of dy[n][F + p]
+ *         mbstd_backward      dx[n][f] = dy[n][f] + (s[1] / F) (x[n][f] - mean[f]) / (N std[f])
  *         column_sums         out[j] = beta * out[j] + sum_i a[i][j]
  *         row_sums            out[i] = beta * out[i] + alpha * sum_j x[i][j]
  *         gather_rows(8)      dst[r] = src[idx[r]]
@@ -200,5 +208,108 @@ __kernel void channel_bias_grad(const int batch, const int channels, const int p
             }
         }
         db[dbOff + c] = (beta == 0.0f ? 0.0f : beta * db[dbOff + c]) + s;
+    }
+}
+
+__kernel void axpy(const int n, __global const float* a, const int aOff, const float alpha, __global const float* b,
+                   const int bOff, __global float* out, const int outOff)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        out[outOff + i] = a[aOff + i] + alpha * b[bOff + i];
+    }
+}
+
+/* Spectral normalization (Miyato et al. 2018), the scalars in a small device tensor s so that the
+ * power iteration never waits for the host. */
+__kernel void normalize_by(const int n, __global const float* x, const int xOff, __global const float* s, const int sOff,
+                           const int k, const float eps, __global float* out, const int outOff)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        out[outOff + i] = x[xOff + i] / fmax(sqrt(s[sOff + k]), eps);
+    }
+}
+
+__kernel void divide_by(const int n, __global const float* x, const int xOff, __global const float* s, const int sOff,
+                        const int k, __global float* out, const int outOff)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        out[outOff + i] = x[xOff + i] / s[sOff + k];
+    }
+}
+
+/* dL/dW of W / sigma(W) with u, v held fixed: g / sigma - (<g, W> / sigma^2) u v^T. One work-item per element. */
+__kernel void spectral_norm_backward(const int rows, const int cols, __global float* g, const int gOff,
+                                     __global const float* u, const int uOff, __global const float* v, const int vOff,
+                                     __global const float* s, const int sOff, const int k)
+{
+    const int i = get_global_id(0);
+    if (i < rows * cols) {
+        const float sigma = s[sOff + k];
+        const float c = s[sOff + k + 1] / (sigma * sigma);
+        g[gOff + i] = g[gOff + i] / sigma - c * u[uOff + i / cols] * v[vOff + i % cols];
+    }
+}
+
+/* The minibatch standard deviation feature (Karras et al. 2018), over the whole batch. */
+__kernel void mbstd_columns(const int batch, const int features, __global const float* x, const int xOff,
+                            __global float* mean, const int meanOff, __global float* std, const int stdOff)
+{
+    const int f = get_global_id(0);
+    if (f < features) {
+        float m = 0.0f;
+        for (int n = 0; n < batch; n++) {
+            m += x[xOff + n * features + f];
+        }
+        m /= (float)batch;
+        float v = 0.0f;
+        for (int n = 0; n < batch; n++) {
+            const float d = x[xOff + n * features + f] - m;
+            v += d * d;
+        }
+        mean[meanOff + f] = m;
+        std[stdOff + f] = sqrt(v / (float)batch + 1e-8f);
+    }
+}
+
+__kernel void mbstd_append(const int batch, const int features, const int plane, __global const float* x, const int xOff,
+                           __global const float* s, const int sOff, __global float* y, const int yOff)
+{
+    const int i = get_global_id(0);
+    const int width = features + plane;
+    if (i < batch * width) {
+        const int n = i / width;
+        const int j = i % width;
+        y[yOff + i] = j < features ? x[xOff + n * features + j] : s[sOff] / (float)features;
+    }
+}
+
+__kernel void mbstd_extra_sums(const int batch, const int features, const int plane, __global const float* dy, const int dyOff,
+                               __global float* g, const int gOff)
+{
+    const int n = get_global_id(0);
+    if (n < batch) {
+        float t = 0.0f;
+        for (int p = 0; p < plane; p++) {
+            t += dy[dyOff + n * (features + plane) + features + p];
+        }
+        g[gOff + n] = t;
+    }
+}
+
+__kernel void mbstd_backward(const int batch, const int features, const int plane, __global const float* x, const int xOff,
+                             __global const float* mean, const int meanOff, __global const float* std, const int stdOff,
+                             __global const float* dy, const int dyOff, __global const float* s, const int sOff,
+                             __global float* dx, const int dxOff)
+{
+    const int i = get_global_id(0);
+    if (i < batch * features) {
+        const int n = i / features;
+        const int f = i % features;
+        const float c = s[sOff + 1] / (float)features;
+        dx[dxOff + i] = dy[dyOff + n * (features + plane) + f]
+                + c * (x[xOff + i] - mean[meanOff + f]) / ((float)batch * std[stdOff + f]);
     }
 }

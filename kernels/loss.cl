@@ -8,6 +8,9 @@
  *   kl_normal     l = -0.5 (1 + lv - mu^2 - exp(lv))               dl/dmu = mu, dl/dlv = 0.5 (exp(lv) - 1)
  *                 (the closed-form KL(N(mu, exp(lv)) || N(0, 1)) of Kingma & Welling, appendix B)
  *   sum_stage1    l = x
+ *   dot_stage1    l = a b
+ *   hinge_logits  l = max(0, margin + s x) with dl/dx = s [margin + s x > 0], or (no margin) l = s x, dl/dx = s
+ *                 (s = +-1: the hinge GAN losses of Lim & Ye 2017 / Miyato et al. 2018)
  * Stage 1: G work-groups of RED_WG work-items; work-item g visits elements g, g + G*RED_WG, ...,
  *          writes its gradients, adds its loss terms, and the group reduces them in local memory
  *          into partials[group].
@@ -140,6 +143,42 @@ void kl_normal(const int n, __global const float* mu, const int muOff, __global 
         if (has_grad) {
             dmu[dmuOff + i] = grad_scale * m;
             dlogvar[dlogvarOff + i] = grad_scale * 0.5f * (e - 1.0f);
+        }
+    }
+    const float total = group_sum(acc, scratch);
+    if (get_local_id(0) == 0) {
+        partials[get_group_id(0)] = total;
+    }
+}
+
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void dot_stage1(const int n, __global const float* a, const int aOff, __global const float* b, const int bOff,
+                __global float* partials, __local float* scratch)
+{
+    float acc = 0.0f;
+    float comp = 0.0f;
+    FOR_EACH_ELEMENT(i, n) {
+        ACC_ADD(acc, comp, a[aOff + i] * b[bOff + i]);
+    }
+    const float total = group_sum(acc, scratch);
+    if (get_local_id(0) == 0) {
+        partials[get_group_id(0)] = total;
+    }
+}
+
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void hinge_logits(const int n, __global const float* logits, const int logitsOff, const float sign, const float margin,
+                  const int has_margin, const float grad_scale, __global float* grad, const int gradOff, const int has_grad,
+                  __global float* partials, __local float* scratch)
+{
+    float acc = 0.0f;
+    float comp = 0.0f;
+    FOR_EACH_ELEMENT(i, n) {
+        const float sx = sign * logits[logitsOff + i];
+        const float m = margin + sx;
+        ACC_ADD(acc, comp, has_margin ? fmax(m, 0.0f) : sx);
+        if (has_grad) {
+            grad[gradOff + i] = (!has_margin || m > 0.0f) ? grad_scale * sign : 0.0f;
         }
     }
     const float total = group_sum(acc, scratch);

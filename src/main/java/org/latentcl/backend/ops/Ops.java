@@ -13,7 +13,7 @@ public final class Ops {
             Gemm.GEMM, Gemm.GATED, Gemm.LINEAR_GRADIENTS,
             ColumnSums.SPEC, RowSums.SPEC,
             Activations.ACTIVATE, Activations.ACTIVATE_BACKWARD,
-            Elementwise.FILL_SPEC, Elementwise.COPY_SPEC, Elementwise.MUL_SPEC,
+            Elementwise.FILL_SPEC, Elementwise.COPY_SPEC, Elementwise.MUL_SPEC, Elementwise.AXPY_SPEC,
             Transpose.SPEC, GatherRows.SPEC,
             ChannelBias.SPEC, ChannelBias.GRADIENT_SPEC,
             Im2Col.IM2COL_SPEC, Im2Col.COL2IM_SPEC, ChannelMajor.TO_SPEC, ChannelMajor.FROM_SPEC,
@@ -22,7 +22,9 @@ public final class Ops {
             Reparameterize.SAMPLE_SPEC, Reparameterize.BACKWARD_SPEC,
             BceWithLogits.SPEC, BceWithLogits.TERMS_SPEC,
             GaussianNll.SPEC, GaussianNll.TERMS_SPEC,
-            KlStandardNormal.SPEC, Sum.SPEC,
+            KlStandardNormal.SPEC, Hinge.SPEC, Sum.SPEC, Dot.SPEC,
+            SpectralNormOps.NORMALIZE_SPEC, SpectralNormOps.DIVIDE_SPEC, SpectralNormOps.BACKWARD_SPEC,
+            MinibatchStd.FORWARD_SPEC, MinibatchStd.BACKWARD_SPEC,
             RowStatistics.LOG_MEAN_EXP_SPEC, RowStatistics.PARZEN_SPEC, RowStatistics.ARGMIN_SPEC,
             AdamUpdate.SPEC);
 

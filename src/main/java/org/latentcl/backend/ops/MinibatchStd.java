@@ -1,0 +1,160 @@
+package org.latentcl.backend.ops;
+
+import java.util.List;
+import java.util.Random;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.KernelBinding;
+import org.latentcl.backend.Tensor;
+
+/**
+ * The minibatch standard-deviation feature of Karras et al. (2018, section 3), over the whole batch:
+ * for x (N x F, F features per example), std_f = sqrt(var_f + 1e-8) with the biased variance over
+ * the batch, s = mean over f of std_f, and y (N x (F + P)) = each row of x followed by s repeated P
+ * times (P = 1 after a linear layer; the plane H W after a convolution, as one more channel).
+ * Backward: dx[n][f] = dy[n][f] + (G / F) (x[n][f] - mean_f) / (N std_f), G the sum of every dy
+ * of the appended values. Kernels {@code elementwise.cl: mbstd_*}, the sums by {@link Sum}.
+ */
+public final class MinibatchStd {
+    /** Added to the variance, as in Karras et al.'s code. */
+    public static final float EPS = 1e-8f;
+
+    record Columns(int batch, int features, Tensor x, Tensor mean, Tensor std) {
+    }
+
+    record Append(int batch, int features, int plane, Tensor x, Tensor s, Tensor y) {
+    }
+
+    record ExtraSums(int batch, int features, int plane, Tensor dy, Tensor g) {
+    }
+
+    record Back(int batch, int features, int plane, Tensor x, Tensor mean, Tensor std, Tensor dy, Tensor s, Tensor dx) {
+    }
+
+    private static final KernelBinding<Columns> COLUMNS = KernelBinding.of("elementwise.cl", "mbstd_columns", Columns.class);
+    private static final KernelBinding<Append> APPEND = KernelBinding.of("elementwise.cl", "mbstd_append", Append.class);
+    private static final KernelBinding<ExtraSums> EXTRA = KernelBinding.of("elementwise.cl", "mbstd_extra_sums", ExtraSums.class);
+    private static final KernelBinding<Back> BACK = KernelBinding.of("elementwise.cl", "mbstd_backward", Back.class);
+
+    public static final OpSpec FORWARD_SPEC = new OpSpec("minibatchStd", "y = (x, mean_f sqrt(var_batch(x_f) + 1e-8) repeated P times)",
+            "elementwise.cl: mbstd_columns, mbstd_append; loss.cl: sum_stage1", List.of(check("minibatchStd", false)));
+    public static final OpSpec BACKWARD_SPEC = new OpSpec("minibatchStdBackward",
+            "dx = dy[:, :F] + (sum dy[:, F:] / F) (x - mean_f) / (N std_f)",
+            "elementwise.cl: mbstd_extra_sums, mbstd_backward; loss.cl: sum_stage1", List.of(check("minibatchStdBackward", true)));
+
+    /** Batches of n examples of 3 channels of plane 2 (6 features); and one of 1 x n features, plane 1. */
+    private static SelfCheck check(String name, boolean backward) {
+        return new SelfCheck(name, 1e-5, 1e-4, (n, sizes) -> {
+            Random rnd = new Random(13L * n + (backward ? 1 : 0));
+            int[][] shapes = {{n, 6, 2}, {Math.min(n, 9), n, 1}};
+            float[][] xs = new float[2][];
+            float[][] dys = new float[2][];
+            for (int c = 0; c < 2; c++) {
+                int[] sh = shapes[c];
+                xs[c] = SelfCheck.random(rnd, sh[0] * sh[1], 2f);
+                dys[c] = SelfCheck.random(rnd, sh[0] * (sh[1] + sh[2]), 1f);
+            }
+            return be -> {
+                float[] all = new float[0];
+                for (int c = 0; c < 2; c++) {
+                    int[] sh = shapes[c];
+                    try (Tensor x = be.upload(xs[c], sh[0], sh[1]); Tensor mean = be.zeros(1, sh[1]); Tensor std = be.zeros(1, sh[1]);
+                         Tensor s = be.zeros(1, 2); Tensor y = be.zeros(sh[0], sh[1] + sh[2]); Tensor g = be.zeros(1, sh[0]);
+                         Tensor dy = be.upload(dys[c], sh[0], sh[1] + sh[2]); Tensor dx = be.zeros(sh[0], sh[1])) {
+                        forward(be, x, sh[2], mean, std, s, y);
+                        if (backward) {
+                            MinibatchStd.backward(be, x, sh[2], mean, std, s, g, dy, dx);
+                        }
+                        all = SelfCheck.concat(all, be.read(backward ? dx : y));
+                    }
+                }
+                return all;
+            };
+        });
+    }
+
+    private MinibatchStd() {
+    }
+
+    /**
+     * y = x with the feature appended; writes mean and std (1 x F) and s[0] = sum of std_f for
+     * {@link #backward}. x is N x F, y is N x (F + plane).
+     */
+    public static void forward(Backend be, Tensor x, int plane, Tensor mean, Tensor std, Tensor s, Tensor y) {
+        int batch = x.rows();
+        int features = x.cols();
+        check(be, x, plane, mean, std, s, y, "minibatchStd");
+        be.run("minibatchStd", 4.0 * x.size(), 8.0 * (x.size() + y.size()),
+                java -> {
+                    for (int f = 0; f < features; f++) {
+                        float m = 0f;
+                        for (int n = 0; n < batch; n++) {
+                            m += x.get(n, f);
+                        }
+                        m /= batch;
+                        float v = 0f;
+                        for (int n = 0; n < batch; n++) {
+                            float d = x.get(n, f) - m;
+                            v += d * d;
+                        }
+                        mean.set(f, m);
+                        std.set(f, (float) Math.sqrt(v / batch + EPS));
+                    }
+                },
+                cl -> cl.elementwise(COLUMNS, "", features, new Columns(batch, features, x, mean, std)));
+        Sum.sum(be, std, s, 0, false);
+        be.run("minibatchStd", 0, 8.0 * y.size(),
+                java -> {
+                    float feature = s.get(0) / features;
+                    for (int n = 0; n < batch; n++) {
+                        for (int j = 0; j < features + plane; j++) {
+                            y.set(n, j, j < features ? x.get(n, j) : feature);
+                        }
+                    }
+                },
+                cl -> cl.elementwise(APPEND, "", y.size(), new Append(batch, features, plane, x, s, y)));
+    }
+
+    /** dx from dy after {@link #forward} on x (mean, std and s as it left them); g (1 x N) is scratch, s[1] receives G. */
+    public static void backward(Backend be, Tensor x, int plane, Tensor mean, Tensor std, Tensor s, Tensor g, Tensor dy, Tensor dx) {
+        int batch = x.rows();
+        int features = x.cols();
+        check(be, x, plane, mean, std, s, dy, "minibatchStdBackward");
+        be.sameSize("minibatchStdBackward dx", x, dx);
+        if (g.size() < batch) {
+            throw new IllegalArgumentException("minibatchStdBackward: scratch of " + g.size() + " values for a batch of " + batch);
+        }
+        Tensor gb = g.view(0, 1, batch);
+        be.run("minibatchStdBackward", dy.size(), 4.0 * dy.size(),
+                java -> {
+                    for (int n = 0; n < batch; n++) {
+                        float t = 0f;
+                        for (int p = 0; p < plane; p++) {
+                            t += dy.get(n, features + p);
+                        }
+                        gb.set(n, t);
+                    }
+                },
+                cl -> cl.elementwise(EXTRA, "", batch, new ExtraSums(batch, features, plane, dy, gb)));
+        Sum.sum(be, gb, s, 1, false);
+        be.run("minibatchStdBackward", 5.0 * x.size(), 12.0 * x.size(),
+                java -> {
+                    float c = s.get(1) / features;
+                    for (int n = 0; n < batch; n++) {
+                        for (int f = 0; f < features; f++) {
+                            dx.set(n, f, dy.get(n, f) + c * (x.get(n, f) - mean.get(f)) / (batch * std.get(f)));
+                        }
+                    }
+                },
+                cl -> cl.elementwise(BACK, "", x.size(), new Back(batch, features, plane, x, mean, std, dy, s, dx)));
+    }
+
+    private static void check(Backend be, Tensor x, int plane, Tensor mean, Tensor std, Tensor s, Tensor y, String op) {
+        be.own(x, op);
+        be.checkOut(op, s, 1);
+        if (mean.size() != x.cols() || std.size() != x.cols() || y.rows() != x.rows() || y.cols() != x.cols() + plane || plane < 1) {
+            throw new IllegalArgumentException(op + ": x " + x.shape() + " with plane " + plane + " needs mean and std of " + x.cols()
+                    + " values and " + x.rows() + "x" + (x.cols() + plane) + " outputs, got " + mean.shape() + ", " + std.shape()
+                    + ", " + y.shape());
+        }
+    }
+}
