@@ -303,3 +303,54 @@ __kernel void row_argmin(const int rows, const int n, __global const float* dots
         out[outOff + i] = (float)arg;
     }
 }
+
+/* softmax_xent_rows: for each row r of logits (rows x classes) and its class labels[r] (a float
+ * holding an integer), losses[r] = log sum_j exp(l_rj) - l_r,label and, when has_grad,
+ * grad[r][j] = scale (softmax_rj - [j == label]). softmax_rows: out[r][j] = softmax_rj.
+ * Launch: 1-D, one work-item per row. */
+__kernel void softmax_xent_rows(const int rows, const int classes, __global const float* logits, const int logitsOff,
+                                __global const float* labels, const int labelsOff, const float scale, __global float* grad,
+                                const int gradOff, const int has_grad, __global float* losses, const int lossesOff)
+{
+    const int r = get_global_id(0);
+    if (r >= rows) {
+        return;
+    }
+    __global const float* l = logits + logitsOff + r * classes;
+    float m = l[0];
+    for (int j = 1; j < classes; j++) {
+        m = fmax(m, l[j]);
+    }
+    float s = 0.0f;
+    for (int j = 0; j < classes; j++) {
+        s += exp(l[j] - m);
+    }
+    const int label = (int)labels[labelsOff + r];
+    losses[lossesOff + r] = m + log(s) - l[label];
+    if (has_grad) {
+        for (int j = 0; j < classes; j++) {
+            grad[gradOff + r * classes + j] = scale * (exp(l[j] - m) / s - (j == label ? 1.0f : 0.0f));
+        }
+    }
+}
+
+__kernel void softmax_rows(const int rows, const int classes, __global const float* logits, const int logitsOff,
+                           __global float* out, const int outOff)
+{
+    const int r = get_global_id(0);
+    if (r >= rows) {
+        return;
+    }
+    __global const float* l = logits + logitsOff + r * classes;
+    float m = l[0];
+    for (int j = 1; j < classes; j++) {
+        m = fmax(m, l[j]);
+    }
+    float s = 0.0f;
+    for (int j = 0; j < classes; j++) {
+        s += exp(l[j] - m);
+    }
+    for (int j = 0; j < classes; j++) {
+        out[outOff + r * classes + j] = exp(l[j] - m) / s;
+    }
+}

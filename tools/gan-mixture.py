@@ -2,10 +2,11 @@
 """The 2-D mixture-of-Gaussians check of GAN mode coverage (as in Metz et al., "Unrolled GANs",
 2017): 8 Gaussians of standard deviation 0.05 on a circle of radius 2.
 
-  tools/gan-mixture.py data OUT.csv          writes 20,000 points (seed 1)
-  tools/gan-mixture.py score SAMPLES.csv     counts the modes the samples cover
+  tools/gan-mixture.py data OUT.csv [--std S] [--points N] [--seed K]   writes N points (20,000, seed 1)
+  tools/gan-mixture.py score SAMPLES.csv [--std S]                      counts the modes the samples cover
 
-A sample is "near" a mode when it lies within 3 standard deviations (0.15) of its centre; a mode
+The standard deviation is 0.05 unless --std says otherwise (issue 17's ring: --std 0.02 --points
+16000). A sample is "near" a mode when it lies within 3 standard deviations of its centre; a mode
 is covered when at least 1% of the samples are near it. Prints one JSON object.
 """
 import json
@@ -19,11 +20,11 @@ STD = 0.05
 CENTRES = [(RADIUS * math.cos(2 * math.pi * k / MODES), RADIUS * math.sin(2 * math.pi * k / MODES)) for k in range(MODES)]
 
 
-def data(path):
-    rnd = random.Random(1)
+def data(path, points=20000, seed=1):
+    rnd = random.Random(seed)
     with open(path, "w") as f:
         f.write("x,y\n")
-        for i in range(20000):
+        for i in range(points):
             cx, cy = CENTRES[rnd.randrange(MODES)]
             f.write(f"{cx + rnd.gauss(0, STD):.6f},{cy + rnd.gauss(0, STD):.6f}\n")
 
@@ -46,7 +47,21 @@ def score(path):
                       "near_a_mode": round(sum(near) / len(points), 4), "per_mode": near}))
 
 
+def options(args):
+    opts = {}
+    for i in range(0, len(args), 2):
+        if args[i] not in ("--std", "--points", "--seed") or i + 1 >= len(args):
+            sys.exit(__doc__)
+        opts[args[i][2:]] = float(args[i + 1]) if args[i] == "--std" else int(args[i + 1])
+    return opts
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3 or sys.argv[1] not in ("data", "score"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("data", "score"):
         sys.exit(__doc__)
-    (data if sys.argv[1] == "data" else score)(sys.argv[2])
+    opts = options(sys.argv[3:])
+    STD = opts.pop("std", STD)
+    if sys.argv[1] == "data":
+        data(sys.argv[2], **opts)
+    else:
+        score(sys.argv[2])

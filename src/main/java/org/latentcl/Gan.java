@@ -25,7 +25,12 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
         NONSATURATING,
         /** log(1 - D(G(z))): the value function itself; its gradient vanishes while the discriminator wins. */
-        MINIMAX
+        MINIMAX,
+        /**
+         * The hinge loss (Lim &amp; Ye 2017; Miyato et al. 2018): the discriminator minimizes
+         * max(0, 1 - D(x)) + max(0, 1 + D(G(z))) on its raw output, the generator -D(G(z)).
+         */
+        HINGE
     }
 
     /** The generator's last layer. */
@@ -115,10 +120,37 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     /**
      * The generator's loss.
      *
-     * @return NONSATURATING or MINIMAX
+     * @return NONSATURATING, MINIMAX or HINGE
      */
     public Loss loss() {
-        return config.loss() == GanConfig.Loss.NONSATURATING ? Loss.NONSATURATING : Loss.MINIMAX;
+        return Loss.valueOf(config.loss().name());
+    }
+
+    /**
+     * Whether the discriminator's weights are spectrally normalized.
+     *
+     * @return true with spectral normalization
+     */
+    public boolean spectralNorm() {
+        return config.disc().spectralNorm();
+    }
+
+    /**
+     * How many examples the discriminator judges at once (PacGAN).
+     *
+     * @return 1 for the plain discriminator
+     */
+    public int pack() {
+        return config.disc().pack();
+    }
+
+    /**
+     * Whether the discriminator has the minibatch standard-deviation feature.
+     *
+     * @return true with it
+     */
+    public boolean minibatchStd() {
+        return config.disc().minibatchStd();
     }
 
     /**
@@ -135,9 +167,10 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     }
 
     /**
-     * The discriminator's probability D(x) that each row is real data.
+     * The discriminator's probability D(x) that each row is real data. A packing discriminator
+     * ({@link #pack()} &gt; 1) judges consecutive groups of pack rows, and each row gets its group's.
      *
-     * @param x rows of {@link #data()} values
+     * @param x rows of {@link #data()} values (with packing, a multiple of the pack size)
      * @return one probability per row
      */
     public float[] discriminate(float[][] x) {
@@ -146,7 +179,9 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
 
     /**
      * {@inheritDoc} The generator's names start with {@code gen.}, the discriminator's with {@code disc.};
-     * a DCGAN's include batch norm's running_mean, running_var and num_batches_tracked, as PyTorch's state_dict.
+     * a DCGAN's include batch norm's running_mean, running_var and num_batches_tracked, and a
+     * spectrally normalized discriminator's weights are NAME.weight_orig with NAME.weight_u and
+     * NAME.weight_v, as PyTorch's state_dict has them.
      */
     @Override
     public Map<String, float[]> weights() {
@@ -200,6 +235,9 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         private Output output = Output.SIGMOID;
         private Loss loss = Loss.NONSATURATING;
         private ImageShape image;
+        private boolean spectralNorm;
+        private int pack = 1;
+        private boolean minibatchStd;
         private boolean noiseSet;
         private long seed = 1;
         private Device device;
@@ -292,11 +330,49 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         /**
          * The generator's loss.
          *
-         * @param l NONSATURATING (default) or MINIMAX
+         * @param l NONSATURATING (default), MINIMAX or HINGE
          * @return this builder
          */
         public Builder loss(Loss l) {
             loss = l;
+            return this;
+        }
+
+        /**
+         * Spectral normalization of every discriminator weight (Miyato et al. 2018): one power
+         * iteration per update, as {@code torch.nn.utils.spectral_norm}.
+         *
+         * @param on whether to normalize (default false)
+         * @return this builder
+         */
+        public Builder spectralNorm(boolean on) {
+            spectralNorm = on;
+            return this;
+        }
+
+        /**
+         * PacGAN (Lin et al. 2018): the discriminator judges {@code m} examples at once, concatenated.
+         * The batch must be a multiple of m.
+         *
+         * @param m examples per judgment (default 1)
+         * @return this builder
+         */
+        public Builder pack(int m) {
+            if (m < 1) {
+                throw new IllegalArgumentException("pack must be at least 1, got " + m);
+            }
+            pack = m;
+            return this;
+        }
+
+        /**
+         * The minibatch standard-deviation feature before the discriminator's last layer (Karras et al. 2018).
+         *
+         * @param on whether to add it (default false)
+         * @return this builder
+         */
+        public Builder minibatchStd(boolean on) {
+            minibatchStd = on;
             return this;
         }
 
@@ -331,9 +407,9 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
          */
         public Gan build() {
             if (output == null || loss == null) {
-                throw new IllegalArgumentException("the output (SIGMOID or LINEAR) and the loss (NONSATURATING or MINIMAX) must be set");
+                throw new IllegalArgumentException("the output (SIGMOID or LINEAR) and the loss (NONSATURATING, MINIMAX or HINGE) must be set");
             }
-            GanConfig.Loss l = loss == Loss.NONSATURATING ? GanConfig.Loss.NONSATURATING : GanConfig.Loss.MINIMAX;
+            GanConfig.Loss l = GanConfig.Loss.valueOf(loss.name());
             GanConfig config;
             if (image != null) {
                 if (data != image.size()) {
@@ -346,7 +422,9 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
                 }
                 config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID, l);
             }
-            return Devices.buildOn(device, d -> new Gan(d, device == null, config, Vae.DEFAULT_BATCH, g -> g.initialize(seed)));
+            GanConfig withStabilizers = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd));
+            return Devices.buildOn(device, d -> new Gan(d, device == null, withStabilizers, Vae.DEFAULT_BATCH,
+                    g -> g.initialize(seed)));
         }
     }
 }

@@ -45,6 +45,9 @@ public final class Trainer {
     private final Float learningRate;
     private final float beta1;
     private final int k;
+    private final Float discriminatorLearningRate;
+    private final float realLabel;
+    private final float instanceNoise;
     private final long seed;
     private final Path out;
     private final boolean profile;
@@ -59,6 +62,9 @@ public final class Trainer {
         learningRate = b.learningRate;
         beta1 = b.beta1;
         k = b.k;
+        discriminatorLearningRate = b.discriminatorLearningRate;
+        realLabel = b.realLabel;
+        instanceNoise = b.instanceNoise;
         seed = b.seed;
         out = b.out;
         profile = b.profile;
@@ -125,8 +131,17 @@ public final class Trainer {
         if (resume) {
             throw new IllegalArgumentException("GAN runs cannot be resumed yet; train a new one, or load its checkpoint to use it");
         }
+        if (batch % gan.pack() != 0) {
+            throw new IllegalArgumentException("the batch (" + batch + ") must be a multiple of the discriminator's pack size ("
+                    + gan.pack() + ")");
+        }
+        if (realLabel != 1f && gan.loss() == Gan.Loss.HINGE) {
+            throw new IllegalArgumentException("label smoothing changes the BCE targets; the hinge loss has none");
+        }
         float lr = learningRate == null ? 2e-4f : learningRate;
-        GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile);
+        float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
+        GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
+                dLr, realLabel, instanceNoise);
         return io(() -> GanTraining.train(gan.live(batch), data, opt, all())).stream().map(GanEpochMetrics::of).toList();
     }
 
@@ -235,6 +250,9 @@ public final class Trainer {
         private Float learningRate;
         private float beta1 = 0.5f;
         private int k = 1;
+        private Float discriminatorLearningRate;
+        private float realLabel = 1f;
+        private float instanceNoise;
         private long seed = 1;
         private Path out;
         private boolean profile;
@@ -304,6 +322,52 @@ public final class Trainer {
          */
         public Builder k(int steps) {
             k = positive(steps, "k");
+            return this;
+        }
+
+        /**
+         * The GAN discriminator's own Adam learning rate (default: the learning rate); a larger one
+         * than the generator's is the two time-scale update rule of Heusel et al. (2017).
+         *
+         * @param lr positive
+         * @return this builder
+         */
+        public Builder discriminatorLearningRate(float lr) {
+            if (!(lr > 0f) || !Float.isFinite(lr)) {
+                throw new IllegalArgumentException("the discriminator's learning rate must be positive, got " + lr);
+            }
+            discriminatorLearningRate = lr;
+            return this;
+        }
+
+        /**
+         * One-sided label smoothing (Salimans et al. 2016): the GAN discriminator's BCE target for
+         * real data (default 1; 0.9 is the usual smoothing). Not with the hinge loss.
+         *
+         * @param target in (0.5, 1]
+         * @return this builder
+         */
+        public Builder realLabel(float target) {
+            if (!(target > 0.5f && target <= 1f)) {
+                throw new IllegalArgumentException("the real label must be in (0.5, 1], got " + target);
+            }
+            realLabel = target;
+            return this;
+        }
+
+        /**
+         * Instance noise (Sønderby et al. 2017): Gaussian noise of this standard deviation added to
+         * every input of the GAN discriminator, real and generated, annealed linearly to 0 over the
+         * run (default 0, none). In the data's units (the DCGAN's [-1, 1]).
+         *
+         * @param sigma at least 0
+         * @return this builder
+         */
+        public Builder instanceNoise(float sigma) {
+            if (!(sigma >= 0f) || !Float.isFinite(sigma)) {
+                throw new IllegalArgumentException("the instance noise must be a finite standard deviation of at least 0, got " + sigma);
+            }
+            instanceNoise = sigma;
             return this;
         }
 

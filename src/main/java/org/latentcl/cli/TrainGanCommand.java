@@ -12,7 +12,6 @@ import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
 import org.latentcl.model.ConvArchitectures;
-import org.latentcl.model.GanConfig;
 import org.latentcl.model.ImageShape;
 import org.latentcl.train.VaeTraining;
 import picocli.CommandLine.Command;
@@ -64,8 +63,32 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "1", description = "Discriminator steps per generator step (Algorithm 1).")
     int k;
 
-    @Option(names = "--loss", defaultValue = "nonsaturating", description = "Generator loss: nonsaturating (-log D(G(z))) or minimax (log(1 - D(G(z)))).")
+    @Option(names = "--loss", description = "Loss: nonsaturating (G minimizes -log D(G(z))), minimax (log(1 - D(G(z)))) or hinge "
+            + "(D: max(0, 1 - D(x)) + max(0, 1 + D(G(z))), G: -D(G(z))). Default: from --preset.")
     String loss;
+
+    @Option(names = "--preset", defaultValue = "default", description = "default: the stabilizers measured most stable (docs/GAN.md); "
+            + "paper: the 2014 GAN exactly (nonsaturating loss, no stabilizers), for comparison. Stabilizer flags change the default preset; "
+            + "with paper they are refused.")
+    String preset;
+
+    @Option(names = "--spectral-norm", negatable = true, description = "Spectral normalization of every discriminator weight (Miyato et al. 2018).")
+    Boolean spectralNorm;
+
+    @Option(names = "--pack", description = "PacGAN: the discriminator judges this many examples at once (Lin et al. 2018); the batch must be a multiple.")
+    Integer pack;
+
+    @Option(names = "--minibatch-std", negatable = true, description = "The minibatch standard-deviation feature before the discriminator's last layer (Karras et al. 2018).")
+    Boolean minibatchStd;
+
+    @Option(names = "--label-smoothing", description = "One-sided label smoothing: the BCE target of real data, such as 0.9 (Salimans et al. 2016); 1 is none. Not with --loss hinge.")
+    Float labelSmoothing;
+
+    @Option(names = "--instance-noise", description = "Instance noise: the standard deviation of Gaussian noise added to every discriminator input, annealed linearly to 0 over the run (Sønderby et al. 2017).")
+    Float instanceNoise;
+
+    @Option(names = "--d-lr", description = "The discriminator's learning rate (default --lr; larger is the two time-scale update rule, Heusel et al. 2017).")
+    Float dLr;
 
     @Override
     public Integer call() throws IOException {
@@ -87,18 +110,13 @@ final class TrainGanCommand implements Callable<Integer> {
         if (!(beta1 >= 0f && beta1 < 1f)) {
             throw new UsageException("--beta1 must be in [0, 1), got " + beta1);
         }
-        GanConfig.Loss lossKind;
-        try {
-            lossKind = GanConfig.Loss.valueOf(loss.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--loss must be nonsaturating or minimax, got '" + loss + "'");
-        }
+        GanStabilizers st = GanStabilizers.resolve(preset, dcgan, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
+                dLr, lr, batch);
         DataSplit split = Datasets.load(run.data, run.imageSize);
         Dataset train = split.train();
         boolean unit = train.inUnitInterval();
-        org.latentcl.Gan.Builder builder = org.latentcl.Gan.builder().noise(noise)
-                .loss(lossKind == GanConfig.Loss.NONSATURATING ? org.latentcl.Gan.Loss.NONSATURATING : org.latentcl.Gan.Loss.MINIMAX)
-                .seed(run.seed);
+        org.latentcl.Gan.Builder builder = org.latentcl.Gan.builder().noise(noise).loss(st.loss()).spectralNorm(st.spectralNorm())
+                .pack(st.pack()).minibatchStd(st.minibatchStd()).seed(run.seed);
         if (dcgan) {
             if (!train.isImage() || !unit) {
                 throw new UsageException("--arch dcgan needs images with values in [0, 1]; " + train.name()
@@ -116,14 +134,16 @@ final class TrainGanCommand implements Callable<Integer> {
         Path dir = run.freshRunDirectory("gan");
         // A thin layer over the public API: a device, a GAN, a trainer with the progress line as its listener.
         try (Device device = Devices.get(run.device); org.latentcl.Gan gan = builder.device(device).build()) {
-            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s, beta1 %s, k %d, %d epochs -> %s%n", gan.architecture(),
-                    device.name(), train.rows(), batch, lr, beta1, k, epochs, dir);
+            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s (D %s), beta1 %s, k %d, %d epochs -> %s%n",
+                    gan.architecture(), device.name(), train.rows(), batch, lr, st.dLr(), beta1, k, epochs, dir);
+            console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st);
             console.println(dcgan ? "the DCGAN's generator ends in tanh: it trains on the data scaled to [-1, 1]"
                     : unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
             Progress progress = new Progress(console, run.quiet, batch, epochs, "d_loss");
             progress.catchInterrupts();
             Trainer trainer = Trainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
+                    .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise())
                     .outputDirectory(dir).overwrite(true).dataName(run.data).profile(run.profile)
                     .listener(progress.listener(console, m -> { }, m -> {
                         console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f  %.1f s  %.0f samples/s%n",

@@ -8,6 +8,7 @@ import org.latentcl.nn.BatchNorm2d;
 import org.latentcl.nn.Conv2d;
 import org.latentcl.nn.ConvTranspose2d;
 import org.latentcl.nn.Layer;
+import org.latentcl.nn.MinibatchStdLayer;
 import org.latentcl.nn.Linear;
 import org.latentcl.nn.LinearLayer;
 import org.latentcl.nn.Sequential;
@@ -141,11 +142,20 @@ public final class ConvArchitectures {
 
     /** The DCGAN discriminator: an image to one logit, batch norm (after the first layer) and LeakyReLU(0.2) between. */
     static Sequential dcganDiscriminator(ImageShape image, int ndf, int maxBatch) {
+        return dcganDiscriminator(image, ndf, 1, false, maxBatch);
+    }
+
+    /**
+     * The DCGAN discriminator judging {@code pack} images at once (their channels concatenated, as
+     * PacGAN does), with the minibatch standard-deviation channel before the last convolution when
+     * {@code minibatchStd}.
+     */
+    static Sequential dcganDiscriminator(ImageShape image, int ndf, int pack, boolean minibatchStd, int maxBatch) {
         checkDcgan(image);
         List<Layer> layers = new ArrayList<>();
         int side = image.height();
         int blocks = side == 28 ? 3 : Integer.numberOfTrailingZeros(side) - 2;
-        int c = image.channels();
+        int c = image.channels() * pack;
         int h = side;
         Activation leaky = Activation.leakyRelu(DCGAN_SLOPE);
         for (int i = 0; i < blocks; i++) {
@@ -158,6 +168,10 @@ public final class ConvArchitectures {
             }
             layers.add(new ActivationLayer("disc." + layers.size(), leaky, conv.outputSize()));
             c = out;
+        }
+        if (minibatchStd) {
+            layers.add(new MinibatchStdLayer("disc." + layers.size(), c * h * h, h * h, maxBatch));
+            c++;
         }
         // The last convolution covers the whole remaining map (3x3 at 28, 4x4 otherwise): one logit.
         layers.add(new Conv2d("disc." + layers.size(), c, 1, h, h, h, 1, 0, maxBatch).withoutBias());

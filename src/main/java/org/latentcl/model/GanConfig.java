@@ -1,6 +1,8 @@
 package org.latentcl.model;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The shape and objective of a GAN (Goodfellow et al. 2014): MLPs (image null), or the DCGAN of
@@ -14,14 +16,56 @@ import java.util.Arrays;
  * @param sigmoidOutput whether the generator ends in a sigmoid (data in [0, 1]) or is linear
  * @param loss          the generator's loss
  * @param image         the image shape of a DCGAN; null for the MLPs
+ * @param disc          the discriminator's stabilizers
  */
-public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image) {
+public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
+                        Stabilizers disc) {
     /** The generator's objective. */
     public enum Loss {
         /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
         NONSATURATING,
         /** log(1 - D(G(z))): the value function itself; its gradient vanishes while D wins. */
-        MINIMAX
+        MINIMAX,
+        /**
+         * The hinge loss (Lim & Ye 2017; Miyato et al. 2018): D minimizes max(0, 1 - D(x)) + max(0, 1 + D(G(z))),
+         * G minimizes -D(G(z)), with D's raw logit.
+         */
+        HINGE
+    }
+
+    /**
+     * What changes the discriminator's architecture to steady training.
+     *
+     * @param spectralNorm every weight matrix divided by its largest singular value (Miyato et al. 2018)
+     * @param pack         PacGAN (Lin et al. 2018): the discriminator judges {@code pack} examples at once, concatenated
+     *                     (features of the MLP, channels of the DCGAN); 1 is the plain GAN
+     * @param minibatchStd the minibatch standard-deviation feature before the last layer (Karras et al. 2018)
+     */
+    public record Stabilizers(boolean spectralNorm, int pack, boolean minibatchStd) {
+        /** The 2014 discriminator. */
+        public static final Stabilizers NONE = new Stabilizers(false, 1, false);
+
+        public Stabilizers {
+            if (pack < 1) {
+                throw new IllegalArgumentException("pack must be at least 1, got " + pack);
+            }
+        }
+
+        /** "spectral-norm, pack 2, minibatch-std", or "none". */
+        @Override
+        public String toString() {
+            List<String> parts = new ArrayList<>();
+            if (spectralNorm) {
+                parts.add("spectral norm");
+            }
+            if (pack > 1) {
+                parts.add("pack " + pack);
+            }
+            if (minibatchStd) {
+                parts.add("minibatch std");
+            }
+            return parts.isEmpty() ? "none" : String.join(", ", parts);
+        }
     }
 
     /** LeakyReLU slope between layers, as in the reference. */
@@ -29,18 +73,24 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     /** MLP generator and discriminator. */
     public GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss) {
-        this(data, noise, genHidden, discHidden, sigmoidOutput, loss, null);
+        this(data, noise, genHidden, discHidden, sigmoidOutput, loss, null, Stabilizers.NONE);
     }
 
     /** A DCGAN on images of the given shape, with widths ngf and ndf. */
     public static GanConfig dcgan(ImageShape image, int noise, int ngf, int ndf, Loss loss) {
-        return new GanConfig(image.size(), noise, new int[] {ngf}, new int[] {ndf}, false, loss, image);
+        return new GanConfig(image.size(), noise, new int[] {ngf}, new int[] {ndf}, false, loss, image, Stabilizers.NONE);
+    }
+
+    /** This configuration with the discriminator's stabilizers {@code disc}. */
+    public GanConfig with(Stabilizers disc) {
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc);
     }
 
     public GanConfig {
         if (data < 1 || noise < 1) {
             throw new IllegalArgumentException("GAN sizes must be positive: data " + data + ", noise " + noise);
         }
+        disc = disc == null ? Stabilizers.NONE : disc;
         genHidden = genHidden.clone();
         discHidden = discHidden.clone();
         for (int h : genHidden) {
@@ -80,9 +130,10 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
         return s;
     }
 
+    /** The discriminator MLP's sizes: packed input, hidden, one logit (the minibatch std feature not counted). */
     int[] discriminatorSizes() {
         int[] s = new int[discHidden.length + 2];
-        s[0] = data;
+        s[0] = data * disc.pack();
         System.arraycopy(discHidden, 0, s, 1, discHidden.length);
         s[s.length - 1] = 1;
         return s;
@@ -92,7 +143,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
     public boolean equals(Object o) {
         return o instanceof GanConfig c && c.data == data && c.noise == noise && Arrays.equals(c.genHidden, genHidden)
                 && Arrays.equals(c.discHidden, discHidden) && c.sigmoidOutput == sigmoidOutput && c.loss == loss
-                && java.util.Objects.equals(c.image, image);
+                && java.util.Objects.equals(c.image, image) && c.disc.equals(disc);
     }
 
     @Override
@@ -104,9 +155,13 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
     public String toString() {
         if (image != null) {
             return "DCGAN z" + noise + " ngf " + genHidden[0] + " ndf " + discHidden[0] + " -> " + image + " tanh, "
-                    + loss.name().toLowerCase() + " loss";
+                    + loss.name().toLowerCase() + " loss" + stabilizerText();
         }
         return "GAN z" + noise + " G" + Arrays.toString(genHidden) + " D" + Arrays.toString(discHidden) + " -> " + data
-                + (sigmoidOutput ? " sigmoid" : " linear") + ", " + loss.name().toLowerCase() + " loss";
+                + (sigmoidOutput ? " sigmoid" : " linear") + ", " + loss.name().toLowerCase() + " loss" + stabilizerText();
+    }
+
+    private String stabilizerText() {
+        return disc.equals(Stabilizers.NONE) ? "" : ", D with " + disc;
     }
 }

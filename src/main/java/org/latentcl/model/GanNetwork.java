@@ -8,10 +8,15 @@ import org.latentcl.backend.ops.BceWithLogits;
 import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.backend.ops.RandomFill;
 import org.latentcl.backend.ops.Sum;
+import org.latentcl.backend.ops.Hinge;
 import org.latentcl.nn.Gradient;
 import org.latentcl.nn.BatchNorm2d;
 import org.latentcl.nn.Layer;
+import org.latentcl.nn.Linear;
+import org.latentcl.nn.LinearLayer;
+import org.latentcl.nn.MinibatchStdLayer;
 import org.latentcl.nn.Mlp;
+import org.latentcl.nn.SpectralNorm;
 import org.latentcl.nn.Network;
 import org.latentcl.nn.Sequential;
 import java.util.ArrayList;
@@ -45,6 +50,11 @@ public final class GanNetwork implements AutoCloseable {
     private final Network disc;
     private final Tensor z;
     private final Tensor prob;
+    private final Tensor noisy;
+    private final Tensor noise;
+    private final int pack;
+    private final SpectralNorm spectralNorm;
+    private long normalizedVersion = -1;
     private Tensor fake;
     private int lastBatch;
 
@@ -52,21 +62,53 @@ public final class GanNetwork implements AutoCloseable {
         this.be = be;
         this.config = config;
         this.maxBatch = maxBatch;
+        this.pack = config.disc().pack();
         if (config.convolutional()) {
             gen = ConvArchitectures.dcganGenerator(config.image(), config.noise(), config.genHidden()[0], maxBatch);
-            disc = ConvArchitectures.dcganDiscriminator(config.image(), config.discHidden()[0], maxBatch);
+            disc = ConvArchitectures.dcganDiscriminator(config.image(), config.discHidden()[0], pack, config.disc().minibatchStd(),
+                    Math.max(1, maxBatch / pack));
         } else {
             Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
             gen = new Mlp("gen", config.generatorSizes(), hidden, config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY,
                     maxBatch);
-            disc = new Mlp("disc", config.discriminatorSizes(), hidden, Activation.IDENTITY, maxBatch).inputFrom(gen.outputActivation());
+            disc = mlpDiscriminator(config, Math.max(1, maxBatch / pack));
         }
         genParams = new Parameters(be, gen.specs());
-        discParams = new Parameters(be, disc.specs());
         gen.bind(genParams);
-        disc.bind(discParams);
+        if (config.disc().spectralNorm()) {
+            spectralNorm = new SpectralNorm(be, disc.specs());
+            discParams = spectralNorm.trained();
+            disc.bind(spectralNorm.effective());
+        } else {
+            spectralNorm = null;
+            discParams = new Parameters(be, disc.specs());
+            disc.bind(discParams);
+        }
         z = be.zeros(maxBatch, config.noise());
         prob = be.zeros(maxBatch, 1);
+        noisy = be.zeros(maxBatch, config.data());
+        noise = be.zeros(maxBatch, config.data());
+    }
+
+    /**
+     * The discriminator MLP: Linear and LeakyReLU layers to one logit, named disc.0, disc.2, ...; with
+     * the minibatch std feature, a {@link MinibatchStdLayer} (disc.2H) before the last Linear (disc.2H+1).
+     */
+    private static Network mlpDiscriminator(GanConfig config, int maxRows) {
+        int[] sizes = config.discriminatorSizes();
+        Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
+        if (!config.disc().minibatchStd()) {
+            return new Mlp("disc", sizes, hidden, Activation.IDENTITY, maxRows);
+        }
+        List<Layer> layers = new ArrayList<>();
+        int hiddenLayers = sizes.length - 2;
+        for (int i = 0; i < hiddenLayers; i++) {
+            layers.add(new LinearLayer(new Linear("disc." + 2 * i, sizes[i], sizes[i + 1], hidden)));
+        }
+        int last = sizes[hiddenLayers];
+        layers.add(new MinibatchStdLayer("disc." + 2 * hiddenLayers, last, 1, maxRows));
+        layers.add(new LinearLayer(new Linear("disc." + (2 * hiddenLayers + 1), last + 1, 1, Activation.IDENTITY)));
+        return new Sequential(layers, maxRows);
     }
 
     public GanConfig config() {
@@ -98,10 +140,18 @@ public final class GanNetwork implements AutoCloseable {
         if (config.convolutional()) {
             genParams.initializeNormal(seed, 0.02f, bnGammas(gen));
             discParams.initializeNormal(seed ^ 0x0D15C0L, 0.02f, bnGammas(disc));
-            return;
+        } else {
+            genParams.initialize(seed);
+            discParams.initialize(seed ^ 0x0D15C0L);
         }
-        genParams.initialize(seed);
-        discParams.initialize(seed ^ 0x0D15C0L);
+        if (spectralNorm != null) {
+            spectralNorm.initialize(seed ^ 0x5BEC7L);
+        }
+    }
+
+    /** The discriminator's spectral normalization, or null without it. */
+    public SpectralNorm spectralNorm() {
+        return spectralNorm;
     }
 
     private static java.util.Set<String> bnGammas(Network net) {
@@ -130,6 +180,9 @@ public final class GanNetwork implements AutoCloseable {
         java.util.Map<String, float[]> out = new java.util.LinkedHashMap<>();
         generatorBatchNorms().forEach(bn -> out.putAll(bn.buffers()));
         discriminatorBatchNorms().forEach(bn -> out.putAll(bn.buffers()));
+        if (spectralNorm != null) {
+            out.putAll(spectralNorm.buffers());
+        }
         return out;
     }
 
@@ -137,6 +190,9 @@ public final class GanNetwork implements AutoCloseable {
     public void loadBuffers(java.util.Map<String, float[]> byName) {
         generatorBatchNorms().forEach(bn -> bn.loadBuffers(byName));
         discriminatorBatchNorms().forEach(bn -> bn.loadBuffers(byName));
+        if (spectralNorm != null) {
+            spectralNorm.loadBuffers(byName);
+        }
     }
 
     /** The generator's batch-norm layers. */
@@ -150,55 +206,120 @@ public final class GanNetwork implements AutoCloseable {
     }
 
     /**
-     * The discriminator's gradients for one batch of real data x and as many fresh generated
-     * examples: d/dθ_D of mean BCE(D(x), 1) + mean BCE(D(G(z)), 0). Draws z from rng and keeps
-     * it (and G's activations) for the generator step that follows.
+     * How one step treats the discriminator's inputs and targets.
+     *
+     * @param realLabel     the target of real data in the BCE losses (1; 0.9 is one-sided label smoothing, Salimans et al. 2016)
+     * @param instanceNoise the standard deviation of Gaussian noise added to every input of the discriminator, real and
+     *                      generated (instance noise, Sønderby et al. 2017; 0 for none)
      */
-    public void discriminatorGradients(Tensor x, RandomStream rng, Tensor stats) {
-        int b = x.rows();
-        if (b > maxBatch || x.cols() != config.data()) {
+    public record StepOptions(float realLabel, float instanceNoise) {
+        /** The 2014 GAN's step. */
+        public static final StepOptions PLAIN = new StepOptions(1f, 0f);
+    }
+
+    /**
+     * The discriminator's gradients for one batch of real data x and as many fresh generated
+     * examples: d/dθ_D of mean BCE(D(x), 1) + mean BCE(D(G(z)), 0), or of the hinge losses. Draws z
+     * from rng and keeps it (and G's activations) for the generator step that follows. With packing,
+     * uses the largest multiple of the pack size among x's rows. Returns how many judgments D made of
+     * each kind (rows / pack), 0 when x has fewer rows than a pack.
+     */
+    public int discriminatorGradients(Tensor x, RandomStream rng, Tensor stats, StepOptions step) {
+        int rows = x.rows();
+        if (rows > maxBatch || x.cols() != config.data()) {
             throw new IllegalArgumentException("the GAN takes batches of at most " + maxBatch + " rows of " + config.data()
                     + " features, got " + x.shape());
+        }
+        int m = rows / pack;
+        int b = m * pack;
+        if (m == 0) {
+            fake = null;
+            return 0;
         }
         Tensor zb = z.rowRange(0, b);
         RandomFill.normal(be, zb, rng.seed(), rng.take((long) b * config.noise()));
         fake = gen.forward(zb);
         lastBatch = b;
-        float scale = 1f / b;
-        Tensor logits = disc.forward(x);
-        BceWithLogits.bceWithLogits(be, logits, null, 1f, scale, disc.outputGrad(b), stats, D_LOSS, true);
+        refreshNormalized(true);
+        float scale = 1f / m;
+        Tensor real = judged(x.rowRange(0, b), rng, step.instanceNoise());
+        Tensor logits = disc.forward(real);
+        if (config.loss() == GanConfig.Loss.HINGE) {
+            Hinge.hinge(be, logits, -1f, 1f, scale, disc.outputGrad(m), stats, D_LOSS, true);
+        } else {
+            BceWithLogits.bceWithLogits(be, logits, null, step.realLabel(), scale, disc.outputGrad(m), stats, D_LOSS, true);
+        }
         meanProbability(logits, stats, D_REAL);
-        disc.backward(x, disc.outputGradient(b), false, false);
-        logits = disc.forward(fake);
-        BceWithLogits.bceWithLogits(be, logits, null, 0f, scale, disc.outputGrad(b), stats, D_LOSS, true);
+        disc.backward(real, disc.outputGradient(m), false, false);
+        Tensor judgedFake = judged(fake, rng, step.instanceNoise());
+        logits = disc.forward(judgedFake);
+        if (config.loss() == GanConfig.Loss.HINGE) {
+            Hinge.hinge(be, logits, 1f, 1f, scale, disc.outputGrad(m), stats, D_LOSS, true);
+        } else {
+            BceWithLogits.bceWithLogits(be, logits, null, 0f, scale, disc.outputGrad(m), stats, D_LOSS, true);
+        }
         meanProbability(logits, stats, D_FAKE);
-        disc.backward(fake, disc.outputGradient(b), true, false);
+        disc.backward(judgedFake, disc.outputGradient(m), true, false);
+        if (spectralNorm != null) {
+            spectralNorm.backward();
+        }
+        return m;
     }
 
     /**
      * The generator's gradients on the noise of the last discriminator step, through the current
-     * discriminator: d/dθ_G of mean -log D(G(z)) (non-saturating) or mean log(1 - D(G(z))) (minimax).
+     * discriminator: d/dθ_G of mean -log D(G(z)) (non-saturating), mean log(1 - D(G(z))) (minimax)
+     * or mean -D(G(z)) (hinge). Returns the judgments it was taken over (rows / pack).
      */
-    public void generatorGradients(Tensor stats) {
+    public int generatorGradients(Tensor stats, RandomStream rng, StepOptions step) {
         if (fake == null) {
             throw new IllegalStateException("a generator step needs a discriminator step first (it reuses its noise)");
         }
         int b = lastBatch;
-        Tensor logits = disc.forward(fake);
-        if (config.loss() == GanConfig.Loss.NONSATURATING) {
-            BceWithLogits.bceWithLogits(be, logits, null, 1f, 1f / b, disc.outputGrad(b), stats, G_LOSS, true);
-        } else {
+        int m = b / pack;
+        refreshNormalized(true);
+        Tensor judgedFake = judged(fake, rng, step.instanceNoise());
+        Tensor logits = disc.forward(judgedFake);
+        switch (config.loss()) {
+            case NONSATURATING -> BceWithLogits.bceWithLogits(be, logits, null, 1f, 1f / m, disc.outputGrad(m), stats, G_LOSS, true);
             // log(1 - D) = -BCE(logit, 0): the gradient is that of BCE(logit, 0), negated.
-            BceWithLogits.bceWithLogits(be, logits, null, 0f, -1f / b, disc.outputGrad(b), stats, G_LOSS, true);
+            case MINIMAX -> BceWithLogits.bceWithLogits(be, logits, null, 0f, -1f / m, disc.outputGrad(m), stats, G_LOSS, true);
+            case HINGE -> Hinge.linear(be, logits, -1f, 1f / m, disc.outputGrad(m), stats, G_LOSS, true);
         }
-        // dL/dG(z) through the fixed discriminator (its first GEMM carries it through G's output activation), then into G.
-        Gradient dFake = disc.backwardInput(fake, disc.outputGradient(b));
-        gen.backward(z.rowRange(0, b), dFake, false, false);
+        // dL/dG(z) through the fixed discriminator (instance noise adds, so passes gradients unchanged), then into G.
+        Gradient dFake = disc.backwardInput(judgedFake, disc.outputGradient(m));
+        gen.backward(z.rowRange(0, b), new Gradient(dFake.value().reshape(b, config.data()), dFake.throughActivation()), false, false);
+        return m;
     }
 
-    /** The per-example generator loss from the accumulated G_LOSS sum (minimax sums BCE(., 0), whose negation is the loss). */
+    /**
+     * What the discriminator sees of b examples: packed into b / pack rows of pack examples each
+     * (a view: consecutive rows are consecutive in memory, so this concatenates features, or
+     * channels of NCHW images), after adding instance noise when sigma &gt; 0.
+     */
+    private Tensor judged(Tensor x, RandomStream rng, float sigma) {
+        Tensor in = x;
+        if (sigma > 0f) {
+            Tensor n = noise.rowRange(0, x.rows());
+            RandomFill.normal(be, n, rng.seed(), rng.take((long) x.size()));
+            in = noisy.rowRange(0, x.rows());
+            Elementwise.axpy(be, x, sigma, n, in);
+        }
+        return in.reshape(x.rows() / pack, x.cols() * pack);
+    }
+
+    /** The discriminator's normalized weights from its trained ones: with a power iteration in training, else only when they changed. */
+    private void refreshNormalized(boolean training) {
+        if (spectralNorm == null || (!training && normalizedVersion == discParams.version())) {
+            return;
+        }
+        spectralNorm.refresh(training);
+        normalizedVersion = discParams.version();
+    }
+
+    /** The per-judgment generator loss from the accumulated G_LOSS sum (minimax sums BCE(., 0), whose negation is the loss). */
     public double generatorLoss(double sum) {
-        return config.loss() == GanConfig.Loss.NONSATURATING ? sum : -sum;
+        return config.loss() == GanConfig.Loss.MINIMAX ? -sum : sum;
     }
 
     private void meanProbability(Tensor logits, Tensor stats, int index) {
@@ -207,13 +328,17 @@ public final class GanNetwork implements AutoCloseable {
         Sum.sum(be, p, stats, index, true);
     }
 
-    /** The discriminator's probabilities D(x) for the rows of x (at most maxBatch), into out (b x 1); batch norm in evaluation mode. */
+    /**
+     * The discriminator's probabilities D(x) for the rows of x (at most maxBatch; with packing, a
+     * multiple of the pack size), into out (rows / pack x 1); batch norm in evaluation mode.
+     */
     public void discriminate(Tensor x, Tensor out) {
-        if (x.rows() > maxBatch || x.cols() != config.data()) {
+        if (x.rows() > maxBatch || x.cols() != config.data() || x.rows() % pack != 0) {
             throw new IllegalArgumentException("the discriminator takes batches of at most " + maxBatch + " rows of " + config.data()
-                    + " features, got " + x.shape());
+                    + " features" + (pack > 1 ? " in packs of " + pack : "") + ", got " + x.shape());
         }
-        Activations.activate(be, Activation.SIGMOID, disc.forward(x, false), out);
+        refreshNormalized(false);
+        Activations.activate(be, Activation.SIGMOID, disc.forward(x.reshape(x.rows() / pack, x.cols() * pack), false), out);
     }
 
     /** Generates from codes z (b x noise, on this backend) into out (b x data); batch norm in evaluation mode, as after PyTorch's G.eval(). */
@@ -227,7 +352,13 @@ public final class GanNetwork implements AutoCloseable {
         disc.close();
         z.close();
         prob.close();
+        noisy.close();
+        noise.close();
         genParams.close();
-        discParams.close();
+        if (spectralNorm != null) {
+            spectralNorm.close();
+        } else {
+            discParams.close();
+        }
     }
 }

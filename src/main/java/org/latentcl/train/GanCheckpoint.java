@@ -37,6 +37,9 @@ public final class GanCheckpoint {
             m.put("arch", "dcgan");
             m.put("image", new int[] {c.image().channels(), c.image().height(), c.image().width()});
         }
+        m.put("spectral_norm", c.disc().spectralNorm());
+        m.put("pack", c.disc().pack());
+        m.put("minibatch_std", c.disc().minibatchStd());
         return m;
     }
 
@@ -51,6 +54,9 @@ public final class GanCheckpoint {
         entries.addAll(CheckpointFiles.bufferEntries(gan.generatorBatchNorms()));
         entries.addAll(CheckpointFiles.entries(gan.discriminatorParameters()));
         entries.addAll(CheckpointFiles.bufferEntries(gan.discriminatorBatchNorms()));
+        if (gan.spectralNorm() != null) {
+            gan.spectralNorm().buffers().forEach((name, v) -> entries.add(new Safetensors.Entry(name, new int[] {v.length}, v)));
+        }
         Safetensors.write(file, meta, entries);
     }
 
@@ -64,13 +70,16 @@ public final class GanCheckpoint {
         Map<?, ?> m = CheckpointFiles.configOf(c, file, "gan");
         try {
             GanConfig.Loss loss = GanConfig.Loss.valueOf(((String) m.get("loss")).toUpperCase());
+            // Checkpoints from before the stabilizers have none.
+            GanConfig.Stabilizers disc = new GanConfig.Stabilizers(Boolean.TRUE.equals(m.get("spectral_norm")),
+                    m.get("pack") == null ? 1 : ((Double) m.get("pack")).intValue(), Boolean.TRUE.equals(m.get("minibatch_std")));
             if ("dcgan".equals(m.get("arch"))) {
                 int[] image = ints(m.get("image"));
                 return GanConfig.dcgan(new ImageShape(image[0], image[1], image[2]), ((Double) m.get("noise")).intValue(),
-                        ints(m.get("gen_hidden"))[0], ints(m.get("disc_hidden"))[0], loss);
+                        ints(m.get("gen_hidden"))[0], ints(m.get("disc_hidden"))[0], loss).with(disc);
             }
             return new GanConfig(((Double) m.get("data")).intValue(), ((Double) m.get("noise")).intValue(), ints(m.get("gen_hidden")),
-                    ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")), loss);
+                    ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")), loss).with(disc);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the GAN configuration in the metadata is unreadable (" + e.getMessage() + ")");
         }
@@ -91,5 +100,19 @@ public final class GanCheckpoint {
         CheckpointFiles.load(gan.discriminatorParameters(), c, file);
         CheckpointFiles.loadBuffers(gan.generatorBatchNorms(), c, file);
         CheckpointFiles.loadBuffers(gan.discriminatorBatchNorms(), c, file);
+        if (gan.spectralNorm() != null) {
+            java.util.Map<String, float[]> vectors = new LinkedHashMap<>();
+            gan.spectralNorm().bufferSizes().forEach((name, size) -> {
+                Safetensors.Entry e = c.tensors().get(name);
+                if (e != null) {
+                    vectors.put(name, e.data());
+                }
+            });
+            try {
+                gan.spectralNorm().loadBuffers(vectors);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(file + ": tensor " + e.getMessage());
+            }
+        }
     }
 }

@@ -26,10 +26,24 @@ public final class GanSampling {
         return out;
     }
 
-    /** The discriminator's probability D(x) for each of n rows of x (n x data values). */
+    /**
+     * The discriminator's probability D(x) for each of n rows of x (n x data values). A packing
+     * discriminator judges consecutive groups of pack rows (n must divide): each row gets its group's.
+     */
     public static float[] discriminate(GanNetwork gan, float[] x, int n) {
         float[] in = gan.config().tanhOutput() ? toTanhRange(x) : x;
-        return Chunked.map(gan.backend(), in, n, gan.config().data(), 1, gan.maxBatch(), gan::discriminate);
+        int pack = gan.config().disc().pack();
+        int data = gan.config().data();
+        if (n % pack != 0) {
+            throw new IllegalArgumentException("this discriminator judges packs of " + pack + " examples; " + n + " is not a multiple");
+        }
+        float[] packs = Chunked.map(gan.backend(), in, n / pack, data * pack, 1, Math.max(1, gan.maxBatch() / pack),
+                (rows, out) -> gan.discriminate(rows.reshape(rows.rows() * pack, data), out));
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = packs[i / pack];
+        }
+        return out;
     }
 
     /** 2x - 1: data in [0, 1] to the DCGAN's [-1, 1], as pytorch/examples normalizes them. */

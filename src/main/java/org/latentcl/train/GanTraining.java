@@ -45,8 +45,17 @@ public final class GanTraining {
      * @param out    the run directory
      * @param data   the data specification, recorded in the checkpoint
      * @param profile record every kernel (or Java operation) and write profile.txt and trace.json
+     * @param dLr     the discriminator's Adam learning rate (the two time-scale update rule of Heusel et al. 2017 when it
+     *                differs from lr)
+     * @param realLabel the BCE target of real data (1; 0.9 is one-sided label smoothing)
+     * @param instanceNoise the standard deviation of instance noise at the start, annealed linearly to 0 at the last step
      */
-    public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile) {
+    public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
+                          float dLr, float realLabel, float instanceNoise) {
+        /** The 2014 GAN's training: one learning rate, real label 1, no instance noise. */
+        public Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile) {
+            this(epochs, batch, lr, beta1, k, seed, out, data, profile, lr, 1f, 0f);
+        }
     }
 
     private GanTraining() {
@@ -97,14 +106,15 @@ public final class GanTraining {
             this.rng = new RandomStream(opt.seed(), 0);
             this.nDiv = Math.min(DIVERSITY_SAMPLES, train.rows());
             this.dataDiversity = GanWarnings.meanPairwiseDistance(train.values(), nDiv, train.cols());
-            AdamConfig adam = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
+            AdamConfig adamGen = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
+            AdamConfig adamDisc = new AdamConfig(opt.dLr(), opt.beta1(), 0.999f, 1e-8f, 0f);
             List<AutoCloseable> made = new ArrayList<>();
             try {
                 // A DCGAN trains on data scaled to its tanh's [-1, 1]; the samples it shows come back in [0, 1].
                 Dataset scaled = gan.config().tanhOutput() ? train.withValues(GanSampling.toTanhRange(train.values())) : train;
                 this.batches = made(made, new EpochBatches(be, scaled, gan.config().data(), opt.batch(), "GAN"));
-                this.adamD = made(made, new Adam(gan.discriminatorParameters(), adam));
-                this.adamG = made(made, new Adam(gan.generatorParameters(), adam));
+                this.adamD = made(made, new Adam(gan.discriminatorParameters(), adamDisc));
+                this.adamG = made(made, new Adam(gan.generatorParameters(), adamGen));
                 this.stats = be.zeros(1, 4);
             } catch (RuntimeException e) {
                 // What was allocated before the failure goes back to the device.
@@ -139,12 +149,12 @@ public final class GanTraining {
         private boolean epoch(int epoch, RunProfile profile) throws IOException {
             batches.shuffle(opt.seed(), epoch);
             Elementwise.fill(be, stats, 0f);
-            long generated = 0;
+            long[] judged = new long[2];
             int steps = batches.steps();
             long t0 = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 long s0 = System.nanoTime();
-                generated += step(batches.batch(s), s);
+                step(batches.batch(s), s, stepOptions(epoch, s, steps), judged);
                 profile.span("step", s0);
                 if (!afterStep(epoch, s + 1, steps)) {
                     return false;
@@ -154,7 +164,7 @@ public final class GanTraining {
             long t1 = System.nanoTime();
             profile.epoch(epoch, t0, t1);
             float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
-            GanEpochStats m = measure(epoch, sum, generated, fixed, (t1 - t0) / 1e9);
+            GanEpochStats m = measure(epoch, sum, judged, fixed, (t1 - t0) / 1e9);
             history.add(m);
             if (files) {
                 save(gan, epoch, opt, history, train, fixed, nDiv, m);
@@ -165,23 +175,39 @@ public final class GanTraining {
 
         /**
          * Algorithm 1's inner loop: a discriminator step on the batch x and fresh noise; after every
-         * k of them, a generator step on the same noise. Returns the examples the generator trained on.
+         * k of them, a generator step on the same noise. Counts the discriminator's judgments of each
+         * side in judged[0] and the generator's in judged[1].
          */
-        private int step(Tensor x, int s) {
-            gan.discriminatorGradients(x, rng, stats);
+        private void step(Tensor x, int s, GanNetwork.StepOptions step, long[] judged) {
+            int m = gan.discriminatorGradients(x, rng, stats, step);
+            if (m == 0) {
+                return;
+            }
+            judged[0] += m;
             adamD.step();
             if ((s + 1) % opt.k() != 0) {
-                return 0;
+                return;
             }
-            gan.generatorGradients(stats);
+            judged[1] += gan.generatorGradients(stats, rng, step);
             adamG.step();
-            return x.rows();
+        }
+
+        /** The real label, and the instance noise annealed linearly from its start to 0 at the run's last step. */
+        private GanNetwork.StepOptions stepOptions(int epoch, int s, int steps) {
+            float sigma = opt.instanceNoise();
+            if (sigma > 0f) {
+                long total = (long) opt.epochs() * steps;
+                long done = (long) (epoch - 1) * steps + s;
+                sigma *= (float) (1.0 - (double) done / total);
+            }
+            return new GanNetwork.StepOptions(opt.realLabel(), sigma);
         }
 
         /** Progress and stop requests after step {@code done}; with files, a stop saves the networks and ends the run. */
         private boolean afterStep(int epoch, int done, int steps) throws IOException {
             int seen = Math.min(train.rows(), done * opt.batch());
-            listener.step(epoch, done, steps, () -> be.read(stats)[GanNetwork.D_LOSS] / (double) seen);
+            int judgedSoFar = Math.max(1, seen / gan.config().disc().pack());
+            listener.step(epoch, done, steps, () -> be.read(stats)[GanNetwork.D_LOSS] / (double) judgedSoFar);
             if (done == steps || !listener.stopRequested()) {
                 return true;
             }
@@ -197,18 +223,19 @@ public final class GanTraining {
         }
 
         /** The epoch's mean losses and probabilities, the diversity of fixed-noise samples, and the failure-mode warnings. */
-        private GanEpochStats measure(int epoch, float[] sum, long generated, float[] fixed, double seconds) {
+        private GanEpochStats measure(int epoch, float[] sum, long[] judged, float[] fixed, double seconds) {
             double n = train.rows();
-            double dLoss = sum[GanNetwork.D_LOSS] / n;
-            double gLoss = generated == 0 ? Double.NaN : gan.generatorLoss(sum[GanNetwork.G_LOSS]) / generated;
-            if (!Double.isFinite(dLoss) || (generated > 0 && !Double.isFinite(gLoss))) {
+            double dJudged = Math.max(1, judged[0]);
+            double dLoss = sum[GanNetwork.D_LOSS] / dJudged;
+            double gLoss = judged[1] == 0 ? Double.NaN : gan.generatorLoss(sum[GanNetwork.G_LOSS]) / judged[1];
+            if (!Double.isFinite(dLoss) || (judged[1] > 0 && !Double.isFinite(gLoss))) {
                 throw new LossDivergedException("the GAN losses became non-finite in epoch " + epoch + " (d_loss " + dLoss
                         + ", g_loss " + gLoss + "); try a smaller learning rate (--lr, now " + opt.lr() + ")");
             }
             double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
             gLosses.add(gLoss);
-            double dFake = sum[GanNetwork.D_FAKE] / n;
-            return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / n, dFake, diversity, seconds, n / seconds,
+            double dFake = sum[GanNetwork.D_FAKE] / dJudged;
+            return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, seconds, n / seconds,
                     be.name(), GanWarnings.check(dFake, diversity, gLosses));
         }
 

@@ -21,8 +21,12 @@ class ConvModelsCommandTest {
     @TempDir
     Path dir;
 
-    /** n colour PNGs of 20x20 in two class folders: a square whose colour and place follow the index. */
     private Path pictures(int n) throws IOException {
+        return pictures(dir, n);
+    }
+
+    /** n colour PNGs of 20x20 in two class folders under dir/pictures: a square whose colour and place follow the index. */
+    static Path pictures(Path dir, int n) throws IOException {
         Path data = dir.resolve("pictures");
         for (int i = 0; i < n; i++) {
             BufferedImage img = new BufferedImage(20, 20, BufferedImage.TYPE_INT_RGB);

@@ -61,10 +61,53 @@ class GanCommandTest {
         assertEquals(40.0, fromFile.get("test_examples"));
     }
 
+    /**
+     * Every stabilizer at once through the command, MLP and DCGAN: the run says which it uses, the
+     * checkpoint holds PyTorch's spectral-norm names (NAME.weight_orig, _u, _v) and the packed
+     * shapes, and sample and eval take it back.
+     */
+    @Test
+    void stabilizersTrainAndTheirCheckpointsLoad() throws IOException {
+        Path images = ConvModelsCommandTest.pictures(dir, 16);
+        for (String arch : new String[] {"mlp", "dcgan"}) {
+            Path out = dir.resolve("run-" + arch);
+            Cli.Run r = Cli.run("train", "gan", "--data", images.toString(), "--image-size", "16", "--arch", arch, "--epochs", "1", "--batch", "8",
+                    "--g-hidden", "16", "--d-hidden", "16", "--ngf", "4", "--ndf", "4", "--noise", "5", "--loss", "hinge", "--spectral-norm",
+                    "--pack", "2", "--minibatch-std", "--instance-noise", "0.1", "--d-lr", "4e-4", "--device", "java", "--out", out.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("stabilizers (default preset): hinge loss, spectral norm, pack 2, minibatch std, "
+                    + "instance noise 0.1 annealed to 0"), r.out());
+            assertTrue(r.out().contains("lr 2.0E-4 (D 4.0E-4)"), r.out());
+            Path ckpt = out.resolve("checkpoint.safetensors");
+            var tensors = org.latentcl.io.Safetensors.read(ckpt).tensors();
+            assertTrue(tensors.containsKey("disc.0.weight_orig") && tensors.containsKey("disc.0.weight_u")
+                    && tensors.containsKey("disc.0.weight_v") && !tensors.containsKey("disc.0.weight"), tensors.keySet().toString());
+            // Packing two images doubles the first layer's inputs: 2 x 3 channels for the DCGAN, 2 x 768 features for the MLP.
+            int[] shape = tensors.get("disc.0.weight_orig").shape();
+            assertEquals(arch.equals("mlp") ? 2 * 3 * 16 * 16 : 6, shape[1], java.util.Arrays.toString(shape));
+            r = Cli.run("sample", "--checkpoint", ckpt.toString(), "--n", "4", "--out", dir.resolve(arch + ".png").toString(), "--device", "java");
+            assertEquals(0, r.code(), r.err());
+            r = Cli.run("eval", "--checkpoint", ckpt.toString(), "--n", "16", "--image-size", "16", "--device", "java");
+            assertEquals(0, r.code(), r.err());
+        }
+    }
+
     @Test
     void badGanInputIsOneLineWithExitCodeTwo() throws IOException {
         Path out = dir.resolve("x");
-        Cli.usageError(Cli.run("train", "gan", "--loss", "wasserstein", "--out", out.toString()), "--loss must be nonsaturating or minimax");
+        Cli.usageError(Cli.run("train", "gan", "--loss", "wasserstein", "--out", out.toString()), "--loss must be nonsaturating, minimax or hinge");
+        // Conflicting stabilizer flags.
+        Cli.usageError(Cli.run("train", "gan", "--preset", "paper", "--spectral-norm", "--out", out.toString()),
+                "--preset paper is the 2014 GAN without stabilizers; it conflicts with --spectral-norm");
+        Cli.usageError(Cli.run("train", "gan", "--preset", "paper", "--loss", "hinge", "--pack", "2", "--out", out.toString()),
+                "it conflicts with --loss hinge, --pack");
+        Cli.usageError(Cli.run("train", "gan", "--loss", "hinge", "--label-smoothing", "0.9", "--out", out.toString()),
+                "--loss hinge has no targets");
+        Cli.usageError(Cli.run("train", "gan", "--pack", "3", "--batch", "128", "--out", out.toString()), "--pack 3 must divide the batch (128)");
+        Cli.usageError(Cli.run("train", "gan", "--label-smoothing", "0.2", "--out", out.toString()), "--label-smoothing is the target of real data");
+        Cli.usageError(Cli.run("train", "gan", "--instance-noise", "-1", "--out", out.toString()), "--instance-noise must be a standard deviation");
+        Cli.usageError(Cli.run("train", "gan", "--d-lr", "0", "--out", out.toString()), "--d-lr must be a positive number");
+        Cli.usageError(Cli.run("train", "gan", "--preset", "best", "--out", out.toString()), "--preset must be default or paper");
         Cli.usageError(Cli.run("train", "gan", "--k", "0", "--out", out.toString()), "--k must be a positive number");
         Cli.usageError(Cli.run("train", "gan", "--beta1", "1.5", "--out", out.toString()), "--beta1 must be in [0, 1)");
         Cli.usageError(Cli.run("train", "gan", "--g-hidden", "0", "--out", out.toString()), "--g-hidden sizes must be positive");

@@ -174,8 +174,8 @@ class CheckpointFilesTest {
         try (GanNetwork gan = new GanNetwork(TestBackends.java(), cfg, 8); Tensor tx = TestBackends.java().upload(x, 8, 784);
              Tensor stats = TestBackends.java().zeros(1, 4)) {
             gan.initialize(3);
-            gan.discriminatorGradients(tx, new RandomStream(1, 0), stats);
-            gan.generatorGradients(stats);
+            gan.discriminatorGradients(tx, new RandomStream(1, 0), stats, GanNetwork.StepOptions.PLAIN);
+            gan.generatorGradients(stats, null, GanNetwork.StepOptions.PLAIN);
             GanCheckpoint.save(gan, f, Map.of());
             saved = gan.buffersToHost();
         }

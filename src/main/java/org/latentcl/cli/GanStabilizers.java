@@ -1,0 +1,130 @@
+package org.latentcl.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.latentcl.Gan;
+
+/**
+ * The stabilizers of one {@code train gan} run: a preset ({@code default}, the combination
+ * docs/GAN.md measured most stable; {@code paper}, the 2014 GAN), changed by the flags the user set.
+ * Conflicting flags are refused with one line.
+ *
+ * @param loss          the loss
+ * @param spectralNorm  spectral normalization of the discriminator
+ * @param pack          PacGAN's pack size
+ * @param minibatchStd  the minibatch standard-deviation feature
+ * @param realLabel     the BCE target of real data
+ * @param instanceNoise the starting standard deviation of instance noise
+ * @param dLr           the discriminator's learning rate
+ */
+record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean minibatchStd, float realLabel, float instanceNoise,
+                      float dLr) {
+    /** The 2014 GAN: what {@code train gan} did before the stabilizers. */
+    static GanStabilizers paper(float lr) {
+        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr);
+    }
+
+    /** The default preset (measured in docs/GAN.md), for the MLP GAN or the DCGAN. */
+    static GanStabilizers defaults(boolean dcgan, float lr) {
+        return paper(lr);
+    }
+
+    /** The preset named {@code preset} with the flags that are not null applied; a conflict is a {@link UsageException}. */
+    static GanStabilizers resolve(String preset, boolean dcgan, String loss, Boolean spectralNorm, Integer pack, Boolean minibatchStd,
+                                  Float labelSmoothing, Float instanceNoise, Float dLr, float lr, int batch) {
+        GanStabilizers base = switch (preset.toLowerCase(Locale.ROOT)) {
+            case "default" -> defaults(dcgan, lr);
+            case "paper" -> paper(lr);
+            default -> throw new UsageException("--preset must be default or paper, got '" + preset + "'");
+        };
+        boolean paper = preset.equalsIgnoreCase("paper");
+        List<String> set = new ArrayList<>();
+        Gan.Loss l = base.loss;
+        if (loss != null) {
+            try {
+                l = Gan.Loss.valueOf(loss.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--loss must be nonsaturating, minimax or hinge, got '" + loss + "'");
+            }
+            if (l != Gan.Loss.NONSATURATING && l != Gan.Loss.MINIMAX) {
+                set.add("--loss " + loss);
+            }
+        }
+        if (spectralNorm != null && spectralNorm) {
+            set.add("--spectral-norm");
+        }
+        if (pack != null) {
+            Flags.positive("--pack", pack);
+            if (batch % pack != 0) {
+                throw new UsageException("--pack " + pack + " must divide the batch (" + batch + ")");
+            }
+            if (pack > 1) {
+                set.add("--pack");
+            }
+        }
+        if (minibatchStd != null && minibatchStd) {
+            set.add("--minibatch-std");
+        }
+        if (labelSmoothing != null) {
+            if (!(labelSmoothing > 0.5f && labelSmoothing <= 1f)) {
+                throw new UsageException("--label-smoothing is the target of real data, in (0.5, 1], got " + labelSmoothing);
+            }
+            if (labelSmoothing != 1f) {
+                set.add("--label-smoothing");
+            }
+        }
+        if (instanceNoise != null) {
+            if (!(instanceNoise >= 0f) || !Float.isFinite(instanceNoise)) {
+                throw new UsageException("--instance-noise must be a standard deviation of at least 0, got " + instanceNoise);
+            }
+            if (instanceNoise > 0f) {
+                set.add("--instance-noise");
+            }
+        }
+        if (dLr != null) {
+            Flags.positive("--d-lr", dLr);
+            if (dLr != lr) {
+                set.add("--d-lr");
+            }
+        }
+        if (l == Gan.Loss.HINGE && labelSmoothing != null && labelSmoothing != 1f) {
+            throw new UsageException("--label-smoothing " + labelSmoothing + " changes the BCE target of real data; --loss hinge has no targets");
+        }
+        if (paper && !set.isEmpty()) {
+            throw new UsageException("--preset paper is the 2014 GAN without stabilizers; it conflicts with " + String.join(", ", set));
+        }
+        GanStabilizers st = new GanStabilizers(l, spectralNorm != null ? spectralNorm : base.spectralNorm, pack != null ? pack : base.pack,
+                minibatchStd != null ? minibatchStd : base.minibatchStd, labelSmoothing != null ? labelSmoothing : base.realLabel,
+                instanceNoise != null ? instanceNoise : base.instanceNoise, dLr != null ? dLr : base.dLr);
+        if (st.loss == Gan.Loss.HINGE && st.realLabel != 1f) {
+            throw new UsageException("--label-smoothing " + st.realLabel + " changes the BCE target of real data; --loss hinge has no targets");
+        }
+        if (batch % st.pack != 0) {
+            throw new UsageException("the batch (" + batch + ") must be a multiple of the pack size (" + st.pack + ")");
+        }
+        return st;
+    }
+
+    @Override
+    public String toString() {
+        List<String> parts = new ArrayList<>();
+        parts.add(loss.name().toLowerCase(Locale.ROOT) + " loss");
+        if (spectralNorm) {
+            parts.add("spectral norm");
+        }
+        if (pack > 1) {
+            parts.add("pack " + pack);
+        }
+        if (minibatchStd) {
+            parts.add("minibatch std");
+        }
+        if (realLabel != 1f) {
+            parts.add("real label " + realLabel);
+        }
+        if (instanceNoise > 0f) {
+            parts.add("instance noise " + instanceNoise + " annealed to 0");
+        }
+        return String.join(", ", parts);
+    }
+}

@@ -1,0 +1,85 @@
+package org.latentcl.nn;
+
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.MinibatchStd;
+
+/**
+ * The minibatch standard-deviation layer of Karras et al. (2018): appends to every example the mean
+ * over features of the batch's standard deviation, as one more channel of {@code plane} values (1
+ * after a linear layer), so that the discriminator can see how varied a batch is and a generator
+ * that collapses is easy to tell from the data. The statistic is over the whole batch (their group
+ * size equal to the batch), in training and evaluation alike. No parameters.
+ */
+public final class MinibatchStdLayer implements Layer {
+    private final String name;
+    private final int features;
+    private final int plane;
+    private final int maxBatch;
+    private Backend backend;
+    private Tensor mean;
+    private Tensor std;
+    private Tensor scalars;
+    private Tensor scratch;
+
+    /** After {@code features} values per example, of which each channel has {@code plane} (so the new channel has plane values). */
+    public MinibatchStdLayer(String name, int features, int plane, int maxBatch) {
+        if (features < 1 || plane < 1 || features % plane != 0) {
+            throw new IllegalArgumentException("minibatch std: " + features + " features do not form channels of " + plane);
+        }
+        this.name = name;
+        this.features = features;
+        this.plane = plane;
+        this.maxBatch = maxBatch;
+    }
+
+    @Override
+    public String label() {
+        return name + " MinibatchStd";
+    }
+
+    @Override
+    public void bind(Parameters p) {
+        close();
+        backend = p.backend();
+        mean = backend.zeros(1, features);
+        std = backend.zeros(1, features);
+        scalars = backend.zeros(1, 2);
+        scratch = backend.zeros(1, maxBatch);
+    }
+
+    @Override
+    public int inputSize() {
+        return features;
+    }
+
+    @Override
+    public int outputSize() {
+        return features + plane;
+    }
+
+    @Override
+    public void forward(Tensor x, Tensor y, boolean training) {
+        MinibatchStd.forward(backend, x, plane, mean, std, scalars, y);
+    }
+
+    @Override
+    public void backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx) {
+        if (dx != null) {
+            MinibatchStd.backward(backend, x, plane, mean, std, scalars, scratch, dy, dx);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Tensor t : new Tensor[] {mean, std, scalars, scratch}) {
+            if (t != null) {
+                t.close();
+            }
+        }
+        mean = null;
+        std = null;
+        scalars = null;
+        scratch = null;
+    }
+}

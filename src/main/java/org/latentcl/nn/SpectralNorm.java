@@ -1,0 +1,200 @@
+package org.latentcl.nn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Philox;
+import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.Dot;
+import org.latentcl.backend.ops.Elementwise;
+import org.latentcl.backend.ops.Gemm;
+import org.latentcl.backend.ops.SpectralNormOps;
+
+/**
+ * Spectral normalization (Miyato et al. 2018) of every weight matrix of a network (linear weights
+ * [out, in], convolution weights as [out, in kh kw]), as PyTorch's {@code torch.nn.utils.spectral_norm}
+ * computes it: the network sees W / sigma(W), sigma estimated by power iteration with persistent
+ * vectors u and v. The optimizer steps the {@link #trained} parameters, in which each normalized
+ * weight is named {@code NAME.weight_orig}; u and v are {@code NAME.weight_u} and {@code NAME.weight_v},
+ * as in PyTorch's state_dict. The network binds to the {@link #effective} parameters, which
+ * {@link #refresh} rewrites from the trained ones and {@link #backward} maps back.
+ *
+ * <p>Per refresh with iteration: v = normalize(W^T u), u = normalize(W v), sigma = u^T W v, and
+ * W_sn = W / sigma. The gradient treats u and v as constants, as PyTorch's does:
+ * dL/dW = G / sigma - (&lt;G, W&gt; / sigma^2) u v^T for G = dL/dW_sn.
+ */
+public final class SpectralNorm implements AutoCloseable {
+    /** The suffixes PyTorch gives the original weight and the two vectors. */
+    public static final String ORIG = "_orig";
+    public static final String U = "_u";
+    public static final String V = "_v";
+
+    private final Backend be;
+    private final Parameters trained;
+    private final Parameters effective;
+    private final List<Normalized> weights = new ArrayList<>();
+
+    /** One normalized weight: its name in the network, its vectors, and scratch for the iteration. */
+    private record Normalized(String name, int rows, int cols, Tensor u, Tensor v, Tensor uRaw, Tensor vRaw, Tensor s) {
+        void close() {
+            for (Tensor t : new Tensor[] {u, v, uRaw, vRaw, s}) {
+                t.close();
+            }
+        }
+    }
+
+    /** Whether a parameter is a weight matrix that spectral normalization covers (not a bias or a batch-norm scale). */
+    public static boolean normalizes(ParamSpec s) {
+        return s.name().endsWith(".weight") && s.shape().length >= 2;
+    }
+
+    /** Spectral normalization of the weight matrices among {@code specs} (a network's); {@link #initialize} draws u and v. */
+    public SpectralNorm(Backend be, List<ParamSpec> specs) {
+        this.be = be;
+        List<ParamSpec> renamed = new ArrayList<>();
+        for (ParamSpec s : specs) {
+            renamed.add(normalizes(s) ? new ParamSpec(s.name() + ORIG, s.rows(), s.cols(), s.fanIn(), s.shape()) : s);
+        }
+        Parameters t = null;
+        Parameters e = null;
+        try {
+            t = new Parameters(be, renamed);
+            e = new Parameters(be, specs);
+            for (ParamSpec s : specs) {
+                if (normalizes(s)) {
+                    weights.add(new Normalized(s.name(), s.rows(), s.cols(), be.zeros(1, s.rows()), be.zeros(1, s.cols()),
+                            be.zeros(1, s.rows()), be.zeros(1, s.cols()), be.zeros(1, 4)));
+                }
+            }
+        } catch (RuntimeException ex) {
+            weights.forEach(Normalized::close);
+            if (t != null) {
+                t.close();
+            }
+            if (e != null) {
+                e.close();
+            }
+            throw ex;
+        }
+        trained = t;
+        effective = e;
+    }
+
+    /** Draws every u and v from the Philox stream of {@code seed}: normals divided by their norm, as PyTorch starts them. */
+    public void initialize(long seed) {
+        long counter = 0;
+        for (Normalized n : weights) {
+            be.write(n.u(), unitNormal(n.rows(), seed, counter));
+            counter += n.rows();
+            be.write(n.v(), unitNormal(n.cols(), seed, counter));
+            counter += n.cols();
+        }
+    }
+
+    /** n standard normals (Philox, from block counter) divided by their norm, as PyTorch starts u and v. */
+    private static float[] unitNormal(int n, long seed, long counter) {
+        float[] x = new float[n];
+        Philox.fillNormal(x, 0, n, seed, counter);
+        double ss = 0;
+        for (float f : x) {
+            ss += (double) f * f;
+        }
+        float norm = (float) Math.max(Math.sqrt(ss), SpectralNormOps.EPS);
+        for (int i = 0; i < n; i++) {
+            x[i] /= norm;
+        }
+        return x;
+    }
+
+    /** The parameters the optimizer steps and checkpoints hold (normalized weights named NAME.weight_orig). */
+    public Parameters trained() {
+        return trained;
+    }
+
+    /** The parameters the network binds to: the trained ones with each normalized weight divided by its sigma. */
+    public Parameters effective() {
+        return effective;
+    }
+
+    /**
+     * Rewrites the effective parameters from the trained ones: with {@code iterate}, one power
+     * iteration first (training); without, sigma = u^T W v from the vectors as they are (evaluation).
+     */
+    public void refresh(boolean iterate) {
+        Elementwise.copy(be, trained.values(), effective.values());
+        for (Normalized n : weights) {
+            Tensor w = trained.value(n.name() + ORIG);
+            if (iterate) {
+                Gemm.gemm(be, false, false, 1f, n.u(), w, 0f, n.vRaw(), null, null);
+                Dot.dot(be, n.vRaw(), n.vRaw(), n.s(), 0, false);
+                SpectralNormOps.normalizeBy(be, n.vRaw(), n.s(), 0, n.v());
+            }
+            Gemm.gemm(be, false, true, 1f, n.v(), w, 0f, n.uRaw(), null, null);
+            if (iterate) {
+                Dot.dot(be, n.uRaw(), n.uRaw(), n.s(), 1, false);
+                SpectralNormOps.normalizeBy(be, n.uRaw(), n.s(), 1, n.u());
+            }
+            Dot.dot(be, n.u(), n.uRaw(), n.s(), 2, false);
+            SpectralNormOps.divideBy(be, w, n.s(), 2, effective.value(n.name()));
+        }
+        effective.changed();
+    }
+
+    /** The trained parameters' gradients from the effective ones' (after the network's backward passes). */
+    public void backward() {
+        Elementwise.copy(be, effective.grads(), trained.grads());
+        for (Normalized n : weights) {
+            Tensor g = trained.grad(n.name() + ORIG);
+            Dot.dot(be, g, trained.value(n.name() + ORIG), n.s(), 3, false);
+            SpectralNormOps.backward(be, g, n.u(), n.v(), n.s(), 2);
+        }
+    }
+
+    /** u and v of every normalized weight, by their state_dict names (NAME.weight_u, NAME.weight_v). */
+    public Map<String, float[]> buffers() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Normalized n : weights) {
+            out.put(n.name() + U, be.read(n.u()));
+            out.put(n.name() + V, be.read(n.v()));
+        }
+        return out;
+    }
+
+    /** The names {@link #buffers} uses, with their lengths. */
+    public Map<String, Integer> bufferSizes() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Normalized n : weights) {
+            out.put(n.name() + U, n.rows());
+            out.put(n.name() + V, n.cols());
+        }
+        return out;
+    }
+
+    /** Sets u and v from values named as {@link #buffers} names them; each must be present with its length. */
+    public void loadBuffers(Map<String, float[]> byName) {
+        for (Normalized n : weights) {
+            be.write(n.u(), vector(byName, n.name() + U, n.rows()));
+            be.write(n.v(), vector(byName, n.name() + V, n.cols()));
+        }
+    }
+
+    private static float[] vector(Map<String, float[]> byName, String name, int size) {
+        float[] x = byName.get(name);
+        if (x == null) {
+            throw new IllegalArgumentException(name + " is missing");
+        }
+        if (x.length != size) {
+            throw new IllegalArgumentException(name + " has " + x.length + " values, expected " + size);
+        }
+        return x;
+    }
+
+    @Override
+    public void close() {
+        weights.forEach(Normalized::close);
+        trained.close();
+        effective.close();
+    }
+}
