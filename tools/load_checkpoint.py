@@ -87,6 +87,64 @@ class ConvVAE(nn.Module):
         return self.dec(z), mu, logvar
 
 
+class MinibatchStd(nn.Module):
+    """Karras et al.'s minibatch standard deviation over the whole batch, appended as one channel (or feature)."""
+
+    def forward(self, x):
+        s = torch.sqrt(x.var(dim=0, unbiased=False) + 1e-8).mean()
+        extra = s.expand(x.shape[0], 1, *x.shape[2:])
+        return torch.cat([x, extra], dim=1)
+
+
+class Packed(nn.Module):
+    """PacGAN: consecutive groups of `pack` examples judged as one (features or channels concatenated)."""
+
+    def __init__(self, pack, net):
+        super().__init__()
+        self.pack, self.net = pack, net
+
+    def forward(self, x):
+        return self.net(x.reshape(x.shape[0] // self.pack, -1, *x.shape[2:]))
+
+
+def stabilized(d, cfg):
+    """The discriminator with the checkpoint's stabilizers: spectral norm on every Linear and Conv2d
+    (torch.nn.utils.spectral_norm: weight_orig, weight_u, weight_v), as LatentCL names them."""
+    if cfg.get("spectral_norm"):
+        for i, m in enumerate(d):
+            if isinstance(m, (nn.Linear, nn.Conv2d)):
+                d[i] = nn.utils.spectral_norm(m)
+    return d
+
+
+class Mlp(nn.ModuleList):
+    """LatentCL's MLP: Linear layers named 0, 1, ... with LeakyReLU between; the minibatch std feature, when
+    present, before the last Linear."""
+
+    def __init__(self, sizes, slope, output, mbstd=False):
+        super().__init__([nn.Linear(sizes[i] + (1 if mbstd and i == len(sizes) - 2 else 0), sizes[i + 1])
+                          for i in range(len(sizes) - 1)])
+        self.slope, self.output, self.mbstd = slope, output, mbstd
+
+    def forward(self, x):
+        for i, layer in enumerate(self):
+            last = i == len(self) - 1
+            if last and self.mbstd:
+                x = MinibatchStd()(x)
+            x = layer(x)
+            x = self.output(x) if last else F.leaky_relu(x, self.slope)
+        return x
+
+
+def mlp_gan(cfg):
+    """The MLP GAN, named as LatentCL's checkpoints name it (gen.0, gen.1, ...; disc.0, disc.1, ...)."""
+    slope, pack = cfg["slope"], cfg.get("pack", 1)
+    g = Mlp([cfg["noise"]] + cfg["gen_hidden"] + [cfg["data"]], slope,
+            torch.sigmoid if cfg["output"] == "sigmoid" else (lambda x: x))
+    d = Mlp([cfg["data"] * pack] + cfg["disc_hidden"] + [1], slope, lambda x: x, cfg.get("minibatch_std", False))
+    return g, stabilized(d, cfg)
+
+
 def dcgan(cfg):
     """The DCGAN LatentCL trains, as nn.Sequential modules named as its checkpoints name them."""
     c, side, _ = cfg["image"]
@@ -103,7 +161,7 @@ def dcgan(cfg):
         ch = width
     g += [nn.ConvTranspose2d(ch, c, 4, 2, 1, bias=False), nn.Tanh()]
     blocks = 3 if side == 28 else side.bit_length() - 3
-    d, ch, h = [], c, side
+    d, ch, h = [], c * cfg.get("pack", 1), side
     for i in range(blocks):
         d.append(nn.Conv2d(ch, ndf << i, 4, 2, 1, bias=False))
         h = (h + 2 - 4) // 2 + 1
@@ -111,8 +169,11 @@ def dcgan(cfg):
             d.append(nn.BatchNorm2d(ndf << i))
         d.append(nn.LeakyReLU(0.2))
         ch = ndf << i
+    if cfg.get("minibatch_std"):
+        d.append(MinibatchStd())
+        ch += 1
     d += [nn.Conv2d(ch, 1, h, 1, 0, bias=False), nn.Flatten()]
-    return nn.Sequential(*g), nn.Sequential(*d)
+    return nn.Sequential(*g), stabilized(nn.Sequential(*d), cfg)
 
 
 def read_idx(path):
@@ -127,17 +188,21 @@ def main():
     tensors, meta = load_safetensors(sys.argv[1])
     cfg = json.loads(meta["config"])
     if meta["model"] == "gan":
-        if cfg.get("arch") != "dcgan":
-            sys.exit("only VAEs and DCGANs are loaded here")
-        G, D = dcgan(cfg)
+        conv = cfg.get("arch") == "dcgan"
+        G, D = dcgan(cfg) if conv else mlp_gan(cfg)
         G.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("gen.")})  # strict
         D.load_state_dict({k[5:]: v for k, v in tensors.items() if k.startswith("disc.")})
         print("loaded", meta["model"], cfg)
         G.eval()
+        D.eval()
+        pack = cfg.get("pack", 1)
         torch.manual_seed(0)
         with torch.no_grad():
-            s = (G(torch.randn(64, cfg["noise"], 1, 1)) + 1) / 2
-        print(json.dumps({"samples": list(s.shape), "mean": round(float(s.mean()), 4)}))
+            z = torch.randn(64, cfg["noise"], 1, 1) if conv else torch.randn(64, cfg["noise"])
+            fake = G(z)
+            p = torch.sigmoid(Packed(pack, D)(fake) if pack > 1 else D(fake))
+            s = (fake + 1) / 2 if conv else fake
+        print(json.dumps({"samples": list(s.shape), "mean": round(float(s.mean()), 4), "mean_D_fake": round(float(p.mean()), 4)}))
         return
     model = ConvVAE(cfg) if cfg.get("arch") == "conv" else VAE(cfg)
     model.load_state_dict(tensors)  # strict: every name and shape must match

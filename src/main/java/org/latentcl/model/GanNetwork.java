@@ -91,8 +91,9 @@ public final class GanNetwork implements AutoCloseable {
     }
 
     /**
-     * The discriminator MLP: Linear and LeakyReLU layers to one logit, named disc.0, disc.2, ...; with
-     * the minibatch std feature, a {@link MinibatchStdLayer} (disc.2H) before the last Linear (disc.2H+1).
+     * The discriminator MLP: Linear layers disc.0, disc.1, ... with LeakyReLU between (as {@link Mlp}
+     * names them), to one logit; with the minibatch std feature, a {@link MinibatchStdLayer} before the
+     * last Linear, which then takes one more input.
      */
     private static Network mlpDiscriminator(GanConfig config, int maxRows) {
         int[] sizes = config.discriminatorSizes();
@@ -103,11 +104,11 @@ public final class GanNetwork implements AutoCloseable {
         List<Layer> layers = new ArrayList<>();
         int hiddenLayers = sizes.length - 2;
         for (int i = 0; i < hiddenLayers; i++) {
-            layers.add(new LinearLayer(new Linear("disc." + 2 * i, sizes[i], sizes[i + 1], hidden)));
+            layers.add(new LinearLayer(new Linear("disc." + i, sizes[i], sizes[i + 1], hidden)));
         }
         int last = sizes[hiddenLayers];
-        layers.add(new MinibatchStdLayer("disc." + 2 * hiddenLayers, last, 1, maxRows));
-        layers.add(new LinearLayer(new Linear("disc." + (2 * hiddenLayers + 1), last + 1, 1, Activation.IDENTITY)));
+        layers.add(new MinibatchStdLayer("disc.std", last, 1, maxRows));
+        layers.add(new LinearLayer(new Linear("disc." + hiddenLayers, last + 1, 1, Activation.IDENTITY)));
         return new Sequential(layers, maxRows);
     }
 
