@@ -308,6 +308,21 @@ __kernel void row_argmin(const int rows, const int n, __global const float* dots
  * holding an integer), losses[r] = log sum_j exp(l_rj) - l_r,label and, when has_grad,
  * grad[r][j] = scale (softmax_rj - [j == label]). softmax_rows: out[r][j] = softmax_rj.
  * Launch: 1-D, one work-item per row. */
+/* The row's maximum into *m, and sum_j exp(l_j - m). */
+float row_max_and_exp_sum(__global const float* l, const int classes, float* m)
+{
+    float mx = l[0];
+    for (int j = 1; j < classes; j++) {
+        mx = fmax(mx, l[j]);
+    }
+    float s = 0.0f;
+    for (int j = 0; j < classes; j++) {
+        s += exp(l[j] - mx);
+    }
+    *m = mx;
+    return s;
+}
+
 __kernel void softmax_xent_rows(const int rows, const int classes, __global const float* logits, const int logitsOff,
                                 __global const float* labels, const int labelsOff, const float scale, __global float* grad,
                                 const int gradOff, const int has_grad, __global float* losses, const int lossesOff)
@@ -317,14 +332,8 @@ __kernel void softmax_xent_rows(const int rows, const int classes, __global cons
         return;
     }
     __global const float* l = logits + logitsOff + r * classes;
-    float m = l[0];
-    for (int j = 1; j < classes; j++) {
-        m = fmax(m, l[j]);
-    }
-    float s = 0.0f;
-    for (int j = 0; j < classes; j++) {
-        s += exp(l[j] - m);
-    }
+    float m;
+    const float s = row_max_and_exp_sum(l, classes, &m);
     const int label = (int)labels[labelsOff + r];
     losses[lossesOff + r] = m + log(s) - l[label];
     if (has_grad) {
@@ -342,14 +351,8 @@ __kernel void softmax_rows(const int rows, const int classes, __global const flo
         return;
     }
     __global const float* l = logits + logitsOff + r * classes;
-    float m = l[0];
-    for (int j = 1; j < classes; j++) {
-        m = fmax(m, l[j]);
-    }
-    float s = 0.0f;
-    for (int j = 0; j < classes; j++) {
-        s += exp(l[j] - m);
-    }
+    float m;
+    const float s = row_max_and_exp_sum(l, classes, &m);
     for (int j = 0; j < classes; j++) {
         out[outOff + r * classes + j] = exp(l[j] - m) / s;
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.latentcl.Gan;
+import org.latentcl.model.GanConfig;
 
 /**
  * The stabilizers of one {@code train gan} run: a preset ({@code default}, the combination
@@ -110,14 +111,9 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
     public String toString() {
         List<String> parts = new ArrayList<>();
         parts.add(loss.name().toLowerCase(Locale.ROOT) + " loss");
-        if (spectralNorm) {
-            parts.add("spectral norm");
-        }
-        if (pack > 1) {
-            parts.add("pack " + pack);
-        }
-        if (minibatchStd) {
-            parts.add("minibatch std");
+        GanConfig.Stabilizers disc = new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd);
+        if (!disc.equals(GanConfig.Stabilizers.NONE)) {
+            parts.add(disc.toString());
         }
         if (realLabel != 1f) {
             parts.add("real label " + realLabel);

@@ -56,12 +56,7 @@ class GanNetworkTest {
         try (GanNetwork gan = new GanNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, cfg.data()); Tensor stats = be.zeros(1, 4)) {
             gan.initialize(2);
             if (dcgan) {
-                Map<String, float[]> w = gan.generatorParameters().toHost();
-                w.values().forEach(v -> scale(v, 10f));
-                gan.generatorParameters().load(w);
-                Map<String, float[]> wd = gan.discriminatorParameters().toHost();
-                wd.values().forEach(v -> scale(v, 10f));
-                gan.discriminatorParameters().load(wd);
+                scaleWeights(gan, 10f);
             }
             // The power iteration run to convergence first: there sigma = u^T W v is stationary in u and v, so
             // the finite differences, which see the one iteration of each step move u and v, measure the
@@ -137,12 +132,7 @@ class GanNetworkTest {
         try (GanNetwork gan = new GanNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, cfg.data()); Tensor stats = be.zeros(1, 4)) {
             gan.initialize(2);
             // Larger weights than DCGAN's N(0, 0.02), so that the gradients are well above float noise.
-            Map<String, float[]> w = gan.generatorParameters().toHost();
-            w.values().forEach(v -> scale(v, 10f));
-            gan.generatorParameters().load(w);
-            Map<String, float[]> wd = gan.discriminatorParameters().toHost();
-            wd.values().forEach(v -> scale(v, 10f));
-            gan.discriminatorParameters().load(wd);
+            scaleWeights(gan, 10f);
             gan.discriminatorGradients(tx, new RandomStream(5, 0), stats, GanNetwork.StepOptions.PLAIN);
             float[] dGrad = be.read(gan.discriminatorParameters().grads());
             gan.generatorGradients(stats, null, GanNetwork.StepOptions.PLAIN);
@@ -167,6 +157,15 @@ class GanNetworkTest {
         v[i] = old;
         p.load(base);
         return FiniteDifference.central(minus, at, plus, h, tolerance);
+    }
+
+    /** Both networks' parameters times {@code by}. */
+    private static void scaleWeights(GanNetwork gan, float by) {
+        for (Parameters p : new Parameters[] {gan.generatorParameters(), gan.discriminatorParameters()}) {
+            Map<String, float[]> w = p.toHost();
+            w.values().forEach(v -> scale(v, by));
+            p.load(w);
+        }
     }
 
     private static void scale(float[] v, float by) {

@@ -67,14 +67,8 @@ public final class SoftmaxCrossEntropy {
                         if (y < 0 || y >= classes) {
                             throw new IllegalArgumentException("softmaxCrossEntropy: label " + y + " outside 0.." + (classes - 1));
                         }
-                        float m = logits.get(r, 0);
-                        for (int j = 1; j < classes; j++) {
-                            m = Math.max(m, logits.get(r, j));
-                        }
-                        float s = 0f;
-                        for (int j = 0; j < classes; j++) {
-                            s += (float) Math.exp(logits.get(r, j) - m);
-                        }
+                        float m = rowMax(logits, r);
+                        float s = expSum(logits, r, m);
                         losses.set(r, m + (float) Math.log(s) - logits.get(r, y));
                         if (grad != null) {
                             for (int j = 0; j < classes; j++) {
@@ -95,19 +89,30 @@ public final class SoftmaxCrossEntropy {
         be.run("softmaxRows", 4.0 * logits.size(), 8.0 * logits.size(),
                 java -> {
                     for (int r = 0; r < rows; r++) {
-                        float m = logits.get(r, 0);
-                        for (int j = 1; j < classes; j++) {
-                            m = Math.max(m, logits.get(r, j));
-                        }
-                        float s = 0f;
-                        for (int j = 0; j < classes; j++) {
-                            s += (float) Math.exp(logits.get(r, j) - m);
-                        }
+                        float m = rowMax(logits, r);
+                        float s = expSum(logits, r, m);
                         for (int j = 0; j < classes; j++) {
                             out.set(r, j, (float) Math.exp(logits.get(r, j) - m) / s);
                         }
                     }
                 },
                 cl -> cl.elementwise(SOFTMAX, "", rows, new Softmax(rows, classes, logits, out)));
+    }
+
+    private static float rowMax(Tensor logits, int r) {
+        float m = logits.get(r, 0);
+        for (int j = 1; j < logits.cols(); j++) {
+            m = Math.max(m, logits.get(r, j));
+        }
+        return m;
+    }
+
+    /** sum over j of exp(l_rj - m), in float as the kernel adds it. */
+    private static float expSum(Tensor logits, int r, float m) {
+        float s = 0f;
+        for (int j = 0; j < logits.cols(); j++) {
+            s += (float) Math.exp(logits.get(r, j) - m);
+        }
+        return s;
     }
 }
