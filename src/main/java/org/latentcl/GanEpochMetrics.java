@@ -14,17 +14,18 @@ import org.latentcl.train.GanEpochStats;
  * @param dReal        mean D(x) over the epoch
  * @param dFake        mean D(G(z)) over the epoch (discriminator steps)
  * @param diversity    mean pairwise distance of 256 generated samples divided by that of 256 data examples
+ * @param fid          the FID of samples against the test data on epochs that measured it (Trainer.Builder.evalEvery), else NaN
  * @param trainSeconds wall time of the epoch's steps
  * @param samplesPerS  real examples seen per second
  * @param device       the backend's name
  * @param warnings     failure modes detected this epoch (discriminator wins, oscillation, divergence, collapse)
  */
-public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity,
+public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity, double fid,
                               double trainSeconds, double samplesPerS, String device, List<String> warnings) {
 
     /**
      * The fields of metrics.jsonl, in order: {@code epoch}, {@code d_loss}, {@code g_loss},
-     * {@code d_real}, {@code d_fake}, {@code diversity}, {@code train_seconds},
+     * {@code d_real}, {@code d_fake}, {@code diversity}, {@code fid} (when measured), {@code train_seconds},
      * {@code samples_per_s}, {@code device} and {@code warnings}.
      *
      * @return field names to values, rounded as the file has them
@@ -35,12 +36,12 @@ public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dRea
 
     /** The training loop's record of the same epoch. */
     private GanEpochStats stats() {
-        return new GanEpochStats(epoch, dLoss, gLoss, dReal, dFake, diversity, trainSeconds, samplesPerS, device, warnings);
+        return new GanEpochStats(epoch, dLoss, gLoss, dReal, dFake, diversity, fid, trainSeconds, samplesPerS, device, warnings);
     }
 
     /** The public view of an epoch the training loop measured. */
     static GanEpochMetrics of(GanEpochStats s) {
-        return new GanEpochMetrics(s.epoch(), s.dLoss(), s.gLoss(), s.dReal(), s.dFake(), s.diversity(), s.trainSeconds(), s.samplesPerS(), s.device(), s.warnings());
+        return new GanEpochMetrics(s.epoch(), s.dLoss(), s.gLoss(), s.dReal(), s.dFake(), s.diversity(), s.fid(), s.trainSeconds(), s.samplesPerS(), s.device(), s.warnings());
     }
 
     /**

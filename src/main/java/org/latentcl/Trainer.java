@@ -48,6 +48,7 @@ public final class Trainer {
     private final Float discriminatorLearningRate;
     private final float realLabel;
     private final float instanceNoise;
+    private final int evalEvery;
     private final long seed;
     private final Path out;
     private final boolean profile;
@@ -65,6 +66,7 @@ public final class Trainer {
         discriminatorLearningRate = b.discriminatorLearningRate;
         realLabel = b.realLabel;
         instanceNoise = b.instanceNoise;
+        evalEvery = b.evalEvery;
         seed = b.seed;
         out = b.out;
         profile = b.profile;
@@ -141,7 +143,7 @@ public final class Trainer {
         float lr = learningRate == null ? 2e-4f : learningRate;
         float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
-                dLr, realLabel, instanceNoise);
+                dLr, realLabel, instanceNoise, evalEvery);
         return io(() -> GanTraining.train(gan.live(batch), data, opt, all())).stream().map(GanEpochMetrics::of).toList();
     }
 
@@ -253,6 +255,7 @@ public final class Trainer {
         private Float discriminatorLearningRate;
         private float realLabel = 1f;
         private float instanceNoise;
+        private int evalEvery;
         private long seed = 1;
         private Path out;
         private boolean profile;
@@ -368,6 +371,22 @@ public final class Trainer {
                 throw new IllegalArgumentException("the instance noise must be a finite standard deviation of at least 0, got " + sigma);
             }
             instanceNoise = sigma;
+            return this;
+        }
+
+        /**
+         * Measures the GAN's FID (samples against the test data, on the features of LatentCL's classifier
+         * for the data, trained and cached on first use) every {@code n} epochs and after the last:
+         * in the epoch metrics, metrics.jsonl and fid.png. Needs labelled images.
+         *
+         * @param n epochs between measurements; 0 (the default) never
+         * @return this builder
+         */
+        public Builder evalEvery(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("evalEvery must be 0 (never) or a number of epochs, got " + n);
+            }
+            evalEvery = n;
             return this;
         }
 

@@ -21,6 +21,10 @@ import org.latentcl.train.GanEvaluation;
 import org.latentcl.train.GanSampling;
 import org.latentcl.train.VaeCheckpoint;
 import org.latentcl.train.VaeEvaluation;
+import org.latentcl.train.VaeSampling;
+import org.latentcl.metrics.FeatureClassifiers;
+import org.latentcl.metrics.QualityReport;
+import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,7 +35,10 @@ import picocli.CommandLine.Spec;
         description = {"Measure a trained model on the test split and print one JSON object.",
             "VAE: the test -ELBO and, with --iwae K, the importance-weighted estimate of -log p(x), in nats per example.",
             "GAN (or --samples FILE.npy from any model): the Parzen-window log-likelihood of the test set and, for labelled data, "
-                + "class coverage."})
+                + "class coverage.",
+            "Both, on labelled images: FID, KID, the classifier score, precision, recall and the classes covered, on the features "
+                + "of LatentCL's classifier for the data (trained on first use and cached; see train classifier), with floor_* "
+                + "the same for two halves of the real test data."})
 final class EvalCommand implements Callable<Integer> {
     /** Rows per IWAE chunk when K is small (K samples of each of several examples). */
     private static final int IWAE_ROWS = 2048;
@@ -59,11 +66,15 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--iwae", defaultValue = "0", description = "VAE: importance samples K for the IWAE estimate (0: none).")
     int iwae;
 
-    @Option(names = "--n", defaultValue = "10000", description = "GAN: samples to generate for the Parzen window.")
+    @Option(names = "--n", defaultValue = "10000", description = "Samples to generate: the GAN's for the Parzen window, both models' for the metrics.")
     int n;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the evaluation noise.")
     long seed;
+
+    @Option(names = "--metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "FID, KID, classifier score, precision, recall and coverage, for labelled images (--no-metrics: skip them).")
+    boolean metrics;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
     String device;
@@ -90,6 +101,7 @@ final class EvalCommand implements Callable<Integer> {
             result.put("samples_from", samples.toString());
             try (Backend be = DeviceSelector.open(device)) {
                 scoreSamples(be, s.values(), s.rows(), split, data, result);
+                quality(be, s.values(), s.rows(), split, result);
             }
         } else {
             Safetensors.Contents c = Safetensors.read(checkpoint);
@@ -106,7 +118,9 @@ final class EvalCommand implements Callable<Integer> {
                             throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model makes "
                                     + gan.config().data());
                         }
-                        scoreSamples(be, GanSampling.generate(gan, n, seed), n, split, dataSpec, result);
+                        float[] generated = GanSampling.generate(gan, n, seed);
+                        scoreSamples(be, generated, n, split, dataSpec, result);
+                        quality(be, generated, n, split, result);
                     }
                 }
             }
@@ -135,6 +149,33 @@ final class EvalCommand implements Callable<Integer> {
                 }
             }
             result.put("device", be.name());
+            if (metrics && canMeasure(split)) {
+                quality(be, VaeSampling.sample(vae, n, seed), n, split, result);
+            }
+        }
+    }
+
+    private static boolean canMeasure(DataSplit split) {
+        return split.train().isImage() && split.train().hasLabels() && split.test().hasLabels() && split.test().rows() >= 8;
+    }
+
+    /**
+     * The classifier-based metrics of the samples (in [0, 1]) and their floor, for labelled images;
+     * nothing otherwise. The classifier's training log goes to stderr.
+     */
+    private void quality(Backend be, float[] x, int count, DataSplit split, Map<String, Object> result) {
+        if (!metrics || !canMeasure(split)) {
+            return;
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        try (FeatureClassifiers.Trained classifier = FeatureClassifiers.forData(be, split, line -> {
+            err.println(line);
+            err.flush();
+        })) {
+            result.put("classifier_accuracy", classifier.testAccuracy());
+            result.put("metric_samples", count);
+            result.putAll(QualityReport.of(classifier.network(), x, count, split.test(), seed).fields(""));
+            result.putAll(QualityReport.floor(classifier.network(), split.test(), seed).fields("floor_"));
         }
     }
 

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code train}: train a model and write a run directory. */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.", subcommands = {TrainCommand.Vae.class, TrainGanCommand.class})
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a model.", subcommands = {TrainCommand.Vae.class, TrainGanCommand.class, TrainClassifierCommand.class})
 final class TrainCommand implements Runnable {
     @Override
     public void run() {

@@ -87,6 +87,11 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--instance-noise", description = "Instance noise: the standard deviation of Gaussian noise added to every discriminator input, annealed linearly to 0 over the run (Sønderby et al. 2017).")
     Float instanceNoise;
 
+    @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N", description = "Log the FID of "
+            + org.latentcl.train.GanTraining.FID_SAMPLES + " samples against the test data every N epochs and after the last, and plot it "
+            + "in fid.png (labelled images; LatentCL's classifier for the data is trained on first use and cached). 0: never.")
+    int evalEvery;
+
     @Option(names = "--d-lr", description = "The discriminator's learning rate (default --lr; larger is the two time-scale update rule, Heusel et al. 2017).")
     Float dLr;
 
@@ -107,6 +112,9 @@ final class TrainGanCommand implements Callable<Integer> {
         Flags.positive("--ndf", ndf);
         Flags.positive("--lr", lr);
         Flags.positive("--k", k);
+        if (evalEvery < 0) {
+            throw new UsageException("--eval-every must be 0 (never) or a number of epochs, got " + evalEvery);
+        }
         if (!(beta1 >= 0f && beta1 < 1f)) {
             throw new UsageException("--beta1 must be in [0, 1), got " + beta1);
         }
@@ -115,6 +123,10 @@ final class TrainGanCommand implements Callable<Integer> {
         DataSplit split = Datasets.load(run.data, run.imageSize);
         Dataset train = split.train();
         boolean unit = train.inUnitInterval();
+        if (evalEvery > 0 && !(train.isImage() && train.hasLabels() && split.test().hasLabels())) {
+            throw new UsageException("--eval-every measures FID on a classifier of labelled images; " + train.name() + " has "
+                    + (train.isImage() ? "no labels" : "no image shape"));
+        }
         org.latentcl.Gan.Builder builder = org.latentcl.Gan.builder().noise(noise).loss(st.loss()).spectralNorm(st.spectralNorm())
                 .pack(st.pack()).minibatchStd(st.minibatchStd()).seed(run.seed);
         if (dcgan) {
@@ -143,11 +155,12 @@ final class TrainGanCommand implements Callable<Integer> {
             Progress progress = new Progress(console, run.quiet, batch, epochs, "d_loss");
             progress.catchInterrupts();
             Trainer trainer = Trainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
-                    .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise())
+                    .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise()).evalEvery(evalEvery)
                     .outputDirectory(dir).overwrite(true).dataName(run.data).profile(run.profile)
                     .listener(progress.listener(console, m -> { }, m -> {
-                        console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f  %.1f s  %.0f samples/s%n",
-                                m.epoch(), epochs, m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.diversity(), m.trainSeconds(), m.samplesPerS());
+                        console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f%s  %.1f s  %.0f samples/s%n",
+                                m.epoch(), epochs, m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.diversity(),
+                                Double.isFinite(m.fid()) ? String.format(Locale.ROOT, "  FID %.2f", m.fid()) : "", m.trainSeconds(), m.samplesPerS());
                         for (String w : m.warnings()) {
                             console.println("  warning: " + w);
                         }

@@ -30,6 +30,14 @@ public final class Adam implements AutoCloseable {
         params.changed();
     }
 
+    /** Applies the gradients with this step's learning rate in place of the configured one (a schedule). */
+    public void step(float learningRate) {
+        step++;
+        AdamConfig c = new AdamConfig(learningRate, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        AdamUpdate.adam(params.backend(), params.values(), params.grads(), m, v, c, step);
+        params.changed();
+    }
+
     public int steps() {
         return step;
     }

@@ -29,8 +29,15 @@ public final class BinaryCache {
         return new BinaryCache(cacheRoot().resolve("kernels"));
     }
 
-    /** LatentCL's cache folder: {@code $LATENTCL_CACHE}, else {@code ~/.cache/latentcl}. */
+    /**
+     * LatentCL's cache folder: the system property {@code latentcl.cache} (tests point it at a
+     * temporary folder), else {@code $LATENTCL_CACHE}, else {@code ~/.cache/latentcl}.
+     */
     public static Path cacheRoot() {
+        String property = System.getProperty("latentcl.cache");
+        if (property != null && !property.isBlank()) {
+            return Path.of(property);
+        }
         String env = System.getenv("LATENTCL_CACHE");
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".cache", "latentcl");
     }

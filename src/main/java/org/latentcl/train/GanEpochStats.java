@@ -6,12 +6,13 @@ import java.util.Map;
 import org.latentcl.io.Json;
 
 /** One GAN epoch as the training loop measures and writes it to metrics.jsonl; the public API hands it on as {@code org.latentcl.GanEpochMetrics}. */
-public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity,
+public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity, double fid,
                               double trainSeconds, double samplesPerS, String device, List<String> warnings) {
 
     /**
      * The fields of metrics.jsonl, in order: {@code epoch}, {@code d_loss}, {@code g_loss},
-     * {@code d_real}, {@code d_fake}, {@code diversity}, {@code train_seconds},
+     * {@code d_real}, {@code d_fake}, {@code diversity}, {@code fid} (on epochs that measured it),
+     * {@code train_seconds},
      * {@code samples_per_s}, {@code device} and {@code warnings}.
      *
      * @return field names to values, rounded as the file has them
@@ -24,6 +25,9 @@ public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal,
         m.put("d_real", round(dReal));
         m.put("d_fake", round(dFake));
         m.put("diversity", round(diversity));
+        if (Double.isFinite(fid)) {
+            m.put("fid", round(fid));
+        }
         m.put("train_seconds", Math.round(trainSeconds * 1000) / 1000.0);
         m.put("samples_per_s", Math.round(samplesPerS * 10) / 10.0);
         m.put("device", device);

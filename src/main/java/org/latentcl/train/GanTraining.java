@@ -16,7 +16,11 @@ import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
+import org.latentcl.io.Charts;
 import org.latentcl.io.Images;
+import org.latentcl.metrics.FeatureClassifiers;
+import org.latentcl.metrics.SampleMetrics;
+import org.latentcl.model.ClassifierNetwork;
 import org.latentcl.model.GanConfig;
 import org.latentcl.model.GanNetwork;
 import org.latentcl.nn.Adam;
@@ -49,14 +53,20 @@ public final class GanTraining {
      *                differs from lr)
      * @param realLabel the BCE target of real data (1; 0.9 is one-sided label smoothing)
      * @param instanceNoise the standard deviation of instance noise at the start, annealed linearly to 0 at the last step
+     * @param evalEvery measure the FID of {@link #FID_SAMPLES} samples against the test data every this many epochs (and
+     *                  after the last); 0 never
      */
     public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
-                          float dLr, float realLabel, float instanceNoise) {
-        /** The 2014 GAN's training: one learning rate, real label 1, no instance noise. */
+                          float dLr, float realLabel, float instanceNoise, int evalEvery) {
+        /** The 2014 GAN's training: one learning rate, real label 1, no instance noise, no FID. */
         public Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile) {
-            this(epochs, batch, lr, beta1, k, seed, out, data, profile, lr, 1f, 0f);
+            this(epochs, batch, lr, beta1, k, seed, out, data, profile, lr, 1f, 0f, 0);
         }
     }
+
+    /** Samples whose FID against the test data {@code evalEvery} measures during training. */
+    public static final int FID_SAMPLES = 2000;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GanTraining.class);
 
     private GanTraining() {
     }
@@ -73,7 +83,7 @@ public final class GanTraining {
         if (opt.out() == null && opt.profile()) {
             throw new IllegalArgumentException("profiling needs a run directory");
         }
-        try (Run run = new Run(gan, data.train(), opt, listener)) {
+        try (Run run = new Run(gan, data, opt, listener)) {
             return run.epochs();
         }
     }
@@ -95,11 +105,16 @@ public final class GanTraining {
         private final double dataDiversity;
         private final List<GanEpochStats> history = new ArrayList<>();
         private final List<Double> gLosses = new ArrayList<>();
+        private final Dataset test;
+        private final FeatureClassifiers.Trained classifier;
+        private float[] testFeatures;
 
-        Run(GanNetwork gan, Dataset train, Options opt, RunListener listener) {
+        Run(GanNetwork gan, DataSplit split, Options opt, RunListener listener) {
             this.gan = gan;
             this.be = gan.backend();
-            this.train = train;
+            this.train = split.train();
+            this.test = split.test();
+            Dataset train = split.train();
             this.opt = opt;
             this.listener = listener;
             this.files = opt.out() != null;
@@ -116,6 +131,7 @@ public final class GanTraining {
                 this.adamD = made(made, new Adam(gan.discriminatorParameters(), adamDisc));
                 this.adamG = made(made, new Adam(gan.generatorParameters(), adamGen));
                 this.stats = be.zeros(1, 4);
+                this.classifier = opt.evalEvery() > 0 ? made(made, FeatureClassifiers.forData(be, split, LOG::info)) : null;
             } catch (RuntimeException e) {
                 // What was allocated before the failure goes back to the device.
                 for (AutoCloseable c : made) {
@@ -164,7 +180,8 @@ public final class GanTraining {
             long t1 = System.nanoTime();
             profile.epoch(epoch, t0, t1);
             float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
-            GanEpochStats m = measure(epoch, sum, judged, fixed, (t1 - t0) / 1e9);
+            double fid = measuresFid(epoch) ? fid() : Double.NaN;
+            GanEpochStats m = measure(epoch, sum, judged, fixed, fid, (t1 - t0) / 1e9);
             history.add(m);
             if (files) {
                 save(gan, epoch, opt, history, train, fixed, nDiv, m);
@@ -223,7 +240,21 @@ public final class GanTraining {
         }
 
         /** The epoch's mean losses and probabilities, the diversity of fixed-noise samples, and the failure-mode warnings. */
-        private GanEpochStats measure(int epoch, float[] sum, long[] judged, float[] fixed, double seconds) {
+        private boolean measuresFid(int epoch) {
+            return classifier != null && (epoch % opt.evalEvery() == 0 || epoch == opt.epochs());
+        }
+
+        /** The FID of fresh samples (a seed of their own, so training's noise stream is untouched) against the test data. */
+        private double fid() {
+            if (testFeatures == null) {
+                testFeatures = FeatureClassifiers.extract(classifier.network(), test.values(), test.rows()).features();
+            }
+            float[] samples = GanSampling.generate(gan, FID_SAMPLES, opt.seed() ^ 0xF1DL);
+            float[] f = FeatureClassifiers.extract(classifier.network(), samples, FID_SAMPLES).features();
+            return SampleMetrics.fid(f, FID_SAMPLES, testFeatures, test.rows(), ClassifierNetwork.FEATURES);
+        }
+
+        private GanEpochStats measure(int epoch, float[] sum, long[] judged, float[] fixed, double fid, double seconds) {
             double n = train.rows();
             double dJudged = Math.max(1, judged[0]);
             double dLoss = sum[GanNetwork.D_LOSS] / dJudged;
@@ -235,7 +266,7 @@ public final class GanTraining {
             double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
             gLosses.add(gLoss);
             double dFake = sum[GanNetwork.D_FAKE] / dJudged;
-            return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, seconds, n / seconds,
+            return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, fid, seconds, n / seconds,
                     be.name(), GanWarnings.check(dFake, diversity, gLosses));
         }
 
@@ -245,6 +276,9 @@ public final class GanTraining {
             adamG.close();
             adamD.close();
             batches.close();
+            if (classifier != null) {
+                classifier.close();
+            }
         }
     }
 
@@ -267,10 +301,16 @@ public final class GanTraining {
         GanCheckpoint.save(gan, dir.resolve(VaeTraining.CHECKPOINT), checkpointMetadata(epoch, opt, train));
         Files.writeString(dir.resolve(VaeTraining.METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        Images.writePng(Images.plot("GAN losses", "loss", List.of(
-                new Images.Series("discriminator", history.stream().mapToDouble(GanEpochStats::dLoss).toArray(), new Color(31, 119, 180)),
-                new Images.Series("generator", history.stream().mapToDouble(GanEpochStats::gLoss).toArray(), new Color(255, 127, 14)))),
+        Images.writePng(Charts.lines("GAN losses", "epoch", "loss", List.of(
+                Charts.Line.perEpoch("discriminator", history.stream().mapToDouble(GanEpochStats::dLoss).toArray(), new Color(31, 119, 180)),
+                Charts.Line.perEpoch("generator", history.stream().mapToDouble(GanEpochStats::gLoss).toArray(), new Color(255, 127, 14)))),
                 dir.resolve("loss.png"));
+        List<GanEpochStats> measured = history.stream().filter(h -> Double.isFinite(h.fid())).toList();
+        if (!measured.isEmpty()) {
+            Images.writePng(Charts.lines("FID of " + FID_SAMPLES + " samples against the test data", "epoch", "FID", List.of(
+                    new Charts.Line("FID", measured.stream().mapToDouble(GanEpochStats::epoch).toArray(),
+                            measured.stream().mapToDouble(GanEpochStats::fid).toArray(), new Color(44, 160, 44)))), dir.resolve("fid.png"));
+        }
         if (train.isImage()) {
             int count = Math.min(64, nFixed);
             var grid = Images.grid(fixed, count, train.channels(), train.height(), train.width(), 8, 2);
@@ -279,7 +319,7 @@ public final class GanTraining {
         } else if (train.cols() == 2) {
             int nData = Math.min(train.rows(), 2000);
             float[] more = GanSampling.generate(gan, 2000, opt.seed() ^ PICTURE_KEY);
-            Images.writePng(Images.scatter("generated points over the data, epoch " + epoch, train.values(), nData, more, 2000),
+            Images.writePng(Charts.scatter("generated points over the data, epoch " + epoch, train.values(), nData, more, 2000),
                     dir.resolve("scatter.png"));
         }
     }

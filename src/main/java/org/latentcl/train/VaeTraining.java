@@ -17,6 +17,7 @@ import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.io.AtomicFiles;
+import org.latentcl.io.Charts;
 import org.latentcl.io.Images;
 import org.latentcl.io.Json;
 import org.latentcl.io.Safetensors;
@@ -324,9 +325,9 @@ public final class VaeTraining {
     private static void writePictures(VaeNetwork vae, Options opt, List<VaeEpochStats> history, Dataset test, Path dir) throws IOException {
         double[] trainLoss = history.stream().mapToDouble(VaeEpochStats::trainLoss).toArray();
         double[] testLoss = history.stream().mapToDouble(VaeEpochStats::testLoss).toArray();
-        Images.writePng(Images.plot("VAE loss (-ELBO per example)", "nats", List.of(
-                new Images.Series("train", trainLoss, new Color(31, 119, 180)),
-                new Images.Series("test", testLoss, new Color(255, 127, 14)))), dir.resolve("loss.png"));
+        Images.writePng(Charts.lines("VAE loss (-ELBO per example)", "epoch", "nats", List.of(
+                Charts.Line.perEpoch("train", trainLoss, new Color(31, 119, 180)),
+                Charts.Line.perEpoch("test", testLoss, new Color(255, 127, 14)))), dir.resolve("loss.png"));
         if (!test.isImage()) {
             return;
         }

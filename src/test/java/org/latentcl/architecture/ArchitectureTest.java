@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layers of the design (README's "How it is built"): cli, then the public API (org.latentcl),
- * train, model, nn, backend (its ops above its core), opencl; data and io beneath them all.
+ * train, metrics, model, nn, backend (its ops above its core), opencl; data and io beneath them all.
  * Dependencies point down only, and no package depends on itself through others.
  */
 class ArchitectureTest {
@@ -27,6 +27,7 @@ class ArchitectureTest {
                 .layer("cli").definedBy("org.latentcl.cli..")
                 .layer("api").definedBy("org.latentcl")
                 .layer("train").definedBy("org.latentcl.train..")
+                .layer("metrics").definedBy("org.latentcl.metrics..")
                 .layer("model").definedBy("org.latentcl.model..")
                 .layer("nn").definedBy("org.latentcl.nn..")
                 .layer("ops").definedBy("org.latentcl.backend.ops..")
@@ -37,13 +38,14 @@ class ArchitectureTest {
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("api").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("train").mayOnlyBeAccessedByLayers("cli", "api")
-                .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "api", "train")
-                .whereLayer("nn").mayOnlyBeAccessedByLayers("cli", "api", "train", "model")
-                .whereLayer("ops").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn")
-                .whereLayer("backend").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops")
-                .whereLayer("opencl").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops", "backend")
-                .whereLayer("data").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops", "backend")
-                .whereLayer("io").mayOnlyBeAccessedByLayers("cli", "api", "train", "model", "nn", "ops", "backend", "data")
+                .whereLayer("metrics").mayOnlyBeAccessedByLayers("cli", "api", "train")
+                .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics")
+                .whereLayer("nn").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model")
+                .whereLayer("ops").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model", "nn")
+                .whereLayer("backend").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model", "nn", "ops")
+                .whereLayer("opencl").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model", "nn", "ops", "backend")
+                .whereLayer("data").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model", "nn", "ops", "backend")
+                .whereLayer("io").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model", "nn", "ops", "backend", "data")
                 .check(MAIN);
     }
 

@@ -1,0 +1,92 @@
+package org.latentcl.io;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/** Line and scatter plots drawn by XChart (round-number ticks, a legend), as images for {@link Images#writePng}. */
+public final class Charts {
+    private static final Color DATA_GREY = new Color(150, 150, 150);
+    private static final Color GENERATED = new Color(255, 127, 14);
+
+    private Charts() {
+    }
+
+    /** One named line: y against x. */
+    public record Line(String name, double[] x, double[] y, Color color) {
+        /** Values against epoch 1, 2, ... */
+        public static Line perEpoch(String name, double[] y, Color color) {
+            double[] x = new double[y.length];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i + 1;
+            }
+            return new Line(name, x, y, color);
+        }
+    }
+
+    /** Lines with markers against a shared x axis. */
+    public static BufferedImage lines(String title, String xLabel, String yLabel, List<Line> lines) {
+        XYChart chart = new XYChartBuilder().width(720).height(440).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
+        style(chart);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        for (Line l : lines) {
+            if (l.x().length == 0) {
+                continue;
+            }
+            XYSeries s = chart.addSeries(l.name(), l.x(), finite(l.y()));
+            s.setLineColor(l.color());
+            s.setMarkerColor(l.color());
+            s.setMarker(SeriesMarkers.CIRCLE);
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /** 2-D points: the data in grey, generated points in orange (rows of two values). */
+    public static BufferedImage scatter(String title, float[] data, int nData, float[] generated, int nGenerated) {
+        XYChart chart = new XYChartBuilder().width(600).height(600).title(title).xAxisTitle("x").yAxisTitle("y").build();
+        style(chart);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setMarkerSize(3);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        addPoints(chart, "data", data, nData, DATA_GREY);
+        addPoints(chart, "generated", generated, nGenerated, GENERATED);
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    private static void addPoints(XYChart chart, String name, float[] xy, int n, Color color) {
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = xy[2 * i];
+            y[i] = xy[2 * i + 1];
+        }
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setMarkerColor(color);
+        s.setMarker(SeriesMarkers.CIRCLE);
+    }
+
+    private static void style(XYChart chart) {
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setPlotBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendBorderColor(Color.LIGHT_GRAY);
+        chart.getStyler().setPlotGridLinesColor(new Color(230, 230, 230));
+        chart.getStyler().setAntiAlias(true);
+    }
+
+    /** NaN and infinities become gaps XChart can draw (it takes NaN as a gap, not infinities). */
+    private static double[] finite(double[] y) {
+        double[] out = y.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (Double.isInfinite(out[i])) {
+                out[i] = Double.NaN;
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,187 @@
+package org.latentcl.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import org.ejml.data.Complex_F64;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.junit.jupiter.api.Test;
+
+/** The metric formulas against direct computations that take another road to the same number. */
+class SampleMetricsTest {
+    private static float[] gaussian(Random rnd, int n, int d, double shift, double scale) {
+        float[] x = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                // Correlated features: each mixes its neighbour in.
+                double g = rnd.nextGaussian();
+                x[i * d + j] = (float) (shift + scale * (g + (j > 0 ? 0.5 * x[i * d + j - 1] : 0)));
+            }
+        }
+        return x;
+    }
+
+    /**
+     * FID against tr((S_a S_b)^1/2) from the eigenvalues of the non-symmetric product S_a S_b (a general
+     * eigendecomposition, whose eigenvalues are those of S_a^1/2 S_b S_a^1/2), means and covariances
+     * written out again.
+     */
+    @Test
+    void fidMatchesTheTraceOfTheProductsSquareRoot() {
+        Random rnd = new Random(3);
+        int d = 7;
+        float[] a = gaussian(rnd, 300, d, 0, 1);
+        float[] b = gaussian(rnd, 200, d, 0.3, 1.4);
+        double[][] sa = cov(a, 300, d);
+        double[][] sb = cov(b, 200, d);
+        double[] ma = meanOf(a, 300, d);
+        double[] mb = meanOf(b, 200, d);
+        DMatrixRMaj product = new DMatrixRMaj(d, d);
+        CommonOps_DDRM.mult(new DMatrixRMaj(sa), new DMatrixRMaj(sb), product);
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, false, false);
+        eig.decompose(product);
+        double traceRoot = 0;
+        for (int e = 0; e < d; e++) {
+            Complex_F64 lambda = eig.getEigenvalue(e);
+            assertEquals(0, lambda.getImaginary(), 1e-9, "the product's eigenvalues are real");
+            traceRoot += Math.sqrt(lambda.getReal());
+        }
+        double want = 0;
+        for (int j = 0; j < d; j++) {
+            want += (ma[j] - mb[j]) * (ma[j] - mb[j]) + sa[j][j] + sb[j][j];
+        }
+        want -= 2 * traceRoot;
+        assertEquals(want, SampleMetrics.fid(a, 300, b, 200, d), 1e-9 * Math.abs(want) + 1e-12);
+    }
+
+    /** One dimension: FID = (mu_a - mu_b)^2 + (sigma_a - sigma_b)^2; and a set against itself scores 0. */
+    @Test
+    void fidOfOneDimensionAndOfASetAgainstItself() {
+        float[] a = {1, 2, 3, 4};
+        float[] b = {10, 14, 18, 22};
+        double sa = Math.sqrt(5.0 / 3);
+        double sb = Math.sqrt(5.0 / 3) * 4;
+        assertEquals((2.5 - 16) * (2.5 - 16) + (sa - sb) * (sa - sb), SampleMetrics.fid(a, 4, b, 4, 1), 1e-9);
+        float[] x = gaussian(new Random(5), 100, 5, 0, 1);
+        assertEquals(0, SampleMetrics.fid(x, 100, x, 100, 5), 1e-8);
+    }
+
+    /** KID on sets small enough that every subset is the whole set: the unbiased MMD^2 from the three kernel matrices. */
+    @Test
+    void kidIsTheUnbiasedMmdWithTheCubicKernel() {
+        Random rnd = new Random(7);
+        int d = 4;
+        float[] a = gaussian(rnd, 30, d, 0, 1);
+        float[] b = gaussian(rnd, 30, d, 0.5, 1);
+        double[][] kxx = kernel(a, 30, a, 30, d);
+        double[][] kyy = kernel(b, 30, b, 30, d);
+        double[][] kxy = kernel(a, 30, b, 30, d);
+        double want = (sum(kxx) - trace(kxx)) / (30 * 29) + (sum(kyy) - trace(kyy)) / (30 * 29) - 2 * sum(kxy) / (30 * 30);
+        SampleMetrics.Estimate kid = SampleMetrics.kid(a, 30, b, 30, d, 1);
+        assertEquals(want, kid.mean(), 1e-9 * Math.abs(want));
+        assertEquals(0, kid.std(), 1e-9 * Math.abs(want), "every subset is the whole set, in another order");
+    }
+
+    /** Confident predictions spread evenly over C classes score C; one class for every sample scores 1. */
+    @Test
+    void classifierScoreOfConfidentPredictions() {
+        int classes = 4;
+        float[] even = new float[40 * classes];
+        float[] one = new float[40 * classes];
+        for (int i = 0; i < 40; i++) {
+            even[i * classes + i % classes] = 1;
+            one[i * classes] = 1;
+        }
+        assertEquals(4, SampleMetrics.classifierScore(even, 40, classes, 10).mean(), 1e-9);
+        assertEquals(1, SampleMetrics.classifierScore(one, 40, classes, 10).mean(), 1e-9);
+    }
+
+    /**
+     * Precision and recall in one dimension by hand. Real points 0, 1, 2, 3, 10 (k = 1: radii 1, 1, 1,
+     * 1, 7 squared 1, 1, 1, 1, 49); fake points 0.5, 20, 30 (radii 19.5, 10, 10).
+     */
+    @Test
+    void precisionAndRecallByHand() {
+        float[] real = {0, 1, 2, 3, 10};
+        float[] fake = {0.5f, 20, 30};
+        SampleMetrics.PrecisionRecall pr = SampleMetrics.precisionRecall(real, 5, fake, 3, 1, 1);
+        // 0.5 lies within 1 of 0 and 1; 20 and 30 lie outside every real ball (10's reaches 3..17).
+        assertEquals(1.0 / 3, pr.precision(), 1e-12);
+        // The fake balls: 0.5 reaches 19.5 (covers 0, 1, 2, 3, 10): every real point.
+        assertEquals(1.0, pr.recall(), 1e-12);
+        assertArrayEquals(new double[] {1, 1, 1, 1, 49}, SampleMetrics.kthNeighbourDistances(real, 5, 1, 1), 1e-12);
+    }
+
+    /** A class is covered when it gets at least a tenth of its real share. */
+    @Test
+    void coverageCountsClassesWithATenthOfTheirShare() {
+        int[] realLabels = {0, 0, 1, 1, 2, 2, 3, 3, 3, 3};
+        int[] predicted = new int[100];
+        for (int i = 0; i < 100; i++) {
+            predicted[i] = i < 90 ? 0 : i < 95 ? 1 : i < 98 ? 2 : 3; // shares 0.9, 0.05, 0.03, 0.02
+        }
+        SampleMetrics.Coverage c = SampleMetrics.coverage(predicted, realLabels, 5);
+        // Real shares 0.2, 0.2, 0.2, 0.4: class 2 gets 0.03 >= 0.02 (covered), class 3 gets 0.02 < 0.04 (not).
+        assertEquals(3, c.covered());
+        assertEquals(4, c.classes(), "class 4 never occurs among the real labels");
+    }
+
+    private static double[] meanOf(float[] x, int n, int d) {
+        double[] m = new double[d];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < d; j++) {
+                m[j] += x[i * d + j] / (double) n;
+            }
+        }
+        return m;
+    }
+
+    private static double[][] cov(float[] x, int n, int d) {
+        double[] m = meanOf(x, n, d);
+        double[][] s = new double[d][d];
+        for (int p = 0; p < d; p++) {
+            for (int q = 0; q < d; q++) {
+                for (int i = 0; i < n; i++) {
+                    s[p][q] += (x[i * d + p] - m[p]) * (x[i * d + q] - m[q]) / (n - 1);
+                }
+            }
+        }
+        return s;
+    }
+
+    private static double[][] kernel(float[] x, int nx, float[] y, int ny, int d) {
+        double[][] k = new double[nx][ny];
+        for (int i = 0; i < nx; i++) {
+            for (int j = 0; j < ny; j++) {
+                double dot = 0;
+                for (int t = 0; t < d; t++) {
+                    dot += (double) x[i * d + t] * y[j * d + t];
+                }
+                k[i][j] = Math.pow(dot / d + 1, 3);
+            }
+        }
+        return k;
+    }
+
+    private static double sum(double[][] m) {
+        double s = 0;
+        for (double[] row : m) {
+            for (double v : row) {
+                s += v;
+            }
+        }
+        return s;
+    }
+
+    private static double trace(double[][] m) {
+        double s = 0;
+        for (int i = 0; i < m.length; i++) {
+            s += m[i][i];
+        }
+        return s;
+    }
+}
