@@ -23,12 +23,12 @@ import org.latentcl.model.ClassifierNetwork;
 import org.latentcl.model.ImageShape;
 
 /** The feature classifier: its gradients, its training on shapes it can tell apart, its cache, and the report it feeds. */
-class FeatureClassifiersTest {
+public class FeatureClassifiersTest {
     @TempDir
     Path dir;
 
     /** n grey 8x8 images of three classes: a horizontal bar, a vertical bar, a diagonal, at random places, with noise. */
-    static Dataset shapes(String name, int n, long seed) {
+    public static Dataset shapes(String name, int n, long seed) {
         Random rnd = new Random(seed);
         int side = 8;
         float[] v = new float[n * side * side];
