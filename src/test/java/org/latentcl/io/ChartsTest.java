@@ -1,0 +1,41 @@
+package org.latentcl.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The XChart plots draw their series in their colours, and a NaN (a diverged epoch) leaves a gap instead of failing. */
+class ChartsTest {
+    /** Pixels within 40 of c in every channel (antialiasing blends the edges). */
+    private static int pixels(BufferedImage img, Color c) {
+        int n = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                Color p = new Color(img.getRGB(x, y));
+                if (Math.abs(p.getRed() - c.getRed()) < 40 && Math.abs(p.getGreen() - c.getGreen()) < 40
+                        && Math.abs(p.getBlue() - c.getBlue()) < 40) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void linesAndScatterDrawTheirSeries() {
+        Color red = new Color(200, 10, 10);
+        Color green = new Color(10, 160, 10);
+        BufferedImage img = Charts.lines("losses", "epoch", "loss", List.of(
+                Charts.Line.perEpoch("a", new double[] {258.9, 229.7, 200.5, Double.NaN, 190}, red),
+                new Charts.Line("b", new double[] {1, 3, 5}, new double[] {210, 220, Double.POSITIVE_INFINITY}, green)));
+        assertEquals(720, img.getWidth());
+        assertTrue(pixels(img, red) > 50 && pixels(img, green) > 20, "both series drawn");
+        BufferedImage scatter = Charts.scatter("points", new float[] {0, 0, 1, 1, 2, 0}, 3, new float[] {0.5f, 0.5f}, 1);
+        assertEquals(600, scatter.getWidth());
+        assertTrue(pixels(scatter, new Color(255, 127, 14)) > 5, "the generated point is drawn in orange");
+    }
+}
