@@ -49,6 +49,7 @@ public final class Trainer {
     private final float realLabel;
     private final float instanceNoise;
     private final int evalEvery;
+    private final boolean lrDecay;
     private final long seed;
     private final Path out;
     private final boolean profile;
@@ -67,6 +68,7 @@ public final class Trainer {
         realLabel = b.realLabel;
         instanceNoise = b.instanceNoise;
         evalEvery = b.evalEvery;
+        lrDecay = b.lrDecay;
         seed = b.seed;
         out = b.out;
         profile = b.profile;
@@ -143,7 +145,7 @@ public final class Trainer {
         float lr = learningRate == null ? 2e-4f : learningRate;
         float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
-                dLr, realLabel, instanceNoise, evalEvery);
+                dLr, realLabel, instanceNoise, evalEvery, lrDecay);
         return io(() -> GanTraining.train(gan.live(batch), data, opt, all())).stream().map(GanEpochMetrics::of).toList();
     }
 
@@ -256,6 +258,7 @@ public final class Trainer {
         private float realLabel = 1f;
         private float instanceNoise;
         private int evalEvery;
+        private boolean lrDecay;
         private long seed = 1;
         private Path out;
         private boolean profile;
@@ -387,6 +390,18 @@ public final class Trainer {
                 throw new IllegalArgumentException("evalEvery must be 0 (never) or a number of epochs, got " + n);
             }
             evalEvery = n;
+            return this;
+        }
+
+        /**
+         * GAN learning rates (both networks') falling linearly from their set values to 0 over the run
+         * (default false: constant).
+         *
+         * @param on whether to decay them
+         * @return this builder
+         */
+        public Builder learningRateDecay(boolean on) {
+            lrDecay = on;
             return this;
         }
 

@@ -18,12 +18,13 @@ import org.latentcl.model.GanConfig;
  * @param realLabel     the BCE target of real data
  * @param instanceNoise the starting standard deviation of instance noise
  * @param dLr           the discriminator's learning rate
+ * @param lrDecay       both learning rates falling linearly to 0
  */
 record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean minibatchStd, float realLabel, float instanceNoise,
-                      float dLr) {
+                      float dLr, boolean lrDecay) {
     /** The 2014 GAN: what {@code train gan} did before the stabilizers. */
     static GanStabilizers paper(float lr) {
-        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr);
+        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false);
     }
 
     /** The default preset (measured in docs/GAN.md), for the MLP GAN or the DCGAN. */
@@ -33,7 +34,7 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
 
     /** The preset named {@code preset} with the flags that are not null applied; a conflict is a {@link UsageException}. */
     static GanStabilizers resolve(String preset, boolean dcgan, String loss, Boolean spectralNorm, Integer pack, Boolean minibatchStd,
-                                  Float labelSmoothing, Float instanceNoise, Float dLr, float lr, int batch) {
+                                  Float labelSmoothing, Float instanceNoise, Float dLr, Boolean lrDecay, float lr, int batch) {
         GanStabilizers base = switch (preset.toLowerCase(Locale.ROOT)) {
             case "default" -> defaults(dcgan, lr);
             case "paper" -> paper(lr);
@@ -92,12 +93,16 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         if (l == Gan.Loss.HINGE && labelSmoothing != null && labelSmoothing != 1f) {
             throw new UsageException("--label-smoothing " + labelSmoothing + " changes the BCE target of real data; --loss hinge has no targets");
         }
+        if (lrDecay != null && lrDecay) {
+            set.add("--lr-decay");
+        }
         if (paper && !set.isEmpty()) {
             throw new UsageException("--preset paper is the 2014 GAN without stabilizers; it conflicts with " + String.join(", ", set));
         }
         GanStabilizers st = new GanStabilizers(l, spectralNorm != null ? spectralNorm : base.spectralNorm, pack != null ? pack : base.pack,
                 minibatchStd != null ? minibatchStd : base.minibatchStd, labelSmoothing != null ? labelSmoothing : base.realLabel,
-                instanceNoise != null ? instanceNoise : base.instanceNoise, dLr != null ? dLr : base.dLr);
+                instanceNoise != null ? instanceNoise : base.instanceNoise, dLr != null ? dLr : base.dLr,
+                lrDecay != null ? lrDecay : base.lrDecay);
         if (st.loss == Gan.Loss.HINGE && st.realLabel != 1f) {
             throw new UsageException("--label-smoothing " + st.realLabel + " changes the BCE target of real data; --loss hinge has no targets");
         }
@@ -120,6 +125,9 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         }
         if (instanceNoise > 0f) {
             parts.add("instance noise " + instanceNoise + " annealed to 0");
+        }
+        if (lrDecay) {
+            parts.add("learning rates decaying to 0");
         }
         return String.join(", ", parts);
     }

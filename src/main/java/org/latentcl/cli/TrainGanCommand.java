@@ -92,6 +92,9 @@ final class TrainGanCommand implements Callable<Integer> {
             + "in fid.png (labelled images; LatentCL's classifier for the data is trained on first use and cached). 0: never.")
     int evalEvery;
 
+    @Option(names = "--lr-decay", negatable = true, description = "Both learning rates fall linearly to 0 over the run.")
+    Boolean lrDecay;
+
     @Option(names = "--d-lr", description = "The discriminator's learning rate (default --lr; larger is the two time-scale update rule, Heusel et al. 2017).")
     Float dLr;
 
@@ -119,7 +122,7 @@ final class TrainGanCommand implements Callable<Integer> {
             throw new UsageException("--beta1 must be in [0, 1), got " + beta1);
         }
         GanStabilizers st = GanStabilizers.resolve(preset, dcgan, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
-                dLr, lr, batch);
+                dLr, lrDecay, lr, batch);
         DataSplit split = Datasets.load(run.data, run.imageSize);
         Dataset train = split.train();
         boolean unit = train.inUnitInterval();
@@ -156,6 +159,7 @@ final class TrainGanCommand implements Callable<Integer> {
             progress.catchInterrupts();
             Trainer trainer = Trainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
                     .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise()).evalEvery(evalEvery)
+                    .learningRateDecay(st.lrDecay())
                     .outputDirectory(dir).overwrite(true).dataName(run.data).profile(run.profile)
                     .listener(progress.listener(console, m -> { }, m -> {
                         console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f%s  %.1f s  %.0f samples/s%n",

@@ -55,12 +55,13 @@ public final class GanTraining {
      * @param instanceNoise the standard deviation of instance noise at the start, annealed linearly to 0 at the last step
      * @param evalEvery measure the FID of {@link #FID_SAMPLES} samples against the test data every this many epochs (and
      *                  after the last); 0 never
+     * @param lrDecay   both learning rates fall linearly to 0 over the run
      */
     public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
-                          float dLr, float realLabel, float instanceNoise, int evalEvery) {
-        /** The 2014 GAN's training: one learning rate, real label 1, no instance noise, no FID. */
+                          float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay) {
+        /** The 2014 GAN's training: one constant learning rate, real label 1, no instance noise, no FID. */
         public Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile) {
-            this(epochs, batch, lr, beta1, k, seed, out, data, profile, lr, 1f, 0f, 0);
+            this(epochs, batch, lr, beta1, k, seed, out, data, profile, lr, 1f, 0f, 0, false);
         }
     }
 
@@ -170,7 +171,7 @@ public final class GanTraining {
             long t0 = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 long s0 = System.nanoTime();
-                step(batches.batch(s), s, stepOptions(epoch, s, steps), judged);
+                step(batches.batch(s), s, stepOptions(epoch, s, steps), judged, rateFactor(epoch, s, steps));
                 profile.span("step", s0);
                 if (!afterStep(epoch, s + 1, steps)) {
                     return false;
@@ -195,18 +196,28 @@ public final class GanTraining {
          * k of them, a generator step on the same noise. Counts the discriminator's judgments of each
          * side in judged[0] and the generator's in judged[1].
          */
-        private void step(Tensor x, int s, GanNetwork.StepOptions step, long[] judged) {
+        private void step(Tensor x, int s, GanNetwork.StepOptions step, long[] judged, float rate) {
             int m = gan.discriminatorGradients(x, rng, stats, step);
             if (m == 0) {
                 return;
             }
             judged[0] += m;
-            adamD.step();
+            adamD.step(opt.dLr() * rate);
             if ((s + 1) % opt.k() != 0) {
                 return;
             }
             judged[1] += gan.generatorGradients(stats, rng, step);
-            adamG.step();
+            adamG.step(opt.lr() * rate);
+        }
+
+        /** The learning rates' factor: 1, or with lrDecay falling linearly from 1 towards 0 (1 / steps at the last step). */
+        private float rateFactor(int epoch, int s, int steps) {
+            if (!opt.lrDecay()) {
+                return 1f;
+            }
+            long total = (long) opt.epochs() * steps;
+            long done = (long) (epoch - 1) * steps + s;
+            return (float) (1.0 - (double) done / total);
         }
 
         /** The real label, and the instance noise annealed linearly from its start to 0 at the run's last step. */

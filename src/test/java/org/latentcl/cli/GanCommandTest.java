@@ -73,10 +73,10 @@ class GanCommandTest {
             Path out = dir.resolve("run-" + arch);
             Cli.Run r = Cli.run("train", "gan", "--data", images.toString(), "--image-size", "16", "--arch", arch, "--epochs", "1", "--batch", "8",
                     "--g-hidden", "16", "--d-hidden", "16", "--ngf", "4", "--ndf", "4", "--noise", "5", "--loss", "hinge", "--spectral-norm",
-                    "--pack", "2", "--minibatch-std", "--instance-noise", "0.1", "--d-lr", "4e-4", "--device", "java", "--out", out.toString());
+                    "--pack", "2", "--minibatch-std", "--instance-noise", "0.1", "--d-lr", "4e-4", "--lr-decay", "--device", "java", "--out", out.toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("stabilizers (default preset): hinge loss, spectral norm, pack 2, minibatch std, "
-                    + "instance noise 0.1 annealed to 0"), r.out());
+                    + "instance noise 0.1 annealed to 0, learning rates decaying to 0"), r.out());
             assertTrue(r.out().contains("lr 2.0E-4 (D 4.0E-4)"), r.out());
             Path ckpt = out.resolve("checkpoint.safetensors");
             var tensors = org.latentcl.io.Safetensors.read(ckpt).tensors();
