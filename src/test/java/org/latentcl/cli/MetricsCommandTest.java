@@ -27,21 +27,16 @@ class MetricsCommandTest {
     @TempDir
     Path dir;
 
-    private String cacheBefore;
+    private org.latentcl.metrics.TempCache cache;
 
     @BeforeEach
     void privateCache() {
-        cacheBefore = System.getProperty("latentcl.cache");
-        System.setProperty("latentcl.cache", dir.resolve("cache").toString());
+        cache = org.latentcl.metrics.TempCache.at(dir.resolve("cache"));
     }
 
     @AfterEach
     void restoreCache() {
-        if (cacheBefore == null) {
-            System.clearProperty("latentcl.cache");
-        } else {
-            System.setProperty("latentcl.cache", cacheBefore);
-        }
+        cache.close();
     }
 
     @Test

@@ -63,9 +63,7 @@ class ExamplesTest {
 
     @Test
     void theMetricsExampleMeasuresSamplesBesideTheFloor() {
-        String before = System.getProperty("latentcl.cache");
-        System.setProperty("latentcl.cache", dir.resolve("cache").toString());
-        try {
+        try (org.latentcl.metrics.TempCache cache = org.latentcl.metrics.TempCache.at(dir.resolve("cache"))) {
             org.latentcl.data.DataSplit shapes = new org.latentcl.data.DataSplit(
                     org.latentcl.metrics.FeatureClassifiersTest.shapes("shapes/train", 150, 1),
                     org.latentcl.metrics.FeatureClassifiersTest.shapes("shapes/test", 30, 2), "generated");
@@ -73,12 +71,6 @@ class ExamplesTest {
             // Real against real agrees far better than a GAN after one epoch; every field is a number.
             assertTrue(m.floor().fid() < m.samples().fid(), m.toString());
             assertTrue(m.classifierAccuracy() > 0.8 && m.samples().precision() >= 0 && m.samples().recall() <= 1, m.toString());
-        } finally {
-            if (before == null) {
-                System.clearProperty("latentcl.cache");
-            } else {
-                System.setProperty("latentcl.cache", before);
-            }
         }
     }
 

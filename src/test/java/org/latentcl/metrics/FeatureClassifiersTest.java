@@ -107,9 +107,7 @@ public class FeatureClassifiersTest {
     /** Trained once, then read back from the cache: the same accuracy and the same features, bit for bit. */
     @Test
     void learnsShapesAndIsCachedByItsData() {
-        String before = System.getProperty("latentcl.cache");
-        System.setProperty("latentcl.cache", dir.toString());
-        try {
+        try (TempCache cache = TempCache.at(dir)) {
             Backend be = TestBackends.java();
             DataSplit data = split();
             List<String> log = new ArrayList<>();
@@ -132,12 +130,6 @@ public class FeatureClassifiersTest {
             DataSplit other = new DataSplit(shapes("shapes/train", 150, 9), shapes("shapes/test", 30, 2), "generated");
             try (FeatureClassifiers.Trained t = FeatureClassifiers.forData(be, other, log::add)) {
                 assertFalse(t.fromCache());
-            }
-        } finally {
-            if (before == null) {
-                System.clearProperty("latentcl.cache");
-            } else {
-                System.setProperty("latentcl.cache", before);
             }
         }
     }
