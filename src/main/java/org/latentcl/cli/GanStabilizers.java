@@ -27,9 +27,19 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false);
     }
 
-    /** The default preset (measured in docs/GAN.md), for the MLP GAN or the DCGAN. */
+    /** The discriminator's learning rate under the default preset: this many times the generator's (the two time-scale rule). */
+    static final float DEFAULT_D_LR_FACTOR = 4f;
+
+    /**
+     * The default preset, measured in docs/GAN.md: for the MLP GAN, spectral normalization of the
+     * discriminator with {@link #DEFAULT_D_LR_FACTOR} times the generator's learning rate; the DCGAN
+     * keeps Radford et al.'s recipe (the paper preset), which has not been measured against it yet.
+     */
     static GanStabilizers defaults(boolean dcgan, float lr) {
-        return paper(lr);
+        if (dcgan) {
+            return paper(lr);
+        }
+        return new GanStabilizers(Gan.Loss.NONSATURATING, true, 1, false, 1f, 0f, DEFAULT_D_LR_FACTOR * lr, false);
     }
 
     /** The preset named {@code preset} with the flags that are not null applied; a conflict is a {@link UsageException}. */

@@ -67,9 +67,10 @@ final class TrainGanCommand implements Callable<Integer> {
             + "(D: max(0, 1 - D(x)) + max(0, 1 + D(G(z))), G: -D(G(z))). Default: from --preset.")
     String loss;
 
-    @Option(names = "--preset", defaultValue = "default", description = "default: the stabilizers measured most stable (docs/GAN.md); "
-            + "paper: the 2014 GAN exactly (nonsaturating loss, no stabilizers), for comparison. Stabilizer flags change the default preset; "
-            + "with paper they are refused.")
+    @Option(names = "--preset", defaultValue = "default", description = "default: the stabilizers measured most stable (docs/GAN.md): "
+            + "for the MLP GAN spectral normalization with the discriminator at 4x --lr; the DCGAN's recipe as in its paper. "
+            + "paper: the 2014 GAN exactly (nonsaturating loss, no stabilizers, one learning rate), for comparison. Stabilizer flags "
+            + "change the default preset; with paper they are refused.")
     String preset;
 
     @Option(names = "--spectral-norm", negatable = true, description = "Spectral normalization of every discriminator weight (Miyato et al. 2018).")
@@ -95,7 +96,8 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--lr-decay", negatable = true, description = "Both learning rates fall linearly to 0 over the run.")
     Boolean lrDecay;
 
-    @Option(names = "--d-lr", description = "The discriminator's learning rate (default --lr; larger is the two time-scale update rule, Heusel et al. 2017).")
+    @Option(names = "--d-lr", description = "The discriminator's learning rate (default: 4x --lr for the MLP GAN's default preset, else --lr; "
+            + "larger than --lr is the two time-scale update rule, Heusel et al. 2017).")
     Float dLr;
 
     @Override

@@ -92,6 +92,33 @@ class GanCommandTest {
         }
     }
 
+    /**
+     * The default preset of the MLP GAN is spectral normalization with the discriminator at 4x the
+     * learning rate; --preset paper is the 2014 GAN; the DCGAN's default is its paper's recipe.
+     */
+    @Test
+    void theDefaultPresetAndThePaperPreset() throws IOException {
+        Path data = dir.resolve("points.csv");
+        StringBuilder csv = new StringBuilder("x,y\n");
+        for (int i = 0; i < 64; i++) {
+            csv.append(i % 2).append(',').append(i % 3).append('\n');
+        }
+        Files.writeString(data, csv);
+        Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8", "--d-hidden", "8",
+                "--device", "java", "--out", dir.resolve("default").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm\n") && r.out().contains("lr 2.0E-4 (D 8.0E-4)"),
+                r.out());
+        assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("default").resolve("checkpoint.safetensors")).tensors()
+                .containsKey("disc.0.weight_orig"));
+        r = Cli.run("train", "gan", "--preset", "paper", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8",
+                "--d-hidden", "8", "--lr", "1e-3", "--device", "java", "--out", dir.resolve("paper").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stabilizers (paper preset): nonsaturating loss\n") && r.out().contains("lr 0.001 (D 0.001)"), r.out());
+        assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("paper").resolve("checkpoint.safetensors")).tensors()
+                .containsKey("disc.0.weight"));
+    }
+
     @Test
     void badGanInputIsOneLineWithExitCodeTwo() throws IOException {
         Path out = dir.resolve("x");
