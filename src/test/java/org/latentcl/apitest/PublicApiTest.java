@@ -127,6 +127,35 @@ class PublicApiTest {
         }
     }
 
+    /**
+     * The stabilizers through the API: a spectrally normalized, packing GAN with the minibatch std
+     * feature and the hinge loss trains with a faster discriminator, instance noise and decaying
+     * rates; its weights carry PyTorch's spectral-norm names; packing judges rows in pairs; the
+     * trainer refuses a batch the pack does not divide and label smoothing with the hinge loss.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void aStabilizedGanTrainsThroughTheApi(String which) {
+        try (Device device = ApiDevices.open(which);
+             Gan gan = Gan.builder().noise(8).generator(32).discriminator(32).loss(Gan.Loss.HINGE).spectralNorm(true).pack(2)
+                     .minibatchStd(true).device(device).build()) {
+            assertTrue(gan.spectralNorm() && gan.pack() == 2 && gan.minibatchStd() && gan.loss() == Gan.Loss.HINGE);
+            List<GanEpochMetrics> history = Trainer.builder().epochs(2).batch(100).discriminatorLearningRate(8e-4f).instanceNoise(0.1f)
+                    .learningRateDecay(true).build().fit(gan, DIGITS.head(400));
+            assertEquals(2, history.size());
+            assertTrue(Double.isFinite(history.get(1).dLoss()) && Double.isNaN(history.get(1).fid()), history.toString());
+            assertTrue(gan.weights().containsKey("disc.0.weight_orig") && gan.weights().containsKey("disc.0.weight_u"));
+            float[] p = gan.discriminate(gan.generate(4, 1));
+            assertTrue(p[0] == p[1] && p[2] == p[3], "each pair of rows is judged together");
+            assertThrows(IllegalArgumentException.class, () -> gan.discriminate(gan.generate(3, 1)));
+            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().batch(99).build().fit(gan, DIGITS.head(400)));
+            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().batch(100).realLabel(0.9f).build().fit(gan, DIGITS.head(400)));
+            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().realLabel(0.3f));
+            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().instanceNoise(-1f));
+            assertThrows(IllegalArgumentException.class, () -> Gan.builder().pack(0));
+        }
+    }
+
     /** A batch larger than the model was built for rebuilds it on the device with its weights (here, a learning rate too small to move them). */
     @Test
     void aLargerTrainingBatchKeepsTheWeights() {
