@@ -167,6 +167,10 @@ final class EvalCommand implements Callable<Integer> {
         if (!metrics || !canMeasure(split)) {
             return;
         }
+        if (count <= QualityReport.K) {
+            throw new UsageException("the sample metrics need more than " + QualityReport.K + " samples (precision and recall use "
+                    + QualityReport.K + " nearest neighbours), got " + count + "; give more, or --no-metrics");
+        }
         PrintWriter err = spec.commandLine().getErr();
         try (FeatureClassifiers.Trained classifier = FeatureClassifiers.forData(be, split, line -> {
             err.println(line);

@@ -76,6 +76,8 @@ class MetricsCommandTest {
         for (String key : METRICS) {
             assertTrue(json.get(key) instanceof Number, key + " in " + r.out());
         }
+        Cli.usageError(Cli.run("eval", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--n", "3", "--device", "java"),
+                "the sample metrics need more than 3 samples");
         r = Cli.run("eval", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--no-metrics", "--device", "java");
         assertEquals(0, r.code(), r.err());
         assertTrue(!r.out().contains("\"fid\""), r.out());
