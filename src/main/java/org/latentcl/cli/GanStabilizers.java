@@ -33,7 +33,8 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
     /**
      * The default preset, measured in docs/GAN.md: for the MLP GAN, spectral normalization of the
      * discriminator with {@link #DEFAULT_D_LR_FACTOR} times the generator's learning rate; the DCGAN
-     * keeps Radford et al.'s recipe (the paper preset), which has not been measured against it yet.
+     * keeps Radford et al.'s recipe (the paper preset): spectral normalization made its batch-normalized
+     * discriminator worse.
      */
     static GanStabilizers defaults(boolean dcgan, float lr) {
         if (dcgan) {
