@@ -279,17 +279,7 @@ public final class Datasets {
         if (all.rows() < 2) {
             throw new DataException(all.name() + ": " + all.rows() + " row(s) is too few to hold out a test set");
         }
-        int[] perm = new int[all.rows()];
-        for (int i = 0; i < perm.length; i++) {
-            perm[i] = i;
-        }
-        Random rnd = new Random(0x5EED);
-        for (int i = perm.length - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
+        int[] perm = Permutations.shuffled(all.rows(), new Random(0x5EED));
         int test = Math.max(1, (int) Math.round(all.rows() * HOLD_OUT));
         return new DataSplit(all.select(all.name() + "/train", java.util.Arrays.copyOfRange(perm, test, perm.length)),
                 all.select(all.name() + "/held-out", java.util.Arrays.copyOfRange(perm, 0, test)), "held-out 10%");

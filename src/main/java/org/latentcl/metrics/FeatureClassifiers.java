@@ -22,6 +22,7 @@ import org.latentcl.backend.ops.SoftmaxCrossEntropy;
 import org.latentcl.data.DataException;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
+import org.latentcl.data.Permutations;
 import org.latentcl.io.Safetensors;
 import org.latentcl.model.ClassifierNetwork;
 import org.latentcl.model.ImageShape;
@@ -37,7 +38,7 @@ import org.latentcl.opencl.BinaryCache;
  */
 public final class FeatureClassifiers {
     /** Optimizer steps the classifier's training aims for: small datasets get more epochs, up to {@link #MAX_EPOCHS}. */
-    static final int STEPS = Integer.getInteger("latentcl.classifier.steps", 6000);
+    static final int STEPS = 6000;
     static final int MIN_EPOCHS = 12;
     static final int MAX_EPOCHS = 60;
     private static final int BATCH = 128;
@@ -130,11 +131,10 @@ public final class FeatureClassifiers {
         try (Tensor bx = be.zeros(BATCH, d); Tensor by = be.zeros(BATCH, 1); Tensor stats = be.zeros(1, 1);
              Adam adam = new Adam(net.parameters(), new AdamConfig(1e-3f, 0.9f, 0.999f, 1e-8f, 0f))) {
             Random rnd = new Random(SEED);
-            int[] perm = new int[n];
             long total = (long) epochs * ((n + BATCH - 1) / BATCH);
             long done = 0;
             for (int epoch = 1; epoch <= epochs; epoch++) {
-                shuffle(perm, rnd);
+                int[] perm = Permutations.shuffled(n, rnd);
                 Elementwise.fill(be, stats, 0f);
                 for (int start = 0; start < n; start += BATCH) {
                     int b = Math.min(BATCH, n - start);
@@ -144,8 +144,9 @@ public final class FeatureClassifiers {
                     }
                     Tensor xb = bx.rowRange(0, b);
                     Tensor yb = by.rowRange(0, b);
-                    be.write(xb, java.util.Arrays.copyOf(hostX, b * d));
-                    be.write(yb, java.util.Arrays.copyOf(hostY, b));
+                    // Full batches go up as they are; only the epoch's last, shorter one needs a trimmed copy.
+                    be.write(xb, b == BATCH ? hostX : java.util.Arrays.copyOf(hostX, b * d));
+                    be.write(yb, b == BATCH ? hostY : java.util.Arrays.copyOf(hostY, b));
                     net.gradients(xb, yb, stats, 0);
                     // The learning rate falls linearly to 0 over the run.
                     adam.step(1e-3f * (float) (1.0 - (double) done++ / total));
@@ -169,18 +170,6 @@ public final class FeatureClassifiers {
                     out[offset + (c * h + y) * w + x] = sy >= 0 && sy < h && sx >= 0 && sx < w ? v[base + (c * h + sy) * w + sx] : 0f;
                 }
             }
-        }
-    }
-
-    private static void shuffle(int[] p, Random rnd) {
-        for (int i = 0; i < p.length; i++) {
-            p[i] = i;
-        }
-        for (int i = p.length - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
         }
     }
 
@@ -214,17 +203,16 @@ public final class FeatureClassifiers {
         int classes = net.classes();
         float[] features = new float[n * ClassifierNetwork.FEATURES];
         float[] probs = new float[n * classes];
-        try (Tensor p = be.zeros(net.maxBatch(), classes)) {
+        try (Tensor in = be.zeros(net.maxBatch(), d); Tensor p = be.zeros(net.maxBatch(), classes)) {
             for (int start = 0; start < n; start += net.maxBatch()) {
                 int b = Math.min(net.maxBatch(), n - start);
-                float[] chunk = java.util.Arrays.copyOfRange(x, start * d, (start + b) * d);
-                try (Tensor xb = be.upload(chunk, b, d)) {
-                    Tensor f = net.features(xb);
-                    System.arraycopy(be.read(f), 0, features, start * ClassifierNetwork.FEATURES, b * ClassifierNetwork.FEATURES);
-                    Tensor pb = p.rowRange(0, b);
-                    SoftmaxCrossEntropy.softmax(be, net.logits(f), pb);
-                    System.arraycopy(be.read(pb), 0, probs, start * classes, b * classes);
-                }
+                Tensor xb = in.rowRange(0, b);
+                be.write(xb, java.util.Arrays.copyOfRange(x, start * d, (start + b) * d));
+                Tensor f = net.features(xb);
+                System.arraycopy(be.read(f), 0, features, start * ClassifierNetwork.FEATURES, b * ClassifierNetwork.FEATURES);
+                Tensor pb = p.rowRange(0, b);
+                SoftmaxCrossEntropy.softmax(be, net.logits(f), pb);
+                System.arraycopy(be.read(pb), 0, probs, start * classes, b * classes);
             }
         }
         int[] predicted = new int[n];

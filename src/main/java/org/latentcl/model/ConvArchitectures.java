@@ -140,13 +140,9 @@ public final class ConvArchitectures {
         return new Sequential(layers, maxBatch);
     }
 
-    /** The DCGAN discriminator: an image to one logit, batch norm (after the first layer) and LeakyReLU(0.2) between. */
-    static Sequential dcganDiscriminator(ImageShape image, int ndf, int maxBatch) {
-        return dcganDiscriminator(image, ndf, 1, false, maxBatch);
-    }
-
     /**
-     * The DCGAN discriminator judging {@code pack} images at once (their channels concatenated, as
+     * The DCGAN discriminator: an image to one logit, batch norm (after the first layer) and
+     * LeakyReLU(0.2) between; judging {@code pack} images at once (their channels concatenated, as
      * PacGAN does), with the minibatch standard-deviation channel before the last convolution when
      * {@code minibatchStd}.
      */

@@ -16,7 +16,6 @@ public final class Mlp implements Network {
     private final int maxBatch;
     private LayerBuffers buffers;
     private Backend backend;
-    private Activation inputFrom;
 
     public Mlp(String name, int[] sizes, Activation hidden, Activation output, int maxBatch) {
         if (sizes.length < 2) {
@@ -97,20 +96,9 @@ public final class Mlp implements Network {
     }
 
     /**
-     * Declares that this network's input is the output of {@code act} (another network's last
-     * layer): input gradients then come back already carried through it, in the first layer's GEMM,
-     * and that network's backward takes them as they are.
-     */
-    @Override
-    public Mlp inputFrom(Activation act) {
-        this.inputFrom = act;
-        return this;
-    }
-
-    /**
      * Backward through the stack after {@link #forward} on x, from dL/d(output) {@code dOut}: writes
      * the parameter gradients (added to what is there when {@code accumulate}) and returns dL/dx
-     * (carried through the activation of {@link #inputFrom}, if any) when {@code inputGradient}, else
+     * when {@code inputGradient}, else
      * null. The returned tensor is this network's, valid until its next backward pass.
      */
     @Override
@@ -137,7 +125,7 @@ public final class Mlp implements Network {
             Tensor in = i == 0 ? x : buffers.output(i - 1, b);
             Tensor dIn = i == 0 ? dx : buffers.grad(i - 1, b);
             // Layer i's input gradient goes through the activation that made its input, in the same GEMM.
-            Activation inAct = i == 0 ? inputFrom : layers.get(i - 1).activation();
+            Activation inAct = i == 0 ? null : layers.get(i - 1).activation();
             if (parameters) {
                 layers.get(i).backward(backend, in, buffers.output(i, b), dy, accumulate, dIn, 0f, inAct);
             } else {

@@ -39,9 +39,6 @@ public interface Network extends AutoCloseable {
     /** The activation of the output, when the network fuses it into its last layer (so a consumer may carry gradients through it). */
     Activation outputActivation();
 
-    /** Declares that the input is the output of {@code act}: input gradients then come back carried through it. */
-    Network inputFrom(Activation act);
-
     /**
      * Backward after the training {@link #forward} on x, from dOut: the parameter gradients (added to
      * what is there when {@code accumulate}) and, when {@code inputGradient}, dL/dx (null otherwise),

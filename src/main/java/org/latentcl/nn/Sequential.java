@@ -91,15 +91,6 @@ public final class Sequential implements Network {
         return Activation.IDENTITY;
     }
 
-    /** Only the identity: this network's first layer carries no activation of the network before into its input gradient. */
-    @Override
-    public Network inputFrom(Activation act) {
-        if (act.kind() != Activation.Kind.IDENTITY) {
-            throw new IllegalArgumentException("a Sequential network takes its input as it is, not through " + act);
-        }
-        return this;
-    }
-
     @Override
     public Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient) {
         return backward(x, dOut, accumulate, inputGradient, true);

@@ -5,6 +5,7 @@ import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.GatherRows;
 import org.latentcl.data.Dataset;
+import org.latentcl.data.Permutations;
 
 /**
  * A training set kept on the backend for the whole run, served in shuffled batches: each epoch
@@ -43,17 +44,7 @@ final class EpochBatches implements AutoCloseable {
 
     /** Uploads epoch e's order: a Fisher-Yates shuffle seeded by (seed, e) alone. */
     void shuffle(long seed, int epoch) {
-        Random rnd = new Random(seed * 1_000_003L + epoch);
-        int[] p = new int[rows];
-        for (int i = 0; i < p.length; i++) {
-            p[i] = i;
-        }
-        for (int i = p.length - 1; i > 0; i--) {
-            int j = rnd.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
+        int[] p = Permutations.shuffled(rows, new Random(seed * 1_000_003L + epoch));
         for (int i = 0; i < p.length; i++) {
             perm[i] = p[i];
         }

@@ -59,10 +59,6 @@ public final class GanTraining {
      */
     public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
                           float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay) {
-        /** The 2014 GAN's training: one constant learning rate, real label 1, no instance noise, no FID. */
-        public Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile) {
-            this(epochs, batch, lr, beta1, k, seed, out, data, profile, lr, 1f, 0f, 0, false);
-        }
     }
 
     /** Samples whose FID against the test data {@code evalEvery} measures during training. */
