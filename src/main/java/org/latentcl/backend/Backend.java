@@ -124,6 +124,15 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
         return out;
     }
 
+    /** Copies a tensor into {@code out}, which has its size (waits for the work queued before it). */
+    public final void read(Tensor src, float[] out) {
+        own(src, "read");
+        if (out.length != src.size()) {
+            throw new IllegalArgumentException("read: " + out.length + " values asked of tensor " + src.shape());
+        }
+        transfer("read", out.length, () -> doRead(src, out));
+    }
+
     /** Host timing of a Java-backend transfer (OpenCL transfers record their own events). */
     private void transfer(String name, int floats, Runnable r) {
         Profiler p = profiler;

@@ -21,9 +21,12 @@ public final class Philox {
     private Philox() {
     }
 
+    /** Values one block gives. */
+    public static final int VALUES_PER_BLOCK = 4;
+
     /** Philox blocks used to fill n values (four per block). */
     public static long blocks(long n) {
-        return (n + 3) / 4;
+        return (n + VALUES_PER_BLOCK - 1) / VALUES_PER_BLOCK;
     }
 
     /** One Philox4x32-10 block: out = philox(counter c0..c3, key k0, k1). */

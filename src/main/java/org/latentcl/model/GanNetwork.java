@@ -57,6 +57,7 @@ public final class GanNetwork implements AutoCloseable {
     private long normalizedVersion = -1;
     private Tensor fake;
     private int lastBatch;
+    private int lastJudgments;
 
     public GanNetwork(Backend be, GanConfig config, int maxBatch) {
         this.be = be;
@@ -226,6 +227,15 @@ public final class GanNetwork implements AutoCloseable {
      * each kind (rows / pack), 0 when x has fewer rows than a pack.
      */
     public int discriminatorGradients(Tensor x, RandomStream rng, Tensor stats, StepOptions step) {
+        return discriminatorGradients(x, rng, stats, step, x.rows() / pack);
+    }
+
+    /**
+     * As above, for one device's shard of a batch in which D makes {@code batchJudgments}
+     * judgments of each kind: the losses are means over the whole batch, so the shards' gradients
+     * add up to the batch's.
+     */
+    public int discriminatorGradients(Tensor x, RandomStream rng, Tensor stats, StepOptions step, int batchJudgments) {
         int rows = x.rows();
         if (rows > maxBatch || x.cols() != config.data()) {
             throw new IllegalArgumentException("the GAN takes batches of at most " + maxBatch + " rows of " + config.data()
@@ -241,8 +251,9 @@ public final class GanNetwork implements AutoCloseable {
         RandomFill.normal(be, zb, rng.seed(), rng.take((long) b * config.noise()));
         fake = gen.forward(zb);
         lastBatch = b;
+        lastJudgments = batchJudgments;
         refreshNormalized(true);
-        float scale = 1f / m;
+        float scale = 1f / batchJudgments;
         Tensor real = judged(x.rowRange(0, b), rng, step.instanceNoise());
         Tensor logits = disc.forward(real);
         if (config.loss() == GanConfig.Loss.HINGE) {
@@ -270,7 +281,7 @@ public final class GanNetwork implements AutoCloseable {
     /**
      * The generator's gradients on the noise of the last discriminator step, through the current
      * discriminator: d/dθ_G of mean -log D(G(z)) (non-saturating), mean log(1 - D(G(z))) (minimax)
-     * or mean -D(G(z)) (hinge). Returns the judgments it was taken over (rows / pack).
+     * or mean -D(G(z)) (hinge), the means over that step's batch (as it was given to it). Returns the judgments it was taken over (rows / pack).
      */
     public int generatorGradients(Tensor stats, RandomStream rng, StepOptions step) {
         if (fake == null) {
@@ -278,14 +289,15 @@ public final class GanNetwork implements AutoCloseable {
         }
         int b = lastBatch;
         int m = b / pack;
+        float scale = 1f / lastJudgments;
         refreshNormalized(true);
         Tensor judgedFake = judged(fake, rng, step.instanceNoise());
         Tensor logits = disc.forward(judgedFake);
         switch (config.loss()) {
-            case NONSATURATING -> BceWithLogits.bceWithLogits(be, logits, null, 1f, 1f / m, disc.outputGrad(m), stats, G_LOSS, true);
+            case NONSATURATING -> BceWithLogits.bceWithLogits(be, logits, null, 1f, scale, disc.outputGrad(m), stats, G_LOSS, true);
             // log(1 - D) = -BCE(logit, 0): the gradient is that of BCE(logit, 0), negated.
-            case MINIMAX -> BceWithLogits.bceWithLogits(be, logits, null, 0f, -1f / m, disc.outputGrad(m), stats, G_LOSS, true);
-            case HINGE -> Hinge.linear(be, logits, -1f, 1f / m, disc.outputGrad(m), stats, G_LOSS, true);
+            case MINIMAX -> BceWithLogits.bceWithLogits(be, logits, null, 0f, -scale, disc.outputGrad(m), stats, G_LOSS, true);
+            case HINGE -> Hinge.linear(be, logits, -1f, scale, disc.outputGrad(m), stats, G_LOSS, true);
         }
         // dL/dG(z) through the fixed discriminator (instance noise adds, so passes gradients unchanged), then into G.
         Gradient dFake = disc.backwardInput(judgedFake, disc.outputGradient(m));

@@ -53,9 +53,21 @@ final class EpochBatches implements AutoCloseable {
 
     /** Batch s of the current epoch (the last one may be smaller), gathered on the backend. */
     Tensor batch(int s) {
-        int start = s * batch;
-        Tensor x = batchX.rowRange(0, Math.min(batch, rows - start));
-        GatherRows.gatherRows(be, data, order, start, x);
+        return batch(s, 0, rowsOf(s));
+    }
+
+    /** The rows in batch s (all but the last batch are full). */
+    int rowsOf(int s) {
+        return Math.min(batch, rows - s * batch);
+    }
+
+    /** Rows {@code [first, first + count)} of batch s of the current epoch: one device's shard of it. */
+    Tensor batch(int s, int first, int count) {
+        if (first < 0 || count < 0 || first + count > rowsOf(s)) {
+            throw new IllegalArgumentException("rows " + first + ".." + (first + count) + " are outside batch " + s + " of " + rowsOf(s) + " rows");
+        }
+        Tensor x = batchX.rowRange(0, count);
+        GatherRows.gatherRows(be, data, order, s * batch + first, x);
         return x;
     }
 

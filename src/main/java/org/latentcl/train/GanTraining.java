@@ -74,30 +74,58 @@ public final class GanTraining {
      * epochs done.
      */
     public static List<GanEpochStats> train(GanNetwork gan, DataSplit data, Options opt, RunListener listener) throws IOException {
-        if (gan.maxBatch() < opt.batch()) {
-            throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the GAN's maximum batch " + gan.maxBatch());
+        return train(List.of(gan), null, data, opt, listener);
+    }
+
+    /**
+     * Trains the GAN {@code replicas.get(0)} data-parallel on the devices of all the replicas (one GAN
+     * of the same configuration per device; the others take the first one's parameters and
+     * spectral-norm vectors). Both networks' gradients are summed over the devices at every step.
+     * Batch norm and the minibatch standard deviation see each device's shard only, as under
+     * PyTorch's DataParallel. With one replica this trains as {@link #train(GanNetwork, DataSplit,
+     * Options, RunListener)} does, bit for bit.
+     */
+    public static List<GanEpochStats> train(List<GanNetwork> replicas, ParallelOptions parallel, DataSplit data, Options opt,
+                                            RunListener listener) throws IOException {
+        for (GanNetwork gan : replicas) {
+            if (gan.maxBatch() < opt.batch()) {
+                throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the GAN's maximum batch " + gan.maxBatch());
+            }
+            if (!gan.config().equals(replicas.get(0).config())) {
+                throw new IllegalArgumentException("replicas of a data-parallel run must be alike");
+            }
+        }
+        if (parallel != null && parallel.ids().size() != replicas.size()) {
+            throw new IllegalArgumentException(replicas.size() + " replicas for " + parallel.ids().size() + " devices");
         }
         if (opt.out() == null && opt.profile()) {
             throw new IllegalArgumentException("profiling needs a run directory");
         }
-        try (Run run = new Run(gan, data, opt, listener)) {
+        try (Run run = new Run(replicas, parallel, data, opt, listener)) {
             return run.epochs();
         }
     }
 
-    /** One run: the data on the device, both optimizers, the statistics, the noise stream and the diversity baseline. */
+    /**
+     * One run: the data on the device(s), both optimizers, the statistics, the noise stream and the
+     * diversity baseline. Index 0 of every list is the lead device, whose GAN is measured and saved;
+     * without data parallelism it is the only one.
+     */
     private static final class Run implements AutoCloseable {
+        private final List<GanNetwork> gans;
         private final GanNetwork gan;
         private final Backend be;
         private final Dataset train;
         private final Options opt;
         private final RunListener listener;
         private final boolean files;
-        private final EpochBatches batches;
-        private final Adam adamD;
-        private final Adam adamG;
-        private final Tensor stats;
-        private final RandomStream rng;
+        private final List<EpochBatches> batches = new ArrayList<>();
+        private final List<Adam> adamsD = new ArrayList<>();
+        private final List<Adam> adamsG = new ArrayList<>();
+        private final List<Tensor> stats = new ArrayList<>();
+        private final DataParallel parallel;
+        private final boolean balance;
+        private RandomStream rng;
         private final int nDiv;
         private final double dataDiversity;
         private final List<GanEpochStats> history = new ArrayList<>();
@@ -106,9 +134,11 @@ public final class GanTraining {
         private final FeatureClassifiers.Trained classifier;
         private float[] testFeatures;
 
-        Run(GanNetwork gan, DataSplit split, Options opt, RunListener listener) {
-            this.gan = gan;
+        Run(List<GanNetwork> gans, ParallelOptions parallelOptions, DataSplit split, Options opt, RunListener listener) {
+            this.gans = List.copyOf(gans);
+            this.gan = gans.get(0);
             this.be = gan.backend();
+            this.balance = parallelOptions != null && parallelOptions.balance();
             this.train = split.train();
             this.test = split.test();
             Dataset train = split.train();
@@ -124,10 +154,16 @@ public final class GanTraining {
             try {
                 // A DCGAN trains on data scaled to its tanh's [-1, 1]; the samples it shows come back in [0, 1].
                 Dataset scaled = gan.config().tanhOutput() ? train.withValues(GanSampling.toTanhRange(train.values())) : train;
-                this.batches = made(made, new EpochBatches(be, scaled, gan.config().data(), opt.batch(), "GAN"));
-                this.adamD = made(made, new Adam(gan.discriminatorParameters(), adamDisc));
-                this.adamG = made(made, new Adam(gan.generatorParameters(), adamGen));
-                this.stats = be.zeros(1, 4);
+                for (GanNetwork g : gans) {
+                    batches.add(made(made, new EpochBatches(g.backend(), scaled, g.config().data(), opt.batch(), "GAN")));
+                    adamsD.add(made(made, new Adam(g.discriminatorParameters(), adamDisc)));
+                    adamsG.add(made(made, new Adam(g.generatorParameters(), adamGen)));
+                    stats.add(made(made, g.backend().zeros(1, 4)));
+                }
+                GanConfig c = gan.config();
+                // Boundaries where noise draws (z; instance noise on data) start a Philox block and packs stay whole.
+                this.parallel = parallelOptions == null ? null
+                        : made(made, new DataParallel(parallelOptions.ids(), Shards.alignment(c.disc().pack(), c.noise(), c.data())));
                 this.classifier = opt.evalEvery() > 0 ? made(made, FeatureClassifiers.forData(be, split, LOG::info)) : null;
             } catch (RuntimeException e) {
                 // What was allocated before the failure goes back to the device.
@@ -154,28 +190,69 @@ public final class GanTraining {
                 // A fresh run into a directory that held another (--force): its metrics start anew.
                 Files.deleteIfExists(opt.out().resolve(VaeTraining.METRICS));
             }
-            RunProfile.epochs("gan", be, opt.profile(), 1, opt.epochs(), opt.out(), listener, this::epoch);
+            copyLeadToReplicas();
+            if (parallel != null) {
+                listener.info("data parallel over " + parallel.devices() + " devices; a batch of " + opt.batch() + " is split "
+                        + parallel.split(opt.batch()));
+            }
+            RunProfile.epochs("gan", be, opt.profile(), 1, opt.epochs(), opt.out(), listener, this::epoch,
+                    parallel == null ? null : parallel::timings);
             return history;
+        }
+
+        /**
+         * The lead's parameters, spectral-norm vectors and optimizer state on every other device: at
+         * the start, and after each epoch, so that devices whose arithmetic differs in the last bits
+         * do not drift apart. (Batch norm's running statistics are the lead's own, from its shards.)
+         */
+        private void copyLeadToReplicas() {
+            if (gans.size() == 1) {
+                return;
+            }
+            var d = gan.discriminatorParameters().toHost();
+            var g = gan.generatorParameters().toHost();
+            var buffers = gan.buffersToHost();
+            float[][] md = adamsD.get(0).state();
+            float[][] mg = adamsG.get(0).state();
+            for (int i = 1; i < gans.size(); i++) {
+                GanNetwork r = gans.get(i);
+                r.discriminatorParameters().load(d);
+                r.generatorParameters().load(g);
+                r.loadBuffers(buffers);
+                adamsD.get(i).restore(md[0], md[1], adamsD.get(0).steps());
+                adamsG.get(i).restore(mg[0], mg[1], adamsG.get(0).steps());
+            }
         }
 
         /** One epoch: a discriminator pass over the data, then metrics, warnings, checkpoint and pictures. */
         private boolean epoch(int epoch, RunProfile profile) throws IOException {
-            batches.shuffle(opt.seed(), epoch);
-            Elementwise.fill(be, stats, 0f);
+            for (int i = 0; i < gans.size(); i++) {
+                batches.get(i).shuffle(opt.seed(), epoch);
+                Elementwise.fill(gans.get(i).backend(), stats.get(i), 0f);
+            }
             long[] judged = new long[2];
-            int steps = batches.steps();
+            int steps = batches.get(0).steps();
             long t0 = System.nanoTime();
             for (int s = 0; s < steps; s++) {
                 long s0 = System.nanoTime();
-                step(batches.batch(s), s, stepOptions(epoch, s, steps), judged, rateFactor(epoch, s, steps));
+                if (parallel == null) {
+                    step(batches.get(0).batch(s), s, stepOptions(epoch, s, steps), judged, rateFactor(epoch, s, steps));
+                } else {
+                    parallelStep(s, stepOptions(epoch, s, steps), judged, rateFactor(epoch, s, steps));
+                }
                 profile.span("step", s0);
                 if (!afterStep(epoch, s + 1, steps)) {
                     return false;
                 }
             }
-            float[] sum = be.read(stats);
+            float[] sum = statSums();
             long t1 = System.nanoTime();
             profile.epoch(epoch, t0, t1);
+            copyLeadToReplicas();
+            if (balance && parallel != null) {
+                listener.info("epoch " + epoch + " measured the devices' speed; a batch of " + opt.batch() + " is now split "
+                        + parallel.rebalance(opt.batch()));
+            }
             float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
             double fid = measuresFid(epoch) ? fid() : Double.NaN;
             GanEpochStats m = measure(epoch, sum, judged, fixed, fid, (t1 - t0) / 1e9);
@@ -193,17 +270,63 @@ public final class GanTraining {
          * side in judged[0] and the generator's in judged[1].
          */
         private void step(Tensor x, int s, GanNetwork.StepOptions step, long[] judged, float rate) {
-            int m = gan.discriminatorGradients(x, rng, stats, step);
+            int m = gan.discriminatorGradients(x, rng, stats.get(0), step);
             if (m == 0) {
                 return;
             }
             judged[0] += m;
-            adamD.step(opt.dLr() * rate);
+            adamsD.get(0).step(opt.dLr() * rate);
             if ((s + 1) % opt.k() != 0) {
                 return;
             }
-            judged[1] += gan.generatorGradients(stats, rng, step);
-            adamG.step(opt.lr() * rate);
+            judged[1] += gan.generatorGradients(stats.get(0), rng, step);
+            adamsG.get(0).step(opt.lr() * rate);
+        }
+
+        /**
+         * The same step over the devices: each computes the discriminator's gradients on its shard
+         * (losses as means over the whole batch), the sums go everywhere, every device takes the same
+         * update; then likewise for the generator.
+         */
+        private void parallelStep(int s, GanNetwork.StepOptions step, long[] judged, float rate) {
+            int rows = batches.get(0).rowsOf(s);
+            int pack = gan.config().disc().pack();
+            int batchJudgments = rows / pack;
+            if (batchJudgments == 0) {
+                return;
+            }
+            // The rows D judges (a last batch that is not a multiple of the pack drops its rest, as on one device).
+            Shards shards = parallel.shards(batchJudgments * pack);
+            RandomStream[] streams = DataParallel.streams(rng, shards);
+            int[] m = new int[shards.devices()];
+            long[] compute = parallel.each(shards, i -> m[i] = gans.get(i).discriminatorGradients(
+                    batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], stats.get(i), step, batchJudgments));
+            parallel.sumGradients("discriminator", gans.stream().map(GanNetwork::discriminatorParameters).toList(), shards, compute);
+            parallel.all(i -> adamsD.get(i).step(opt.dLr() * rate));
+            judged[0] += batchJudgments;
+            if ((s + 1) % opt.k() == 0) {
+                compute = parallel.each(shards, i -> {
+                    if (m[i] > 0) {
+                        gans.get(i).generatorGradients(stats.get(i), streams[i], step);
+                    }
+                });
+                parallel.sumGradients("generator", gans.stream().map(GanNetwork::generatorParameters).toList(), shards, compute);
+                parallel.all(i -> adamsG.get(i).step(opt.lr() * rate));
+                judged[1] += batchJudgments;
+            }
+            rng = DataParallel.after(rng, streams);
+        }
+
+        /** The statistics so far, added over the devices in device order. */
+        private float[] statSums() {
+            float[] sums = be.read(stats.get(0));
+            for (int i = 1; i < stats.size(); i++) {
+                float[] more = gans.get(i).backend().read(stats.get(i));
+                for (int j = 0; j < sums.length; j++) {
+                    sums[j] += more[j];
+                }
+            }
+            return sums;
         }
 
         /** The learning rates' factor: 1, or with lrDecay falling linearly from 1 towards 0 (1 / steps at the last step). */
@@ -231,7 +354,7 @@ public final class GanTraining {
         private boolean afterStep(int epoch, int done, int steps) throws IOException {
             int seen = Math.min(train.rows(), done * opt.batch());
             int judgedSoFar = Math.max(1, seen / gan.config().disc().pack());
-            listener.step(epoch, done, steps, () -> be.read(stats)[GanNetwork.D_LOSS] / (double) judgedSoFar);
+            listener.step(epoch, done, steps, () -> statSums()[GanNetwork.D_LOSS] / (double) judgedSoFar);
             if (done == steps || !listener.stopRequested()) {
                 return true;
             }
@@ -273,16 +396,20 @@ public final class GanTraining {
             double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
             gLosses.add(gLoss);
             double dFake = sum[GanNetwork.D_FAKE] / dJudged;
+            String device = parallel == null ? be.name() : parallel.names(gans.stream().map(g -> g.backend().name()).toList());
             return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, fid, seconds, n / seconds,
-                    be.name(), GanWarnings.check(dFake, diversity, gLosses));
+                    device, GanWarnings.check(dFake, diversity, gLosses));
         }
 
         @Override
         public void close() {
-            stats.close();
-            adamG.close();
-            adamD.close();
-            batches.close();
+            stats.forEach(Tensor::close);
+            adamsG.forEach(Adam::close);
+            adamsD.forEach(Adam::close);
+            batches.forEach(EpochBatches::close);
+            if (parallel != null) {
+                parallel.close();
+            }
             if (classifier != null) {
                 classifier.close();
             }

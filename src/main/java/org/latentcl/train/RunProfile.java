@@ -47,6 +47,15 @@ final class RunProfile {
      */
     static void epochs(String model, Backend be, boolean on, int first, int last, Path out, RunListener listener, Epoch body)
             throws IOException {
+        epochs(model, be, on, first, last, out, listener, body, null);
+    }
+
+    /**
+     * As above; a data-parallel run's {@code devices} table (each device's compute and waiting, the
+     * reduction) is appended to the profile. Only the lead device's operations are recorded.
+     */
+    static void epochs(String model, Backend be, boolean on, int first, int last, Path out, RunListener listener, Epoch body,
+                       java.util.function.Supplier<String> devices) throws IOException {
         RunProfile profile = new RunProfile(be, on);
         for (int epoch = first; epoch <= last; epoch++) {
             try {
@@ -60,6 +69,12 @@ final class RunProfile {
             }
         }
         String report = profile.finish(out);
+        if (report != null && devices != null) {
+            String table = devices.get();
+            java.nio.file.Files.writeString(out.resolve(ProfileReport.TABLE), table, java.nio.charset.StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+            report = report + System.lineSeparator() + table;
+        }
         if (report != null) {
             listener.info(report);
         }

@@ -83,19 +83,45 @@ public final class VaeTraining {
      * a stop request then ends the run and returns the epochs done.
      */
     public static List<VaeEpochStats> train(VaeNetwork vae, DataSplit data, Options opt, RunListener listener) throws IOException {
-        if (vae.maxBatch() < opt.batch()) {
-            throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the VAE's maximum batch " + vae.maxBatch());
+        return train(List.of(vae), null, data, opt, listener);
+    }
+
+    /**
+     * Trains the VAE {@code replicas.get(0)} data-parallel on the devices of all the replicas (one
+     * VAE of the same configuration per device; the others take the first one's parameters). The
+     * first replica ends with the trained parameters and is the one saved. With one replica this is
+     * the data-parallel path on one device, which trains as {@link #train(VaeNetwork, DataSplit,
+     * Options, RunListener)} does, bit for bit.
+     */
+    public static List<VaeEpochStats> train(List<VaeNetwork> replicas, ParallelOptions parallel, DataSplit data, Options opt,
+                                            RunListener listener) throws IOException {
+        for (VaeNetwork vae : replicas) {
+            if (vae.maxBatch() < opt.batch()) {
+                throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the VAE's maximum batch " + vae.maxBatch());
+            }
+            if (!vae.config().equals(replicas.get(0).config())) {
+                throw new IllegalArgumentException("replicas of a data-parallel run must be alike: " + vae.config() + " and "
+                        + replicas.get(0).config());
+            }
+        }
+        if (parallel != null && parallel.ids().size() != replicas.size()) {
+            throw new IllegalArgumentException(replicas.size() + " replicas for " + parallel.ids().size() + " devices");
         }
         if (opt.out() == null && (opt.resume() || opt.profile())) {
             throw new IllegalArgumentException("resuming and profiling need a run directory");
         }
-        try (Run run = new Run(vae, data, opt, listener)) {
+        try (Run run = new Run(replicas, parallel, data, opt, listener)) {
             return run.epochs();
         }
     }
 
-    /** One run: its data on the device, optimizer, loss sums, random stream, and where it stands. */
+    /**
+     * One run: its data on the device(s), optimizer(s), loss sums, random stream, and where it
+     * stands. Index 0 of every list is the lead device, whose VAE is evaluated and saved; without
+     * data parallelism it is the only one.
+     */
     private static final class Run implements AutoCloseable {
+        private final List<VaeNetwork> vaes;
         private final VaeNetwork vae;
         private final Backend be;
         private final Dataset train;
@@ -103,46 +129,51 @@ public final class VaeTraining {
         private final Options opt;
         private final RunListener listener;
         private final boolean files;
-        private final EpochBatches batches;
-        private final Adam adam;
+        private final List<EpochBatches> batches = new ArrayList<>();
+        private final List<Adam> adams = new ArrayList<>();
+        private final List<Tensor> losses = new ArrayList<>();
         private final Tensor testX;
-        private final Tensor losses;
+        private final DataParallel parallel;
+        private final boolean balance;
         private final List<VaeEpochStats> history = new ArrayList<>();
         private RandomStream rng;
         private ResumeState resumed;
 
-        Run(VaeNetwork vae, DataSplit data, Options opt, RunListener listener) {
-            this.vae = vae;
+        Run(List<VaeNetwork> vaes, ParallelOptions parallelOptions, DataSplit data, Options opt, RunListener listener) {
+            this.vaes = List.copyOf(vaes);
+            this.vae = vaes.get(0);
             this.be = vae.backend();
             this.train = data.train();
             this.test = data.test();
             this.opt = opt;
             this.listener = listener;
             this.files = opt.out() != null;
-            EpochBatches b = null;
-            Adam a = null;
-            Tensor t = null;
+            this.balance = parallelOptions != null && parallelOptions.balance();
+            List<AutoCloseable> made = new ArrayList<>();
             try {
-                b = new EpochBatches(be, train, vae.config().input(), opt.batch(), "VAE");
-                a = new Adam(vae.parameters(), AdamConfig.of(opt.lr()));
-                t = be.upload(test.values(), test.rows(), test.cols());
-                this.losses = be.zeros(1, 2);
+                for (VaeNetwork v : vaes) {
+                    batches.add(made(made, new EpochBatches(v.backend(), train, v.config().input(), opt.batch(), "VAE")));
+                    adams.add(made(made, new Adam(v.parameters(), AdamConfig.of(opt.lr()))));
+                    losses.add(made(made, v.backend().zeros(1, 2)));
+                }
+                this.testX = made(made, be.upload(test.values(), test.rows(), test.cols()));
+                this.parallel = parallelOptions == null ? null
+                        : made(made, new DataParallel(parallelOptions.ids(), Shards.alignment(1, vae.config().latent())));
             } catch (RuntimeException e) {
                 // What was allocated before the failure goes back to the device.
-                for (AutoCloseable c : new AutoCloseable[] {t, a, b}) {
+                for (AutoCloseable c : made) {
                     closeQuietly(c, e);
                 }
                 throw e;
             }
-            this.batches = b;
-            this.adam = a;
-            this.testX = t;
+        }
+
+        private static <T extends AutoCloseable> T made(List<AutoCloseable> made, T thing) {
+            made.add(thing);
+            return thing;
         }
 
         private static void closeQuietly(AutoCloseable c, RuntimeException failure) {
-            if (c == null) {
-                return;
-            }
             try {
                 c.close();
             } catch (Exception suppressed) {
@@ -153,7 +184,12 @@ public final class VaeTraining {
         /** Every epoch still to run, then the profile; returns the metrics of all epochs, earlier ones included. */
         List<VaeEpochStats> epochs() throws IOException {
             int done = start();
-            RunProfile.epochs("vae", be, opt.profile(), done + 1, opt.epochs(), opt.out(), listener, this::epoch);
+            if (parallel != null) {
+                listener.info("data parallel over " + parallel.devices() + " devices; a batch of " + opt.batch() + " is split "
+                        + parallel.split(opt.batch()));
+            }
+            RunProfile.epochs("vae", be, opt.profile(), done + 1, opt.epochs(), opt.out(), listener, this::epoch,
+                    parallel == null ? null : parallel::timings);
             return history;
         }
 
@@ -168,9 +204,11 @@ public final class VaeTraining {
             }
             if (!opt.resume()) {
                 rng = new RandomStream(opt.seed(), 0);
+                copyLeadToReplicas();
                 return 0;
             }
-            resumed = restore(vae, adam, opt.out(), opt);
+            resumed = restore(vae, adams.get(0), opt.out(), opt);
+            copyLeadToReplicas();
             rng = new RandomStream(opt.seed(), resumed.rngCounter());
             history.addAll(readMetrics(opt.out().resolve(METRICS), resumed.epoch()));
             listener.info("resuming " + opt.out() + " after epoch " + resumed.epoch()
@@ -178,38 +216,71 @@ public final class VaeTraining {
             return resumed.epoch();
         }
 
+        /**
+         * The lead's parameters and optimizer state on every other device: at the start, and after
+         * each epoch, so that devices whose arithmetic differs in the last bits (a GPU beside the Java
+         * backend) do not drift apart.
+         */
+        private void copyLeadToReplicas() {
+            if (vaes.size() == 1) {
+                return;
+            }
+            var values = vae.parameters().toHost();
+            float[][] moments = adams.get(0).state();
+            for (int i = 1; i < vaes.size(); i++) {
+                vaes.get(i).parameters().load(values);
+                adams.get(i).restore(moments[0], moments[1], adams.get(0).steps());
+            }
+        }
+
         /** One epoch: its steps, then metrics, checkpoint and pictures. False when a stop request ended a run without files. */
         private boolean epoch(int epoch, RunProfile profile) throws IOException {
-            batches.shuffle(opt.seed(), epoch);
+            for (EpochBatches b : batches) {
+                b.shuffle(opt.seed(), epoch);
+            }
             int first = 0;
             double earlierSeconds = 0;
             if (resumed != null && resumed.nextStep() > 0) {
                 // Continue an epoch that was interrupted: its order, losses so far and time so far.
                 first = resumed.nextStep();
                 earlierSeconds = resumed.partialSeconds();
-                be.write(losses, resumed.partialLosses());
+                be.write(losses.get(0), resumed.partialLosses());
+                for (int i = 1; i < losses.size(); i++) {
+                    Elementwise.fill(vaes.get(i).backend(), losses.get(i), 0f);
+                }
             } else {
-                Elementwise.fill(be, losses, 0f);
+                for (int i = 0; i < losses.size(); i++) {
+                    Elementwise.fill(vaes.get(i).backend(), losses.get(i), 0f);
+                }
             }
             resumed = null;
-            int steps = batches.steps();
+            int steps = batches.get(0).steps();
             long t0 = System.nanoTime();
             for (int s = first; s < steps; s++) {
                 long s0 = System.nanoTime();
-                vae.trainStep(batches.batch(s), rng, adam, losses);
+                if (parallel == null) {
+                    vae.trainStep(batches.get(0).batch(s), rng, adams.get(0), losses.get(0));
+                } else {
+                    parallelStep(s);
+                }
                 profile.span("step", s0);
                 if (!afterStep(epoch, s + 1, steps, earlierSeconds + (System.nanoTime() - t0) / 1e9)) {
                     return false;
                 }
             }
-            float[] sums = be.read(losses);
+            float[] sums = lossSums();
             long t1 = System.nanoTime();
             profile.epoch(epoch, t0, t1);
             checkFinite(sums, epoch, steps, opt);
+            copyLeadToReplicas();
+            if (balance && parallel != null) {
+                listener.info("epoch " + epoch + " measured the devices' speed; a batch of " + opt.batch() + " is now split "
+                        + parallel.rebalance(opt.batch()));
+            }
             VaeEpochStats m = measure(epoch, sums, earlierSeconds + (t1 - t0) / 1e9);
             history.add(m);
             if (files) {
-                save(vae, adam, rng, epoch, opt, history, test, m);
+                save(vae, adams.get(0), rng, epoch, opt, history, test, m);
             }
             listener.vaeEpoch(m);
             if (epoch < opt.epochs() && listener.stopRequested()) {
@@ -222,6 +293,29 @@ public final class VaeTraining {
             return true;
         }
 
+        /** One step over the devices: each its shard's gradients, their sum everywhere, then each the same Adam step. */
+        private void parallelStep(int s) {
+            Shards shards = parallel.shards(batches.get(0).rowsOf(s));
+            RandomStream[] streams = DataParallel.streams(rng, shards);
+            long[] compute = parallel.each(shards, i -> vaes.get(i).computeGradients(
+                    batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], losses.get(i)));
+            parallel.sumGradients("vae", vaes.stream().map(VaeNetwork::parameters).toList(), shards, compute);
+            parallel.all(i -> adams.get(i).step());
+            rng = DataParallel.after(rng, streams);
+        }
+
+        /** The loss sums so far, added over the devices in device order. */
+        private float[] lossSums() {
+            float[] sums = be.read(losses.get(0));
+            for (int i = 1; i < losses.size(); i++) {
+                float[] more = vaes.get(i).backend().read(losses.get(i));
+                for (int j = 0; j < sums.length; j++) {
+                    sums[j] += more[j];
+                }
+            }
+            return sums;
+        }
+
         /**
          * Progress, the periodic NaN check and stop requests after step {@code done} of the epoch.
          * False when a stop request ends a run without files; with files, the state is saved and the
@@ -230,11 +324,11 @@ public final class VaeTraining {
         private boolean afterStep(int epoch, int done, int steps, double seconds) throws IOException {
             int examples = Math.min(train.rows(), done * opt.batch());
             listener.step(epoch, done, steps, () -> {
-                float[] l = be.read(losses);
+                float[] l = lossSums();
                 return (l[VaeNetwork.RECON] + l[VaeNetwork.KL]) / (double) examples;
             });
             if (done % CHECK_EVERY == 0) {
-                checkFinite(be.read(losses), epoch, done, opt);
+                checkFinite(lossSums(), epoch, done, opt);
             }
             if (done == steps || !listener.stopRequested()) {
                 return true;
@@ -242,7 +336,7 @@ public final class VaeTraining {
             if (!files) {
                 return false;
             }
-            saveInterrupted(vae, adam, rng, epoch, done, be.read(losses), seconds, opt, test);
+            saveInterrupted(vae, adams.get(0), rng, epoch, done, lossSums(), seconds, opt, test);
             throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
                     + "; saved " + opt.out().resolve(STATE) + ". Continue with: train vae --resume " + opt.out() + " --epochs " + opt.epochs());
         }
@@ -252,16 +346,20 @@ public final class VaeTraining {
             double recon = sums[VaeNetwork.RECON] / (double) train.rows();
             double kl = sums[VaeNetwork.KL] / (double) train.rows();
             double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
-            return new VaeEpochStats(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds, train.rows() / seconds, be.name(),
+            String device = parallel == null ? be.name() : parallel.names(vaes.stream().map(v -> v.backend().name()).toList());
+            return new VaeEpochStats(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds, train.rows() / seconds, device,
                     be.liveBuffers());
         }
 
         @Override
         public void close() {
-            losses.close();
+            losses.forEach(Tensor::close);
             testX.close();
-            adam.close();
-            batches.close();
+            adams.forEach(Adam::close);
+            batches.forEach(EpochBatches::close);
+            if (parallel != null) {
+                parallel.close();
+            }
         }
     }
 

@@ -52,6 +52,19 @@ public final class TestBackends {
         return cl;
     }
 
+    private static ClBackend secondCl;
+
+    /**
+     * A second OpenCL backend on the device of {@link #cl()}: its own context, queue, kernels and
+     * buffers, as a second device of a data-parallel run would have.
+     */
+    public static synchronized ClBackend secondCl() {
+        if (secondCl == null) {
+            secondCl = new ClBackend(cl().device());
+        }
+        return secondCl;
+    }
+
     /** "java", "java-plain" (the Java backend without the Vector API) or "cl". */
     public static Backend named(String name) {
         return switch (name) {

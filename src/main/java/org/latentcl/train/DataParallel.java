@@ -1,0 +1,147 @@
+package org.latentcl.train;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.latentcl.nn.Parameters;
+import org.latentcl.nn.RandomStream;
+
+/**
+ * Exact data parallelism over the devices of one host. Every device holds a replica of the model,
+ * initialized from the same parameters. A batch is split into fixed contiguous shards
+ * ({@link Shards}); each device computes the gradient of its shard's share of the loss, the shares
+ * are summed on the host in device order ({@link GradientSum}), and every device takes the same
+ * optimizer step with the sum. Noise is drawn by global row ({@link RandomStream#shard}), so N
+ * devices draw what one device draws and train as one device does at the same batch, up to the
+ * order in which floating-point sums are added.
+ */
+final class DataParallel implements AutoCloseable {
+    private final DeviceThreads threads;
+    private final StepTimes times;
+    private final int align;
+    private final double[] weights;
+    private final long[] rowsDone;
+    private final Map<Integer, Shards> byBatch = new HashMap<>();
+    private final Map<String, GradientSum> sums = new HashMap<>();
+
+    /** Devices by id, in the order that fixes shards and sums; shard boundaries on multiples of {@code align} rows. */
+    DataParallel(List<String> ids, int align) {
+        this.threads = new DeviceThreads(ids);
+        this.times = new StepTimes(ids.size());
+        this.align = align;
+        this.weights = new double[ids.size()];
+        this.rowsDone = new long[ids.size()];
+        Arrays.fill(weights, 1.0);
+    }
+
+    int devices() {
+        return threads.size();
+    }
+
+    List<String> ids() {
+        return threads.ids();
+    }
+
+    /** The shards of a batch of {@code rows} rows, under the current weights. */
+    Shards shards(int rows) {
+        return byBatch.computeIfAbsent(rows, r -> Shards.split(r, weights, align));
+    }
+
+    /** Runs task(i) on every device's thread at once; returns each device's time. */
+    long[] all(IntConsumer task) {
+        return threads.all(task);
+    }
+
+    /** Runs task(i) on the devices that have rows in {@code s}; returns each device's time (0 for the others). */
+    long[] each(Shards s, IntConsumer task) {
+        for (int i = 0; i < s.devices(); i++) {
+            rowsDone[i] += s.rows()[i];
+        }
+        return threads.all(i -> {
+            if (s.rows()[i] > 0) {
+                task.accept(i);
+            }
+        });
+    }
+
+    /** Each device's view of the noise stream for the shards of one step. */
+    static RandomStream[] streams(RandomStream rng, Shards s) {
+        RandomStream[] out = new RandomStream[s.devices()];
+        int batch = Arrays.stream(s.rows()).sum();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = s.rows()[i] == 0 ? null : rng.shard(s.first()[i], s.rows()[i], batch);
+        }
+        return out;
+    }
+
+    /** The stream after a step whose shards drew from {@code streams}: where any of them ended (they all end alike). */
+    static RandomStream after(RandomStream rng, RandomStream[] streams) {
+        for (RandomStream st : streams) {
+            if (st != null) {
+                return new RandomStream(rng.seed(), st.counter());
+            }
+        }
+        return rng;
+    }
+
+    /** Sums one model's gradients over the devices with rows in {@code s} and writes the sum to every replica. */
+    void sumGradients(String model, List<Parameters> replicas, Shards s, long[] computeNanos) {
+        GradientSum sum = sums.computeIfAbsent(model, m -> new GradientSum(devices(), replicas.get(0).size()));
+        boolean[] active = new boolean[s.devices()];
+        for (int i = 0; i < active.length; i++) {
+            active[i] = s.rows()[i] > 0;
+        }
+        sum.allReduce(threads, replicas, active, computeNanos, times);
+    }
+
+    /**
+     * Follows the devices' measured speed (--balance): the next shards are proportional to the rows
+     * each device did per second of compute so far. Returns how the batch of {@code batch} rows is
+     * now split, for the log.
+     */
+    String rebalance(int batch) {
+        double[] busy = times.meanBusy();
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = busy[i] > 0 && rowsDone[i] > 0 ? rowsDone[i] / (busy[i] * times.reductions()) : weights[i];
+        }
+        byBatch.clear();
+        return split(batch);
+    }
+
+    /** "cl:0 64 + cl:1 64": how a batch is split. */
+    String split(int batch) {
+        Shards s = shards(batch);
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < s.devices(); i++) {
+            parts.add(ids().get(i) + " " + s.rows()[i]);
+        }
+        return String.join(" + ", parts);
+    }
+
+    /** The per-device timings of every step so far, for profile.txt. */
+    String timings() {
+        return times.table(ids());
+    }
+
+    /** The devices' ids joined, as metrics.jsonl names them. */
+    String names(List<String> deviceNames) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < deviceNames.size(); i++) {
+            parts.add(ids().get(i) + " " + deviceNames.get(i));
+        }
+        return String.join(" + ", parts);
+    }
+
+    String describe() {
+        return String.format(Locale.ROOT, "%d devices", devices());
+    }
+
+    @Override
+    public void close() {
+        threads.close();
+    }
+}

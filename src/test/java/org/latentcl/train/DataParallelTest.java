@@ -1,0 +1,228 @@
+package org.latentcl.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.TestBackends;
+import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
+import org.latentcl.data.Decoder;
+import org.latentcl.model.GanConfig;
+import org.latentcl.model.GanNetwork;
+import org.latentcl.model.ImageShape;
+import org.latentcl.model.VaeConfig;
+import org.latentcl.model.VaeNetwork;
+import org.latentcl.nn.Parameters;
+
+/**
+ * Data parallelism is exact: one device through the parallel path is the plain path bit for bit,
+ * two runs on two devices agree bit for bit, and two devices compute the gradients of one device at
+ * the same global batch (up to the order of float sums). "cl" puts the two replicas on two
+ * contexts of the test's OpenCL device; "mixed" puts one on it and one on the Java backend.
+ */
+class DataParallelTest {
+    private static final VaeConfig MLP_VAE = new VaeConfig(12, new int[] {9}, 2, Decoder.BERNOULLI, 1f);
+    private static final VaeConfig CONV_VAE = new VaeConfig(64, new int[] {3, 2}, 3, Decoder.BERNOULLI, 1f, new ImageShape(1, 8, 8));
+    private static final GanConfig MLP_GAN = new GanConfig(12, 8, new int[] {10}, new int[] {11}, true, GanConfig.Loss.NONSATURATING)
+            .with(new GanConfig.Stabilizers(true, 2, false));
+    private static final GanConfig DCGAN = GanConfig.dcgan(new ImageShape(1, 16, 16), 3, 2, 2, GanConfig.Loss.NONSATURATING);
+
+    private static Backend[] two(String kind) {
+        return switch (kind) {
+            case "java" -> new Backend[] {TestBackends.java(), TestBackends.named("java-plain")};
+            case "cl" -> new Backend[] {TestBackends.cl(), TestBackends.secondCl()};
+            case "mixed" -> new Backend[] {TestBackends.cl(), TestBackends.java()};
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    private static DataSplit data(int rows, int cols, long seed) {
+        Random r = new Random(seed);
+        float[] v = new float[rows * cols];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextFloat();
+        }
+        Dataset train = cols == 64 || cols == 256 ? new Dataset("t", v, rows, cols, null, 1, (int) Math.sqrt(cols), (int) Math.sqrt(cols))
+                : Dataset.ofRows("t", v, rows, cols);
+        return new DataSplit(train, train.head(Math.min(rows, 5)), "test");
+    }
+
+    private static VaeTraining.Options vaeOptions(int epochs, int batch) {
+        return new VaeTraining.Options(epochs, batch, 1e-2f, 3, null, false, "t");
+    }
+
+    private static GanTraining.Options ganOptions(int epochs, int batch) {
+        return new GanTraining.Options(epochs, batch, 2e-3f, 0.5f, 1, 3, null, "t", false, 4e-3f, 1f, 0.1f, 0, false);
+    }
+
+    /** Trains VAEs on the given backends (the plain path when {@code parallel} is false) and returns them, trained. */
+    private static List<VaeNetwork> vaes(VaeConfig cfg, Backend[] on, boolean parallel, DataSplit data, VaeTraining.Options opt)
+            throws IOException {
+        List<VaeNetwork> replicas = new ArrayList<>();
+        for (Backend be : on) {
+            VaeNetwork v = new VaeNetwork(be, cfg, opt.batch());
+            v.parameters().initialize(11);
+            replicas.add(v);
+        }
+        if (parallel) {
+            VaeTraining.train(replicas, new ParallelOptions(ids(on.length), false), data, opt, new RunListener() { });
+        } else {
+            VaeTraining.train(replicas.get(0), data, opt, new RunListener() { });
+        }
+        return replicas;
+    }
+
+    private static List<GanNetwork> gans(GanConfig cfg, Backend[] on, boolean parallel, DataSplit data, GanTraining.Options opt)
+            throws IOException {
+        List<GanNetwork> replicas = new ArrayList<>();
+        for (Backend be : on) {
+            GanNetwork g = new GanNetwork(be, cfg, opt.batch());
+            g.initialize(11);
+            replicas.add(g);
+        }
+        if (parallel) {
+            GanTraining.train(replicas, new ParallelOptions(ids(on.length), false), data, opt, new RunListener() { });
+        } else {
+            GanTraining.train(replicas.get(0), data, opt, new RunListener() { });
+        }
+        return replicas;
+    }
+
+    private static List<String> ids(int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add("d" + i);
+        }
+        return out;
+    }
+
+    private static void closeAll(List<? extends AutoCloseable> models) throws Exception {
+        for (AutoCloseable m : models) {
+            m.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void oneDeviceThroughTheParallelPathIsThePlainPath(String kind) throws Exception {
+        Backend be = two(kind)[0];
+        DataSplit d = data(150, 12, 5);
+        for (VaeConfig cfg : new VaeConfig[] {MLP_VAE, CONV_VAE}) {
+            DataSplit dd = cfg == CONV_VAE ? data(150, 64, 5) : d;
+            List<VaeNetwork> plain = vaes(cfg, new Backend[] {be}, false, dd, vaeOptions(2, 33));
+            List<VaeNetwork> parallel = vaes(cfg, new Backend[] {be}, true, dd, vaeOptions(2, 33));
+            assertArrayEquals(values(plain.get(0).parameters()), values(parallel.get(0).parameters()), cfg + " on one device");
+            closeAll(plain);
+            closeAll(parallel);
+        }
+        for (GanConfig cfg : new GanConfig[] {MLP_GAN, DCGAN}) {
+            DataSplit dd = data(150, cfg.data(), 6);
+            List<GanNetwork> plain = gans(cfg, new Backend[] {be}, false, dd, ganOptions(2, 34));
+            List<GanNetwork> parallel = gans(cfg, new Backend[] {be}, true, dd, ganOptions(2, 34));
+            assertArrayEquals(values(plain.get(0).discriminatorParameters()), values(parallel.get(0).discriminatorParameters()));
+            assertArrayEquals(values(plain.get(0).generatorParameters()), values(parallel.get(0).generatorParameters()));
+            closeAll(plain);
+            closeAll(parallel);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void twoRunsOnTwoDevicesGiveTheSameBits(String kind) throws Exception {
+        Backend[] on = two(kind);
+        DataSplit d = data(100, 12, 7);
+        List<VaeNetwork> a = vaes(MLP_VAE, on, true, d, vaeOptions(2, 33));
+        List<VaeNetwork> b = vaes(MLP_VAE, on, true, d, vaeOptions(2, 33));
+        assertArrayEquals(values(a.get(0).parameters()), values(b.get(0).parameters()));
+        // The replicas end equal too: every device took the same steps.
+        assertArrayEquals(values(a.get(0).parameters()), values(a.get(1).parameters()));
+        closeAll(a);
+        closeAll(b);
+        DataSplit g = data(256, 256, 8);
+        List<GanNetwork> ga = gans(DCGAN, on, true, g, ganOptions(1, 64));
+        List<GanNetwork> gb = gans(DCGAN, on, true, g, ganOptions(1, 64));
+        assertArrayEquals(values(ga.get(0).generatorParameters()), values(gb.get(0).generatorParameters()));
+        assertArrayEquals(values(ga.get(0).discriminatorParameters()), values(gb.get(0).discriminatorParameters()));
+        closeAll(ga);
+        closeAll(gb);
+    }
+
+    /**
+     * One step on two devices leaves the gradient of one step on one device at the same global
+     * batch (the lead's gradient buffer holds the sum after the step), at batches that split evenly
+     * and that do not (7 rows: 4 and 3).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl", "mixed"})
+    void twoDevicesComputeOneDevicesGradients(String kind) throws Exception {
+        Backend[] on = two(kind);
+        for (int batch : new int[] {7, 64}) {
+            for (VaeConfig cfg : new VaeConfig[] {MLP_VAE, CONV_VAE}) {
+                DataSplit d = data(batch, cfg.input(), batch);
+                List<VaeNetwork> one = vaes(cfg, new Backend[] {on[0]}, false, d, vaeOptions(1, batch));
+                List<VaeNetwork> both = vaes(cfg, on, true, d, vaeOptions(1, batch));
+                assertClose(grads(one.get(0).parameters()), grads(both.get(0).parameters()), 1e-5, cfg + " batch " + batch);
+                closeAll(one);
+                closeAll(both);
+            }
+            DataSplit d = data(batch + 3, 12, batch);
+            GanTraining.Options opt = ganOptions(1, batch + 3);
+            List<GanNetwork> one = gans(MLP_GAN, new Backend[] {on[0]}, false, d, opt);
+            List<GanNetwork> both = gans(MLP_GAN, on, true, d, opt);
+            assertClose(grads(one.get(0).discriminatorParameters()), grads(both.get(0).discriminatorParameters()), 1e-5, "D, batch " + batch);
+            assertClose(grads(one.get(0).generatorParameters()), grads(both.get(0).generatorParameters()), 1e-5, "G, batch " + batch);
+            closeAll(one);
+            closeAll(both);
+        }
+    }
+
+    /** Twenty steps later the parameters of two devices still agree with one device's to 1e-4. */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void twentyStepsOnTwoDevicesTrackOneDevice(String kind) throws Exception {
+        Backend[] on = two(kind);
+        DataSplit d = data(20 * 33, 12, 9);
+        List<VaeNetwork> one = vaes(MLP_VAE, new Backend[] {on[0]}, false, d, vaeOptions(1, 33));
+        List<VaeNetwork> both = vaes(MLP_VAE, on, true, d, vaeOptions(1, 33));
+        assertClose(values(one.get(0).parameters()), values(both.get(0).parameters()), 1e-4, "VAE after 20 steps");
+        closeAll(one);
+        closeAll(both);
+        DataSplit g = data(20 * 34, 12, 10);
+        List<GanNetwork> gOne = gans(MLP_GAN, new Backend[] {on[0]}, false, g, ganOptions(1, 34));
+        List<GanNetwork> gBoth = gans(MLP_GAN, on, true, g, ganOptions(1, 34));
+        assertClose(values(gOne.get(0).generatorParameters()), values(gBoth.get(0).generatorParameters()), 1e-4, "G after 20 steps");
+        assertClose(values(gOne.get(0).discriminatorParameters()), values(gBoth.get(0).discriminatorParameters()), 1e-4, "D after 20 steps");
+        closeAll(gOne);
+        closeAll(gBoth);
+    }
+
+    private static float[] values(Parameters p) {
+        return p.backend().read(p.values());
+    }
+
+    private static float[] grads(Parameters p) {
+        return p.backend().read(p.grads());
+    }
+
+    /** Relative error in the largest component: max |a - b| over max |a|. */
+    private static void assertClose(float[] expected, float[] actual, double tolerance, String what) {
+        assertEquals(expected.length, actual.length);
+        double diff = 0;
+        double scale = 0;
+        for (int i = 0; i < expected.length; i++) {
+            diff = Math.max(diff, Math.abs(expected[i] - actual[i]));
+            scale = Math.max(scale, Math.abs(expected[i]));
+        }
+        assertTrue(scale > 0, what + ": the reference is all zeros");
+        assertTrue(diff <= tolerance * scale, what + ": relative error " + diff / scale + " > " + tolerance);
+    }
+
+}
