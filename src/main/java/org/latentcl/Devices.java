@@ -66,6 +66,47 @@ public final class Devices {
         return new Device(backend, backend instanceof ClBackend cl ? cl.device().id() : "java");
     }
 
+    /**
+     * Opens the devices of a data-parallel run (for {@link Trainer.Builder#devices}): selectors
+     * separated by commas ({@code cl:0,cl:1}, {@code cl:0,java}), or {@code all}: every GPU, or
+     * every OpenCL device when there is no GPU (never a simulator), or the Java backend when there is
+     * no OpenCL device. A single selector gives one device.
+     *
+     * @param selectors the list, as {@code --device} takes it
+     * @return the opened devices, in the list's order
+     * @throws IllegalArgumentException for a selector that names no device, or a device named twice
+     */
+    public static List<Device> getAll(String selectors) {
+        if (selectors == null || selectors.isBlank()) {
+            throw new IllegalArgumentException("a device list is needed: all, or selectors separated by commas (cl:0,cl:1)");
+        }
+        List<Device> out = new ArrayList<>();
+        try {
+            for (DeviceSelector.Choice c : DeviceSelector.chooseAll(selectors)) {
+                Backend backend = DeviceSelector.open(c, selectors.contains(",") ? c.id() : selectors);
+                out.add(new Device(backend, backend instanceof ClBackend cl ? cl.device().id() : "java"));
+            }
+        } catch (RuntimeException e) {
+            out.forEach(Device::close);
+            throw e;
+        }
+        return out;
+    }
+
+    /**
+     * Checks a device list as {@link #getAll} takes it without opening any device, so that a
+     * mistake is reported before anything else happens.
+     *
+     * @param selectors the list
+     * @throws IllegalArgumentException for a selector that names no device, or a device named twice
+     */
+    public static void check(String selectors) {
+        if (selectors == null || selectors.isBlank()) {
+            throw new IllegalArgumentException("a device list is needed: all, or selectors separated by commas (cl:0,cl:1)");
+        }
+        DeviceSelector.chooseAll(selectors);
+    }
+
     /** Builds a model on the given device, or on one it opens with {@link #auto()} and closes again if building fails. */
     static <M> M buildOn(Device given, java.util.function.Function<Device, M> build) {
         if (given != null) {

@@ -15,6 +15,7 @@ import org.latentcl.model.VaeConfig;
 import org.latentcl.train.GanEpochStats;
 import org.latentcl.train.GanTraining;
 import org.latentcl.train.LossDivergedException;
+import org.latentcl.train.ParallelOptions;
 import org.latentcl.train.RunFailedException;
 import org.latentcl.train.RunListener;
 import org.latentcl.train.VaeEpochStats;
@@ -38,6 +39,10 @@ import org.latentcl.train.VaeTraining;
  * <p>With an {@link Builder#outputDirectory(Path) output directory} a run writes what
  * {@code train} writes there (metrics.jsonl, checkpoint.safetensors, pictures, and with
  * profiling profile.txt and trace.json); without one it writes nothing.
+ *
+ * <p>With {@link Builder#devices several devices} a run is data-parallel: every device trains a
+ * replica on its shard of each batch, the gradients are summed in device order, and every replica
+ * takes the same step, so the model trains as on one device at the same batch (docs/MULTI-DEVICE.md).
  */
 public final class Trainer {
     private final int epochs;
@@ -56,6 +61,8 @@ public final class Trainer {
     private final boolean resume;
     private final boolean overwrite;
     private final String dataName;
+    private final List<Device> devices;
+    private final boolean balance;
     private final List<TrainingListener> listeners;
 
     private Trainer(Builder b) {
@@ -75,6 +82,8 @@ public final class Trainer {
         resume = b.resume;
         overwrite = b.overwrite;
         dataName = b.dataName;
+        devices = List.copyOf(b.devices);
+        balance = b.balance;
         listeners = List.copyOf(b.listeners);
     }
 
@@ -106,7 +115,20 @@ public final class Trainer {
         }
         float lr = learningRate == null ? 1e-3f : learningRate;
         VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), resume, dataName(data), profile);
-        return io(() -> VaeTraining.train(vae.live(batch), data, opt, all())).stream().map(EpochMetrics::of).toList();
+        org.latentcl.model.VaeNetwork lead = vae.live(batch);
+        if (devices.isEmpty()) {
+            return io(() -> VaeTraining.train(lead, data, opt, all())).stream().map(EpochMetrics::of).toList();
+        }
+        checkLead(vae.device());
+        List<org.latentcl.model.VaeNetwork> replicas = new ArrayList<>(List.of(lead));
+        try {
+            for (Device d : devices.subList(1, devices.size())) {
+                replicas.add(new org.latentcl.model.VaeNetwork(d.backend(), lead.config(), batch));
+            }
+            return io(() -> VaeTraining.train(replicas, parallel(), data, opt, all())).stream().map(EpochMetrics::of).toList();
+        } finally {
+            replicas.subList(1, replicas.size()).forEach(org.latentcl.model.VaeNetwork::close);
+        }
     }
 
     /**
@@ -146,7 +168,20 @@ public final class Trainer {
         float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
                 dLr, realLabel, instanceNoise, evalEvery, lrDecay);
-        return io(() -> GanTraining.train(gan.live(batch), data, opt, all())).stream().map(GanEpochMetrics::of).toList();
+        org.latentcl.model.GanNetwork lead = gan.live(batch);
+        if (devices.isEmpty()) {
+            return io(() -> GanTraining.train(lead, data, opt, all())).stream().map(GanEpochMetrics::of).toList();
+        }
+        checkLead(gan.device());
+        List<org.latentcl.model.GanNetwork> replicas = new ArrayList<>(List.of(lead));
+        try {
+            for (Device d : devices.subList(1, devices.size())) {
+                replicas.add(new org.latentcl.model.GanNetwork(d.backend(), lead.config(), batch));
+            }
+            return io(() -> GanTraining.train(replicas, parallel(), data, opt, all())).stream().map(GanEpochMetrics::of).toList();
+        } finally {
+            replicas.subList(1, replicas.size()).forEach(org.latentcl.model.GanNetwork::close);
+        }
     }
 
     /**
@@ -158,6 +193,21 @@ public final class Trainer {
      */
     public List<GanEpochMetrics> fit(Gan gan, Dataset data) {
         return fit(gan, new DataSplit(data, data, "the training data"));
+    }
+
+    /** The model trains on its own device, which leads the data-parallel run. */
+    private void checkLead(Device own) {
+        if (devices.get(0) != own) {
+            throw new IllegalArgumentException("the model lives on " + own.id() + ", so the device list must start with it (it starts with "
+                    + devices.get(0).id() + ")");
+        }
+        for (Device d : devices) {
+            d.backend();
+        }
+    }
+
+    private ParallelOptions parallel() {
+        return new ParallelOptions(devices.stream().map(Device::id).toList(), balance);
     }
 
     private static void checkFeatures(DataSplit data, int features, String model) {
@@ -265,6 +315,8 @@ public final class Trainer {
         private boolean resume;
         private boolean overwrite;
         private String dataName;
+        private final List<Device> devices = new ArrayList<>();
+        private boolean balance;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {
@@ -484,6 +536,45 @@ public final class Trainer {
          * @param l the listener
          * @return this builder
          */
+        /**
+         * Trains data-parallel on these devices, the model's own device first: each holds a replica
+         * of the model for the run, and the model keeps the trained weights. One device is the plain
+         * run.
+         *
+         * @param list the devices, each once, in the order that fixes the shards and the sums
+         * @return this builder
+         */
+        public Builder devices(List<Device> list) {
+            if (list == null || list.isEmpty()) {
+                throw new IllegalArgumentException("the device list is empty");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                for (int j = 0; j < i; j++) {
+                    if (list.get(i) == list.get(j) || list.get(i).id().equals(list.get(j).id())) {
+                        throw new IllegalArgumentException("device " + list.get(i).id() + " is listed twice");
+                    }
+                }
+            }
+            devices.clear();
+            devices.addAll(list);
+            return this;
+        }
+
+        /** As {@link #devices(List)}. */
+        public Builder devices(Device... list) {
+            return devices(java.util.Arrays.asList(list));
+        }
+
+        /**
+         * Splits each batch by the devices' measured speed, measured anew every epoch, rather than
+         * evenly (with several devices). The split then depends on timing, so two runs agree to
+         * rounding rather than bit for bit.
+         */
+        public Builder balance(boolean on) {
+            balance = on;
+            return this;
+        }
+
         public Builder listener(TrainingListener l) {
             if (l == null) {
                 throw new IllegalArgumentException("the listener is null");

@@ -78,6 +78,61 @@ public final class DeviceSelector {
         throw new IllegalArgumentException("no device matches '" + spec + "'; " + known(devices));
     }
 
+    /**
+     * Resolves a list of selectors for a data-parallel run: selectors separated by commas, or
+     * {@code all} (every GPU; without one every OpenCL device; never a simulator; without OpenCL
+     * the Java backend). Refuses a device named twice.
+     */
+    public static List<Choice> chooseAll(String selectors) {
+        String spec = selectors == null ? "auto" : selectors.trim();
+        List<Choice> out = new java.util.ArrayList<>();
+        if (spec.equalsIgnoreCase("all")) {
+            OpenCl.Discovery found = OpenCl.discover();
+            List<ClDeviceInfo> real = found.available() ? found.devices().stream().filter(d -> !d.isSimulator()).toList() : List.of();
+            List<ClDeviceInfo> gpus = real.stream().filter(ClDeviceInfo::isGpu).toList();
+            for (ClDeviceInfo d : gpus.isEmpty() ? real : gpus) {
+                out.add(new Choice(d, gpus.isEmpty() ? "all: every OpenCL device (no GPU)" : "all: every GPU"));
+            }
+            if (out.isEmpty()) {
+                out.add(new Choice(null, "all: no OpenCL device but a simulator"));
+            }
+            return out;
+        }
+        for (String part : spec.split(",", -1)) {
+            if (part.isBlank()) {
+                throw new IllegalArgumentException("device list '" + spec + "' has an empty entry");
+            }
+            Choice c = choose(part);
+            for (Choice earlier : out) {
+                if (earlier.id().equals(c.id())) {
+                    throw new IllegalArgumentException("device list '" + spec + "' names " + c.id() + " twice");
+                }
+            }
+            out.add(c);
+        }
+        return out;
+    }
+
+    /** Opens a resolved choice; {@code selector} is what the user wrote, for the fallback rule of auto. */
+    public static Backend open(Choice choice, String selector) {
+        if (choice.isJava()) {
+            log.info("device: java backend ({})", choice.reason());
+            return new JavaBackend();
+        }
+        try {
+            Backend b = new ClBackend(choice.device());
+            log.info("device: {} ({})", choice.device().describe(), choice.reason());
+            return b;
+        } catch (ClException e) {
+            if (selector == null || selector.trim().equalsIgnoreCase("auto")) {
+                log.warn("device: {} failed to open ({}); falling back to the java backend", choice.device().describe(),
+                        e.getMessage());
+                return new JavaBackend();
+            }
+            throw e;
+        }
+    }
+
     /** What {@code auto} picks from the devices: the first GPU, else the first other device, never a simulator. */
     static Choice auto(List<ClDeviceInfo> devices) {
         List<ClDeviceInfo> real = devices.stream().filter(d -> !d.isSimulator()).toList();
@@ -97,23 +152,7 @@ public final class DeviceSelector {
      * open falls back to the Java backend, and the log says so.
      */
     public static Backend open(String selector) {
-        Choice choice = choose(selector);
-        if (choice.isJava()) {
-            log.info("device: java backend ({})", choice.reason());
-            return new JavaBackend();
-        }
-        try {
-            Backend b = new ClBackend(choice.device());
-            log.info("device: {} ({})", choice.device().describe(), choice.reason());
-            return b;
-        } catch (ClException e) {
-            if (selector == null || selector.trim().equalsIgnoreCase("auto")) {
-                log.warn("device: {} failed to open ({}); falling back to the java backend", choice.device().describe(),
-                        e.getMessage());
-                return new JavaBackend();
-            }
-            throw e;
-        }
+        return open(choose(selector), selector);
     }
 
     private static String known(List<ClDeviceInfo> devices) {

@@ -34,9 +34,18 @@ public final class Profiler {
         }
     }
 
-    /** A named interval on the host clock, such as "step" or "epoch 3". */
-    public record Span(String name, long start, long end) {
+    /**
+     * A named interval on the host clock, such as "step" or "epoch 3", on a track of the trace
+     * ({@link #HOST}, or one per device of a data-parallel run).
+     */
+    public record Span(String name, long start, long end, String track) {
+        public Span(String name, long start, long end) {
+            this(name, start, end, HOST);
+        }
     }
+
+    /** The track of the host's steps and epochs. */
+    public static final String HOST = "host: steps and epochs";
 
     private final List<Op> ops = new ArrayList<>();
     private final List<Span> spans = new ArrayList<>();
@@ -47,6 +56,10 @@ public final class Profiler {
 
     public synchronized void span(String name, long start, long end) {
         spans.add(new Span(name, start, end));
+    }
+
+    public synchronized void span(String name, long start, long end, String track) {
+        spans.add(new Span(name, start, end, track));
     }
 
     public synchronized List<Op> ops() {

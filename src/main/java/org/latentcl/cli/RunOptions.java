@@ -1,5 +1,6 @@
 package org.latentcl.cli;
 
+import org.latentcl.Devices;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -18,8 +19,13 @@ final class RunOptions {
                     + "images of different sizes need it).")
     int imageSize;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
+    @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name; several separated by "
+            + "commas (cl:0,cl:1), or all (every GPU, else every OpenCL device), train data-parallel.")
     String device;
+
+    @Option(names = "--balance", description = "With several devices: split each batch by the devices' measured speed (measured every "
+            + "epoch) rather than evenly.")
+    boolean balance;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of initialization, shuffling and noise.")
     long seed;
@@ -37,8 +43,26 @@ final class RunOptions {
             + "into the run directory and prints the table at the end.")
     boolean profile;
 
-    /** --out, or runs/MODEL-DATE-TIME; refused when it already holds files, unless --force. */
+    /** The devices --device names, opened. */
+    TrainingDevices devices() {
+        checkDevices();
+        return new TrainingDevices(Devices.getAll(device));
+    }
+
+    /** The device list without opening a device: names that exist, each once; --balance only with several. */
+    private void checkDevices() {
+        Devices.check(device);
+        if (balance && !device.contains(",") && !device.trim().equalsIgnoreCase("all")) {
+            throw new UsageException("--balance splits batches among several devices; --device names one");
+        }
+    }
+
+    /**
+     * --out, or runs/MODEL-DATE-TIME; refused when it already holds files, unless --force. The
+     * device list is checked first, so that a wrong --device leaves no run directory behind.
+     */
     Path freshRunDirectory(String model) {
+        checkDevices();
         Path dir = out != null ? out : Path.of("runs", model + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Flags.freshRunDirectory(dir, force);
         return dir;

@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import org.latentcl.Device;
-import org.latentcl.Devices;
 import org.latentcl.Trainer;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
@@ -104,15 +102,15 @@ final class TrainCommand implements Runnable {
                         + " has values outside it: use --decoder gaussian");
             }
             // The command is a thin layer over the public API: a device, a VAE, a trainer with the progress line as its listener.
-            try (Device device = Devices.get(run.device);
+            try (TrainingDevices devices = run.devices();
                  org.latentcl.Vae vae = builder(config).decoder(config.decoder()).latent(config.latent())
-                         .sigma(config.sigma()).seed(opt.seed()).device(device).build()) {
+                         .sigma(config.sigma()).seed(opt.seed()).device(devices.lead()).build()) {
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %d epochs -> %s%n",
-                        config, device.name(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
+                        config, devices.describe(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
                         opt.epochs(), opt.out());
                 Progress progress = new Progress(console, run.quiet, opt.batch(), opt.epochs(), "loss");
                 progress.catchInterrupts();
-                Trainer trainer = Trainer.builder().epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())
+                Trainer trainer = devices.apply(Trainer.builder(), run.balance).epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())
                         .outputDirectory(opt.out()).resume(opt.resume()).overwrite(true).dataName(opt.data()).profile(opt.profile())
                         .listener(progress.listener(console, m -> console.printf(Locale.ROOT,
                                 "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n", m.epoch(),

@@ -5,8 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.latentcl.Device;
-import org.latentcl.Devices;
 import org.latentcl.Trainer;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
@@ -150,16 +148,16 @@ final class TrainGanCommand implements Callable<Integer> {
         }
         Path dir = run.freshRunDirectory("gan");
         // A thin layer over the public API: a device, a GAN, a trainer with the progress line as its listener.
-        try (Device device = Devices.get(run.device); org.latentcl.Gan gan = builder.device(device).build()) {
+        try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = builder.device(devices.lead()).build()) {
             console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s (D %s), beta1 %s, k %d, %d epochs -> %s%n",
-                    gan.architecture(), device.name(), train.rows(), batch, lr, st.dLr(), beta1, k, epochs, dir);
+                    gan.architecture(), devices.describe(), train.rows(), batch, lr, st.dLr(), beta1, k, epochs, dir);
             console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st);
             console.println(dcgan ? "the DCGAN's generator ends in tanh: it trains on the data scaled to [-1, 1]"
                     : unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
             Progress progress = new Progress(console, run.quiet, batch, epochs, "d_loss");
             progress.catchInterrupts();
-            Trainer trainer = Trainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
+            Trainer trainer = devices.apply(Trainer.builder(), run.balance).epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
                     .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise()).evalEvery(evalEvery)
                     .learningRateDecay(st.lrDecay())
                     .outputDirectory(dir).overwrite(true).dataName(run.data).profile(run.profile)

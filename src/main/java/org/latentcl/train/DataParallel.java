@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.IntConsumer;
 import org.latentcl.nn.Parameters;
@@ -27,11 +26,12 @@ final class DataParallel implements AutoCloseable {
     private final long[] rowsDone;
     private final Map<Integer, Shards> byBatch = new HashMap<>();
     private final Map<String, GradientSum> sums = new HashMap<>();
+    private long lastStart;
 
     /** Devices by id, in the order that fixes shards and sums; shard boundaries on multiples of {@code align} rows. */
     DataParallel(List<String> ids, int align) {
         this.threads = new DeviceThreads(ids);
-        this.times = new StepTimes(ids.size());
+        this.times = new StepTimes(List.copyOf(ids));
         this.align = align;
         this.weights = new double[ids.size()];
         this.rowsDone = new long[ids.size()];
@@ -61,6 +61,7 @@ final class DataParallel implements AutoCloseable {
         for (int i = 0; i < s.devices(); i++) {
             rowsDone[i] += s.rows()[i];
         }
+        lastStart = System.nanoTime();
         return threads.all(i -> {
             if (s.rows()[i] > 0) {
                 task.accept(i);
@@ -88,14 +89,19 @@ final class DataParallel implements AutoCloseable {
         return rng;
     }
 
-    /** Sums one model's gradients over the devices with rows in {@code s} and writes the sum to every replica. */
+    /** Sums one model's gradients (from the last {@link #each}) over the devices with rows in {@code s} and writes the sum to every replica. */
     void sumGradients(String model, List<Parameters> replicas, Shards s, long[] computeNanos) {
         GradientSum sum = sums.computeIfAbsent(model, m -> new GradientSum(devices(), replicas.get(0).size()));
         boolean[] active = new boolean[s.devices()];
         for (int i = 0; i < active.length; i++) {
             active[i] = s.rows()[i] > 0;
         }
-        sum.allReduce(threads, replicas, active, computeNanos, times);
+        sum.allReduce(threads, replicas, active, lastStart, computeNanos, times);
+    }
+
+    /** Records each reduction's per-device spans into this profiler (null: stop). */
+    void record(org.latentcl.backend.Profiler p) {
+        times.record(p);
     }
 
     /**
@@ -124,20 +130,12 @@ final class DataParallel implements AutoCloseable {
 
     /** The per-device timings of every step so far, for profile.txt. */
     String timings() {
-        return times.table(ids());
+        return times.table();
     }
 
-    /** The devices' ids joined, as metrics.jsonl names them. */
-    String names(List<String> deviceNames) {
-        List<String> parts = new ArrayList<>();
-        for (int i = 0; i < deviceNames.size(); i++) {
-            parts.add(ids().get(i) + " " + deviceNames.get(i));
-        }
-        return String.join(" + ", parts);
-    }
-
-    String describe() {
-        return String.format(Locale.ROOT, "%d devices", devices());
+    /** The devices' names joined, as metrics.jsonl names them. */
+    static String names(List<String> deviceNames) {
+        return String.join(" + ", deviceNames);
     }
 
     @Override

@@ -226,6 +226,9 @@ public final class GanTraining {
 
         /** One epoch: a discriminator pass over the data, then metrics, warnings, checkpoint and pictures. */
         private boolean epoch(int epoch, RunProfile profile) throws IOException {
+            if (parallel != null) {
+                parallel.record(profile.profiler());
+            }
             for (int i = 0; i < gans.size(); i++) {
                 batches.get(i).shuffle(opt.seed(), epoch);
                 Elementwise.fill(gans.get(i).backend(), stats.get(i), 0f);
@@ -249,7 +252,7 @@ public final class GanTraining {
             long t1 = System.nanoTime();
             profile.epoch(epoch, t0, t1);
             copyLeadToReplicas();
-            if (balance && parallel != null) {
+            if (balance && parallel != null && epoch < opt.epochs()) {
                 listener.info("epoch " + epoch + " measured the devices' speed; a batch of " + opt.batch() + " is now split "
                         + parallel.rebalance(opt.batch()));
             }
@@ -396,7 +399,7 @@ public final class GanTraining {
             double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
             gLosses.add(gLoss);
             double dFake = sum[GanNetwork.D_FAKE] / dJudged;
-            String device = parallel == null ? be.name() : parallel.names(gans.stream().map(g -> g.backend().name()).toList());
+            String device = parallel == null ? be.name() : DataParallel.names(gans.stream().map(g -> g.backend().name()).toList());
             return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, fid, seconds, n / seconds,
                     device, GanWarnings.check(dFake, diversity, gLosses));
         }

@@ -23,9 +23,11 @@ final class GradientSum {
      * Sums the gradients of {@code replicas} (one model's parameters on each device) and writes the
      * sum to all. A device with {@code active[i]} false computed nothing this step: its gradient
      * counts as zero. {@code computeNanos} are the devices' times for the work that made the
-     * gradients; the read-back (which waits for that work) is added to them in {@code times}.
+     * gradients, started at {@code computeStart}; the read-back (which waits for that work) is added
+     * to them in {@code times}.
      */
-    void allReduce(DeviceThreads threads, List<Parameters> replicas, boolean[] active, long[] computeNanos, StepTimes times) {
+    void allReduce(DeviceThreads threads, List<Parameters> replicas, boolean[] active, long computeStart, long[] computeNanos,
+                   StepTimes times) {
         long[] read = threads.all(i -> {
             if (active[i]) {
                 Parameters p = replicas.get(i);
@@ -52,24 +54,16 @@ final class GradientSum {
         if (first) {
             java.util.Arrays.fill(total, 0f);
         }
-        long add = System.nanoTime() - t0;
-        long[] write = threads.all(i -> {
+        threads.all(i -> {
             Parameters p = replicas.get(i);
             Tensor grads = p.grads();
             p.backend().write(grads, total);
         });
+        long t1 = System.nanoTime();
         long[] busy = new long[read.length];
         for (int i = 0; i < busy.length; i++) {
             busy[i] = computeNanos[i] + read[i];
         }
-        times.add(busy, add + max(write));
-    }
-
-    private static long max(long[] values) {
-        long m = 0;
-        for (long v : values) {
-            m = Math.max(m, v);
-        }
-        return m;
+        times.add(computeStart, busy, t0, t1);
     }
 }

@@ -190,7 +190,11 @@ public final class ProfileReport {
         return s.length() <= 58 ? s : s.substring(0, 55) + "...";
     }
 
-    /** Chrome trace JSON: kernels on one track, transfers on another, steps and epochs on a host track. */
+    /**
+     * Chrome trace JSON: kernels on one track, transfers on another, steps and epochs on a host
+     * track; a data-parallel run adds a track per device (its compute and waiting) and one for the
+     * reductions.
+     */
     public static String trace(Profiler p) {
         List<Profiler.Op> ops = p.ops();
         List<Profiler.Span> spans = p.spans();
@@ -202,11 +206,20 @@ public final class ProfileReport {
             t0 = Math.min(t0, s.start());
         }
         List<Object> events = new ArrayList<>();
-        events.add(meta(0, "host: steps and epochs"));
+        events.add(meta(0, Profiler.HOST));
         events.add(meta(1, "device: kernels"));
         events.add(meta(2, "device: transfers"));
+        // Further tracks (each device of a data-parallel run) after these, in order of appearance.
+        Map<String, Integer> tracks = new LinkedHashMap<>();
+        tracks.put(Profiler.HOST, 0);
         for (Profiler.Span s : spans) {
-            events.add(event(s.name(), "span", s.start() - t0, s.end() - s.start(), 0, Map.of()));
+            Integer tid = tracks.get(s.track());
+            if (tid == null) {
+                tid = 2 + tracks.size();
+                tracks.put(s.track(), tid);
+                events.add(meta(tid, s.track()));
+            }
+            events.add(event(s.name(), "span", s.start() - t0, s.end() - s.start(), tid, Map.of()));
         }
         for (Profiler.Op op : ops) {
             Map<String, Object> args = new LinkedHashMap<>();

@@ -20,6 +20,11 @@ final class RunProfile {
         be.profile(profiler);
     }
 
+    /** The profiler recording this run, or null without profiling. */
+    Profiler profiler() {
+        return profiler;
+    }
+
     /** Marks a span from {@code start} (System.nanoTime) to now. */
     void span(String name, long start) {
         if (profiler != null) {

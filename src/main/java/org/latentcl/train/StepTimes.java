@@ -2,6 +2,7 @@ package org.latentcl.train;
 
 import java.util.List;
 import java.util.Locale;
+import org.latentcl.backend.Profiler;
 
 /**
  * Where a data-parallel run's steps go: each device's compute (its share of the forward and
@@ -9,18 +10,30 @@ import java.util.Locale;
  * the reduction (the host's sum and the write-back). Feeds the profile and {@code --balance}.
  */
 final class StepTimes {
+    private final List<String> ids;
     private final long[] busy;
     private final long[] wait;
     private long reduce;
     private long reductions;
+    private Profiler profiler;
 
-    StepTimes(int devices) {
-        busy = new long[devices];
-        wait = new long[devices];
+    StepTimes(List<String> ids) {
+        this.ids = ids;
+        busy = new long[ids.size()];
+        wait = new long[ids.size()];
     }
 
-    /** One reduction: each device's compute time until its gradients were read, and the reduction's own time. */
-    void add(long[] deviceNanos, long reduceNanos) {
+    /** Records every reduction's spans in this profiler too (null: none), one track per device and one for the reductions. */
+    void record(Profiler p) {
+        profiler = p;
+    }
+
+    /**
+     * One reduction: the devices started at {@code start} (System.nanoTime) and each computed for
+     * {@code deviceNanos[i]} until its gradients were on the host; the reduction ran from
+     * {@code reduceStart} to {@code reduceEnd}.
+     */
+    void add(long start, long[] deviceNanos, long reduceStart, long reduceEnd) {
         long slowest = 0;
         for (long n : deviceNanos) {
             slowest = Math.max(slowest, n);
@@ -28,8 +41,17 @@ final class StepTimes {
         for (int i = 0; i < busy.length; i++) {
             busy[i] += deviceNanos[i];
             wait[i] += slowest - deviceNanos[i];
+            if (profiler != null) {
+                profiler.span("compute", start, start + deviceNanos[i], "device " + ids.get(i));
+                if (deviceNanos[i] < slowest) {
+                    profiler.span("waiting", start + deviceNanos[i], start + slowest, "device " + ids.get(i));
+                }
+            }
         }
-        reduce += reduceNanos;
+        if (profiler != null) {
+            profiler.span("gradient sum", reduceStart, reduceEnd, "reductions");
+        }
+        reduce += reduceEnd - reduceStart;
         reductions++;
     }
 
@@ -47,9 +69,9 @@ final class StepTimes {
     }
 
     /** A table for profile.txt: per device and reduction (a GAN step has two), mean milliseconds. */
-    String table(List<String> ids) {
+    String table() {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "data parallel: %d devices, %d gradient reductions; mean ms per reduction%n%-24s %10s %10s%n", ids.size(), reductions,
+                "data parallel: %d devices, %d gradient reductions (the kernel tables above are the first device's); mean ms per reduction%n%-24s %10s %10s%n", ids.size(), reductions,
                 "device", "compute", "waiting"));
         for (int i = 0; i < ids.size(); i++) {
             sb.append(String.format(Locale.ROOT, "%-24s %10.3f %10.3f%n", ids.get(i), ms(busy[i]), ms(wait[i])));

@@ -235,6 +235,9 @@ public final class VaeTraining {
 
         /** One epoch: its steps, then metrics, checkpoint and pictures. False when a stop request ended a run without files. */
         private boolean epoch(int epoch, RunProfile profile) throws IOException {
+            if (parallel != null) {
+                parallel.record(profile.profiler());
+            }
             for (EpochBatches b : batches) {
                 b.shuffle(opt.seed(), epoch);
             }
@@ -273,7 +276,7 @@ public final class VaeTraining {
             profile.epoch(epoch, t0, t1);
             checkFinite(sums, epoch, steps, opt);
             copyLeadToReplicas();
-            if (balance && parallel != null) {
+            if (balance && parallel != null && epoch < opt.epochs()) {
                 listener.info("epoch " + epoch + " measured the devices' speed; a batch of " + opt.batch() + " is now split "
                         + parallel.rebalance(opt.batch()));
             }
@@ -346,7 +349,7 @@ public final class VaeTraining {
             double recon = sums[VaeNetwork.RECON] / (double) train.rows();
             double kl = sums[VaeNetwork.KL] / (double) train.rows();
             double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
-            String device = parallel == null ? be.name() : parallel.names(vaes.stream().map(v -> v.backend().name()).toList());
+            String device = parallel == null ? be.name() : DataParallel.names(vaes.stream().map(v -> v.backend().name()).toList());
             return new VaeEpochStats(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds, train.rows() / seconds, device,
                     be.liveBuffers());
         }

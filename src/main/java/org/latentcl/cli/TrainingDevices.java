@@ -1,0 +1,31 @@
+package org.latentcl.cli;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import org.latentcl.Device;
+import org.latentcl.Trainer;
+
+/** The opened devices of a training command: the first holds the model; with more, the run is data-parallel. */
+record TrainingDevices(List<Device> all) implements AutoCloseable {
+    Device lead() {
+        return all.get(0);
+    }
+
+    /** "cl:1 (name)", or "2 devices: cl:1 (name) + cl:2 (name)". */
+    String describe() {
+        if (all.size() == 1) {
+            return lead().name();
+        }
+        return all.size() + " devices: " + all.stream().map(Device::toString).collect(Collectors.joining(" + "));
+    }
+
+    /** The trainer trains on all of them (one device: the plain run). */
+    Trainer.Builder apply(Trainer.Builder b, boolean balance) {
+        return all.size() == 1 ? b : b.devices(all).balance(balance);
+    }
+
+    @Override
+    public void close() {
+        all.forEach(Device::close);
+    }
+}

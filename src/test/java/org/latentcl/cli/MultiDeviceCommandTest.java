@@ -1,0 +1,95 @@
+package org.latentcl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latentcl.backend.TestBackends;
+import org.latentcl.data.Datasets;
+import org.latentcl.data.Npy;
+import org.latentcl.io.Json;
+import org.latentcl.io.Safetensors;
+
+/** train vae and train gan on two devices (the test's OpenCL device and the Java backend), as a user runs them. */
+class MultiDeviceCommandTest {
+    @TempDir
+    Path dir;
+    private Path data;
+
+    @BeforeEach
+    void smallDataset() throws IOException {
+        float[] digits = java.util.Arrays.copyOf(Datasets.embeddedDefault().train().values(), 300 * 784);
+        data = dir.resolve("digits.npy");
+        Files.write(data, Npy.encode(digits, 300, 784));
+    }
+
+    private Cli.Run train(String model, String devices, Path out, String... more) {
+        String[] base = {"train", model, "--data", data.toString(), "--epochs", "1", "--batch", "64", "--device", devices, "--quiet",
+                "--out", out.toString()};
+        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, args, base.length, more.length);
+        return Cli.run(args);
+    }
+
+    @Test
+    void bothModelsTrainOnTwoDevicesAndSayHowTheySplitTheBatch() throws IOException {
+        String cl = TestBackends.cl().device().id();
+        for (String model : new String[] {"vae", "gan"}) {
+            Path out = dir.resolve(model);
+            Cli.Run r = train(model, cl + ",java", out);
+            assertEquals(Main.EXIT_OK, r.code(), r.err());
+            assertTrue(r.out().contains("data parallel over 2 devices; a batch of 64 is split " + cl + " 32 + java 32"), r.out());
+            Map<?, ?> line = (Map<?, ?>) Json.parse(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
+            String device = (String) line.get("device");
+            assertTrue(device.startsWith(cl + " ") && device.contains(" + java"), "metrics.jsonl names both devices: " + device);
+        }
+        // Resuming a data-parallel VAE run continues it on the same devices.
+        Cli.Run resumed = Cli.run("train", "vae", "--resume", dir.resolve("vae").toString(), "--epochs", "2", "--device", cl + ",java",
+                "--quiet");
+        assertEquals(Main.EXIT_OK, resumed.code(), resumed.err());
+        assertEquals(2, Files.readAllLines(dir.resolve("vae").resolve("metrics.jsonl")).size());
+    }
+
+    @Test
+    void twoDataParallelRunsWriteTheSameCheckpoint() throws IOException {
+        String cl = TestBackends.cl().device().id();
+        for (String model : new String[] {"vae", "gan"}) {
+            Path a = dir.resolve(model + "-a");
+            Path b = dir.resolve(model + "-b");
+            assertEquals(Main.EXIT_OK, train(model, cl + ",java", a).code());
+            assertEquals(Main.EXIT_OK, train(model, cl + ",java", b).code());
+            var ta = Safetensors.read(a.resolve("checkpoint.safetensors")).tensors();
+            var tb = Safetensors.read(b.resolve("checkpoint.safetensors")).tensors();
+            assertEquals(ta.keySet(), tb.keySet());
+            for (String name : ta.keySet()) {
+                assertArrayEquals(ta.get(name).data(), tb.get(name).data(), model + " " + name);
+            }
+        }
+    }
+
+    @Test
+    void badDeviceListsAreOneLineAndLeaveNoRunDirectory() {
+        String cl = TestBackends.cl().device().id();
+        Path out = dir.resolve("never");
+        String[][] cases = {
+            {"vae", "java,java", "names java twice"},
+            {"gan", cl + "," + cl, "names " + cl + " twice"},
+            {"vae", cl + ",cl:99", "device 'cl:99' does not exist"},
+            {"gan", "java,", "has an empty entry"},
+            {"gan", "java", "--balance splits batches among several devices", "--balance"},
+            {"gan", cl + ",java", "--pack 3 must divide the batch (64)", "--pack", "3"},
+        };
+        for (String[] c : cases) {
+            Cli.usageError(train(c[0], c[1], out, java.util.Arrays.copyOfRange(c, 3, c.length)), c[2]);
+            assertFalse(Files.exists(out), "no run directory after: " + c[2]);
+        }
+    }
+}
