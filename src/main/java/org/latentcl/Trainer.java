@@ -531,12 +531,6 @@ public final class Trainer {
         }
 
         /**
-         * Adds a listener; listeners are called in the order added.
-         *
-         * @param l the listener
-         * @return this builder
-         */
-        /**
          * Trains data-parallel on these devices, the model's own device first: each holds a replica
          * of the model for the run, and the model keeps the trained weights. One device is the plain
          * run.
@@ -560,7 +554,12 @@ public final class Trainer {
             return this;
         }
 
-        /** As {@link #devices(List)}. */
+        /**
+         * As {@link #devices(List)}.
+         *
+         * @param list the devices, the model's own first
+         * @return this builder
+         */
         public Builder devices(Device... list) {
             return devices(java.util.Arrays.asList(list));
         }
@@ -569,12 +568,21 @@ public final class Trainer {
          * Splits each batch by the devices' measured speed, measured anew every epoch, rather than
          * evenly (with several devices). The split then depends on timing, so two runs agree to
          * rounding rather than bit for bit.
+         *
+         * @param on whether to balance
+         * @return this builder
          */
         public Builder balance(boolean on) {
             balance = on;
             return this;
         }
 
+        /**
+         * Adds a listener; listeners are called in the order added.
+         *
+         * @param l the listener
+         * @return this builder
+         */
         public Builder listener(TrainingListener l) {
             if (l == null) {
                 throw new IllegalArgumentException("the listener is null");

@@ -75,6 +75,15 @@ class ExamplesTest {
     }
 
     @Test
+    void theMultiDeviceExampleTrainsOnTwoDevices() {
+        String list = org.latentcl.backend.TestBackends.cl().device().id() + ",java";
+        List<org.latentcl.EpochMetrics> history = MultiDeviceExample.run(list, 1);
+        assertEquals(1, history.size());
+        assertTrue(history.get(0).device().contains(" + java"), history.get(0).device());
+        assertTrue(history.get(0).testLoss() < 250, "one epoch of the default VAE on two devices (untrained: about 543): test -ELBO " + history.get(0).testLoss());
+    }
+
+    @Test
     void everyJavaBlockInTheGuideAndReadmeIsInAnExample() throws IOException {
         String guide = Files.readString(Path.of("docs/API.md"), StandardCharsets.UTF_8)
                 + Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);

@@ -204,6 +204,40 @@ class DataParallelTest {
         closeAll(gBoth);
     }
 
+    /**
+     * A device that fails in the middle of epoch 2 (here: its gradient buffer is gone) ends the run
+     * with one message naming the cause, and the checkpoint of epoch 1 stays intact.
+     */
+    @org.junit.jupiter.api.Test
+    void aDeviceFailingMidRunEndsTheRunWithTheLastCheckpointIntact(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Backend[] on = {TestBackends.java(), new org.latentcl.backend.JavaBackend(1, false)};
+        List<VaeNetwork> replicas = new ArrayList<>();
+        for (Backend be : on) {
+            VaeNetwork v = new VaeNetwork(be, MLP_VAE, 32);
+            v.parameters().initialize(11);
+            replicas.add(v);
+        }
+        RunListener failSecondDevice = new RunListener() {
+            @Override
+            public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier loss) {
+                if (epoch == 2 && step == 2) {
+                    replicas.get(1).parameters().grads().close();
+                }
+            }
+        };
+        VaeTraining.Options opt = new VaeTraining.Options(3, 32, 1e-2f, 3, dir, false, "t");
+        RunFailedException e = org.junit.jupiter.api.Assertions.assertThrows(RunFailedException.class,
+                () -> VaeTraining.train(replicas, new ParallelOptions(List.of("java", "java-1"), false), data(100, 12, 3), opt, failSecondDevice));
+        assertTrue(e.getMessage().startsWith("training failed in epoch 2: tensor 1x"), e.getMessage());
+        assertTrue(e.getMessage().contains("is closed. The checkpoint from the end of epoch 1 is intact in " + dir), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        var saved = org.latentcl.io.Safetensors.read(dir.resolve(VaeTraining.CHECKPOINT));
+        assertEquals("1", saved.metadata().get("epoch"));
+        closeAll(replicas);
+        on[1].close();
+    }
+
     private static float[] values(Parameters p) {
         return p.backend().read(p.values());
     }
