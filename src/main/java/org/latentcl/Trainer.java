@@ -154,9 +154,6 @@ public final class Trainer {
      */
     public List<GanEpochMetrics> fit(Gan gan, DataSplit data) {
         checkFeatures(data, gan.data(), "the GAN");
-        if (resume) {
-            throw new IllegalArgumentException("GAN runs cannot be resumed yet; train a new one, or load its checkpoint to use it");
-        }
         if (batch % gan.pack() != 0) {
             throw new IllegalArgumentException("the batch (" + batch + ") must be a multiple of the discriminator's pack size ("
                     + gan.pack() + ")");
@@ -167,7 +164,7 @@ public final class Trainer {
         float lr = learningRate == null ? 2e-4f : learningRate;
         float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
-                dLr, realLabel, instanceNoise, evalEvery, lrDecay);
+                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume);
         org.latentcl.model.GanNetwork lead = gan.live(batch);
         if (devices.isEmpty()) {
             return io(() -> GanTraining.train(lead, data, opt, all())).stream().map(GanEpochMetrics::of).toList();
@@ -492,10 +489,11 @@ public final class Trainer {
         }
 
         /**
-         * Continues the VAE run saved in the output directory (its checkpoint, optimizer state and
-         * random stream) up to {@link #epochs(int)} epochs in all, exactly where it stopped, even
-         * inside an epoch. The VAE must have the saved run's shape; its weights are replaced by the
-         * saved ones. GAN runs cannot be resumed yet.
+         * Continues the VAE or GAN run saved in the output directory (its checkpoint, optimizer
+         * state and random stream) up to {@link #epochs(int)} epochs in all, exactly where it
+         * stopped, even inside an epoch. The model must have the saved run's shape; its weights are
+         * replaced by the saved ones. The batch must be the run's; the other settings are this
+         * trainer's, so give the run's own to continue it exactly.
          *
          * @param on whether to resume
          * @return this builder

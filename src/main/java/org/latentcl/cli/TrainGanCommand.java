@@ -98,9 +98,21 @@ final class TrainGanCommand implements Callable<Integer> {
             + "larger than --lr is the two time-scale update rule, Heusel et al. 2017).")
     Float dLr;
 
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR exactly where it stopped (both networks, "
+            + "both optimizers, the data order and the noise stream), with its own settings; --epochs is the total to reach.")
+    Path resume;
+
+    /** The flags a resumed run takes from its directory; giving them with --resume is refused rather than ignored. */
+    private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
+        "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
+        "--lr-decay", "--d-lr", "--data", "--image-size", "--seed", "--out", "--force"};
+
     @Override
     public Integer call() throws IOException {
         PrintWriter console = spec.commandLine().getOut();
+        if (resume != null) {
+            return resume(console);
+        }
         boolean dcgan = switch (arch.toLowerCase(Locale.ROOT)) {
             case "mlp" -> false;
             case "dcgan" -> true;
@@ -155,24 +167,51 @@ final class TrainGanCommand implements Callable<Integer> {
             console.println(dcgan ? "the DCGAN's generator ends in tanh: it trains on the data scaled to [-1, 1]"
                     : unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
-            Progress progress = new Progress(console, run.quiet, batch, epochs, "d_loss");
-            progress.catchInterrupts();
-            Trainer trainer = devices.apply(Trainer.builder(), run.balance).epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
-                    .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise()).evalEvery(evalEvery)
-                    .learningRateDecay(st.lrDecay())
-                    .outputDirectory(dir).overwrite(true).dataName(run.data).profile(run.profile)
-                    .listener(progress.listener(console, m -> { }, m -> {
-                        console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f%s  %.1f s  %.0f samples/s%n",
-                                m.epoch(), epochs, m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.diversity(),
-                                Double.isFinite(m.fid()) ? String.format(Locale.ROOT, "  FID %.2f", m.fid()) : "", m.trainSeconds(), m.samplesPerS());
-                        for (String w : m.warnings()) {
-                            console.println("  warning: " + w);
-                        }
-                    })).build();
-            // The whole data set trains the GAN, as before: its test part is not used.
-            trainer.fit(gan, split);
+            fit(console, devices, gan, split, new org.latentcl.train.GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.data,
+                    run.profile, st.dLr(), st.realLabel(), st.instanceNoise(), evalEvery, st.lrDecay(), false));
         }
         console.println("done: " + dir.resolve(VaeTraining.CHECKPOINT) + ", " + dir.resolve(VaeTraining.METRICS) + "; pictures in " + dir);
         return Main.EXIT_OK;
+    }
+
+    /** train gan --resume DIR: the run's own settings, networks and state, continued up to --epochs. */
+    private int resume(PrintWriter console) throws IOException {
+        for (String flag : RUN_SETTINGS) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                throw new UsageException(flag + " cannot change a resumed run (it keeps its own settings); leave it out of --resume");
+            }
+        }
+        Flags.positive("--epochs", epochs);
+        org.latentcl.train.GanTraining.Options opt = org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile);
+        Path ckpt = resume.resolve(VaeTraining.CHECKPOINT);
+        int imageSize = ModelFiles.squareImageSize(org.latentcl.io.Safetensors.read(ckpt));
+        DataSplit split = Datasets.load(opt.data(), imageSize);
+        try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = org.latentcl.Checkpoints.loadGan(ckpt, devices.lead())) {
+            console.printf(Locale.ROOT, "resuming %s on %s: %d examples, batch %d, lr %s (D %s), up to %d epochs -> %s%n",
+                    gan.architecture(), devices.describe(), split.train().rows(), opt.batch(), opt.lr(), opt.dLr(), epochs, resume);
+            fit(console, devices, gan, split, opt);
+        }
+        console.println("done: " + ckpt + ", " + resume.resolve(VaeTraining.METRICS) + "; pictures in " + resume);
+        return Main.EXIT_OK;
+    }
+
+    /** Trains through the public API with the progress line as the listener. */
+    private void fit(PrintWriter console, TrainingDevices devices, org.latentcl.Gan gan, DataSplit split, org.latentcl.train.GanTraining.Options o) {
+        Progress progress = new Progress(console, run.quiet, o.batch(), o.epochs(), "d_loss");
+        progress.catchInterrupts();
+        Trainer trainer = devices.apply(Trainer.builder(), run.balance).epochs(o.epochs()).batch(o.batch()).learningRate(o.lr())
+                .beta1(o.beta1()).k(o.k()).seed(o.seed()).discriminatorLearningRate(o.dLr()).realLabel(o.realLabel())
+                .instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay())
+                .outputDirectory(o.out()).overwrite(true).resume(o.resume()).dataName(o.data()).profile(o.profile())
+                .listener(progress.listener(console, m -> { }, m -> {
+                    console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f%s  %.1f s  %.0f samples/s%n",
+                            m.epoch(), o.epochs(), m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.diversity(),
+                            Double.isFinite(m.fid()) ? String.format(Locale.ROOT, "  FID %.2f", m.fid()) : "", m.trainSeconds(), m.samplesPerS());
+                    for (String w : m.warnings()) {
+                        console.println("  warning: " + w);
+                    }
+                })).build();
+        // The whole data set trains the GAN, as before: its test part is not used.
+        trainer.fit(gan, split);
     }
 }

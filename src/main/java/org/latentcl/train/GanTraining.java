@@ -56,9 +56,58 @@ public final class GanTraining {
      * @param evalEvery measure the FID of {@link #FID_SAMPLES} samples against the test data every this many epochs (and
      *                  after the last); 0 never
      * @param lrDecay   both learning rates fall linearly to 0 over the run
+     * @param resume    continue the run in {@code out} from its checkpoint and state.safetensors
      */
     public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
-                          float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay) {
+                          float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume) {
+        /** The options of a run as state.safetensors records them, for resuming it from the command line. */
+        public Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("batch", batch);
+            m.put("lr", (double) lr);
+            m.put("beta1", (double) beta1);
+            m.put("k", k);
+            m.put("seed", Long.toString(seed));
+            m.put("data", data);
+            m.put("d_lr", (double) dLr);
+            m.put("real_label", (double) realLabel);
+            m.put("instance_noise", (double) instanceNoise);
+            m.put("eval_every", evalEvery);
+            m.put("lr_decay", lrDecay);
+            return m;
+        }
+
+        /**
+         * The options a run recorded (see {@link #toMap}), to continue it in {@code out} up to
+         * {@code epochs}.
+         */
+        public static Options resumed(Map<?, ?> m, int epochs, Path out, boolean profile) {
+            try {
+                return new Options(epochs, num(m, "batch").intValue(), num(m, "lr").floatValue(), num(m, "beta1").floatValue(),
+                        num(m, "k").intValue(), Long.parseLong((String) m.get("seed")), out, (String) m.get("data"), profile,
+                        num(m, "d_lr").floatValue(), num(m, "real_label").floatValue(), num(m, "instance_noise").floatValue(),
+                        num(m, "eval_every").intValue(), Boolean.TRUE.equals(m.get("lr_decay")), true);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cannot resume " + out + ": its training options are unreadable (" + e.getMessage() + ")");
+            }
+        }
+
+        private static Double num(Map<?, ?> m, String key) {
+            Object v = m.get(key);
+            if (!(v instanceof Double d)) {
+                throw new IllegalArgumentException(key + " is missing");
+            }
+            return d;
+        }
+    }
+
+    /**
+     * The options a GAN run directory recorded, to continue it up to {@code epochs} total epochs.
+     *
+     * @throws IllegalArgumentException when {@code dir} holds no GAN run that can be resumed
+     */
+    public static Options resumeOptions(Path dir, int epochs, boolean profile) {
+        return Options.resumed(GanResume.options(dir), epochs, dir, profile);
     }
 
     /** Samples whose FID against the test data {@code evalEvery} measures during training. */
@@ -98,8 +147,8 @@ public final class GanTraining {
         if (parallel != null && parallel.ids().size() != replicas.size()) {
             throw new IllegalArgumentException(replicas.size() + " replicas for " + parallel.ids().size() + " devices");
         }
-        if (opt.out() == null && opt.profile()) {
-            throw new IllegalArgumentException("profiling needs a run directory");
+        if (opt.out() == null && (opt.profile() || opt.resume())) {
+            throw new IllegalArgumentException("resuming and profiling need a run directory");
         }
         try (Run run = new Run(replicas, parallel, data, opt, listener)) {
             return run.epochs();
@@ -126,6 +175,7 @@ public final class GanTraining {
         private final DataParallel parallel;
         private final boolean balance;
         private RandomStream rng;
+        private GanResume.State resumed;
         private final int nDiv;
         private final double dataDiversity;
         private final List<GanEpochStats> history = new ArrayList<>();
@@ -185,19 +235,36 @@ public final class GanTraining {
 
         /** Every epoch, then the profile; returns the metrics of all epochs. */
         List<GanEpochStats> epochs() throws IOException {
-            if (files) {
-                Files.createDirectories(opt.out());
-                // A fresh run into a directory that held another (--force): its metrics start anew.
-                Files.deleteIfExists(opt.out().resolve(VaeTraining.METRICS));
-            }
+            int done = start();
             copyLeadToReplicas();
             if (parallel != null) {
                 listener.info("data parallel over " + parallel.devices() + " devices; a batch of " + opt.batch() + " is split "
                         + parallel.split(opt.batch()));
             }
-            RunProfile.epochs("gan", be, opt.profile(), 1, opt.epochs(), opt.out(), listener, this::epoch,
+            RunProfile.epochs("gan", be, opt.profile(), done + 1, opt.epochs(), opt.out(), listener, this::epoch,
                     parallel == null ? null : parallel::timings);
             return history;
+        }
+
+        /** Prepares the run directory and, with resume, restores the run; returns the whole epochs already done. */
+        private int start() throws IOException {
+            if (files) {
+                Files.createDirectories(opt.out());
+                if (!opt.resume()) {
+                    // A fresh run into a directory that held another (--force): its metrics start anew.
+                    Files.deleteIfExists(opt.out().resolve(VaeTraining.METRICS));
+                }
+            }
+            if (!opt.resume()) {
+                return 0;
+            }
+            resumed = GanResume.restore(gan, adamsD.get(0), adamsG.get(0), opt);
+            rng = new RandomStream(opt.seed(), resumed.rngCounter());
+            history.addAll(GanResume.readMetrics(opt.out().resolve(VaeTraining.METRICS), resumed.epoch()));
+            gLosses.addAll(resumed.gLosses());
+            listener.info("resuming " + opt.out() + " after epoch " + resumed.epoch()
+                    + (resumed.nextStep() > 0 ? ", step " + resumed.nextStep() : ""));
+            return resumed.epoch();
         }
 
         /**
@@ -234,9 +301,19 @@ public final class GanTraining {
                 Elementwise.fill(gans.get(i).backend(), stats.get(i), 0f);
             }
             long[] judged = new long[2];
+            int first = 0;
+            double earlierSeconds = 0;
+            if (resumed != null && resumed.nextStep() > 0) {
+                // Continue an epoch that was interrupted: its position, statistics, judgments and time so far.
+                first = resumed.nextStep();
+                be.write(stats.get(0), resumed.partialStats());
+                judged = resumed.partialJudged().clone();
+                earlierSeconds = resumed.partialSeconds();
+            }
+            resumed = null;
             int steps = batches.get(0).steps();
             long t0 = System.nanoTime();
-            for (int s = 0; s < steps; s++) {
+            for (int s = first; s < steps; s++) {
                 long s0 = System.nanoTime();
                 if (parallel == null) {
                     step(batches.get(0).batch(s), s, stepOptions(epoch, s, steps), judged, rateFactor(epoch, s, steps));
@@ -244,7 +321,7 @@ public final class GanTraining {
                     parallelStep(s, stepOptions(epoch, s, steps), judged, rateFactor(epoch, s, steps));
                 }
                 profile.span("step", s0);
-                if (!afterStep(epoch, s + 1, steps)) {
+                if (!afterStep(epoch, s + 1, steps, judged, earlierSeconds + (System.nanoTime() - t0) / 1e9)) {
                     return false;
                 }
             }
@@ -258,13 +335,22 @@ public final class GanTraining {
             }
             float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
             double fid = measuresFid(epoch) ? fid() : Double.NaN;
-            GanEpochStats m = measure(epoch, sum, judged, fixed, fid, (t1 - t0) / 1e9);
+            GanEpochStats m = measure(epoch, sum, judged, fixed, fid, earlierSeconds + (t1 - t0) / 1e9);
             history.add(m);
             if (files) {
                 save(gan, epoch, opt, history, train, fixed, nDiv, m);
+                GanResume.saveState(opt, epoch, new GanResume.State(epoch, rng.counter(), 0, null, null, 0, gLosses), adamsD.get(0),
+                        adamsG.get(0));
             }
             listener.ganEpoch(m);
-            return epoch == opt.epochs() || files || !listener.stopRequested();
+            if (epoch < opt.epochs() && listener.stopRequested()) {
+                if (!files) {
+                    return false;
+                }
+                throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: train gan --resume "
+                        + opt.out() + " --epochs " + opt.epochs());
+            }
+            return true;
         }
 
         /**
@@ -353,8 +439,11 @@ public final class GanTraining {
             return new GanNetwork.StepOptions(opt.realLabel(), sigma);
         }
 
-        /** Progress and stop requests after step {@code done}; with files, a stop saves the networks and ends the run. */
-        private boolean afterStep(int epoch, int done, int steps) throws IOException {
+        /**
+         * Progress and stop requests after step {@code done}; with files, a stop saves the networks,
+         * both optimizers, the noise stream and the epoch's position, and ends the run.
+         */
+        private boolean afterStep(int epoch, int done, int steps, long[] judged, double seconds) throws IOException {
             int seen = Math.min(train.rows(), done * opt.batch());
             int judgedSoFar = Math.max(1, seen / gan.config().disc().pack());
             listener.step(epoch, done, steps, () -> statSums()[GanNetwork.D_LOSS] / (double) judgedSoFar);
@@ -367,9 +456,11 @@ public final class GanTraining {
             Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
             meta.put("stopped_at_step", Integer.toString(done));
             GanCheckpoint.save(gan, opt.out().resolve(VaeTraining.CHECKPOINT), meta);
+            GanResume.saveState(opt, epoch - 1, new GanResume.State(epoch - 1, rng.counter(), done, statSums(), judged, seconds, gLosses),
+                    adamsD.get(0), adamsG.get(0));
             throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
-                    + "; saved the networks in " + opt.out().resolve(VaeTraining.CHECKPOINT)
-                    + " (GAN runs cannot be resumed yet; sample and eval work on it)");
+                    + "; saved " + opt.out().resolve(VaeTraining.STATE) + ". Continue with: train gan --resume " + opt.out()
+                    + " --epochs " + opt.epochs());
         }
 
         /** The epoch's mean losses and probabilities, the diversity of fixed-noise samples, and the failure-mode warnings. */

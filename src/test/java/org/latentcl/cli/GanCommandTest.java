@@ -18,6 +18,45 @@ class GanCommandTest {
     @TempDir
     Path dir;
 
+    /**
+     * train gan --resume continues a run with its own settings (a seed, rates, packing and label
+     * smoothing other than the defaults, which the resuming command does not repeat) and ends bit for
+     * bit where a straight run ends.
+     */
+    @Test
+    void aResumedGanRunEndsWhereAStraightRunEnds() throws IOException {
+        float[] digits = java.util.Arrays.copyOf(org.latentcl.data.Datasets.embeddedDefault().train().values(), 200 * 784);
+        Path data = dir.resolve("digits.npy");
+        Files.write(data, org.latentcl.data.Npy.encode(digits, 200, 784));
+        String[] settings = {"train", "gan", "--data", data.toString(), "--batch", "50", "--seed", "7", "--lr", "3e-4", "--d-lr", "5e-4", "--pack", "2",
+            "--label-smoothing", "0.9", "--g-hidden", "32", "--d-hidden", "32", "--device", "java", "--quiet"};
+        Path straight = dir.resolve("straight");
+        Path resumed = dir.resolve("resumed");
+        for (Cli.Run run : new Cli.Run[] {Cli.run(with(settings, "--epochs", "3", "--out", straight.toString())),
+            Cli.run(with(settings, "--epochs", "1", "--out", resumed.toString()))}) {
+            assertEquals(0, run.code(), run.err());
+        }
+        Cli.Run r = Cli.run("train", "gan", "--resume", resumed.toString(), "--epochs", "3", "--device", "java", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("resuming GAN") && r.out().contains("batch 50, lr 3.0E-4 (D 5.0E-4), up to 3 epochs"), r.out());
+        var a = org.latentcl.io.Safetensors.read(straight.resolve("checkpoint.safetensors")).tensors();
+        var b = org.latentcl.io.Safetensors.read(resumed.resolve("checkpoint.safetensors")).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String name : a.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(name).data(), b.get(name).data(), name);
+        }
+        assertEquals(3, Files.readAllLines(resumed.resolve("metrics.jsonl")).size());
+        Cli.usageError(Cli.run("train", "gan", "--resume", resumed.toString(), "--lr", "1e-3", "--device", "java"),
+                "--lr cannot change a resumed run");
+        Cli.usageError(Cli.run("train", "gan", "--resume", dir.resolve("nothing").toString(), "--device", "java"), "cannot resume");
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, out, base.length, more.length);
+        return out;
+    }
+
     @Test
     void trainSampleAndEvaluateAGanOnTwoDimensionalData() throws IOException {
         StringBuilder csv = new StringBuilder("x,y\n");

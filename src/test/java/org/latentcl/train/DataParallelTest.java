@@ -60,7 +60,7 @@ class DataParallelTest {
     }
 
     private static GanTraining.Options ganOptions(int epochs, int batch) {
-        return new GanTraining.Options(epochs, batch, 2e-3f, 0.5f, 1, 3, null, "t", false, 4e-3f, 1f, 0.1f, 0, false);
+        return new GanTraining.Options(epochs, batch, 2e-3f, 0.5f, 1, 3, null, "t", false, 4e-3f, 1f, 0.1f, 0, false, false);
     }
 
     /** Trains VAEs on the given backends (the plain path when {@code parallel} is false) and returns them, trained. */

@@ -1,0 +1,178 @@
+package org.latentcl.train;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.latentcl.io.AtomicFiles;
+import org.latentcl.io.Json;
+import org.latentcl.io.Safetensors;
+import org.latentcl.model.GanConfig;
+import org.latentcl.model.GanNetwork;
+import org.latentcl.nn.Adam;
+
+/**
+ * What a GAN run needs besides its checkpoint to continue exactly: state.safetensors with both
+ * optimizers' moments and steps, the noise stream's position, the position inside an interrupted
+ * epoch (its statistics, judgments and time so far), the generator's per-epoch losses (for the
+ * warnings) and the run's options. The checkpoint holds the networks, batch norm's running
+ * statistics and the spectral-norm vectors; the shuffle of epoch e depends only on (seed, e).
+ */
+final class GanResume {
+    private GanResume() {
+    }
+
+    /**
+     * Where a saved run stands.
+     *
+     * @param epoch          whole epochs done
+     * @param rngCounter     the noise stream's position
+     * @param nextStep       the first step of the next epoch still to run (0: none done)
+     * @param partialStats   the interrupted epoch's statistics so far (null when nextStep is 0)
+     * @param partialJudged  its judgments so far, discriminator and generator
+     * @param partialSeconds its training time so far
+     * @param gLosses        the generator's loss of every whole epoch
+     */
+    record State(int epoch, long rngCounter, int nextStep, float[] partialStats, long[] partialJudged, double partialSeconds,
+                 List<Double> gLosses) {
+    }
+
+    static void saveState(GanTraining.Options opt, int epoch, State s, Adam adamD, Adam adamG) throws IOException {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("model", "gan");
+        meta.put("epoch", Integer.toString(epoch));
+        meta.put("batch", Integer.toString(opt.batch()));
+        meta.put("options", Json.write(opt.toMap()));
+        meta.put("rng_counter", Long.toString(s.rngCounter()));
+        meta.put("adam_d_steps", Integer.toString(adamD.steps()));
+        meta.put("adam_g_steps", Integer.toString(adamG.steps()));
+        meta.put("g_losses", Json.write(s.gLosses().stream().map(d -> Double.isFinite(d) ? Double.toString(d) : "NaN").toList()));
+        meta.put("next_step", Integer.toString(s.nextStep()));
+        if (s.nextStep() > 0) {
+            meta.put("partial_stats", Json.write(floats(s.partialStats())));
+            meta.put("partial_judged", s.partialJudged()[0] + "," + s.partialJudged()[1]);
+            meta.put("partial_seconds", Double.toString(s.partialSeconds()));
+        }
+        float[][] d = adamD.state();
+        float[][] g = adamG.state();
+        Safetensors.write(opt.out().resolve(VaeTraining.STATE), meta, List.of(
+                new Safetensors.Entry("adam_d.m", new int[] {d[0].length}, d[0]),
+                new Safetensors.Entry("adam_d.v", new int[] {d[1].length}, d[1]),
+                new Safetensors.Entry("adam_g.m", new int[] {g[0].length}, g[0]),
+                new Safetensors.Entry("adam_g.v", new int[] {g[1].length}, g[1])));
+    }
+
+    private static List<String> floats(float[] v) {
+        List<String> out = new ArrayList<>();
+        for (float f : v) {
+            out.add(Float.toString(f));
+        }
+        return out;
+    }
+
+    /** The options a run directory's state records (for {@code train gan --resume}). */
+    static Map<?, ?> options(Path dir) {
+        Path state = dir.resolve(VaeTraining.STATE);
+        if (!Files.isRegularFile(state) || !Files.isRegularFile(dir.resolve(VaeTraining.CHECKPOINT))) {
+            throw new IllegalArgumentException("cannot resume " + dir + ": it has no " + VaeTraining.CHECKPOINT + " and " + VaeTraining.STATE
+                    + " of a GAN run");
+        }
+        Map<String, String> meta = Safetensors.read(state).metadata();
+        if (!"gan".equals(meta.get("model")) || meta.get("options") == null) {
+            throw new IllegalArgumentException("cannot resume " + dir + ": its " + VaeTraining.STATE + " is not a GAN run's");
+        }
+        return (Map<?, ?>) Json.parse(meta.get("options"));
+    }
+
+    /** Loads the checkpoint into the lead GAN and the optimizers' state; returns where the run stands. */
+    static State restore(GanNetwork gan, Adam adamD, Adam adamG, GanTraining.Options opt) {
+        Path dir = opt.out();
+        Path ckpt = dir.resolve(VaeTraining.CHECKPOINT);
+        Path statePath = dir.resolve(VaeTraining.STATE);
+        options(dir);
+        Safetensors.Contents c = Safetensors.read(ckpt);
+        GanConfig saved = GanCheckpoint.config(c, ckpt);
+        if (!saved.equals(gan.config())) {
+            throw new IllegalArgumentException("cannot resume " + dir + ": its checkpoint is a " + saved + ", not a " + gan.config());
+        }
+        Safetensors.Contents s = Safetensors.read(statePath);
+        Map<String, String> meta = s.metadata();
+        if (!Integer.toString(opt.batch()).equals(meta.get("batch"))) {
+            throw new IllegalArgumentException("cannot resume " + dir + " with batch " + opt.batch() + ": the run was trained with batch "
+                    + meta.get("batch"));
+        }
+        GanCheckpoint.load(gan, c, ckpt);
+        try {
+            adamD.restore(moment(s, "adam_d.m", gan.discriminatorParameters().size()), moment(s, "adam_d.v", gan.discriminatorParameters().size()),
+                    Integer.parseInt(meta.get("adam_d_steps")));
+            adamG.restore(moment(s, "adam_g.m", gan.generatorParameters().size()), moment(s, "adam_g.v", gan.generatorParameters().size()),
+                    Integer.parseInt(meta.get("adam_g_steps")));
+            List<Double> gLosses = new ArrayList<>();
+            for (Object o : (List<?>) Json.parse(meta.get("g_losses"))) {
+                gLosses.add(Double.parseDouble((String) o));
+            }
+            int next = Integer.parseInt(meta.get("next_step"));
+            float[] stats = null;
+            long[] judged = null;
+            double seconds = 0;
+            if (next > 0) {
+                List<?> l = (List<?>) Json.parse(meta.get("partial_stats"));
+                stats = new float[l.size()];
+                for (int i = 0; i < stats.length; i++) {
+                    stats[i] = Float.parseFloat((String) l.get(i));
+                }
+                String[] j = meta.get("partial_judged").split(",");
+                judged = new long[] {Long.parseLong(j[0]), Long.parseLong(j[1])};
+                seconds = Double.parseDouble(meta.get("partial_seconds"));
+            }
+            return new State(Integer.parseInt(meta.get("epoch")), Long.parseLong(meta.get("rng_counter")), next, stats, judged, seconds, gLosses);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(statePath + ": unreadable training state (" + e.getMessage() + ")");
+        }
+    }
+
+    private static float[] moment(Safetensors.Contents s, String name, int size) {
+        Safetensors.Entry e = s.tensors().get(name);
+        if (e == null || e.data().length != size) {
+            throw new IllegalArgumentException("optimizer moments " + name + " missing or of the wrong size");
+        }
+        return e.data();
+    }
+
+    /** The metrics of epochs 1..upTo in metrics.jsonl; later lines (from an interrupted epoch) are dropped from the file. */
+    static List<GanEpochStats> readMetrics(Path file, int upTo) throws IOException {
+        List<GanEpochStats> out = new ArrayList<>();
+        if (!Files.isRegularFile(file)) {
+            return out;
+        }
+        List<String> kept = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<?, ?> m = (Map<?, ?>) Json.parse(line);
+            int epoch = ((Double) m.get("epoch")).intValue();
+            if (epoch > upTo) {
+                continue;
+            }
+            kept.add(line);
+            List<String> warnings = new ArrayList<>();
+            if (m.get("warnings") instanceof List<?> w) {
+                w.forEach(x -> warnings.add(String.valueOf(x)));
+            }
+            out.add(new GanEpochStats(epoch, num(m, "d_loss"), num(m, "g_loss"), num(m, "d_real"), num(m, "d_fake"), num(m, "diversity"),
+                    num(m, "fid"), num(m, "train_seconds"), num(m, "samples_per_s"), String.valueOf(m.get("device")), warnings));
+        }
+        AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
+        return out;
+    }
+
+    private static double num(Map<?, ?> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Double d ? d : Double.NaN;
+    }
+}

@@ -1,0 +1,133 @@
+package org.latentcl.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.TestBackends;
+import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
+import org.latentcl.io.Safetensors;
+import org.latentcl.model.GanConfig;
+import org.latentcl.model.GanNetwork;
+import org.latentcl.model.ImageShape;
+
+/**
+ * A GAN run stopped inside an epoch, or between epochs, and resumed ends bit for bit where a
+ * straight run ends: both networks, both optimizers, batch norm's statistics, the spectral-norm
+ * vectors, the data order, the noise stream and the schedules (instance noise, learning-rate decay).
+ */
+class GanResumeTest {
+    @TempDir
+    Path dir;
+
+    private static final GanConfig MLP = new GanConfig(12, 8, new int[] {10}, new int[] {11}, true, GanConfig.Loss.NONSATURATING)
+            .with(new GanConfig.Stabilizers(true, 2, false));
+    private static final GanConfig DCGAN = GanConfig.dcgan(new ImageShape(1, 16, 16), 3, 2, 2, GanConfig.Loss.NONSATURATING);
+
+    private static DataSplit data(GanConfig cfg) {
+        Random r = new Random(4);
+        int rows = 230;
+        float[] v = new float[rows * cfg.data()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextFloat();
+        }
+        Dataset train = cfg.convolutional() ? new Dataset("t", v, rows, cfg.data(), null, 1, 16, 16) : Dataset.ofRows("t", v, rows, cfg.data());
+        return new DataSplit(train, train, "test");
+    }
+
+    private static GanTraining.Options options(Path out, boolean resume) {
+        return new GanTraining.Options(3, 32, 2e-3f, 0.5f, 2, 5, out, "t", false, 4e-3f, 1f, 0.1f, 0, true, resume);
+    }
+
+    private static List<GanEpochStats> train(Backend be, GanConfig cfg, GanTraining.Options opt, RunListener l) throws IOException {
+        try (GanNetwork gan = new GanNetwork(be, cfg, opt.batch())) {
+            gan.initialize(opt.seed());
+            return GanTraining.train(gan, data(cfg), opt, l);
+        }
+    }
+
+    /** Stops after the n-th step of the run. */
+    private static RunListener stopAfter(int n) {
+        int[] calls = {0};
+        return new RunListener() {
+            @Override
+            public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier loss) {
+                calls[0]++;
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return calls[0] == n;
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "dcgan"})
+    void aStoppedAndResumedRunEndsWhereAStraightRunEnds(String arch) throws IOException {
+        Backend be = TestBackends.cl();
+        GanConfig cfg = arch.equals("mlp") ? MLP : DCGAN;
+        Path straight = dir.resolve("straight");
+        train(be, cfg, options(straight, false), new RunListener() { });
+        // 230 rows in batches of 32: 8 steps an epoch. Stop inside epoch 2 (step 11), then between epochs 2 and 3.
+        Path stopped = dir.resolve("stopped");
+        TrainingInterruptedException e;
+        e = assertThrows(TrainingInterruptedException.class,
+                () -> train(be, cfg, options(stopped, false), stopAfter(11)));
+        assertTrue(e.getMessage().contains("stopped in epoch 2 after step 3 of 8") && e.getMessage().contains("train gan --resume " + stopped),
+                e.getMessage());
+        assertEquals(1, Files.readAllLines(stopped.resolve(VaeTraining.METRICS)).size());
+        // Resumed inside epoch 2 (steps 4 to 8), then stopped again at its end.
+        e = assertThrows(TrainingInterruptedException.class, () -> train(be, cfg, options(stopped, true), stopAfter(5)));
+        assertTrue(e.getMessage().startsWith("stopped after epoch 2; continue with: train gan --resume"), e.getMessage());
+        train(be, cfg, options(stopped, true), new RunListener() { });
+        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(VaeTraining.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(VaeTraining.CHECKPOINT)).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String name : a.keySet()) {
+            assertArrayEquals(a.get(name).data(), b.get(name).data(), name + " differs after stopping and resuming");
+        }
+        List<String> linesA = Files.readAllLines(straight.resolve(VaeTraining.METRICS));
+        List<String> linesB = Files.readAllLines(stopped.resolve(VaeTraining.METRICS));
+        assertEquals(3, linesB.size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(linesA.get(i).replaceAll("\"train_seconds.*", ""), linesB.get(i).replaceAll("\"train_seconds.*", ""));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"batch", "config", "missing"})
+    void aRunThatCannotContinueIsRefusedWithItsReason(String what) throws IOException {
+        Backend be = TestBackends.java();
+        Path run = dir.resolve("run");
+        train(be, MLP, new GanTraining.Options(1, 32, 2e-3f, 0.5f, 1, 5, run, "t", false, 2e-3f, 1f, 0f, 0, false, false), new RunListener() { });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+            switch (what) {
+                case "batch" -> train(be, MLP, new GanTraining.Options(2, 16, 2e-3f, 0.5f, 1, 5, run, "t", false, 2e-3f, 1f, 0f, 0, false, true),
+                        new RunListener() { });
+                case "config" -> train(be, MLP.with(GanConfig.Stabilizers.NONE),
+                        new GanTraining.Options(2, 32, 2e-3f, 0.5f, 1, 5, run, "t", false, 2e-3f, 1f, 0f, 0, false, true), new RunListener() { });
+                default -> train(be, MLP, new GanTraining.Options(2, 32, 2e-3f, 0.5f, 1, 5, dir.resolve("none"), "t", false, 2e-3f, 1f, 0f, 0,
+                        false, true), new RunListener() { });
+            }
+        });
+        String expected = switch (what) {
+            case "batch" -> "with batch 16: the run was trained with batch 32";
+            case "config" -> "its checkpoint is a";
+            default -> "it has no checkpoint.safetensors and state.safetensors";
+        };
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}
