@@ -94,7 +94,7 @@ public final class ClBackend extends Backend {
 
         /** Local memory the kernel declares, in bytes. */
         public long localBytes() {
-            return (long) (tsm + tsn) * tsk * Float.BYTES;
+            return ((long) tsm + tsn) * tsk * Float.BYTES;
         }
     }
 

@@ -59,14 +59,28 @@ public record GemmTuning(ClBackend.GemmLaunch large, ClBackend.GemmLaunch small)
         return org.latentcl.opencl.BinaryCache.cacheRoot().resolve("tuning").resolve(key(device) + ".txt");
     }
 
-    /** The stored tuning of a device, if it was tuned (an unreadable file counts as none). */
+    /** The stored tuning of a device, if it was tuned (an unreadable file, or one the device cannot run, counts as none). */
     public static Optional<GemmTuning> load(ClDeviceInfo device) {
         try {
             Path f = file(device);
-            return Files.isRegularFile(f) ? parse(Files.readString(f, StandardCharsets.UTF_8)) : Optional.empty();
+            return Files.isRegularFile(f) ? parse(Files.readString(f, StandardCharsets.UTF_8)).filter(t -> t.fits(device)) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** Whether the device's work-groups and local memory hold both launch shapes. */
+    boolean fits(ClDeviceInfo device) {
+        for (ClBackend.GemmLaunch launch : new ClBackend.GemmLaunch[] {large, small}) {
+            if (launch instanceof ClBackend.GemmConfig g && g.local() != null && g.local()[0] * g.local()[1] > device.maxWorkGroupSize()) {
+                return false;
+            }
+            if (launch instanceof ClBackend.LocalGemmConfig t && (t.groupSize() > device.maxWorkGroupSize()
+                    || t.localBytes() > device.localMemBytes())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stores this tuning for the device (atomically: a temporary file, then a rename). */
@@ -79,7 +93,52 @@ public record GemmTuning(ClBackend.GemmLaunch large, ClBackend.GemmLaunch small)
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /**
+     * The tuning in a tuning file's text, or nothing when the text holds no complete and sensible
+     * tuning (a file is advice: one that is damaged or edited into shapes the kernels cannot run
+     * counts as none).
+     */
     public static Optional<GemmTuning> parse(String text) {
+        try {
+            Optional<GemmTuning> t = parseLines(text);
+            t.ifPresent(GemmTuning::check);
+            return t;
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Register tiles the GEMM kernel is built for, and limits no OpenCL device's work-groups or local memory exceed. */
+    private static final java.util.Set<Integer> ROWS_PER_ITEM = java.util.Set.of(1, 2, 4, 8, 16);
+    private static final long MAX_GROUP = 1024;
+    private static final long MAX_LOCAL_BYTES = 64 * 1024;
+
+    /**
+     * Throws IllegalArgumentException unless both launch shapes are ones the kernels can run on
+     * some device: register tiles of 1, 2, 4, 8 or 16 rows (8 or 16 columns), work-groups of at most
+     * 1024 items, local tiles of at most 64 KiB.
+     */
+    public void check() {
+        for (ClBackend.GemmLaunch launch : new ClBackend.GemmLaunch[] {large, small}) {
+            if (launch instanceof ClBackend.GemmConfig g) {
+                if (!ROWS_PER_ITEM.contains(g.tm())) {
+                    throw new IllegalArgumentException("GEMM register tiles have 1, 2, 4, 8 or 16 rows, got " + g.tm());
+                }
+                if (g.local() != null && (g.local().length != 2 || g.local()[0] < 1 || g.local()[1] < 1
+                        || g.local()[0] * g.local()[1] > MAX_GROUP)) {
+                    throw new IllegalArgumentException("GEMM work-groups need 1 to " + MAX_GROUP + " items");
+                }
+            } else if (launch instanceof ClBackend.LocalGemmConfig t) {
+                if (t.tsm() > 256 || t.tsn() > 256 || t.tsk() > 256 || t.groupSize() > MAX_GROUP || t.localBytes() > MAX_LOCAL_BYTES) {
+                    throw new IllegalArgumentException("local-memory GEMM tiles too large: " + format(t));
+                }
+            } else {
+                throw new IllegalArgumentException("no GEMM launch shape");
+            }
+        }
+    }
+
+    private static Optional<GemmTuning> parseLines(String text) {
         ClBackend.GemmLaunch l = null;
         ClBackend.GemmLaunch s = null;
         for (String line : text.split("\n")) {

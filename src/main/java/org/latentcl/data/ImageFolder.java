@@ -109,19 +109,43 @@ public final class ImageFolder {
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
     }
 
+    /** The largest image side and pixel count decoded; an image whose header claims more is refused before it is decoded. */
+    static final int MAX_SIDE = 16384;
+    static final long MAX_PIXELS = 1L << 26;
+
     private static BufferedImage decode(Path f) {
-        try {
-            BufferedImage img = ImageIO.read(f.toFile());
-            if (img == null) {
+        try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = in == null ? java.util.Collections.emptyIterator() : ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
                 throw new DataException(f + ": not a readable PNG or JPEG image");
             }
-            return img;
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w <= 0 || h <= 0 || w > MAX_SIDE || h > MAX_SIDE || (long) w * h > MAX_PIXELS) {
+                    throw new DataException(f + ": the image claims " + w + "x" + h + " pixels (at most " + MAX_SIDE + " a side and "
+                            + MAX_PIXELS + " in all)");
+                }
+                BufferedImage img = reader.read(0);
+                if (img == null) {
+                    throw new DataException(f + ": not a readable PNG or JPEG image");
+                }
+                return img;
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException | RuntimeException e) {
             if (e instanceof DataException d) {
                 throw d;
             }
-            throw new DataException(f + ": not a readable PNG or JPEG image (" + e.getMessage() + ")");
+            throw new DataException(f + ": not a readable PNG or JPEG image (" + oneLine(e.getMessage()) + ")");
         }
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "no detail" : s.replaceAll("\\s+", " ").trim();
     }
 
     private static boolean isGrey(BufferedImage img) {

@@ -55,13 +55,58 @@ public final class BinaryCache {
         }
     }
 
+    /** The program binary stored under key, or null when there is none or the file is not intact. */
     byte[] load(String key) {
         Path file = dir.resolve(key + ".bin");
         try {
-            return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
+            if (!Files.isRegularFile(file)) {
+                return null;
+            }
+            byte[] binary = decode(Files.readAllBytes(file));
+            if (binary == null) {
+                log.debug("binary cache: {} is not an intact cache file; rebuilding from source", file);
+            }
+            return binary;
         } catch (IOException e) {
             log.debug("binary cache: cannot read {}: {}", file, e.getMessage());
             return null;
+        }
+    }
+
+    /** A cache file starts with this, then the binary's length (8 bytes) and its SHA-256, then the binary. */
+    private static final byte[] MAGIC = "LATENTCL-BIN-1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int DIGEST = 32;
+
+    /** A cache file for a program binary: magic, length, SHA-256 and the binary. */
+    public static byte[] encode(byte[] binary) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(MAGIC.length + 8 + DIGEST + binary.length);
+        b.put(MAGIC).putLong(binary.length).put(sha256(binary)).put(binary);
+        return b.array();
+    }
+
+    /**
+     * The program binary in a cache file, or null when the file is not one LatentCL wrote intact
+     * (another format, truncated, or altered): only a verified binary reaches the OpenCL driver,
+     * whose own binary loader is native code.
+     */
+    public static byte[] decode(byte[] file) {
+        int head = MAGIC.length + 8 + DIGEST;
+        if (file == null || file.length < head || !java.util.Arrays.equals(file, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            return null;
+        }
+        long length = java.nio.ByteBuffer.wrap(file, MAGIC.length, 8).getLong();
+        if (length != file.length - head) {
+            return null;
+        }
+        byte[] binary = java.util.Arrays.copyOfRange(file, head, file.length);
+        return java.util.Arrays.equals(sha256(binary), 0, DIGEST, file, MAGIC.length + 8, head) ? binary : null;
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
     }
 
@@ -70,7 +115,7 @@ public final class BinaryCache {
         try {
             Files.createDirectories(dir);
             Path tmp = Files.createTempFile(dir, key, ".tmp");
-            Files.write(tmp, binary);
+            Files.write(tmp, encode(binary));
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException | UnsupportedOperationException e) {
             log.debug("binary cache: cannot write {}: {}", file, e.getMessage());

@@ -50,6 +50,44 @@ class KernelLibraryTest {
         }
     }
 
+    /** A cache file that is not intact never reaches the driver: the program is built from source again. */
+    @Test
+    void aDamagedCacheFileIsRebuiltFromSource() throws java.io.IOException {
+        String unique = "-DCACHE_DAMAGE=" + System.nanoTime();
+        java.nio.file.Path dir = BinaryCache.cacheRoot().resolve("kernels");
+        long before = System.currentTimeMillis() - 1000;
+        try (ClContext first = new ClContext(device)) {
+            first.kernels().kernel("elementwise.cl", unique, "fill");
+        }
+        java.nio.file.Path written;
+        try (var files = java.nio.file.Files.list(dir)) {
+            written = files.filter(f -> f.toString().endsWith(".bin"))
+                    .filter(f -> f.toFile().lastModified() >= before)
+                    .max(java.util.Comparator.comparingLong(f -> f.toFile().lastModified())).orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(written);
+        bytes[bytes.length - 1] ^= 1;
+        java.nio.file.Files.write(written, bytes);
+        try (ClContext second = new ClContext(device)) {
+            second.kernels().kernel("elementwise.cl", unique, "fill");
+            assertEquals(1, second.kernels().builtFromSource(), "the altered file is refused");
+            assertEquals(0, second.kernels().loadedFromCache());
+        }
+    }
+
+    @Test
+    void cacheFilesCarryTheirLengthAndDigest() {
+        byte[] binary = "a program binary".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] file = BinaryCache.encode(binary);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(binary, BinaryCache.decode(file));
+        org.junit.jupiter.api.Assertions.assertNull(BinaryCache.decode(binary), "a raw binary of the old format");
+        org.junit.jupiter.api.Assertions.assertNull(BinaryCache.decode(java.util.Arrays.copyOf(file, file.length - 1)), "truncated");
+        byte[] altered = file.clone();
+        altered[altered.length - 3] ^= 0x40;
+        org.junit.jupiter.api.Assertions.assertNull(BinaryCache.decode(altered), "altered");
+        org.junit.jupiter.api.Assertions.assertNull(BinaryCache.decode(new byte[0]));
+    }
+
     @Test
     void buffersAreCountedAndReleased() {
         try (ClContext ctx = new ClContext(device)) {
