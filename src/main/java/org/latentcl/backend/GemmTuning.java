@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -85,12 +84,8 @@ public record GemmTuning(ClBackend.GemmLaunch large, ClBackend.GemmLaunch small)
 
     /** Stores this tuning for the device (atomically: a temporary file, then a rename). */
     public void save(ClDeviceInfo device) throws IOException {
-        Path f = file(device);
-        Files.createDirectories(f.getParent());
-        Path tmp = Files.createTempFile(f.getParent(), "tuning", ".tmp");
-        Files.writeString(tmp, "# GEMM launch shapes for " + device.describe() + ", driver " + device.driverVersion() + "\n"
-                + "large " + format(large) + "\nsmall " + format(small) + "\n", StandardCharsets.UTF_8);
-        Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        org.latentcl.io.AtomicFiles.write(file(device), ("# GEMM launch shapes for " + device.describe() + ", driver " + device.driverVersion()
+                + "\n" + "large " + format(large) + "\nsmall " + format(small) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /**

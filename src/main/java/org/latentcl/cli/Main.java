@@ -71,6 +71,15 @@ public final class Main implements Runnable {
                 err.println("latentcl: " + ex.getMessage());
                 return EXIT_INTERRUPTED;
             }
+            org.latentcl.io.OutputException output = outputFailure(ex);
+            if (output != null) {
+                // Where output goes is the user's choice: an unwritable, read-only or full place is bad input.
+                err.println("latentcl: " + message(output));
+                if (debug) {
+                    ex.printStackTrace(err);
+                }
+                return EXIT_USAGE;
+            }
             boolean usage = ex instanceof UsageException || ex instanceof IllegalArgumentException;
             err.println("latentcl: " + (usage ? "" : "error: ") + message(ex));
             if (debug) {
@@ -79,6 +88,16 @@ public final class Main implements Runnable {
             return usage ? EXIT_USAGE : EXIT_INTERNAL;
         });
         return cli.execute(args);
+    }
+
+    /** The failure to write an output file behind an exception (wrapped by the API or a training run), or null. */
+    private static org.latentcl.io.OutputException outputFailure(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof org.latentcl.io.OutputException o) {
+                return o;
+            }
+        }
+        return null;
     }
 
     private static String message(Throwable ex) {

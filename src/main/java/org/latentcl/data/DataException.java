@@ -1,6 +1,6 @@
 package org.latentcl.data;
 
-/** A dataset could not be found or read; the message names the file and what is wrong. */
+/** A dataset could not be found or read; the message names the file and what is wrong, in one line. */
 public class DataException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
@@ -10,7 +10,7 @@ public class DataException extends IllegalArgumentException {
      * @param message names the file and what is wrong
      */
     public DataException(String message) {
-        super(message);
+        super(org.latentcl.io.OneLine.of(message));
     }
 
     /**
@@ -20,6 +20,6 @@ public class DataException extends IllegalArgumentException {
      * @param cause   the underlying error
      */
     public DataException(String message, Throwable cause) {
-        super(message, cause);
+        super(org.latentcl.io.OneLine.of(message), cause);
     }
 }

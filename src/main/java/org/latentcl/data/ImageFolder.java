@@ -140,12 +140,9 @@ public final class ImageFolder {
             if (e instanceof DataException d) {
                 throw d;
             }
-            throw new DataException(f + ": not a readable PNG or JPEG image (" + oneLine(e.getMessage()) + ")");
+            throw new DataException(f + ": not a readable PNG or JPEG image (" + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()) + ")");
         }
-    }
-
-    private static String oneLine(String s) {
-        return s == null ? "no detail" : s.replaceAll("\\s+", " ").trim();
     }
 
     private static boolean isGrey(BufferedImage img) {

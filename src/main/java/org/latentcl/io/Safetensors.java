@@ -85,8 +85,17 @@ public final class Safetensors {
         AtomicFiles.write(file, buf.array());
     }
 
-    /** Reads and validates a file; every problem is an {@link IllegalArgumentException} naming the file. */
+    /** Reads and validates a file; every problem is an {@link IllegalArgumentException} naming the file, in one line. */
     public static Contents read(Path file) {
+        try {
+            return parse(file);
+        } catch (IllegalArgumentException e) {
+            // Messages quote names from the file's own header, which may hold any characters.
+            throw new IllegalArgumentException(OneLine.of(e.getMessage()), e.getCause());
+        }
+    }
+
+    private static Contents parse(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -2,10 +2,8 @@ package org.latentcl.train;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +14,7 @@ import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
+import org.latentcl.io.AtomicFiles;
 import org.latentcl.io.Charts;
 import org.latentcl.io.Images;
 import org.latentcl.metrics.FeatureClassifiers;
@@ -249,10 +248,10 @@ public final class GanTraining {
         /** Prepares the run directory and, with resume, restores the run; returns the whole epochs already done. */
         private int start() throws IOException {
             if (files) {
-                Files.createDirectories(opt.out());
+                AtomicFiles.createDirectories(opt.out());
                 if (!opt.resume()) {
                     // A fresh run into a directory that held another (--force): its metrics start anew.
-                    Files.deleteIfExists(opt.out().resolve(VaeTraining.METRICS));
+                    AtomicFiles.deleteIfExists(opt.out().resolve(VaeTraining.METRICS));
                 }
             }
             if (!opt.resume()) {
@@ -527,8 +526,7 @@ public final class GanTraining {
                              int nFixed, GanEpochStats m) throws IOException {
         Path dir = opt.out();
         GanCheckpoint.save(gan, dir.resolve(VaeTraining.CHECKPOINT), checkpointMetadata(epoch, opt, train));
-        Files.writeString(dir.resolve(VaeTraining.METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        AtomicFiles.appendLine(dir.resolve(VaeTraining.METRICS), m.toJson());
         Images.writePng(Charts.lines("GAN losses", "epoch", "loss", List.of(
                 Charts.Line.perEpoch("discriminator", history.stream().mapToDouble(GanEpochStats::dLoss).toArray(), new Color(31, 119, 180)),
                 Charts.Line.perEpoch("generator", history.stream().mapToDouble(GanEpochStats::gLoss).toArray(), new Color(255, 127, 14)))),

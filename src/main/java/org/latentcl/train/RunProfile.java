@@ -76,8 +76,8 @@ final class RunProfile {
         String report = profile.finish(out);
         if (report != null && devices != null) {
             String table = devices.get();
-            java.nio.file.Files.writeString(out.resolve(ProfileReport.TABLE), table, java.nio.charset.StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.APPEND);
+            Path file = out.resolve(ProfileReport.TABLE);
+            org.latentcl.io.AtomicFiles.write(file, (java.nio.file.Files.readString(file) + table).getBytes(java.nio.charset.StandardCharsets.UTF_8));
             report = report + System.lineSeparator() + table;
         }
         if (report != null) {

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -196,10 +195,10 @@ public final class VaeTraining {
         /** Prepares the run directory and, with resume, restores the run; returns the whole epochs already done. */
         private int start() throws IOException {
             if (files) {
-                Files.createDirectories(opt.out());
+                AtomicFiles.createDirectories(opt.out());
                 if (!opt.resume()) {
                     // A fresh run into a directory that held another (--force): its metrics start anew.
-                    Files.deleteIfExists(opt.out().resolve(METRICS));
+                    AtomicFiles.deleteIfExists(opt.out().resolve(METRICS));
                 }
             }
             if (!opt.resume()) {
@@ -392,8 +391,7 @@ public final class VaeTraining {
     private static void save(VaeNetwork vae, Adam adam, RandomStream rng, int epoch, Options opt, List<VaeEpochStats> history,
                              Dataset test, VaeEpochStats m) throws IOException {
         saveModel(vae, adam, rng, epoch, opt, test, Map.of());
-        Files.writeString(opt.out().resolve(METRICS), m.toJson() + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        AtomicFiles.appendLine(opt.out().resolve(METRICS), m.toJson());
         writePictures(vae, opt, history, test, opt.out());
     }
 
