@@ -107,7 +107,11 @@ final class EvalCommand implements Callable<Integer> {
             Safetensors.Contents c = Safetensors.read(checkpoint);
             String model = ModelFiles.model(c, checkpoint);
             String dataSpec = data != null ? data : c.metadata().getOrDefault("data", "default");
+            int features = ModelFiles.features(c, checkpoint, model);
             DataSplit split = Datasets.load(dataSpec, imageSize != null ? imageSize : ModelFiles.squareImageSize(c));
+            if (features != split.test().cols()) {
+                throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model's have " + features);
+            }
             result.put("checkpoint", checkpoint.toString());
             try (Backend be = DeviceSelector.open(device)) {
                 if (model.equals("vae")) {

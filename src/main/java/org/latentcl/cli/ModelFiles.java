@@ -20,6 +20,15 @@ final class ModelFiles {
     }
 
     /**
+     * The features per example of a checkpoint's model, from its configuration: reading it before a
+     * device is opened reports a broken checkpoint as the command's only line.
+     */
+    static int features(Safetensors.Contents c, Path file, String model) {
+        return model.equals("vae") ? VaeCheckpoint.config(c, file).input()
+                : org.latentcl.train.GanCheckpoint.config(c, file).data();
+    }
+
+    /**
      * The image shape recorded in the checkpoint as {channels, height, width} (channels 1 when a
      * checkpoint from before colour images names none), or a square grey guess, or null when the data
      * are not images.

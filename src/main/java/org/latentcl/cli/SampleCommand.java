@@ -53,6 +53,7 @@ final class SampleCommand implements Callable<Integer> {
         }
         Safetensors.Contents c = Safetensors.read(checkpoint);
         String model = ModelFiles.model(c, checkpoint);
+        ModelFiles.features(c, checkpoint, model);
         try (Backend be = DeviceSelector.open(device)) {
             int d;
             float[] x;
