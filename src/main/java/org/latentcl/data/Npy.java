@@ -53,6 +53,9 @@ public final class Npy {
             headerLen = bb.getShort(8) & 0xffff;
             headerStart = 10;
         } else if (major == 2 || major == 3) {
+            if (bytes.length < 12) {
+                throw new DataException(name + ": truncated .npy header (version " + major + " needs 12 bytes before its text)");
+            }
             headerLen = bb.getInt(8);
             headerStart = 12;
         } else {
