@@ -47,7 +47,19 @@ class ExamplesTest {
     void theGanExampleTrainsAndWritesItsPicture() {
         List<GanEpochMetrics> history = TrainGanExample.run(dir, 1);
         assertEquals(1, history.size());
-        assertTrue(Files.isRegularFile(dir.resolve("generated.png")));
+        GanEpochMetrics m = history.get(0);
+        assertTrue(Double.isFinite(m.dLoss()) && Double.isFinite(m.gLoss()), m.toString());
+        // After an epoch the discriminator tells the digits from the generator's drawings (both start at 0.5).
+        assertTrue(m.dReal() > m.dFake(), "D(x) " + m.dReal() + " against D(G(z)) " + m.dFake());
+        java.awt.image.BufferedImage picture = read(dir.resolve("generated.png"));
+        assertEquals(8 * 28 * 2 + 9, picture.getWidth(), "64 digits, eight a row, drawn at scale 2 with 1-pixel gaps");
+        java.util.Set<Integer> shades = new java.util.HashSet<>();
+        for (int y = 0; y < picture.getHeight(); y++) {
+            for (int x = 0; x < picture.getWidth(); x++) {
+                shades.add(picture.getRGB(x, y) & 0xff);
+            }
+        }
+        assertTrue(shades.size() > 32, "the generated digits have many shades, not one flat colour: " + shades.size());
     }
 
     /** The conv VAE and the DCGAN train through the public API on a few hundred colour shapes, and the DCGAN's grid is drawn. */
@@ -98,6 +110,14 @@ class ExamplesTest {
             if (!sources.contains(normalize(block))) {
                 fail("this block of docs/API.md or README.md is not code from " + EXAMPLES + ":\n" + block);
             }
+        }
+    }
+
+    private static java.awt.image.BufferedImage read(Path png) {
+        try {
+            return javax.imageio.ImageIO.read(png.toFile());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
