@@ -51,7 +51,7 @@ class ExamplesTest {
         assertTrue(Double.isFinite(m.dLoss()) && Double.isFinite(m.gLoss()), m.toString());
         // After an epoch the discriminator tells the digits from the generator's drawings (both start at 0.5).
         assertTrue(m.dReal() > m.dFake(), "D(x) " + m.dReal() + " against D(G(z)) " + m.dFake());
-        java.awt.image.BufferedImage picture = read(dir.resolve("generated.png"));
+        java.awt.image.BufferedImage picture = readPng(dir.resolve("generated.png"));
         assertEquals(8 * 28 * 2 + 9, picture.getWidth(), "64 digits, eight a row, drawn at scale 2 with 1-pixel gaps");
         java.util.Set<Integer> shades = new java.util.HashSet<>();
         for (int y = 0; y < picture.getHeight(); y++) {
@@ -113,7 +113,7 @@ class ExamplesTest {
         }
     }
 
-    private static java.awt.image.BufferedImage read(Path png) {
+    private static java.awt.image.BufferedImage readPng(Path png) {
         try {
             return javax.imageio.ImageIO.read(png.toFile());
         } catch (IOException e) {

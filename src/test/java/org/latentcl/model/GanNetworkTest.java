@@ -235,6 +235,8 @@ class GanNetworkTest {
         float[] x = TestBackends.uniform(new Random(3), 128 * 784, 0, 1);
         float[][] stats = new float[2][];
         float[][] gen = new float[2][];
+        float[][] firstDiscGrads = new float[2][];
+        float[][] firstGenGrads = new float[2][];
         String[] names = {"java", "cl"};
         for (int b = 0; b < 2; b++) {
             Backend be = TestBackends.named(names[b]);
@@ -245,8 +247,14 @@ class GanNetworkTest {
                 RandomStream rng = new RandomStream(1, 0);
                 for (int s = 0; s < 2; s++) {
                     gan.discriminatorGradients(tx, rng, st, step);
+                    if (s == 0) {
+                        firstDiscGrads[b] = be.read(gan.discriminatorParameters().grads());
+                    }
                     ad.step();
                     gan.generatorGradients(st, rng, step);
+                    if (s == 0) {
+                        firstGenGrads[b] = be.read(gan.generatorParameters().grads());
+                    }
                     ag.step();
                 }
                 stats[b] = be.read(st);
@@ -258,18 +266,30 @@ class GanNetworkTest {
             double scale = Math.abs(stats[0][i]) + (stabilized ? 128 : 0);
             assertEquals(stats[0][i], stats[1][i], 1e-4 * scale + 1e-5, "statistic " + i);
         }
+        // The first discriminator gradients, from the same parameters on both backends, agree to float rounding; the first
+        // generator gradients pass through a discriminator one Adam step later, whose near-zero gradients may have moved
+        // some of its weights by +lr on one backend and -lr on the other, so they agree less closely, but closely.
+        assertGradientsAgree(firstDiscGrads, "discriminator", 1e-4);
+        assertGradientsAgree(firstGenGrads, "generator", 1e-2);
         // Adam moves every parameter by about lr per step whatever the gradient's size, so where a
-        // gradient is close to zero, float noise can flip its sign: a few parameters may differ by
-        // up to 2 lr per step, but on average the backends must agree far more closely.
-        double maxDiff = 0;
+        // gradient is close to zero, float noise can flip its sign; on average the backends must agree closely.
         double meanDiff = 0;
         for (int i = 0; i < gen[0].length; i++) {
-            double d = Math.abs(gen[0][i] - gen[1][i]);
-            maxDiff = Math.max(maxDiff, d);
-            meanDiff += d / gen[0].length;
+            meanDiff += Math.abs(gen[0][i] - gen[1][i]) / gen[0].length;
         }
-        assertTrue(maxDiff <= 2 * 2e-4 * 2 * 1.01, "generator parameters differ by up to " + maxDiff);
         // Batch norm makes the weights before it scale-free, so many of their gradients are near zero and flip more often.
         assertTrue(meanDiff < (dcgan ? 1e-5 : 1e-6), "generator parameters differ by " + meanDiff + " on average");
+    }
+
+    /** The largest difference between the backends' gradients, relative to the largest gradient, is at most the tolerance. */
+    private static void assertGradientsAgree(float[][] g, String what, double tolerance) {
+        double diff = 0;
+        double scale = 0;
+        for (int i = 0; i < g[0].length; i++) {
+            diff = Math.max(diff, Math.abs(g[0][i] - g[1][i]));
+            scale = Math.max(scale, Math.abs(g[0][i]));
+        }
+        assertTrue(scale > 0, what + " gradients are all zero");
+        assertTrue(diff <= tolerance * scale, what + " gradients differ by " + diff / scale + " of the largest");
     }
 }
