@@ -32,6 +32,9 @@ final class SelfTestCommand implements Callable<Integer> {
             + "(what training uses there); all on a simulator (Oclgrind).")
     String kernels;
 
+    /** Runs the checks of one backend against the reference; a test puts a faulty backend in to see the failing path. */
+    static java.util.function.BiFunction<Backend, Backend, List<SelfTest.Result>> checks = SelfTest::run;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -49,7 +52,7 @@ final class SelfTestCommand implements Callable<Integer> {
                     if (choice.device() != null && choice.device().isSimulator()) {
                         out.println(simulatorNote());
                     }
-                    List<SelfTest.Result> results = SelfTest.run(subject, reference);
+                    List<SelfTest.Result> results = checks.apply(subject, reference);
                     failed += print(out, subject, results);
                     total += results.size();
                 }
