@@ -19,14 +19,16 @@ import org.latentcl.train.GanEpochStats;
  * @param samplesPerS  real examples seen per second
  * @param device       the backend's name
  * @param warnings     failure modes detected this epoch (discriminator wins, oscillation, divergence, collapse)
+ * @param deviceBuffers device buffers allocated at the end of the epoch on the (first) device (-1 on the Java backend):
+ *                      flat over a long run
  */
 public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity, double fid,
-                              double trainSeconds, double samplesPerS, String device, List<String> warnings) {
+                              double trainSeconds, double samplesPerS, String device, List<String> warnings, int deviceBuffers) {
 
     /**
      * The fields of metrics.jsonl, in order: {@code epoch}, {@code d_loss}, {@code g_loss},
      * {@code d_real}, {@code d_fake}, {@code diversity}, {@code fid} (when measured), {@code train_seconds},
-     * {@code samples_per_s}, {@code device} and {@code warnings}.
+     * {@code samples_per_s}, {@code device}, {@code warnings} and {@code device_buffers}.
      *
      * @return field names to values, rounded as the file has them
      */
@@ -36,12 +38,13 @@ public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dRea
 
     /** The training loop's record of the same epoch. */
     private GanEpochStats stats() {
-        return new GanEpochStats(epoch, dLoss, gLoss, dReal, dFake, diversity, fid, trainSeconds, samplesPerS, device, warnings);
+        return new GanEpochStats(epoch, dLoss, gLoss, dReal, dFake, diversity, fid, trainSeconds, samplesPerS, device, warnings, deviceBuffers);
     }
 
     /** The public view of an epoch the training loop measured. */
     static GanEpochMetrics of(GanEpochStats s) {
-        return new GanEpochMetrics(s.epoch(), s.dLoss(), s.gLoss(), s.dReal(), s.dFake(), s.diversity(), s.fid(), s.trainSeconds(), s.samplesPerS(), s.device(), s.warnings());
+        return new GanEpochMetrics(s.epoch(), s.dLoss(), s.gLoss(), s.dReal(), s.dFake(), s.diversity(), s.fid(), s.trainSeconds(), s.samplesPerS(), s.device(), s.warnings(),
+                s.deviceBuffers());
     }
 
     /**

@@ -7,13 +7,14 @@ import org.latentcl.io.Json;
 
 /** One GAN epoch as the training loop measures and writes it to metrics.jsonl; the public API hands it on as {@code org.latentcl.GanEpochMetrics}. */
 public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity, double fid,
-                              double trainSeconds, double samplesPerS, String device, List<String> warnings) {
+                              double trainSeconds, double samplesPerS, String device, List<String> warnings, int deviceBuffers) {
 
     /**
      * The fields of metrics.jsonl, in order: {@code epoch}, {@code d_loss}, {@code g_loss},
      * {@code d_real}, {@code d_fake}, {@code diversity}, {@code fid} (on epochs that measured it),
      * {@code train_seconds},
-     * {@code samples_per_s}, {@code device} and {@code warnings}.
+     * {@code samples_per_s}, {@code device}, {@code warnings} and {@code device_buffers} (the first device's; -1 on the
+     * Java backend).
      *
      * @return field names to values, rounded as the file has them
      */
@@ -32,6 +33,7 @@ public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal,
         m.put("samples_per_s", Math.round(samplesPerS * 10) / 10.0);
         m.put("device", device);
         m.put("warnings", warnings);
+        m.put("device_buffers", deviceBuffers);
         return m;
     }
 

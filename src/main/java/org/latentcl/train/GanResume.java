@@ -165,7 +165,8 @@ final class GanResume {
                 w.forEach(x -> warnings.add(String.valueOf(x)));
             }
             out.add(new GanEpochStats(epoch, num(m, "d_loss"), num(m, "g_loss"), num(m, "d_real"), num(m, "d_fake"), num(m, "diversity"),
-                    num(m, "fid"), num(m, "train_seconds"), num(m, "samples_per_s"), String.valueOf(m.get("device")), warnings));
+                    num(m, "fid"), num(m, "train_seconds"), num(m, "samples_per_s"), String.valueOf(m.get("device")), warnings,
+                    m.get("device_buffers") instanceof Double b ? b.intValue() : -1));
         }
         AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
         return out;

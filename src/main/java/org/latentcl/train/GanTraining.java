@@ -491,7 +491,7 @@ public final class GanTraining {
             double dFake = sum[GanNetwork.D_FAKE] / dJudged;
             String device = parallel == null ? be.name() : DataParallel.names(gans.stream().map(g -> g.backend().name()).toList());
             return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, fid, seconds, n / seconds,
-                    device, GanWarnings.check(dFake, diversity, gLosses));
+                    device, GanWarnings.check(dFake, diversity, gLosses), be.liveBuffers());
         }
 
         @Override
