@@ -40,6 +40,21 @@ class GemmParityTest {
                 }
             }
         }
+        // 784 and 1000 in every position, beside the small sizes and each other (one or two large dimensions).
+        int[] large = {784, 1000};
+        for (int big : large) {
+            for (int position = 0; position < 3; position++) {
+                for (int other : new int[] {1, 7, 33, large[0] + large[1] - big}) {
+                    for (int small : new int[] {1, 33}) {
+                        int[] mnk = {small, other, small};
+                        mnk[position] = big;
+                        String tr = trans[t++ % 4];
+                        out.add(Arguments.of("java", mnk[0], mnk[1], mnk[2], tr));
+                        out.add(Arguments.of("cl", mnk[0], mnk[1], mnk[2], tr));
+                    }
+                }
+            }
+        }
         // The training shapes and the sizes the design names.
         for (String name : new String[] {"java", "java-plain", "cl"}) {
             out.add(Arguments.of(name, 128, 400, 784, "NT"));

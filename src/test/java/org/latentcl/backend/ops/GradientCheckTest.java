@@ -188,6 +188,87 @@ class GradientCheckTest {
         }
     }
 
+    /**
+     * Two layers, Y1 = f1(X W1^T + b1) and Y2 = f2(Y1 W2^T + b2), L = sum(G * Y2), backward through
+     * the fused operations training uses: each layer's weight and bias gradients in one
+     * {@code linearGradients}, and the hidden gradient carried through f1' inside the GEMM
+     * ({@code gemmGated}, gated by the forward output Y1), against finite differences of L in double.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void fusedGradientsAndTheGatedGemmMatchFiniteDifferences(String name) {
+        Backend be = TestBackends.named(name);
+        Random rnd = new Random(5);
+        int batch = 7;
+        int in = 33;
+        int hid = 9;
+        int out = 4;
+        for (Activation f1 : new Activation[] {Activation.TANH, Activation.leakyRelu(0.2f), Activation.SIGMOID}) {
+            Activation f2 = Activation.SIGMOID;
+            float[] x = TestBackends.uniform(rnd, batch * in, -1, 1);
+            float[] w1 = TestBackends.uniform(rnd, hid * in, -0.5f, 0.5f);
+            float[] b1 = TestBackends.uniform(rnd, hid, -0.5f, 0.5f);
+            float[] w2 = TestBackends.uniform(rnd, out * hid, -0.5f, 0.5f);
+            float[] b2 = TestBackends.uniform(rnd, out, -0.5f, 0.5f);
+            float[] gy = TestBackends.uniform(rnd, batch * out, -1, 1);
+            float[] dw1;
+            float[] db1;
+            float[] dw2;
+            float[] db2;
+            try (Tensor tx = be.upload(x, batch, in); Tensor tw1 = be.upload(w1, hid, in); Tensor tb1 = be.upload(b1, 1, hid);
+                 Tensor tw2 = be.upload(w2, out, hid); Tensor tb2 = be.upload(b2, 1, out); Tensor y1 = be.zeros(batch, hid);
+                 Tensor y2 = be.zeros(batch, out); Tensor g = be.upload(gy, batch, out); Tensor g1 = be.zeros(batch, hid);
+                 Tensor tdw1 = be.zeros(hid, in); Tensor tdb1 = be.zeros(1, hid); Tensor tdw2 = be.zeros(out, hid);
+                 Tensor tdb2 = be.zeros(1, out)) {
+                Gemm.gemm(be, false, true, 1f, tx, tw1, 0f, y1, tb1, f1);
+                Gemm.gemm(be, false, true, 1f, y1, tw2, 0f, y2, tb2, f2);
+                Activations.activateBackward(be, f2, y2, g, g);
+                Gemm.linearGradients(be, g, y1, 0f, tdw2, tdb2);
+                Gemm.gemmGated(be, false, false, 1f, g, tw2, 0f, g1, f1, y1);
+                Gemm.linearGradients(be, g1, tx, 0f, tdw1, tdb1);
+                dw1 = be.read(tdw1);
+                db1 = be.read(tdb1);
+                dw2 = be.read(tdw2);
+                db2 = be.read(tdb2);
+            }
+            double[][] p = {toDouble(w1), toDouble(b1), toDouble(w2), toDouble(b2)};
+            double[] xd = toDouble(x);
+            float[][] got = {dw1, db1, dw2, db2};
+            String[] names = {"dW1", "db1", "dW2", "db2"};
+            for (int t = 0; t < 4; t++) {
+                double[] arr = p[t];
+                for (int i = 0; i < arr.length; i += t % 2 == 0 ? 3 : 1) {
+                    int idx = i;
+                    double fd = fd(v -> perturbed(arr, idx, v, () -> loss2(xd, p, gy, batch, in, hid, out, f1, f2)), arr[i]);
+                    near(name + " " + f1 + " " + names[t] + "[" + i + "]", fd, got[t][i]);
+                }
+            }
+        }
+    }
+
+    /** L = sum(G * f2(f1(X W1^T + b1) W2^T + b2)) in double; p holds W1, b1, W2, b2. */
+    private static double loss2(double[] x, double[][] p, float[] g, int batch, int in, int hid, int out, Activation f1, Activation f2) {
+        double total = 0;
+        double[] h = new double[hid];
+        for (int r = 0; r < batch; r++) {
+            for (int j = 0; j < hid; j++) {
+                double s = p[1][j];
+                for (int i = 0; i < in; i++) {
+                    s += x[r * in + i] * p[0][j * in + i];
+                }
+                h[j] = f64(f1, s);
+            }
+            for (int o = 0; o < out; o++) {
+                double s = p[3][o];
+                for (int j = 0; j < hid; j++) {
+                    s += h[j] * p[2][o * hid + j];
+                }
+                total += g[r * out + o] * f64(f2, s);
+            }
+        }
+        return total;
+    }
+
     private static double perturbed(double[] arr, int i, double value, java.util.function.DoubleSupplier f) {
         double old = arr[i];
         arr[i] = value;
