@@ -64,28 +64,37 @@ public final class ImageFolder {
         if (files.isEmpty()) {
             throw new DataException(dir + ": no .png or .jpg images in it or in its subdirectories");
         }
-        List<BufferedImage> decoded = new ArrayList<>(files.size());
-        boolean colour = false;
-        for (Path f : files) {
-            BufferedImage img = decode(f);
-            colour |= !isGrey(img);
-            decoded.add(img);
-        }
-        int channels = colour ? 3 : 1;
-        int h = size > 0 ? size : decoded.get(0).getHeight();
-        int w = size > 0 ? size : decoded.get(0).getWidth();
-        float[] values = new float[files.size() * channels * h * w];
+        // Each image becomes its planes (resized when asked) right after decoding: only one decoded picture is held at a time.
+        List<float[]> planes = new ArrayList<>(files.size());
+        List<Boolean> grey = new ArrayList<>(files.size());
+        int h = size;
+        int w = size;
         for (int i = 0; i < files.size(); i++) {
-            BufferedImage img = decoded.get(i);
-            if (size == 0 && (img.getHeight() != h || img.getWidth() != w)) {
-                throw new DataException(dir + ": images differ in size (" + files.get(0).getFileName() + " is " + w + "x" + h + ", "
-                        + files.get(i).getFileName() + " is " + img.getWidth() + "x" + img.getHeight() + "); give --image-size N to resize them");
+            BufferedImage img = decode(files.get(i));
+            boolean g = isGrey(img);
+            if (size == 0) {
+                if (i == 0) {
+                    h = img.getHeight();
+                    w = img.getWidth();
+                } else if (img.getHeight() != h || img.getWidth() != w) {
+                    throw new DataException(dir + ": images differ in size (" + files.get(0).getFileName() + " is " + w + "x" + h + ", "
+                            + files.get(i).getFileName() + " is " + img.getWidth() + "x" + img.getHeight()
+                            + "); give --image-size N to resize them");
+                }
             }
-            float[] planes = planes(img, channels);
-            if (size > 0) {
-                planes = ImageResize.resizeAndCrop(planes, channels, img.getHeight(), img.getWidth(), size);
+            float[] p = planes(img, g ? 1 : 3);
+            planes.add(size > 0 ? ImageResize.resizeAndCrop(p, g ? 1 : 3, img.getHeight(), img.getWidth(), size) : p);
+            grey.add(g);
+        }
+        int channels = grey.contains(false) ? 3 : 1;
+        int plane = h * w;
+        float[] values = new float[files.size() * channels * plane];
+        for (int i = 0; i < files.size(); i++) {
+            float[] p = planes.get(i);
+            for (int c = 0; c < channels; c++) {
+                // A grey image among colour ones takes its one plane as red, green and blue.
+                System.arraycopy(p, grey.get(i) ? 0 : c * plane, values, (i * channels + c) * plane, plane);
             }
-            System.arraycopy(planes, 0, values, i * planes.length, planes.length);
         }
         int[] l = labels.isEmpty() ? null : labels.stream().mapToInt(Integer::intValue).toArray();
         String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
@@ -109,9 +118,13 @@ public final class ImageFolder {
         return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
     }
 
-    /** The largest image side and pixel count decoded; an image whose header claims more is refused before it is decoded. */
+    /**
+     * The largest image side and pixel count decoded (16.7 megapixels: a 12-megapixel photo fits); an
+     * image whose header claims more is refused before it is decoded, since decoding takes about 16
+     * bytes a pixel.
+     */
     static final int MAX_SIDE = 16384;
-    static final long MAX_PIXELS = 1L << 26;
+    static final long MAX_PIXELS = 1L << 24;
 
     private static BufferedImage decode(Path f) {
         try (javax.imageio.stream.ImageInputStream in = ImageIO.createImageInputStream(f.toFile())) {
