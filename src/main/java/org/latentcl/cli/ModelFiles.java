@@ -20,12 +20,22 @@ final class ModelFiles {
     }
 
     /**
-     * The features per example of a checkpoint's model, from its configuration: reading it before a
-     * device is opened reports a broken checkpoint as the command's only line.
+     * The features per example of a checkpoint's model, after checking its configuration and every
+     * tensor: done before a device is opened, it reports a broken checkpoint as the command's only line.
      */
     static int features(Safetensors.Contents c, Path file, String model) {
-        return model.equals("vae") ? VaeCheckpoint.config(c, file).input()
-                : org.latentcl.train.GanCheckpoint.config(c, file).data();
+        // Every tensor is checked against the configuration on the host (a one-thread Java backend, batch 1), so that a
+        // broken checkpoint is reported before anything else.
+        try (org.latentcl.backend.JavaBackend host = new org.latentcl.backend.JavaBackend(1, false)) {
+            if (model.equals("vae")) {
+                try (var vae = VaeCheckpoint.open(host, c, file, 1)) {
+                    return vae.config().input();
+                }
+            }
+            try (var gan = org.latentcl.train.GanCheckpoint.open(host, c, file, 1)) {
+                return gan.config().data();
+            }
+        }
     }
 
     /**

@@ -22,7 +22,7 @@ class BadInputCommandsTest {
     private void trainOn(Path data, String reason) {
         Path out = dir.resolve("run");
         Cli.usageError(Cli.run("train", "vae", "--data", data.toString(), "--device", "java", "--out", out.toString(), "--quiet"), reason);
-        assertFalse(Files.exists(out.resolve("checkpoint.safetensors")), "no checkpoint after bad data");
+        assertFalse(Files.exists(out), "no run directory after bad data");
     }
 
     /** A directory holding one training-images file with these bytes. */
@@ -102,7 +102,11 @@ class BadInputCommandsTest {
         Cli.usageError(Cli.run("train", "vae", "--batch", "1.5"), "1.5");
         Cli.usageError(Cli.run("train", "gan", "--k", "0", "--out", out.toString()), "--k");
         Cli.usageError(Cli.run("train", "vae", "--device", "cl:99", "--out", out.toString()), "cl:99");
-        Cli.usageError(Cli.run("sample", "--checkpoint", dir.resolve("none.safetensors").toString(), "--out", "x.png"), "no such file");
+        Cli.usageError(Cli.run("train", "gan", "--device", "cl:99", "--out", out.toString()), "cl:99");
+        assertFalse(Files.exists(out), "no run directory after bad flags");
+        Path png = dir.resolve("x.png");
+        Cli.usageError(Cli.run("sample", "--checkpoint", dir.resolve("none.safetensors").toString(), "--out", png.toString()), "no such file");
+        assertFalse(Files.exists(png), "no picture after a missing checkpoint");
         Path existing = dir.resolve("existing");
         Files.createDirectories(existing);
         Files.writeString(existing.resolve("metrics.jsonl"), "{}\n");
