@@ -11,7 +11,6 @@ import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
 import org.latentcl.data.Decoder;
-import org.latentcl.model.VaeConfig;
 import org.latentcl.train.GanEpochStats;
 import org.latentcl.train.GanTraining;
 import org.latentcl.train.LossDivergedException;
@@ -120,15 +119,8 @@ public final class Trainer {
             return io(() -> VaeTraining.train(lead, data, opt, all())).stream().map(EpochMetrics::of).toList();
         }
         checkLead(vae.device());
-        List<org.latentcl.model.VaeNetwork> replicas = new ArrayList<>(List.of(lead));
-        try {
-            for (Device d : devices.subList(1, devices.size())) {
-                replicas.add(new org.latentcl.model.VaeNetwork(d.backend(), lead.config(), batch));
-            }
-            return io(() -> VaeTraining.train(replicas, parallel(), data, opt, all())).stream().map(EpochMetrics::of).toList();
-        } finally {
-            replicas.subList(1, replicas.size()).forEach(org.latentcl.model.VaeNetwork::close);
-        }
+        return onEveryDevice(lead, d -> new org.latentcl.model.VaeNetwork(d.backend(), lead.config(), batch),
+                replicas -> io(() -> VaeTraining.train(replicas, parallel(), data, opt, all()))).stream().map(EpochMetrics::of).toList();
     }
 
     /**
@@ -170,15 +162,8 @@ public final class Trainer {
             return io(() -> GanTraining.train(lead, data, opt, all())).stream().map(GanEpochMetrics::of).toList();
         }
         checkLead(gan.device());
-        List<org.latentcl.model.GanNetwork> replicas = new ArrayList<>(List.of(lead));
-        try {
-            for (Device d : devices.subList(1, devices.size())) {
-                replicas.add(new org.latentcl.model.GanNetwork(d.backend(), lead.config(), batch));
-            }
-            return io(() -> GanTraining.train(replicas, parallel(), data, opt, all())).stream().map(GanEpochMetrics::of).toList();
-        } finally {
-            replicas.subList(1, replicas.size()).forEach(org.latentcl.model.GanNetwork::close);
-        }
+        return onEveryDevice(lead, d -> new org.latentcl.model.GanNetwork(d.backend(), lead.config(), batch),
+                replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, all()))).stream().map(GanEpochMetrics::of).toList();
     }
 
     /**
@@ -190,6 +175,26 @@ public final class Trainer {
      */
     public List<GanEpochMetrics> fit(Gan gan, Dataset data) {
         return fit(gan, new DataSplit(data, data, "the training data"));
+    }
+
+    /** Runs {@code train} on the lead model and a replica of it on every other device, which it closes afterwards. */
+    private <M extends AutoCloseable, R> R onEveryDevice(M lead, java.util.function.Function<Device, M> replica,
+                                                        java.util.function.Function<List<M>, R> train) {
+        List<M> replicas = new ArrayList<>(List.of(lead));
+        try {
+            for (Device d : devices.subList(1, devices.size())) {
+                replicas.add(replica.apply(d));
+            }
+            return train.apply(replicas);
+        } finally {
+            for (M m : replicas.subList(1, replicas.size())) {
+                try {
+                    m.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("releasing a replica failed: " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     /** The model trains on its own device, which leads the data-parallel run. */

@@ -63,18 +63,6 @@ final class Flags {
 
     /** Why a file operation failed, in words: Java's exceptions often carry only the path. */
     static String reason(java.io.IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof java.nio.file.FileAlreadyExistsException) {
-            return "a file of that name is in the way";
-        }
-        if (e instanceof java.nio.file.NoSuchFileException) {
-            return "the file system does not allow it there (a missing or read-only parent)";
-        }
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
-            return f.getReason();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return org.latentcl.io.OutputException.reason(e);
     }
 }

@@ -1,14 +1,12 @@
 package org.latentcl.train;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.latentcl.io.AtomicFiles;
 import org.latentcl.io.Json;
 import org.latentcl.io.Safetensors;
 import org.latentcl.model.GanConfig;
@@ -146,34 +144,16 @@ final class GanResume {
     /** The metrics of epochs 1..upTo in metrics.jsonl; later lines (from an interrupted epoch) are dropped from the file. */
     static List<GanEpochStats> readMetrics(Path file, int upTo) throws IOException {
         List<GanEpochStats> out = new ArrayList<>();
-        if (!Files.isRegularFile(file)) {
-            return out;
-        }
-        List<String> kept = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            Map<?, ?> m = (Map<?, ?>) Json.parse(line);
-            int epoch = ((Double) m.get("epoch")).intValue();
-            if (epoch > upTo) {
-                continue;
-            }
-            kept.add(line);
+        for (Map<?, ?> m : MetricsFile.keepEpochs(file, upTo)) {
             List<String> warnings = new ArrayList<>();
             if (m.get("warnings") instanceof List<?> w) {
                 w.forEach(x -> warnings.add(String.valueOf(x)));
             }
-            out.add(new GanEpochStats(epoch, num(m, "d_loss"), num(m, "g_loss"), num(m, "d_real"), num(m, "d_fake"), num(m, "diversity"),
-                    num(m, "fid"), num(m, "train_seconds"), num(m, "samples_per_s"), String.valueOf(m.get("device")), warnings,
-                    m.get("device_buffers") instanceof Double b ? b.intValue() : -1));
+            out.add(new GanEpochStats(((Double) m.get("epoch")).intValue(), MetricsFile.num(m, "d_loss"), MetricsFile.num(m, "g_loss"),
+                    MetricsFile.num(m, "d_real"), MetricsFile.num(m, "d_fake"), MetricsFile.num(m, "diversity"), MetricsFile.num(m, "fid"),
+                    MetricsFile.num(m, "train_seconds"), MetricsFile.num(m, "samples_per_s"), String.valueOf(m.get("device")), warnings,
+                    MetricsFile.buffers(m)));
         }
-        AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
         return out;
-    }
-
-    private static double num(Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        return v instanceof Double d ? d : Double.NaN;
     }
 }

@@ -2,7 +2,6 @@ package org.latentcl.train;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import org.latentcl.data.Dataset;
 import org.latentcl.io.AtomicFiles;
 import org.latentcl.io.Charts;
 import org.latentcl.io.Images;
-import org.latentcl.io.Json;
 import org.latentcl.io.Safetensors;
 import org.latentcl.model.VaeConfig;
 import org.latentcl.model.VaeNetwork;
@@ -497,30 +495,12 @@ public final class VaeTraining {
     /** The metrics of epochs 1..upTo already in metrics.jsonl (later lines, from an interrupted epoch, are dropped). */
     private static List<VaeEpochStats> readMetrics(Path file, int upTo) throws IOException {
         List<VaeEpochStats> out = new ArrayList<>();
-        if (!Files.isRegularFile(file)) {
-            return out;
+        for (Map<?, ?> m : MetricsFile.keepEpochs(file, upTo)) {
+            out.add(new VaeEpochStats(((Double) m.get("epoch")).intValue(), MetricsFile.num(m, "train_loss"), MetricsFile.num(m, "test_loss"),
+                    MetricsFile.num(m, "recon"), MetricsFile.num(m, "kl"), MetricsFile.num(m, "test_recon"), MetricsFile.num(m, "test_kl"),
+                    MetricsFile.num(m, "train_seconds"), MetricsFile.num(m, "samples_per_s"), String.valueOf(m.get("device")),
+                    MetricsFile.buffers(m)));
         }
-        List<String> kept = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            Map<?, ?> m = (Map<?, ?>) Json.parse(line);
-            int epoch = ((Double) m.get("epoch")).intValue();
-            if (epoch > upTo) {
-                continue;
-            }
-            kept.add(line);
-            out.add(new VaeEpochStats(epoch, num(m, "train_loss"), num(m, "test_loss"), num(m, "recon"), num(m, "kl"),
-                    num(m, "test_recon"), num(m, "test_kl"), num(m, "train_seconds"), num(m, "samples_per_s"),
-                    String.valueOf(m.get("device")), m.get("device_buffers") instanceof Double d ? d.intValue() : -1));
-        }
-        AtomicFiles.write(file, (String.join("\n", kept) + (kept.isEmpty() ? "" : "\n")).getBytes(StandardCharsets.UTF_8));
         return out;
-    }
-
-    private static double num(Map<?, ?> m, String key) {
-        Object v = m.get(key);
-        return v instanceof Double d ? d : Double.NaN;
     }
 }
