@@ -88,7 +88,7 @@ public final class Npy {
             cols *= shape[d];
         }
         long count = shape[0] * cols;
-        if (count > Integer.MAX_VALUE - 8 || cols < 1) {
+        if (count > Integer.MAX_VALUE - 8 || cols < 1 || shape[0] < 1) {
             throw new DataException(name + ": shape " + java.util.Arrays.toString(shape) + " is empty or too large");
         }
         int dataStart = headerStart + headerLen;
