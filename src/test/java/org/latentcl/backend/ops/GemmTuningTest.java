@@ -58,4 +58,36 @@ class GemmTuningTest {
             }
         }
     }
+
+    /** A tuning that cannot be stored is one line naming the file and why (the command turns it into exit 2), and nothing is left. */
+    @Test
+    void anUnwritableTuningFileIsOneLineNamingIt() {
+        String saved = System.getProperty("latentcl.cache");
+        System.setProperty("latentcl.cache", "/proc/latentcl-cache");
+        try {
+            GemmTuning t = GemmTuning.parse("large tm=16 tn=16 local=1x1\nsmall tm=8 tn=8 local=auto\n").orElseThrow();
+            org.latentcl.io.OutputException e = org.junit.jupiter.api.Assertions.assertThrows(org.latentcl.io.OutputException.class,
+                    () -> t.save(TestBackends.cl().device()));
+            assertTrue(e.getMessage().startsWith("cannot write /proc/latentcl-cache") && !e.getMessage().contains("\n"), e.getMessage());
+        } finally {
+            if (saved == null) {
+                System.clearProperty("latentcl.cache");
+            } else {
+                System.setProperty("latentcl.cache", saved);
+            }
+        }
+    }
+
+    /** Tuning files that no kernel could run count as none: a damaged or hand-edited file is advice, never a crash. */
+    @Test
+    void tuningsNoKernelCanRunCountAsNone() {
+        for (String text : new String[] {
+            "large tm=0 tn=16 local=1x1\nsmall tm=8 tn=8 local=auto\n",
+            "large tm=16 tn=16 local=4096x4096\nsmall tm=8 tn=8 local=auto\n",
+            "large local-tiles tsm=2147483647 tsn=2147483647 tsk=16 wptm=1 wptn=1\nsmall tm=8 tn=8 local=auto\n",
+            "large tm=99999999999 tn=16 local=auto\nsmall tm=8 tn=8 local=auto\n",
+            "large tm=16 tn=16 local=auto\n"}) {
+            assertTrue(GemmTuning.parse(text).isEmpty(), text);
+        }
+    }
 }
