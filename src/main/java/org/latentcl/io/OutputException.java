@@ -10,15 +10,9 @@ import java.nio.file.Path;
  */
 public final class OutputException extends IOException {
     private static final long serialVersionUID = 1L;
-    private final Path path;
 
     public OutputException(Path path, IOException cause) {
         super("cannot write " + path + ": " + reason(cause), cause);
-        this.path = path;
-    }
-
-    public Path path() {
-        return path;
     }
 
     /** Why a file operation failed, in words: Java's exceptions often carry only the path. */

@@ -160,6 +160,8 @@ public final class GanTraining {
      */
     private static final class Run implements AutoCloseable {
         private final List<GanNetwork> gans;
+        private final List<org.latentcl.nn.Parameters> discParams;
+        private final List<org.latentcl.nn.Parameters> genParams;
         private final GanNetwork gan;
         private final Backend be;
         private final Dataset train;
@@ -184,6 +186,8 @@ public final class GanTraining {
 
         Run(List<GanNetwork> gans, ParallelOptions parallelOptions, DataSplit split, Options opt, RunListener listener) {
             this.gans = List.copyOf(gans);
+            this.discParams = gans.stream().map(GanNetwork::discriminatorParameters).toList();
+            this.genParams = gans.stream().map(GanNetwork::generatorParameters).toList();
             this.gan = gans.get(0);
             this.be = gan.backend();
             this.balance = parallelOptions != null && parallelOptions.balance();
@@ -388,7 +392,7 @@ public final class GanTraining {
             int[] m = new int[shards.devices()];
             long[] compute = parallel.each(shards, i -> m[i] = gans.get(i).discriminatorGradients(
                     batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], stats.get(i), step, batchJudgments));
-            parallel.sumGradients("discriminator", gans.stream().map(GanNetwork::discriminatorParameters).toList(), shards, compute);
+            parallel.sumGradients("discriminator", discParams, shards, compute);
             parallel.all(i -> adamsD.get(i).step(opt.dLr() * rate));
             judged[0] += batchJudgments;
             if ((s + 1) % opt.k() == 0) {
@@ -397,7 +401,7 @@ public final class GanTraining {
                         gans.get(i).generatorGradients(stats.get(i), streams[i], step);
                     }
                 });
-                parallel.sumGradients("generator", gans.stream().map(GanNetwork::generatorParameters).toList(), shards, compute);
+                parallel.sumGradients("generator", genParams, shards, compute);
                 parallel.all(i -> adamsG.get(i).step(opt.lr() * rate));
                 judged[1] += batchJudgments;
             }

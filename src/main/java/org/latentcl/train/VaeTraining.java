@@ -119,6 +119,7 @@ public final class VaeTraining {
      */
     private static final class Run implements AutoCloseable {
         private final List<VaeNetwork> vaes;
+        private final List<org.latentcl.nn.Parameters> replicaParams;
         private final VaeNetwork vae;
         private final Backend be;
         private final Dataset train;
@@ -138,6 +139,7 @@ public final class VaeTraining {
 
         Run(List<VaeNetwork> vaes, ParallelOptions parallelOptions, DataSplit data, Options opt, RunListener listener) {
             this.vaes = List.copyOf(vaes);
+            this.replicaParams = vaes.stream().map(VaeNetwork::parameters).toList();
             this.vae = vaes.get(0);
             this.be = vae.backend();
             this.train = data.train();
@@ -299,7 +301,7 @@ public final class VaeTraining {
             RandomStream[] streams = DataParallel.streams(rng, shards);
             long[] compute = parallel.each(shards, i -> vaes.get(i).computeGradients(
                     batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], losses.get(i)));
-            parallel.sumGradients("vae", vaes.stream().map(VaeNetwork::parameters).toList(), shards, compute);
+            parallel.sumGradients("vae", replicaParams, shards, compute);
             parallel.all(i -> adams.get(i).step());
             rng = DataParallel.after(rng, streams);
         }

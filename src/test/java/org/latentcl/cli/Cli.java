@@ -30,4 +30,12 @@ final class Cli {
         assertTrue(lines[0].startsWith("latentcl: ") && lines[0].contains(mustContain), lines[0]);
         assertFalse(r.err().contains("\tat "), "no stack trace");
     }
+
+    /** The first n embedded training digits as dir/digits.npy ([n, 784] float32), a small data set for the commands. */
+    static java.nio.file.Path digits(java.nio.file.Path dir, int n) throws java.io.IOException {
+        float[] values = java.util.Arrays.copyOf(org.latentcl.data.Datasets.embeddedDefault().train().values(), n * 784);
+        java.nio.file.Path file = dir.resolve("digits.npy");
+        java.nio.file.Files.write(file, org.latentcl.data.Npy.encode(values, n, 784));
+        return file;
+    }
 }

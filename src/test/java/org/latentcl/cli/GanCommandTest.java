@@ -25,9 +25,7 @@ class GanCommandTest {
      */
     @Test
     void aResumedGanRunEndsWhereAStraightRunEnds() throws IOException {
-        float[] digits = java.util.Arrays.copyOf(org.latentcl.data.Datasets.embeddedDefault().train().values(), 200 * 784);
-        Path data = dir.resolve("digits.npy");
-        Files.write(data, org.latentcl.data.Npy.encode(digits, 200, 784));
+        Path data = Cli.digits(dir, 200);
         String[] settings = {"train", "gan", "--data", data.toString(), "--batch", "50", "--seed", "7", "--lr", "3e-4", "--d-lr", "5e-4", "--pack", "2",
             "--label-smoothing", "0.9", "--g-hidden", "32", "--d-hidden", "32", "--device", "java", "--quiet"};
         Path straight = dir.resolve("straight");

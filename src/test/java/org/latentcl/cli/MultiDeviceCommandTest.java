@@ -13,8 +13,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentcl.backend.TestBackends;
-import org.latentcl.data.Datasets;
-import org.latentcl.data.Npy;
 import org.latentcl.io.Json;
 import org.latentcl.io.Safetensors;
 
@@ -26,9 +24,7 @@ class MultiDeviceCommandTest {
 
     @BeforeEach
     void smallDataset() throws IOException {
-        float[] digits = java.util.Arrays.copyOf(Datasets.embeddedDefault().train().values(), 300 * 784);
-        data = dir.resolve("digits.npy");
-        Files.write(data, Npy.encode(digits, 300, 784));
+        data = Cli.digits(dir, 300);
     }
 
     private Cli.Run train(String model, String devices, Path out, String... more) {

@@ -10,8 +10,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latentcl.data.Datasets;
-import org.latentcl.data.Npy;
 
 /**
  * Every file a command writes fails cleanly where it cannot be written: exit 2, one line naming
@@ -26,8 +24,7 @@ class OutputPathsTest {
 
     @BeforeEach
     void smallRun() throws IOException {
-        data = dir.resolve("digits.npy");
-        Files.write(data, Npy.encode(java.util.Arrays.copyOf(Datasets.embeddedDefault().train().values(), 120 * 784), 120, 784));
+        data = Cli.digits(dir, 120);
         Path run = dir.resolve("run");
         Cli.Run r = Cli.run("train", "vae", "--data", data.toString(), "--epochs", "1", "--batch", "60", "--hidden", "16", "--latent", "2",
                 "--device", "java", "--quiet", "--out", run.toString());

@@ -12,7 +12,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.latentcl.data.Datasets;
 import org.latentcl.data.Npy;
 import org.latentcl.io.Json;
 import org.latentcl.io.Safetensors;
@@ -25,9 +24,7 @@ class TrainCommandTest {
 
     @BeforeEach
     void smallDataset() throws IOException {
-        float[] digits = java.util.Arrays.copyOf(Datasets.embeddedDefault().train().values(), 300 * 784);
-        data = dir.resolve("digits.npy");
-        Files.write(data, Npy.encode(digits, 300, 784));
+        data = Cli.digits(dir, 300);
     }
 
     /** --force writes a new run over an old one: its metrics start anew instead of following the old run's. */

@@ -78,17 +78,10 @@ class KernelLibraryTest {
     /** A cache that cannot be written is no error: the kernel is built from source and the run goes on. */
     @Test
     void anUnwritableCacheOnlyCostsARebuild() {
-        String saved = System.getProperty("latentcl.cache");
-        System.setProperty("latentcl.cache", "/proc/latentcl-cache");
-        try (ClContext ctx = new ClContext(device)) {
+        try (var cache = org.latentcl.metrics.TempCache.at(java.nio.file.Path.of("/proc/latentcl-cache"));
+             ClContext ctx = new ClContext(device)) {
             ctx.kernels().kernel("elementwise.cl", "-DUNWRITABLE_CACHE=" + System.nanoTime(), "fill");
             assertEquals(1, ctx.kernels().builtFromSource());
-        } finally {
-            if (saved == null) {
-                System.clearProperty("latentcl.cache");
-            } else {
-                System.setProperty("latentcl.cache", saved);
-            }
         }
     }
 

@@ -62,19 +62,11 @@ class GemmTuningTest {
     /** A tuning that cannot be stored is one line naming the file and why (the command turns it into exit 2), and nothing is left. */
     @Test
     void anUnwritableTuningFileIsOneLineNamingIt() {
-        String saved = System.getProperty("latentcl.cache");
-        System.setProperty("latentcl.cache", "/proc/latentcl-cache");
-        try {
+        try (var cache = org.latentcl.metrics.TempCache.at(java.nio.file.Path.of("/proc/latentcl-cache"))) {
             GemmTuning t = GemmTuning.parse("large tm=16 tn=16 local=1x1\nsmall tm=8 tn=8 local=auto\n").orElseThrow();
             org.latentcl.io.OutputException e = org.junit.jupiter.api.Assertions.assertThrows(org.latentcl.io.OutputException.class,
                     () -> t.save(TestBackends.cl().device()));
             assertTrue(e.getMessage().startsWith("cannot write /proc/latentcl-cache") && !e.getMessage().contains("\n"), e.getMessage());
-        } finally {
-            if (saved == null) {
-                System.clearProperty("latentcl.cache");
-            } else {
-                System.setProperty("latentcl.cache", saved);
-            }
         }
     }
 
