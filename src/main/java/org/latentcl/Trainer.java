@@ -181,16 +181,29 @@ public final class Trainer {
     private <M extends AutoCloseable, R> R onEveryDevice(M lead, java.util.function.Function<Device, M> replica,
                                                         java.util.function.Function<List<M>, R> train) {
         List<M> replicas = new ArrayList<>(List.of(lead));
+        RuntimeException failure = null;
         try {
             for (Device d : devices.subList(1, devices.size())) {
                 replicas.add(replica.apply(d));
             }
             return train.apply(replicas);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
         } finally {
-            for (M m : replicas.subList(1, replicas.size())) {
-                try {
-                    m.close();
-                } catch (Exception e) {
+            closeReplicas(replicas.subList(1, replicas.size()), failure);
+        }
+    }
+
+    /** Closes the replicas; a failure to do so is the error only when the run itself did not fail (a lost device's replica may not close). */
+    private static void closeReplicas(List<? extends AutoCloseable> replicas, RuntimeException runFailure) {
+        for (AutoCloseable m : replicas) {
+            try {
+                m.close();
+            } catch (Exception e) {
+                if (runFailure != null) {
+                    runFailure.addSuppressed(e);
+                } else {
                     throw new IllegalStateException("releasing a replica failed: " + e.getMessage(), e);
                 }
             }

@@ -33,6 +33,7 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
      * device (whose launches record their own events).
      */
     public final void run(String name, double flops, double bytes, OnJava java, OnCl cl) {
+        checkOpen();
         if (this instanceof ClBackend c) {
             cl.run(c);
             return;
@@ -92,6 +93,7 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
 
     /** A new tensor with every element zero. */
     public final Tensor zeros(int rows, int cols) {
+        checkOpen();
         Tensor t = new Tensor(this, allocateStorage((long) rows * cols), 0, rows, cols, true);
         clear(t);
         return t;
@@ -102,6 +104,7 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
         if (data.length != rows * cols) {
             throw new IllegalArgumentException("upload: " + data.length + " values given for a " + rows + "x" + cols + " tensor");
         }
+        checkOpen();
         Tensor t = new Tensor(this, allocateStorage((long) rows * cols), 0, rows, cols, true);
         write(t, data);
         return t;
@@ -135,6 +138,7 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
 
     /** Host timing of a Java-backend transfer (OpenCL transfers record their own events). */
     private void transfer(String name, int floats, Runnable r) {
+        checkOpen();
         Profiler p = profiler;
         if (p == null || this instanceof ClBackend) {
             r.run();
@@ -164,8 +168,38 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
 
     protected abstract void doRead(Tensor src, float[] out);
 
+    /**
+     * Releases the device. Afterwards every operation, transfer and allocation throws an
+     * {@link IllegalStateException} naming the device rather than reaching a released driver
+     * object; tensors can still be closed. Closing twice does nothing.
+     */
     @Override
-    public abstract void close();
+    public final void close() {
+        if (!closed) {
+            try {
+                shutdown();
+            } finally {
+                closed = true;
+            }
+        }
+    }
+
+    /** Whether {@link #close()} has been called. */
+    public final boolean isClosed() {
+        return closed;
+    }
+
+    /** Throws once the backend is closed: a device closed (or lost) in the middle of a run fails its next operation cleanly. */
+    protected final void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException(name() + " is closed");
+        }
+    }
+
+    /** Releases what the backend holds; called once, by {@link #close()}. */
+    protected abstract void shutdown();
+
+    private volatile boolean closed;
 
     // ---------------------------------------------------------------- checks shared by the operations
 

@@ -264,6 +264,7 @@ public final class ClBackend extends Backend {
 
     /** dst = src, on the device. */
     public void copy(Tensor src, Tensor dst) {
+        checkOpen();
         ctx.copy(buf(src), src.offset(), buf(dst), dst.offset(), src.size());
     }
 
@@ -274,6 +275,7 @@ public final class ClBackend extends Backend {
 
     @Override
     public void finish() {
+        checkOpen();
         ctx.finish();
     }
 
@@ -297,6 +299,7 @@ public final class ClBackend extends Backend {
     /** Waits for the queue, then reads every pending profiling event into the profiler (on the host clock). */
     @Override
     public void flushProfile() {
+        checkOpen();
         ctx.finish();
         for (Pending e : pending) {
             long q = ClContext.profilingTime(e.event(), org.jocl.CL.CL_PROFILING_COMMAND_QUEUED);
@@ -313,7 +316,7 @@ public final class ClBackend extends Backend {
     }
 
     @Override
-    public void close() {
+    protected void shutdown() {
         if (profiler != null) {
             profile(null);
         }

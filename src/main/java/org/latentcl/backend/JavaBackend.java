@@ -190,7 +190,7 @@ public non-sealed class JavaBackend extends Backend {
     }
 
     @Override
-    public void close() {
+    protected void shutdown() {
         pool.shutdown();
     }
 }

@@ -19,9 +19,16 @@ record TrainingDevices(List<Device> all) implements AutoCloseable {
         return all.size() + " devices: " + all.stream().map(Device::toString).collect(Collectors.joining(" + "));
     }
 
+    /**
+     * What a test adds to a training command's trainer, with the command's devices at hand: a
+     * listener that closes one device in the middle of a run, as a lost device would be. Nothing
+     * otherwise.
+     */
+    static java.util.function.BiFunction<TrainingDevices, Trainer.Builder, Trainer.Builder> extend = (devices, b) -> b;
+
     /** The trainer trains on all of them (one device: the plain run). */
     Trainer.Builder apply(Trainer.Builder b, boolean balance) {
-        return all.size() == 1 ? b : b.devices(all).balance(balance);
+        return extend.apply(this, all.size() == 1 ? b : b.devices(all).balance(balance));
     }
 
     @Override

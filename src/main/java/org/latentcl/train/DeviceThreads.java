@@ -39,7 +39,7 @@ final class DeviceThreads implements AutoCloseable {
     /**
      * Runs {@code task.accept(i)} on device i's thread for every device and waits for all of them.
      * Returns each device's time in nanoseconds. When devices fail, the first in device order is
-     * rethrown (as it was thrown, for a RuntimeException), after every device has stopped.
+     * thrown, naming its device, after every device has stopped; the others are suppressed in it.
      */
     long[] all(IntConsumer task) {
         List<Future<Long>> running = new ArrayList<>();
@@ -57,8 +57,7 @@ final class DeviceThreads implements AutoCloseable {
             try {
                 nanos[i] = running.get(i).get();
             } catch (ExecutionException e) {
-                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r
-                        : new IllegalStateException(ids.get(i) + ": " + e.getCause(), e.getCause());
+                RuntimeException cause = failed(ids.get(i), e.getCause());
                 if (failure == null) {
                     failure = cause;
                 } else {
@@ -73,6 +72,12 @@ final class DeviceThreads implements AutoCloseable {
             throw failure;
         }
         return nanos;
+    }
+
+    /** A device's failure as "cl:2 failed: CAUSE", so that the run's error says which of its devices it was. */
+    private static RuntimeException failed(String id, Throwable cause) {
+        String what = cause.getMessage() == null || cause.getMessage().isBlank() ? cause.getClass().getSimpleName() : cause.getMessage();
+        return new IllegalStateException(id + " failed: " + what, cause);
     }
 
     @Override

@@ -10,7 +10,7 @@ final class TrainingFaults {
 
     /**
      * The error for a fault in {@code epoch}: its cause, and where the last whole epoch's
-     * checkpoint is (and how to continue, for a VAE), or that nothing was saved.
+     * checkpoint is (and how to continue), or that nothing was saved.
      */
     static RunFailedException failed(String model, RuntimeException cause, int epoch, Path out, int epochs) {
         String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
@@ -21,8 +21,8 @@ final class TrainingFaults {
             sb.append(". No epoch had finished, so no checkpoint was saved.");
         } else {
             sb.append(". The checkpoint from the end of epoch ").append(epoch - 1).append(" is intact in ").append(out);
-            if (model.equals("vae")) {
-                sb.append("; continue with: train vae --resume ").append(out).append(" --epochs ").append(epochs);
+            if (model.equals("vae") || model.equals("gan")) {
+                sb.append("; continue with: train ").append(model).append(" --resume ").append(out).append(" --epochs ").append(epochs);
             }
         }
         return new RunFailedException(sb.toString(), cause);

@@ -27,12 +27,15 @@ class MultiDeviceCommandTest {
         data = Cli.digits(dir, 300);
     }
 
+    /** One epoch of batch 64 on the given devices, unless {@code more} sets --epochs. */
     private Cli.Run train(String model, String devices, Path out, String... more) {
-        String[] base = {"train", model, "--data", data.toString(), "--epochs", "1", "--batch", "64", "--device", devices, "--quiet",
-                "--out", out.toString()};
-        String[] args = java.util.Arrays.copyOf(base, base.length + more.length);
-        System.arraycopy(more, 0, args, base.length, more.length);
-        return Cli.run(args);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("train", model, "--data", data.toString(), "--batch", "64",
+                "--device", devices, "--quiet", "--out", out.toString()));
+        if (!java.util.Arrays.asList(more).contains("--epochs")) {
+            args.addAll(java.util.List.of("--epochs", "1"));
+        }
+        args.addAll(java.util.Arrays.asList(more));
+        return Cli.run(args.toArray(String[]::new));
     }
 
     @Test
@@ -86,6 +89,67 @@ class MultiDeviceCommandTest {
         for (String[] c : cases) {
             Cli.usageError(train(c[0], c[1], out, java.util.Arrays.copyOfRange(c, 3, c.length)), c[2]);
             assertFalse(Files.exists(out), "no run directory after: " + c[2]);
+        }
+    }
+
+    /**
+     * A device lost in the middle of epoch 2 (here the Java device is closed between two steps, so
+     * its next operation fails): the run stops with one line naming the device and the cause, exit 1
+     * (the device failed, not the command), the checkpoint of epoch 1 byte for byte as it was saved,
+     * and a resume on working devices carries the run on.
+     */
+    @Test
+    void aDeviceLostMidRunStopsTheRunWithTheLastCheckpointIntact() throws IOException {
+        String cl = TestBackends.cl().device().id();
+        for (String model : new String[] {"vae", "gan"}) {
+            Path out = dir.resolve("lost-" + model);
+            byte[][] afterEpoch1 = new byte[1][];
+            TrainingDevices.extend = (devices, b) -> b.listener(new org.latentcl.TrainingListener() {
+                @Override
+                public void step(int epoch, int step, int steps, java.util.function.DoubleSupplier loss) {
+                    if (epoch == 2 && step == 2) {
+                        devices.all().get(1).close();
+                    }
+                }
+
+                @Override
+                public void epoch(org.latentcl.EpochMetrics m) {
+                    saved();
+                }
+
+                @Override
+                public void ganEpoch(org.latentcl.GanEpochMetrics m) {
+                    saved();
+                }
+
+                private void saved() {
+                    try {
+                        afterEpoch1[0] = afterEpoch1[0] != null ? afterEpoch1[0] : Files.readAllBytes(out.resolve("checkpoint.safetensors"));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+            Cli.Run r;
+            try {
+                r = train(model, cl + ",java", out, "--epochs", "3");
+            } finally {
+                TrainingDevices.extend = (devices, b) -> b;
+            }
+            assertEquals(Main.EXIT_INTERNAL, r.code(), r.out() + r.err());
+            String[] lines = r.err().strip().split("\n");
+            assertEquals(1, lines.length, r.err());
+            assertTrue(lines[0].startsWith("latentcl: error: training failed in epoch 2: java failed: java ") && lines[0].contains(" is closed. "),
+                    lines[0]);
+            assertTrue(lines[0].endsWith("The checkpoint from the end of epoch 1 is intact in " + out + "; continue with: train " + model
+                    + " --resume " + out + " --epochs 3"), lines[0]);
+            assertArrayEquals(afterEpoch1[0], Files.readAllBytes(out.resolve("checkpoint.safetensors")), model + ": the checkpoint of epoch 1");
+            try (var files = Files.list(out)) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".tmp")), "no temporary file left in " + out);
+            }
+            Cli.Run resumed = Cli.run("train", model, "--resume", out.toString(), "--epochs", "3", "--device", cl + ",java", "--quiet");
+            assertEquals(Main.EXIT_OK, resumed.code(), resumed.err());
+            assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
         }
     }
 }

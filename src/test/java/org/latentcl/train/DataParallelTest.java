@@ -229,7 +229,7 @@ class DataParallelTest {
         VaeTraining.Options opt = new VaeTraining.Options(3, 32, 1e-2f, 3, dir, false, "t");
         RunFailedException e = org.junit.jupiter.api.Assertions.assertThrows(RunFailedException.class,
                 () -> VaeTraining.train(replicas, new ParallelOptions(List.of("java", "java-1"), false), data(100, 12, 3), opt, failSecondDevice));
-        assertTrue(e.getMessage().startsWith("training failed in epoch 2: tensor 1x"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("training failed in epoch 2: java-1 failed: tensor 1x"), e.getMessage());
         assertTrue(e.getMessage().contains("is closed. The checkpoint from the end of epoch 1 is intact in " + dir), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
         var saved = org.latentcl.io.Safetensors.read(dir.resolve(VaeTraining.CHECKPOINT));
