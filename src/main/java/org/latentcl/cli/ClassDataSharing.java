@@ -53,10 +53,14 @@ final class ClassDataSharing {
         return Files.isRegularFile(server.resolve("classes.jsa")) || Files.isRegularFile(server.resolve("classes_nocoops.jsa"));
     }
 
-    /** The JVM options: use the archive, or write it at exit; CDS's own log lines stay off either way. */
+    /**
+     * The JVM options: use the archive, or write it at exit; CDS's own log lines stay off either way,
+     * and the JVM's own messages (a failed write of the archive) go to stderr, where the launcher
+     * can hold them back ({@link RelaunchedErrors}).
+     */
     List<String> jvmOptions() {
         String use = Files.isRegularFile(archive) ? "-XX:SharedArchiveFile=" + archive : "-XX:ArchiveClassesAtExit=" + pending;
-        return List.of(use, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        return List.of(use, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-XX:+DisplayVMOutputToStderr");
     }
 
     /** After the run: keep a freshly written archive if the run succeeded, else drop it. */
@@ -65,12 +69,37 @@ final class ClassDataSharing {
             if (Files.isRegularFile(pending)) {
                 if (exitCode == Main.EXIT_OK && !Files.exists(archive)) {
                     Files.move(pending, archive, StandardCopyOption.ATOMIC_MOVE);
+                    pruneOlder(archive.getParent());
                 } else {
                     Files.delete(pending);
                 }
             }
         } catch (IOException e) {
             // Another run made the archive meanwhile, or the cache is read-only: start-up is just slower.
+        }
+    }
+
+    /** Archives kept: every rebuilt jar or updated JVM makes a new one (about 10 MB), so older ones go. */
+    static final int KEPT = 3;
+
+    /** Deletes all but the {@link #KEPT} newest archives (one still in use elsewhere is only unlinked; that JVM keeps its mapping). */
+    static void pruneOlder(Path dir) {
+        try (var files = Files.list(dir)) {
+            List<Path> archives = files.filter(f -> f.getFileName().toString().matches("latentcl-[0-9a-f]+\\.jsa"))
+                    .sorted(java.util.Comparator.comparing(ClassDataSharing::modified).reversed()).toList();
+            for (Path old : archives.subList(Math.min(KEPT, archives.size()), archives.size())) {
+                Files.deleteIfExists(old);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            // A cache that cannot be listed or pruned costs only disk space.
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path f) {
+        try {
+            return Files.getLastModifiedTime(f);
+        } catch (IOException e) {
+            return java.nio.file.attribute.FileTime.fromMillis(0);
         }
     }
 }

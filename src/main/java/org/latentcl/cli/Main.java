@@ -34,7 +34,9 @@ public final class Main implements Runnable {
         if (relaunched.isPresent()) {
             System.exit(relaunched.get());
         }
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        RelaunchedErrors.reportExit(code, System.err);
+        System.exit(code);
     }
 
     /**

@@ -15,8 +15,8 @@ import java.util.Optional;
  * JVM's handlers first. The command line therefore re-launches itself once with
  * {@code LD_PRELOAD=$JAVA_HOME/lib/libjsig.so} on Linux; library users set it themselves
  * (README, "Using OpenCL from your own JVM"). The re-launch also adds
- * {@code --add-modules jdk.incubator.vector} (the Java backend's fast GEMM) and drops the JVM's
- * one-line notice about it from stderr.
+ * {@code --add-modules jdk.incubator.vector} (the Java backend's fast GEMM); {@link RelaunchedErrors}
+ * copies the child's stderr.
  */
 final class SignalChaining {
     static final String GUARD = "LATENTCL_RELAUNCHED";
@@ -89,7 +89,8 @@ final class SignalChaining {
         pb.environment().put(STARTED_ENV, Long.toString(thisProcessStartMillis()));
         try {
             Process child = pb.start();
-            Thread errors = new Thread(() -> copyErrors(child), "latentcl-stderr");
+            RelaunchedErrors childErrors = new RelaunchedErrors();
+            Thread errors = new Thread(() -> childErrors.copy(child.getErrorStream(), System.err), "latentcl-stderr");
             errors.setDaemon(true);
             errors.start();
             // Ctrl-C reaches the child too (same process group); wait for it to save and exit.
@@ -103,29 +104,15 @@ final class SignalChaining {
             int code = child.waitFor();
             errors.join(2000);
             if (cds != null) {
+                // The JVM's own code: 1 when it failed to write the archive, which then must not be kept.
                 cds.finish(code);
             }
-            return Optional.of(code);
+            return Optional.of(childErrors.finish(code, System.err));
         } catch (IOException e) {
             return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of(Main.EXIT_INTERNAL);
-        }
-    }
-
-    /** The child's stderr, without the JVM's notice that an incubator module is in use (it is ours, not the user's concern). */
-    private static void copyErrors(Process child) {
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(child.getErrorStream(),
-                java.nio.charset.StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!line.startsWith("WARNING: Using incubator modules")) {
-                    System.err.println(line);
-                }
-            }
-        } catch (IOException e) {
-            // The child is gone; nothing more to copy.
         }
     }
 }

@@ -15,6 +15,11 @@ public final class OutputException extends IOException {
         super("cannot write " + path + ": " + reason(cause), cause);
     }
 
+    /** The same failure with what it means for the run that met it ("The run stopped in epoch 3. ..."). */
+    public OutputException(OutputException failure, String consequence) {
+        super(failure.getMessage() + ". " + consequence, failure.getCause());
+    }
+
     /** Why a file operation failed, in words: Java's exceptions often carry only the path. */
     public static String reason(IOException e) {
         if (e instanceof java.nio.file.AccessDeniedException) {

@@ -52,7 +52,13 @@ public final class Safetensors {
     public record Contents(Map<String, String> metadata, Map<String, Entry> tensors) {
     }
 
+    /** Writes the file whole or not at all (see {@link AtomicFiles}). */
     public static void write(Path file, Map<String, String> metadata, List<Entry> tensors) throws IOException {
+        AtomicFiles.write(file, encode(metadata, tensors));
+    }
+
+    /** The bytes of a safetensors file holding {@code metadata} and {@code tensors}, in their order. */
+    public static byte[] encode(Map<String, String> metadata, List<Entry> tensors) {
         Map<String, Object> header = new LinkedHashMap<>();
         header.put(METADATA, metadata);
         long offset = 0;
@@ -82,7 +88,7 @@ public final class Safetensors {
                 }
             }
         }
-        AtomicFiles.write(file, buf.array());
+        return buf.array();
     }
 
     /** Reads and validates a file; every problem is an {@link IllegalArgumentException} naming the file, in one line. */

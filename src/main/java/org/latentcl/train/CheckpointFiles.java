@@ -120,4 +120,17 @@ final class CheckpointFiles {
         }
         p.load(byName);
     }
+
+    /**
+     * Refuses to resume from a checkpoint and a training state of different saves (files copied
+     * from elsewhere, or a save cut off between its renames): continuing would mix two points of the run.
+     */
+    static void sameSave(Path dir, Safetensors.Contents checkpoint, Safetensors.Contents state) {
+        String a = checkpoint.metadata().get("epoch");
+        String b = state.metadata().get("epoch");
+        if (a == null || !a.equals(b)) {
+            throw new IllegalArgumentException("cannot resume " + dir + ": its checkpoint is from epoch " + a + " but its training state from epoch "
+                    + b + " (the files come from different saves)");
+        }
+    }
 }

@@ -44,6 +44,11 @@ public final class GanCheckpoint {
     }
 
     public static void save(GanNetwork gan, Path file, Map<String, String> extraMetadata) throws IOException {
+        org.latentcl.io.AtomicFiles.write(file, encode(gan, extraMetadata));
+    }
+
+    /** The checkpoint's bytes, for writing it together with the run's other files. */
+    static byte[] encode(GanNetwork gan, Map<String, String> extraMetadata) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put(VaeCheckpoint.MODEL_KEY, "gan");
@@ -57,7 +62,7 @@ public final class GanCheckpoint {
         if (gan.spectralNorm() != null) {
             gan.spectralNorm().buffers().forEach((name, v) -> entries.add(new Safetensors.Entry(name, new int[] {v.length}, v)));
         }
-        Safetensors.write(file, meta, entries);
+        return Safetensors.encode(meta, entries);
     }
 
     /** A GAN built from a checkpoint's configuration, with its parameters loaded, for batches of up to maxBatch rows. */

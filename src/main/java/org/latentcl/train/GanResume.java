@@ -39,7 +39,8 @@ final class GanResume {
                  List<Double> gLosses) {
     }
 
-    static void saveState(GanTraining.Options opt, int epoch, State s, Adam adamD, Adam adamG) throws IOException {
+    /** The bytes of state.safetensors, written together with the checkpoint it continues. */
+    static byte[] encodeState(GanTraining.Options opt, int epoch, State s, Adam adamD, Adam adamG) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("model", "gan");
         meta.put("epoch", Integer.toString(epoch));
@@ -57,7 +58,7 @@ final class GanResume {
         }
         float[][] d = adamD.state();
         float[][] g = adamG.state();
-        Safetensors.write(opt.out().resolve(VaeTraining.STATE), meta, List.of(
+        return Safetensors.encode(meta, List.of(
                 new Safetensors.Entry("adam_d.m", new int[] {d[0].length}, d[0]),
                 new Safetensors.Entry("adam_d.v", new int[] {d[1].length}, d[1]),
                 new Safetensors.Entry("adam_g.m", new int[] {g[0].length}, g[0]),
@@ -98,6 +99,7 @@ final class GanResume {
             throw new IllegalArgumentException("cannot resume " + dir + ": its checkpoint is a " + saved + ", not a " + gan.config());
         }
         Safetensors.Contents s = Safetensors.read(statePath);
+        CheckpointFiles.sameSave(dir, c, s);
         Map<String, String> meta = s.metadata();
         if (!Integer.toString(opt.batch()).equals(meta.get("batch"))) {
             throw new IllegalArgumentException("cannot resume " + dir + " with batch " + opt.batch() + ": the run was trained with batch "

@@ -340,9 +340,8 @@ public final class GanTraining {
             GanEpochStats m = measure(epoch, sum, judged, fixed, fid, earlierSeconds + (t1 - t0) / 1e9);
             history.add(m);
             if (files) {
-                save(gan, epoch, opt, history, train, fixed, nDiv, m);
-                GanResume.saveState(opt, epoch, new GanResume.State(epoch, rng.counter(), 0, null, null, 0, gLosses), adamsD.get(0),
-                        adamsG.get(0));
+                save(gan, epoch, opt, history, train, fixed, nDiv, m, GanResume.encodeState(opt, epoch,
+                        new GanResume.State(epoch, rng.counter(), 0, null, null, 0, gLosses), adamsD.get(0), adamsG.get(0)));
             }
             listener.ganEpoch(m);
             if (epoch < opt.epochs() && listener.stopRequested()) {
@@ -457,9 +456,11 @@ public final class GanTraining {
             }
             Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
             meta.put("stopped_at_step", Integer.toString(done));
-            GanCheckpoint.save(gan, opt.out().resolve(VaeTraining.CHECKPOINT), meta);
-            GanResume.saveState(opt, epoch - 1, new GanResume.State(epoch - 1, rng.counter(), done, statSums(), judged, seconds, gLosses),
-                    adamsD.get(0), adamsG.get(0));
+            Map<Path, byte[]> saved = new java.util.LinkedHashMap<>();
+            saved.put(opt.out().resolve(VaeTraining.CHECKPOINT), GanCheckpoint.encode(gan, meta));
+            saved.put(opt.out().resolve(VaeTraining.STATE), GanResume.encodeState(opt, epoch - 1, new GanResume.State(epoch - 1,
+                    rng.counter(), done, statSums(), judged, seconds, gLosses), adamsD.get(0), adamsG.get(0)));
+            AtomicFiles.writeAll(saved);
             throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
                     + "; saved " + opt.out().resolve(VaeTraining.STATE) + ". Continue with: train gan --resume " + opt.out()
                     + " --epochs " + opt.epochs());
@@ -526,10 +527,14 @@ public final class GanTraining {
     }
 
     private static void save(GanNetwork gan, int epoch, Options opt, List<GanEpochStats> history, Dataset train, float[] fixed,
-                             int nFixed, GanEpochStats m) throws IOException {
+                             int nFixed, GanEpochStats m, byte[] state) throws IOException {
         Path dir = opt.out();
-        GanCheckpoint.save(gan, dir.resolve(VaeTraining.CHECKPOINT), checkpointMetadata(epoch, opt, train));
-        AtomicFiles.appendLine(dir.resolve(VaeTraining.METRICS), m.toJson());
+        // The checkpoint, the state that continues it and the epoch's metrics line change together or not at all.
+        Map<Path, byte[]> files = new java.util.LinkedHashMap<>();
+        files.put(dir.resolve(VaeTraining.CHECKPOINT), GanCheckpoint.encode(gan, checkpointMetadata(epoch, opt, train)));
+        files.put(dir.resolve(VaeTraining.STATE), state);
+        files.put(dir.resolve(VaeTraining.METRICS), AtomicFiles.withLine(dir.resolve(VaeTraining.METRICS), m.toJson()));
+        AtomicFiles.writeAll(files);
         Images.writePng(Charts.lines("GAN losses", "epoch", "loss", List.of(
                 Charts.Line.perEpoch("discriminator", history.stream().mapToDouble(GanEpochStats::dLoss).toArray(), new Color(31, 119, 180)),
                 Charts.Line.perEpoch("generator", history.stream().mapToDouble(GanEpochStats::gLoss).toArray(), new Color(255, 127, 14)))),

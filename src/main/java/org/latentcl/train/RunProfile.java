@@ -69,6 +69,8 @@ final class RunProfile {
                 }
             } catch (TrainingInterruptedException | LossDivergedException e) {
                 throw e;
+            } catch (org.latentcl.io.OutputException e) {
+                throw TrainingFaults.unwritten(model, e, epoch, out, last);
             } catch (RuntimeException e) {
                 throw TrainingFaults.failed(model, e, epoch, out, last);
             }

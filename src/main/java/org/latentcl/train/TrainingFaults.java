@@ -2,29 +2,53 @@ package org.latentcl.train;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.latentcl.io.OutputException;
 
-/** Turns a fault in the middle of a run (a device lost, out of memory) into one message that says what is saved. */
+/**
+ * Turns a fault in the middle of a run (a device lost, out of memory, a full disk) into one message
+ * that says what is saved and how to continue.
+ */
 final class TrainingFaults {
     private TrainingFaults() {
     }
 
-    /**
-     * The error for a fault in {@code epoch}: its cause, and where the last whole epoch's
-     * checkpoint is (and how to continue), or that nothing was saved.
-     */
+    /** The error for a fault in {@code epoch}: its cause, and what is saved. */
     static RunFailedException failed(String model, RuntimeException cause, int epoch, Path out, int epochs) {
         String what = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        StringBuilder sb = new StringBuilder("training failed in epoch ").append(epoch).append(": ").append(what);
+        return new RunFailedException("training failed in epoch " + epoch + ": " + what + ". " + saved(model, epoch, out, epochs), cause);
+    }
+
+    /** An output that could not be written in {@code epoch} (a full disk), with what is saved. */
+    static OutputException unwritten(String model, OutputException cause, int epoch, Path out, int epochs) {
+        return new OutputException(cause, "The run stopped in epoch " + epoch + ". " + saved(model, epoch, out, epochs));
+    }
+
+    /**
+     * Where the last whole epoch's checkpoint is, as its own metadata says, and how to continue; or
+     * that nothing was saved. Checkpoints are written whole, so the one there is intact.
+     */
+    private static String saved(String model, int epoch, Path out, int epochs) {
         if (out == null) {
-            sb.append(". The model keeps the weights of its last step.");
-        } else if (epoch == 1 || !Files.isRegularFile(out.resolve(VaeTraining.CHECKPOINT))) {
-            sb.append(". No epoch had finished, so no checkpoint was saved.");
-        } else {
-            sb.append(". The checkpoint from the end of epoch ").append(epoch - 1).append(" is intact in ").append(out);
-            if (model.equals("vae") || model.equals("gan")) {
-                sb.append("; continue with: train ").append(model).append(" --resume ").append(out).append(" --epochs ").append(epochs);
-            }
+            return "The model keeps the weights of its last step.";
         }
-        return new RunFailedException(sb.toString(), cause);
+        int done = savedEpoch(out.resolve(VaeTraining.CHECKPOINT));
+        // Only this run's checkpoints count: one of epoch - 1, or of this epoch when it failed after saving (its pictures).
+        if (done < 1 || done < epoch - 1 || done > epoch) {
+            return "No epoch had finished, so no checkpoint was saved.";
+        }
+        return "The checkpoint from the end of epoch " + done + " is intact in " + out + "; continue with: train " + model + " --resume " + out
+                + " --epochs " + epochs;
+    }
+
+    /** The epoch a checkpoint's metadata names, or 0 when there is none or it cannot be read. */
+    private static int savedEpoch(Path checkpoint) {
+        if (!Files.isRegularFile(checkpoint)) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(org.latentcl.io.Safetensors.read(checkpoint).metadata().getOrDefault("epoch", "0"));
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 }

@@ -42,12 +42,17 @@ public final class VaeCheckpoint {
     }
 
     public static void save(VaeNetwork vae, Path file, Map<String, String> extraMetadata) throws IOException {
+        org.latentcl.io.AtomicFiles.write(file, encode(vae, extraMetadata));
+    }
+
+    /** The checkpoint's bytes, for writing it together with the run's other files. */
+    static byte[] encode(VaeNetwork vae, Map<String, String> extraMetadata) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put(MODEL_KEY, "vae");
         meta.put(CONFIG_KEY, Json.write(configMap(vae.config())));
         meta.putAll(extraMetadata);
-        Safetensors.write(file, meta, CheckpointFiles.entries(vae.parameters()));
+        return Safetensors.encode(meta, CheckpointFiles.entries(vae.parameters()));
     }
 
     /** Reads the configuration of a VAE checkpoint; rejects other models with a clear message. */

@@ -385,19 +385,21 @@ public final class VaeTraining {
         extra.put("partial_recon", Float.toString(partial[VaeNetwork.RECON]));
         extra.put("partial_kl", Float.toString(partial[VaeNetwork.KL]));
         extra.put("partial_seconds", Double.toString(seconds));
-        saveModel(vae, adam, rng, epoch - 1, opt, test, extra);
+        AtomicFiles.writeAll(modelFiles(vae, adam, rng, epoch - 1, opt, test, extra));
     }
 
     private static void save(VaeNetwork vae, Adam adam, RandomStream rng, int epoch, Options opt, List<VaeEpochStats> history,
                              Dataset test, VaeEpochStats m) throws IOException {
-        saveModel(vae, adam, rng, epoch, opt, test, Map.of());
-        AtomicFiles.appendLine(opt.out().resolve(METRICS), m.toJson());
+        // The checkpoint, the state that continues it and the epoch's metrics line change together or not at all.
+        Map<Path, byte[]> files = modelFiles(vae, adam, rng, epoch, opt, test, Map.of());
+        files.put(opt.out().resolve(METRICS), AtomicFiles.withLine(opt.out().resolve(METRICS), m.toJson()));
+        AtomicFiles.writeAll(files);
         writePictures(vae, opt, history, test, opt.out());
     }
 
-    /** checkpoint.safetensors and state.safetensors after {@code epoch} whole epochs (plus {@code extra} state). */
-    private static void saveModel(VaeNetwork vae, Adam adam, RandomStream rng, int epoch, Options opt, Dataset test,
-                                  Map<String, String> extra) throws IOException {
+    /** The bytes of checkpoint.safetensors and state.safetensors after {@code epoch} whole epochs (plus {@code extra} state). */
+    private static Map<Path, byte[]> modelFiles(VaeNetwork vae, Adam adam, RandomStream rng, int epoch, Options opt, Dataset test,
+                                                Map<String, String> extra) {
         Path dir = opt.out();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("epoch", Integer.toString(epoch));
@@ -410,15 +412,17 @@ public final class VaeTraining {
             meta.put("image_height", Integer.toString(test.height()));
             meta.put("image_width", Integer.toString(test.width()));
         }
-        VaeCheckpoint.save(vae, dir.resolve(CHECKPOINT), meta);
+        Map<Path, byte[]> files = new LinkedHashMap<>();
+        files.put(dir.resolve(CHECKPOINT), VaeCheckpoint.encode(vae, meta));
         float[][] moments = adam.state();
         Map<String, String> state = new LinkedHashMap<>(meta);
         state.put("adam_steps", Integer.toString(adam.steps()));
         state.put("rng_counter", Long.toString(rng.counter()));
         state.putAll(extra);
-        Safetensors.write(dir.resolve(STATE), state, List.of(
+        files.put(dir.resolve(STATE), Safetensors.encode(state, List.of(
                 new Safetensors.Entry("adam.m", new int[] {moments[0].length}, moments[0]),
-                new Safetensors.Entry("adam.v", new int[] {moments[1].length}, moments[1])));
+                new Safetensors.Entry("adam.v", new int[] {moments[1].length}, moments[1]))));
+        return files;
     }
 
     private static void writePictures(VaeNetwork vae, Options opt, List<VaeEpochStats> history, Dataset test, Path dir) throws IOException {
@@ -475,8 +479,9 @@ public final class VaeTraining {
             throw new IllegalArgumentException("cannot resume " + dir + " with batch " + opt.batch() + ": the run was trained with batch "
                     + savedBatch);
         }
-        VaeCheckpoint.load(vae, c, ckpt);
         Safetensors.Contents s = Safetensors.read(statePath);
+        CheckpointFiles.sameSave(dir, c, s);
+        VaeCheckpoint.load(vae, c, ckpt);
         try {
             Safetensors.Entry m = s.tensors().get("adam.m");
             Safetensors.Entry v = s.tensors().get("adam.v");

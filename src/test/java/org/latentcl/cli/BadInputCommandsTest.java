@@ -1,5 +1,6 @@
 package org.latentcl.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
@@ -111,5 +112,21 @@ class BadInputCommandsTest {
         Files.createDirectories(existing);
         Files.writeString(existing.resolve("metrics.jsonl"), "{}\n");
         Cli.usageError(Cli.run("train", "vae", "--device", "java", "--out", existing.toString()), "--force");
+    }
+
+    /** A run directory whose checkpoint and training state come from different saves cannot be resumed: it would mix two points of the run. */
+    @Test
+    void aCheckpointAndStateFromDifferentSavesAreRefused() throws IOException {
+        Path data = Cli.digits(dir, 200);
+        for (String model : new String[] {"vae", "gan"}) {
+            Path run = dir.resolve("mixed-" + model);
+            assertEquals(Main.EXIT_OK, Cli.run("train", model, "--data", data.toString(), "--epochs", "1", "--batch", "50", "--device", "java",
+                    "--quiet", "--out", run.toString()).code());
+            byte[] stateOfEpoch1 = Files.readAllBytes(run.resolve("state.safetensors"));
+            assertEquals(Main.EXIT_OK, Cli.run("train", model, "--resume", run.toString(), "--epochs", "2", "--device", "java", "--quiet").code());
+            Files.write(run.resolve("state.safetensors"), stateOfEpoch1);
+            Cli.usageError(Cli.run("train", model, "--resume", run.toString(), "--epochs", "3", "--device", "java", "--quiet"),
+                    "cannot resume " + run + ": its checkpoint is from epoch 2 but its training state from epoch 1 (the files come from different saves)");
+        }
     }
 }
