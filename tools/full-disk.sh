@@ -5,7 +5,8 @@
 #      and "No space left on device", and leaves epoch 1's files byte for byte as they were;
 #   2. a command that succeeds on the nearly full disk exits 0 although the JVM's start-up archive
 #      cannot be written there;
-#   3. sample into a disk with no byte left exits 2 with one line, leaving no file or .tmp behind.
+#   3. sample into a disk with no byte left exits 2 with one line, leaving no file or .tmp behind;
+#   4. train onto the same file system mounted read-only exits 2 with one line.
 # The test suite checks the same with a file-size limit instead (FullDiskIT), which needs no root.
 #   tools/full-disk.sh
 set -euo pipefail
@@ -47,4 +48,10 @@ run full sample --checkpoint "$mnt/run/checkpoint.safetensors" --out "$mnt/b.png
 [ "$(cat /tmp/full-disk.full.rc)" = 2 ] || fail "sample onto a full disk: exit $(cat /tmp/full-disk.full.rc), not 2"
 [ "$(errors full)" = 1 ] || fail "sample onto a full disk: not one error line"
 [ ! -e "$mnt/b.png" ] && [ -z "$(find "$mnt" -name '*.tmp')" ] || fail "a half-written file is left"
+rm -f "$mnt/filler"
+mount -o remount,ro "$mnt"
+run readonly train vae --device java --epochs 1 --out "$mnt/ro" --quiet
+[ "$(cat /tmp/full-disk.readonly.rc)" = 2 ] || fail "training onto a read-only file system: exit $(cat /tmp/full-disk.readonly.rc), not 2"
+[ "$(errors readonly)" = 1 ] || fail "training onto a read-only file system: not one error line"
+mount -o remount,rw "$mnt"
 echo "full-disk: all checks passed"
