@@ -6,9 +6,8 @@
  *         fill                x  = value
  *         mul                 out = a * b
  *         axpy                out = a + alpha * b
- *         normalize_by        out = x / max(sqrt(s[k]), eps)   (s[k] a sum of squares on the device)
  *         divide_by           out = x / s[k]
- *         spectral_norm_backward  g = g / sigma - (dot / sigma^2) u v^T, sigma = s[k], dot = s[k + 1]
+ *         spectral_norm_backward  out = g / sigma - (dot / sigma^2) u v^T, sigma = s[k], dot = s[k + 1] (2-D: columns, rows)
  *         mbstd_columns       mean[f], std[f] = sqrt(var_f + 1e-8) over the batch (one work-item per feature)
  *         mbstd_append        y[n] = (x[n], s[0] / F repeated P times)
  *         mbstd_extra_sums    g[n] = sum over p of dy[n][F + p]
@@ -222,15 +221,6 @@ __kernel void axpy(const int n, __global const float* a, const int aOff, const f
 
 /* Spectral normalization (Miyato et al. 2018), the scalars in a small device tensor s so that the
  * power iteration never waits for the host. */
-__kernel void normalize_by(const int n, __global const float* x, const int xOff, __global const float* s, const int sOff,
-                           const int k, const float eps, __global float* out, const int outOff)
-{
-    const int i = get_global_id(0);
-    if (i < n) {
-        out[outOff + i] = x[xOff + i] / fmax(sqrt(s[sOff + k]), eps);
-    }
-}
-
 __kernel void divide_by(const int n, __global const float* x, const int xOff, __global const float* s, const int sOff,
                         const int k, __global float* out, const int outOff)
 {
@@ -240,16 +230,20 @@ __kernel void divide_by(const int n, __global const float* x, const int xOff, __
     }
 }
 
-/* dL/dW of W / sigma(W) with u, v held fixed: g / sigma - (<g, W> / sigma^2) u v^T. One work-item per element. */
-__kernel void spectral_norm_backward(const int rows, const int cols, __global float* g, const int gOff,
+/* dL/dW of W / sigma(W) with u, v held fixed: g / sigma - (<g, W> / sigma^2) u v^T. One work-item per element, 2-D. */
+__kernel void spectral_norm_backward(const int rows, const int cols, __global const float* g, const int gOff,
+                                     __global float* out, const int outOff,
                                      __global const float* u, const int uOff, __global const float* v, const int vOff,
                                      __global const float* s, const int sOff, const int k)
 {
-    const int i = get_global_id(0);
-    if (i < rows * cols) {
+    /* 2-D: dimension 0 runs along a row, so neighbouring work-items touch neighbouring elements and no index is divided. */
+    const int j = get_global_id(0);
+    const int i = get_global_id(1);
+    if (j < cols && i < rows) {
         const float sigma = s[sOff + k];
         const float c = s[sOff + k + 1] / (sigma * sigma);
-        g[gOff + i] = g[gOff + i] / sigma - c * u[uOff + i / cols] * v[vOff + i % cols];
+        const int e = i * cols + j;
+        out[outOff + e] = g[gOff + e] / sigma - c * u[uOff + i] * v[vOff + j];
     }
 }
 

@@ -9,6 +9,7 @@
  *                 (the closed-form KL(N(mu, exp(lv)) || N(0, 1)) of Kingma & Welling, appendix B)
  *   sum_stage1    l = x
  *   dot_stage1    l = a b
+ *   normalize_vector  s[k] = sum x^2, out = x / max(sqrt(s[k]), eps), s[dot_index] = sum out x (one work-group)
  *   hinge_logits  l = max(0, margin + s x) with dl/dx = s [margin + s x > 0], or (no margin) l = s x, dl/dx = s
  *                 (s = +-1: the hinge GAN losses of Lim & Ye 2017 / Miyato et al. 2018)
  * Stage 1: G work-groups of RED_WG work-items; work-item g visits elements g, g + G*RED_WG, ...,
@@ -157,7 +158,25 @@ void dot_stage1(const int n, __global const float* a, const int aOff, __global c
 {
     float acc = 0.0f;
     float comp = 0.0f;
+#if CONTIGUOUS
+    /* As bce_logits: eight lanes of compensated sums, so the CPU compiler vectorizes the stream. */
+    const int per_item = (n + (int)get_global_size(0) - 1) / (int)get_global_size(0);
+    const int first = (int)get_global_id(0) * per_item;
+    const int last = min(n, first + per_item);
+    float8 acc8 = (float8)(0.0f);
+    float8 comp8 = (float8)(0.0f);
+    int i8 = first;
+    for (; i8 + 8 <= last; i8 += 8) {
+        ACC_ADD_T(float8, acc8, comp8, vload8(0, a + aOff + i8) * vload8(0, b + bOff + i8));
+    }
+    const float lanes[8] = {acc8.s0, acc8.s1, acc8.s2, acc8.s3, acc8.s4, acc8.s5, acc8.s6, acc8.s7};
+    for (int l = 0; l < 8; l++) {
+        ACC_ADD(acc, comp, lanes[l]);
+    }
+    for (int i = i8; i < last; i++) {
+#else
     FOR_EACH_ELEMENT(i, n) {
+#endif
         ACC_ADD(acc, comp, a[aOff + i] * b[bOff + i]);
     }
     const float total = group_sum(acc, scratch);
@@ -212,6 +231,43 @@ void reduce_partials(const int count, __global const float* partials, __global f
     const float total = group_sum(acc, scratch);
     if (get_local_id(0) == 0) {
         out[outOff + index] = accumulate ? out[outOff + index] + total : total;
+    }
+}
+
+/* normalize_vector: one work-group normalizes a vector, as spectral normalization's power iteration
+ * does, in one launch instead of a dot product's two and a normalization's one:
+ *   s[k] = sum x^2, out = x / max(sqrt(s[k]), eps), and with dot_index >= 0 also
+ *   s[dot_index] = sum out x (sigma = u^T W v, where x = W v and out = u).
+ * Launch: global = local = RED_WG (the vectors are a weight's rows or columns: thousands at most). */
+__kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
+void normalize_vector(const int n, __global const float* x, const int xOff, __global float* out, const int outOff,
+                      __global float* s, const int sOff, const int k, const int dot_index, const float eps,
+                      __local float* scratch)
+{
+    float acc = 0.0f;
+    float comp = 0.0f;
+    for (int i = get_local_id(0); i < n; i += RED_WG) {
+        const float v = x[xOff + i];
+        ACC_ADD(acc, comp, v * v);
+    }
+    const float ss = group_sum(acc, scratch);
+    const float norm = fmax(sqrt(ss), eps);
+    float dot = 0.0f;
+    float dcomp = 0.0f;
+    for (int i = get_local_id(0); i < n; i += RED_WG) {
+        const float v = x[xOff + i];
+        const float o = v / norm;
+        out[outOff + i] = o;
+        ACC_ADD(dot, dcomp, o * v);
+    }
+    /* Every work-item has read the first sum from scratch before the second reduction reuses it. */
+    barrier(CLK_LOCAL_MEM_FENCE);
+    const float sigma = group_sum(dot, scratch);
+    if (get_local_id(0) == 0) {
+        s[sOff + k] = ss;
+        if (dot_index >= 0) {
+            s[sOff + dot_index] = sigma;
+        }
     }
 }
 

@@ -35,6 +35,9 @@ public final class SpectralNorm implements AutoCloseable {
     private final Parameters trained;
     private final Parameters effective;
     private final List<Normalized> weights = new ArrayList<>();
+    /** The runs of parameters that are not normalized (biases, batch-norm scales), as {trained, effective} views of values and of gradients. */
+    private final List<Tensor[]> plainValues = new ArrayList<>();
+    private final List<Tensor[]> plainGrads = new ArrayList<>();
 
     /** One normalized weight: its name in the network, its vectors, and scratch for the iteration. */
     private record Normalized(String name, int rows, int cols, Tensor u, Tensor v, Tensor uRaw, Tensor vRaw, Tensor s) {
@@ -80,6 +83,26 @@ public final class SpectralNorm implements AutoCloseable {
         }
         trained = t;
         effective = e;
+        int offset = 0;
+        int runStart = -1;
+        for (ParamSpec s : specs) {
+            if (normalizes(s)) {
+                addPlainRun(runStart, offset);
+                runStart = -1;
+            } else if (runStart < 0) {
+                runStart = offset;
+            }
+            offset += s.size();
+        }
+        addPlainRun(runStart, offset);
+    }
+
+    /** Parameters [from, to) are copied as they are between the trained and the effective sets (nothing when from is negative). */
+    private void addPlainRun(int from, int to) {
+        if (from >= 0 && to > from) {
+            plainValues.add(new Tensor[] {trained.values().view(from, 1, to - from), effective.values().view(from, 1, to - from)});
+            plainGrads.add(new Tensor[] {trained.grads().view(from, 1, to - from), effective.grads().view(from, 1, to - from)});
+        }
     }
 
     /** Draws every u and v from the Philox stream of {@code seed}: normals divided by their norm, as PyTorch starts them. */
@@ -123,20 +146,22 @@ public final class SpectralNorm implements AutoCloseable {
      * iteration first (training); without, sigma = u^T W v from the vectors as they are (evaluation).
      */
     public void refresh(boolean iterate) {
-        Elementwise.copy(be, trained.values(), effective.values());
+        // Only what is not normalized is copied: every normalized weight is written below.
+        for (Tensor[] run : plainValues) {
+            Elementwise.copy(be, run[0], run[1]);
+        }
         for (Normalized n : weights) {
             Tensor w = trained.value(n.name() + ORIG);
             if (iterate) {
                 Gemm.gemm(be, false, false, 1f, n.u(), w, 0f, n.vRaw(), null, null);
-                Dot.dot(be, n.vRaw(), n.vRaw(), n.s(), 0, false);
-                SpectralNormOps.normalizeBy(be, n.vRaw(), n.s(), 0, n.v());
+                SpectralNormOps.normalizeVector(be, n.vRaw(), n.v(), n.s(), 0, -1);
             }
             Gemm.gemm(be, false, true, 1f, n.v(), w, 0f, n.uRaw(), null, null);
             if (iterate) {
-                Dot.dot(be, n.uRaw(), n.uRaw(), n.s(), 1, false);
-                SpectralNormOps.normalizeBy(be, n.uRaw(), n.s(), 1, n.u());
+                SpectralNormOps.normalizeVector(be, n.uRaw(), n.u(), n.s(), 1, 2);
+            } else {
+                Dot.dot(be, n.u(), n.uRaw(), n.s(), 2, false);
             }
-            Dot.dot(be, n.u(), n.uRaw(), n.s(), 2, false);
             SpectralNormOps.divideBy(be, w, n.s(), 2, effective.value(n.name()));
         }
         effective.changed();
@@ -144,11 +169,13 @@ public final class SpectralNorm implements AutoCloseable {
 
     /** The trained parameters' gradients from the effective ones' (after the network's backward passes). */
     public void backward() {
-        Elementwise.copy(be, effective.grads(), trained.grads());
+        for (Tensor[] run : plainGrads) {
+            Elementwise.copy(be, run[1], run[0]);
+        }
         for (Normalized n : weights) {
-            Tensor g = trained.grad(n.name() + ORIG);
+            Tensor g = effective.grad(n.name());
             Dot.dot(be, g, trained.value(n.name() + ORIG), n.s(), 3, false);
-            SpectralNormOps.backward(be, g, n.u(), n.v(), n.s(), 2);
+            SpectralNormOps.backward(be, g, trained.grad(n.name() + ORIG), n.u(), n.v(), n.s(), 2);
         }
     }
 
