@@ -35,7 +35,7 @@ public final class AtomicFiles {
         Map<Path, Path> staged = new LinkedHashMap<>();
         try {
             for (Map.Entry<Path, byte[]> f : files.entrySet()) {
-                staged.put(f.getKey(), stage(f.getKey(), f.getValue(), staged));
+                staged.put(f.getKey(), stage(f.getKey(), f.getValue()));
             }
             for (Map.Entry<Path, Path> f : staged.entrySet()) {
                 try {
@@ -55,8 +55,8 @@ public final class AtomicFiles {
         }
     }
 
-    /** Writes {@code bytes} to a new temporary file beside {@code file}, forced to disk; returns it (recorded in {@code staged} at once). */
-    private static Path stage(Path file, byte[] bytes, Map<Path, Path> staged) throws OutputException {
+    /** Writes {@code bytes} to a new temporary file beside {@code file}, forced to disk, and returns it; removes it again on failure. */
+    private static Path stage(Path file, byte[] bytes) throws OutputException {
         Path dir = file.toAbsolutePath().getParent();
         createDirectories(dir);
         Path tmp;
@@ -65,7 +65,6 @@ public final class AtomicFiles {
         } catch (IOException e) {
             throw new OutputException(file, e);
         }
-        staged.put(file, tmp);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 var buf = java.nio.ByteBuffer.wrap(bytes);
@@ -82,6 +81,11 @@ public final class AtomicFiles {
             }
             return tmp;
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // Cannot be removed either; the write's own error is the one to report.
+            }
             throw new OutputException(file, e);
         }
     }
@@ -98,11 +102,6 @@ public final class AtomicFiles {
             before += "\n";
         }
         return (before + line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** Adds a line to a text file (metrics.jsonl) by writing the whole file anew, so it never ends in half a line. */
-    public static void appendLine(Path file, String line) throws OutputException {
-        write(file, withLine(file, line));
     }
 
     /** Removes an output file of an earlier run (a fresh run over it), or says which and why it cannot. */
