@@ -31,7 +31,8 @@ public final class Gemm {
     static final KernelBinding<Args> LOCAL = KernelBinding.of("gemm_local.cl", "gemm_local", Args.class);
 
     public static final OpSpec GEMM = new OpSpec("gemm", "C = act(alpha op(A) op(B) + beta C + bias); beta = 0 never reads C",
-            "gemm.cl: gemm (CPUs), gemm_local.cl: gemm_local (GPUs)", List.of(check("NN"), check("NT"), check("TN"), check("TT")));
+            "gemm.cl: gemm (CPUs), gemm_local.cl: gemm_local (GPUs)", List.of(check("NN"), check("NT"), check("TN"), check("TT"),
+            accumulatedWeightGradientCheck()));
     public static final OpSpec GATED = new OpSpec("gemmGated", "C = (alpha op(A) op(B) + beta C) f'(y), f' from the forward output y",
             "gemm.cl: gemm, gemm_local.cl: gemm_local (has_gate)", List.of(SelfCheck.matrix("gemmGated (LeakyReLU)", 1e-4, 1e-4, (be, a) ->
                     SelfCheck.out(be, a.rows(), a.rows(), t -> {
@@ -253,6 +254,28 @@ public final class Gemm {
                 new Args(m, n, k, e.alpha(), a, b, e.beta(), c, bias == null ? c : bias, bias != null, e.act().code(), e.act().slope(),
                         sums == null ? c : sums, sums != null, gate == null ? c : gate, gate != null, e.gateAct().code(),
                         e.gateAct().slope()));
+    }
+
+    /**
+     * C = 0.5 A B^T + C at n x cols with K = 300 + n (a tail of K mod 16 that takes many values over
+     * the sizes): a convolution's weight gradient, accumulated, with a long K.
+     */
+    private static SelfCheck accumulatedWeightGradientCheck() {
+        return new SelfCheck("gemm NT long K (alpha, beta)", 1e-4, 1e-4, (n, sizes) -> {
+            int at = java.util.Arrays.binarySearch(sizes, n);
+            int cols = sizes[(at + 1) % sizes.length];
+            int k = 300 + n;
+            java.util.Random rnd = new java.util.Random(n * 29L + 5);
+            float[] a = SelfCheck.random(rnd, n * k, 1f / (float) Math.sqrt(k));
+            float[] b = SelfCheck.random(rnd, cols * k, 1f);
+            float[] c0 = SelfCheck.random(rnd, n * cols, 1f);
+            return be -> {
+                try (Tensor ta = be.upload(a, n, k); Tensor tb = be.upload(b, cols, k); Tensor c = be.upload(c0, n, cols)) {
+                    gemm(be, false, true, 0.5f, ta, tb, 1f, c, null, Activation.IDENTITY);
+                    return be.read(c);
+                }
+            };
+        });
     }
 
     /** GEMM at n x k times k x cols with a bias and tanh, k and cols the next sizes of the run after n. */
