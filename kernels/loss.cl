@@ -33,11 +33,20 @@
 #define ACC_ADD_T(T, acc, comp, v) { const T y_ = (v) - comp; const T t_ = acc + y_; comp = (t_ - acc) - y_; acc = t_; }
 #define ACC_ADD(acc, comp, v) ACC_ADD_T(float, acc, comp, v)
 
+/* This work-item's contiguous block [first, last) of n elements (the CONTIGUOUS layout). */
+#define CONTIGUOUS_BLOCK(first, last, n) \
+    const int per_item_ = ((n) + (int)get_global_size(0) - 1) / (int)get_global_size(0); \
+    const int first = (int)get_global_id(0) * per_item_; \
+    const int last = min((n), first + per_item_)
+
+/* Adds the eight lanes of a float8 compensated sum into (acc, comp), lane 0 first. */
+#define ADD_LANES(acc, comp, acc8) { \
+    const float lanes_[8] = {acc8.s0, acc8.s1, acc8.s2, acc8.s3, acc8.s4, acc8.s5, acc8.s6, acc8.s7}; \
+    for (int l_ = 0; l_ < 8; l_++) { ACC_ADD(acc, comp, lanes_[l_]); } }
+
 #if CONTIGUOUS
 #define FOR_EACH_ELEMENT(i, n) \
-    const int per_item_ = ((n) + (int)get_global_size(0) - 1) / (int)get_global_size(0); \
-    const int first_ = (int)get_global_id(0) * per_item_; \
-    const int last_ = min((n), first_ + per_item_); \
+    CONTIGUOUS_BLOCK(first_, last_, n); \
     for (int i = first_; i < last_; i++)
 #else
 #define FOR_EACH_ELEMENT(i, n) for (int i = get_global_id(0); i < (n); i += get_global_size(0))
@@ -69,9 +78,7 @@ void bce_logits(const int n, __global const float* logits, const int logitsOff,
 #if CONTIGUOUS
     /* A CPU work-item streams through its block eight elements at a time (explicit float8: the
        compensated sum would otherwise keep the compiler from vectorizing), then the rest one by one. */
-    const int per_item = (n + (int)get_global_size(0) - 1) / (int)get_global_size(0);
-    const int first = (int)get_global_id(0) * per_item;
-    const int last = min(n, first + per_item);
+    CONTIGUOUS_BLOCK(first, last, n);
     float8 acc8 = (float8)(0.0f);
     float8 comp8 = (float8)(0.0f);
     int i8 = first;
@@ -84,10 +91,7 @@ void bce_logits(const int n, __global const float* logits, const int logitsOff,
             vstore8(grad_scale * (select(e, (float8)(1.0f), x >= 0.0f) / (1.0f + e) - t), 0, grad + gradOff + i8);
         }
     }
-    const float lanes[8] = {acc8.s0, acc8.s1, acc8.s2, acc8.s3, acc8.s4, acc8.s5, acc8.s6, acc8.s7};
-    for (int l = 0; l < 8; l++) {
-        ACC_ADD(acc, comp, lanes[l]);
-    }
+    ADD_LANES(acc, comp, acc8);
     for (int i = i8; i < last; i++) {
 #else
     FOR_EACH_ELEMENT(i, n) {
@@ -160,19 +164,14 @@ void dot_stage1(const int n, __global const float* a, const int aOff, __global c
     float comp = 0.0f;
 #if CONTIGUOUS
     /* As bce_logits: eight lanes of compensated sums, so the CPU compiler vectorizes the stream. */
-    const int per_item = (n + (int)get_global_size(0) - 1) / (int)get_global_size(0);
-    const int first = (int)get_global_id(0) * per_item;
-    const int last = min(n, first + per_item);
+    CONTIGUOUS_BLOCK(first, last, n);
     float8 acc8 = (float8)(0.0f);
     float8 comp8 = (float8)(0.0f);
     int i8 = first;
     for (; i8 + 8 <= last; i8 += 8) {
         ACC_ADD_T(float8, acc8, comp8, vload8(0, a + aOff + i8) * vload8(0, b + bOff + i8));
     }
-    const float lanes[8] = {acc8.s0, acc8.s1, acc8.s2, acc8.s3, acc8.s4, acc8.s5, acc8.s6, acc8.s7};
-    for (int l = 0; l < 8; l++) {
-        ACC_ADD(acc, comp, lanes[l]);
-    }
+    ADD_LANES(acc, comp, acc8);
     for (int i = i8; i < last; i++) {
 #else
     FOR_EACH_ELEMENT(i, n) {
