@@ -188,6 +188,32 @@ public final class ClBackend extends Backend {
 
     // ---------------------------------------------------------------- what the operations ask of the device
 
+    /** Device memory for an operation's intermediate result, grown to the largest size asked for and kept. */
+    private ClBuffer scratch;
+    private long scratchElements;
+
+    /**
+     * A rows x cols tensor over this backend's scratch buffer, for an operation's intermediate
+     * result; valid until the next operation that asks for it (operations queue in order). A buffer
+     * too small is replaced (the old one is released once the work queued on it is done). A new one
+     * is zeroed from the host, as every tensor is: Oclgrind reports reads of a buffer that only
+     * kernels ever wrote as uninitialized once its address had been used before. Closing the tensor
+     * does nothing.
+     */
+    public Tensor scratch(int rows, int cols) {
+        checkOpen();
+        long elements = Math.max(1, (long) rows * cols);
+        if (scratch == null || elements > scratchElements) {
+            if (scratch != null) {
+                scratch.close();
+            }
+            scratch = ctx.allocate(elements * Float.BYTES);
+            scratchElements = elements;
+            ctx.zero(scratch, 0, elements);
+        }
+        return new Tensor(this, scratch, 0, rows, cols, false);
+    }
+
     /** A CPU device: reductions stream contiguous blocks; Adam and batch gathering take eight elements per work-item. */
     public boolean contiguous() {
         return contiguous;
@@ -319,6 +345,9 @@ public final class ClBackend extends Backend {
     protected void shutdown() {
         if (profiler != null) {
             profile(null);
+        }
+        if (scratch != null) {
+            scratch.close();
         }
         partials.close();
         ctx.close();

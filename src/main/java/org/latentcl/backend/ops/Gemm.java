@@ -30,6 +30,13 @@ public final class Gemm {
     /** The GPU family: the same arguments, tiles staged in local memory. */
     static final KernelBinding<Args> LOCAL = KernelBinding.of("gemm_local.cl", "gemm_local", Args.class);
 
+    /**
+     * On CPU devices, A B^T with at least this long a K is computed as A times B transposed into the
+     * backend's scratch memory: the register tiles read B^T at a third of their speed on rows (54
+     * against 158 GFLOP/s at 64 x 512 x 6272 on PoCL), and the transpose costs less than the difference.
+     */
+    static final int TRANSPOSE_B_MIN_K = 256;
+
     public static final OpSpec GEMM = new OpSpec("gemm", "C = act(alpha op(A) op(B) + beta C + bias); beta = 0 never reads C",
             "gemm.cl: gemm (CPUs), gemm_local.cl: gemm_local (GPUs)", List.of(check("NN"), check("NT"), check("TN"), check("TT"),
             accumulatedWeightGradientCheck()));
@@ -228,6 +235,13 @@ public final class Gemm {
         int m = mnk[0];
         int n = mnk[1];
         int k = mnk[2];
+        if (cl.contiguous() && !transA && transB && k >= TRANSPOSE_B_MIN_K) {
+            // A B^T with a long K (a convolution's weight gradient) on a CPU: B transposed first, then the plain product.
+            Tensor bt = cl.scratch(k, n);
+            Transpose.transpose(cl, b, bt);
+            b = bt;
+            transB = false;
+        }
         String trans = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0);
         KernelBinding<Args> kernel;
         String defines;
