@@ -108,7 +108,7 @@ public final class SpectralNormOps {
                 cl -> {
                     long[] group = {cl.reductionGroupSize()};
                     cl.launch(NORMALIZE_VECTOR, cl.reduceDefines(), group, group, 5.0 * n, 12.0 * n, new NormalizeVector(n, x, out, s, k,
-                            dotIndex, EPS, new org.latentcl.opencl.LocalMemory((long) cl.reductionGroupSize() * Float.BYTES)));
+                            dotIndex, EPS, Reduction.scratch(cl)));
                 });
     }
 
