@@ -10,7 +10,6 @@ import org.latentcl.nn.ConvTranspose2d;
 import org.latentcl.nn.Layer;
 import org.latentcl.nn.MinibatchStdLayer;
 import org.latentcl.nn.Linear;
-import org.latentcl.nn.LinearLayer;
 import org.latentcl.nn.Sequential;
 
 /**
@@ -86,8 +85,10 @@ public final class ConvArchitectures {
         int k = widths.length;
         int h = image.height() >> k;
         int w = image.width() >> k;
-        // dec.0 Linear with its ReLU (dec.1) fused; dec.2 is the Unflatten, which NCHW rows need no step for.
-        layers.add(new LinearLayer(new Linear("dec.0", latent, convFeatures(image, widths), Activation.RELU)));
+        // dec.0 Linear and its ReLU dec.1 (which Sequential fuses into it); dec.2 is the Unflatten, which NCHW rows need no step for.
+        int features = convFeatures(image, widths);
+        layers.add(new Linear("dec.0", latent, features));
+        layers.add(new ActivationLayer("dec.1", Activation.RELU, features));
         int index = 3;
         for (int j = k - 1; j >= 0; j--) {
             int out = j == 0 ? image.channels() : widths[j - 1];

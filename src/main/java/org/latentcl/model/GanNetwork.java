@@ -9,19 +9,19 @@ import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.backend.ops.RandomFill;
 import org.latentcl.backend.ops.Sum;
 import org.latentcl.backend.ops.Hinge;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.latentcl.nn.ActivationLayer;
+import org.latentcl.nn.Buffer;
 import org.latentcl.nn.Gradient;
-import org.latentcl.nn.BatchNorm2d;
 import org.latentcl.nn.Layer;
 import org.latentcl.nn.Linear;
-import org.latentcl.nn.LinearLayer;
 import org.latentcl.nn.MinibatchStdLayer;
-import org.latentcl.nn.Mlp;
-import org.latentcl.nn.SpectralNorm;
-import org.latentcl.nn.Network;
-import org.latentcl.nn.Sequential;
-import java.util.ArrayList;
-import java.util.List;
 import org.latentcl.nn.Parameters;
+import org.latentcl.nn.Sequential;
+import org.latentcl.nn.SpectralNorm;
 import org.latentcl.nn.RandomStream;
 
 /**
@@ -46,8 +46,8 @@ public final class GanNetwork implements AutoCloseable {
     private final int maxBatch;
     private final Parameters genParams;
     private final Parameters discParams;
-    private final Network gen;
-    private final Network disc;
+    private final Sequential gen;
+    private final Sequential disc;
     private final Tensor z;
     private final Tensor prob;
     private final Tensor noisy;
@@ -70,7 +70,7 @@ public final class GanNetwork implements AutoCloseable {
                     Math.max(1, maxBatch / pack));
         } else {
             Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
-            gen = new Mlp("gen", config.generatorSizes(), hidden, config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY,
+            gen = Sequential.mlp("gen", config.generatorSizes(), hidden, config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY,
                     maxBatch);
             disc = mlpDiscriminator(config, Math.max(1, maxBatch / pack));
         }
@@ -92,24 +92,25 @@ public final class GanNetwork implements AutoCloseable {
     }
 
     /**
-     * The discriminator MLP: Linear layers disc.0, disc.1, ... with LeakyReLU between (as {@link Mlp}
-     * names them), to one logit; with the minibatch std feature, a {@link MinibatchStdLayer} before the
-     * last Linear, which then takes one more input.
+     * The discriminator MLP: Linear layers disc.0, disc.1, ... with LeakyReLU between (as
+     * {@link Sequential#mlp} names them), to one logit; with the minibatch std feature, a
+     * {@link MinibatchStdLayer} before the last Linear, which then takes one more input.
      */
-    private static Network mlpDiscriminator(GanConfig config, int maxRows) {
+    private static Sequential mlpDiscriminator(GanConfig config, int maxRows) {
         int[] sizes = config.discriminatorSizes();
         Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
         if (!config.disc().minibatchStd()) {
-            return new Mlp("disc", sizes, hidden, Activation.IDENTITY, maxRows);
+            return Sequential.mlp("disc", sizes, hidden, Activation.IDENTITY, maxRows);
         }
         List<Layer> layers = new ArrayList<>();
         int hiddenLayers = sizes.length - 2;
         for (int i = 0; i < hiddenLayers; i++) {
-            layers.add(new LinearLayer(new Linear("disc." + i, sizes[i], sizes[i + 1], hidden)));
+            layers.add(new Linear("disc." + i, sizes[i], sizes[i + 1]));
+            layers.add(new ActivationLayer("disc." + i + " act", hidden, sizes[i + 1]));
         }
         int last = sizes[hiddenLayers];
         layers.add(new MinibatchStdLayer("disc.std", last, 1, maxRows));
-        layers.add(new LinearLayer(new Linear("disc." + hiddenLayers, last + 1, 1, Activation.IDENTITY)));
+        layers.add(new Linear("disc." + hiddenLayers, last + 1, 1));
         return new Sequential(layers, maxRows);
     }
 
@@ -140,8 +141,8 @@ public final class GanNetwork implements AutoCloseable {
      */
     public void initialize(long seed) {
         if (config.convolutional()) {
-            genParams.initializeNormal(seed, 0.02f, bnGammas(gen));
-            discParams.initializeNormal(seed ^ 0x0D15C0L, 0.02f, bnGammas(disc));
+            genParams.initializeNormal(seed, 0.02f);
+            discParams.initializeNormal(seed ^ 0x0D15C0L, 0.02f);
         } else {
             genParams.initialize(seed);
             discParams.initialize(seed ^ 0x0D15C0L);
@@ -156,55 +157,40 @@ public final class GanNetwork implements AutoCloseable {
         return spectralNorm;
     }
 
-    private static java.util.Set<String> bnGammas(Network net) {
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (BatchNorm2d bn : batchNorms(net)) {
-            names.add(bn.name() + ".weight");
-        }
-        return names;
+    /**
+     * Every buffer of both networks (batch norm's running statistics) and of the discriminator's
+     * spectral normalization (u and v), under their state_dict names, in checkpoint order.
+     */
+    public List<Buffer> buffers() {
+        List<Buffer> all = new ArrayList<>(generatorBuffers());
+        all.addAll(discriminatorBuffers());
+        return all;
     }
 
-    /** The batch-norm layers of a network, whose running statistics checkpoints carry. */
-    static List<BatchNorm2d> batchNorms(Network net) {
-        List<BatchNorm2d> out = new ArrayList<>();
-        if (net instanceof Sequential seq) {
-            for (Layer l : seq.layers()) {
-                if (l instanceof BatchNorm2d bn) {
-                    out.add(bn);
-                }
-            }
+    /** The generator's buffers. */
+    public List<Buffer> generatorBuffers() {
+        return gen.buffers();
+    }
+
+    /** The discriminator's buffers, its spectral normalization's vectors last. */
+    public List<Buffer> discriminatorBuffers() {
+        List<Buffer> all = new ArrayList<>(disc.buffers());
+        if (spectralNorm != null) {
+            all.addAll(spectralNorm.buffers());
         }
+        return all;
+    }
+
+    /** Every buffer's values by name (to copy them to a replica). */
+    public Map<String, float[]> buffersToHost() {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        buffers().forEach(b -> out.put(b.name(), b.read()));
         return out;
     }
 
-    /** Batch norm's buffers of both networks by their state_dict names (none for the MLPs). */
-    public java.util.Map<String, float[]> buffersToHost() {
-        java.util.Map<String, float[]> out = new java.util.LinkedHashMap<>();
-        generatorBatchNorms().forEach(bn -> out.putAll(bn.buffers()));
-        discriminatorBatchNorms().forEach(bn -> out.putAll(bn.buffers()));
-        if (spectralNorm != null) {
-            out.putAll(spectralNorm.buffers());
-        }
-        return out;
-    }
-
-    /** Sets batch norm's buffers of both networks from values named as {@link #buffersToHost} names them. */
-    public void loadBuffers(java.util.Map<String, float[]> byName) {
-        generatorBatchNorms().forEach(bn -> bn.loadBuffers(byName));
-        discriminatorBatchNorms().forEach(bn -> bn.loadBuffers(byName));
-        if (spectralNorm != null) {
-            spectralNorm.loadBuffers(byName);
-        }
-    }
-
-    /** The generator's batch-norm layers. */
-    public List<BatchNorm2d> generatorBatchNorms() {
-        return batchNorms(gen);
-    }
-
-    /** The discriminator's batch-norm layers. */
-    public List<BatchNorm2d> discriminatorBatchNorms() {
-        return batchNorms(disc);
+    /** Sets every buffer from values named as {@link #buffersToHost} names them. */
+    public void loadBuffers(Map<String, float[]> byName) {
+        buffers().forEach(b -> b.write(byName.get(b.name())));
     }
 
     /**

@@ -14,11 +14,10 @@ import org.latentcl.backend.ops.Reparameterize;
 import org.latentcl.data.Decoder;
 import org.latentcl.nn.Adam;
 import org.latentcl.nn.Gradient;
-import org.latentcl.nn.Mlp;
-import org.latentcl.nn.Network;
 import org.latentcl.nn.ParamSpec;
 import org.latentcl.nn.Parameters;
 import org.latentcl.nn.RandomStream;
+import org.latentcl.nn.Sequential;
 import org.latentcl.nn.TwoHeads;
 
 /**
@@ -42,9 +41,9 @@ public final class VaeNetwork implements AutoCloseable {
     private final VaeConfig config;
     private final int maxBatch;
     private final Parameters params;
-    private final Network encoder;
+    private final Sequential encoder;
     private final TwoHeads heads;
-    private final Network decoder;
+    private final Sequential decoder;
     private final Tensor mu;
     private final Tensor logvar;
     private final Tensor eps;
@@ -60,8 +59,8 @@ public final class VaeNetwork implements AutoCloseable {
             encoder = ConvArchitectures.convEncoder(config.image(), config.hidden(), maxBatch);
             decoder = ConvArchitectures.convDecoder(config.image(), config.hidden(), config.latent(), maxBatch);
         } else {
-            encoder = new Mlp("enc", config.encoderSizes(), Activation.RELU, Activation.RELU, maxBatch);
-            decoder = new Mlp("dec", config.decoderSizes(), Activation.RELU, Activation.IDENTITY, maxBatch);
+            encoder = Sequential.mlp("enc", config.encoderSizes(), Activation.RELU, Activation.RELU, maxBatch);
+            decoder = Sequential.mlp("dec", config.decoderSizes(), Activation.RELU, Activation.IDENTITY, maxBatch);
         }
         heads = new TwoHeads("mu", "logvar", encoder.outputSize(), config.latent(), encoder.outputActivation(), maxBatch);
         List<ParamSpec> specs = new ArrayList<>(encoder.specs());
@@ -118,7 +117,7 @@ public final class VaeNetwork implements AutoCloseable {
         // Backward: decoder, reparameterization (adding to the KL's gradients), heads, encoder.
         Gradient dz = decoder.backward(rows(z, b), decoder.outputGradient(b), false, true);
         Reparameterize.reparameterizeBackward(be, rows(logvar, b), rows(eps, b), dz.value(), rows(dmu, b), rows(dlogvar, b));
-        Gradient dh = heads.backward(h, rows(mu, b), rows(logvar, b), rows(dmu, b), rows(dlogvar, b));
+        Gradient dh = heads.backward(h, rows(dmu, b), rows(dlogvar, b));
         encoder.backward(x, dh, false, false);
     }
 

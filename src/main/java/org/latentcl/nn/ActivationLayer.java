@@ -5,7 +5,11 @@ import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Activations;
 
-/** An elementwise activation as a layer of its own (PyTorch's nn.ReLU, nn.LeakyReLU, nn.Tanh, nn.Sigmoid). */
+/**
+ * An elementwise activation as a layer of its own (PyTorch's nn.ReLU, nn.LeakyReLU, nn.Tanh,
+ * nn.Sigmoid). After a layer that can fuse it ({@link Linear}), {@link Sequential} fuses it into that
+ * layer's GEMM and this layer never runs.
+ */
 public final class ActivationLayer implements Layer {
     private final String name;
     private final Activation act;
@@ -17,6 +21,11 @@ public final class ActivationLayer implements Layer {
         this.name = name;
         this.act = act;
         this.size = size;
+    }
+
+    /** The function this layer applies. */
+    public Activation function() {
+        return act;
     }
 
     @Override
@@ -46,10 +55,11 @@ public final class ActivationLayer implements Layer {
 
     /** dx = f'(x) dy, the derivative taken from the output y. */
     @Override
-    public void backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx) {
+    public boolean backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
         if (dx != null) {
             Activations.activateBackward(backend, act, y, dy, dx);
         }
+        return false;
     }
 
     @Override

@@ -1,9 +1,7 @@
 package org.latentcl.nn;
 
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.BatchNorm;
@@ -11,10 +9,11 @@ import org.latentcl.backend.ops.Elementwise;
 
 /**
  * PyTorch's {@code nn.BatchNorm2d} on NCHW batches: the affine parameters {@code NAME.weight}
- * (gamma, ones at first) and {@code NAME.bias} (beta, zeros), trained like any parameter, and the
- * running statistics, which are buffers, not parameters: {@code running_mean} (zeros at first),
- * {@code running_var} (ones) and {@code num_batches_tracked}, moved by every training forward pass
- * with momentum 0.1 and left alone in evaluation. eps 1e-5, as PyTorch's defaults.
+ * (gamma, a scale: ones at first) and {@code NAME.bias} (beta, a shift: zeros), trained like any
+ * parameter, and the running statistics, which are registered buffers, not parameters:
+ * {@code running_mean} (zeros at first), {@code running_var} (ones) and {@code num_batches_tracked},
+ * moved by every training forward pass with momentum 0.1 and left alone in evaluation. eps 1e-5, as
+ * PyTorch's defaults.
  */
 public final class BatchNorm2d implements Layer {
     /** PyTorch's defaults. */
@@ -24,7 +23,10 @@ public final class BatchNorm2d implements Layer {
     private final String name;
     private final int channels;
     private final int plane;
-    private Parameters params;
+    private final ParamSpec gammaSpec;
+    private final ParamSpec betaSpec;
+    private Param gamma;
+    private Param beta;
     private Backend backend;
     private Tensor running;
     private Tensor stats;
@@ -41,6 +43,8 @@ public final class BatchNorm2d implements Layer {
         this.name = name;
         this.channels = channels;
         this.plane = plane;
+        this.gammaSpec = ParamSpec.scale(name + ".weight", channels);
+        this.betaSpec = ParamSpec.shift(name + ".bias", channels);
     }
 
     public String name() {
@@ -61,22 +65,22 @@ public final class BatchNorm2d implements Layer {
         return channels * plane;
     }
 
-    /** gamma and beta; the initializer leaves them to {@link #resetAffine}, as PyTorch sets them to 1 and 0. */
+    /** gamma (a scale) and beta (a shift). */
     @Override
     public List<ParamSpec> specs() {
-        return List.of(new ParamSpec(name + ".weight", 1, channels, 1, new int[] {channels}),
-                new ParamSpec(name + ".bias", 1, channels, 1, new int[] {channels}));
+        return List.of(gammaSpec, betaSpec);
     }
 
-    /** Connects the layer to its parameters and makes its buffers (running mean 0, running variance 1). */
     @Override
     public String label() {
         return name + " BatchNorm2d";
     }
 
+    /** Connects the layer to its parameters and makes its buffers (running mean 0, running variance 1). */
     @Override
     public void bind(Parameters p) {
-        params = p;
+        gamma = p.param(gammaSpec);
+        beta = p.param(betaSpec);
         backend = p.backend();
         float[] init = new float[2 * channels];
         java.util.Arrays.fill(init, channels, 2 * channels, 1f);
@@ -87,8 +91,8 @@ public final class BatchNorm2d implements Layer {
 
     /** gamma = 1 and beta = 0, PyTorch's initialization (call after the parameters' own initializer). */
     public void resetAffine() {
-        Elementwise.fill(backend, params.value(name + ".weight"), 1f);
-        Elementwise.fill(backend, params.value(name + ".bias"), 0f);
+        Elementwise.fill(backend, gamma.value(), 1f);
+        Elementwise.fill(backend, beta.value(), 0f);
     }
 
     /**
@@ -104,7 +108,7 @@ public final class BatchNorm2d implements Layer {
         } else {
             BatchNorm.runningStatistics(backend, running, channels, EPS, stats);
         }
-        BatchNorm.normalize(backend, x, channels, stats, params.value(name + ".weight"), params.value(name + ".bias"), y);
+        BatchNorm.normalize(backend, x, channels, stats, gamma.value(), beta.value(), y);
     }
 
     /**
@@ -113,12 +117,12 @@ public final class BatchNorm2d implements Layer {
      * they are not wanted they go to scratch.
      */
     @Override
-    public void backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx) {
+    public boolean backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
         if (dx == null && !parameters) {
-            return;
+            return false;
         }
-        Tensor dgamma = params.grad(name + ".weight");
-        Tensor dbeta = params.grad(name + ".bias");
+        Tensor dgamma = gamma.grad();
+        Tensor dbeta = beta.grad();
         if (!parameters) {
             if (scratchGrads == null) {
                 scratchGrads = backend.zeros(1, 2 * channels);
@@ -127,8 +131,9 @@ public final class BatchNorm2d implements Layer {
             dbeta = scratchGrads.view(channels, 1, channels);
             accumulate = false;
         }
-        BatchNorm.backward(backend, x, dy, channels, stats, params.value(name + ".weight"), accumulate && parameters, dgamma, dbeta, sums,
+        BatchNorm.backward(backend, x, dy, channels, stats, gamma.value(), accumulate && parameters, dgamma, dbeta, sums,
                 dx == null ? scratchInput(x) : dx);
+        return false;
     }
 
     /** BatchNorm.backward always writes dx; without a consumer it goes to a buffer of this layer's. */
@@ -142,39 +147,39 @@ public final class BatchNorm2d implements Layer {
         return scratchDx.rowRange(0, x.rows());
     }
 
-    /** The buffers' names as in PyTorch's state_dict. */
-    public String[] bufferNames() {
-        return new String[] {name + ".running_mean", name + ".running_var", name + ".num_batches_tracked"};
-    }
+    /**
+     * The running statistics as PyTorch's state_dict has them: {@code NAME.running_mean} [C],
+     * {@code NAME.running_var} [C] and {@code NAME.num_batches_tracked} (an int64 scalar).
+     */
+    @Override
+    public List<Buffer> buffers() {
+        return List.of(Buffer.of(name + ".running_mean", running.view(0, 1, channels), channels),
+                Buffer.of(name + ".running_var", running.view(channels, 1, channels), channels), new Buffer() {
+                    @Override
+                    public String name() {
+                        return name + ".num_batches_tracked";
+                    }
 
-    /** The buffers by their state_dict names: running_mean [C], running_var [C], num_batches_tracked (one value). */
-    public Map<String, float[]> buffers() {
-        float[] r = backend.read(running);
-        String[] names = bufferNames();
-        Map<String, float[]> out = new LinkedHashMap<>();
-        out.put(names[0], Arrays.copyOfRange(r, 0, channels));
-        out.put(names[1], Arrays.copyOfRange(r, channels, 2 * channels));
-        out.put(names[2], new float[] {batchesTracked});
-        return out;
-    }
+                    @Override
+                    public int[] shape() {
+                        return new int[0];
+                    }
 
-    /** Sets the buffers from values named as {@link #buffers} names them; each must be there with its size. */
-    public void loadBuffers(Map<String, float[]> byName) {
-        String[] names = bufferNames();
-        float[] both = new float[2 * channels];
-        for (int k = 0; k < 2; k++) {
-            float[] v = byName.get(names[k]);
-            if (v == null || v.length != channels) {
-                throw new IllegalArgumentException(names[k] + (v == null ? " is missing" : " has " + v.length + " values, expected " + channels));
-            }
-            System.arraycopy(v, 0, both, k * channels, channels);
-        }
-        float[] tracked = byName.get(names[2]);
-        if (tracked == null || tracked.length != 1) {
-            throw new IllegalArgumentException(names[2] + " is missing");
-        }
-        backend.write(running, both);
-        batchesTracked = (long) tracked[0];
+                    @Override
+                    public boolean integer() {
+                        return true;
+                    }
+
+                    @Override
+                    public float[] read() {
+                        return new float[] {batchesTracked};
+                    }
+
+                    @Override
+                    public void write(float[] values) {
+                        batchesTracked = (long) values[0];
+                    }
+                });
     }
 
     /** PyTorch's num_batches_tracked: training forward passes so far. */

@@ -1,8 +1,6 @@
 package org.latentcl.nn;
 
-import java.util.List;
 import org.latentcl.backend.Activation;
-import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.ChannelMajor;
 import org.latentcl.backend.ops.ConvShape;
@@ -18,18 +16,11 @@ import org.latentcl.backend.ops.RowSums;
  * channel-major), and dx = col2im(W^T dy'), a gather with no atomics. Parameters are named
  * {@code NAME.weight} and {@code NAME.bias}.
  */
-public final class Conv2d implements Layer {
-    private final String name;
-    private final int in;
-    private final int out;
+public final class Conv2d extends ConvLayer {
     private final ConvShape shape;
-    private final int maxBatch;
-    private Parameters params;
-    private Backend backend;
     private Tensor cols;
     private Tensor channelMajor;
     private Tensor dcols;
-    private boolean bias = true;
 
     /**
      * @param name     parameter prefix
@@ -43,41 +34,35 @@ public final class Conv2d implements Layer {
      * @param maxBatch the largest batch
      */
     public Conv2d(String name, int in, int out, int height, int width, int kernel, int stride, int pad, int maxBatch) {
+        super(name, in, out, maxBatch);
         if (out < 1) {
             throw new IllegalArgumentException("layer " + name + ": output channels must be positive, got " + out);
         }
-        this.name = name;
-        this.in = in;
-        this.out = out;
         this.shape = new ConvShape(maxBatch, in, height, width, kernel, kernel, stride, pad);
-        this.maxBatch = maxBatch;
     }
 
-    @Override
-    public List<ParamSpec> specs() {
-        int fanIn = shape.patch();
-        ParamSpec weight = new ParamSpec(name + ".weight", out, fanIn, fanIn, new int[] {out, in, shape.kh(), shape.kw()});
-        return bias ? List.of(weight, new ParamSpec(name + ".bias", 1, out, fanIn)) : List.of(weight);
-    }
-
-    /** Drops the bias (PyTorch's {@code bias=False}, as before a batch norm); call before {@link #bind}. */
+    /** This layer without its bias; call before binding. */
     public Conv2d withoutBias() {
-        bias = false;
+        dropBias();
         return this;
     }
 
-    /** Connects the layer to its parameters and allocates its columns for the largest batch. */
     @Override
-    public String label() {
-        return name + " Conv2d";
+    protected ParamSpec weightSpec() {
+        int fanIn = shape.patch();
+        return ParamSpec.weight(name + ".weight", out, fanIn, fanIn, out, in, shape.kh(), shape.kw());
     }
 
     @Override
-    public void bind(Parameters p) {
-        params = p;
-        backend = p.backend();
-        cols = backend.zeros(shape.patch(), shape.positions());
-        channelMajor = backend.zeros(out, shape.positions());
+    protected ConvShape convolution() {
+        return shape;
+    }
+
+    /** The columns and the channel-major output for the largest batch. */
+    @Override
+    protected void allocate() {
+        cols = scratch(shape.patch(), shape.positions());
+        channelMajor = scratch(out, shape.positions());
     }
 
     /** Values per output example: out x Ho x Wo. */
@@ -92,13 +77,6 @@ public final class Conv2d implements Layer {
         return shape.imageSize();
     }
 
-    private ConvShape shapeFor(int batch) {
-        if (batch > maxBatch) {
-            throw new IllegalArgumentException("batch of " + batch + " rows exceeds the " + maxBatch + " layer " + name + " was built for");
-        }
-        return new ConvShape(batch, in, shape.height(), shape.width(), shape.kh(), shape.kw(), shape.stride(), shape.pad());
-    }
-
     /** y (batch x out Ho Wo) = the convolution of x (batch x in H W), plus the bias. */
     @Override
     public void forward(Tensor x, Tensor y, boolean training) {
@@ -106,8 +84,8 @@ public final class Conv2d implements Layer {
         Tensor c = cols.view(0, s.patch(), s.positions());
         Tensor cm = channelMajor.view(0, out, s.positions());
         Im2Col.im2col(backend, s, x, c);
-        Gemm.gemm(backend, false, false, 1f, params.value(name + ".weight"), c, 0f, cm, null, Activation.IDENTITY);
-        ChannelMajor.fromChannelMajor(backend, cm, bias ? params.value(name + ".bias") : null, out, y);
+        Gemm.gemm(backend, false, false, 1f, weight.value(), c, 0f, cm, null, Activation.IDENTITY);
+        ChannelMajor.fromChannelMajor(backend, cm, bias == null ? null : bias.value(), out, y);
     }
 
     /**
@@ -115,34 +93,32 @@ public final class Conv2d implements Layer {
      * {@code accumulate}) when {@code parameters}, and, when dx is not null, dx = the gradient with respect to x.
      */
     @Override
-    public void backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx) {
+    public boolean backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
         ConvShape s = shapeFor(x.rows());
         Tensor c = cols.view(0, s.patch(), s.positions());
         Tensor dcm = channelMajor.view(0, out, s.positions());
         float beta = accumulate ? 1f : 0f;
         ChannelMajor.toChannelMajor(backend, dy, out, dcm);
         if (parameters) {
-            Gemm.gemm(backend, false, true, 1f, dcm, c, beta, params.grad(name + ".weight"), null, Activation.IDENTITY);
-            if (bias) {
-                RowSums.rowSums(backend, dcm, 1f, beta, params.grad(name + ".bias"));
+            Gemm.gemm(backend, false, true, 1f, dcm, c, beta, weight.grad(), null, Activation.IDENTITY);
+            if (bias != null) {
+                RowSums.rowSums(backend, dcm, 1f, beta, bias.grad());
             }
         }
         if (dx != null) {
             if (dcols == null) {
-                dcols = backend.zeros(shape.patch(), shape.positions());
+                dcols = scratch(shape.patch(), shape.positions());
             }
             Tensor dc = dcols.view(0, s.patch(), s.positions());
-            Gemm.gemm(backend, true, false, 1f, params.value(name + ".weight"), dcm, 0f, dc, null, Activation.IDENTITY);
+            Gemm.gemm(backend, true, false, 1f, weight.value(), dcm, 0f, dc, null, Activation.IDENTITY);
             Im2Col.col2im(backend, s, dc, 0f, dx);
         }
+        return false;
     }
 
     @Override
     public void close() {
-        for (Tensor t : new Tensor[] {cols, channelMajor, dcols}) {
-            if (t != null) {
-                t.close();
-            }
-        }
+        super.close();
+        dcols = null;
     }
 }

@@ -1,16 +1,25 @@
 package org.latentcl.nn;
 
 import java.util.List;
+import org.latentcl.backend.Activation;
 import org.latentcl.backend.Tensor;
 
 /**
- * One step of a {@link Sequential} network: batch x inputSize() in, batch x outputSize() out, one
- * example per row (images as NCHW rows, so a flatten is free). A layer owns its scratch buffers;
- * the network owns the activations between layers.
+ * One step of a {@link Sequential} network, as a PyTorch module is: batch x inputSize() in, batch x
+ * outputSize() out, one example per row (images as NCHW rows, so a flatten is free). A layer
+ * declares its parameters with their roles ({@link #specs}), which it resolves once when bound, and
+ * registers its buffers ({@link #buffers}), which checkpoints save and load with no code of their
+ * own for any kind of layer. It owns its scratch buffers; the network owns the activations between
+ * layers.
  */
 public interface Layer extends AutoCloseable {
     /** The parameters this layer reads, in PyTorch's names and shapes; none for an activation. */
     default List<ParamSpec> specs() {
+        return List.of();
+    }
+
+    /** The state this layer keeps beside its parameters (running statistics and the like), valid once bound; none for most layers. */
+    default List<Buffer> buffers() {
         return List.of();
     }
 
@@ -26,14 +35,31 @@ public interface Layer extends AutoCloseable {
     /** Values per output example. */
     int outputSize();
 
+    /** The activation this layer applies to its output inside its own launches (the identity unless one was {@linkplain #fuse fused}). */
+    default Activation activation() {
+        return Activation.IDENTITY;
+    }
+
+    /**
+     * This layer with {@code act} applied to its output in its own epilogue, or null when it cannot
+     * fuse one (then the activation stays a layer of its own). {@link Sequential} calls it for an
+     * activation that follows the layer.
+     */
+    default Layer fuse(Activation act) {
+        return null;
+    }
+
     /** y = layer(x); {@code training} selects batch statistics over running ones where a layer has both. */
     void forward(Tensor x, Tensor y, boolean training);
 
     /**
-     * Backward after {@link #forward} on x gave y, from dy: the parameter gradients when
-     * {@code parameters} (added to what is there when {@code accumulate}), and dx when it is not null.
+     * Backward after {@link #forward} on x gave y, from dpre = dL/d(this layer's output before its
+     * fused activation): the parameter gradients when {@code parameters} (added to what is there when
+     * {@code accumulate}), and dx when it is not null. A layer that can carries dx through
+     * {@code gate} (the activation whose output x is; null for none) in the same launch, and then
+     * says so by returning true; otherwise it returns false and dx is dL/dx itself.
      */
-    void backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx);
+    boolean backward(Tensor x, Tensor y, Tensor dpre, boolean accumulate, boolean parameters, Tensor dx, Activation gate);
 
     @Override
     void close();

@@ -6,7 +6,7 @@ import org.latentcl.backend.Tensor;
 /**
  * The activations and gradients a feed-forward network keeps between its layers, made once for its
  * largest batch (smaller batches use the first rows): layer i's output and dL/d(that output), and
- * dL/d(the network's input), made on first use. Shared by {@link Mlp} and {@link Sequential}.
+ * dL/d(the network's input), made on first use, for a {@link Sequential}.
  */
 final class LayerBuffers implements AutoCloseable {
     private final Backend backend;

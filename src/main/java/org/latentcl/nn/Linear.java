@@ -4,31 +4,42 @@ import java.util.List;
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
-import org.latentcl.backend.ops.Activations;
 import org.latentcl.backend.ops.Gemm;
 import org.latentcl.backend.ops.Transpose;
 
 /**
- * y = act(x W^T + b), with W stored [out, in] as in PyTorch's nn.Linear. Parameters are named
- * {@code NAME.weight} and {@code NAME.bias}.
+ * y = act(x W^T + b), with W stored [out, in] as in PyTorch's nn.Linear, the activation (when one is
+ * {@linkplain #fuse fused}) applied in the GEMM's epilogue. Parameters are named {@code NAME.weight}
+ * and {@code NAME.bias}. Backward, the input gradient is carried through the activation that made
+ * the input in the same GEMM (a gated GEMM), so no activation of an MLP costs a launch of its own.
  *
  * <p>A large layer keeps a transposed copy of W, refreshed when the parameters change (once per
  * optimizer step), so that its forward pass is a plain GEMM (x times W^T stored [in, out]) rather
  * than one that reads B transposed: on a CPU device that GEMM is about a third faster, which pays
  * for the copy after one use, and a GAN's discriminator uses it three times a step.
  */
-public final class Linear implements AutoCloseable {
+public final class Linear implements Layer {
     /** Weights with at least this many values get the transposed copy; for smaller ones the extra launch costs more than it saves. */
     static final int TRANSPOSE_AT = 1 << 16;
     private final String name;
     private final int in;
     private final int out;
     private final Activation act;
+    private final ParamSpec weightSpec;
+    private final ParamSpec biasSpec;
     private Parameters params;
+    private Backend backend;
+    private Param weight;
+    private Param bias;
     private Tensor weightT;
     private long weightTVersion = -1;
 
-    public Linear(String name, int in, int out, Activation act) {
+    /** A linear layer from {@code in} to {@code out} values, with no activation. */
+    public Linear(String name, int in, int out) {
+        this(name, in, out, Activation.IDENTITY);
+    }
+
+    private Linear(String name, int in, int out, Activation act) {
         if (in < 1 || out < 1) {
             throw new IllegalArgumentException("layer " + name + ": sizes must be positive, got " + in + " -> " + out);
         }
@@ -36,48 +47,98 @@ public final class Linear implements AutoCloseable {
         this.in = in;
         this.out = out;
         this.act = act;
+        this.weightSpec = ParamSpec.weight(name + ".weight", out, in, in);
+        this.biasSpec = ParamSpec.bias(name + ".bias", out, in);
     }
 
+    @Override
     public List<ParamSpec> specs() {
-        return List.of(new ParamSpec(name + ".weight", out, in, in), new ParamSpec(name + ".bias", 1, out, in));
+        return List.of(weightSpec, biasSpec);
     }
 
-    /** Connects the layer to its weight and bias inside {@code p}. */
+    @Override
+    public String label() {
+        return name + " Linear";
+    }
+
+    @Override
     public void bind(Parameters p) {
-        this.params = p;
+        params = p;
+        backend = p.backend();
+        weight = p.param(weightSpec);
+        bias = p.param(biasSpec);
     }
 
     public String name() {
         return name;
     }
 
-    public int in() {
+    @Override
+    public int inputSize() {
         return in;
     }
 
-    public int out() {
+    @Override
+    public int outputSize() {
         return out;
     }
 
+    @Override
     public Activation activation() {
         return act;
     }
 
+    /** This layer with {@code a} in its epilogue; null when it already has one. */
+    @Override
+    public Layer fuse(Activation a) {
+        return act.kind() == Activation.Kind.IDENTITY ? new Linear(name, in, out, a) : null;
+    }
+
     /** y (batch x out) = act(x W^T + b). One fused GEMM launch (and, for a large layer, a transpose after each parameter change). */
-    public void forward(Backend be, Tensor x, Tensor y) {
-        Tensor w = params.value(name + ".weight");
+    @Override
+    public void forward(Tensor x, Tensor y, boolean training) {
         if ((long) in * out < TRANSPOSE_AT) {
-            Gemm.gemm(be, false, true, 1f, x, w, 0f, y, params.value(name + ".bias"), act);
+            Gemm.gemm(backend, false, true, 1f, x, weight.value(), 0f, y, bias.value(), act);
             return;
         }
         if (weightT == null) {
-            weightT = be.zeros(in, out);
+            weightT = backend.zeros(in, out);
         }
         if (weightTVersion != params.version()) {
-            Transpose.transpose(be, w, weightT);
+            Transpose.transpose(backend, weight.value(), weightT);
             weightTVersion = params.version();
         }
-        Gemm.gemm(be, false, false, 1f, x, weightT, 0f, y, params.value(name + ".bias"), act);
+        Gemm.gemm(backend, false, false, 1f, x, weightT, 0f, y, bias.value(), act);
+    }
+
+    @Override
+    public boolean backward(Tensor x, Tensor y, Tensor dpre, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
+        if (parameters) {
+            parameterGradients(dpre, x, accumulate);
+        }
+        if (dx != null) {
+            return inputGradient(dpre, 0f, dx, x, gate);
+        }
+        return false;
+    }
+
+    /** dW = dpre^T x and db = the column sums of dpre, added to what is there when {@code accumulate}. */
+    public void parameterGradients(Tensor dpre, Tensor x, boolean accumulate) {
+        Gemm.linearGradients(backend, dpre, x, accumulate ? 1f : 0f, weight.grad(), bias.grad());
+    }
+
+    /**
+     * dx = dpre W + beta dx, times gate'(x) where a gate other than the identity is given (in the same
+     * GEMM: the derivative multiplies the whole sum, so with beta = 1 this must be the last term
+     * added to dx). Returns whether it applied the gate.
+     */
+    public boolean inputGradient(Tensor dpre, float beta, Tensor dx, Tensor x, Activation gate) {
+        if (gate != null && gate.kind() != Activation.Kind.IDENTITY) {
+            Gemm.gemmGated(backend, false, false, 1f, dpre, weight.value(), beta, dx, gate, x);
+            return true;
+        }
+        Gemm.gemm(backend, false, false, 1f, dpre, weight.value(), beta, dx, null, Activation.IDENTITY);
+        return false;
     }
 
     /** Releases the transposed copy of W, if the layer made one. */
@@ -86,49 +147,6 @@ public final class Linear implements AutoCloseable {
         if (weightT != null) {
             weightT.close();
             weightT = null;
-        }
-    }
-
-    /**
-     * Backward through the layer after {@link #forward} on x gave y. Writes dW = dpre^T x and db =
-     * the column sums of dpre (added to what is there when {@code accumulate}), where dpre is dy
-     * carried through this layer's activation (in place, in dy's tensor, unless it already was);
-     * and, when {@code dx} is not null, dx = dpre W + dxBeta dx, carried through {@code xAct} (the
-     * activation whose output x is; null for none) in the same GEMM: the derivative multiplies the
-     * whole sum, so with dxBeta = 1 this must be the last term added to dx.
-     */
-    public void backward(Backend be, Tensor x, Tensor y, Gradient dy, boolean accumulate, Tensor dx, float dxBeta, Activation xAct) {
-        Tensor dpre = toPreActivation(be, y, dy);
-        Gemm.linearGradients(be, dpre, x, accumulate ? 1f : 0f, params.grad(name + ".weight"), params.grad(name + ".bias"));
-        if (dx != null) {
-            inputGradient(be, dpre, dxBeta, dx, x, xAct);
-        }
-    }
-
-    /**
-     * Backward to the input only, leaving the parameter gradients alone (a network held fixed while
-     * the gradient flows through it, like the discriminator in a generator step): dx as in
-     * {@link #backward}, with dxBeta = 0.
-     */
-    public void backwardInput(Backend be, Tensor x, Tensor y, Gradient dy, Tensor dx, Activation xAct) {
-        inputGradient(be, toPreActivation(be, y, dy), 0f, dx, x, xAct);
-    }
-
-    /** dL/d(pre-activation), computed in place in dy's tensor unless it is that already. */
-    private Tensor toPreActivation(Backend be, Tensor y, Gradient dy) {
-        if (!dy.throughActivation() && act.kind() != Activation.Kind.IDENTITY) {
-            Activations.activateBackward(be, act, y, dy.value(), dy.value());
-        }
-        return dy.value();
-    }
-
-    /** dx = dpre W (+ beta dx), times xAct'(x) where xAct is given and not the identity. */
-    private void inputGradient(Backend be, Tensor dpre, float beta, Tensor dx, Tensor x, Activation xAct) {
-        Tensor w = params.value(name + ".weight");
-        if (xAct != null && xAct.kind() != Activation.Kind.IDENTITY) {
-            Gemm.gemmGated(be, false, false, 1f, dpre, w, beta, dx, xAct, x);
-        } else {
-            Gemm.gemm(be, false, false, 1f, dpre, w, beta, dx, null, Activation.IDENTITY);
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.latentcl.nn;
 
+import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.MinibatchStd;
@@ -64,10 +65,11 @@ public final class MinibatchStdLayer implements Layer {
     }
 
     @Override
-    public void backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx) {
+    public boolean backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
         if (dx != null) {
             MinibatchStd.backward(backend, x, plane, mean, std, scalars, scratch, dy, dx);
         }
+        return false;
     }
 
     @Override

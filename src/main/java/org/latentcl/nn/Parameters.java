@@ -78,6 +78,16 @@ public final class Parameters implements AutoCloseable {
         return grads;
     }
 
+    /** A declared parameter's views, for a layer to keep from the time it is bound. */
+    public Param param(ParamSpec declared) {
+        ParamSpec s = spec(declared.name());
+        if (s.role() != declared.role() || s.size() != declared.size()) {
+            throw new IllegalArgumentException("parameter " + declared.name() + " is declared differently here: " + s.shapeText());
+        }
+        int off = offsets.get(s.name());
+        return new Param(s, values.view(off, s.rows(), s.cols()), grads.view(off, s.rows(), s.cols()));
+    }
+
     public Tensor value(String name) {
         ParamSpec s = spec(name);
         return values.view(offsets.get(name), s.rows(), s.cols());
@@ -116,19 +126,19 @@ public final class Parameters implements AutoCloseable {
     }
 
     /**
-     * The DCGAN initialization (Radford et al. 2016): every weight from N(0, std), the names in
-     * {@code gammas} (batch-norm scales) from N(1, std), biases 0. Normals from the Philox stream of
+     * The DCGAN initialization (Radford et al. 2016): every weight from N(0, std), every scale
+     * (batch norm's gamma) from N(1, std), biases and shifts 0. Normals from the Philox stream of
      * {@code seed}, as on every backend.
      */
-    public void initializeNormal(long seed, float std, java.util.Set<String> gammas) {
+    public void initializeNormal(long seed, float std) {
         float[] all = new float[size];
         Philox.fillNormal(all, 0, size, seed, 0);
         for (ParamSpec s : specs.values()) {
             int off = offsets.get(s.name());
-            float mean = gammas.contains(s.name()) ? 1f : 0f;
-            boolean bias = s.name().endsWith(".bias");
+            float mean = s.role() == ParamSpec.Role.SCALE ? 1f : 0f;
+            boolean zero = s.role() == ParamSpec.Role.BIAS || s.role() == ParamSpec.Role.SHIFT;
             for (int i = 0; i < s.size(); i++) {
-                all[off + i] = bias ? 0f : mean + std * all[off + i];
+                all[off + i] = zero ? 0f : mean + std * all[off + i];
             }
         }
         backend.write(values, all);

@@ -5,14 +5,20 @@ import java.util.List;
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.Activations;
 
 /**
  * Layers run one after another, as PyTorch's nn.Sequential: each layer's output is the next one's
  * input, in buffers made once for the largest batch (smaller batches use views). The layers name
- * their own parameters, so a model can keep PyTorch's indices (activations count, without
- * parameters). Activations are layers of their own, so {@link #outputActivation} is the identity.
+ * their own parameters, so a model keeps PyTorch's indices (activations count, without parameters).
+ *
+ * <p>An activation that follows a layer able to take it ({@link Layer#fuse}: a {@link Linear}) is
+ * fused into that layer's GEMM epilogue, and backward each such layer's input gradient is carried
+ * through the activation before it in the same GEMM, so an MLP costs one launch per layer each way.
+ * {@link #outputActivation} is then the last layer's fused activation, which a consumer may carry
+ * the incoming gradient through itself (a {@link Gradient} says whether it did).
  */
-public final class Sequential implements Network {
+public final class Sequential implements AutoCloseable {
     private final List<Layer> layers;
     private final int maxBatch;
     private Backend backend;
@@ -28,22 +34,64 @@ public final class Sequential implements Network {
                         + " gives " + layers.get(i - 1).outputSize());
             }
         }
-        this.layers = List.copyOf(layers);
+        this.layers = List.copyOf(fused(layers));
         this.maxBatch = maxBatch;
     }
 
+    /** The layers with every activation that follows a layer able to take it folded into that layer. */
+    private static List<Layer> fused(List<Layer> layers) {
+        List<Layer> out = new ArrayList<>();
+        for (Layer layer : layers) {
+            Layer last = out.isEmpty() ? null : out.get(out.size() - 1);
+            Layer merged = layer instanceof ActivationLayer a && last != null ? last.fuse(a.function()) : null;
+            if (merged != null) {
+                out.set(out.size() - 1, merged);
+            } else {
+                out.add(layer);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A multilayer perceptron: Linear layers {@code NAME.0}, {@code NAME.1}, ... (the names of a
+     * PyTorch ModuleList of Linears) from sizes[0] through sizes[1], ... with {@code hidden} after
+     * every layer but the last and {@code output} after the last, each fused into its layer.
+     */
+    public static Sequential mlp(String name, int[] sizes, Activation hidden, Activation output, int maxBatch) {
+        if (sizes.length < 2) {
+            throw new IllegalArgumentException("an MLP needs at least an input and an output size");
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            layers.add(new Linear(name + "." + i, sizes[i], sizes[i + 1]));
+            Activation act = i + 2 == sizes.length ? output : hidden;
+            if (act.kind() != Activation.Kind.IDENTITY) {
+                layers.add(new ActivationLayer(name + "." + i + " act", act, sizes[i + 1]));
+            }
+        }
+        return new Sequential(layers, maxBatch);
+    }
+
+    /** The layers as they run (activations fused into the layer before them where they could be). */
     public List<Layer> layers() {
         return layers;
     }
 
-    @Override
     public List<ParamSpec> specs() {
         List<ParamSpec> all = new ArrayList<>();
         layers.forEach(l -> all.addAll(l.specs()));
         return all;
     }
 
-    @Override
+    /** Every layer's buffers, in layer order (valid once bound). */
+    public List<Buffer> buffers() {
+        List<Buffer> all = new ArrayList<>();
+        layers.forEach(l -> all.addAll(l.buffers()));
+        return all;
+    }
+
+    /** Binds the layers to their parameters and allocates the buffers. */
     public void bind(Parameters p) {
         backend = p.backend();
         for (Layer layer : layers) {
@@ -52,17 +100,20 @@ public final class Sequential implements Network {
         buffers = new LayerBuffers(backend, maxBatch, inputSize(), layers.stream().mapToInt(Layer::outputSize).toArray());
     }
 
-    @Override
     public int inputSize() {
         return layers.get(0).inputSize();
     }
 
-    @Override
     public int outputSize() {
         return layers.get(layers.size() - 1).outputSize();
     }
 
-    @Override
+    /** The training forward pass (batch statistics where there is batch norm); the output view is valid until the next call. */
+    public Tensor forward(Tensor x) {
+        return forward(x, true);
+    }
+
+    /** The forward pass; {@code training} false uses batch norm's running statistics. */
     public Tensor forward(Tensor x, boolean training) {
         int b = x.rows();
         if (b > maxBatch || x.cols() != inputSize()) {
@@ -81,45 +132,57 @@ public final class Sequential implements Network {
         return in;
     }
 
-    @Override
+    /** The buffer for dL/d(output) of b rows: a loss writes into it, then {@link #backward} reads it. */
     public Tensor outputGrad(int b) {
         return buffers.grad(layers.size() - 1, b);
     }
 
-    @Override
-    public Activation outputActivation() {
-        return Activation.IDENTITY;
+    /** dL/d(output) in {@link #outputGrad}, as a gradient to pass to {@link #backward}. */
+    public Gradient outputGradient(int b) {
+        return Gradient.of(outputGrad(b));
     }
 
-    @Override
+    /** The activation fused into the last layer (the identity when there is none). */
+    public Activation outputActivation() {
+        return layers.get(layers.size() - 1).activation();
+    }
+
+    /**
+     * Backward after the training {@link #forward} on x, from dOut: the parameter gradients (added to
+     * what is there when {@code accumulate}) and, when {@code inputGradient}, dL/dx (null otherwise),
+     * valid until the next backward pass.
+     */
     public Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient) {
         return backward(x, dOut, accumulate, inputGradient, true);
     }
 
-    @Override
+    /** Backward to the input only, leaving the parameter gradients alone (a network held fixed while the gradient flows through it). */
     public Gradient backwardInput(Tensor x, Gradient dOut) {
         return backward(x, dOut, false, true, false);
     }
 
     private Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient, boolean parameters) {
-        if (dOut.throughActivation()) {
-            throw new IllegalArgumentException("a Sequential network's output has no fused activation to have carried a gradient through");
-        }
         int b = x.rows();
-        Tensor dy = dOut.value();
+        Gradient dy = dOut;
         String outside = backend.layer();
         for (int i = layers.size() - 1; i >= 0; i--) {
+            Layer layer = layers.get(i);
             Tensor in = i == 0 ? x : buffers.output(i - 1, b);
+            Tensor y = buffers.output(i, b);
             Tensor dIn = i > 0 ? buffers.grad(i - 1, b) : inputGradient ? buffers.inputGrad(b) : null;
-            backend.layer(layers.get(i).label() + " backward");
-            layers.get(i).backward(in, buffers.output(i, b), dy, accumulate, parameters, dIn);
-            dy = dIn;
+            backend.layer(layer.label() + " backward");
+            // dL/d(pre-activation), in place, unless the layer after carried it through already.
+            Tensor dpre = dy.value();
+            if (!dy.throughActivation() && layer.activation().kind() != Activation.Kind.IDENTITY) {
+                Activations.activateBackward(backend, layer.activation(), y, dpre, dpre);
+            }
+            boolean gated = layer.backward(in, y, dpre, accumulate, parameters, dIn, i == 0 ? null : layers.get(i - 1).activation());
+            dy = dIn == null ? null : new Gradient(dIn, gated);
         }
         backend.layer(outside);
-        return dy == null ? null : Gradient.of(dy);
+        return dy;
     }
 
-    @Override
     public void close() {
         layers.forEach(Layer::close);
         if (buffers != null) {

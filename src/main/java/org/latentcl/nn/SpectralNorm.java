@@ -1,9 +1,7 @@
 package org.latentcl.nn;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Philox;
 import org.latentcl.backend.Tensor;
@@ -48,9 +46,9 @@ public final class SpectralNorm implements AutoCloseable {
         }
     }
 
-    /** Whether a parameter is a weight matrix that spectral normalization covers (not a bias or a batch-norm scale). */
+    /** Whether a parameter is a weight that spectral normalization covers (not a bias or a batch-norm scale or shift). */
     public static boolean normalizes(ParamSpec s) {
-        return s.name().endsWith(".weight") && s.shape().length >= 2;
+        return s.role() == ParamSpec.Role.WEIGHT;
     }
 
     /** Spectral normalization of the weight matrices among {@code specs} (a network's); {@link #initialize} draws u and v. */
@@ -58,7 +56,7 @@ public final class SpectralNorm implements AutoCloseable {
         this.be = be;
         List<ParamSpec> renamed = new ArrayList<>();
         for (ParamSpec s : specs) {
-            renamed.add(normalizes(s) ? new ParamSpec(s.name() + ORIG, s.rows(), s.cols(), s.fanIn(), s.shape()) : s);
+            renamed.add(normalizes(s) ? s.renamed(s.name() + ORIG) : s);
         }
         Parameters t = null;
         Parameters e = null;
@@ -179,43 +177,14 @@ public final class SpectralNorm implements AutoCloseable {
         }
     }
 
-    /** u and v of every normalized weight, by their state_dict names (NAME.weight_u, NAME.weight_v). */
-    public Map<String, float[]> buffers() {
-        Map<String, float[]> out = new LinkedHashMap<>();
+    /** u and v of every normalized weight as buffers, under their state_dict names (NAME.weight_u [rows], NAME.weight_v [cols]). */
+    public List<Buffer> buffers() {
+        List<Buffer> out = new ArrayList<>();
         for (Normalized n : weights) {
-            out.put(n.name() + U, be.read(n.u()));
-            out.put(n.name() + V, be.read(n.v()));
+            out.add(Buffer.of(n.name() + U, n.u(), n.rows()));
+            out.add(Buffer.of(n.name() + V, n.v(), n.cols()));
         }
         return out;
-    }
-
-    /** The names {@link #buffers} uses, with their lengths. */
-    public Map<String, Integer> bufferSizes() {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        for (Normalized n : weights) {
-            out.put(n.name() + U, n.rows());
-            out.put(n.name() + V, n.cols());
-        }
-        return out;
-    }
-
-    /** Sets u and v from values named as {@link #buffers} names them; each must be present with its length. */
-    public void loadBuffers(Map<String, float[]> byName) {
-        for (Normalized n : weights) {
-            be.write(n.u(), vector(byName, n.name() + U, n.rows()));
-            be.write(n.v(), vector(byName, n.name() + V, n.cols()));
-        }
-    }
-
-    private static float[] vector(Map<String, float[]> byName, String name, int size) {
-        float[] x = byName.get(name);
-        if (x == null) {
-            throw new IllegalArgumentException(name + " is missing");
-        }
-        if (x.length != size) {
-            throw new IllegalArgumentException(name + " has " + x.length + " values, expected " + size);
-        }
-        return x;
     }
 
     @Override

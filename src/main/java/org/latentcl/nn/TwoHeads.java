@@ -21,8 +21,8 @@ public final class TwoHeads implements AutoCloseable {
 
     /** Heads {@code name1} and {@code name2} from {@code in} to {@code out} values each (no activation), reading the output of {@code inputFrom}. */
     public TwoHeads(String name1, String name2, int in, int out, Activation inputFrom, int maxBatch) {
-        this.first = new Linear(name1, in, out, Activation.IDENTITY);
-        this.second = new Linear(name2, in, out, Activation.IDENTITY);
+        this.first = new Linear(name1, in, out);
+        this.second = new Linear(name2, in, out);
         this.inputFrom = inputFrom;
         this.maxBatch = maxBatch;
     }
@@ -37,25 +37,27 @@ public final class TwoHeads implements AutoCloseable {
         backend = p.backend();
         first.bind(p);
         second.bind(p);
-        dh = backend.zeros(maxBatch, first.in());
+        dh = backend.zeros(maxBatch, first.inputSize());
     }
 
     /** a = h W1^T + b1 and b = h W2^T + b2. */
     public void forward(Tensor h, Tensor a, Tensor b) {
         String outside = backend.layer(first.name() + "/" + second.name() + " Linear");
-        first.forward(backend, h, a);
-        second.forward(backend, h, b);
+        first.forward(h, a, true);
+        second.forward(h, b, true);
         backend.layer(outside);
     }
 
     /** The parameter gradients from da and db, and dL/dh = da W1 + db W2 carried through the input's activation. */
-    public Gradient backward(Tensor h, Tensor a, Tensor b, Tensor da, Tensor db) {
+    public Gradient backward(Tensor h, Tensor da, Tensor db) {
         Tensor out = dh.rowRange(0, h.rows());
         String outside = backend.layer(first.name() + "/" + second.name() + " Linear backward");
-        first.backward(backend, h, a, Gradient.of(da), false, out, 0f, null);
-        second.backward(backend, h, b, Gradient.of(db), false, out, 1f, inputFrom);
+        first.parameterGradients(da, h, false);
+        first.inputGradient(da, 0f, out, h, null);
+        second.parameterGradients(db, h, false);
+        boolean gated = second.inputGradient(db, 1f, out, h, inputFrom);
         backend.layer(outside);
-        return new Gradient(out, inputFrom != null && inputFrom.kind() != Activation.Kind.IDENTITY);
+        return new Gradient(out, gated);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.latentcl.train;
 
-import org.latentcl.nn.BatchNorm2d;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.latentcl.io.Json;
 import org.latentcl.io.Safetensors;
+import org.latentcl.nn.Buffer;
 import org.latentcl.nn.ParamSpec;
 import org.latentcl.nn.Parameters;
 
@@ -71,36 +70,31 @@ final class CheckpointFiles {
     }
 
     /**
-     * Batch norm's buffers as PyTorch's state_dict has them: {@code NAME.running_mean} [C],
-     * {@code NAME.running_var} [C] and {@code NAME.num_batches_tracked} (an int64 scalar).
+     * Buffers as PyTorch's state_dict has them, each in its own shape (batch norm's running_mean
+     * [C], running_var [C] and num_batches_tracked, an int64 scalar; spectral normalization's u and v).
      */
-    static List<Safetensors.Entry> bufferEntries(List<BatchNorm2d> layers) {
+    static List<Safetensors.Entry> bufferEntries(List<Buffer> buffers) {
         List<Safetensors.Entry> entries = new ArrayList<>();
-        for (BatchNorm2d bn : layers) {
-            for (Map.Entry<String, float[]> e : bn.buffers().entrySet()) {
-                boolean counter = e.getValue().length == 1 && e.getKey().endsWith(".num_batches_tracked");
-                entries.add(counter ? new Safetensors.Entry(e.getKey(), "I64", new int[0], e.getValue())
-                        : new Safetensors.Entry(e.getKey(), new int[] {bn.channels()}, e.getValue()));
-            }
+        for (Buffer b : buffers) {
+            entries.add(b.integer() ? new Safetensors.Entry(b.name(), "I64", b.shape(), b.read())
+                    : new Safetensors.Entry(b.name(), b.shape(), b.read()));
         }
         return entries;
     }
 
-    /** Loads batch norm's buffers (see {@link #bufferEntries}); a missing or misshapen one is an error naming the file. */
-    static void loadBuffers(List<BatchNorm2d> layers, Safetensors.Contents c, Path file) {
-        for (BatchNorm2d bn : layers) {
-            Map<String, float[]> byName = new LinkedHashMap<>();
-            for (String name : bn.bufferNames()) {
-                Safetensors.Entry e = c.tensors().get(name);
-                if (e != null) {
-                    byName.put(name, e.data());
-                }
+    /** Loads buffers (see {@link #bufferEntries}); a missing or misshapen one is an error naming the file. */
+    static void loadBuffers(List<Buffer> buffers, Safetensors.Contents c, Path file) {
+        for (Buffer b : buffers) {
+            Safetensors.Entry e = c.tensors().get(b.name());
+            if (e == null) {
+                throw new IllegalArgumentException(file + ": tensor " + b.name() + " is missing");
             }
-            try {
-                bn.loadBuffers(byName);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": tensor " + e.getMessage());
+            if (e.data().length != b.size()) {
+                throw new IllegalArgumentException(file + ": tensor " + b.name() + " has " + e.data().length + " values, expected " + b.size());
             }
+        }
+        for (Buffer b : buffers) {
+            b.write(c.tensors().get(b.name()).data());
         }
     }
 

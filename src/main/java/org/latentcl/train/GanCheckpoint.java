@@ -56,12 +56,9 @@ public final class GanCheckpoint {
         meta.putAll(extraMetadata);
         List<Safetensors.Entry> entries = new ArrayList<>();
         entries.addAll(CheckpointFiles.entries(gan.generatorParameters()));
-        entries.addAll(CheckpointFiles.bufferEntries(gan.generatorBatchNorms()));
+        entries.addAll(CheckpointFiles.bufferEntries(gan.generatorBuffers()));
         entries.addAll(CheckpointFiles.entries(gan.discriminatorParameters()));
-        entries.addAll(CheckpointFiles.bufferEntries(gan.discriminatorBatchNorms()));
-        if (gan.spectralNorm() != null) {
-            gan.spectralNorm().buffers().forEach((name, v) -> entries.add(new Safetensors.Entry(name, new int[] {v.length}, v)));
-        }
+        entries.addAll(CheckpointFiles.bufferEntries(gan.discriminatorBuffers()));
         return Safetensors.encode(meta, entries);
     }
 
@@ -103,21 +100,6 @@ public final class GanCheckpoint {
     public static void load(GanNetwork gan, Safetensors.Contents c, Path file) {
         CheckpointFiles.load(gan.generatorParameters(), c, file);
         CheckpointFiles.load(gan.discriminatorParameters(), c, file);
-        CheckpointFiles.loadBuffers(gan.generatorBatchNorms(), c, file);
-        CheckpointFiles.loadBuffers(gan.discriminatorBatchNorms(), c, file);
-        if (gan.spectralNorm() != null) {
-            java.util.Map<String, float[]> vectors = new LinkedHashMap<>();
-            gan.spectralNorm().bufferSizes().forEach((name, size) -> {
-                Safetensors.Entry e = c.tensors().get(name);
-                if (e != null) {
-                    vectors.put(name, e.data());
-                }
-            });
-            try {
-                gan.spectralNorm().loadBuffers(vectors);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(file + ": tensor " + e.getMessage());
-            }
-        }
+        CheckpointFiles.loadBuffers(gan.buffers(), c, file);
     }
 }

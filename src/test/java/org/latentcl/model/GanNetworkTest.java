@@ -85,12 +85,16 @@ class GanNetworkTest {
     /** u and v of a spectrally normalized discriminator, so that each loss evaluation starts its power iteration from the same place. */
     private record SpectralNormVectors(Map<String, float[]> uv) {
         static SpectralNormVectors of(GanNetwork gan) {
-            return new SpectralNormVectors(gan.spectralNorm() == null ? Map.of() : gan.spectralNorm().buffers());
+            Map<String, float[]> uv = new java.util.LinkedHashMap<>();
+            if (gan.spectralNorm() != null) {
+                gan.spectralNorm().buffers().forEach(b -> uv.put(b.name(), b.read()));
+            }
+            return new SpectralNormVectors(uv);
         }
 
         void restore(GanNetwork gan) {
             if (gan.spectralNorm() != null) {
-                gan.spectralNorm().loadBuffers(uv);
+                gan.spectralNorm().buffers().forEach(b -> b.write(uv.get(b.name())));
             }
         }
     }

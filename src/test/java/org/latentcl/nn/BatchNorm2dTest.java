@@ -1,5 +1,7 @@
 package org.latentcl.nn;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
@@ -55,8 +57,12 @@ class BatchNorm2dTest {
                 }
             }
             assertEquals(2, bn.batchesTracked());
-            float[] runningMean = bn.buffers().get("bn.running_mean");
-            float[] runningVar = bn.buffers().get("bn.running_var");
+            // The registered buffers, in PyTorch's order and names, are what checkpoints save.
+            List<Buffer> buffers = bn.buffers();
+            assertEquals(List.of("bn.running_mean", "bn.running_var", "bn.num_batches_tracked"), buffers.stream().map(Buffer::name).toList());
+            assertEquals(2f, buffers.get(2).read()[0]);
+            float[] runningMean = buffers.get(0).read();
+            float[] runningVar = buffers.get(1).read();
             for (int c = 0; c < channels; c++) {
                 assertEquals(rm[c], runningMean[c], 1e-5, "running_mean[" + c + "]");
                 assertEquals(rv[c], runningVar[c], 1e-5, "running_var[" + c + "]");

@@ -43,7 +43,7 @@ class Conv2dTest {
                 for (int i = 0; i < got.length; i++) {
                     assertEquals(want[i], got[i], 1e-5 * (1 + in * k * k), "y[" + i + "]");
                 }
-                conv.backward(tx, y, dy, false, true, dx);
+                conv.backward(tx, y, dy, false, true, dx, null);
                 float[] dw = be.read(p.grad("conv.weight"));
                 float[] db = be.read(p.grad("conv.bias"));
                 float[] dxs = be.read(dx);

@@ -45,7 +45,7 @@ class ConvTranspose2dTest {
                 for (int i = 0; i < got.length; i++) {
                     assertEquals(want[i], got[i], 1e-5 * (1 + in * k * k), "y[" + i + "]");
                 }
-                conv.backward(tx, y, dy, false, true, dx);
+                conv.backward(tx, y, dy, false, true, dx, null);
                 float[] dw = be.read(params.grad("up.weight"));
                 float[] db = be.read(params.grad("up.bias"));
                 float[] dxs = be.read(dx);
