@@ -6,28 +6,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
-import org.latentcl.data.Datasets;
-import org.latentcl.data.Decoder;
 import org.latentcl.train.GanEpochStats;
-import org.latentcl.train.GanTraining;
 import org.latentcl.train.LossDivergedException;
 import org.latentcl.train.ParallelOptions;
 import org.latentcl.train.RunFailedException;
 import org.latentcl.train.RunListener;
 import org.latentcl.train.VaeEpochStats;
-import org.latentcl.train.VaeTraining;
 
 /**
- * Trains a {@link Vae} or a {@link Gan} in place: the model keeps the trained weights. The
- * defaults are those of the command line ({@code train vae}, {@code train gan}). Each call of
- * {@code fit} starts a fresh Adam optimizer; epochs are shuffled from the seed, so a run is
- * reproducible on the same device.
+ * Trains a model in place: the model keeps the trained weights. There is one trainer per kind of
+ * model, {@link VaeTrainer} and {@link GanTrainer}, so that an option that does not apply to a model
+ * cannot be given to it; what they share (epochs, batch, learning rate, seed, the run directory,
+ * resuming, devices, listeners) is set on this class's {@link Builder}. The defaults are those of
+ * the command line ({@code train vae}, {@code train gan}). Each call of {@code fit} starts a fresh
+ * Adam optimizer; epochs are shuffled from the seed, so a run is reproducible on the same device.
  *
  * <pre>{@code
- * Trainer trainer = Trainer.builder().epochs(10).batch(128).learningRate(1e-3f).seed(1)
+ * VaeTrainer trainer = VaeTrainer.builder().epochs(10).batch(128).learningRate(1e-3f).seed(1)
  *         .listener(new TrainingListener() {
  *             public void epoch(EpochMetrics m) { System.out.println(m.toJson()); }
  *         })
@@ -42,39 +41,28 @@ import org.latentcl.train.VaeTraining;
  * <p>With {@link Builder#devices several devices} a run is data-parallel: every device trains a
  * replica on its shard of each batch, the gradients are summed in device order, and every replica
  * takes the same step, so the model trains as on one device at the same batch (docs/MULTI-DEVICE.md).
+ *
+ * @param <M> the model it trains
+ * @param <E> what it reports per epoch
  */
-public final class Trainer {
-    private final int epochs;
-    private final int batch;
-    private final Float learningRate;
-    private final float beta1;
-    private final int k;
-    private final Float discriminatorLearningRate;
-    private final float realLabel;
-    private final float instanceNoise;
-    private final int evalEvery;
-    private final boolean lrDecay;
-    private final long seed;
+public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
+    final int epochs;
+    final int batch;
+    final Float learningRate;
+    final long seed;
+    final boolean profile;
+    final boolean resume;
     private final Path out;
-    private final boolean profile;
-    private final boolean resume;
     private final boolean overwrite;
     private final String dataName;
     private final List<Device> devices;
     private final boolean balance;
     private final List<TrainingListener> listeners;
 
-    private Trainer(Builder b) {
+    Trainer(Builder<?, ?> b) {
         epochs = b.epochs;
         batch = b.batch;
         learningRate = b.learningRate;
-        beta1 = b.beta1;
-        k = b.k;
-        discriminatorLearningRate = b.discriminatorLearningRate;
-        realLabel = b.realLabel;
-        instanceNoise = b.instanceNoise;
-        evalEvery = b.evalEvery;
-        lrDecay = b.lrDecay;
         seed = b.seed;
         out = b.out;
         profile = b.profile;
@@ -87,100 +75,35 @@ public final class Trainer {
     }
 
     /**
-     * A builder with the defaults: 10 epochs, batch 128, learning rate 1e-3 for a VAE and 2e-4
-     * for a GAN, GAN beta1 0.5 and k = 1, seed 1, no output directory, no profiling.
+     * Trains the model on data split into a training and a test part.
      *
-     * @return a new builder
-     */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /**
-     * Trains a VAE on data split as given: the test set is scored after every epoch.
-     *
-     * @param vae  the model; it keeps the trained weights
-     * @param data training and test data with {@link Vae#input()} features
+     * @param model the model; it keeps the trained weights
+     * @param data  training and test data with as many features as the model takes
      * @return the metrics of each epoch, as in metrics.jsonl
-     * @throws IllegalArgumentException when the data do not fit the model (features, a Bernoulli
-     *                                  decoder with data outside [0, 1], a batch larger than the data)
-     * @throws TrainingDivergedException when the loss becomes NaN or infinite
-     */
-    public List<EpochMetrics> fit(Vae vae, DataSplit data) {
-        checkFeatures(data, vae.input(), "the VAE");
-        if (vae.decoder() == Decoder.BERNOULLI && !data.train().inUnitInterval()) {
-            throw new IllegalArgumentException("the Bernoulli decoder needs data in [0, 1]; " + data.train().name()
-                    + " has values outside it: build the VAE with Decoder.GAUSSIAN");
-        }
-        float lr = learningRate == null ? 1e-3f : learningRate;
-        VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), resume, dataName(data), profile);
-        org.latentcl.model.VaeNetwork lead = vae.live(batch);
-        if (devices.isEmpty()) {
-            return io(() -> VaeTraining.train(lead, data, opt, all())).stream().map(EpochMetrics::of).toList();
-        }
-        checkLead(vae.device());
-        return onEveryDevice(lead, d -> new org.latentcl.model.VaeNetwork(d.backend(), lead.config(), batch),
-                replicas -> io(() -> VaeTraining.train(replicas, parallel(), data, opt, all()))).stream().map(EpochMetrics::of).toList();
-    }
-
-    /**
-     * Trains a VAE, holding out a fixed 10% of the data (as {@link Datasets#holdOut(Dataset)} does) as its test set.
-     *
-     * @param vae  the model; it keeps the trained weights
-     * @param data examples with {@link Vae#input()} features
-     * @return the metrics of each epoch
-     */
-    public List<EpochMetrics> fit(Vae vae, Dataset data) {
-        return fit(vae, Datasets.holdOut(data));
-    }
-
-    /**
-     * Trains a GAN on the training part of the data (Algorithm 1 of Goodfellow et al., with
-     * {@link Builder#k(int) k} discriminator steps per generator step).
-     *
-     * @param gan  the model; it keeps the trained weights
-     * @param data data with {@link Gan#data()} features; the test part is not used
-     * @return the metrics of each epoch, warnings included
-     * @throws IllegalArgumentException when the data do not fit the model
+     * @throws IllegalArgumentException  when the data do not fit the model
      * @throws TrainingDivergedException when a loss becomes NaN or infinite
      */
-    public List<GanEpochMetrics> fit(Gan gan, DataSplit data) {
-        checkFeatures(data, gan.data(), "the GAN");
-        if (batch % gan.pack() != 0) {
-            throw new IllegalArgumentException("the batch (" + batch + ") must be a multiple of the discriminator's pack size ("
-                    + gan.pack() + ")");
-        }
-        if (realLabel != 1f && gan.loss() == Gan.Loss.HINGE) {
-            throw new IllegalArgumentException("label smoothing changes the BCE targets; the hinge loss has none");
-        }
-        float lr = learningRate == null ? 2e-4f : learningRate;
-        float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
-        GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
-                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume);
-        org.latentcl.model.GanNetwork lead = gan.live(batch);
-        if (devices.isEmpty()) {
-            return io(() -> GanTraining.train(lead, data, opt, all())).stream().map(GanEpochMetrics::of).toList();
-        }
-        checkLead(gan.device());
-        return onEveryDevice(lead, d -> new org.latentcl.model.GanNetwork(d.backend(), lead.config(), batch),
-                replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, all()))).stream().map(GanEpochMetrics::of).toList();
-    }
+    public abstract List<E> fit(M model, DataSplit data);
 
     /**
-     * Trains a GAN on all of the data.
+     * Trains the model on one dataset (a VAE holds a fixed 10% out as its test set; a GAN trains on all of it).
      *
-     * @param gan  the model; it keeps the trained weights
-     * @param data examples with {@link Gan#data()} features
+     * @param model the model; it keeps the trained weights
+     * @param data  examples with as many features as the model takes
      * @return the metrics of each epoch
      */
-    public List<GanEpochMetrics> fit(Gan gan, Dataset data) {
-        return fit(gan, new DataSplit(data, data, "the training data"));
-    }
+    public abstract List<E> fit(M model, Dataset data);
 
-    /** Runs {@code train} on the lead model and a replica of it on every other device, which it closes afterwards. */
-    private <M extends AutoCloseable, R> R onEveryDevice(M lead, java.util.function.Function<Device, M> replica,
-                                                        java.util.function.Function<List<M>, R> train) {
-        List<M> replicas = new ArrayList<>(List.of(lead));
+    /**
+     * Runs {@code train} on the lead model alone or, with several devices, on it and a replica of it
+     * on every other device, closing the replicas afterwards.
+     */
+    <N extends AutoCloseable, R> R onDevices(N lead, Device own, Function<Device, N> replica, Function<List<N>, R> train) {
+        if (devices.isEmpty()) {
+            return train.apply(List.of(lead));
+        }
+        checkLead(own);
+        List<N> replicas = new ArrayList<>(List.of(lead));
         RuntimeException failure = null;
         try {
             for (Device d : devices.subList(1, devices.size())) {
@@ -221,11 +144,12 @@ public final class Trainer {
         }
     }
 
-    private ParallelOptions parallel() {
-        return new ParallelOptions(devices.stream().map(Device::id).toList(), balance);
+    /** The devices of the run, or none for the model's own device alone. */
+    ParallelOptions parallel() {
+        return devices.isEmpty() ? null : new ParallelOptions(devices.stream().map(Device::id).toList(), balance);
     }
 
-    private static void checkFeatures(DataSplit data, int features, String model) {
+    static void checkFeatures(DataSplit data, int features, String model) {
         if (data.train().cols() != features) {
             throw new IllegalArgumentException(model + " takes " + features + " features per example, but " + data.train().name()
                     + " has " + data.train().cols());
@@ -236,7 +160,7 @@ public final class Trainer {
      * The data's name as the checkpoint records it, for {@code eval --checkpoint} to find the test
      * set: "default/train" from {@code Datasets.load("default")} is recorded as "default".
      */
-    private String dataName(DataSplit data) {
+    String dataName(DataSplit data) {
         if (dataName != null) {
             return dataName;
         }
@@ -245,7 +169,7 @@ public final class Trainer {
     }
 
     /** The output directory, which must be new or empty (so that metrics.jsonl holds one run) unless resuming or overwriting. */
-    private Path outputDirectory() {
+    Path outputDirectory() {
         if (out == null) {
             return null;
         }
@@ -262,7 +186,7 @@ public final class Trainer {
     }
 
     /** The training loop's listener: calls each of ours in order, with the public metrics, and stops when any asks to. */
-    private RunListener all() {
+    RunListener listeners() {
         return new RunListener() {
             @Override
             public void step(int epoch, int step, int stepsPerEpoch, java.util.function.DoubleSupplier runningLoss) {
@@ -293,12 +217,13 @@ public final class Trainer {
         };
     }
 
-    private interface Run<T> {
+    /** A training loop that may fail writing its run directory. */
+    interface Run<T> {
         T call() throws IOException;
     }
 
     /** Runs a training loop, with its failures as the API's exceptions. */
-    private static <T> T io(Run<T> run) {
+    static <T> T io(Run<T> run) {
         try {
             return run.call();
         } catch (IOException e) {
@@ -312,18 +237,18 @@ public final class Trainer {
         }
     }
 
-    /** Sets up a {@link Trainer}; every setter returns the builder and checks its value. */
-    public static final class Builder {
+    /**
+     * The settings every trainer has; {@link VaeTrainer.Builder} and {@link GanTrainer.Builder} add
+     * their model's own. Every setter returns the builder and checks its value.
+     *
+     * @param <B> the builder's own type, which the setters return
+     * @param <T> the trainer it builds
+     */
+    public abstract static sealed class Builder<B extends Builder<B, T>, T extends Trainer<?, ?>>
+            permits VaeTrainer.Builder, GanTrainer.Builder {
         private int epochs = 10;
         private int batch = 128;
         private Float learningRate;
-        private float beta1 = 0.5f;
-        private int k = 1;
-        private Float discriminatorLearningRate;
-        private float realLabel = 1f;
-        private float instanceNoise;
-        private int evalEvery;
-        private boolean lrDecay;
         private long seed = 1;
         private Path out;
         private boolean profile;
@@ -334,7 +259,12 @@ public final class Trainer {
         private boolean balance;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
-        private Builder() {
+        Builder() {
+        }
+
+        @SuppressWarnings("unchecked")
+        private B self() {
+            return (B) this;
         }
 
         /**
@@ -343,9 +273,9 @@ public final class Trainer {
          * @param n at least 1
          * @return this builder
          */
-        public Builder epochs(int n) {
+        public B epochs(int n) {
             epochs = positive(n, "epochs");
-            return this;
+            return self();
         }
 
         /**
@@ -354,9 +284,9 @@ public final class Trainer {
          * @param n at least 1, and at most the number of training examples
          * @return this builder
          */
-        public Builder batch(int n) {
+        public B batch(int n) {
             batch = positive(n, "batch");
-            return this;
+            return self();
         }
 
         /**
@@ -365,111 +295,12 @@ public final class Trainer {
          * @param lr a positive number
          * @return this builder
          */
-        public Builder learningRate(float lr) {
+        public B learningRate(float lr) {
             if (!(lr > 0f) || Float.isInfinite(lr)) {
                 throw new IllegalArgumentException("the learning rate must be a positive number, got " + lr);
             }
             learningRate = lr;
-            return this;
-        }
-
-        /**
-         * Adam's beta1 for both GAN networks (default 0.5, as in DCGAN); a VAE uses 0.9.
-         *
-         * @param b in [0, 1)
-         * @return this builder
-         */
-        public Builder beta1(float b) {
-            if (!(b >= 0f && b < 1f)) {
-                throw new IllegalArgumentException("beta1 must be in [0, 1), got " + b);
-            }
-            beta1 = b;
-            return this;
-        }
-
-        /**
-         * GAN discriminator steps per generator step (default 1).
-         *
-         * @param steps at least 1
-         * @return this builder
-         */
-        public Builder k(int steps) {
-            k = positive(steps, "k");
-            return this;
-        }
-
-        /**
-         * The GAN discriminator's own Adam learning rate (default: the learning rate); a larger one
-         * than the generator's is the two time-scale update rule of Heusel et al. (2017).
-         *
-         * @param lr positive
-         * @return this builder
-         */
-        public Builder discriminatorLearningRate(float lr) {
-            if (!(lr > 0f) || !Float.isFinite(lr)) {
-                throw new IllegalArgumentException("the discriminator's learning rate must be positive, got " + lr);
-            }
-            discriminatorLearningRate = lr;
-            return this;
-        }
-
-        /**
-         * One-sided label smoothing (Salimans et al. 2016): the GAN discriminator's BCE target for
-         * real data (default 1; 0.9 is the usual smoothing). Not with the hinge loss.
-         *
-         * @param target in (0.5, 1]
-         * @return this builder
-         */
-        public Builder realLabel(float target) {
-            if (!(target > 0.5f && target <= 1f)) {
-                throw new IllegalArgumentException("the real label must be in (0.5, 1], got " + target);
-            }
-            realLabel = target;
-            return this;
-        }
-
-        /**
-         * Instance noise (Sønderby et al. 2017): Gaussian noise of this standard deviation added to
-         * every input of the GAN discriminator, real and generated, annealed linearly to 0 over the
-         * run (default 0, none). In the data's units (the DCGAN's [-1, 1]).
-         *
-         * @param sigma at least 0
-         * @return this builder
-         */
-        public Builder instanceNoise(float sigma) {
-            if (!(sigma >= 0f) || !Float.isFinite(sigma)) {
-                throw new IllegalArgumentException("the instance noise must be a finite standard deviation of at least 0, got " + sigma);
-            }
-            instanceNoise = sigma;
-            return this;
-        }
-
-        /**
-         * Measures the GAN's FID (samples against the test data, on the features of LatentCL's classifier
-         * for the data, trained and cached on first use) every {@code n} epochs and after the last:
-         * in the epoch metrics, metrics.jsonl and fid.png. Needs labelled images.
-         *
-         * @param n epochs between measurements; 0 (the default) never
-         * @return this builder
-         */
-        public Builder evalEvery(int n) {
-            if (n < 0) {
-                throw new IllegalArgumentException("evalEvery must be 0 (never) or a number of epochs, got " + n);
-            }
-            evalEvery = n;
-            return this;
-        }
-
-        /**
-         * GAN learning rates (both networks') falling linearly from their set values to 0 over the run
-         * (default false: constant).
-         *
-         * @param on whether to decay them
-         * @return this builder
-         */
-        public Builder learningRateDecay(boolean on) {
-            lrDecay = on;
-            return this;
+            return self();
         }
 
         /**
@@ -478,9 +309,9 @@ public final class Trainer {
          * @param s the seed
          * @return this builder
          */
-        public Builder seed(long s) {
+        public B seed(long s) {
             seed = s;
-            return this;
+            return self();
         }
 
         /**
@@ -489,9 +320,9 @@ public final class Trainer {
          * @param dir the directory, created if needed
          * @return this builder
          */
-        public Builder outputDirectory(Path dir) {
+        public B outputDirectory(Path dir) {
             out = dir;
-            return this;
+            return self();
         }
 
         /**
@@ -501,24 +332,24 @@ public final class Trainer {
          * @param on whether to profile
          * @return this builder
          */
-        public Builder profile(boolean on) {
+        public B profile(boolean on) {
             profile = on;
-            return this;
+            return self();
         }
 
         /**
-         * Continues the VAE or GAN run saved in the output directory (its checkpoint, optimizer
-         * state and random stream) up to {@link #epochs(int)} epochs in all, exactly where it
-         * stopped, even inside an epoch. The model must have the saved run's shape; its weights are
-         * replaced by the saved ones. The batch must be the run's; the other settings are this
-         * trainer's, so give the run's own to continue it exactly.
+         * Continues the run saved in the output directory (its checkpoint, optimizer state and
+         * random stream) up to {@link #epochs(int)} epochs in all, exactly where it stopped, even
+         * inside an epoch. The model must have the saved run's shape; its weights are replaced by
+         * the saved ones. The batch must be the run's; the other settings are this trainer's, so
+         * give the run's own to continue it exactly.
          *
          * @param on whether to resume
          * @return this builder
          */
-        public Builder resume(boolean on) {
+        public B resume(boolean on) {
             resume = on;
-            return this;
+            return self();
         }
 
         /**
@@ -528,9 +359,9 @@ public final class Trainer {
          * @param on whether to overwrite
          * @return this builder
          */
-        public Builder overwrite(boolean on) {
+        public B overwrite(boolean on) {
             overwrite = on;
-            return this;
+            return self();
         }
 
         /**
@@ -541,9 +372,9 @@ public final class Trainer {
          * @param spec a data specification
          * @return this builder
          */
-        public Builder dataName(String spec) {
+        public B dataName(String spec) {
             dataName = spec;
-            return this;
+            return self();
         }
 
         /**
@@ -554,7 +385,7 @@ public final class Trainer {
          * @param list the devices, each once, in the order that fixes the shards and the sums
          * @return this builder
          */
-        public Builder devices(List<Device> list) {
+        public B devices(List<Device> list) {
             if (list == null || list.isEmpty()) {
                 throw new IllegalArgumentException("the device list is empty");
             }
@@ -567,7 +398,7 @@ public final class Trainer {
             }
             devices.clear();
             devices.addAll(list);
-            return this;
+            return self();
         }
 
         /**
@@ -576,7 +407,7 @@ public final class Trainer {
          * @param list the devices, the model's own first
          * @return this builder
          */
-        public Builder devices(Device... list) {
+        public B devices(Device... list) {
             return devices(java.util.Arrays.asList(list));
         }
 
@@ -588,9 +419,9 @@ public final class Trainer {
          * @param on whether to balance
          * @return this builder
          */
-        public Builder balance(boolean on) {
+        public B balance(boolean on) {
             balance = on;
-            return this;
+            return self();
         }
 
         /**
@@ -599,31 +430,34 @@ public final class Trainer {
          * @param l the listener
          * @return this builder
          */
-        public Builder listener(TrainingListener l) {
+        public B listener(TrainingListener l) {
             if (l == null) {
                 throw new IllegalArgumentException("the listener is null");
             }
             listeners.add(l);
-            return this;
+            return self();
         }
 
         /**
          * The trainer.
          *
          * @return a trainer that can be used for any number of runs
-         * @throws IllegalArgumentException when profiling is on without an output directory
+         * @throws IllegalArgumentException when profiling or resuming is asked for without an output directory
          */
-        public Trainer build() {
+        public final T build() {
             if (profile && out == null) {
                 throw new IllegalArgumentException("profiling writes profile.txt and trace.json, so it needs an output directory");
             }
             if (resume && out == null) {
                 throw new IllegalArgumentException("resuming needs the output directory of the run to continue");
             }
-            return new Trainer(this);
+            return create();
         }
 
-        private static int positive(int n, String what) {
+        /** The trainer of these settings, already checked. */
+        abstract T create();
+
+        static int positive(int n, String what) {
             if (n < 1) {
                 throw new IllegalArgumentException(what + " must be at least 1, got " + n);
             }

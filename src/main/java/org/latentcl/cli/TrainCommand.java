@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
-import org.latentcl.Trainer;
+import org.latentcl.VaeTrainer;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
@@ -110,7 +110,7 @@ final class TrainCommand implements Runnable {
                         opt.epochs(), opt.out());
                 Progress progress = new Progress(console, run.quiet, opt.batch(), opt.epochs(), "loss");
                 progress.catchInterrupts();
-                Trainer trainer = devices.apply(Trainer.builder(), run.balance).epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())
+                VaeTrainer trainer = devices.apply(VaeTrainer.builder(), run.balance).epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())
                         .outputDirectory(opt.out()).resume(opt.resume()).overwrite(true).dataName(opt.data()).profile(opt.profile())
                         .listener(progress.listener(console, m -> console.printf(Locale.ROOT,
                                 "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n", m.epoch(),

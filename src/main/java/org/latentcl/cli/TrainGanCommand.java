@@ -5,7 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.latentcl.Trainer;
+import org.latentcl.GanTrainer;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
@@ -199,7 +199,7 @@ final class TrainGanCommand implements Callable<Integer> {
     private void fit(PrintWriter console, TrainingDevices devices, org.latentcl.Gan gan, DataSplit split, org.latentcl.train.GanTraining.Options o) {
         Progress progress = new Progress(console, run.quiet, o.batch(), o.epochs(), "d_loss");
         progress.catchInterrupts();
-        Trainer trainer = devices.apply(Trainer.builder(), run.balance).epochs(o.epochs()).batch(o.batch()).learningRate(o.lr())
+        GanTrainer trainer = devices.apply(GanTrainer.builder(), run.balance).epochs(o.epochs()).batch(o.batch()).learningRate(o.lr())
                 .beta1(o.beta1()).k(o.k()).seed(o.seed()).discriminatorLearningRate(o.dLr()).realLabel(o.realLabel())
                 .instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay())
                 .outputDirectory(o.out()).overwrite(true).resume(o.resume()).dataName(o.data()).profile(o.profile())

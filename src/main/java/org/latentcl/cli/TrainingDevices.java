@@ -24,11 +24,13 @@ record TrainingDevices(List<Device> all) implements AutoCloseable {
      * listener that closes one device in the middle of a run, as a lost device would be. Nothing
      * otherwise.
      */
-    static java.util.function.BiFunction<TrainingDevices, Trainer.Builder, Trainer.Builder> extend = (devices, b) -> b;
+    static java.util.function.BiConsumer<TrainingDevices, Trainer.Builder<?, ?>> extend = (devices, b) -> { };
 
     /** The trainer trains on all of them (one device: the plain run). */
-    Trainer.Builder apply(Trainer.Builder b, boolean balance) {
-        return extend.apply(this, all.size() == 1 ? b : b.devices(all).balance(balance));
+    <B extends Trainer.Builder<B, ?>> B apply(B b, boolean balance) {
+        B out = all.size() == 1 ? b : b.devices(all).balance(balance);
+        extend.accept(this, out);
+        return out;
     }
 
     @Override

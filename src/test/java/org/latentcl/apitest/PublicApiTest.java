@@ -26,7 +26,8 @@ import org.latentcl.Gan;
 import org.latentcl.GanEpochMetrics;
 import org.latentcl.ImageGrid;
 import org.latentcl.Model;
-import org.latentcl.Trainer;
+import org.latentcl.GanTrainer;
+import org.latentcl.VaeTrainer;
 import org.latentcl.TrainingListener;
 import org.latentcl.Vae;
 import org.latentcl.data.DataSplit;
@@ -73,7 +74,7 @@ class PublicApiTest {
              Vae vae = Vae.builder().input(784).hidden(32).latent(4).seed(3).device(device).build()) {
             Map<String, float[]> before = vae.weights();
             Recorder rec = new Recorder();
-            List<EpochMetrics> history = Trainer.builder().epochs(2).batch(64).seed(5).listener(rec).build().fit(vae, DIGITS);
+            List<EpochMetrics> history = VaeTrainer.builder().epochs(2).batch(64).seed(5).listener(rec).build().fit(vae, DIGITS);
 
             // 600 rows, 60 held out: 540 training rows are 9 steps of 64 per epoch.
             assertEquals(2, history.size());
@@ -111,7 +112,7 @@ class PublicApiTest {
         try (Device device = ApiDevices.open(which);
              Gan gan = Gan.builder().noise(8).generator(32).discriminator(32).device(device).build()) {
             Recorder rec = new Recorder();
-            List<GanEpochMetrics> history = Trainer.builder().epochs(2).batch(100).k(2).listener(rec).build().fit(gan, DIGITS.head(400));
+            List<GanEpochMetrics> history = GanTrainer.builder().epochs(2).batch(100).k(2).listener(rec).build().fit(gan, DIGITS.head(400));
             assertEquals(2, history.size());
             assertEquals(history, rec.ganEpochs);
             assertEquals(8, rec.steps.size(), "4 discriminator steps per epoch");
@@ -140,7 +141,7 @@ class PublicApiTest {
              Gan gan = Gan.builder().noise(8).generator(32).discriminator(32).loss(Gan.Loss.HINGE).spectralNorm(true).pack(2)
                      .minibatchStd(true).device(device).build()) {
             assertTrue(gan.spectralNorm() && gan.pack() == 2 && gan.minibatchStd() && gan.loss() == Gan.Loss.HINGE);
-            List<GanEpochMetrics> history = Trainer.builder().epochs(2).batch(100).discriminatorLearningRate(8e-4f).instanceNoise(0.1f)
+            List<GanEpochMetrics> history = GanTrainer.builder().epochs(2).batch(100).discriminatorLearningRate(8e-4f).instanceNoise(0.1f)
                     .learningRateDecay(true).build().fit(gan, DIGITS.head(400));
             assertEquals(2, history.size());
             assertTrue(Double.isFinite(history.get(1).dLoss()) && Double.isNaN(history.get(1).fid()), history.toString());
@@ -148,10 +149,10 @@ class PublicApiTest {
             float[] p = gan.discriminate(gan.generate(4, 1));
             assertTrue(p[0] == p[1] && p[2] == p[3], "each pair of rows is judged together");
             assertThrows(IllegalArgumentException.class, () -> gan.discriminate(gan.generate(3, 1)));
-            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().batch(99).build().fit(gan, DIGITS.head(400)));
-            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().batch(100).realLabel(0.9f).build().fit(gan, DIGITS.head(400)));
-            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().realLabel(0.3f));
-            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().instanceNoise(-1f));
+            assertThrows(IllegalArgumentException.class, () -> GanTrainer.builder().batch(99).build().fit(gan, DIGITS.head(400)));
+            assertThrows(IllegalArgumentException.class, () -> GanTrainer.builder().batch(100).realLabel(0.9f).build().fit(gan, DIGITS.head(400)));
+            assertThrows(IllegalArgumentException.class, () -> GanTrainer.builder().realLabel(0.3f));
+            assertThrows(IllegalArgumentException.class, () -> GanTrainer.builder().instanceNoise(-1f));
             assertThrows(IllegalArgumentException.class, () -> Gan.builder().pack(0));
         }
     }
@@ -164,8 +165,9 @@ class PublicApiTest {
              Vae vae = Vae.builder().hidden(16).latent(2).seed(5).device(device).build()) {
             Map<String, float[]> g0 = gan.weights();
             Map<String, float[]> v0 = vae.weights();
-            Trainer slow = Trainer.builder().epochs(1).batch(300).learningRate(1e-30f).build();
-            slow.fit(gan, DIGITS);
+            GanTrainer slowGan = GanTrainer.builder().epochs(1).batch(300).learningRate(1e-30f).build();
+            VaeTrainer slow = VaeTrainer.builder().epochs(1).batch(300).learningRate(1e-30f).build();
+            slowGan.fit(gan, DIGITS);
             slow.fit(vae, DIGITS);
             for (String name : g0.keySet()) {
                 assertArrayEquals(g0.get(name), gan.weights().get(name), name);
@@ -222,11 +224,11 @@ class PublicApiTest {
         assertThrows(IllegalArgumentException.class, () -> vae.decode(new float[][] {new float[3]}));
         assertThrows(IllegalArgumentException.class, () -> vae.sample(-1, 0));
         IllegalArgumentException width = assertThrows(IllegalArgumentException.class,
-                () -> Trainer.builder().build().fit(vae, Datasets.of("points", new float[][] {{1, 2}, {3, 4}})));
+                () -> VaeTrainer.builder().build().fit(vae, Datasets.of("points", new float[][] {{1, 2}, {3, 4}})));
         assertTrue(width.getMessage().contains("784 features"), width.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().epochs(0));
-        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().learningRate(Float.NaN));
-        assertThrows(IllegalArgumentException.class, () -> Trainer.builder().profile(true).build());
+        assertThrows(IllegalArgumentException.class, () -> VaeTrainer.builder().epochs(0));
+        assertThrows(IllegalArgumentException.class, () -> VaeTrainer.builder().learningRate(Float.NaN));
+        assertThrows(IllegalArgumentException.class, () -> VaeTrainer.builder().profile(true).build());
         assertThrows(IllegalArgumentException.class, () -> Vae.builder().latent(0).device(device).build());
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () -> Devices.get("cl:99"));
         assertTrue(unknown.getMessage().contains("cl:99"), unknown.getMessage());
@@ -241,11 +243,29 @@ class PublicApiTest {
         vae.close();
     }
 
+    /** A VAE's trainer offers no GAN option, so none can be set and silently ignored; the GAN's has them all. */
+    @Test
+    void eachTrainerTakesOnlyItsModelsOptions() {
+        java.util.Set<String> ganOnly = java.util.Set.of("beta1", "k", "discriminatorLearningRate", "realLabel", "instanceNoise", "evalEvery",
+                "learningRateDecay");
+        java.util.Set<String> vae = java.util.Arrays.stream(VaeTrainer.Builder.class.getMethods()).map(java.lang.reflect.Method::getName)
+                .collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> gan = java.util.Arrays.stream(GanTrainer.Builder.class.getMethods()).map(java.lang.reflect.Method::getName)
+                .collect(java.util.stream.Collectors.toSet());
+        for (String option : ganOnly) {
+            assertFalse(vae.contains(option), option + " is a GAN option");
+            assertTrue(gan.contains(option), option);
+        }
+        for (String shared : List.of("epochs", "batch", "learningRate", "seed", "outputDirectory", "resume", "devices", "listener")) {
+            assertTrue(vae.contains(shared) && gan.contains(shared), shared);
+        }
+    }
+
     @Test
     void aListenerStopsTrainingEarly() {
         try (Vae vae = Vae.builder().hidden(8).latent(2).device(Devices.java()).build()) {
             int[] steps = {0};
-            List<EpochMetrics> history = Trainer.builder().epochs(5).batch(50).listener(new TrainingListener() {
+            List<EpochMetrics> history = VaeTrainer.builder().epochs(5).batch(50).listener(new TrainingListener() {
                 @Override
                 public void step(int epoch, int step, int stepsPerEpoch, DoubleSupplier loss) {
                     steps[0]++;
@@ -266,7 +286,7 @@ class PublicApiTest {
     void anOutputDirectoryGetsWhatTrainWrites() throws Exception {
         Path out = dir.resolve("run");
         try (Device device = Devices.java(); Vae vae = Vae.builder().hidden(8).latent(2).device(device).build()) {
-            Trainer trainer = Trainer.builder().epochs(1).batch(200).outputDirectory(out).build();
+            VaeTrainer trainer = VaeTrainer.builder().epochs(1).batch(200).outputDirectory(out).build();
             trainer.fit(vae, new DataSplit(DIGITS, DIGITS.head(50), "first 50"));
             assertTrue(Files.isRegularFile(out.resolve("checkpoint.safetensors")));
             assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size());
@@ -275,9 +295,9 @@ class PublicApiTest {
             assertTrue(again.getMessage().contains("not empty"), again.getMessage());
             // Resuming continues the run to two epochs in all; with another batch size it could not.
             IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
-                    () -> Trainer.builder().epochs(2).batch(100).outputDirectory(out).resume(true).build().fit(vae, DIGITS));
+                    () -> VaeTrainer.builder().epochs(2).batch(100).outputDirectory(out).resume(true).build().fit(vae, DIGITS));
             assertTrue(batch.getMessage().contains("trained with batch 200"), batch.getMessage());
-            List<EpochMetrics> resumed = Trainer.builder().epochs(2).batch(200).outputDirectory(out).resume(true).build()
+            List<EpochMetrics> resumed = VaeTrainer.builder().epochs(2).batch(200).outputDirectory(out).resume(true).build()
                     .fit(vae, new DataSplit(DIGITS, DIGITS.head(50), "first 50"));
             assertEquals(2, resumed.size());
             assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());

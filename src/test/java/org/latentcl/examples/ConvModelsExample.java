@@ -3,7 +3,8 @@ package org.latentcl.examples;
 import java.nio.file.Path;
 import org.latentcl.Gan;
 import org.latentcl.ImageGrid;
-import org.latentcl.Trainer;
+import org.latentcl.GanTrainer;
+import org.latentcl.VaeTrainer;
 import org.latentcl.Vae;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
@@ -33,8 +34,8 @@ public final class ConvModelsExample {
     public static float[][] run(DataSplit shapes, Path out, int epochs) {
         try (Vae convVae = Vae.builder().convolutional(3, 32, 32, 32, 64).latent(20).build();
              Gan dcgan = Gan.builder().dcgan(3, 32, 32, 64, 64).build()) {   // ngf = ndf = 64, noise 100, tanh output
-            Trainer.builder().epochs(epochs).build().fit(convVae, shapes);
-            Trainer.builder().epochs(epochs).batch(64).build().fit(dcgan, shapes);
+            VaeTrainer.builder().epochs(epochs).build().fit(convVae, shapes);
+            GanTrainer.builder().epochs(epochs).batch(64).build().fit(dcgan, shapes);
             float[][] fakes = dcgan.generate(16, 7);                         // 16 rows of 3 x 32 x 32 values in [0, 1]
             ImageGrid.write(fakes, 3, 32, 32, out.resolve("dcgan.png"));
             return fakes;

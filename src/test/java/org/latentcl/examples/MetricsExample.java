@@ -4,7 +4,7 @@ import org.latentcl.Device;
 import org.latentcl.Devices;
 import org.latentcl.Gan;
 import org.latentcl.SampleQuality;
-import org.latentcl.Trainer;
+import org.latentcl.GanTrainer;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
 
@@ -34,7 +34,7 @@ public final class MetricsExample {
     public static SampleQuality.Measured run(DataSplit data, int epochs, int n) {
         try (Device device = Devices.auto();
              Gan gan = Gan.builder().data(data.train().cols()).pack(2).device(device).build()) {
-            Trainer.builder().epochs(epochs).batch(64).build().fit(gan, data);
+            GanTrainer.builder().epochs(epochs).batch(64).build().fit(gan, data);
             SampleQuality.Measured m = SampleQuality.measure(device, gan.generate(n, 1), data);
             System.out.printf("FID %.1f (real data against real data: %.1f), precision %.2f, recall %.2f, %d classes covered%n",
                     m.samples().fid(), m.floor().fid(), m.samples().precision(), m.samples().recall(), m.samples().classesCovered());

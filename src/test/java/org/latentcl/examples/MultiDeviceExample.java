@@ -4,7 +4,7 @@ import java.util.List;
 import org.latentcl.Device;
 import org.latentcl.Devices;
 import org.latentcl.EpochMetrics;
-import org.latentcl.Trainer;
+import org.latentcl.VaeTrainer;
 import org.latentcl.Vae;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
@@ -35,7 +35,7 @@ public final class MultiDeviceExample {
         DataSplit data = Datasets.load("default");
         List<Device> devices = Devices.getAll(selectors);
         try (Vae vae = Vae.builder().input(784).hidden(400).latent(20).device(devices.get(0)).build()) {
-            Trainer trainer = Trainer.builder().epochs(epochs).batch(128).devices(devices).build();
+            VaeTrainer trainer = VaeTrainer.builder().epochs(epochs).batch(128).devices(devices).build();
             return trainer.fit(vae, data);
         } finally {
             devices.forEach(Device::close);

@@ -7,7 +7,7 @@ import org.latentcl.Devices;
 import org.latentcl.Gan;
 import org.latentcl.GanEpochMetrics;
 import org.latentcl.ImageGrid;
-import org.latentcl.Trainer;
+import org.latentcl.GanTrainer;
 import org.latentcl.TrainingListener;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
@@ -57,7 +57,7 @@ public final class TrainGanExample {
                     return collapsed;
                 }
             };
-            Trainer trainer = Trainer.builder().epochs(epochs).batch(128).learningRate(2e-4f).beta1(0.5f).k(1)
+            GanTrainer trainer = GanTrainer.builder().epochs(epochs).batch(128).learningRate(2e-4f).beta1(0.5f).k(1)
                     .listener(stopOnCollapse).build();
             List<GanEpochMetrics> history = trainer.fit(gan, digits);
 

@@ -7,7 +7,7 @@ import org.latentcl.Device;
 import org.latentcl.Devices;
 import org.latentcl.EpochMetrics;
 import org.latentcl.ImageGrid;
-import org.latentcl.Trainer;
+import org.latentcl.VaeTrainer;
 import org.latentcl.TrainingListener;
 import org.latentcl.Vae;
 import org.latentcl.data.DataSplit;
@@ -44,7 +44,7 @@ public final class TrainVaeExample {
         DataSplit data = Datasets.load("default");
         try (Device device = Devices.auto();
              Vae vae = Vae.builder().input(784).hidden(400).latent(20).decoder(Decoder.BERNOULLI).device(device).build()) {
-            Trainer trainer = Trainer.builder()
+            VaeTrainer trainer = VaeTrainer.builder()
                     .epochs(epochs)
                     .batch(128)
                     .learningRate(1e-3f)

@@ -1,0 +1,204 @@
+package org.latentcl;
+
+import java.util.List;
+import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
+import org.latentcl.model.GanNetwork;
+import org.latentcl.train.GanTraining;
+
+/**
+ * Trains a {@link Gan} by Algorithm 1 of Goodfellow et al. (2014): {@link Builder#k(int) k}
+ * discriminator steps per generator step, each network with its own Adam. Beside the settings
+ * every {@link Trainer} has, it takes the GAN's own: Adam's beta1, k, the discriminator's learning
+ * rate, label smoothing, instance noise, FID every few epochs and a learning-rate decay. Defaults:
+ * 10 epochs, batch 128, learning rate 2e-4 for both networks, beta1 0.5, k = 1, seed 1.
+ */
+public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
+    private final float beta1;
+    private final int k;
+    private final Float discriminatorLearningRate;
+    private final float realLabel;
+    private final float instanceNoise;
+    private final int evalEvery;
+    private final boolean lrDecay;
+
+    private GanTrainer(Builder b) {
+        super(b);
+        beta1 = b.beta1;
+        k = b.k;
+        discriminatorLearningRate = b.discriminatorLearningRate;
+        realLabel = b.realLabel;
+        instanceNoise = b.instanceNoise;
+        evalEvery = b.evalEvery;
+        lrDecay = b.lrDecay;
+    }
+
+    /**
+     * A builder with the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Trains a GAN on the training part of the data.
+     *
+     * @param gan  the model; it keeps the trained weights
+     * @param data data with {@link Gan#data()} features; the test part is used only by {@link Builder#evalEvery}
+     * @return the metrics of each epoch, warnings included
+     * @throws IllegalArgumentException  when the data do not fit the model, or the settings do not fit
+     *                                   its loss or pack size
+     * @throws TrainingDivergedException when a loss becomes NaN or infinite
+     */
+    @Override
+    public List<GanEpochMetrics> fit(Gan gan, DataSplit data) {
+        checkFeatures(data, gan.data(), "the GAN");
+        if (batch % gan.pack() != 0) {
+            throw new IllegalArgumentException("the batch (" + batch + ") must be a multiple of the discriminator's pack size ("
+                    + gan.pack() + ")");
+        }
+        if (realLabel != 1f && gan.loss() == Gan.Loss.HINGE) {
+            throw new IllegalArgumentException("label smoothing changes the BCE targets; the hinge loss has none");
+        }
+        float lr = learningRate == null ? 2e-4f : learningRate;
+        float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
+        GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
+                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume);
+        GanNetwork lead = gan.live(batch);
+        return onDevices(lead, gan.device(), d -> new GanNetwork(d.backend(), lead.config(), batch),
+                replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, listeners()))).stream().map(GanEpochMetrics::of)
+                .toList();
+    }
+
+    /**
+     * Trains a GAN on all of the data.
+     *
+     * @param gan  the model; it keeps the trained weights
+     * @param data examples with {@link Gan#data()} features
+     * @return the metrics of each epoch
+     */
+    @Override
+    public List<GanEpochMetrics> fit(Gan gan, Dataset data) {
+        return fit(gan, new DataSplit(data, data, "the training data"));
+    }
+
+    /** Sets up a {@link GanTrainer}: the settings of {@link Trainer.Builder} and the GAN's own. */
+    public static final class Builder extends Trainer.Builder<Builder, GanTrainer> {
+        private float beta1 = 0.5f;
+        private int k = 1;
+        private Float discriminatorLearningRate;
+        private float realLabel = 1f;
+        private float instanceNoise;
+        private int evalEvery;
+        private boolean lrDecay;
+
+        private Builder() {
+        }
+
+        @Override
+        GanTrainer create() {
+            return new GanTrainer(this);
+        }
+
+        /**
+         * Adam's beta1 for both GAN networks (default 0.5, as in DCGAN); a VAE uses 0.9.
+         *
+         * @param b in [0, 1)
+         * @return this builder
+         */
+        public Builder beta1(float b) {
+            if (!(b >= 0f && b < 1f)) {
+                throw new IllegalArgumentException("beta1 must be in [0, 1), got " + b);
+            }
+            beta1 = b;
+            return this;
+        }
+
+        /**
+         * GAN discriminator steps per generator step (default 1).
+         *
+         * @param steps at least 1
+         * @return this builder
+         */
+        public Builder k(int steps) {
+            k = Trainer.Builder.positive(steps, "k");
+            return this;
+        }
+
+        /**
+         * The GAN discriminator's own Adam learning rate (default: the learning rate); a larger one
+         * than the generator's is the two time-scale update rule of Heusel et al. (2017).
+         *
+         * @param lr positive
+         * @return this builder
+         */
+        public Builder discriminatorLearningRate(float lr) {
+            if (!(lr > 0f) || !Float.isFinite(lr)) {
+                throw new IllegalArgumentException("the discriminator's learning rate must be positive, got " + lr);
+            }
+            discriminatorLearningRate = lr;
+            return this;
+        }
+
+        /**
+         * One-sided label smoothing (Salimans et al. 2016): the GAN discriminator's BCE target for
+         * real data (default 1; 0.9 is the usual smoothing). Not with the hinge loss.
+         *
+         * @param target in (0.5, 1]
+         * @return this builder
+         */
+        public Builder realLabel(float target) {
+            if (!(target > 0.5f && target <= 1f)) {
+                throw new IllegalArgumentException("the real label must be in (0.5, 1], got " + target);
+            }
+            realLabel = target;
+            return this;
+        }
+
+        /**
+         * Instance noise (Sønderby et al. 2017): Gaussian noise of this standard deviation added to
+         * every input of the GAN discriminator, real and generated, annealed linearly to 0 over the
+         * run (default 0, none). In the data's units (the DCGAN's [-1, 1]).
+         *
+         * @param sigma at least 0
+         * @return this builder
+         */
+        public Builder instanceNoise(float sigma) {
+            if (!(sigma >= 0f) || !Float.isFinite(sigma)) {
+                throw new IllegalArgumentException("the instance noise must be a finite standard deviation of at least 0, got " + sigma);
+            }
+            instanceNoise = sigma;
+            return this;
+        }
+
+        /**
+         * Measures the GAN's FID (samples against the test data, on the features of LatentCL's classifier
+         * for the data, trained and cached on first use) every {@code n} epochs and after the last:
+         * in the epoch metrics, metrics.jsonl and fid.png. Needs labelled images.
+         *
+         * @param n epochs between measurements; 0 (the default) never
+         * @return this builder
+         */
+        public Builder evalEvery(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("evalEvery must be 0 (never) or a number of epochs, got " + n);
+            }
+            evalEvery = n;
+            return this;
+        }
+
+        /**
+         * GAN learning rates (both networks') falling linearly from their set values to 0 over the run
+         * (default false: constant).
+         *
+         * @param on whether to decay them
+         * @return this builder
+         */
+        public Builder learningRateDecay(boolean on) {
+            lrDecay = on;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package org.latentcl;
+
+import java.util.List;
+import org.latentcl.data.DataSplit;
+import org.latentcl.data.Dataset;
+import org.latentcl.data.Datasets;
+import org.latentcl.data.Decoder;
+import org.latentcl.model.VaeNetwork;
+import org.latentcl.train.VaeTraining;
+
+/**
+ * Trains a {@link Vae}: Adam on the negative ELBO, the test set scored after every epoch. Its
+ * settings are the ones every {@link Trainer} has; defaults: 10 epochs, batch 128, learning rate
+ * 1e-3, seed 1.
+ */
+public final class VaeTrainer extends Trainer<Vae, EpochMetrics> {
+    private VaeTrainer(Builder b) {
+        super(b);
+    }
+
+    /**
+     * A builder with the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Trains a VAE on data split as given: the test set is scored after every epoch.
+     *
+     * @param vae  the model; it keeps the trained weights
+     * @param data training and test data with {@link Vae#input()} features
+     * @return the metrics of each epoch, as in metrics.jsonl
+     * @throws IllegalArgumentException  when the data do not fit the model (features, a Bernoulli
+     *                                   decoder with data outside [0, 1], a batch larger than the data)
+     * @throws TrainingDivergedException when the loss becomes NaN or infinite
+     */
+    @Override
+    public List<EpochMetrics> fit(Vae vae, DataSplit data) {
+        checkFeatures(data, vae.input(), "the VAE");
+        if (vae.decoder() == Decoder.BERNOULLI && !data.train().inUnitInterval()) {
+            throw new IllegalArgumentException("the Bernoulli decoder needs data in [0, 1]; " + data.train().name()
+                    + " has values outside it: build the VAE with Decoder.GAUSSIAN");
+        }
+        float lr = learningRate == null ? 1e-3f : learningRate;
+        VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), resume, dataName(data), profile);
+        VaeNetwork lead = vae.live(batch);
+        return onDevices(lead, vae.device(), d -> new VaeNetwork(d.backend(), lead.config(), batch),
+                replicas -> io(() -> VaeTraining.train(replicas, parallel(), data, opt, listeners()))).stream().map(EpochMetrics::of).toList();
+    }
+
+    /**
+     * Trains a VAE, holding out a fixed 10% of the data (as {@link Datasets#holdOut(Dataset)} does) as its test set.
+     *
+     * @param vae  the model; it keeps the trained weights
+     * @param data examples with {@link Vae#input()} features
+     * @return the metrics of each epoch
+     */
+    @Override
+    public List<EpochMetrics> fit(Vae vae, Dataset data) {
+        return fit(vae, Datasets.holdOut(data));
+    }
+
+    /** Sets up a {@link VaeTrainer}: the settings of {@link Trainer.Builder}, which a VAE uses all of. */
+    public static final class Builder extends Trainer.Builder<Builder, VaeTrainer> {
+        private Builder() {
+        }
+
+        @Override
+        VaeTrainer create() {
+            return new VaeTrainer(this);
+        }
+    }
+}
