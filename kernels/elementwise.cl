@@ -15,6 +15,7 @@
  *         column_sums         out[j] = beta * out[j] + sum_i a[i][j]
  *         row_sums            out[i] = beta * out[i] + alpha * sum_j x[i][j]
  *         gather_rows(8)      dst[r] = src[idx[r]]
+ *         copy_columns        dst[r][dc + c] = src[r][sc + c] for c < width (concatenation and its split)
  *         transpose           out = a^T
  *         channel_bias        y[n][c][i] = x[n][c][i] + bias[c]   (NCHW)
  *         channel_bias_grad   db[c] = beta * db[c] + sum_{n,i} dy[n][c][i]
@@ -70,6 +71,21 @@ __kernel void column_sums(const int rows, const int cols, __global const float* 
             s += a[aOff + i * cols + j];
         }
         out[outOff + j] = (beta == 0.0f ? 0.0f : beta * out[outOff + j]) + s;
+    }
+}
+
+/* copy_columns: dst[r][dstCol + c] = src[r][srcCol + c] for r < rows, c < width, where src has srcCols and
+ * dst dstCols columns per row: one block of columns copied between two row-major matrices, which is
+ * torch.cat along dimension 1 (one call per part) and its backward, the split.
+ * Launch: 1-D over rows * width. */
+__kernel void copy_columns(const int rows, const int width, __global const float* src, const int srcOff, const int srcCols,
+                           const int srcCol, __global float* dst, const int dstOff, const int dstCols, const int dstCol)
+{
+    const int i = get_global_id(0);
+    if (i < rows * width) {
+        const int r = i / width;
+        const int c = i - r * width;
+        dst[dstOff + r * dstCols + dstCol + c] = src[srcOff + r * srcCols + srcCol + c];
     }
 }
 

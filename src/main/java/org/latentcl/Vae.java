@@ -21,6 +21,10 @@ import org.latentcl.train.VaeSampling;
  *
  * <p>Rows of data are {@code float[]} of {@link #input()} values; the methods take and return
  * arrays of rows and work in chunks, so any number of rows is fine.
+ *
+ * <p>A conditional VAE ({@link Builder#classes}, Sohn et al. 2015) sees each example's class in its
+ * encoder and its decoder: its methods take a class per row ({@link #encode(float[][], int[])},
+ * {@link #sample(int, int[], long)}), and training reads the labels of the data.
  */
 public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implements Model {
     /** Rows per chunk when the model is used outside training. */
@@ -100,13 +104,34 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
     }
 
     /**
+     * The classes of a conditional VAE.
+     *
+     * @return the number of classes, 0 for an unconditional VAE
+     */
+    public int classes() {
+        return config.classes();
+    }
+
+    /**
      * The posterior q(z|x) of each row: its mean and log-variance.
      *
      * @param x rows of {@link #input()} values
      * @return mu and logvar, each with one row of {@link #latent()} values per row of x
      */
     public Encoding encode(float[][] x) {
-        float[][] both = VaeSampling.encode(live(), Rows.flatten(x, input(), "x"), x.length);
+        return encode(x, null);
+    }
+
+    /**
+     * The posterior q(z|x, y) of each row of a conditional VAE, given its class.
+     *
+     * @param x       rows of {@link #input()} values
+     * @param classes the class of each row (null for an unconditional VAE)
+     * @return mu and logvar, each with one row of {@link #latent()} values per row of x
+     */
+    public Encoding encode(float[][] x, int[] classes) {
+        org.latentcl.model.VaeNetwork v = live();
+        float[][] both = VaeSampling.encode(v, VaeSampling.withClasses(v, Rows.flatten(x, input(), "x"), x.length, input(), classes), x.length);
         return new Encoding(Rows.split(both[0], x.length, latent()), Rows.split(both[1], x.length, latent()));
     }
 
@@ -118,7 +143,20 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
      * @return one row of {@link #input()} values per code
      */
     public float[][] decode(float[][] z) {
-        return Rows.split(VaeSampling.decode(live(), Rows.flatten(z, latent(), "z"), z.length), z.length, input());
+        return decode(z, null);
+    }
+
+    /**
+     * Decodes latent codes of a conditional VAE, each as an example of the class given for it.
+     *
+     * @param z       rows of {@link #latent()} values
+     * @param classes the class of each code (null for an unconditional VAE)
+     * @return one row of {@link #input()} values per code
+     */
+    public float[][] decode(float[][] z, int[] classes) {
+        org.latentcl.model.VaeNetwork v = live();
+        return Rows.split(VaeSampling.decode(v, VaeSampling.withClasses(v, Rows.flatten(z, latent(), "z"), z.length, latent(), classes),
+                z.length), z.length, input());
     }
 
     /**
@@ -128,12 +166,26 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
      * @return the reconstructions, one per row
      */
     public float[][] reconstruct(float[][] x) {
-        return Rows.split(VaeSampling.reconstruct(live(), Rows.flatten(x, input(), "x"), x.length), x.length, input());
+        return reconstruct(x, null);
+    }
+
+    /**
+     * Reconstructs rows of a conditional VAE through the posterior means, each with its class.
+     *
+     * @param x       rows of {@link #input()} values
+     * @param classes the class of each row (null for an unconditional VAE)
+     * @return the reconstructions, one per row
+     */
+    public float[][] reconstruct(float[][] x, int[] classes) {
+        org.latentcl.model.VaeNetwork v = live();
+        return Rows.split(VaeSampling.reconstruct(v, VaeSampling.withClasses(v, Rows.flatten(x, input(), "x"), x.length, input(), classes),
+                x.length), x.length, input());
     }
 
     /**
      * Draws from the model: codes from the prior N(0, I), decoded. The same seed gives the same
-     * samples on every device.
+     * samples on every device. A conditional VAE draws the classes in order, as evenly as n allows
+     * (draw i is of class i * classes() / n).
      *
      * @param n    how many
      * @param seed seeds the codes
@@ -141,7 +193,28 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
      */
     public float[][] sample(int n, long seed) {
         Rows.checkCount(n, "the number of samples");
-        return Rows.split(VaeSampling.sample(live(), n, seed), n, input());
+        int[] each = null;
+        if (classes() > 0) {
+            each = new int[n];
+            for (int i = 0; i < n; i++) {
+                each[i] = (int) ((long) i * classes() / n);
+            }
+        }
+        return sample(n, each, seed);
+    }
+
+    /**
+     * Draws examples of the given classes from a conditional VAE: codes from the prior, decoded with
+     * each one's class. The same seed gives the same codes whatever the classes.
+     *
+     * @param n       how many
+     * @param classes the class of each draw, n of them (null for an unconditional VAE)
+     * @param seed    seeds the codes
+     * @return n rows of {@link #input()} values
+     */
+    public float[][] sample(int n, int[] classes, long seed) {
+        Rows.checkCount(n, "the number of samples");
+        return Rows.split(VaeSampling.sample(live(), n, seed, classes), n, input());
     }
 
     @Override
@@ -181,6 +254,7 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
         private Decoder decoder = Decoder.BERNOULLI;
         private float sigma = 1f;
         private long seed = 1;
+        private int classes;
         private Device device;
         private org.latentcl.model.ImageShape image;
 
@@ -230,9 +304,25 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
         }
 
         /**
-         * Latent dimensions.
+         * Makes the VAE class-conditional (Sohn et al. 2015): the one-hot class enters the encoder
+         * beside the data (an MLP's first layer; a convolutional encoder's flattened features) and
+         * the decoder beside the code. Default 0: unconditional.
          *
-         * @param n the latent size
+         * @param n the number of classes (at least 2), or 0
+         * @return this builder
+         */
+        public Builder classes(int n) {
+            if (n < 0 || n == 1) {
+                throw new IllegalArgumentException("a conditional VAE needs at least two classes (0 for an unconditional one), got " + n);
+            }
+            classes = n;
+            return this;
+        }
+
+        /**
+         * Latent dimensions (default 20).
+         *
+         * @param n at least 1
          * @return this builder
          */
         public Builder latent(int n) {
@@ -296,7 +386,7 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
             if (decoder == null) {
                 throw new IllegalArgumentException("the decoder must be BERNOULLI or GAUSSIAN, got null");
             }
-            VaeConfig config = new VaeConfig(input, hidden, latent, decoder, sigma, image);
+            VaeConfig config = new VaeConfig(input, hidden, latent, decoder, sigma, image, classes);
             return Devices.buildOn(device, d -> new Vae(d, device == null, config, DEFAULT_BATCH, v -> v.parameters().initialize(seed)));
         }
 

@@ -22,6 +22,7 @@ import org.latentcl.train.GanSampling;
 import org.latentcl.train.VaeCheckpoint;
 import org.latentcl.train.VaeEvaluation;
 import org.latentcl.train.VaeSampling;
+import org.latentcl.metrics.ClassFidelity;
 import org.latentcl.metrics.FeatureClassifiers;
 import org.latentcl.metrics.QualityReport;
 import java.io.PrintWriter;
@@ -132,9 +133,15 @@ final class EvalCommand implements Callable<Integer> {
     private void evalVae(Backend be, Safetensors.Contents c, DataSplit split, String dataSpec, Map<String, Object> result) {
         int maxBatch = iwae > 0 ? Math.max(iwae, IWAE_ROWS / iwae * iwae) : 1000;
         try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, maxBatch)) {
+            int classes = vae.config().classes();
+            if (classes > 0 && iwae > 0) {
+                throw new UsageException("--iwae is not available for a conditional VAE yet; its ELBO and class fidelity are");
+            }
+            // A conditional VAE reads each test row with its one-hot class.
+            Dataset rows = classes > 0 ? split.test().withOneHot(classes) : split.test();
             result.put("data", dataSpec);
             result.put("examples", split.test().rows());
-            try (Tensor x = be.upload(split.test().values(), split.test().rows(), split.test().cols())) {
+            try (Tensor x = be.upload(rows.values(), rows.rows(), rows.cols())) {
                 double[] elbo = VaeEvaluation.elbo(vae, x, new RandomStream(seed, 0));
                 result.put("test_loss", elbo[0]);
                 result.put("recon", elbo[1]);
@@ -146,8 +153,33 @@ final class EvalCommand implements Callable<Integer> {
             }
             result.put("device", be.name());
             if (metrics && canMeasure(split)) {
-                quality(be, VaeSampling.sample(vae, n, seed), n, split, result);
+                int[] asked = classes > 0 ? evenClasses(n, classes) : null;
+                float[] samples = VaeSampling.sample(vae, n, seed, asked);
+                quality(be, samples, n, split, result);
+                if (asked != null) {
+                    fidelity(be, samples, asked, n, split, result);
+                }
             }
+        }
+    }
+
+    /** Class i % classes for draw i: every class as often as n allows. */
+    private static int[] evenClasses(int n, int classes) {
+        int[] asked = new int[n];
+        for (int i = 0; i < n; i++) {
+            asked[i] = i % classes;
+        }
+        return asked;
+    }
+
+    /** A conditional model's class fidelity: LatentCL's classifier on samples drawn for each class, beside its accuracy on real data. */
+    private void fidelity(Backend be, float[] x, int[] asked, int count, DataSplit split, Map<String, Object> result) {
+        try (FeatureClassifiers.Trained classifier = FeatureClassifiers.forData(be, split, line -> { })) {
+            ClassFidelity f = ClassFidelity.of(classifier.network(), x, asked, count, split.test());
+            result.put("class_fidelity", f.accuracy());
+            result.put("class_fidelity_relative", f.relative());
+            result.put("class_fidelity_per_class", f.perClass());
+            result.put("fid_per_class", f.fidPerClass());
         }
     }
 

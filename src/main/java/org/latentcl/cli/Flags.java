@@ -39,6 +39,25 @@ final class Flags {
         return out;
     }
 
+    /** "0,3,7" as class numbers (0 and up). */
+    static int[] classes(String flag, String text) {
+        String[] parts = text.split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException(flag + " must be class numbers separated by commas, got '" + text + "'");
+            }
+        }
+        return out;
+    }
+
+    /** Numbers as "0,3,7". */
+    static String list(int[] values) {
+        return java.util.Arrays.stream(values).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
+    }
+
     /** Refuses a run directory that already holds files, unless forced; it must be writable. */
     static void freshRunDirectory(Path dir, boolean force) {
         if (Files.isDirectory(dir) && !force) {

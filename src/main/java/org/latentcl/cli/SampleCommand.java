@@ -32,8 +32,14 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, description = "A checkpoint.safetensors written by train.")
     Path checkpoint;
 
-    @Option(names = "--n", defaultValue = "64", description = "How many samples.")
-    int n;
+    @Option(names = "--n", description = "How many samples (default 64); with several classes of a conditional model, how many of each (default 8).")
+    Integer n;
+
+    @Option(names = "--class", paramLabel = "K", description = "A conditional model: draw only class K.")
+    Integer classK;
+
+    @Option(names = "--classes", paramLabel = "LIST", description = "A conditional model: these classes, comma-separated, one grid row each (default: every class).")
+    String classList;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the prior draws.")
     long seed;
@@ -46,7 +52,12 @@ final class SampleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Flags.positive("--n", n);
+        if (classK != null && classList != null) {
+            throw new UsageException("--class and --classes cannot be used together");
+        }
+        if (n != null) {
+            Flags.positive("--n", n);
+        }
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".png") && !name.endsWith(".npy") && !name.endsWith(".csv")) {
             throw new UsageException("--out must end in .png, .npy or .csv, got " + out);
@@ -54,18 +65,28 @@ final class SampleCommand implements Callable<Integer> {
         Safetensors.Contents c = Safetensors.read(checkpoint);
         String model = ModelFiles.model(c, checkpoint);
         ModelFiles.features(c, checkpoint, model);
+        int classes = model.equals("vae") ? VaeCheckpoint.config(c, checkpoint).classes() : 0;
+        int[] drawn = classesToDraw(classes);
+        int per = n != null ? n : drawn != null && drawn.length > 1 ? 8 : 64;
+        int total = per * (drawn == null ? 1 : drawn.length);
         try (Backend be = DeviceSelector.open(device)) {
             int d;
             float[] x;
             if (model.equals("vae")) {
-                try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(n, 256))) {
+                try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(per, 256))) {
                     d = vae.config().input();
-                    x = VaeSampling.sample(vae, n, seed);
+                    x = drawn == null ? VaeSampling.sample(vae, per, seed) : new float[total * d];
+                    // Class by class with the same seed, so each row of the grid shows the same codes as another class.
+                    for (int k = 0; drawn != null && k < drawn.length; k++) {
+                        int[] same = new int[per];
+                        java.util.Arrays.fill(same, drawn[k]);
+                        System.arraycopy(VaeSampling.sample(vae, per, seed, same), 0, x, k * per * d, per * d);
+                    }
                 }
             } else {
                 try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(n, 256))) {
                     d = gan.config().data();
-                    x = GanSampling.generate(gan, n, seed);
+                    x = GanSampling.generate(gan, per, seed);
                 }
             }
             if (name.endsWith(".png")) {
@@ -73,13 +94,13 @@ final class SampleCommand implements Callable<Integer> {
                 if (shape == null) {
                     throw new UsageException("the model's " + d + " features are not an image; write .npy or .csv instead");
                 }
-                int cols = (int) Math.ceil(Math.sqrt(n));
-                Images.writePng(Images.grid(x, n, shape[0], shape[1], shape[2], cols, 2), out);
+                int cols = drawn != null && drawn.length > 1 ? per : (int) Math.ceil(Math.sqrt(total));
+                Images.writePng(Images.grid(x, total, shape[0], shape[1], shape[2], cols, 2), out);
             } else if (name.endsWith(".npy")) {
-                AtomicFiles.write(out, Npy.encode(x, n, d));
+                AtomicFiles.write(out, Npy.encode(x, total, d));
             } else {
                 StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < n; i++) {
+                for (int i = 0; i < total; i++) {
                     for (int j = 0; j < d; j++) {
                         if (j > 0) {
                             sb.append(',');
@@ -90,8 +111,36 @@ final class SampleCommand implements Callable<Integer> {
                 }
                 AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
             }
-            spec.commandLine().getOut().println("wrote " + n + " samples to " + out);
+            spec.commandLine().getOut().println("wrote " + total + " samples to " + out
+                    + (drawn == null ? "" : drawn.length == 1 ? " (class " + drawn[0] + ")" : " (" + per + " of each class in " + Flags.list(drawn) + ")"));
         }
         return Main.EXIT_OK;
+    }
+
+    /** The classes to draw, in order: null for an unconditional model, else --class, --classes or every class. */
+    private int[] classesToDraw(int classes) {
+        if (classes == 0) {
+            if (classK != null || classList != null) {
+                throw new UsageException(checkpoint + " is not a conditional model, so it takes no --class or --classes");
+            }
+            return null;
+        }
+        int[] drawn;
+        if (classK != null) {
+            drawn = new int[] {classK};
+        } else if (classList != null) {
+            drawn = Flags.classes("--classes", classList);
+        } else {
+            drawn = new int[classes];
+            for (int k = 0; k < classes; k++) {
+                drawn[k] = k;
+            }
+        }
+        for (int k : drawn) {
+            if (k < 0 || k >= classes) {
+                throw new UsageException("class " + k + " is outside the model's " + classes + " classes 0.." + (classes - 1));
+            }
+        }
+        return drawn;
     }
 }

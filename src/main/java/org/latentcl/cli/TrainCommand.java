@@ -64,6 +64,9 @@ final class TrainCommand implements Runnable {
         @Option(names = "--sigma", defaultValue = "1", description = "Standard deviation of the gaussian decoder.")
         float sigma;
 
+        @Option(names = "--conditional", description = "A class-conditional VAE (Sohn et al. 2015): the class enters the encoder and the decoder; needs labelled data.")
+        boolean conditional;
+
         @Mixin
         RunOptions run;
 
@@ -95,6 +98,9 @@ final class TrainCommand implements Runnable {
             } else {
                 split = Datasets.load(run.data, run.imageSize);
                 config = config(split.train());
+                if (conditional) {
+                    config = config.conditional(Conditioning.classes(split));
+                }
                 opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.data, run.profile);
             }
             if (config.decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {
@@ -144,6 +150,7 @@ final class TrainCommand implements Runnable {
 
         private static org.latentcl.Vae.Builder builder(VaeConfig c) {
             org.latentcl.Vae.Builder b = org.latentcl.Vae.builder();
+            b.classes(c.classes());
             return c.convolutional() ? b.convolutional(c.image().channels(), c.image().height(), c.image().width(), c.hidden())
                     : b.input(c.input()).hidden(c.hidden());
         }

@@ -184,6 +184,49 @@ public final class Dataset {
     }
 
     /**
+     * How many classes the labels name: one more than the largest label, as PyTorch's
+     * {@code num_classes} would be.
+     *
+     * @return the number of classes, 0 without labels
+     */
+    public int classes() {
+        if (labels == null) {
+            return 0;
+        }
+        int max = -1;
+        for (int l : labels) {
+            max = Math.max(max, l);
+        }
+        return max + 1;
+    }
+
+    /**
+     * Every row followed by its one-hot class: what a class-conditional model reads, so that a
+     * label can never part from its row in a shuffle, a split or a shard. The result is plain rows
+     * of cols() + classes values (no image shape), with the same labels.
+     *
+     * @param classes the number of classes; every label must be in [0, classes)
+     * @return the new dataset (copied)
+     * @throws IllegalArgumentException when there are no labels or a label is out of range
+     */
+    public Dataset withOneHot(int classes) {
+        if (labels == null) {
+            throw new IllegalArgumentException(name + " has no labels, which a conditional model needs");
+        }
+        int width = cols + classes;
+        float[] out = new float[rows * width];
+        for (int r = 0; r < rows; r++) {
+            if (labels[r] < 0 || labels[r] >= classes) {
+                throw new IllegalArgumentException(name + ": the label of row " + r + " is " + labels[r] + ", outside the " + classes
+                        + " classes 0.." + (classes - 1));
+            }
+            System.arraycopy(values, r * cols, out, r * width, cols);
+            out[r * width + cols + labels[r]] = 1f;
+        }
+        return new Dataset(name, out, rows, width, labels, 0, 0, 0);
+    }
+
+    /**
      * The rows at the given indices, in that order, as a new dataset (copied).
      *
      * @param newName the new dataset's name

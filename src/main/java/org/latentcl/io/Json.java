@@ -236,6 +236,12 @@ public final class Json {
                 l.add(x);
             }
             write(l, sb);
+        } else if (v instanceof double[] a) {
+            List<Double> l = new ArrayList<>();
+            for (double x : a) {
+                l.add(x);
+            }
+            write(l, sb);
         } else {
             throw new IllegalArgumentException("cannot write " + v.getClass().getSimpleName() + " as JSON");
         }

@@ -15,11 +15,23 @@ import org.latentcl.data.Decoder;
  * @param decoder BERNOULLI (logits, binary cross-entropy) or GAUSSIAN (mean, fixed sigma)
  * @param sigma   the Gaussian decoder's standard deviation (1 for unit variance)
  * @param image   the image shape of a convolutional VAE; null for the MLP
+ * @param classes the classes of a conditional VAE (Sohn et al. 2015), whose encoder and decoder both
+ *                see the class as a one-hot vector; 0 for an unconditional one
  */
-public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, float sigma, ImageShape image) {
+public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, float sigma, ImageShape image, int classes) {
     /** A fully connected VAE. */
     public VaeConfig(int input, int[] hidden, int latent, Decoder decoder, float sigma) {
-        this(input, hidden, latent, decoder, sigma, null);
+        this(input, hidden, latent, decoder, sigma, null, 0);
+    }
+
+    /** An unconditional VAE, convolutional when {@code image} is not null. */
+    public VaeConfig(int input, int[] hidden, int latent, Decoder decoder, float sigma, ImageShape image) {
+        this(input, hidden, latent, decoder, sigma, image, 0);
+    }
+
+    /** The same VAE conditioned on {@code n} classes. */
+    public VaeConfig conditional(int n) {
+        return new VaeConfig(input, hidden, latent, decoder, sigma, image, n);
     }
 
     public VaeConfig {
@@ -31,6 +43,9 @@ public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, fl
             if (h < 1) {
                 throw new IllegalArgumentException("hidden sizes must be positive, got " + Arrays.toString(hidden));
             }
+        }
+        if (classes < 0 || classes == 1) {
+            throw new IllegalArgumentException("a conditional VAE needs at least two classes, got " + classes);
         }
         if (!(sigma > 0f) || Float.isInfinite(sigma)) {
             throw new IllegalArgumentException("sigma must be a positive number, got " + sigma);
@@ -48,10 +63,28 @@ public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, fl
         return image != null;
     }
 
-    /** Encoder sizes: input, hidden... */
+    /** Whether the VAE is class-conditional. */
+    public boolean conditional() {
+        return classes > 0;
+    }
+
+    /**
+     * Values per example that the VAE reads: the data's features, followed, for a conditional VAE,
+     * by the one-hot class (the rows that training, evaluation and encoding take).
+     */
+    public int rowWidth() {
+        return input + classes;
+    }
+
+    /** Values per code that the decoder reads: the latent code, followed, for a conditional VAE, by the one-hot class. */
+    public int codeWidth() {
+        return latent + classes;
+    }
+
+    /** Encoder sizes: input (with the one-hot class of a conditional MLP), hidden... */
     int[] encoderSizes() {
         int[] s = new int[hidden.length + 1];
-        s[0] = input;
+        s[0] = input + classes;
         System.arraycopy(hidden, 0, s, 1, hidden.length);
         return s;
     }
@@ -59,7 +92,7 @@ public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, fl
     /** Decoder sizes: latent, hidden reversed..., input. */
     int[] decoderSizes() {
         int[] s = new int[hidden.length + 2];
-        s[0] = latent;
+        s[0] = latent + classes;
         for (int i = 0; i < hidden.length; i++) {
             s[i + 1] = hidden[hidden.length - 1 - i];
         }
@@ -74,7 +107,8 @@ public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, fl
     @Override
     public boolean equals(Object o) {
         return o instanceof VaeConfig c && c.input == input && Arrays.equals(c.hidden, hidden) && c.latent == latent
-                && c.decoder == decoder && Float.compare(c.sigma, sigma) == 0 && java.util.Objects.equals(c.image, image);
+                && c.decoder == decoder && Float.compare(c.sigma, sigma) == 0 && java.util.Objects.equals(c.image, image)
+                && c.classes == classes;
     }
 
     @Override
@@ -84,11 +118,12 @@ public record VaeConfig(int input, int[] hidden, int latent, Decoder decoder, fl
 
     @Override
     public String toString() {
+        String conditional = classes > 0 ? "conditional (" + classes + " classes) " : "";
         if (image != null) {
-            return "conv VAE " + image + " channels " + Arrays.toString(hidden) + " latent " + latent + " " + decoder.name().toLowerCase()
+            return conditional + "conv VAE " + image + " channels " + Arrays.toString(hidden) + " latent " + latent + " " + decoder.name().toLowerCase()
                     + (decoder == Decoder.GAUSSIAN ? " sigma " + sigma : "");
         }
-        return "VAE " + input + "-" + Arrays.toString(hidden) + "-" + latent + " " + decoder.name().toLowerCase()
+        return conditional + "VAE " + input + "-" + Arrays.toString(hidden) + "-" + latent + " " + decoder.name().toLowerCase()
                 + (decoder == Decoder.GAUSSIAN ? " sigma " + sigma : "");
     }
 }

@@ -7,6 +7,7 @@ import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Activations;
 import org.latentcl.backend.ops.BceWithLogits;
+import org.latentcl.backend.ops.CopyColumns;
 import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.backend.ops.GaussianNll;
 import org.latentcl.backend.ops.KlStandardNormal;
@@ -27,6 +28,13 @@ import org.latentcl.nn.TwoHeads;
  * the KL in closed form. Parameters are named as PyTorch would: enc.0.weight, ..., mu.*, logvar.*,
  * dec.0.*, ... The encoder and decoder are MLPs, or convolutional ({@link ConvArchitectures}) when
  * the configuration has an image shape.
+ *
+ * <p>A conditional VAE (Sohn et al. 2015) sees the class as a one-hot vector beside its input in
+ * the encoder and beside the code in the decoder: its rows are the data followed by the one-hot
+ * class ({@link VaeConfig#rowWidth}), so labels travel with their rows through every shuffle, split
+ * and shard, and its codes are z followed by the one-hot class ({@link VaeConfig#codeWidth}). The
+ * MLP's encoder reads the whole row (torch.cat([x, y], 1) into enc.0); the convolutional encoder
+ * reads the image and the class joins its flattened features before the mu and log-variance heads.
  *
  * <p>Loss sums are accumulated on the backend into a 1 x 2 tensor (reconstruction, KL), which the
  * caller reads when it wants to (once per epoch), so a step never waits for the device.
@@ -50,6 +58,12 @@ public final class VaeNetwork implements AutoCloseable {
     private final Tensor z;
     private final Tensor dmu;
     private final Tensor dlogvar;
+    /** A conditional VAE's buffers: the data part of a batch's rows, the codes with their classes, dL/dz, and for the conv VAE the features with their classes and their gradient. */
+    private final Tensor data;
+    private final Tensor codes;
+    private final Tensor dz;
+    private final Tensor features;
+    private final Tensor dFeatures;
 
     public VaeNetwork(Backend be, VaeConfig config, int maxBatch) {
         this.be = be;
@@ -57,12 +71,13 @@ public final class VaeNetwork implements AutoCloseable {
         this.maxBatch = maxBatch;
         if (config.convolutional()) {
             encoder = ConvArchitectures.convEncoder(config.image(), config.hidden(), maxBatch);
-            decoder = ConvArchitectures.convDecoder(config.image(), config.hidden(), config.latent(), maxBatch);
+            decoder = ConvArchitectures.convDecoder(config.image(), config.hidden(), config.codeWidth(), maxBatch);
         } else {
             encoder = Sequential.mlp("enc", config.encoderSizes(), Activation.RELU, Activation.RELU, maxBatch);
             decoder = Sequential.mlp("dec", config.decoderSizes(), Activation.RELU, Activation.IDENTITY, maxBatch);
         }
-        heads = new TwoHeads("mu", "logvar", encoder.outputSize(), config.latent(), encoder.outputActivation(), maxBatch);
+        int headInput = encoder.outputSize() + (config.convolutional() ? config.classes() : 0);
+        heads = new TwoHeads("mu", "logvar", headInput, config.latent(), encoder.outputActivation(), maxBatch);
         List<ParamSpec> specs = new ArrayList<>(encoder.specs());
         specs.addAll(heads.specs());
         specs.addAll(decoder.specs());
@@ -77,6 +92,12 @@ public final class VaeNetwork implements AutoCloseable {
         z = be.zeros(maxBatch, l);
         dmu = be.zeros(maxBatch, l);
         dlogvar = be.zeros(maxBatch, l);
+        boolean cond = config.conditional();
+        data = cond ? be.zeros(maxBatch, config.input()) : null;
+        codes = cond ? be.zeros(maxBatch, config.codeWidth()) : null;
+        dz = cond ? be.zeros(maxBatch, l) : null;
+        features = cond && config.convolutional() ? be.zeros(maxBatch, headInput) : null;
+        dFeatures = cond && config.convolutional() ? be.zeros(maxBatch, encoder.outputSize()) : null;
     }
 
     public VaeConfig config() {
@@ -105,20 +126,63 @@ public final class VaeNetwork implements AutoCloseable {
         adam.step();
     }
 
-    /** Forward and backward without the update: leaves d(-ELBO)/d(parameters) in {@code parameters().grads()}. */
-    public void computeGradients(Tensor x, RandomStream rng, Tensor losses) {
-        int b = x.rows();
-        // Forward: q(z|x) = N(mu, sigma^2), z = mu + sigma eps, then the decoder's p(x|z).
-        Tensor h = forward(x, rng, b);
-        Tensor out = decoder.forward(rows(z, b));
+    /**
+     * Forward and backward without the update: leaves d(-ELBO)/d(parameters) in
+     * {@code parameters().grads()}. The rows are the data, followed by the one-hot class when conditional.
+     */
+    public void computeGradients(Tensor xy, RandomStream rng, Tensor losses) {
+        int b = xy.rows();
+        // Forward: q(z|x) = N(mu, sigma^2), z = mu + sigma eps, then the decoder's p(x|z) (with the class, when conditional).
+        Tensor x = dataPart(xy);
+        Tensor h = forward(xy, x, rng, b);
+        Tensor code = code(xy, b);
+        Tensor out = decoder.forward(code);
         // Loss: -ELBO = reconstruction + KL, each with its gradient.
         reconstructionLoss(out, x, decoder.outputGrad(b), losses);
         KlStandardNormal.klStandardNormal(be, rows(mu, b), rows(logvar, b), 1f, rows(dmu, b), rows(dlogvar, b), losses, KL, true);
         // Backward: decoder, reparameterization (adding to the KL's gradients), heads, encoder.
-        Gradient dz = decoder.backward(rows(z, b), decoder.outputGradient(b), false, true);
-        Reparameterize.reparameterizeBackward(be, rows(logvar, b), rows(eps, b), dz.value(), rows(dmu, b), rows(dlogvar, b));
+        Tensor dCode = decoder.backward(code, decoder.outputGradient(b), false, true).value();
+        Tensor dzb = dCode;
+        if (config.conditional()) {
+            dzb = rows(dz, b);
+            CopyColumns.copyColumns(be, dCode, 0, dzb, 0, config.latent());
+        }
+        Reparameterize.reparameterizeBackward(be, rows(logvar, b), rows(eps, b), dzb, rows(dmu, b), rows(dlogvar, b));
         Gradient dh = heads.backward(h, rows(dmu, b), rows(dlogvar, b));
-        encoder.backward(x, dh, false, false);
+        if (features != null) {
+            // The class's columns of the heads' input gradient lead nowhere: the encoder takes the features' part.
+            Tensor df = rows(dFeatures, b);
+            CopyColumns.copyColumns(be, dh.value(), 0, df, 0, df.cols());
+            dh = new Gradient(df, dh.throughActivation());
+        }
+        encoder.backward(encoderInput(xy, x), dh, false, false);
+    }
+
+    /** The data part of a batch's rows (a conditional VAE's rows end with the one-hot class). */
+    private Tensor dataPart(Tensor xy) {
+        checkBatch(xy);
+        if (!config.conditional()) {
+            return xy;
+        }
+        Tensor x = rows(data, xy.rows());
+        CopyColumns.copyColumns(be, xy, 0, x, 0, config.input());
+        return x;
+    }
+
+    /** What the encoder reads: the whole row for an MLP (the class beside the data), the image for a conv encoder. */
+    private Tensor encoderInput(Tensor xy, Tensor x) {
+        return config.convolutional() ? x : xy;
+    }
+
+    /** The decoder's input for the codes z of b rows: z, followed by the rows' one-hot class when conditional. */
+    private Tensor code(Tensor xy, int b) {
+        if (!config.conditional()) {
+            return rows(z, b);
+        }
+        Tensor c = rows(codes, b);
+        CopyColumns.copyColumns(be, rows(z, b), 0, c, 0, config.latent());
+        CopyColumns.copyColumns(be, xy, config.input(), c, config.latent(), config.classes());
+        return c;
     }
 
     /** The first b rows of a buffer sized for the largest batch. */
@@ -127,18 +191,18 @@ public final class VaeNetwork implements AutoCloseable {
     }
 
     /** The loss of the batch without training: adds its reconstruction and KL sums to {@code losses}. */
-    public void evaluate(Tensor x, RandomStream rng, Tensor losses) {
-        int b = x.rows();
-        forward(x, rng, b);
-        Tensor out = decoder.forward(z.rowRange(0, b));
+    public void evaluate(Tensor xy, RandomStream rng, Tensor losses) {
+        int b = xy.rows();
+        Tensor x = dataPart(xy);
+        forward(xy, x, rng, b);
+        Tensor out = decoder.forward(code(xy, b));
         reconstructionLoss(out, x, null, losses);
         KlStandardNormal.klStandardNormal(be, mu.rowRange(0, b), logvar.rowRange(0, b), 1f, null, null, losses, KL, true);
     }
 
-    /** Encoder and reparameterization for b rows; returns the last hidden activation. */
-    private Tensor forward(Tensor x, RandomStream rng, int b) {
-        checkBatch(x);
-        Tensor h = encoder.forward(x);
+    /** Encoder and reparameterization for b rows (x their data part); returns the heads' input. */
+    private Tensor forward(Tensor xy, Tensor x, RandomStream rng, int b) {
+        Tensor h = headsInput(xy, encoder.forward(encoderInput(xy, x)));
         heads.forward(h, mu.rowRange(0, b), logvar.rowRange(0, b));
         long seed = rng.seed();
         long counter = rng.take((long) b * config.latent());
@@ -154,25 +218,38 @@ public final class VaeNetwork implements AutoCloseable {
         }
     }
 
+    /** The mu and log-variance heads' input: the encoder's features, followed by the one-hot class for a conditional conv VAE. */
+    private Tensor headsInput(Tensor xy, Tensor h) {
+        if (features == null) {
+            return h;
+        }
+        Tensor hc = rows(features, h.rows());
+        CopyColumns.copyColumns(be, h, 0, hc, 0, h.cols());
+        CopyColumns.copyColumns(be, xy, config.input(), hc, h.cols(), config.classes());
+        return hc;
+    }
+
     private void checkBatch(Tensor x) {
-        if (x.cols() != config.input()) {
-            throw new IllegalArgumentException("the VAE takes " + config.input() + " features per example, got " + x.cols());
+        if (x.cols() != config.rowWidth()) {
+            throw new IllegalArgumentException("the VAE takes " + config.rowWidth() + " values per example"
+                    + (config.conditional() ? " (" + config.input() + " features and a one-hot class of " + config.classes() + ")" : "")
+                    + ", got " + x.cols());
         }
         if (x.rows() > maxBatch) {
             throw new IllegalArgumentException("batch of " + x.rows() + " exceeds the VAE's maximum batch " + maxBatch);
         }
     }
 
-    /** Encodes x: writes the posterior means and log-variances (b x latent each). */
-    public void encode(Tensor x, Tensor muOut, Tensor logvarOut) {
-        checkBatch(x);
-        Tensor h = encoder.forward(x);
+    /** Encodes rows (data, and a conditional VAE's one-hot class): writes the posterior means and log-variances (b x latent each). */
+    public void encode(Tensor xy, Tensor muOut, Tensor logvarOut) {
+        Tensor x = dataPart(xy);
+        Tensor h = headsInput(xy, encoder.forward(encoderInput(xy, x)));
         heads.forward(h, muOut, logvarOut);
     }
 
     /**
-     * Decodes latent codes z (b x latent) into the data space: probabilities (sigmoid of the
-     * logits) for a Bernoulli decoder, means for a Gaussian one.
+     * Decodes codes (b x codeWidth: z, and a conditional VAE's one-hot class) into the data space:
+     * probabilities (sigmoid of the logits) for a Bernoulli decoder, means for a Gaussian one.
      */
     public void decode(Tensor zIn, Tensor out) {
         Tensor raw = decoder.forward(zIn);
@@ -201,8 +278,10 @@ public final class VaeNetwork implements AutoCloseable {
         encoder.close();
         decoder.close();
         heads.close();
-        for (Tensor t : new Tensor[] {mu, logvar, eps, z, dmu, dlogvar}) {
-            t.close();
+        for (Tensor t : new Tensor[] {mu, logvar, eps, z, dmu, dlogvar, data, codes, dz, features, dFeatures}) {
+            if (t != null) {
+                t.close();
+            }
         }
         params.close();
     }

@@ -38,6 +38,9 @@ public final class VaeCheckpoint {
             m.put("arch", "conv");
             m.put("image", new int[] {c.image().channels(), c.image().height(), c.image().width()});
         }
+        if (c.conditional()) {
+            m.put("classes", c.classes());
+        }
         return m;
     }
 
@@ -70,8 +73,9 @@ public final class VaeCheckpoint {
                 image = new ImageShape(((Double) shape.get(0)).intValue(), ((Double) shape.get(1)).intValue(),
                         ((Double) shape.get(2)).intValue());
             }
+            int classes = m.get("classes") == null ? 0 : ((Double) m.get("classes")).intValue();
             return new VaeConfig(((Double) m.get("input")).intValue(), h, ((Double) m.get("latent")).intValue(),
-                    Decoder.valueOf(((String) m.get("decoder")).toUpperCase()), ((Double) m.get("sigma")).floatValue(), image);
+                    Decoder.valueOf(((String) m.get("decoder")).toUpperCase()), ((Double) m.get("sigma")).floatValue(), image, classes);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the VAE configuration in the metadata is unreadable (" + e.getMessage() + ")");
         }

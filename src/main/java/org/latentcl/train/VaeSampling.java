@@ -4,27 +4,86 @@ import org.latentcl.backend.Philox;
 import org.latentcl.backend.Tensor;
 import org.latentcl.model.VaeNetwork;
 
-/** Using a trained VAE on host arrays: decode codes, draw from the prior, reconstruct. Works in chunks of the VAE's batch. */
+/**
+ * Using a trained VAE on host arrays: decode codes, draw from the prior, reconstruct. Works in
+ * chunks of the VAE's batch. A conditional VAE's rows and codes end with the one-hot class
+ * ({@code VaeConfig.rowWidth}, {@code codeWidth}); {@link #sample(VaeNetwork, int, long, int[])}
+ * draws given classes.
+ */
 public final class VaeSampling {
     private VaeSampling() {
     }
 
-    /** Decodes n latent codes (n x latent, row-major) into n x input values. */
-    public static float[] decode(VaeNetwork vae, float[] z, int n) {
-        return Chunked.map(vae.backend(), z, n, vae.config().latent(), vae.config().input(), vae.maxBatch(), vae::decode);
+    /** Decodes n codes (n x codeWidth, row-major: z, then a conditional VAE's one-hot class) into n x input values. */
+    public static float[] decode(VaeNetwork vae, float[] codes, int n) {
+        return Chunked.map(vae.backend(), codes, n, vae.config().codeWidth(), vae.config().input(), vae.maxBatch(), vae::decode);
     }
 
-    /** n draws from the prior N(0, I), decoded; the codes come from the Philox stream of {@code seed}. */
+    /** n draws from the prior N(0, I) of an unconditional VAE, decoded; the codes come from the Philox stream of {@code seed}. */
     public static float[] sample(VaeNetwork vae, int n, long seed) {
-        float[] z = new float[n * vae.config().latent()];
-        Philox.fillNormal(z, 0, z.length, seed, 0);
-        return decode(vae, z, n);
+        if (vae.config().conditional()) {
+            throw new IllegalArgumentException("a conditional VAE draws for given classes");
+        }
+        return sample(vae, n, seed, null);
     }
 
-    /** The posterior of n examples: {mu, logvar}, each n x latent. */
+    /**
+     * n draws from the prior, decoded: example i of class {@code classes[i]} for a conditional VAE
+     * (classes null for an unconditional one). The codes z are the Philox stream of {@code seed}, so
+     * the same seed gives every class the same z.
+     */
+    public static float[] sample(VaeNetwork vae, int n, long seed, int[] classes) {
+        int l = vae.config().latent();
+        float[] z = new float[n * l];
+        Philox.fillNormal(z, 0, z.length, seed, 0);
+        return decode(vae, withClasses(vae, z, n, l, classes), n);
+    }
+
+    /** The rows of {@code values} (n x width) each followed by the one-hot class given for it; the values as they are for an unconditional VAE. */
+    public static float[] withClasses(VaeNetwork vae, float[] values, int n, int width, int[] classes) {
+        int c = vae.config().classes();
+        if (c == 0) {
+            if (classes != null) {
+                throw new IllegalArgumentException("this VAE is not conditional, so it takes no class");
+            }
+            return values;
+        }
+        if (classes == null || classes.length != n) {
+            throw new IllegalArgumentException("a conditional VAE needs a class for each of the " + n + " examples");
+        }
+        float[] out = new float[n * (width + c)];
+        for (int i = 0; i < n; i++) {
+            if (classes[i] < 0 || classes[i] >= c) {
+                throw new IllegalArgumentException("class " + classes[i] + " is outside the VAE's " + c + " classes 0.." + (c - 1));
+            }
+            System.arraycopy(values, i * width, out, i * (width + c), width);
+            out[i * (width + c) + width + classes[i]] = 1f;
+        }
+        return out;
+    }
+
+    /** The one-hot classes at the end of n rows of a conditional VAE (null for an unconditional one). */
+    static int[] classesOf(VaeNetwork vae, float[] rows, int n) {
+        int c = vae.config().classes();
+        if (c == 0) {
+            return null;
+        }
+        int width = vae.config().rowWidth();
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < c; k++) {
+                if (rows[i * width + vae.config().input() + k] == 1f) {
+                    out[i] = k;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The posterior of n examples (rows of rowWidth: data, then a conditional VAE's one-hot class): {mu, logvar}, each n x latent. */
     public static float[][] encode(VaeNetwork vae, float[] x, int n) {
         int l = vae.config().latent();
-        int d = vae.config().input();
+        int d = vae.config().rowWidth();
         try (Tensor scratch = vae.backend().zeros(vae.maxBatch(), l)) {
             float[] mu = Chunked.map(vae.backend(), x, n, d, l, vae.maxBatch(),
                     (xb, out) -> vae.encode(xb, out, scratch.rowRange(0, xb.rows())));
@@ -34,13 +93,13 @@ public final class VaeSampling {
         }
     }
 
-    /** Reconstructions of n examples through the posterior means: decode(mu(x)). */
+    /** Reconstructions of n examples (rows as {@link #encode} takes them) through the posterior means: decode(mu(x)), with each row's class when conditional. */
     public static float[] reconstruct(VaeNetwork vae, float[] x, int n) {
         int l = vae.config().latent();
         try (Tensor logvar = vae.backend().zeros(vae.maxBatch(), l)) {
-            float[] means = Chunked.map(vae.backend(), x, n, vae.config().input(), l, vae.maxBatch(),
+            float[] means = Chunked.map(vae.backend(), x, n, vae.config().rowWidth(), l, vae.maxBatch(),
                     (xb, mu) -> vae.encode(xb, mu, logvar.rowRange(0, xb.rows())));
-            return decode(vae, means, n);
+            return decode(vae, withClasses(vae, means, n, l, classesOf(vae, x, n)), n);
         }
     }
 
@@ -49,8 +108,8 @@ public final class VaeSampling {
      * [-2.5, 2.5] (about the central 99% of the prior), {@code side} x {@code side} of them.
      */
     public static float[] manifold(VaeNetwork vae, int side) {
-        if (vae.config().latent() != 2) {
-            throw new IllegalArgumentException("a latent manifold needs a 2-D latent space, this VAE has " + vae.config().latent());
+        if (vae.config().latent() != 2 || vae.config().conditional()) {
+            throw new IllegalArgumentException("a latent manifold needs an unconditional VAE with a 2-D latent space, this one is a " + vae.config());
         }
         float[] z = new float[side * side * 2];
         for (int r = 0; r < side; r++) {

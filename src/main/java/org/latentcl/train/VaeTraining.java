@@ -124,6 +124,8 @@ public final class VaeTraining {
         private final Backend be;
         private final Dataset train;
         private final Dataset test;
+        /** The test rows as the VAE reads them (followed by their one-hot class when conditional). */
+        private final Dataset testRows;
         private final Options opt;
         private final RunListener listener;
         private final boolean files;
@@ -144,6 +146,9 @@ public final class VaeTraining {
             this.be = vae.backend();
             this.train = data.train();
             this.test = data.test();
+            VaeConfig config = vae.config();
+            Dataset trainRows = config.conditional() ? train.withOneHot(config.classes()) : train;
+            this.testRows = config.conditional() ? test.withOneHot(config.classes()) : test;
             this.opt = opt;
             this.listener = listener;
             this.files = opt.out() != null;
@@ -151,11 +156,11 @@ public final class VaeTraining {
             List<AutoCloseable> made = new ArrayList<>();
             try {
                 for (VaeNetwork v : vaes) {
-                    batches.add(made(made, new EpochBatches(v.backend(), train, v.config().input(), opt.batch(), "VAE")));
+                    batches.add(made(made, new EpochBatches(v.backend(), trainRows, v.config().rowWidth(), opt.batch(), "VAE")));
                     adams.add(made(made, new Adam(v.parameters(), AdamConfig.of(opt.lr()))));
                     losses.add(made(made, v.backend().zeros(1, 2)));
                 }
-                this.testX = made(made, be.upload(test.values(), test.rows(), test.cols()));
+                this.testX = made(made, be.upload(testRows.values(), testRows.rows(), testRows.cols()));
                 this.parallel = parallelOptions == null ? null
                         : made(made, new DataParallel(parallelOptions.ids(), Shards.alignment(1, vae.config().latent())));
             } catch (RuntimeException e) {
@@ -282,7 +287,7 @@ public final class VaeTraining {
             VaeEpochStats m = measure(epoch, sums, earlierSeconds + (t1 - t0) / 1e9);
             history.add(m);
             if (files) {
-                save(vae, adams.get(0), rng, epoch, opt, history, test, m);
+                save(vae, adams.get(0), rng, epoch, opt, history, test, testRows, m);
             }
             listener.vaeEpoch(m);
             if (epoch < opt.epochs() && listener.stopRequested()) {
@@ -389,12 +394,12 @@ public final class VaeTraining {
     }
 
     private static void save(VaeNetwork vae, Adam adam, RandomStream rng, int epoch, Options opt, List<VaeEpochStats> history,
-                             Dataset test, VaeEpochStats m) throws IOException {
+                             Dataset test, Dataset testRows, VaeEpochStats m) throws IOException {
         // The checkpoint, the state that continues it and the epoch's metrics line change together or not at all.
         Map<Path, byte[]> files = modelFiles(vae, adam, rng, epoch, opt, test, Map.of());
         files.put(opt.out().resolve(METRICS), AtomicFiles.withLine(opt.out().resolve(METRICS), m.toJson()));
         AtomicFiles.writeAll(files);
-        writePictures(vae, opt, history, test, opt.out());
+        writePictures(vae, opt, history, test, testRows, opt.out());
     }
 
     /** The bytes of checkpoint.safetensors and state.safetensors after {@code epoch} whole epochs (plus {@code extra} state). */
@@ -425,7 +430,8 @@ public final class VaeTraining {
         return files;
     }
 
-    private static void writePictures(VaeNetwork vae, Options opt, List<VaeEpochStats> history, Dataset test, Path dir) throws IOException {
+    private static void writePictures(VaeNetwork vae, Options opt, List<VaeEpochStats> history, Dataset test, Dataset testRows, Path dir)
+            throws IOException {
         double[] trainLoss = history.stream().mapToDouble(VaeEpochStats::trainLoss).toArray();
         double[] testLoss = history.stream().mapToDouble(VaeEpochStats::testLoss).toArray();
         Images.writePng(Charts.lines("VAE loss (-ELBO per example)", "epoch", "nats", List.of(
@@ -437,10 +443,21 @@ public final class VaeTraining {
         int h = test.height();
         int w = test.width();
         int ch = test.channels();
-        Images.writePng(Images.grid(VaeSampling.sample(vae, 64, opt.seed() ^ PICTURE_KEY), 64, ch, h, w, 8, 2), dir.resolve("samples.png"));
+        // A conditional VAE's samples: one row of eight per class, the same eight codes in every row.
+        int classes = vae.config().classes();
+        int count = classes == 0 ? 64 : 8 * classes;
+        int[] rowClasses = null;
+        if (classes > 0) {
+            rowClasses = new int[count];
+            for (int i = 0; i < count; i++) {
+                rowClasses[i] = i / 8;
+            }
+        }
+        Images.writePng(Images.grid(classOrderedCodes(vae, count, opt.seed() ^ PICTURE_KEY, rowClasses), count, ch, h, w, 8, 2),
+                dir.resolve("samples.png"));
         int n = Math.min(16, test.rows());
         float[] x = java.util.Arrays.copyOf(test.values(), n * test.cols());
-        float[] r = VaeSampling.reconstruct(vae, x, n);
+        float[] r = VaeSampling.reconstruct(vae, java.util.Arrays.copyOf(testRows.values(), n * testRows.cols()), n);
         // Rows of eight: test images, then their reconstructions below them.
         float[] pairs = new float[4 * 8 * test.cols()];
         for (int row = 0; row < 2; row++) {
@@ -453,9 +470,24 @@ public final class VaeTraining {
             }
         }
         Images.writePng(Images.grid(pairs, n > 8 ? 32 : 16, ch, h, w, 8, 2), dir.resolve("reconstructions.png"));
-        if (vae.config().latent() == 2) {
+        if (vae.config().latent() == 2 && !vae.config().conditional()) {
             Images.writePng(Images.grid(VaeSampling.manifold(vae, 15), 225, ch, h, w, 15, 1), dir.resolve("manifold.png"));
         }
+    }
+
+    /** Draws for a picture: 64 from the prior, or for a conditional VAE eight per class with one set of eight codes shared by every class. */
+    private static float[] classOrderedCodes(VaeNetwork vae, int count, long seed, int[] classes) {
+        if (classes == null) {
+            return VaeSampling.sample(vae, count, seed);
+        }
+        int l = vae.config().latent();
+        float[] eight = new float[8 * l];
+        org.latentcl.backend.Philox.fillNormal(eight, 0, eight.length, seed, 0);
+        float[] z = new float[count * l];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(eight, (i % 8) * l, z, i * l, l);
+        }
+        return VaeSampling.decode(vae, VaeSampling.withClasses(vae, z, count, l, classes), count);
     }
 
     /** Where a saved run stands: whole epochs done, the random stream, and a position inside the next epoch (0: none). */

@@ -32,17 +32,28 @@ class VaeNetworkTest {
      * agreement to about 1e-2 relative.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"BERNOULLI", "GAUSSIAN", "BERNOULLI conv", "GAUSSIAN conv"})
+    @ValueSource(strings = {"BERNOULLI", "GAUSSIAN", "BERNOULLI conv", "GAUSSIAN conv", "BERNOULLI conditional", "GAUSSIAN conv conditional"})
     void gradientsMatchFiniteDifferencesOfTheLoss(String kind) {
         Backend be = TestBackends.java();
         Decoder decoder = Decoder.valueOf(kind.split(" ")[0]);
         // The convolutional one: 2 channels of 4x8 (not square), widths 3 and 2, so every layer and the flatten are exercised.
         // Its loss (about 200) is held in a float, whose rounding (1e-5) over 2h needs h = 1e-2 to stay below the tolerance.
-        boolean conv = kind.endsWith("conv");
+        boolean conv = kind.contains("conv");
         VaeConfig cfg = conv ? new VaeConfig(64, new int[] {3, 2}, 3, decoder, 0.8f, new ImageShape(2, 4, 8))
                 : new VaeConfig(7, new int[] {5}, 3, decoder, 0.8f);
-        int d = cfg.input();
+        // Conditional: three classes, one-hot beside the data (the MLP's first layer; the conv VAE's features) and beside z.
+        boolean conditional = kind.endsWith("conditional");
+        if (conditional) {
+            cfg = cfg.conditional(3);
+        }
+        int d = cfg.rowWidth();
         float[] x = data(4, d, 1);
+        if (conditional) {
+            for (int r = 0; r < 4; r++) {
+                java.util.Arrays.fill(x, r * d + cfg.input(), (r + 1) * d, 0f);
+                x[r * d + cfg.input() + r % 3] = 1f;
+            }
+        }
         try (VaeNetwork vae = new VaeNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, d); Tensor losses = be.zeros(1, 2)) {
             vae.parameters().initialize(3);
             vae.computeGradients(tx, new RandomStream(9, 0), losses);
@@ -89,20 +100,30 @@ class VaeNetworkTest {
     }
 
     @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void aTrainingStepGivesTheSameLossOnBothBackends(boolean conv) {
+    @ValueSource(strings = {"mlp", "conv", "mlp conditional", "conv conditional"})
+    void aTrainingStepGivesTheSameLossOnBothBackends(String kind) {
+        boolean conv = kind.startsWith("conv");
         VaeConfig cfg = conv ? new VaeConfig(784, new int[] {32, 64}, 20, Decoder.BERNOULLI, 1f, new ImageShape(1, 28, 28))
                 : new VaeConfig(784, new int[] {400}, 20, Decoder.BERNOULLI, 1f);
         DataSplit split = Datasets.embeddedDefault();
-        float[] x = java.util.Arrays.copyOf(split.train().values(), 128 * 784);
+        // Initialized from seed 1, the conditional conv VAE has a pre-activation within rounding of a ReLU kink, where the backends
+        // take different derivatives and its first gradients differ by 1e-3 (seeds 2, 3 and 4 agree to 1e-6): it starts from seed 2.
+        int init = 1;
+        if (kind.endsWith("conditional")) {
+            cfg = cfg.conditional(10);
+            split = new DataSplit(split.train().withOneHot(10), split.test().withOneHot(10), "one-hot");
+            init = 2;
+        }
+        int w = cfg.rowWidth();
+        float[] x = java.util.Arrays.copyOf(split.train().values(), 128 * w);
         float[][] losses = new float[2][];
         float[][] params = new float[2][];
         String[] names = {"java", "cl"};
         for (int b = 0; b < 2; b++) {
             Backend be = TestBackends.named(names[b]);
-            try (VaeNetwork vae = new VaeNetwork(be, cfg, 128); Tensor tx = be.upload(x, 128, 784); Tensor acc = be.zeros(1, 2);
+            try (VaeNetwork vae = new VaeNetwork(be, cfg, 128); Tensor tx = be.upload(x, 128, w); Tensor acc = be.zeros(1, 2);
                  Adam adam = new Adam(vae.parameters(), AdamConfig.of(1e-3f))) {
-                vae.parameters().initialize(1);
+                vae.parameters().initialize(init);
                 RandomStream rng = new RandomStream(1, 0);
                 for (int step = 0; step < 3; step++) {
                     vae.trainStep(tx, rng, adam, acc);

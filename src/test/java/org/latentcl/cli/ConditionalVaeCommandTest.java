@@ -1,0 +1,106 @@
+package org.latentcl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latentcl.data.Dataset;
+import org.latentcl.data.Npy;
+import org.latentcl.io.Safetensors;
+
+/** train vae --conditional, its resume, and sample --class / --classes, as a user runs them on the embedded labelled digits. */
+class ConditionalVaeCommandTest {
+    @TempDir
+    Path dir;
+
+    private static final String[] SMALL = {"--hidden", "32", "--latent", "3", "--batch", "100", "--seed", "4", "--device", "java", "--quiet"};
+
+    private Cli.Run train(Path out, int epochs, String... more) {
+        String[] args = concat(new String[] {"train", "vae", "--conditional", "--epochs", Integer.toString(epochs), "--out", out.toString()},
+                concat(SMALL, more));
+        return Cli.run(args);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private float[] sample(Path ckpt, String name, String... flags) throws IOException {
+        Path f = dir.resolve(name);
+        Cli.Run r = Cli.run(concat(new String[] {"sample", "--checkpoint", ckpt.toString(), "--out", f.toString(), "--device", "java"}, flags));
+        assertEquals(0, r.code(), r.err());
+        Dataset d = Npy.read(f);
+        assertEquals(784, d.cols());
+        return d.values();
+    }
+
+    @Test
+    void aConditionalVaeTrainsResumesBitForBitAndSamplesByClass() throws IOException {
+        Path straight = dir.resolve("straight");
+        Cli.Run r = train(straight, 2);
+        assertEquals(0, r.code(), r.err());
+        Path ckpt = straight.resolve("checkpoint.safetensors");
+        Safetensors.Contents c = Safetensors.read(ckpt);
+        assertTrue(c.metadata().get("config").contains("\"classes\":10"), c.metadata().get("config"));
+        // The one-hot class enters the first layer of the encoder and of the decoder, as torch.cat([x, y], 1) would.
+        assertArrayEquals(new int[] {32, 784 + 10}, c.tensors().get("enc.0.weight").shape());
+        assertArrayEquals(new int[] {32, 3 + 10}, c.tensors().get("dec.0.weight").shape());
+
+        Path resumed = dir.resolve("resumed");
+        assertEquals(0, train(resumed, 1).code());
+        r = Cli.run(concat(new String[] {"train", "vae", "--resume", resumed.toString(), "--epochs", "2"}, new String[] {"--device", "java", "--quiet"}));
+        assertEquals(0, r.code(), r.err());
+        var a = Safetensors.read(ckpt).tensors();
+        var b = Safetensors.read(resumed.resolve("checkpoint.safetensors")).tensors();
+        for (String name : a.keySet()) {
+            assertArrayEquals(a.get(name).data(), b.get(name).data(), name + ": the resumed conditional run ends where the straight one ends");
+        }
+
+        // One class; several, each the same codes (the same seed) as when drawn alone; and every class by default.
+        float[] three = sample(ckpt, "three.npy", "--class", "3", "--n", "4");
+        float[] several = sample(ckpt, "several.npy", "--classes", "0,3,7", "--n", "4");
+        assertEquals(4 * 784, three.length);
+        assertEquals(12 * 784, several.length);
+        assertArrayEquals(three, Arrays.copyOfRange(several, 4 * 784, 8 * 784), "class 3's row of the grid is --class 3's draw");
+        assertFalse(Arrays.equals(Arrays.copyOfRange(several, 0, 4 * 784), Arrays.copyOfRange(several, 4 * 784, 8 * 784)),
+                "another class decodes the same codes differently");
+        assertEquals(80 * 784, sample(ckpt, "all.npy").length, "eight of each of the ten classes");
+        r = Cli.run("sample", "--checkpoint", ckpt.toString(), "--out", dir.resolve("grid.png").toString(), "--device", "java");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("8 of each class in 0,1,2,3,4,5,6,7,8,9"), r.out());
+        assertTrue(Files.isRegularFile(dir.resolve("grid.png")));
+
+        Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--class", "10", "--out", dir.resolve("x.png").toString(),
+                "--device", "java"), "class 10 is outside the model's 10 classes 0..9");
+        Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--classes", "1,b", "--out", dir.resolve("x.png").toString(),
+                "--device", "java"), "--classes must be class numbers");
+        Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--class", "1", "--classes", "2", "--out",
+                dir.resolve("x.png").toString(), "--device", "java"), "--class and --classes cannot be used together");
+        Cli.usageError(Cli.run("eval", "--checkpoint", ckpt.toString(), "--iwae", "4", "--device", "java"),
+                "--iwae is not available for a conditional VAE");
+        assertFalse(Files.exists(dir.resolve("x.png")), "no picture after a refused sample");
+    }
+
+    @Test
+    void conditionalTrainingNeedsLabels() throws IOException {
+        Path unlabelled = Cli.digits(dir, 300);
+        Path out = dir.resolve("run");
+        Cli.usageError(Cli.run("train", "vae", "--conditional", "--data", unlabelled.toString(), "--device", "java", "--out", out.toString()),
+                "--conditional needs labelled data, and");
+        assertFalse(Files.exists(out), "no run directory");
+        Path plain = dir.resolve("plain");
+        assertEquals(0, Cli.run("train", "vae", "--data", unlabelled.toString(), "--epochs", "1", "--hidden", "8", "--latent", "2",
+                "--device", "java", "--quiet", "--out", plain.toString()).code());
+        Cli.usageError(Cli.run("sample", "--checkpoint", plain.resolve("checkpoint.safetensors").toString(), "--class", "1", "--out",
+                dir.resolve("y.png").toString(), "--device", "java"), "is not a conditional model, so it takes no --class");
+    }
+}
