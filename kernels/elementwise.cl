@@ -16,6 +16,7 @@
  *         row_sums            out[i] = beta * out[i] + alpha * sum_j x[i][j]
  *         gather_rows(8)      dst[r] = src[idx[r]]
  *         copy_columns        dst[r][dc + c] = src[r][sc + c] for c < width (concatenation and its split)
+ *         scale_rows          y[r][c] = s[r] x[r][c] + beta y[r][c]
  *         transpose           out = a^T
  *         channel_bias        y[n][c][i] = x[n][c][i] + bias[c]   (NCHW)
  *         channel_bias_grad   db[c] = beta * db[c] + sum_{n,i} dy[n][c][i]
@@ -86,6 +87,19 @@ __kernel void copy_columns(const int rows, const int width, __global const float
         const int r = i / width;
         const int c = i - r * width;
         dst[dstOff + r * dstCols + dstCol + c] = src[srcOff + r * srcCols + srcCol + c];
+    }
+}
+
+/* scale_rows: y[r][c] = s[r] * x[r][c] + beta * y[r][c] (beta 0: y is only written): each row of x times its
+ * own scale, as a projection discriminator's backward pass needs. Launch: 1-D over rows * cols. */
+__kernel void scale_rows(const int rows, const int cols, __global const float* s, const int sOff, __global const float* x,
+                         const int xOff, const float beta, __global float* y, const int yOff)
+{
+    const int i = get_global_id(0);
+    if (i < rows * cols) {
+        const int r = i / cols;
+        const float v = s[sOff + r] * x[xOff + i];
+        y[yOff + i] = beta == 0.0f ? v : v + beta * y[yOff + i];
     }
 }
 

@@ -167,6 +167,41 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     }
 
     /**
+     * The classes of a conditional GAN.
+     *
+     * @return the number of classes, 0 for an unconditional GAN
+     */
+    public int classes() {
+        return config.classes();
+    }
+
+    /**
+     * Generates G(z, y) from a conditional GAN, each sample of the class given for it; the same seed
+     * gives the same z whatever the classes. ({@link #generate(int, long)} on a conditional GAN draws
+     * every class in turn.)
+     *
+     * @param n       how many
+     * @param classes the class of each sample, n of them (null for an unconditional GAN)
+     * @param seed    seeds the noise
+     * @return n rows of {@link #data()} values
+     */
+    public float[][] generate(int n, int[] classes, long seed) {
+        Rows.checkCount(n, "the number of samples");
+        return Rows.split(GanSampling.generate(live(), n, seed, classes), n, data());
+    }
+
+    /**
+     * A conditional GAN's probability D(x, y) that each row is real data of the class given for it.
+     *
+     * @param x       rows of {@link #data()} values
+     * @param classes the class of each row (null for an unconditional GAN)
+     * @return one probability per row
+     */
+    public float[] discriminate(float[][] x, int[] classes) {
+        return GanSampling.discriminate(live(), Rows.flatten(x, data(), "x"), x.length, classes);
+    }
+
+    /**
      * The discriminator's probability D(x) that each row is real data. A packing discriminator
      * ({@link #pack()} &gt; 1) judges consecutive groups of pack rows, and each row gets its group's.
      *
@@ -240,6 +275,7 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         private boolean minibatchStd;
         private boolean noiseSet;
         private long seed = 1;
+        private int classes;
         private Device device;
 
         private Builder() {
@@ -377,6 +413,23 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         }
 
         /**
+         * Makes the GAN class-conditional: the generator takes the one-hot class beside the noise,
+         * and the discriminator adds the projection of its last features onto the class's embedding
+         * ({@code disc_embed.weight}, as nn.Embedding holds it) to its logit (Miyato &amp; Koyama 2018).
+         * Not with packing. Default 0: unconditional.
+         *
+         * @param n the number of classes (at least 2), or 0
+         * @return this builder
+         */
+        public Builder classes(int n) {
+            if (n < 0 || n == 1) {
+                throw new IllegalArgumentException("a conditional GAN needs at least two classes (0 for an unconditional one), got " + n);
+            }
+            classes = n;
+            return this;
+        }
+
+        /**
          * Seeds the initial weights of both networks (default 1).
          *
          * @param s the seed
@@ -422,7 +475,7 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
                 }
                 config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID, l);
             }
-            GanConfig withStabilizers = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd));
+            GanConfig withStabilizers = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd)).conditional(classes);
             return Devices.buildOn(device, d -> new Gan(d, device == null, withStabilizers, Vae.DEFAULT_BATCH,
                     g -> g.initialize(seed)));
         }

@@ -119,9 +119,14 @@ final class EvalCommand implements Callable<Integer> {
                     evalVae(be, c, split, dataSpec, result);
                 } else {
                     try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, 256)) {
-                        float[] generated = GanSampling.generate(gan, n, seed);
+                        int classes = gan.config().classes();
+                        int[] asked = classes > 0 ? evenClasses(n, classes) : null;
+                        float[] generated = GanSampling.generate(gan, n, seed, asked);
                         scoreSamples(be, generated, n, split, dataSpec, result);
                         quality(be, generated, n, split, result);
+                        if (asked != null && metrics && canMeasure(split)) {
+                            fidelity(be, generated, asked, n, split, result);
+                        }
                     }
                 }
             }

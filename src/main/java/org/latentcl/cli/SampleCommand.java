@@ -65,7 +65,7 @@ final class SampleCommand implements Callable<Integer> {
         Safetensors.Contents c = Safetensors.read(checkpoint);
         String model = ModelFiles.model(c, checkpoint);
         ModelFiles.features(c, checkpoint, model);
-        int classes = model.equals("vae") ? VaeCheckpoint.config(c, checkpoint).classes() : 0;
+        int classes = model.equals("vae") ? VaeCheckpoint.config(c, checkpoint).classes() : GanCheckpoint.config(c, checkpoint).classes();
         int[] drawn = classesToDraw(classes);
         int per = n != null ? n : drawn != null && drawn.length > 1 ? 8 : 64;
         int total = per * (drawn == null ? 1 : drawn.length);
@@ -86,7 +86,12 @@ final class SampleCommand implements Callable<Integer> {
             } else {
                 try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(n, 256))) {
                     d = gan.config().data();
-                    x = GanSampling.generate(gan, per, seed);
+                    x = drawn == null ? GanSampling.generate(gan, per, seed) : new float[total * d];
+                    for (int k = 0; drawn != null && k < drawn.length; k++) {
+                        int[] same = new int[per];
+                        java.util.Arrays.fill(same, drawn[k]);
+                        System.arraycopy(GanSampling.generate(gan, per, seed, same), 0, x, k * per * d, per * d);
+                    }
                 }
             }
             if (name.endsWith(".png")) {

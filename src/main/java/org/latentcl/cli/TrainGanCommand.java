@@ -98,6 +98,10 @@ final class TrainGanCommand implements Callable<Integer> {
             + "larger than --lr is the two time-scale update rule, Heusel et al. 2017).")
     Float dLr;
 
+    @Option(names = "--conditional", description = "A class-conditional GAN: the class enters the generator beside the noise and the "
+            + "discriminator through a projection (Miyato & Koyama 2018); needs labelled data.")
+    boolean conditional;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR exactly where it stopped (both networks, "
             + "both optimizers, the data order and the noise stream), with its own settings; --epochs is the total to reach.")
     Path resume;
@@ -105,7 +109,7 @@ final class TrainGanCommand implements Callable<Integer> {
     /** The flags a resumed run takes from its directory; giving them with --resume is refused rather than ignored. */
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
-        "--lr-decay", "--d-lr", "--data", "--image-size", "--seed", "--out", "--force"};
+        "--lr-decay", "--d-lr", "--data", "--image-size", "--seed", "--out", "--force", "--conditional"};
 
     @Override
     public Integer call() throws IOException {
@@ -144,6 +148,12 @@ final class TrainGanCommand implements Callable<Integer> {
         }
         org.latentcl.Gan.Builder builder = org.latentcl.Gan.builder().noise(noise).loss(st.loss()).spectralNorm(st.spectralNorm())
                 .pack(st.pack()).minibatchStd(st.minibatchStd()).seed(run.seed);
+        if (conditional) {
+            if (st.pack() > 1) {
+                throw new UsageException("--pack judges several examples at once, which a conditional discriminator cannot; drop one of them");
+            }
+            builder.classes(Conditioning.classes(split));
+        }
         if (dcgan) {
             if (!train.isImage() || !unit) {
                 throw new UsageException("--arch dcgan needs images with values in [0, 1]; " + train.name()

@@ -19,7 +19,7 @@ import java.util.List;
  * @param disc          the discriminator's stabilizers
  */
 public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
-                        Stabilizers disc) {
+                        Stabilizers disc, int classes) {
     /** The generator's objective. */
     public enum Loss {
         /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
@@ -73,17 +73,47 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     /** MLP generator and discriminator. */
     public GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss) {
-        this(data, noise, genHidden, discHidden, sigmoidOutput, loss, null, Stabilizers.NONE);
+        this(data, noise, genHidden, discHidden, sigmoidOutput, loss, null, Stabilizers.NONE, 0);
+    }
+
+    /** An unconditional GAN (MLP when image is null, else the DCGAN). */
+    public GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
+                     Stabilizers disc) {
+        this(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, 0);
+    }
+
+    /**
+     * The same GAN conditioned on {@code n} classes (Mirza &amp; Osindero 2014; Miyato &amp; Koyama 2018): the
+     * generator takes the one-hot class beside the noise, and the discriminator adds the projection
+     * of its last features onto the class's embedding to its logit.
+     */
+    public GanConfig conditional(int n) {
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, n);
+    }
+
+    /** Whether the GAN is class-conditional. */
+    public boolean conditional() {
+        return classes > 0;
+    }
+
+    /** Values per training row: the data, followed by the one-hot class when conditional. */
+    public int rowWidth() {
+        return data + classes;
+    }
+
+    /** Values per generator input: the noise, followed by the one-hot class when conditional. */
+    public int codeWidth() {
+        return noise + classes;
     }
 
     /** A DCGAN on images of the given shape, with widths ngf and ndf. */
     public static GanConfig dcgan(ImageShape image, int noise, int ngf, int ndf, Loss loss) {
-        return new GanConfig(image.size(), noise, new int[] {ngf}, new int[] {ndf}, false, loss, image, Stabilizers.NONE);
+        return new GanConfig(image.size(), noise, new int[] {ngf}, new int[] {ndf}, false, loss, image, Stabilizers.NONE, 0);
     }
 
     /** This configuration with the discriminator's stabilizers {@code disc}. */
     public GanConfig with(Stabilizers disc) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes);
     }
 
     public GanConfig {
@@ -91,6 +121,13 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             throw new IllegalArgumentException("GAN sizes must be positive: data " + data + ", noise " + noise);
         }
         disc = disc == null ? Stabilizers.NONE : disc;
+        if (classes < 0 || classes == 1) {
+            throw new IllegalArgumentException("a conditional GAN needs at least two classes, got " + classes);
+        }
+        if (classes > 0 && disc.pack() > 1) {
+            throw new IllegalArgumentException("packing (PacGAN) judges several examples at once, which a class-conditional discriminator cannot;"
+                    + " use one or the other");
+        }
         genHidden = genHidden.clone();
         discHidden = discHidden.clone();
         for (int h : genHidden) {
@@ -124,7 +161,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     int[] generatorSizes() {
         int[] s = new int[genHidden.length + 2];
-        s[0] = noise;
+        s[0] = noise + classes;
         System.arraycopy(genHidden, 0, s, 1, genHidden.length);
         s[s.length - 1] = data;
         return s;
@@ -143,7 +180,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
     public boolean equals(Object o) {
         return o instanceof GanConfig c && c.data == data && c.noise == noise && Arrays.equals(c.genHidden, genHidden)
                 && Arrays.equals(c.discHidden, discHidden) && c.sigmoidOutput == sigmoidOutput && c.loss == loss
-                && java.util.Objects.equals(c.image, image) && c.disc.equals(disc);
+                && java.util.Objects.equals(c.image, image) && c.disc.equals(disc) && c.classes == classes;
     }
 
     @Override
@@ -153,11 +190,12 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     @Override
     public String toString() {
+        String conditional = classes > 0 ? "conditional (" + classes + " classes) " : "";
         if (image != null) {
-            return "DCGAN z" + noise + " ngf " + genHidden[0] + " ndf " + discHidden[0] + " -> " + image + " tanh, "
+            return conditional + "DCGAN z" + noise + " ngf " + genHidden[0] + " ndf " + discHidden[0] + " -> " + image + " tanh, "
                     + loss.name().toLowerCase() + " loss" + stabilizerText();
         }
-        return "GAN z" + noise + " G" + Arrays.toString(genHidden) + " D" + Arrays.toString(discHidden) + " -> " + data
+        return conditional + "GAN z" + noise + " G" + Arrays.toString(genHidden) + " D" + Arrays.toString(discHidden) + " -> " + data
                 + (sigmoidOutput ? " sigmoid" : " linear") + ", " + loss.name().toLowerCase() + " loss" + stabilizerText();
     }
 

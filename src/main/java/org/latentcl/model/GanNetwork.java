@@ -5,6 +5,9 @@ import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Activations;
 import org.latentcl.backend.ops.BceWithLogits;
+import org.latentcl.backend.ops.CopyColumns;
+import org.latentcl.backend.ops.RowSums;
+import org.latentcl.backend.ops.ScaleRows;
 import org.latentcl.backend.ops.Elementwise;
 import org.latentcl.backend.ops.RandomFill;
 import org.latentcl.backend.ops.Sum;
@@ -15,10 +18,12 @@ import java.util.List;
 import java.util.Map;
 import org.latentcl.nn.ActivationLayer;
 import org.latentcl.nn.Buffer;
+import org.latentcl.nn.Embedding;
 import org.latentcl.nn.Gradient;
 import org.latentcl.nn.Layer;
 import org.latentcl.nn.Linear;
 import org.latentcl.nn.MinibatchStdLayer;
+import org.latentcl.nn.ParamSpec;
 import org.latentcl.nn.Parameters;
 import org.latentcl.nn.Sequential;
 import org.latentcl.nn.SpectralNorm;
@@ -47,8 +52,17 @@ public final class GanNetwork implements AutoCloseable {
     private final Parameters genParams;
     private final Parameters discParams;
     private final Sequential gen;
+    /** The discriminator; for a conditional GAN its body, up to the features the projection reads. */
     private final Sequential disc;
+    /** A conditional GAN's last discriminator layer (features to the logit) and class embedding; null otherwise. */
+    private final Sequential discHead;
+    private final Sequential embed;
     private final Tensor z;
+    /** A conditional GAN's buffers: the data and one-hot parts of a batch's rows, the generator's input [z, y], and the features times their class vectors. */
+    private final Tensor data;
+    private final Tensor onehot;
+    private final Tensor codes;
+    private final Tensor product;
     private final Tensor prob;
     private final Tensor noisy;
     private final Tensor noise;
@@ -56,6 +70,9 @@ public final class GanNetwork implements AutoCloseable {
     private final SpectralNorm spectralNorm;
     private long normalizedVersion = -1;
     private Tensor fake;
+    /** A conditional discriminator's features and class vectors from its last forward pass, for the backward pass after it. */
+    private Tensor lastFeatures;
+    private Tensor lastEmbedded;
     private int lastBatch;
     private int lastJudgments;
 
@@ -64,27 +81,55 @@ public final class GanNetwork implements AutoCloseable {
         this.config = config;
         this.maxBatch = maxBatch;
         this.pack = config.disc().pack();
+        Sequential fullDisc;
         if (config.convolutional()) {
-            gen = ConvArchitectures.dcganGenerator(config.image(), config.noise(), config.genHidden()[0], maxBatch);
-            disc = ConvArchitectures.dcganDiscriminator(config.image(), config.discHidden()[0], pack, config.disc().minibatchStd(),
+            gen = ConvArchitectures.dcganGenerator(config.image(), config.codeWidth(), config.genHidden()[0], maxBatch);
+            fullDisc = ConvArchitectures.dcganDiscriminator(config.image(), config.discHidden()[0], pack, config.disc().minibatchStd(),
                     Math.max(1, maxBatch / pack));
         } else {
             Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
             gen = Sequential.mlp("gen", config.generatorSizes(), hidden, config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY,
                     maxBatch);
-            disc = mlpDiscriminator(config, Math.max(1, maxBatch / pack));
+            fullDisc = mlpDiscriminator(config, Math.max(1, maxBatch / pack));
+        }
+        if (config.conditional()) {
+            // The projection discriminator (Miyato & Koyama 2018): logit = head(features) + <embed(y), features>.
+            List<Layer> layers = fullDisc.layers();
+            disc = new Sequential(layers.subList(0, layers.size() - 1), maxBatch);
+            discHead = new Sequential(List.of(layers.get(layers.size() - 1)), maxBatch);
+            embed = new Sequential(List.of(new Embedding("disc_embed", config.classes(), disc.outputSize())), maxBatch);
+        } else {
+            disc = fullDisc;
+            discHead = null;
+            embed = null;
+        }
+        List<ParamSpec> discSpecs = new ArrayList<>(disc.specs());
+        if (discHead != null) {
+            discSpecs.addAll(discHead.specs());
+            discSpecs.addAll(embed.specs());
         }
         genParams = new Parameters(be, gen.specs());
         gen.bind(genParams);
+        Parameters bound;
         if (config.disc().spectralNorm()) {
-            spectralNorm = new SpectralNorm(be, disc.specs());
+            spectralNorm = new SpectralNorm(be, discSpecs);
             discParams = spectralNorm.trained();
-            disc.bind(spectralNorm.effective());
+            bound = spectralNorm.effective();
         } else {
             spectralNorm = null;
-            discParams = new Parameters(be, disc.specs());
-            disc.bind(discParams);
+            discParams = new Parameters(be, discSpecs);
+            bound = discParams;
         }
+        disc.bind(bound);
+        if (discHead != null) {
+            discHead.bind(bound);
+            embed.bind(bound);
+        }
+        boolean cond = config.conditional();
+        data = cond ? be.zeros(maxBatch, config.data()) : null;
+        onehot = cond ? be.zeros(maxBatch, config.classes()) : null;
+        codes = cond ? be.zeros(maxBatch, config.codeWidth()) : null;
+        product = cond ? be.zeros(maxBatch, disc.outputSize()) : null;
         z = be.zeros(maxBatch, config.noise());
         prob = be.zeros(maxBatch, 1);
         noisy = be.zeros(maxBatch, config.data());
@@ -175,6 +220,10 @@ public final class GanNetwork implements AutoCloseable {
     /** The discriminator's buffers, its spectral normalization's vectors last. */
     public List<Buffer> discriminatorBuffers() {
         List<Buffer> all = new ArrayList<>(disc.buffers());
+        if (discHead != null) {
+            all.addAll(discHead.buffers());
+            all.addAll(embed.buffers());
+        }
         if (spectralNorm != null) {
             all.addAll(spectralNorm.buffers());
         }
@@ -223,9 +272,10 @@ public final class GanNetwork implements AutoCloseable {
      */
     public int discriminatorGradients(Tensor x, RandomStream rng, Tensor stats, StepOptions step, int batchJudgments) {
         int rows = x.rows();
-        if (rows > maxBatch || x.cols() != config.data()) {
-            throw new IllegalArgumentException("the GAN takes batches of at most " + maxBatch + " rows of " + config.data()
-                    + " features, got " + x.shape());
+        if (rows > maxBatch || x.cols() != config.rowWidth()) {
+            throw new IllegalArgumentException("the GAN takes batches of at most " + maxBatch + " rows of " + config.rowWidth()
+                    + " values" + (config.conditional() ? " (" + config.data() + " features and a one-hot class of " + config.classes() + ")"
+                    : "") + ", got " + x.shape());
         }
         int m = rows / pack;
         int b = m * pack;
@@ -233,31 +283,32 @@ public final class GanNetwork implements AutoCloseable {
             fake = null;
             return 0;
         }
+        Tensor xb = split(x.rowRange(0, b));
         Tensor zb = z.rowRange(0, b);
         RandomFill.normal(be, zb, rng.seed(), rng.take((long) b * config.noise()));
-        fake = gen.forward(zb);
+        fake = gen.forward(generatorInput(b));
         lastBatch = b;
         lastJudgments = batchJudgments;
         refreshNormalized(true);
         float scale = 1f / batchJudgments;
-        Tensor real = judged(x.rowRange(0, b), rng, step.instanceNoise());
-        Tensor logits = disc.forward(real);
+        Tensor real = judged(xb, rng, step.instanceNoise());
+        Tensor logits = logits(real, true);
         if (config.loss() == GanConfig.Loss.HINGE) {
-            Hinge.hinge(be, logits, -1f, 1f, scale, disc.outputGrad(m), stats, D_LOSS, true);
+            Hinge.hinge(be, logits, -1f, 1f, scale, logitGrad(m), stats, D_LOSS, true);
         } else {
-            BceWithLogits.bceWithLogits(be, logits, null, step.realLabel(), scale, disc.outputGrad(m), stats, D_LOSS, true);
+            BceWithLogits.bceWithLogits(be, logits, null, step.realLabel(), scale, logitGrad(m), stats, D_LOSS, true);
         }
         meanProbability(logits, stats, D_REAL);
-        disc.backward(real, disc.outputGradient(m), false, false);
+        discBackward(real, false, true);
         Tensor judgedFake = judged(fake, rng, step.instanceNoise());
-        logits = disc.forward(judgedFake);
+        logits = logits(judgedFake, true);
         if (config.loss() == GanConfig.Loss.HINGE) {
-            Hinge.hinge(be, logits, 1f, 1f, scale, disc.outputGrad(m), stats, D_LOSS, true);
+            Hinge.hinge(be, logits, 1f, 1f, scale, logitGrad(m), stats, D_LOSS, true);
         } else {
-            BceWithLogits.bceWithLogits(be, logits, null, 0f, scale, disc.outputGrad(m), stats, D_LOSS, true);
+            BceWithLogits.bceWithLogits(be, logits, null, 0f, scale, logitGrad(m), stats, D_LOSS, true);
         }
         meanProbability(logits, stats, D_FAKE);
-        disc.backward(judgedFake, disc.outputGradient(m), true, false);
+        discBackward(judgedFake, true, true);
         if (spectralNorm != null) {
             spectralNorm.backward();
         }
@@ -265,9 +316,93 @@ public final class GanNetwork implements AutoCloseable {
     }
 
     /**
+     * The data part of a batch's rows, its one-hot part kept for the step (a conditional GAN's rows
+     * end with the one-hot class); the rows as they are for an unconditional GAN.
+     */
+    private Tensor split(Tensor x) {
+        if (!config.conditional()) {
+            return x;
+        }
+        int b = x.rows();
+        Tensor d = data.rowRange(0, b);
+        CopyColumns.copyColumns(be, x, 0, d, 0, config.data());
+        CopyColumns.copyColumns(be, x, config.data(), onehot.rowRange(0, b), 0, config.classes());
+        return d;
+    }
+
+    /** The generator's input of the last discriminator step's b rows, as {@link #generatorInput} made it. */
+    private Tensor generatorInputOf(int b) {
+        return config.conditional() ? codes.rowRange(0, b) : z.rowRange(0, b);
+    }
+
+    /** The generator's input for b rows: the noise z, followed by the rows' one-hot class when conditional. */
+    private Tensor generatorInput(int b) {
+        if (!config.conditional()) {
+            return z.rowRange(0, b);
+        }
+        Tensor c = codes.rowRange(0, b);
+        CopyColumns.copyColumns(be, z.rowRange(0, b), 0, c, 0, config.noise());
+        CopyColumns.copyColumns(be, onehot.rowRange(0, b), 0, c, config.noise(), config.classes());
+        return c;
+    }
+
+    /**
+     * The discriminator's logits for the judged rows; a conditional one adds to each the projection
+     * of its features onto its class's embedding, with the classes of the last {@link #split}.
+     */
+    private Tensor logits(Tensor judged, boolean training) {
+        if (discHead == null) {
+            return disc.forward(judged, training);
+        }
+        int m = judged.rows();
+        Tensor h = disc.forward(judged, training);
+        Tensor logits = discHead.forward(h, training);
+        Tensor e = embed.forward(onehot.rowRange(0, m), training);
+        Tensor p = product.rowRange(0, m);
+        Elementwise.mul(be, e, h, p);
+        RowSums.rowSums(be, p, 1f, 1f, logits);
+        lastFeatures = h;
+        lastEmbedded = e;
+        return logits;
+    }
+
+    /** The buffer a loss writes dL/d(logits) of m judgments into. */
+    private Tensor logitGrad(int m) {
+        return discHead == null ? disc.outputGrad(m) : discHead.outputGrad(m);
+    }
+
+    /**
+     * Backward through the discriminator after {@link #logits} on the judged rows: its parameter
+     * gradients when {@code parameters} (added when {@code accumulate}) and, when not, dL/d(input).
+     * The projection sends dlogit e(y) into the features and onehot^T (dlogit h) into the embedding.
+     */
+    private Gradient discBackward(Tensor judged, boolean accumulate, boolean parameters) {
+        if (discHead == null) {
+            if (parameters) {
+                disc.backward(judged, disc.outputGradient(judged.rows()), accumulate, false);
+                return null;
+            }
+            return disc.backwardInput(judged, disc.outputGradient(judged.rows()));
+        }
+        int m = judged.rows();
+        Tensor dLogit = discHead.outputGrad(m);
+        Gradient dh = parameters ? discHead.backward(lastFeatures, discHead.outputGradient(m), accumulate, true)
+                : discHead.backwardInput(lastFeatures, discHead.outputGradient(m));
+        ScaleRows.scaleRows(be, dLogit, lastEmbedded, 1f, dh.value());
+        if (parameters) {
+            ScaleRows.scaleRows(be, dLogit, lastFeatures, 0f, embed.outputGrad(m));
+            embed.backward(onehot.rowRange(0, m), embed.outputGradient(m), accumulate, false);
+            disc.backward(judged, dh, accumulate, false);
+            return null;
+        }
+        return disc.backwardInput(judged, dh);
+    }
+
+    /**
      * The generator's gradients on the noise of the last discriminator step, through the current
      * discriminator: d/dθ_G of mean -log D(G(z)) (non-saturating), mean log(1 - D(G(z))) (minimax)
-     * or mean -D(G(z)) (hinge), the means over that step's batch (as it was given to it). Returns the judgments it was taken over (rows / pack).
+     * or mean -D(G(z)) (hinge), the means over that step's batch (as it was given to it), a
+     * conditional GAN's with that step's classes. Returns the judgments it was taken over (rows / pack).
      */
     public int generatorGradients(Tensor stats, RandomStream rng, StepOptions step) {
         if (fake == null) {
@@ -278,16 +413,16 @@ public final class GanNetwork implements AutoCloseable {
         float scale = 1f / lastJudgments;
         refreshNormalized(true);
         Tensor judgedFake = judged(fake, rng, step.instanceNoise());
-        Tensor logits = disc.forward(judgedFake);
+        Tensor logits = logits(judgedFake, true);
         switch (config.loss()) {
-            case NONSATURATING -> BceWithLogits.bceWithLogits(be, logits, null, 1f, scale, disc.outputGrad(m), stats, G_LOSS, true);
+            case NONSATURATING -> BceWithLogits.bceWithLogits(be, logits, null, 1f, scale, logitGrad(m), stats, G_LOSS, true);
             // log(1 - D) = -BCE(logit, 0): the gradient is that of BCE(logit, 0), negated.
-            case MINIMAX -> BceWithLogits.bceWithLogits(be, logits, null, 0f, -scale, disc.outputGrad(m), stats, G_LOSS, true);
-            case HINGE -> Hinge.linear(be, logits, -1f, scale, disc.outputGrad(m), stats, G_LOSS, true);
+            case MINIMAX -> BceWithLogits.bceWithLogits(be, logits, null, 0f, -scale, logitGrad(m), stats, G_LOSS, true);
+            case HINGE -> Hinge.linear(be, logits, -1f, scale, logitGrad(m), stats, G_LOSS, true);
         }
         // dL/dG(z) through the fixed discriminator (instance noise adds, so passes gradients unchanged), then into G.
-        Gradient dFake = disc.backwardInput(judgedFake, disc.outputGradient(m));
-        gen.backward(z.rowRange(0, b), new Gradient(dFake.value().reshape(b, config.data()), dFake.throughActivation()), false, false);
+        Gradient dFake = discBackward(judgedFake, false, false);
+        gen.backward(generatorInputOf(b), new Gradient(dFake.value().reshape(b, config.data()), dFake.throughActivation()), false, false);
         return m;
     }
 
@@ -329,18 +464,23 @@ public final class GanNetwork implements AutoCloseable {
 
     /**
      * The discriminator's probabilities D(x) for the rows of x (at most maxBatch; with packing, a
-     * multiple of the pack size), into out (rows / pack x 1); batch norm in evaluation mode.
+     * multiple of the pack size; a conditional GAN's rows end with the one-hot class), into out
+     * (rows / pack x 1); batch norm in evaluation mode.
      */
     public void discriminate(Tensor x, Tensor out) {
-        if (x.rows() > maxBatch || x.cols() != config.data() || x.rows() % pack != 0) {
-            throw new IllegalArgumentException("the discriminator takes batches of at most " + maxBatch + " rows of " + config.data()
-                    + " features" + (pack > 1 ? " in packs of " + pack : "") + ", got " + x.shape());
+        if (x.rows() > maxBatch || x.cols() != config.rowWidth() || x.rows() % pack != 0) {
+            throw new IllegalArgumentException("the discriminator takes batches of at most " + maxBatch + " rows of " + config.rowWidth()
+                    + " values" + (pack > 1 ? " in packs of " + pack : "") + ", got " + x.shape());
         }
         refreshNormalized(false);
-        Activations.activate(be, Activation.SIGMOID, disc.forward(x.reshape(x.rows() / pack, x.cols() * pack), false), out);
+        Tensor judged = split(x);
+        Activations.activate(be, Activation.SIGMOID, logits(judged.reshape(judged.rows() / pack, judged.cols() * pack), false), out);
     }
 
-    /** Generates from codes z (b x noise, on this backend) into out (b x data); batch norm in evaluation mode, as after PyTorch's G.eval(). */
+    /**
+     * Generates from codes (b x codeWidth, on this backend: z, then a conditional GAN's one-hot class)
+     * into out (b x data); batch norm in evaluation mode, as after PyTorch's G.eval().
+     */
     public void generate(Tensor noise, Tensor out) {
         Elementwise.copy(be, gen.forward(noise, false), out);
     }
@@ -349,6 +489,15 @@ public final class GanNetwork implements AutoCloseable {
     public void close() {
         gen.close();
         disc.close();
+        if (discHead != null) {
+            discHead.close();
+            embed.close();
+        }
+        for (Tensor t : new Tensor[] {data, onehot, codes, product}) {
+            if (t != null) {
+                t.close();
+            }
+        }
         z.close();
         prob.close();
         noisy.close();

@@ -40,6 +40,9 @@ public final class GanCheckpoint {
         m.put("spectral_norm", c.disc().spectralNorm());
         m.put("pack", c.disc().pack());
         m.put("minibatch_std", c.disc().minibatchStd());
+        if (c.conditional()) {
+            m.put("classes", c.classes());
+        }
         return m;
     }
 
@@ -75,13 +78,14 @@ public final class GanCheckpoint {
             // Checkpoints from before the stabilizers have none.
             GanConfig.Stabilizers disc = new GanConfig.Stabilizers(Boolean.TRUE.equals(m.get("spectral_norm")),
                     m.get("pack") == null ? 1 : ((Double) m.get("pack")).intValue(), Boolean.TRUE.equals(m.get("minibatch_std")));
+            int classes = m.get("classes") == null ? 0 : ((Double) m.get("classes")).intValue();
             if ("dcgan".equals(m.get("arch"))) {
                 int[] image = ints(m.get("image"));
                 return GanConfig.dcgan(new ImageShape(image[0], image[1], image[2]), ((Double) m.get("noise")).intValue(),
-                        ints(m.get("gen_hidden"))[0], ints(m.get("disc_hidden"))[0], loss).with(disc);
+                        ints(m.get("gen_hidden"))[0], ints(m.get("disc_hidden"))[0], loss).with(disc).conditional(classes);
             }
             return new GanConfig(((Double) m.get("data")).intValue(), ((Double) m.get("noise")).intValue(), ints(m.get("gen_hidden")),
-                    ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")), loss).with(disc);
+                    ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")), loss).with(disc).conditional(classes);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the GAN configuration in the metadata is unreadable (" + e.getMessage() + ")");
         }

@@ -12,16 +12,49 @@ public final class GanSampling {
     private GanSampling() {
     }
 
-    /** n samples G(z), z ~ N(0, I) from the Philox stream of {@code seed}; n x data values. */
+    /**
+     * n samples G(z), z ~ N(0, I) from the Philox stream of {@code seed}; n x data values. A
+     * conditional GAN draws every class in turn (sample i of class i mod classes).
+     */
     public static float[] generate(GanNetwork gan, int n, long seed) {
+        int c = gan.config().classes();
+        int[] classes = null;
+        if (c > 0) {
+            classes = new int[n];
+            for (int i = 0; i < n; i++) {
+                classes[i] = i % c;
+            }
+        }
+        return generate(gan, n, seed, classes);
+    }
+
+    /**
+     * n samples G(z, y): z from the Philox stream of {@code seed} (the same z for the same seed,
+     * whatever the classes), sample i of class {@code classes[i]} (null for an unconditional GAN).
+     */
+    public static float[] generate(GanNetwork gan, int n, long seed, int[] classes) {
         int zd = gan.config().noise();
         float[] noise = new float[n * zd];
         Philox.fillNormal(noise, 0, noise.length, seed, 0);
-        float[] out = Chunked.map(gan.backend(), noise, n, zd, gan.config().data(), gan.maxBatch(), gan::generate);
+        float[] codes = OneHot.append(gan.config().classes(), noise, n, zd, classes);
+        float[] out = Chunked.map(gan.backend(), codes, n, gan.config().codeWidth(), gan.config().data(), gan.maxBatch(), gan::generate);
         if (gan.config().tanhOutput()) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = (out[i] + 1f) * 0.5f;
             }
+        }
+        return out;
+    }
+
+    /** A conditional GAN's samples class by class: {@code perClass} of class 0, then of class 1, ..., each class from the same codes. */
+    public static float[] classRows(GanNetwork gan, int perClass, long seed) {
+        int c = gan.config().classes();
+        int d = gan.config().data();
+        float[] out = new float[c * perClass * d];
+        int[] same = new int[perClass];
+        for (int k = 0; k < c; k++) {
+            java.util.Arrays.fill(same, k);
+            System.arraycopy(generate(gan, perClass, seed, same), 0, out, k * perClass * d, perClass * d);
         }
         return out;
     }
@@ -31,9 +64,15 @@ public final class GanSampling {
      * discriminator judges consecutive groups of pack rows (n must divide): each row gets its group's.
      */
     public static float[] discriminate(GanNetwork gan, float[] x, int n) {
-        float[] in = gan.config().tanhOutput() ? toTanhRange(x) : x;
+        return discriminate(gan, x, n, null);
+    }
+
+    /** As {@link #discriminate(GanNetwork, float[], int)}, row i judged as of class {@code classes[i]} by a conditional GAN (null otherwise). */
+    public static float[] discriminate(GanNetwork gan, float[] x, int n, int[] classes) {
+        float[] scaled = gan.config().tanhOutput() ? toTanhRange(x) : x;
         int pack = gan.config().disc().pack();
-        int data = gan.config().data();
+        int data = gan.config().rowWidth();
+        float[] in = OneHot.append(gan.config().classes(), scaled, n, gan.config().data(), classes);
         if (n % pack != 0) {
             throw new IllegalArgumentException("this discriminator judges packs of " + pack + " examples; " + n + " is not a multiple");
         }

@@ -206,8 +206,10 @@ public final class GanTraining {
             try {
                 // A DCGAN trains on data scaled to its tanh's [-1, 1]; the samples it shows come back in [0, 1].
                 Dataset scaled = gan.config().tanhOutput() ? train.withValues(GanSampling.toTanhRange(train.values())) : train;
+                // A conditional GAN's rows carry their one-hot class, so it never parts from its example.
+                Dataset rows = gan.config().conditional() ? scaled.withOneHot(gan.config().classes()) : scaled;
                 for (GanNetwork g : gans) {
-                    batches.add(made(made, new EpochBatches(g.backend(), scaled, g.config().data(), opt.batch(), "GAN")));
+                    batches.add(made(made, new EpochBatches(g.backend(), rows, g.config().rowWidth(), opt.batch(), "GAN")));
                     adamsD.add(made(made, new Adam(g.discriminatorParameters(), adamDisc)));
                     adamsG.add(made(made, new Adam(g.generatorParameters(), adamGen)));
                     stats.add(made(made, g.backend().zeros(1, 4)));
@@ -547,7 +549,13 @@ public final class GanTraining {
         }
         if (train.isImage()) {
             int count = Math.min(64, nFixed);
-            var grid = Images.grid(fixed, count, train.channels(), train.height(), train.width(), 8, 2);
+            float[] shown = fixed;
+            if (gan.config().conditional()) {
+                // One row of eight per class, every row from the same eight codes.
+                count = 8 * gan.config().classes();
+                shown = GanSampling.classRows(gan, 8, opt.seed() ^ PICTURE_KEY);
+            }
+            var grid = Images.grid(shown, count, train.channels(), train.height(), train.width(), 8, 2);
             Images.writePng(grid, dir.resolve("samples.png"));
             Images.writePng(grid, dir.resolve("samples-epoch-" + epoch + ".png"));
         } else if (train.cols() == 2) {

@@ -41,25 +41,7 @@ public final class VaeSampling {
 
     /** The rows of {@code values} (n x width) each followed by the one-hot class given for it; the values as they are for an unconditional VAE. */
     public static float[] withClasses(VaeNetwork vae, float[] values, int n, int width, int[] classes) {
-        int c = vae.config().classes();
-        if (c == 0) {
-            if (classes != null) {
-                throw new IllegalArgumentException("this VAE is not conditional, so it takes no class");
-            }
-            return values;
-        }
-        if (classes == null || classes.length != n) {
-            throw new IllegalArgumentException("a conditional VAE needs a class for each of the " + n + " examples");
-        }
-        float[] out = new float[n * (width + c)];
-        for (int i = 0; i < n; i++) {
-            if (classes[i] < 0 || classes[i] >= c) {
-                throw new IllegalArgumentException("class " + classes[i] + " is outside the VAE's " + c + " classes 0.." + (c - 1));
-            }
-            System.arraycopy(values, i * width, out, i * (width + c), width);
-            out[i * (width + c) + width + classes[i]] = 1f;
-        }
-        return out;
+        return OneHot.append(vae.config().classes(), values, n, width, classes);
     }
 
     /** The one-hot classes at the end of n rows of a conditional VAE (null for an unconditional one). */

@@ -184,6 +184,43 @@ class DataParallelTest {
         }
     }
 
+    /**
+     * Conditional models sharded over two devices: each device's rows carry their own one-hot
+     * classes (the label here is a function of the example, the largest of its first three values),
+     * so two devices compute one device's gradients, at an even and an uneven split.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "mixed"})
+    void conditionalModelsOnTwoDevicesComputeOneDevicesGradients(String kind) throws Exception {
+        Backend[] on = two(kind);
+        for (int batch : new int[] {7, 64}) {
+            DataSplit plain = data(batch + 3, 12, batch);
+            int[] labels = new int[plain.train().rows()];
+            float[] v = plain.train().values();
+            for (int r = 0; r < labels.length; r++) {
+                labels[r] = v[r * 12] > v[r * 12 + 1] ? (v[r * 12] > v[r * 12 + 2] ? 0 : 2) : (v[r * 12 + 1] > v[r * 12 + 2] ? 1 : 2);
+            }
+            Dataset labelled = new Dataset("t", v, labels.length, 12, labels, 0, 0);
+            DataSplit d = new DataSplit(labelled, labelled.head(5), "test");
+            VaeConfig vae = MLP_VAE.conditional(3);
+            List<VaeNetwork> one = vaes(vae, new Backend[] {on[0]}, false, d, vaeOptions(1, batch));
+            List<VaeNetwork> both = vaes(vae, on, true, d, vaeOptions(1, batch));
+            assertClose(grads(one.get(0).parameters()), grads(both.get(0).parameters()), 1e-5, "conditional VAE, batch " + batch);
+            closeAll(one);
+            closeAll(both);
+            GanConfig gan = MLP_GAN.with(new GanConfig.Stabilizers(true, 1, false)).conditional(3);
+            GanTraining.Options opt = ganOptions(1, batch + 3);
+            List<GanNetwork> gOne = gans(gan, new Backend[] {on[0]}, false, d, opt);
+            List<GanNetwork> gBoth = gans(gan, on, true, d, opt);
+            assertClose(grads(gOne.get(0).discriminatorParameters()), grads(gBoth.get(0).discriminatorParameters()), 1e-5,
+                    "conditional D, batch " + batch);
+            assertClose(grads(gOne.get(0).generatorParameters()), grads(gBoth.get(0).generatorParameters()), 1e-5,
+                    "conditional G, batch " + batch);
+            closeAll(gOne);
+            closeAll(gBoth);
+        }
+    }
+
     /** Twenty steps later the parameters of two devices still agree with one device's to 1e-4. */
     @ParameterizedTest
     @ValueSource(strings = {"java", "cl"})

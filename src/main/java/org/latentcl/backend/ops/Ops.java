@@ -14,7 +14,7 @@ public final class Ops {
             ColumnSums.SPEC, RowSums.SPEC,
             Activations.ACTIVATE, Activations.ACTIVATE_BACKWARD,
             Elementwise.FILL_SPEC, Elementwise.COPY_SPEC, Elementwise.MUL_SPEC, Elementwise.AXPY_SPEC,
-            Transpose.SPEC, GatherRows.SPEC, CopyColumns.SPEC,
+            Transpose.SPEC, GatherRows.SPEC, CopyColumns.SPEC, ScaleRows.SPEC,
             ChannelBias.SPEC, ChannelBias.GRADIENT_SPEC,
             Im2Col.IM2COL_SPEC, Im2Col.COL2IM_SPEC, ChannelMajor.TO_SPEC, ChannelMajor.FROM_SPEC,
             BatchNorm.STATISTICS_SPEC, BatchNorm.RUNNING_SPEC, BatchNorm.NORMALIZE_SPEC, BatchNorm.BACKWARD_SPEC,

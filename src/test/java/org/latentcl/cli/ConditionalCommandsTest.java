@@ -15,8 +15,8 @@ import org.latentcl.data.Dataset;
 import org.latentcl.data.Npy;
 import org.latentcl.io.Safetensors;
 
-/** train vae --conditional, its resume, and sample --class / --classes, as a user runs them on the embedded labelled digits. */
-class ConditionalVaeCommandTest {
+/** train vae|gan --conditional, their resume, and sample --class / --classes, as a user runs them on the embedded labelled digits. */
+class ConditionalCommandsTest {
     @TempDir
     Path dir;
 
@@ -102,5 +102,40 @@ class ConditionalVaeCommandTest {
                 "--device", "java", "--quiet", "--out", plain.toString()).code());
         Cli.usageError(Cli.run("sample", "--checkpoint", plain.resolve("checkpoint.safetensors").toString(), "--class", "1", "--out",
                 dir.resolve("y.png").toString(), "--device", "java"), "is not a conditional model, so it takes no --class");
+    }
+
+    @Test
+    void aConditionalGanTrainsResumesBitForBitAndSamplesByClass() throws IOException {
+        String[] small = {"--g-hidden", "16", "--d-hidden", "16", "--noise", "8", "--batch", "100", "--seed", "6", "--device", "java", "--quiet"};
+        Path straight = dir.resolve("gan-straight");
+        Cli.Run r = Cli.run(concat(new String[] {"train", "gan", "--conditional", "--epochs", "2", "--out", straight.toString()}, small));
+        assertEquals(0, r.code(), r.err());
+        Path ckpt = straight.resolve("checkpoint.safetensors");
+        Safetensors.Contents c = Safetensors.read(ckpt);
+        assertTrue(c.metadata().get("config").contains("\"classes\":10"), c.metadata().get("config"));
+        // The generator reads [z, one-hot y]; the projection discriminator's class embedding is nn.Embedding(10, 16), spectrally normalized.
+        assertArrayEquals(new int[] {16, 8 + 10}, c.tensors().get("gen.0.weight").shape());
+        assertArrayEquals(new int[] {10, 16}, c.tensors().get("disc_embed.weight_orig").shape());
+        assertArrayEquals(new int[] {1, 16}, c.tensors().get("disc.1.weight_orig").shape());
+
+        Path resumed = dir.resolve("gan-resumed");
+        assertEquals(0, Cli.run(concat(new String[] {"train", "gan", "--conditional", "--epochs", "1", "--out", resumed.toString()}, small))
+                .code());
+        r = Cli.run("train", "gan", "--resume", resumed.toString(), "--epochs", "2", "--device", "java", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        var a = Safetensors.read(ckpt).tensors();
+        var b = Safetensors.read(resumed.resolve("checkpoint.safetensors")).tensors();
+        for (String name : a.keySet()) {
+            assertArrayEquals(a.get(name).data(), b.get(name).data(), name + ": the resumed conditional GAN ends where the straight one ends");
+        }
+
+        float[] two = sample(ckpt, "g2.npy", "--class", "2", "--n", "3");
+        float[] several = sample(ckpt, "gs.npy", "--classes", "2,5", "--n", "3");
+        assertArrayEquals(two, Arrays.copyOfRange(several, 0, 3 * 784), "class 2's row of the grid is --class 2's draw");
+        assertFalse(Arrays.equals(Arrays.copyOfRange(several, 0, 3 * 784), Arrays.copyOfRange(several, 3 * 784, 6 * 784)),
+                "class 5 turns the same noise into other samples");
+        Cli.usageError(Cli.run(concat(new String[] {"train", "gan", "--conditional", "--pack", "2", "--out", dir.resolve("packed").toString()},
+                small)), "--pack judges several examples at once");
+        assertFalse(Files.exists(dir.resolve("packed")), "no run directory");
     }
 }
