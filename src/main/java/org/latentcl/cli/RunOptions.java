@@ -14,6 +14,23 @@ final class RunOptions {
                     + "or a .npy/.csv file.")
     String data;
 
+    @Option(names = "--labels", paramLabel = "FILE.npy", description = "Class labels of a .npy data file: a .npy of shape [N] (whole numbers 0, 1, ...).")
+    java.nio.file.Path labels;
+
+    @Option(names = "--label-column", paramLabel = "NAME", description = "The column of a .csv data file (named in its header) that holds the class labels.")
+    String labelColumn;
+
+    /** The data with their labels, as Datasets.load takes them and checkpoints record them (x.npy#labels=y.npy, x.csv#label-column=NAME). */
+    String dataSpec() {
+        if (labels != null && labelColumn != null) {
+            throw new UsageException("--labels is for .npy data and --label-column for .csv data; give one of them");
+        }
+        if (labels != null) {
+            return data + org.latentcl.data.Datasets.LABELS + labels;
+        }
+        return labelColumn != null ? data + org.latentcl.data.Datasets.LABEL_COLUMN + labelColumn : data;
+    }
+
     @Option(names = "--image-size", defaultValue = "0", paramLabel = "N",
             description = "Resize images so the shorter side is N and centre-crop them to NxN (0: keep their size; "
                     + "images of different sizes need it).")

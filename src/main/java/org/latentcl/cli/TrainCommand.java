@@ -96,12 +96,12 @@ final class TrainCommand implements Runnable {
                         Float.parseFloat(meta.getOrDefault("lr", Float.toString(lr))), Long.parseLong(meta.getOrDefault("seed",
                         Long.toString(run.seed))), resume, true, savedData, run.profile);
             } else {
-                split = Datasets.load(run.data, run.imageSize);
+                split = Datasets.load(run.dataSpec(), run.imageSize);
                 config = config(split.train());
                 if (conditional) {
                     config = config.conditional(Conditioning.classes(split));
                 }
-                opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.data, run.profile);
+                opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.dataSpec(), run.profile);
             }
             if (config.decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {
                 throw new UsageException("the bernoulli decoder needs data in [0, 1]; " + split.train().name()

@@ -109,7 +109,7 @@ final class TrainGanCommand implements Callable<Integer> {
     /** The flags a resumed run takes from its directory; giving them with --resume is refused rather than ignored. */
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
-        "--lr-decay", "--d-lr", "--data", "--image-size", "--seed", "--out", "--force", "--conditional"};
+        "--lr-decay", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional"};
 
     @Override
     public Integer call() throws IOException {
@@ -139,7 +139,7 @@ final class TrainGanCommand implements Callable<Integer> {
         }
         GanStabilizers st = GanStabilizers.resolve(preset, dcgan, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
                 dLr, lrDecay, lr, batch);
-        DataSplit split = Datasets.load(run.data, run.imageSize);
+        DataSplit split = Datasets.load(run.dataSpec(), run.imageSize);
         Dataset train = split.train();
         boolean unit = train.inUnitInterval();
         if (evalEvery > 0 && !(train.isImage() && train.hasLabels() && split.test().hasLabels())) {
@@ -177,7 +177,7 @@ final class TrainGanCommand implements Callable<Integer> {
             console.println(dcgan ? "the DCGAN's generator ends in tanh: it trains on the data scaled to [-1, 1]"
                     : unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
-            fit(console, devices, gan, split, new org.latentcl.train.GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.data,
+            fit(console, devices, gan, split, new org.latentcl.train.GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.dataSpec(),
                     run.profile, st.dLr(), st.realLabel(), st.instanceNoise(), evalEvery, st.lrDecay(), false));
         }
         console.println("done: " + dir.resolve(VaeTraining.CHECKPOINT) + ", " + dir.resolve(VaeTraining.METRICS) + "; pictures in " + dir);

@@ -25,8 +25,22 @@ public final class Csv {
      * @throws DataException naming the file, the line and what is wrong (ragged rows, text that is not a number, no rows)
      */
     public static Dataset read(Path file) {
+        return read(file, null);
+    }
+
+    /**
+     * A CSV file whose column {@code labelColumn} (named in the header row) holds each row's class,
+     * a whole number of 0 or more; the other columns are the features.
+     *
+     * @param file        the file
+     * @param labelColumn the header name of the label column, or null for no labels
+     * @return the rows, labelled
+     * @throws DataException naming the file and the fault (no header, no such column, a label that is not a class)
+     */
+    public static Dataset read(Path file, String labelColumn) {
         String name = file.toString();
         List<float[]> rows = new ArrayList<>();
+        String[] header = null;
         int cols = -1;
         try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             String line;
@@ -52,6 +66,7 @@ public final class Csv {
                 }
                 if (!numeric) {
                     cols = fields.length; // a header row: fixes the width
+                    header = fields;
                     continue;
                 }
                 if (cols != -1 && fields.length != cols) {
@@ -69,10 +84,51 @@ public final class Csv {
         if (rows.isEmpty()) {
             throw new DataException(name + ": no data rows");
         }
+        if (labelColumn != null) {
+            return labelled(file, rows, cols, header, labelColumn);
+        }
         float[] values = new float[rows.size() * cols];
         for (int i = 0; i < rows.size(); i++) {
             System.arraycopy(rows.get(i), 0, values, i * cols, cols);
         }
         return Dataset.ofRows(file.getFileName().toString(), values, rows.size(), cols);
+    }
+
+    /** The rows without their label column, labelled by it. */
+    private static Dataset labelled(Path file, List<float[]> rows, int cols, String[] header, String labelColumn) {
+        String name = file.toString();
+        if (header == null) {
+            throw new DataException(name + ": --label-column " + labelColumn + " needs a header row naming the columns");
+        }
+        int at = -1;
+        for (int i = 0; i < header.length; i++) {
+            if (header[i].trim().equals(labelColumn)) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            throw new DataException(name + ": no column named '" + labelColumn + "' (the header has " + String.join(",", header).trim() + ")");
+        }
+        if (cols < 2) {
+            throw new DataException(name + ": the label column is the only column; there are no features");
+        }
+        float[] values = new float[rows.size() * (cols - 1)];
+        int[] labels = new int[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            float[] row = rows.get(r);
+            float v = row[at];
+            if (!(v >= 0) || v != Math.rint(v)) {
+                throw new DataException(name + ": row " + (r + 1) + " has label " + v + " in column " + labelColumn
+                        + "; labels are classes 0, 1, 2, ...");
+            }
+            labels[r] = (int) v;
+            int k = 0;
+            for (int c = 0; c < cols; c++) {
+                if (c != at) {
+                    values[r * (cols - 1) + k++] = row[c];
+                }
+            }
+        }
+        return new Dataset(file.getFileName().toString(), values, rows.size(), cols - 1, labels, 0, 0);
     }
 }

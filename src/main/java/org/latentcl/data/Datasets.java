@@ -69,6 +69,19 @@ public final class Datasets {
         return new DataSplit(resized(split.train(), imageSize), resized(split.test(), imageSize), split.testSource());
     }
 
+    /** A .npy file of examples with its labels from another .npy file, which must have one per row. */
+    private static Dataset labelledNpy(String file, Path labelsFile) {
+        if (!file.toLowerCase(Locale.ROOT).endsWith(".npy")) {
+            throw new DataException("data '" + file + "': a labels file is for a .npy file of examples");
+        }
+        Dataset d = Npy.read(Path.of(file));
+        int[] labels = Npy.readLabels(labelsFile);
+        if (labels.length != d.rows()) {
+            throw new DataException(labelsFile + ": " + labels.length + " labels for the " + d.rows() + " rows of " + file);
+        }
+        return new Dataset(d.name(), d.values(), d.rows(), d.cols(), labels, d.channels(), d.height(), d.width());
+    }
+
     private static Dataset resized(Dataset d, int size) {
         int c = d.channels();
         int plane = c * size * size;
@@ -79,8 +92,25 @@ public final class Datasets {
         return new Dataset(d.name(), out, d.rows(), plane, d.labels(), c, size, size);
     }
 
+    /** The spec suffix that gives a .npy file's labels in another .npy file: {@code x.npy#labels=y.npy}. */
+    public static final String LABELS = "#labels=";
+    /** The spec suffix that names a CSV file's label column: {@code x.csv#label-column=NAME}. */
+    public static final String LABEL_COLUMN = "#label-column=";
+
     private static DataSplit loadAsStored(String spec, int imageSize) {
         String s = spec == null ? "default" : spec.trim();
+        int labels = s.lastIndexOf(LABELS);
+        int column = s.lastIndexOf(LABEL_COLUMN);
+        if (labels > 0) {
+            return holdOut(labelledNpy(s.substring(0, labels), Path.of(s.substring(labels + LABELS.length()))));
+        }
+        if (column > 0) {
+            String file = s.substring(0, column);
+            if (!file.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+                throw new DataException("data '" + file + "': a label column is for a .csv file");
+            }
+            return holdOut(Csv.read(Path.of(file), s.substring(column + LABEL_COLUMN.length())));
+        }
         String lower = s.toLowerCase(Locale.ROOT);
         if (lower.equals("default")) {
             return embeddedDefault();

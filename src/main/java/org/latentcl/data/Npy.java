@@ -32,7 +32,12 @@ public final class Npy {
      * @return its rows, named after the file (images for [N, H, W] arrays)
      * @throws DataException naming the file and what is wrong with it
      */
-    public static Dataset read(Path file) {
+    /** A .npy file's parts: its bytes, dtype, shape and where the values start. */
+    private record Parsed(String name, byte[] bytes, ByteBuffer bb, String descr, int[] shape, int dataStart) {
+    }
+
+    /** Reads a .npy file's header; every fault is a {@link DataException} naming the file. */
+    private static Parsed parse(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -72,6 +77,16 @@ public final class Npy {
         String[] shapeParts = group(SHAPE, header, name, "shape").split(",");
         int[] shape = java.util.Arrays.stream(shapeParts).map(String::trim).filter(s -> !s.isEmpty())
                 .mapToInt(s -> parseDim(s, name)).toArray();
+        return new Parsed(name, bytes, bb, descr, shape, headerStart + headerLen);
+    }
+
+    public static Dataset read(Path file) {
+        Parsed p = parse(file);
+        String name = p.name();
+        byte[] bytes = p.bytes();
+        ByteBuffer bb = p.bb();
+        String descr = p.descr();
+        int[] shape = p.shape();
         if (shape.length < 2 || shape.length > 4) {
             throw new DataException(name + ": shape " + java.util.Arrays.toString(shape) + " is not supported (expected [N, D], [N, H, W], "
                     + "[N, H, W, C] or [N, C, H, W])");
@@ -91,7 +106,7 @@ public final class Npy {
         if (count > Integer.MAX_VALUE - 8 || cols < 1 || shape[0] < 1) {
             throw new DataException(name + ": shape " + java.util.Arrays.toString(shape) + " is empty or too large");
         }
-        int dataStart = headerStart + headerLen;
+        int dataStart = p.dataStart();
         float[] values = new float[(int) count];
         switch (descr) {
             case "<f4" -> {
@@ -118,6 +133,50 @@ public final class Npy {
         int h = shape.length == 3 ? shape[1] : 0;
         int w = shape.length == 3 ? shape[2] : 0;
         return new Dataset(dataName, values, shape[0], (int) cols, null, h, w);
+    }
+
+    /**
+     * Class labels from a .npy file of shape [N] or [N, 1]: integers (int64, int32, int8 or uint8)
+     * or floats holding whole numbers, each 0 or more.
+     *
+     * @param file the file
+     * @return one label per row
+     * @throws DataException naming the file and the fault (shape, dtype, a negative or fractional label)
+     */
+    public static int[] readLabels(Path file) {
+        Parsed p = parse(file);
+        String name = p.name();
+        int[] shape = p.shape();
+        if (shape.length < 1 || shape.length > 2 || (shape.length == 2 && shape[1] != 1) || shape[0] < 1) {
+            throw new DataException(name + ": labels must have shape [N] or [N, 1], not " + java.util.Arrays.toString(shape));
+        }
+        int n = shape[0];
+        int width = switch (p.descr()) {
+            case "<i8", "<f8" -> 8;
+            case "<i4", "<f4" -> 4;
+            case "|u1", "<u1", "u1", "|i1", "<i1", "i1" -> 1;
+            default -> throw new DataException(name + ": label dtype '" + p.descr() + "' is not supported (int64, int32, int8, uint8,"
+                    + " float32 or float64)");
+        };
+        expectBytes(name, p.bytes().length - p.dataStart(), (long) n * width, shape);
+        ByteBuffer bb = p.bb();
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            int at = p.dataStart() + i * width;
+            double v = switch (p.descr()) {
+                case "<i8" -> bb.getLong(at);
+                case "<f8" -> bb.getDouble(at);
+                case "<i4" -> bb.getInt(at);
+                case "<f4" -> bb.getFloat(at);
+                case "|i1", "<i1", "i1" -> p.bytes()[at];
+                default -> p.bytes()[at] & 0xff;
+            };
+            if (!(v >= 0) || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+                throw new DataException(name + ": the label of row " + i + " is " + v + "; labels are classes 0, 1, 2, ...");
+            }
+            labels[i] = (int) v;
+        }
+        return labels;
     }
 
     /** NHWC values as NCHW: each image's channels become planes. */

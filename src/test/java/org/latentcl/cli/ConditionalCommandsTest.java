@@ -138,4 +138,68 @@ class ConditionalCommandsTest {
                 small)), "--pack judges several examples at once");
         assertFalse(Files.exists(dir.resolve("packed")), "no run directory");
     }
+
+    /** n labels as a .npy of int64 [n]. */
+    private Path labelsNpy(String name, long[] labels) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * labels.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long l : labels) {
+            b.putLong(l);
+        }
+        Path p = dir.resolve(name);
+        Files.write(p, org.latentcl.data.TestFiles.npy("<i8", "(" + labels.length + ",)", b.array()));
+        return p;
+    }
+
+    /** Labels from a .npy beside .npy data and from a CSV column train a conditional model; each bad labelling is one line, exit 2, nothing written. */
+    @Test
+    void labelsFromNpyFilesAndCsvColumns() throws IOException {
+        Path x = Cli.digits(dir, 200);
+        int[] digitLabels = org.latentcl.data.Datasets.embeddedDefault().train().labels();
+        long[] labels = new long[200];
+        for (int i = 0; i < 200; i++) {
+            labels[i] = digitLabels[i];
+        }
+        Path y = labelsNpy("y.npy", labels);
+        Path out = dir.resolve("npy-run");
+        Cli.Run r = Cli.run("train", "vae", "--conditional", "--data", x.toString(), "--labels", y.toString(), "--epochs", "1", "--hidden", "8",
+                "--latent", "2", "--batch", "50", "--device", "java", "--quiet", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("conditional (10 classes)"), r.out());
+        // eval finds the labels through the data the checkpoint records.
+        r = Cli.run("eval", "--checkpoint", out.resolve("checkpoint.safetensors").toString(), "--device", "java", "--no-metrics");
+        assertEquals(0, r.code(), r.err());
+
+        StringBuilder csv = new StringBuilder("a,b,digit\n");
+        for (int i = 0; i < 60; i++) {
+            csv.append(i % 7 / 7f).append(',').append(i % 5 / 5f).append(',').append(i % 3).append('\n');
+        }
+        Path table = dir.resolve("t.csv");
+        Files.writeString(table, csv);
+        Path csvOut = dir.resolve("csv-run");
+        r = Cli.run("train", "vae", "--conditional", "--data", table.toString(), "--label-column", "digit", "--epochs", "1", "--hidden", "4",
+                "--latent", "2", "--batch", "10", "--device", "java", "--quiet", "--out", csvOut.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("conditional (3 classes) VAE 2-"), r.out());
+
+        Path bad = dir.resolve("bad-run");
+        Cli.usageError(Cli.run("train", "vae", "--conditional", "--data", x.toString(), "--labels", labelsNpy("short.npy", new long[150]).toString(),
+                "--device", "java", "--out", bad.toString()), "150 labels for the 200 rows of");
+        long[] negative = labels.clone();
+        negative[7] = -1;
+        Cli.usageError(Cli.run("train", "vae", "--conditional", "--data", x.toString(), "--labels", labelsNpy("neg.npy", negative).toString(),
+                "--device", "java", "--out", bad.toString()), "the label of row 7 is -1.0; labels are classes 0, 1, 2");
+        java.nio.ByteBuffer half = java.nio.ByteBuffer.allocate(4 * 200).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < 200; i++) {
+            half.putFloat(i == 3 ? 2.5f : 1f);
+        }
+        Path fractional = dir.resolve("half.npy");
+        Files.write(fractional, org.latentcl.data.TestFiles.npy("<f4", "(200,)", half.array()));
+        Cli.usageError(Cli.run("train", "vae", "--conditional", "--data", x.toString(), "--labels", fractional.toString(), "--device", "java",
+                "--out", bad.toString()), "the label of row 3 is 2.5");
+        Cli.usageError(Cli.run("train", "gan", "--conditional", "--data", table.toString(), "--label-column", "nope", "--device", "java",
+                "--out", bad.toString()), "no column named 'nope'");
+        Cli.usageError(Cli.run("train", "vae", "--data", table.toString(), "--labels", y.toString(), "--label-column", "digit",
+                "--device", "java", "--out", bad.toString()), "give one of them");
+        assertFalse(Files.exists(bad), "no run directory after bad labels");
+    }
 }
