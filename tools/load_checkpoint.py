@@ -7,6 +7,12 @@ Bernoulli decoder and IDX_DIR it reports the test -ELBO; for a DCGAN it draws sa
 their mean. Needs PyTorch and NumPy; reads safetensors with the standard library (pip's
 `safetensors.torch.load_file` gives the same dict).
 
+Conditional models (`--conditional`, a "classes" entry in the configuration) load too: the VAE's encoder reads
+torch.cat([x, one_hot(y)], 1) (the conv VAE's heads read its flattened features with one_hot(y)) and its decoder
+torch.cat([z, one_hot(y)], 1); the GAN's generator reads torch.cat([z, one_hot(y)], 1) and its discriminator is a
+projection discriminator (Miyato & Koyama 2018): D(x, y) = head(f(x)) + <disc_embed(y), f(x)> with disc_embed an
+nn.Embedding(classes, features), spectrally normalized with the rest.
+
 Usage: tools/load_checkpoint.py runs/.../checkpoint.safetensors [IDX_DIR]
 """
 import gzip, json, os, struct, sys
@@ -38,21 +44,33 @@ class VAE(nn.Module):
 
     def __init__(self, cfg):
         super().__init__()
-        enc = [cfg["input"]] + cfg["hidden"]
-        dec = [cfg["latent"]] + cfg["hidden"][::-1] + [cfg["input"]]
+        classes = cfg.get("classes", 0)
+        self.classes = classes
+        enc = [cfg["input"] + classes] + cfg["hidden"]
+        dec = [cfg["latent"] + classes] + cfg["hidden"][::-1] + [cfg["input"]]
         self.enc = nn.ModuleList(nn.Linear(a, b) for a, b in zip(enc, enc[1:]))
         self.mu = nn.Linear(enc[-1], cfg["latent"])
         self.logvar = nn.Linear(enc[-1], cfg["latent"])
         self.dec = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dec, dec[1:]))
 
-    def forward(self, x):
+    def encode(self, x, y=None):
+        if self.classes:
+            x = torch.cat([x, F.one_hot(y, self.classes).float()], 1)
         for layer in self.enc:
             x = F.relu(layer(x))
-        mu, logvar = self.mu(x), self.logvar(x)
-        h = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        return self.mu(x), self.logvar(x)
+
+    def decode(self, h, y=None):
+        if self.classes:
+            h = torch.cat([h, F.one_hot(y, self.classes).float()], 1)
         for i, layer in enumerate(self.dec):
             h = layer(h) if i == len(self.dec) - 1 else F.relu(layer(h))
-        return h, mu, logvar
+        return h
+
+    def forward(self, x, y=None):
+        mu, logvar = self.encode(x, y)
+        h = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
+        return self.decode(h, y), mu, logvar
 
 
 class ConvVAE(nn.Module):
@@ -70,9 +88,10 @@ class ConvVAE(nn.Module):
             ch = width
         self.enc = nn.Sequential(*enc, nn.Flatten())
         feat = widths[-1] * (h >> k) * (w >> k)
-        self.mu = nn.Linear(feat, cfg["latent"])
-        self.logvar = nn.Linear(feat, cfg["latent"])
-        dec = [nn.Linear(cfg["latent"], feat), nn.ReLU(), nn.Unflatten(1, (widths[-1], h >> k, w >> k))]
+        self.classes = cfg.get("classes", 0)
+        self.mu = nn.Linear(feat + self.classes, cfg["latent"])
+        self.logvar = nn.Linear(feat + self.classes, cfg["latent"])
+        dec = [nn.Linear(cfg["latent"] + self.classes, feat), nn.ReLU(), nn.Unflatten(1, (widths[-1], h >> k, w >> k))]
         for j in range(k - 1, -1, -1):
             dec.append(nn.ConvTranspose2d(widths[j], c if j == 0 else widths[j - 1], 4, 2, 1))
             if j > 0:
@@ -80,11 +99,21 @@ class ConvVAE(nn.Module):
         self.dec = nn.Sequential(*dec, nn.Flatten())
         self.shape = (c, h, w)
 
-    def forward(self, x):
+    def encode(self, x, y=None):
         h = self.enc(x.view(-1, *self.shape))
-        mu, logvar = self.mu(h), self.logvar(h)
+        if self.classes:
+            h = torch.cat([h, F.one_hot(y, self.classes).float()], 1)
+        return self.mu(h), self.logvar(h)
+
+    def decode(self, z, y=None):
+        if self.classes:
+            z = torch.cat([z, F.one_hot(y, self.classes).float()], 1)
+        return self.dec(z)
+
+    def forward(self, x, y=None):
+        mu, logvar = self.encode(x, y)
         z = mu + torch.exp(0.5 * logvar) * torch.randn_like(mu)
-        return self.dec(z), mu, logvar
+        return self.decode(z, y), mu, logvar
 
 
 class MinibatchStd(nn.Module):
@@ -136,10 +165,43 @@ class Mlp(nn.ModuleList):
         return x
 
 
+def mlp_features(d, x):
+    """The MLP discriminator's last features (what a projection discriminator's embedding meets): every layer but
+    the last with its LeakyReLU, then the minibatch std feature when present."""
+    for layer in list(d)[:-1]:
+        x = F.leaky_relu(layer(x), d.slope)
+    return MinibatchStd()(x) if d.mbstd else x
+
+
+def judge(D, E, x, y, conv):
+    """D's logits; with a class embedding E (a conditional GAN), the projection <E(y), features> added."""
+    if E is None:
+        return D(x)
+    if conv:
+        f = D[:-2](x)
+        return D[-2:](f) + (E(y) * f.flatten(1)).sum(1, keepdim=True)
+    f = mlp_features(D, x)
+    return D[-1](f) + (E(y) * f).sum(1, keepdim=True)
+
+
+def embedding(cfg, tensors):
+    """A conditional GAN's class embedding, disc_embed (spectrally normalized when the discriminator is), or None."""
+    classes = cfg.get("classes", 0)
+    if not classes:
+        return None
+    weights = {k[len("disc_embed."):]: v for k, v in tensors.items() if k.startswith("disc_embed.")}
+    dim = (weights.get("weight_orig") if "weight_orig" in weights else weights["weight"]).shape[1]
+    E = nn.Embedding(classes, dim)
+    if cfg.get("spectral_norm"):
+        E = nn.utils.spectral_norm(E)
+    E.load_state_dict(weights)  # strict
+    return E
+
+
 def mlp_gan(cfg):
     """The MLP GAN, named as LatentCL's checkpoints name it (gen.0, gen.1, ...; disc.0, disc.1, ...)."""
     slope, pack = cfg["slope"], cfg.get("pack", 1)
-    g = Mlp([cfg["noise"]] + cfg["gen_hidden"] + [cfg["data"]], slope,
+    g = Mlp([cfg["noise"] + cfg.get("classes", 0)] + cfg["gen_hidden"] + [cfg["data"]], slope,
             torch.sigmoid if cfg["output"] == "sigmoid" else (lambda x: x))
     d = Mlp([cfg["data"] * pack] + cfg["disc_hidden"] + [1], slope, lambda x: x, cfg.get("minibatch_std", False))
     return g, stabilized(d, cfg)
@@ -154,7 +216,7 @@ def dcgan(cfg):
     else:
         blocks = side.bit_length() - 3  # side = 4 * 2^blocks
         gw, kernels = [ngf << (blocks - 1 - i) for i in range(blocks)], [4] * blocks
-    g, ch = [], nz
+    g, ch = [], nz + cfg.get("classes", 0)
     for i, (width, k) in enumerate(zip(gw, kernels)):
         g += [nn.ConvTranspose2d(ch, width, 4, 1, 0, bias=False) if i == 0 else nn.ConvTranspose2d(ch, width, k, 2, 1, bias=False),
               nn.BatchNorm2d(width), nn.ReLU()]
@@ -177,6 +239,7 @@ def dcgan(cfg):
 
 
 def read_idx(path):
+    """The images of an IDX file (gzip) as rows in [0, 1]."""
     with gzip.open(path, "rb") as f:
         data = f.read()
     ndim = data[3]
@@ -192,15 +255,23 @@ def main():
         G, D = dcgan(cfg) if conv else mlp_gan(cfg)
         G.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("gen.")})  # strict
         D.load_state_dict({k[5:]: v for k, v in tensors.items() if k.startswith("disc.")})
+        E = embedding(cfg, tensors)
         print("loaded", meta["model"], cfg)
         G.eval()
         D.eval()
         pack = cfg.get("pack", 1)
+        classes = cfg.get("classes", 0)
         torch.manual_seed(0)
         with torch.no_grad():
             z = torch.randn(64, cfg["noise"], 1, 1) if conv else torch.randn(64, cfg["noise"])
+            y = torch.arange(64) % max(classes, 1)
+            if classes:
+                onehot = F.one_hot(y, classes).float()
+                z = torch.cat([z, onehot[:, :, None, None] if conv else onehot], 1)
             fake = G(z)
-            p = torch.sigmoid(Packed(pack, D)(fake) if pack > 1 else D(fake))
+            if E is not None:
+                E.eval()
+            p = torch.sigmoid(Packed(pack, D)(fake) if pack > 1 else judge(D, E, fake, y, conv))
             s = (fake + 1) / 2 if conv else fake
         print(json.dumps({"samples": list(s.shape), "mean": round(float(s.mean()), 4), "mean_D_fake": round(float(p.mean()), 4)}))
         return
@@ -209,9 +280,13 @@ def main():
     print("loaded", meta["model"], cfg)
     if len(sys.argv) > 2 and cfg["decoder"] == "bernoulli":
         x = torch.from_numpy(read_idx(os.path.join(sys.argv[2], "t10k-images-idx3-ubyte.gz")))
+        y = None
+        if cfg.get("classes"):
+            with gzip.open(os.path.join(sys.argv[2], "t10k-labels-idx1-ubyte.gz"), "rb") as f:
+                y = torch.from_numpy(np.frombuffer(f.read(), np.uint8, offset=8).astype(np.int64))
         torch.manual_seed(0)
         with torch.no_grad():
-            logits, mu, logvar = model(x)
+            logits, mu, logvar = model(x, y)
             bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
             kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
         print(json.dumps({"test_loss": round(float(bce + kl) / x.shape[0], 3)}))
