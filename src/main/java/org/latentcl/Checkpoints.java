@@ -1,5 +1,6 @@
 package org.latentcl;
 
+import org.latentcl.train.RunFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ public final class Checkpoints {
      */
     public static Model load(Path file, Device device) {
         Safetensors.Contents c = Safetensors.read(file);
-        String model = c.metadata().get(VaeCheckpoint.MODEL_KEY);
+        String model = c.metadata().get(RunFiles.MODEL_KEY);
         if ("gan".equals(model)) {
             return new Gan(device, false, GanCheckpoint.config(c, file), Vae.DEFAULT_BATCH, g -> GanCheckpoint.load(g, c, file));
         }

@@ -1,5 +1,6 @@
 package org.latentcl.cli;
 
+import org.latentcl.train.RunFiles;
 import java.nio.file.Path;
 import org.latentcl.io.Safetensors;
 import org.latentcl.train.VaeCheckpoint;
@@ -11,7 +12,7 @@ final class ModelFiles {
 
     /** "vae" or "gan"; anything else is rejected with the file's name. */
     static String model(Safetensors.Contents c, Path file) {
-        String m = c.metadata().get(VaeCheckpoint.MODEL_KEY);
+        String m = c.metadata().get(RunFiles.MODEL_KEY);
         if (!"vae".equals(m) && !"gan".equals(m)) {
             throw new UsageException(file + ": not a LatentCL checkpoint (model " + (m == null ? "missing" : "'" + m + "'")
                     + " in the safetensors metadata)");

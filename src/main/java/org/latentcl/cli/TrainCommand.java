@@ -1,5 +1,6 @@
 package org.latentcl.cli;
 
+import org.latentcl.train.RunFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ final class TrainCommand implements Runnable {
             VaeConfig config;
             DataSplit split;
             if (resume != null) {
-                Path ckpt = resume.resolve(VaeTraining.CHECKPOINT);
+                Path ckpt = resume.resolve(RunFiles.CHECKPOINT);
                 Safetensors.Contents c = Safetensors.read(ckpt);
                 config = VaeCheckpoint.config(c, ckpt);
                 Map<String, String> meta = c.metadata();
@@ -125,7 +126,7 @@ final class TrainCommand implements Runnable {
                 trainer.fit(vae, split);
             }
             Path dir = opt.out();
-            console.println("done: " + dir.resolve(VaeTraining.CHECKPOINT) + ", " + dir.resolve(VaeTraining.METRICS)
+            console.println("done: " + dir.resolve(RunFiles.CHECKPOINT) + ", " + dir.resolve(RunFiles.METRICS)
                     + (Files.exists(dir.resolve("samples.png")) ? "; pictures: " + dir.resolve("samples.png") + ", "
                     + dir.resolve("reconstructions.png") + ", " + dir.resolve("loss.png") : "; loss curve: " + dir.resolve("loss.png")));
             return Main.EXIT_OK;

@@ -1,5 +1,6 @@
 package org.latentcl.cli;
 
+import org.latentcl.train.RunFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -180,7 +181,7 @@ final class TrainGanCommand implements Callable<Integer> {
             fit(console, devices, gan, split, new org.latentcl.train.GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.dataSpec(),
                     run.profile, st.dLr(), st.realLabel(), st.instanceNoise(), evalEvery, st.lrDecay(), false));
         }
-        console.println("done: " + dir.resolve(VaeTraining.CHECKPOINT) + ", " + dir.resolve(VaeTraining.METRICS) + "; pictures in " + dir);
+        console.println("done: " + dir.resolve(RunFiles.CHECKPOINT) + ", " + dir.resolve(RunFiles.METRICS) + "; pictures in " + dir);
         return Main.EXIT_OK;
     }
 
@@ -193,7 +194,7 @@ final class TrainGanCommand implements Callable<Integer> {
         }
         Flags.positive("--epochs", epochs);
         org.latentcl.train.GanTraining.Options opt = org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile);
-        Path ckpt = resume.resolve(VaeTraining.CHECKPOINT);
+        Path ckpt = resume.resolve(RunFiles.CHECKPOINT);
         int imageSize = ModelFiles.squareImageSize(org.latentcl.io.Safetensors.read(ckpt));
         DataSplit split = Datasets.load(opt.data(), imageSize);
         try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = org.latentcl.Checkpoints.loadGan(ckpt, devices.lead())) {
@@ -201,7 +202,7 @@ final class TrainGanCommand implements Callable<Integer> {
                     gan.architecture(), devices.describe(), split.train().rows(), opt.batch(), opt.lr(), opt.dLr(), epochs, resume);
             fit(console, devices, gan, split, opt);
         }
-        console.println("done: " + ckpt + ", " + resume.resolve(VaeTraining.METRICS) + "; pictures in " + resume);
+        console.println("done: " + ckpt + ", " + resume.resolve(RunFiles.METRICS) + "; pictures in " + resume);
         return Main.EXIT_OK;
     }
 

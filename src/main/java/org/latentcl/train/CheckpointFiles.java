@@ -41,7 +41,7 @@ final class CheckpointFiles {
      * no or unparseable configuration).
      */
     static Map<?, ?> configOf(Safetensors.Contents c, Path file, String model) {
-        String found = c.metadata().get(VaeCheckpoint.MODEL_KEY);
+        String found = c.metadata().get(RunFiles.MODEL_KEY);
         String name = model.toUpperCase(java.util.Locale.ROOT);
         if (found == null) {
             throw new IllegalArgumentException(file + ": not a LatentCL checkpoint (no 'model' in the safetensors metadata)");
@@ -49,7 +49,7 @@ final class CheckpointFiles {
         if (!found.equals(model)) {
             throw new IllegalArgumentException(file + ": is a " + found + " checkpoint, but a " + name + " checkpoint is needed");
         }
-        String config = c.metadata().get(VaeCheckpoint.CONFIG_KEY);
+        String config = c.metadata().get(RunFiles.CONFIG_KEY);
         if (config == null) {
             throw new IllegalArgumentException(file + ": the " + name + " checkpoint has no 'config' in its metadata");
         }

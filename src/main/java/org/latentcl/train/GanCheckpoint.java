@@ -54,8 +54,8 @@ public final class GanCheckpoint {
     static byte[] encode(GanNetwork gan, Map<String, String> extraMetadata) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
-        meta.put(VaeCheckpoint.MODEL_KEY, "gan");
-        meta.put(VaeCheckpoint.CONFIG_KEY, Json.write(configMap(gan.config())));
+        meta.put(RunFiles.MODEL_KEY, "gan");
+        meta.put(RunFiles.CONFIG_KEY, Json.write(configMap(gan.config())));
         meta.putAll(extraMetadata);
         List<Safetensors.Entry> entries = new ArrayList<>();
         entries.addAll(CheckpointFiles.entries(gan.generatorParameters()));

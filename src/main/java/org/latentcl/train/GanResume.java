@@ -75,14 +75,14 @@ final class GanResume {
 
     /** The options a run directory's state records (for {@code train gan --resume}). */
     static Map<?, ?> options(Path dir) {
-        Path state = dir.resolve(VaeTraining.STATE);
-        if (!Files.isRegularFile(state) || !Files.isRegularFile(dir.resolve(VaeTraining.CHECKPOINT))) {
-            throw new IllegalArgumentException("cannot resume " + dir + ": it has no " + VaeTraining.CHECKPOINT + " and " + VaeTraining.STATE
+        Path state = dir.resolve(RunFiles.STATE);
+        if (!Files.isRegularFile(state) || !Files.isRegularFile(dir.resolve(RunFiles.CHECKPOINT))) {
+            throw new IllegalArgumentException("cannot resume " + dir + ": it has no " + RunFiles.CHECKPOINT + " and " + RunFiles.STATE
                     + " of a GAN run");
         }
         Map<String, String> meta = Safetensors.read(state).metadata();
         if (!"gan".equals(meta.get("model")) || meta.get("options") == null) {
-            throw new IllegalArgumentException("cannot resume " + dir + ": its " + VaeTraining.STATE + " is not a GAN run's");
+            throw new IllegalArgumentException("cannot resume " + dir + ": its " + RunFiles.STATE + " is not a GAN run's");
         }
         return (Map<?, ?>) Json.parse(meta.get("options"));
     }
@@ -90,8 +90,8 @@ final class GanResume {
     /** Loads the checkpoint into the lead GAN and the optimizers' state; returns where the run stands. */
     static State restore(GanNetwork gan, Adam adamD, Adam adamG, GanTraining.Options opt) {
         Path dir = opt.out();
-        Path ckpt = dir.resolve(VaeTraining.CHECKPOINT);
-        Path statePath = dir.resolve(VaeTraining.STATE);
+        Path ckpt = dir.resolve(RunFiles.CHECKPOINT);
+        Path statePath = dir.resolve(RunFiles.STATE);
         options(dir);
         Safetensors.Contents c = Safetensors.read(ckpt);
         GanConfig saved = GanCheckpoint.config(c, ckpt);

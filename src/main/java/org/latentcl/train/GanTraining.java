@@ -256,7 +256,7 @@ public final class GanTraining {
                 AtomicFiles.createDirectories(opt.out());
                 if (!opt.resume()) {
                     // A fresh run into a directory that held another (--force): its metrics start anew.
-                    AtomicFiles.deleteIfExists(opt.out().resolve(VaeTraining.METRICS));
+                    AtomicFiles.deleteIfExists(opt.out().resolve(RunFiles.METRICS));
                 }
             }
             if (!opt.resume()) {
@@ -264,7 +264,7 @@ public final class GanTraining {
             }
             resumed = GanResume.restore(gan, adamsD.get(0), adamsG.get(0), opt);
             rng = new RandomStream(opt.seed(), resumed.rngCounter());
-            history.addAll(GanResume.readMetrics(opt.out().resolve(VaeTraining.METRICS), resumed.epoch()));
+            history.addAll(GanResume.readMetrics(opt.out().resolve(RunFiles.METRICS), resumed.epoch()));
             gLosses.addAll(resumed.gLosses());
             listener.info("resuming " + opt.out() + " after epoch " + resumed.epoch()
                     + (resumed.nextStep() > 0 ? ", step " + resumed.nextStep() : ""));
@@ -459,12 +459,12 @@ public final class GanTraining {
             Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
             meta.put("stopped_at_step", Integer.toString(done));
             Map<Path, byte[]> saved = new java.util.LinkedHashMap<>();
-            saved.put(opt.out().resolve(VaeTraining.CHECKPOINT), GanCheckpoint.encode(gan, meta));
-            saved.put(opt.out().resolve(VaeTraining.STATE), GanResume.encodeState(opt, epoch - 1, new GanResume.State(epoch - 1,
+            saved.put(opt.out().resolve(RunFiles.CHECKPOINT), GanCheckpoint.encode(gan, meta));
+            saved.put(opt.out().resolve(RunFiles.STATE), GanResume.encodeState(opt, epoch - 1, new GanResume.State(epoch - 1,
                     rng.counter(), done, statSums(), judged, seconds, gLosses), adamsD.get(0), adamsG.get(0)));
             AtomicFiles.writeAll(saved);
             throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
-                    + "; saved " + opt.out().resolve(VaeTraining.STATE) + ". Continue with: train gan --resume " + opt.out()
+                    + "; saved " + opt.out().resolve(RunFiles.STATE) + ". Continue with: train gan --resume " + opt.out()
                     + " --epochs " + opt.epochs());
         }
 
@@ -533,9 +533,9 @@ public final class GanTraining {
         Path dir = opt.out();
         // The checkpoint, the state that continues it and the epoch's metrics line change together or not at all.
         Map<Path, byte[]> files = new java.util.LinkedHashMap<>();
-        files.put(dir.resolve(VaeTraining.CHECKPOINT), GanCheckpoint.encode(gan, checkpointMetadata(epoch, opt, train)));
-        files.put(dir.resolve(VaeTraining.STATE), state);
-        files.put(dir.resolve(VaeTraining.METRICS), AtomicFiles.withLine(dir.resolve(VaeTraining.METRICS), m.toJson()));
+        files.put(dir.resolve(RunFiles.CHECKPOINT), GanCheckpoint.encode(gan, checkpointMetadata(epoch, opt, train)));
+        files.put(dir.resolve(RunFiles.STATE), state);
+        files.put(dir.resolve(RunFiles.METRICS), AtomicFiles.withLine(dir.resolve(RunFiles.METRICS), m.toJson()));
         AtomicFiles.writeAll(files);
         Images.writePng(Charts.lines("GAN losses", "epoch", "loss", List.of(
                 Charts.Line.perEpoch("discriminator", history.stream().mapToDouble(GanEpochStats::dLoss).toArray(), new Color(31, 119, 180)),

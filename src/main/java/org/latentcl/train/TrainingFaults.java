@@ -31,7 +31,7 @@ final class TrainingFaults {
         if (out == null) {
             return "The model keeps the weights of its last step.";
         }
-        int done = savedEpoch(out.resolve(VaeTraining.CHECKPOINT));
+        int done = savedEpoch(out.resolve(RunFiles.CHECKPOINT));
         // Only this run's checkpoints count: one of epoch - 1, or of this epoch when it failed after saving (its pictures).
         if (done < 1 || done < epoch - 1 || done > epoch) {
             return "No epoch had finished, so no checkpoint was saved.";

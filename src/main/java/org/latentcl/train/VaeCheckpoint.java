@@ -20,8 +20,6 @@ import org.latentcl.model.VaeNetwork;
  * {@code dec.0.*}, ...), with {@code model = vae} and the configuration as JSON in the metadata.
  */
 public final class VaeCheckpoint {
-    public static final String MODEL_KEY = "model";
-    public static final String CONFIG_KEY = "config";
 
     private VaeCheckpoint() {
     }
@@ -52,8 +50,8 @@ public final class VaeCheckpoint {
     static byte[] encode(VaeNetwork vae, Map<String, String> extraMetadata) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
-        meta.put(MODEL_KEY, "vae");
-        meta.put(CONFIG_KEY, Json.write(configMap(vae.config())));
+        meta.put(RunFiles.MODEL_KEY, "vae");
+        meta.put(RunFiles.CONFIG_KEY, Json.write(configMap(vae.config())));
         meta.putAll(extraMetadata);
         return Safetensors.encode(meta, CheckpointFiles.entries(vae.parameters()));
     }

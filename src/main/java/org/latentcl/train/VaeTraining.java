@@ -34,9 +34,6 @@ import org.latentcl.nn.RandomStream;
  * is saved with the checkpoint, so a resumed run ends where an uninterrupted one would.
  */
 public final class VaeTraining {
-    public static final String METRICS = "metrics.jsonl";
-    public static final String CHECKPOINT = "checkpoint.safetensors";
-    public static final String STATE = "state.safetensors";
     /** Separate Philox keys for evaluation noise and picture noise, so neither disturbs training. */
     private static final long EVAL_KEY = 0x5EED_E7A1L;
     private static final long PICTURE_KEY = 0x5EED_B1C7L;
@@ -203,7 +200,7 @@ public final class VaeTraining {
                 AtomicFiles.createDirectories(opt.out());
                 if (!opt.resume()) {
                     // A fresh run into a directory that held another (--force): its metrics start anew.
-                    AtomicFiles.deleteIfExists(opt.out().resolve(METRICS));
+                    AtomicFiles.deleteIfExists(opt.out().resolve(RunFiles.METRICS));
                 }
             }
             if (!opt.resume()) {
@@ -214,7 +211,7 @@ public final class VaeTraining {
             resumed = restore(vae, adams.get(0), opt.out(), opt);
             copyLeadToReplicas();
             rng = new RandomStream(opt.seed(), resumed.rngCounter());
-            history.addAll(readMetrics(opt.out().resolve(METRICS), resumed.epoch()));
+            history.addAll(readMetrics(opt.out().resolve(RunFiles.METRICS), resumed.epoch()));
             listener.info("resuming " + opt.out() + " after epoch " + resumed.epoch()
                     + (resumed.nextStep() > 0 ? ", step " + resumed.nextStep() : ""));
             return resumed.epoch();
@@ -345,7 +342,7 @@ public final class VaeTraining {
             }
             saveInterrupted(vae, adams.get(0), rng, epoch, done, lossSums(), seconds, opt, test);
             throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
-                    + "; saved " + opt.out().resolve(STATE) + ". Continue with: train vae --resume " + opt.out() + " --epochs " + opt.epochs());
+                    + "; saved " + opt.out().resolve(RunFiles.STATE) + ". Continue with: train vae --resume " + opt.out() + " --epochs " + opt.epochs());
         }
 
         /** The epoch's training losses per example and the test set's -ELBO with fresh evaluation noise. */
@@ -397,7 +394,7 @@ public final class VaeTraining {
                              Dataset test, Dataset testRows, VaeEpochStats m) throws IOException {
         // The checkpoint, the state that continues it and the epoch's metrics line change together or not at all.
         Map<Path, byte[]> files = modelFiles(vae, adam, rng, epoch, opt, test, Map.of());
-        files.put(opt.out().resolve(METRICS), AtomicFiles.withLine(opt.out().resolve(METRICS), m.toJson()));
+        files.put(opt.out().resolve(RunFiles.METRICS), AtomicFiles.withLine(opt.out().resolve(RunFiles.METRICS), m.toJson()));
         AtomicFiles.writeAll(files);
         writePictures(vae, opt, history, test, testRows, opt.out());
     }
@@ -418,13 +415,13 @@ public final class VaeTraining {
             meta.put("image_width", Integer.toString(test.width()));
         }
         Map<Path, byte[]> files = new LinkedHashMap<>();
-        files.put(dir.resolve(CHECKPOINT), VaeCheckpoint.encode(vae, meta));
+        files.put(dir.resolve(RunFiles.CHECKPOINT), VaeCheckpoint.encode(vae, meta));
         float[][] moments = adam.state();
         Map<String, String> state = new LinkedHashMap<>(meta);
         state.put("adam_steps", Integer.toString(adam.steps()));
         state.put("rng_counter", Long.toString(rng.counter()));
         state.putAll(extra);
-        files.put(dir.resolve(STATE), Safetensors.encode(state, List.of(
+        files.put(dir.resolve(RunFiles.STATE), Safetensors.encode(state, List.of(
                 new Safetensors.Entry("adam.m", new int[] {moments[0].length}, moments[0]),
                 new Safetensors.Entry("adam.v", new int[] {moments[1].length}, moments[1]))));
         return files;
@@ -495,10 +492,10 @@ public final class VaeTraining {
     }
 
     private static ResumeState restore(VaeNetwork vae, Adam adam, Path dir, Options opt) {
-        Path ckpt = dir.resolve(CHECKPOINT);
-        Path statePath = dir.resolve(STATE);
+        Path ckpt = dir.resolve(RunFiles.CHECKPOINT);
+        Path statePath = dir.resolve(RunFiles.STATE);
         if (!Files.isRegularFile(ckpt) || !Files.isRegularFile(statePath)) {
-            throw new IllegalArgumentException("cannot resume " + dir + ": it has no " + CHECKPOINT + " and " + STATE);
+            throw new IllegalArgumentException("cannot resume " + dir + ": it has no " + RunFiles.CHECKPOINT + " and " + RunFiles.STATE);
         }
         Safetensors.Contents c = Safetensors.read(ckpt);
         VaeConfig saved = VaeCheckpoint.config(c, ckpt);

@@ -222,7 +222,7 @@ class CheckpointFilesTest {
         }
         Safetensors.Contents c = Safetensors.read(f);
         Map<String, String> meta = new java.util.LinkedHashMap<>(c.metadata());
-        meta.put(VaeCheckpoint.CONFIG_KEY, meta.get(VaeCheckpoint.CONFIG_KEY).replace(",\"arch\":\"conv\"", ""));
+        meta.put(RunFiles.CONFIG_KEY, meta.get(RunFiles.CONFIG_KEY).replace(",\"arch\":\"conv\"", ""));
         Path mlp = dir.resolve("as-mlp.safetensors");
         Safetensors.write(mlp, meta, List.copyOf(c.tensors().values()));
         Safetensors.Contents edited = Safetensors.read(mlp);

@@ -269,7 +269,7 @@ class DataParallelTest {
         assertTrue(e.getMessage().startsWith("training failed in epoch 2: java-1 failed: tensor 1x"), e.getMessage());
         assertTrue(e.getMessage().contains("is closed. The checkpoint from the end of epoch 1 is intact in " + dir), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
-        var saved = org.latentcl.io.Safetensors.read(dir.resolve(VaeTraining.CHECKPOINT));
+        var saved = org.latentcl.io.Safetensors.read(dir.resolve(RunFiles.CHECKPOINT));
         assertEquals("1", saved.metadata().get("epoch"));
         closeAll(replicas);
         on[1].close();

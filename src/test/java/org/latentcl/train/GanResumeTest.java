@@ -88,19 +88,19 @@ class GanResumeTest {
                 () -> train(be, cfg, options(stopped, false), stopAfter(11)));
         assertTrue(e.getMessage().contains("stopped in epoch 2 after step 3 of 8") && e.getMessage().contains("train gan --resume " + stopped),
                 e.getMessage());
-        assertEquals(1, Files.readAllLines(stopped.resolve(VaeTraining.METRICS)).size());
+        assertEquals(1, Files.readAllLines(stopped.resolve(RunFiles.METRICS)).size());
         // Resumed inside epoch 2 (steps 4 to 8), then stopped again at its end.
         e = assertThrows(TrainingInterruptedException.class, () -> train(be, cfg, options(stopped, true), stopAfter(5)));
         assertTrue(e.getMessage().startsWith("stopped after epoch 2; continue with: train gan --resume"), e.getMessage());
         train(be, cfg, options(stopped, true), new RunListener() { });
-        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(VaeTraining.CHECKPOINT)).tensors();
-        Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(VaeTraining.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(RunFiles.CHECKPOINT)).tensors();
         assertEquals(a.keySet(), b.keySet());
         for (String name : a.keySet()) {
             assertArrayEquals(a.get(name).data(), b.get(name).data(), name + " differs after stopping and resuming");
         }
-        List<String> linesA = Files.readAllLines(straight.resolve(VaeTraining.METRICS));
-        List<String> linesB = Files.readAllLines(stopped.resolve(VaeTraining.METRICS));
+        List<String> linesA = Files.readAllLines(straight.resolve(RunFiles.METRICS));
+        List<String> linesB = Files.readAllLines(stopped.resolve(RunFiles.METRICS));
         assertEquals(3, linesB.size());
         for (int i = 0; i < 3; i++) {
             assertEquals(linesA.get(i).replaceAll("\"train_seconds.*", ""), linesB.get(i).replaceAll("\"train_seconds.*", ""));

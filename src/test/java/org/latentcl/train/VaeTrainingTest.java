@@ -46,13 +46,13 @@ class VaeTrainingTest {
         List<VaeEpochStats> resumed = VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(3, 64, 1e-3f, 7, split, true, "default"),
                 new RunListener() { });
         assertEquals(3, resumed.size());
-        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(VaeTraining.CHECKPOINT)).tensors();
-        Map<String, Safetensors.Entry> b = Safetensors.read(split.resolve(VaeTraining.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> b = Safetensors.read(split.resolve(RunFiles.CHECKPOINT)).tensors();
         for (String name : a.keySet()) {
             assertArrayEquals(a.get(name).data(), b.get(name).data(), name + " differs after resuming");
         }
-        List<String> linesA = Files.readAllLines(straight.resolve(VaeTraining.METRICS));
-        List<String> linesB = Files.readAllLines(split.resolve(VaeTraining.METRICS));
+        List<String> linesA = Files.readAllLines(straight.resolve(RunFiles.METRICS));
+        List<String> linesB = Files.readAllLines(split.resolve(RunFiles.METRICS));
         assertEquals(3, linesB.size());
         for (int i = 0; i < 3; i++) {
             assertEquals(linesA.get(i).replaceAll("\"train_seconds.*", ""), linesB.get(i).replaceAll("\"train_seconds.*", ""));
@@ -82,15 +82,15 @@ class VaeTrainingTest {
                 () -> VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, stopped, false, "default"),
                         stopAfterThirteenSteps));
         assertTrue(e.getMessage().contains("stopped in epoch 2 after step 3 of 10") && e.getMessage().contains("--resume"), e.getMessage());
-        assertEquals(1, Files.readAllLines(stopped.resolve(VaeTraining.METRICS)).size());
+        assertEquals(1, Files.readAllLines(stopped.resolve(RunFiles.METRICS)).size());
         VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, stopped, true, "default"), new RunListener() { });
-        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(VaeTraining.CHECKPOINT)).tensors();
-        Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(VaeTraining.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(RunFiles.CHECKPOINT)).tensors();
         for (String name : a.keySet()) {
             assertArrayEquals(a.get(name).data(), b.get(name).data(), name + " differs after stopping and resuming");
         }
-        List<String> linesA = Files.readAllLines(straight.resolve(VaeTraining.METRICS));
-        List<String> linesB = Files.readAllLines(stopped.resolve(VaeTraining.METRICS));
+        List<String> linesA = Files.readAllLines(straight.resolve(RunFiles.METRICS));
+        List<String> linesB = Files.readAllLines(stopped.resolve(RunFiles.METRICS));
         assertEquals(linesA.get(1).replaceAll("\"train_seconds.*", ""), linesB.get(1).replaceAll("\"train_seconds.*", ""));
     }
 
@@ -182,8 +182,8 @@ class VaeTrainingTest {
         String m = e.getMessage();
         assertTrue(m.startsWith("training failed in epoch 2: clEnqueueNDRangeKernel failed: CL_OUT_OF_RESOURCES"), m);
         assertTrue(m.contains("end of epoch 1 is intact in " + lost + "; continue with: train vae --resume " + lost + " --epochs 3"), m);
-        Map<String, Safetensors.Entry> kept = Safetensors.read(lost.resolve(VaeTraining.CHECKPOINT)).tensors();
-        Map<String, Safetensors.Entry> expected = Safetensors.read(straight.resolve(VaeTraining.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> kept = Safetensors.read(lost.resolve(RunFiles.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> expected = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
         for (String name : expected.keySet()) {
             assertArrayEquals(expected.get(name).data(), kept.get(name).data(), name);
         }
