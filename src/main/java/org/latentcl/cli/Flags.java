@@ -24,16 +24,24 @@ final class Flags {
 
     /** "400" or "512,256" as sizes. */
     static int[] sizes(String flag, String text) {
+        int[] out = ints(flag, text, "whole numbers");
+        for (int v : out) {
+            if (v < 1) {
+                throw new UsageException(flag + " sizes must be positive, got '" + text + "'");
+            }
+        }
+        return out;
+    }
+
+    /** Comma-separated whole numbers; anything else is a usage error saying the flag must be {@code what} separated by commas. */
+    private static int[] ints(String flag, String text, String what) {
         String[] parts = text.split(",");
         int[] out = new int[parts.length];
         for (int i = 0; i < parts.length; i++) {
             try {
                 out[i] = Integer.parseInt(parts[i].trim());
             } catch (NumberFormatException e) {
-                throw new UsageException(flag + " must be whole numbers separated by commas, got '" + text + "'");
-            }
-            if (out[i] < 1) {
-                throw new UsageException(flag + " sizes must be positive, got '" + text + "'");
+                throw new UsageException(flag + " must be " + what + " separated by commas, got '" + text + "'");
             }
         }
         return out;
@@ -41,16 +49,7 @@ final class Flags {
 
     /** "0,3,7" as class numbers (0 and up). */
     static int[] classes(String flag, String text) {
-        String[] parts = text.split(",");
-        int[] out = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                out[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new UsageException(flag + " must be class numbers separated by commas, got '" + text + "'");
-            }
-        }
-        return out;
+        return ints(flag, text, "class numbers");
     }
 
     /** Numbers as "0,3,7". */

@@ -84,7 +84,7 @@ final class SampleCommand implements Callable<Integer> {
                     }
                 }
             } else {
-                try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(n, 256))) {
+                try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(per, 256))) {
                     d = gan.config().data();
                     x = drawn == null ? GanSampling.generate(gan, per, seed) : new float[total * d];
                     for (int k = 0; drawn != null && k < drawn.length; k++) {

@@ -153,115 +153,68 @@ public final class GanTraining {
         }
     }
 
-    /**
-     * One run: the data on the device(s), both optimizers, the statistics, the noise stream and the
-     * diversity baseline. Index 0 of every list is the lead device, whose GAN is measured and saved;
-     * without data parallelism it is the only one.
-     */
-    private static final class Run implements AutoCloseable {
+    /** A GAN's run in the skeleton: both optimizers, the judgments, the diversity baseline and the FID, its files. */
+    private static final class Run extends TrainingRun<GanEpochStats> {
         private final List<GanNetwork> gans;
         private final List<org.latentcl.nn.Parameters> discParams;
         private final List<org.latentcl.nn.Parameters> genParams;
         private final GanNetwork gan;
-        private final Backend be;
         private final Dataset train;
         private final Options opt;
-        private final RunListener listener;
-        private final boolean files;
-        private final List<EpochBatches> batches = new ArrayList<>();
         private final List<Adam> adamsD = new ArrayList<>();
         private final List<Adam> adamsG = new ArrayList<>();
-        private final List<Tensor> stats = new ArrayList<>();
-        private final DataParallel parallel;
-        private final boolean balance;
         private RandomStream rng;
         private GanResume.State resumed;
         private final int nDiv;
         private final double dataDiversity;
-        private final List<GanEpochStats> history = new ArrayList<>();
         private final List<Double> gLosses = new ArrayList<>();
         private final Dataset test;
         private final FeatureClassifiers.Trained classifier;
         private float[] testFeatures;
+        /** The discriminator's judgments of each side so far this epoch, and the generator's. */
+        private long[] judged = new long[2];
+        /** The fixed-noise samples of the last epoch measured, for its pictures. */
+        private float[] fixed;
 
         Run(List<GanNetwork> gans, ParallelOptions parallelOptions, DataSplit split, Options opt, RunListener listener) {
+            super("gan", gans.stream().map(GanNetwork::backend).toList(), parallelOptions, opt.epochs(), opt.batch(), opt.out(), opt.resume(),
+                    opt.profile(), listener);
             this.gans = List.copyOf(gans);
             this.discParams = gans.stream().map(GanNetwork::discriminatorParameters).toList();
             this.genParams = gans.stream().map(GanNetwork::generatorParameters).toList();
             this.gan = gans.get(0);
-            this.be = gan.backend();
-            this.balance = parallelOptions != null && parallelOptions.balance();
             this.train = split.train();
             this.test = split.test();
             Dataset train = split.train();
             this.opt = opt;
-            this.listener = listener;
-            this.files = opt.out() != null;
             this.rng = new RandomStream(opt.seed(), 0);
             this.nDiv = Math.min(DIVERSITY_SAMPLES, train.rows());
             this.dataDiversity = GanWarnings.meanPairwiseDistance(train.values(), nDiv, train.cols());
             AdamConfig adamGen = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
             AdamConfig adamDisc = new AdamConfig(opt.dLr(), opt.beta1(), 0.999f, 1e-8f, 0f);
-            List<AutoCloseable> made = new ArrayList<>();
             try {
                 // A DCGAN trains on data scaled to its tanh's [-1, 1]; the samples it shows come back in [0, 1].
                 Dataset scaled = gan.config().tanhOutput() ? train.withValues(GanSampling.toTanhRange(train.values())) : train;
                 // A conditional GAN's rows carry their one-hot class, so it never parts from its example.
                 Dataset rows = gan.config().conditional() ? scaled.withOneHot(gan.config().classes()) : scaled;
                 for (GanNetwork g : gans) {
-                    batches.add(made(made, new EpochBatches(g.backend(), rows, g.config().rowWidth(), opt.batch(), "GAN")));
-                    adamsD.add(made(made, new Adam(g.discriminatorParameters(), adamDisc)));
-                    adamsG.add(made(made, new Adam(g.generatorParameters(), adamGen)));
-                    stats.add(made(made, g.backend().zeros(1, 4)));
+                    batches.add(made(new EpochBatches(g.backend(), rows, g.config().rowWidth(), opt.batch(), "GAN")));
+                    adamsD.add(made(new Adam(g.discriminatorParameters(), adamDisc)));
+                    adamsG.add(made(new Adam(g.generatorParameters(), adamGen)));
+                    sums.add(made(g.backend().zeros(1, 4)));
                 }
                 GanConfig c = gan.config();
                 // Boundaries where noise draws (z; instance noise on data) start a Philox block and packs stay whole.
                 this.parallel = parallelOptions == null ? null
-                        : made(made, new DataParallel(parallelOptions.ids(), Shards.alignment(c.disc().pack(), c.noise(), c.data())));
-                this.classifier = opt.evalEvery() > 0 ? made(made, FeatureClassifiers.forData(be, split, LOG::info)) : null;
+                        : made(new DataParallel(parallelOptions.ids(), Shards.alignment(c.disc().pack(), c.noise(), c.data())));
+                this.classifier = opt.evalEvery() > 0 ? made(FeatureClassifiers.forData(be, split, LOG::info)) : null;
             } catch (RuntimeException e) {
-                // What was allocated before the failure goes back to the device.
-                for (AutoCloseable c : made) {
-                    try {
-                        c.close();
-                    } catch (Exception suppressed) {
-                        e.addSuppressed(suppressed);
-                    }
-                }
-                throw e;
+                throw failedToStart(e);
             }
         }
 
-        private static <T extends AutoCloseable> T made(List<AutoCloseable> made, T thing) {
-            made.add(thing);
-            return thing;
-        }
-
-        /** Every epoch, then the profile; returns the metrics of all epochs. */
-        List<GanEpochStats> epochs() throws IOException {
-            int done = start();
-            copyLeadToReplicas();
-            if (parallel != null) {
-                listener.info("data parallel over " + parallel.devices() + " devices; a batch of " + opt.batch() + " is split "
-                        + parallel.split(opt.batch()));
-            }
-            RunProfile.epochs("gan", be, opt.profile(), done + 1, opt.epochs(), opt.out(), listener, this::epoch,
-                    parallel == null ? null : parallel::timings);
-            return history;
-        }
-
-        /** Prepares the run directory and, with resume, restores the run; returns the whole epochs already done. */
-        private int start() throws IOException {
-            if (files) {
-                AtomicFiles.createDirectories(opt.out());
-                if (!opt.resume()) {
-                    // A fresh run into a directory that held another (--force): its metrics start anew.
-                    AtomicFiles.deleteIfExists(opt.out().resolve(RunFiles.METRICS));
-                }
-            }
-            if (!opt.resume()) {
-                return 0;
-            }
+        @Override
+        protected int restore() throws IOException {
             resumed = GanResume.restore(gan, adamsD.get(0), adamsG.get(0), opt);
             rng = new RandomStream(opt.seed(), resumed.rngCounter());
             history.addAll(GanResume.readMetrics(opt.out().resolve(RunFiles.METRICS), resumed.epoch()));
@@ -271,12 +224,9 @@ public final class GanTraining {
             return resumed.epoch();
         }
 
-        /**
-         * The lead's parameters, spectral-norm vectors and optimizer state on every other device: at
-         * the start, and after each epoch, so that devices whose arithmetic differs in the last bits
-         * do not drift apart. (Batch norm's running statistics are the lead's own, from its shards.)
-         */
-        private void copyLeadToReplicas() {
+        /** (Batch norm's running statistics are the lead's own, from its shards; its buffers go to the replicas with the rest.) */
+        @Override
+        protected void copyLeadToReplicas() {
             if (gans.size() == 1) {
                 return;
             }
@@ -295,65 +245,32 @@ public final class GanTraining {
             }
         }
 
-        /** One epoch: a discriminator pass over the data, then metrics, warnings, checkpoint and pictures. */
-        private boolean epoch(int epoch, RunProfile profile) throws IOException {
-            if (parallel != null) {
-                parallel.record(profile.profiler());
-            }
+        @Override
+        protected double beginEpoch(int epoch, int[] firstStep) {
             for (int i = 0; i < gans.size(); i++) {
                 batches.get(i).shuffle(opt.seed(), epoch);
-                Elementwise.fill(gans.get(i).backend(), stats.get(i), 0f);
+                Elementwise.fill(gans.get(i).backend(), sums.get(i), 0f);
             }
-            long[] judged = new long[2];
-            int first = 0;
-            double earlierSeconds = 0;
+            judged = new long[2];
+            double earlier = 0;
             if (resumed != null && resumed.nextStep() > 0) {
                 // Continue an epoch that was interrupted: its position, statistics, judgments and time so far.
-                first = resumed.nextStep();
-                be.write(stats.get(0), resumed.partialStats());
+                firstStep[0] = resumed.nextStep();
+                be.write(sums.get(0), resumed.partialStats());
                 judged = resumed.partialJudged().clone();
-                earlierSeconds = resumed.partialSeconds();
+                earlier = resumed.partialSeconds();
             }
             resumed = null;
-            int steps = batches.get(0).steps();
-            long t0 = System.nanoTime();
-            for (int s = first; s < steps; s++) {
-                long s0 = System.nanoTime();
-                if (parallel == null) {
-                    step(batches.get(0).batch(s), s, stepOptions(epoch, s, steps), judged, rateFactor(epoch, s, steps));
-                } else {
-                    parallelStep(s, stepOptions(epoch, s, steps), judged, rateFactor(epoch, s, steps));
-                }
-                profile.span("step", s0);
-                if (!afterStep(epoch, s + 1, steps, judged, earlierSeconds + (System.nanoTime() - t0) / 1e9)) {
-                    return false;
-                }
+            return earlier;
+        }
+
+        @Override
+        protected void step(int epoch, int s, int steps) {
+            if (parallel == null) {
+                step(batches.get(0).batch(s), s, stepOptions(epoch, s, steps), rateFactor(epoch, s, steps));
+            } else {
+                parallelStep(s, stepOptions(epoch, s, steps), rateFactor(epoch, s, steps));
             }
-            float[] sum = statSums();
-            long t1 = System.nanoTime();
-            profile.epoch(epoch, t0, t1);
-            copyLeadToReplicas();
-            if (balance && parallel != null && epoch < opt.epochs()) {
-                listener.info("epoch " + epoch + " measured the devices' speed; a batch of " + opt.batch() + " is now split "
-                        + parallel.rebalance(opt.batch()));
-            }
-            float[] fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
-            double fid = measuresFid(epoch) ? fid() : Double.NaN;
-            GanEpochStats m = measure(epoch, sum, judged, fixed, fid, earlierSeconds + (t1 - t0) / 1e9);
-            history.add(m);
-            if (files) {
-                save(gan, epoch, opt, history, train, fixed, nDiv, m, GanResume.encodeState(opt, epoch,
-                        new GanResume.State(epoch, rng.counter(), 0, null, null, 0, gLosses), adamsD.get(0), adamsG.get(0)));
-            }
-            listener.ganEpoch(m);
-            if (epoch < opt.epochs() && listener.stopRequested()) {
-                if (!files) {
-                    return false;
-                }
-                throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: train gan --resume "
-                        + opt.out() + " --epochs " + opt.epochs());
-            }
-            return true;
         }
 
         /**
@@ -361,8 +278,8 @@ public final class GanTraining {
          * k of them, a generator step on the same noise. Counts the discriminator's judgments of each
          * side in judged[0] and the generator's in judged[1].
          */
-        private void step(Tensor x, int s, GanNetwork.StepOptions step, long[] judged, float rate) {
-            int m = gan.discriminatorGradients(x, rng, stats.get(0), step);
+        private void step(Tensor x, int s, GanNetwork.StepOptions step, float rate) {
+            int m = gan.discriminatorGradients(x, rng, sums.get(0), step);
             if (m == 0) {
                 return;
             }
@@ -371,7 +288,7 @@ public final class GanTraining {
             if ((s + 1) % opt.k() != 0) {
                 return;
             }
-            judged[1] += gan.generatorGradients(stats.get(0), rng, step);
+            judged[1] += gan.generatorGradients(sums.get(0), rng, step);
             adamsG.get(0).step(opt.lr() * rate);
         }
 
@@ -380,7 +297,7 @@ public final class GanTraining {
          * (losses as means over the whole batch), the sums go everywhere, every device takes the same
          * update; then likewise for the generator.
          */
-        private void parallelStep(int s, GanNetwork.StepOptions step, long[] judged, float rate) {
+        private void parallelStep(int s, GanNetwork.StepOptions step, float rate) {
             int rows = batches.get(0).rowsOf(s);
             int pack = gan.config().disc().pack();
             int batchJudgments = rows / pack;
@@ -392,14 +309,14 @@ public final class GanTraining {
             RandomStream[] streams = DataParallel.streams(rng, shards);
             int[] m = new int[shards.devices()];
             long[] compute = parallel.each(shards, i -> m[i] = gans.get(i).discriminatorGradients(
-                    batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], stats.get(i), step, batchJudgments));
+                    batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], sums.get(i), step, batchJudgments));
             parallel.sumGradients("discriminator", discParams, shards, compute);
             parallel.all(i -> adamsD.get(i).step(opt.dLr() * rate));
             judged[0] += batchJudgments;
             if ((s + 1) % opt.k() == 0) {
                 compute = parallel.each(shards, i -> {
                     if (m[i] > 0) {
-                        gans.get(i).generatorGradients(stats.get(i), streams[i], step);
+                        gans.get(i).generatorGradients(sums.get(i), streams[i], step);
                     }
                 });
                 parallel.sumGradients("generator", genParams, shards, compute);
@@ -407,18 +324,6 @@ public final class GanTraining {
                 judged[1] += batchJudgments;
             }
             rng = DataParallel.after(rng, streams);
-        }
-
-        /** The statistics so far, added over the devices in device order. */
-        private float[] statSums() {
-            float[] sums = be.read(stats.get(0));
-            for (int i = 1; i < stats.size(); i++) {
-                float[] more = gans.get(i).backend().read(stats.get(i));
-                for (int j = 0; j < sums.length; j++) {
-                    sums[j] += more[j];
-                }
-            }
-            return sums;
         }
 
         /** The learning rates' factor: 1, or with lrDecay falling linearly from 1 towards 0 (1 / steps at the last step). */
@@ -442,33 +347,25 @@ public final class GanTraining {
             return new GanNetwork.StepOptions(opt.realLabel(), sigma);
         }
 
-        /**
-         * Progress and stop requests after step {@code done}; with files, a stop saves the networks,
-         * both optimizers, the noise stream and the epoch's position, and ends the run.
-         */
-        private boolean afterStep(int epoch, int done, int steps, long[] judged, double seconds) throws IOException {
+        @Override
+        protected java.util.function.DoubleSupplier runningLoss(int done) {
             int seen = Math.min(train.rows(), done * opt.batch());
             int judgedSoFar = Math.max(1, seen / gan.config().disc().pack());
-            listener.step(epoch, done, steps, () -> statSums()[GanNetwork.D_LOSS] / (double) judgedSoFar);
-            if (done == steps || !listener.stopRequested()) {
-                return true;
-            }
-            if (!files) {
-                return false;
-            }
+            return () -> sumsOverDevices()[GanNetwork.D_LOSS] / (double) judgedSoFar;
+        }
+
+        @Override
+        protected void saveInterrupted(int epoch, int done, double seconds) throws IOException {
             Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
             meta.put("stopped_at_step", Integer.toString(done));
             Map<Path, byte[]> saved = new java.util.LinkedHashMap<>();
             saved.put(opt.out().resolve(RunFiles.CHECKPOINT), GanCheckpoint.encode(gan, meta));
             saved.put(opt.out().resolve(RunFiles.STATE), GanResume.encodeState(opt, epoch - 1, new GanResume.State(epoch - 1,
-                    rng.counter(), done, statSums(), judged, seconds, gLosses), adamsD.get(0), adamsG.get(0)));
+                    rng.counter(), done, sumsOverDevices(), judged, seconds, gLosses), adamsD.get(0), adamsG.get(0)));
             AtomicFiles.writeAll(saved);
-            throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
-                    + "; saved " + opt.out().resolve(RunFiles.STATE) + ". Continue with: train gan --resume " + opt.out()
-                    + " --epochs " + opt.epochs());
         }
 
-        /** The epoch's mean losses and probabilities, the diversity of fixed-noise samples, and the failure-mode warnings. */
+        /** Whether this epoch measures the FID: every evalEvery epochs, and the last. */
         private boolean measuresFid(int epoch) {
             return classifier != null && (epoch % opt.evalEvery() == 0 || epoch == opt.epochs());
         }
@@ -483,7 +380,11 @@ public final class GanTraining {
             return SampleMetrics.fid(f, FID_SAMPLES, testFeatures, test.rows(), ClassifierNetwork.FEATURES);
         }
 
-        private GanEpochStats measure(int epoch, float[] sum, long[] judged, float[] fixed, double fid, double seconds) {
+        /** The epoch's mean losses and probabilities, the diversity of fixed-noise samples, the FID when due, and the failure-mode warnings. */
+        @Override
+        protected GanEpochStats measure(int epoch, float[] sum, double seconds) {
+            fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
+            double fid = measuresFid(epoch) ? fid() : Double.NaN;
             double n = train.rows();
             double dJudged = Math.max(1, judged[0]);
             double dLoss = sum[GanNetwork.D_LOSS] / dJudged;
@@ -495,23 +396,29 @@ public final class GanTraining {
             double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
             gLosses.add(gLoss);
             double dFake = sum[GanNetwork.D_FAKE] / dJudged;
-            String device = parallel == null ? be.name() : DataParallel.names(gans.stream().map(g -> g.backend().name()).toList());
             return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, fid, seconds, n / seconds,
-                    device, GanWarnings.check(dFake, diversity, gLosses), be.liveBuffers());
+                    deviceNames(), GanWarnings.check(dFake, diversity, gLosses), be.liveBuffers());
+        }
+
+        @Override
+        protected void save(int epoch, GanEpochStats m) throws IOException {
+            GanTraining.save(gan, epoch, opt, history, train, fixed, nDiv, m, GanResume.encodeState(opt, epoch,
+                    new GanResume.State(epoch, rng.counter(), 0, null, null, 0, gLosses), adamsD.get(0), adamsG.get(0)));
+        }
+
+        @Override
+        protected void announce(GanEpochStats m) {
+            listener.ganEpoch(m);
         }
 
         @Override
         public void close() {
-            stats.forEach(Tensor::close);
             adamsG.forEach(Adam::close);
             adamsD.forEach(Adam::close);
-            batches.forEach(EpochBatches::close);
-            if (parallel != null) {
-                parallel.close();
-            }
             if (classifier != null) {
                 classifier.close();
             }
+            super.close();
         }
     }
 

@@ -109,107 +109,51 @@ public final class VaeTraining {
         }
     }
 
-    /**
-     * One run: its data on the device(s), optimizer(s), loss sums, random stream, and where it
-     * stands. Index 0 of every list is the lead device, whose VAE is evaluated and saved; without
-     * data parallelism it is the only one.
-     */
-    private static final class Run implements AutoCloseable {
+    /** A VAE's run in the skeleton: its optimizers, its test data, its random stream, its files. */
+    private static final class Run extends TrainingRun<VaeEpochStats> {
         private final List<VaeNetwork> vaes;
         private final List<org.latentcl.nn.Parameters> replicaParams;
         private final VaeNetwork vae;
-        private final Backend be;
         private final Dataset train;
         private final Dataset test;
         /** The test rows as the VAE reads them (followed by their one-hot class when conditional). */
         private final Dataset testRows;
         private final Options opt;
-        private final RunListener listener;
-        private final boolean files;
-        private final List<EpochBatches> batches = new ArrayList<>();
         private final List<Adam> adams = new ArrayList<>();
-        private final List<Tensor> losses = new ArrayList<>();
         private final Tensor testX;
-        private final DataParallel parallel;
-        private final boolean balance;
-        private final List<VaeEpochStats> history = new ArrayList<>();
         private RandomStream rng;
         private ResumeState resumed;
 
         Run(List<VaeNetwork> vaes, ParallelOptions parallelOptions, DataSplit data, Options opt, RunListener listener) {
+            super("vae", vaes.stream().map(VaeNetwork::backend).toList(), parallelOptions, opt.epochs(), opt.batch(), opt.out(), opt.resume(),
+                    opt.profile(), listener);
             this.vaes = List.copyOf(vaes);
             this.replicaParams = vaes.stream().map(VaeNetwork::parameters).toList();
             this.vae = vaes.get(0);
-            this.be = vae.backend();
             this.train = data.train();
             this.test = data.test();
             VaeConfig config = vae.config();
             Dataset trainRows = config.conditional() ? train.withOneHot(config.classes()) : train;
             this.testRows = config.conditional() ? test.withOneHot(config.classes()) : test;
             this.opt = opt;
-            this.listener = listener;
-            this.files = opt.out() != null;
-            this.balance = parallelOptions != null && parallelOptions.balance();
-            List<AutoCloseable> made = new ArrayList<>();
+            this.rng = new RandomStream(opt.seed(), 0);
             try {
                 for (VaeNetwork v : vaes) {
-                    batches.add(made(made, new EpochBatches(v.backend(), trainRows, v.config().rowWidth(), opt.batch(), "VAE")));
-                    adams.add(made(made, new Adam(v.parameters(), AdamConfig.of(opt.lr()))));
-                    losses.add(made(made, v.backend().zeros(1, 2)));
+                    batches.add(made(new EpochBatches(v.backend(), trainRows, v.config().rowWidth(), opt.batch(), "VAE")));
+                    adams.add(made(new Adam(v.parameters(), AdamConfig.of(opt.lr()))));
+                    sums.add(made(v.backend().zeros(1, 2)));
                 }
-                this.testX = made(made, be.upload(testRows.values(), testRows.rows(), testRows.cols()));
+                this.testX = made(be.upload(testRows.values(), testRows.rows(), testRows.cols()));
                 this.parallel = parallelOptions == null ? null
-                        : made(made, new DataParallel(parallelOptions.ids(), Shards.alignment(1, vae.config().latent())));
+                        : made(new DataParallel(parallelOptions.ids(), Shards.alignment(1, vae.config().latent())));
             } catch (RuntimeException e) {
-                // What was allocated before the failure goes back to the device.
-                for (AutoCloseable c : made) {
-                    closeQuietly(c, e);
-                }
-                throw e;
+                throw failedToStart(e);
             }
         }
 
-        private static <T extends AutoCloseable> T made(List<AutoCloseable> made, T thing) {
-            made.add(thing);
-            return thing;
-        }
-
-        private static void closeQuietly(AutoCloseable c, RuntimeException failure) {
-            try {
-                c.close();
-            } catch (Exception suppressed) {
-                failure.addSuppressed(suppressed);
-            }
-        }
-
-        /** Every epoch still to run, then the profile; returns the metrics of all epochs, earlier ones included. */
-        List<VaeEpochStats> epochs() throws IOException {
-            int done = start();
-            if (parallel != null) {
-                listener.info("data parallel over " + parallel.devices() + " devices; a batch of " + opt.batch() + " is split "
-                        + parallel.split(opt.batch()));
-            }
-            RunProfile.epochs("vae", be, opt.profile(), done + 1, opt.epochs(), opt.out(), listener, this::epoch,
-                    parallel == null ? null : parallel::timings);
-            return history;
-        }
-
-        /** Prepares the run directory and, with resume, restores the run; returns the whole epochs already done. */
-        private int start() throws IOException {
-            if (files) {
-                AtomicFiles.createDirectories(opt.out());
-                if (!opt.resume()) {
-                    // A fresh run into a directory that held another (--force): its metrics start anew.
-                    AtomicFiles.deleteIfExists(opt.out().resolve(RunFiles.METRICS));
-                }
-            }
-            if (!opt.resume()) {
-                rng = new RandomStream(opt.seed(), 0);
-                copyLeadToReplicas();
-                return 0;
-            }
-            resumed = restore(vae, adams.get(0), opt.out(), opt);
-            copyLeadToReplicas();
+        @Override
+        protected int restore() throws IOException {
+            resumed = VaeTraining.restore(vae, adams.get(0), opt.out(), opt);
             rng = new RandomStream(opt.seed(), resumed.rngCounter());
             history.addAll(readMetrics(opt.out().resolve(RunFiles.METRICS), resumed.epoch()));
             listener.info("resuming " + opt.out() + " after epoch " + resumed.epoch()
@@ -217,12 +161,8 @@ public final class VaeTraining {
             return resumed.epoch();
         }
 
-        /**
-         * The lead's parameters and optimizer state on every other device: at the start, and after
-         * each epoch, so that devices whose arithmetic differs in the last bits (a GPU beside the Java
-         * backend) do not drift apart.
-         */
-        private void copyLeadToReplicas() {
+        @Override
+        protected void copyLeadToReplicas() {
             if (vaes.size() == 1) {
                 return;
             }
@@ -234,136 +174,92 @@ public final class VaeTraining {
             }
         }
 
-        /** One epoch: its steps, then metrics, checkpoint and pictures. False when a stop request ended a run without files. */
-        private boolean epoch(int epoch, RunProfile profile) throws IOException {
-            if (parallel != null) {
-                parallel.record(profile.profiler());
-            }
+        @Override
+        protected double beginEpoch(int epoch, int[] firstStep) {
             for (EpochBatches b : batches) {
                 b.shuffle(opt.seed(), epoch);
             }
-            int first = 0;
-            double earlierSeconds = 0;
+            for (int i = 0; i < sums.size(); i++) {
+                Elementwise.fill(vaes.get(i).backend(), sums.get(i), 0f);
+            }
+            double earlier = 0;
             if (resumed != null && resumed.nextStep() > 0) {
                 // Continue an epoch that was interrupted: its order, losses so far and time so far.
-                first = resumed.nextStep();
-                earlierSeconds = resumed.partialSeconds();
-                be.write(losses.get(0), resumed.partialLosses());
-                for (int i = 1; i < losses.size(); i++) {
-                    Elementwise.fill(vaes.get(i).backend(), losses.get(i), 0f);
-                }
-            } else {
-                for (int i = 0; i < losses.size(); i++) {
-                    Elementwise.fill(vaes.get(i).backend(), losses.get(i), 0f);
-                }
+                firstStep[0] = resumed.nextStep();
+                earlier = resumed.partialSeconds();
+                be.write(sums.get(0), resumed.partialLosses());
             }
             resumed = null;
-            int steps = batches.get(0).steps();
-            long t0 = System.nanoTime();
-            for (int s = first; s < steps; s++) {
-                long s0 = System.nanoTime();
-                if (parallel == null) {
-                    vae.trainStep(batches.get(0).batch(s), rng, adams.get(0), losses.get(0));
-                } else {
-                    parallelStep(s);
-                }
-                profile.span("step", s0);
-                if (!afterStep(epoch, s + 1, steps, earlierSeconds + (System.nanoTime() - t0) / 1e9)) {
-                    return false;
-                }
-            }
-            float[] sums = lossSums();
-            long t1 = System.nanoTime();
-            profile.epoch(epoch, t0, t1);
-            checkFinite(sums, epoch, steps, opt);
-            copyLeadToReplicas();
-            if (balance && parallel != null && epoch < opt.epochs()) {
-                listener.info("epoch " + epoch + " measured the devices' speed; a batch of " + opt.batch() + " is now split "
-                        + parallel.rebalance(opt.batch()));
-            }
-            VaeEpochStats m = measure(epoch, sums, earlierSeconds + (t1 - t0) / 1e9);
-            history.add(m);
-            if (files) {
-                save(vae, adams.get(0), rng, epoch, opt, history, test, testRows, m);
-            }
-            listener.vaeEpoch(m);
-            if (epoch < opt.epochs() && listener.stopRequested()) {
-                if (!files) {
-                    return false;
-                }
-                throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: train vae --resume "
-                        + opt.out() + " --epochs " + opt.epochs());
-            }
-            return true;
+            return earlier;
         }
 
-        /** One step over the devices: each its shard's gradients, their sum everywhere, then each the same Adam step. */
-        private void parallelStep(int s) {
+        /** One step: on one device the plain step; on several, each its shard's gradients, their sum everywhere, then each the same Adam step. */
+        @Override
+        protected void step(int epoch, int s, int steps) {
+            if (parallel == null) {
+                vae.trainStep(batches.get(0).batch(s), rng, adams.get(0), sums.get(0));
+                return;
+            }
             Shards shards = parallel.shards(batches.get(0).rowsOf(s));
             RandomStream[] streams = DataParallel.streams(rng, shards);
             long[] compute = parallel.each(shards, i -> vaes.get(i).computeGradients(
-                    batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], losses.get(i)));
+                    batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], sums.get(i)));
             parallel.sumGradients("vae", replicaParams, shards, compute);
             parallel.all(i -> adams.get(i).step());
             rng = DataParallel.after(rng, streams);
         }
 
-        /** The loss sums so far, added over the devices in device order. */
-        private float[] lossSums() {
-            float[] sums = be.read(losses.get(0));
-            for (int i = 1; i < losses.size(); i++) {
-                float[] more = vaes.get(i).backend().read(losses.get(i));
-                for (int j = 0; j < sums.length; j++) {
-                    sums[j] += more[j];
-                }
-            }
-            return sums;
+        @Override
+        protected java.util.function.DoubleSupplier runningLoss(int done) {
+            int examples = Math.min(train.rows(), done * opt.batch());
+            return () -> {
+                float[] l = sumsOverDevices();
+                return (l[VaeNetwork.RECON] + l[VaeNetwork.KL]) / (double) examples;
+            };
         }
 
-        /**
-         * Progress, the periodic NaN check and stop requests after step {@code done} of the epoch.
-         * False when a stop request ends a run without files; with files, the state is saved and the
-         * run ends with TrainingInterruptedException.
-         */
-        private boolean afterStep(int epoch, int done, int steps, double seconds) throws IOException {
-            int examples = Math.min(train.rows(), done * opt.batch());
-            listener.step(epoch, done, steps, () -> {
-                float[] l = lossSums();
-                return (l[VaeNetwork.RECON] + l[VaeNetwork.KL]) / (double) examples;
-            });
+        @Override
+        protected void checkStep(int epoch, int done) {
             if (done % CHECK_EVERY == 0) {
-                checkFinite(lossSums(), epoch, done, opt);
+                checkFinite(sumsOverDevices(), epoch, done, opt);
             }
-            if (done == steps || !listener.stopRequested()) {
-                return true;
-            }
-            if (!files) {
-                return false;
-            }
-            saveInterrupted(vae, adams.get(0), rng, epoch, done, lossSums(), seconds, opt, test);
-            throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
-                    + "; saved " + opt.out().resolve(RunFiles.STATE) + ". Continue with: train vae --resume " + opt.out() + " --epochs " + opt.epochs());
+        }
+
+        @Override
+        protected void checkEpoch(float[] total, int epoch, int steps) {
+            checkFinite(total, epoch, steps, opt);
         }
 
         /** The epoch's training losses per example and the test set's -ELBO with fresh evaluation noise. */
-        private VaeEpochStats measure(int epoch, float[] sums, double seconds) {
-            double recon = sums[VaeNetwork.RECON] / (double) train.rows();
-            double kl = sums[VaeNetwork.KL] / (double) train.rows();
+        @Override
+        protected VaeEpochStats measure(int epoch, float[] total, double seconds) {
+            double recon = total[VaeNetwork.RECON] / (double) train.rows();
+            double kl = total[VaeNetwork.KL] / (double) train.rows();
             double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
-            String device = parallel == null ? be.name() : DataParallel.names(vaes.stream().map(v -> v.backend().name()).toList());
-            return new VaeEpochStats(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds, train.rows() / seconds, device,
+            return new VaeEpochStats(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds, train.rows() / seconds, deviceNames(),
                     be.liveBuffers());
         }
 
         @Override
+        protected void save(int epoch, VaeEpochStats m) throws IOException {
+            VaeTraining.save(vae, adams.get(0), rng, epoch, opt, history, test, testRows, m);
+        }
+
+        @Override
+        protected void announce(VaeEpochStats m) {
+            listener.vaeEpoch(m);
+        }
+
+        @Override
+        protected void saveInterrupted(int epoch, int done, double seconds) throws IOException {
+            VaeTraining.saveInterrupted(vae, adams.get(0), rng, epoch, done, sumsOverDevices(), seconds, opt, test);
+        }
+
+        @Override
         public void close() {
-            losses.forEach(Tensor::close);
             testX.close();
             adams.forEach(Adam::close);
-            batches.forEach(EpochBatches::close);
-            if (parallel != null) {
-                parallel.close();
-            }
+            super.close();
         }
     }
 

@@ -243,6 +243,32 @@ class PublicApiTest {
         vae.close();
     }
 
+    /** Conditional models through the API: built with classes(n), trained on labelled data, drawing the classes they are given. */
+    @Test
+    void conditionalModelsDrawTheClassesTheyAreGiven() {
+        try (Device device = Devices.java();
+             Vae vae = Vae.builder().hidden(16).latent(2).classes(10).seed(5).device(device).build();
+             Gan gan = Gan.builder().noise(4).generator(16).discriminator(16).classes(10).seed(5).device(device).build()) {
+            assertEquals(10, vae.classes());
+            assertEquals(10, gan.classes());
+            VaeTrainer.builder().epochs(1).batch(100).build().fit(vae, DIGITS);
+            GanTrainer.builder().epochs(1).batch(100).build().fit(gan, DIGITS.head(400));
+            int[] threes = {3, 3};
+            float[][] a = vae.sample(2, threes, 9);
+            float[][] b = vae.sample(2, new int[] {8, 8}, 9);
+            assertEquals(784, a[0].length);
+            assertFalse(java.util.Arrays.equals(a[0], b[0]), "the same code decodes differently for another class");
+            assertEquals(2, vae.encode(new float[][] {DIGITS.row(0), DIGITS.row(1)}, new int[] {DIGITS.labels()[0], DIGITS.labels()[1]}).mu().length);
+            assertEquals(3, gan.generate(3, new int[] {0, 1, 2}, 4).length);
+            assertEquals(2, gan.discriminate(new float[][] {DIGITS.row(0), DIGITS.row(1)}, new int[] {0, 1}).length);
+            assertThrows(IllegalArgumentException.class, () -> vae.sample(2, new int[] {3}, 9), "one class per draw");
+            assertThrows(IllegalArgumentException.class, () -> vae.decode(new float[][] {{0f, 0f}}), "a conditional VAE needs a class");
+            assertThrows(IllegalArgumentException.class, () -> gan.generate(1, new int[] {10}, 1), "class 10 of 10");
+            assertThrows(IllegalArgumentException.class, () -> Vae.builder().classes(1), "one class conditions nothing");
+            assertThrows(IllegalArgumentException.class, () -> Gan.builder().classes(10).pack(2).build(), "packing mixes classes");
+        }
+    }
+
     /** A VAE's trainer offers no GAN option, so none can be set and silently ignored; the GAN's has them all. */
     @Test
     void eachTrainerTakesOnlyItsModelsOptions() {

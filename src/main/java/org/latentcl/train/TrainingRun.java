@@ -1,0 +1,240 @@
+package org.latentcl.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import org.latentcl.backend.Backend;
+import org.latentcl.backend.Tensor;
+import org.latentcl.io.AtomicFiles;
+
+/**
+ * One training run, whichever the model: the skeleton that {@link VaeTraining} and {@link GanTraining}
+ * fill in. It owns the run directory, the data on every device served in shuffled batches, the sums
+ * each device's steps accumulate, the epoch loop (progress, stop requests, the end-of-epoch save) and
+ * the replicas of a data-parallel run; a model plugs in its step, its resume, its measurements and
+ * its files through the abstract methods.
+ *
+ * <p>Index 0 of every list is the lead device, whose model is measured and saved; without data
+ * parallelism it is the only one.
+ *
+ * @param <S> what an epoch measures (one metrics.jsonl line)
+ */
+abstract class TrainingRun<S> implements AutoCloseable {
+    /** Each device's batches of the training rows. */
+    protected final List<EpochBatches> batches = new ArrayList<>();
+    /** Each device's sums of the step statistics (losses), read at the end of an epoch. */
+    protected final List<Tensor> sums = new ArrayList<>();
+    /** The metrics of every epoch, earlier ones included when resuming. */
+    protected final List<S> history = new ArrayList<>();
+    protected final Backend be;
+    protected final RunListener listener;
+    /** The run directory, or null for a run that writes nothing. */
+    protected final Path out;
+    protected final boolean files;
+    private final List<Backend> backends;
+    private final String model;
+    private final int totalEpochs;
+    private final boolean profile;
+    private final boolean resume;
+    private final boolean balance;
+    private final int batch;
+    private final List<AutoCloseable> made = new ArrayList<>();
+    /** The devices of a data-parallel run, or null for one device. */
+    protected DataParallel parallel;
+
+    /**
+     * @param model    "vae" or "gan", as profiles and the resume hint name it
+     * @param backends each replica's backend, the lead's first
+     * @param parallel the devices of a data-parallel run, or null
+     */
+    TrainingRun(String model, List<Backend> backends, ParallelOptions parallel, int epochs, int batch, Path out, boolean resume,
+                boolean profile, RunListener listener) {
+        this.model = model;
+        this.backends = List.copyOf(backends);
+        this.be = backends.get(0);
+        this.totalEpochs = epochs;
+        this.batch = batch;
+        this.out = out;
+        this.files = out != null;
+        this.resume = resume;
+        this.profile = profile;
+        this.listener = listener;
+        this.balance = parallel != null && parallel.balance();
+    }
+
+    /** Keeps something the run allocated, to release with it (or at once when setting the run up fails). */
+    protected final <T extends AutoCloseable> T made(T thing) {
+        made.add(thing);
+        return thing;
+    }
+
+    /** Releases what the run allocated before {@code e} ended its setting up, then rethrows it. */
+    protected final RuntimeException failedToStart(RuntimeException e) {
+        for (AutoCloseable c : made) {
+            try {
+                c.close();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+        }
+        return e;
+    }
+
+    /** Every epoch still to run, then the profile; returns the metrics of all epochs, earlier ones included. */
+    final List<S> epochs() throws IOException {
+        int done = start();
+        if (parallel != null) {
+            listener.info("data parallel over " + parallel.devices() + " devices; a batch of " + batch + " is split "
+                    + parallel.split(batch));
+        }
+        RunProfile.epochs(model, be, profile, done + 1, totalEpochs, out, listener, this::epoch, parallel == null ? null : parallel::timings);
+        return history;
+    }
+
+    /** Prepares the run directory and, with resume, restores the run; returns the whole epochs already done. */
+    private int start() throws IOException {
+        if (files) {
+            AtomicFiles.createDirectories(out);
+            if (!resume) {
+                // A fresh run into a directory that held another (--force): its metrics start anew.
+                AtomicFiles.deleteIfExists(out.resolve(RunFiles.METRICS));
+            }
+        }
+        int done = resume ? restore() : 0;
+        copyLeadToReplicas();
+        return done;
+    }
+
+    /** One epoch: its steps, then metrics, checkpoint and pictures. False when a stop request ended a run without files. */
+    private boolean epoch(int epoch, RunProfile profile) throws IOException {
+        if (parallel != null) {
+            parallel.record(profile.profiler());
+        }
+        int[] first = new int[1];
+        double earlierSeconds = beginEpoch(epoch, first);
+        int steps = batches.get(0).steps();
+        long t0 = System.nanoTime();
+        for (int s = first[0]; s < steps; s++) {
+            long s0 = System.nanoTime();
+            step(epoch, s, steps);
+            profile.span("step", s0);
+            if (!afterStep(epoch, s + 1, steps, earlierSeconds + (System.nanoTime() - t0) / 1e9)) {
+                return false;
+            }
+        }
+        float[] total = sumsOverDevices();
+        long t1 = System.nanoTime();
+        profile.epoch(epoch, t0, t1);
+        checkEpoch(total, epoch, steps);
+        copyLeadToReplicas();
+        if (balance && parallel != null && epoch < totalEpochs) {
+            listener.info("epoch " + epoch + " measured the devices' speed; a batch of " + batch + " is now split "
+                    + parallel.rebalance(batch));
+        }
+        S m = measure(epoch, total, earlierSeconds + (t1 - t0) / 1e9);
+        history.add(m);
+        if (files) {
+            save(epoch, m);
+        }
+        announce(m);
+        if (epoch < totalEpochs && listener.stopRequested()) {
+            if (!files) {
+                return false;
+            }
+            throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: " + resumeCommand());
+        }
+        return true;
+    }
+
+    /**
+     * Progress, the model's checks and stop requests after step {@code done} of the epoch. False when
+     * a stop request ends a run without files; with files, the position is saved and the run ends
+     * with TrainingInterruptedException.
+     */
+    private boolean afterStep(int epoch, int done, int steps, double seconds) throws IOException {
+        listener.step(epoch, done, steps, runningLoss(done));
+        checkStep(epoch, done);
+        if (done == steps || !listener.stopRequested()) {
+            return true;
+        }
+        if (!files) {
+            return false;
+        }
+        saveInterrupted(epoch, done, seconds);
+        throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
+                + "; saved " + out.resolve(RunFiles.STATE) + ". Continue with: " + resumeCommand());
+    }
+
+    private String resumeCommand() {
+        return "train " + model + " --resume " + out + " --epochs " + totalEpochs;
+    }
+
+    /** The step statistics so far, added over the devices in device order. */
+    protected final float[] sumsOverDevices() {
+        float[] total = be.read(sums.get(0));
+        for (int i = 1; i < sums.size(); i++) {
+            float[] more = backends.get(i).read(sums.get(i));
+            for (int j = 0; j < total.length; j++) {
+                total[j] += more[j];
+            }
+        }
+        return total;
+    }
+
+    /** The device names of the run, as the metrics record them. */
+    protected final String deviceNames() {
+        return parallel == null ? be.name() : DataParallel.names(backends.stream().map(Backend::name).toList());
+    }
+
+    /** Restores a saved run into the lead (model, optimizers, random stream, history); returns the whole epochs it had done. */
+    protected abstract int restore() throws IOException;
+
+    /**
+     * The lead's parameters, buffers and optimizer state on every other device: at the start, and
+     * after each epoch, so that devices whose arithmetic differs in the last bits do not drift apart.
+     */
+    protected abstract void copyLeadToReplicas();
+
+    /**
+     * Shuffles the batches for the epoch and resets the step sums, or restores them where a stop
+     * inside this epoch saved them; sets {@code firstStep[0]} and returns the seconds already spent on it.
+     */
+    protected abstract double beginEpoch(int epoch, int[] firstStep);
+
+    /** Step s of the epoch, on every device. */
+    protected abstract void step(int epoch, int s, int steps);
+
+    /** The epoch's running loss per example after step {@code done}, read from the device only when called. */
+    protected abstract DoubleSupplier runningLoss(int done);
+
+    /** Checks after step {@code done} (a periodic look for a diverged loss); nothing by default. */
+    protected void checkStep(int epoch, int done) {
+    }
+
+    /** Checks of the epoch's sums before anything is saved; nothing by default. */
+    protected void checkEpoch(float[] total, int epoch, int steps) {
+    }
+
+    /** What the epoch measured. */
+    protected abstract S measure(int epoch, float[] total, double seconds) throws IOException;
+
+    /** The end-of-epoch files: checkpoint, state and metrics line together, then the pictures. */
+    protected abstract void save(int epoch, S m) throws IOException;
+
+    /** Tells the listener what the epoch measured. */
+    protected abstract void announce(S m);
+
+    /** Saves the position inside epoch {@code epoch} after step {@code done}, so that a resume continues from it. */
+    protected abstract void saveInterrupted(int epoch, int done, double seconds) throws IOException;
+
+    @Override
+    public void close() {
+        sums.forEach(Tensor::close);
+        batches.forEach(EpochBatches::close);
+        if (parallel != null) {
+            parallel.close();
+        }
+    }
+}
