@@ -139,9 +139,6 @@ final class EvalCommand implements Callable<Integer> {
         int maxBatch = iwae > 0 ? Math.max(iwae, IWAE_ROWS / iwae * iwae) : 1000;
         try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, maxBatch)) {
             int classes = vae.config().classes();
-            if (classes > 0 && iwae > 0) {
-                throw new UsageException("--iwae is not available for a conditional VAE yet; its ELBO and class fidelity are");
-            }
             // A conditional VAE reads each test row with its one-hot class.
             Dataset rows = classes > 0 ? split.test().withOneHot(classes) : split.test();
             result.put("data", dataSpec);

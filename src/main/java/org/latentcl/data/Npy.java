@@ -25,13 +25,6 @@ public final class Npy {
     private Npy() {
     }
 
-    /**
-     * Reads a .npy file.
-     *
-     * @param file the file
-     * @return its rows, named after the file (images for [N, H, W] arrays)
-     * @throws DataException naming the file and what is wrong with it
-     */
     /** A .npy file's parts: its bytes, dtype, shape and where the values start. */
     private record Parsed(String name, byte[] bytes, ByteBuffer bb, String descr, int[] shape, int dataStart) {
     }
@@ -80,6 +73,13 @@ public final class Npy {
         return new Parsed(name, bytes, bb, descr, shape, headerStart + headerLen);
     }
 
+    /**
+     * Reads a .npy file.
+     *
+     * @param file the file
+     * @return its rows, named after the file (images for [N, H, W] arrays)
+     * @throws DataException naming the file and what is wrong with it
+     */
     public static Dataset read(Path file) {
         Parsed p = parse(file);
         String name = p.name();

@@ -261,11 +261,19 @@ public final class VaeNetwork implements AutoCloseable {
     }
 
     /**
-     * The decoder's raw output (logits or means) and the per-example reconstruction term
-     * -log p(x|z) for a batch; used by the IWAE estimate.
+     * The per-value reconstruction terms -log p(x|z) of a batch of codes z and rows (data, then a
+     * conditional VAE's one-hot class, which the decoder reads beside z); used by the IWAE estimate.
      */
-    public void reconstructionTerms(Tensor zIn, Tensor x, Tensor terms) {
-        Tensor raw = decoder.forward(zIn);
+    public void reconstructionTerms(Tensor zIn, Tensor xy, Tensor terms) {
+        Tensor x = dataPart(xy);
+        Tensor code = zIn;
+        if (config.conditional()) {
+            // The codes with each row's class, as the decoder reads them.
+            code = rows(codes, zIn.rows());
+            CopyColumns.copyColumns(be, zIn, 0, code, 0, config.latent());
+            CopyColumns.copyColumns(be, xy, config.input(), code, config.latent(), config.classes());
+        }
+        Tensor raw = decoder.forward(code);
         if (config.decoder() == Decoder.BERNOULLI) {
             BceWithLogits.bceTerms(be, raw, x, terms);
         } else {

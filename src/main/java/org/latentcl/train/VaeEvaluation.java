@@ -51,7 +51,8 @@ public final class VaeEvaluation {
         int e = vae.maxBatch() / k;
         int rows = e * k;
         int l = vae.config().latent();
-        int d = vae.config().input();
+        // Rows as the VAE reads them: a conditional VAE's end with the one-hot class, which the decoder reads too.
+        int d = vae.config().rowWidth();
         float[] index = new float[rows];
         for (int r = 0; r < rows; r++) {
             index[r] = r / k;
@@ -59,7 +60,7 @@ public final class VaeEvaluation {
         try (Tensor idx = be.upload(index, 1, rows); Tensor mu = be.zeros(e, l); Tensor lv = be.zeros(e, l);
              Tensor muR = be.zeros(rows, l); Tensor lvR = be.zeros(rows, l); Tensor xR = be.zeros(rows, d);
              Tensor eps = be.zeros(rows, l); Tensor z = be.zeros(rows, l); Tensor sq = be.zeros(rows, l);
-             Tensor terms = be.zeros(rows, d); Tensor logw = be.zeros(rows, 1); Tensor lme = be.zeros(e, 1);
+             Tensor terms = be.zeros(rows, vae.config().input()); Tensor logw = be.zeros(rows, 1); Tensor lme = be.zeros(e, 1);
              Tensor total = be.zeros(1, 1)) {
             for (int start = 0; start < data.rows(); start += e) {
                 int n = Math.min(e, data.rows() - start);

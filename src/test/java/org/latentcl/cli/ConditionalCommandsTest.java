@@ -85,8 +85,13 @@ class ConditionalCommandsTest {
                 "--device", "java"), "--classes must be class numbers");
         Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--class", "1", "--classes", "2", "--out",
                 dir.resolve("x.png").toString(), "--device", "java"), "--class and --classes cannot be used together");
-        Cli.usageError(Cli.run("eval", "--checkpoint", ckpt.toString(), "--iwae", "4", "--device", "java"),
-                "--iwae is not available for a conditional VAE");
+        // The IWAE bound of a conditional VAE, importance-weighting q(z|x, y) for p(x|z, y), lies at or below its ELBO.
+        r = Cli.run("eval", "--checkpoint", ckpt.toString(), "--iwae", "8", "--no-metrics", "--device", "java");
+        assertEquals(0, r.code(), r.err());
+        java.util.Map<?, ?> json = (java.util.Map<?, ?>) org.latentcl.io.Json.parse(r.out().strip());
+        double elbo = (Double) json.get("test_loss");
+        double iwae = (Double) json.get("iwae_nll");
+        assertTrue(iwae <= elbo + 0.5 && iwae > elbo - 30, "IWAE " + iwae + " against ELBO " + elbo);
         assertFalse(Files.exists(dir.resolve("x.png")), "no picture after a refused sample");
     }
 
