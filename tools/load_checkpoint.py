@@ -11,7 +11,8 @@ Conditional models (`--conditional`, a "classes" entry in the configuration) loa
 torch.cat([x, one_hot(y)], 1) (the conv VAE's heads read its flattened features with one_hot(y)) and its decoder
 torch.cat([z, one_hot(y)], 1); the GAN's generator reads torch.cat([z, one_hot(y)], 1) and its discriminator is a
 projection discriminator (Miyato & Koyama 2018): D(x, y) = head(f(x)) + <disc_embed(y), f(x)> with disc_embed an
-nn.Embedding(classes, features), spectrally normalized with the rest.
+nn.Embedding(classes, features), spectrally normalized with the rest (with `--conditioning concat`, the MLP
+discriminator reads torch.cat([x, one_hot(y)], 1) instead).
 
 Usage: tools/load_checkpoint.py runs/.../checkpoint.safetensors [IDX_DIR]
 """
@@ -173,10 +174,11 @@ def mlp_features(d, x):
     return MinibatchStd()(x) if d.mbstd else x
 
 
-def judge(D, E, x, y, conv):
-    """D's logits; with a class embedding E (a conditional GAN), the projection <E(y), features> added."""
+def judge(D, E, x, y, conv, classes=0):
+    """D's logits; with a class embedding E (a conditional GAN), the projection <E(y), features> added; with
+    classes and no E (--conditioning concat), D reads torch.cat([x, one_hot(y)], 1)."""
     if E is None:
-        return D(x)
+        return D(torch.cat([x, F.one_hot(y, classes).float()], 1)) if classes else D(x)
     if conv:
         f = D[:-2](x)
         return D[-2:](f) + (E(y) * f.flatten(1)).sum(1, keepdim=True)
@@ -187,7 +189,7 @@ def judge(D, E, x, y, conv):
 def embedding(cfg, tensors):
     """A conditional GAN's class embedding, disc_embed (spectrally normalized when the discriminator is), or None."""
     classes = cfg.get("classes", 0)
-    if not classes:
+    if not classes or cfg.get("conditioning") == "concat":
         return None
     weights = {k[len("disc_embed."):]: v for k, v in tensors.items() if k.startswith("disc_embed.")}
     dim = (weights.get("weight_orig") if "weight_orig" in weights else weights["weight"]).shape[1]
@@ -203,7 +205,9 @@ def mlp_gan(cfg):
     slope, pack = cfg["slope"], cfg.get("pack", 1)
     g = Mlp([cfg["noise"] + cfg.get("classes", 0)] + cfg["gen_hidden"] + [cfg["data"]], slope,
             torch.sigmoid if cfg["output"] == "sigmoid" else (lambda x: x))
-    d = Mlp([cfg["data"] * pack] + cfg["disc_hidden"] + [1], slope, lambda x: x, cfg.get("minibatch_std", False))
+    concat = cfg.get("conditioning") == "concat"
+    d = Mlp([cfg["data"] * pack + (cfg["classes"] if concat else 0)] + cfg["disc_hidden"] + [1], slope, lambda x: x,
+            cfg.get("minibatch_std", False))
     return g, stabilized(d, cfg)
 
 
@@ -271,7 +275,7 @@ def main():
             fake = G(z)
             if E is not None:
                 E.eval()
-            p = torch.sigmoid(Packed(pack, D)(fake) if pack > 1 else judge(D, E, fake, y, conv))
+            p = torch.sigmoid(Packed(pack, D)(fake) if pack > 1 else judge(D, E, fake, y, conv, classes))
             s = (fake + 1) / 2 if conv else fake
         print(json.dumps({"samples": list(s.shape), "mean": round(float(s.mean()), 4), "mean_D_fake": round(float(p.mean()), 4)}))
         return

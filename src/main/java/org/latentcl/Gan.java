@@ -276,6 +276,7 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         private boolean noiseSet;
         private long seed = 1;
         private int classes;
+        private boolean concatenate;
         private Device device;
 
         private Builder() {
@@ -430,6 +431,19 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         }
 
         /**
+         * A conditional MLP GAN's discriminator reads the one-hot class beside its input,
+         * torch.cat([x, one_hot(y)], 1) (Mirza &amp; Osindero 2014), instead of the projection (default
+         * false). Not for the DCGAN.
+         *
+         * @param on whether to concatenate the class
+         * @return this builder
+         */
+        public Builder concatenateClasses(boolean on) {
+            concatenate = on;
+            return this;
+        }
+
+        /**
          * Seeds the initial weights of both networks (default 1).
          *
          * @param s the seed
@@ -475,7 +489,8 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
                 }
                 config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID, l);
             }
-            GanConfig withStabilizers = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd)).conditional(classes);
+            GanConfig conditioned = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd)).conditional(classes);
+            GanConfig withStabilizers = concatenate ? conditioned.concatenatingClasses() : conditioned;
             return Devices.buildOn(device, d -> new Gan(d, device == null, withStabilizers, Vae.DEFAULT_BATCH,
                     g -> g.initialize(seed)));
         }

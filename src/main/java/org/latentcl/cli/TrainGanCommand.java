@@ -103,6 +103,10 @@ final class TrainGanCommand implements Callable<Integer> {
             + "discriminator through a projection (Miyato & Koyama 2018); needs labelled data.")
     boolean conditional;
 
+    @Option(names = "--conditioning", defaultValue = "projection", description = "With --conditional: how the discriminator takes the class, "
+            + "projection (Miyato & Koyama) or concat (beside its input; the MLP GAN only).")
+    String conditioning;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR exactly where it stopped (both networks, "
             + "both optimizers, the data order and the noise stream), with its own settings; --epochs is the total to reach.")
     Path resume;
@@ -110,7 +114,7 @@ final class TrainGanCommand implements Callable<Integer> {
     /** The flags a resumed run takes from its directory; giving them with --resume is refused rather than ignored. */
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
-        "--lr-decay", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional"};
+        "--lr-decay", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning"};
 
     @Override
     public Integer call() throws IOException {
@@ -154,6 +158,18 @@ final class TrainGanCommand implements Callable<Integer> {
                 throw new UsageException("--pack judges several examples at once, which a conditional discriminator cannot; drop one of them");
             }
             builder.classes(Conditioning.classes(split));
+            switch (conditioning.toLowerCase(Locale.ROOT)) {
+                case "projection" -> { }
+                case "concat" -> {
+                    if (dcgan) {
+                        throw new UsageException("--conditioning concat is for the MLP GAN; the DCGAN's discriminator takes the class by projection");
+                    }
+                    builder.concatenateClasses(true);
+                }
+                default -> throw new UsageException("--conditioning must be projection or concat, got '" + conditioning + "'");
+            }
+        } else if (spec.commandLine().getParseResult().hasMatchedOption("--conditioning")) {
+            throw new UsageException("--conditioning says how a conditional GAN takes its class; add --conditional");
         }
         if (dcgan) {
             if (!train.isImage() || !unit) {

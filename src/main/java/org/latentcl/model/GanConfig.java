@@ -19,7 +19,7 @@ import java.util.List;
  * @param disc          the discriminator's stabilizers
  */
 public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
-                        Stabilizers disc, int classes) {
+                        Stabilizers disc, int classes, boolean concatenated) {
     /** The generator's objective. */
     public enum Loss {
         /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
@@ -88,7 +88,21 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
      * of its last features onto the class's embedding to its logit.
      */
     public GanConfig conditional(int n) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, n);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, n, concatenated);
+    }
+
+    /** A GAN of these classes whose classes are not projected: {@code concatenated} gives the MLP discriminator the one-hot class beside its input. */
+    public GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
+                     Stabilizers disc, int classes) {
+        this(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, false);
+    }
+
+    /**
+     * The same conditional GAN with the class concatenated to the discriminator's input (the MLP
+     * discriminator reads torch.cat([x, one_hot(y)], 1), as Mirza &amp; Osindero's) instead of projected.
+     */
+    public GanConfig concatenatingClasses() {
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, true);
     }
 
     /** Whether the GAN is class-conditional. */
@@ -113,7 +127,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     /** This configuration with the discriminator's stabilizers {@code disc}. */
     public GanConfig with(Stabilizers disc) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated);
     }
 
     public GanConfig {
@@ -123,6 +137,10 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
         disc = disc == null ? Stabilizers.NONE : disc;
         if (classes < 0 || classes == 1) {
             throw new IllegalArgumentException("a conditional GAN needs at least two classes, got " + classes);
+        }
+        if (concatenated && (classes == 0 || image != null)) {
+            throw new IllegalArgumentException(classes == 0 ? "only a conditional GAN has classes to concatenate"
+                    : "the DCGAN's discriminator takes the class through the projection only (concatenation would need constant class planes)");
         }
         if (classes > 0 && disc.pack() > 1) {
             throw new IllegalArgumentException("packing (PacGAN) judges several examples at once, which a class-conditional discriminator cannot;"
@@ -170,7 +188,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
     /** The discriminator MLP's sizes: packed input, hidden, one logit (the minibatch std feature not counted). */
     int[] discriminatorSizes() {
         int[] s = new int[discHidden.length + 2];
-        s[0] = data * disc.pack();
+        s[0] = data * disc.pack() + (concatenated ? classes : 0);
         System.arraycopy(discHidden, 0, s, 1, discHidden.length);
         s[s.length - 1] = 1;
         return s;
@@ -180,7 +198,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
     public boolean equals(Object o) {
         return o instanceof GanConfig c && c.data == data && c.noise == noise && Arrays.equals(c.genHidden, genHidden)
                 && Arrays.equals(c.discHidden, discHidden) && c.sigmoidOutput == sigmoidOutput && c.loss == loss
-                && java.util.Objects.equals(c.image, image) && c.disc.equals(disc) && c.classes == classes;
+                && java.util.Objects.equals(c.image, image) && c.disc.equals(disc) && c.classes == classes && c.concatenated == concatenated;
     }
 
     @Override
@@ -190,7 +208,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     @Override
     public String toString() {
-        String conditional = classes > 0 ? "conditional (" + classes + " classes) " : "";
+        String conditional = classes > 0 ? "conditional (" + classes + " classes" + (concatenated ? ", concatenated in D" : "") + ") " : "";
         if (image != null) {
             return conditional + "DCGAN z" + noise + " ngf " + genHidden[0] + " ndf " + discHidden[0] + " -> " + image + " tanh, "
                     + loss.name().toLowerCase() + " loss" + stabilizerText();

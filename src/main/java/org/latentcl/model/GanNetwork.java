@@ -63,6 +63,9 @@ public final class GanNetwork implements AutoCloseable {
     private final Tensor onehot;
     private final Tensor codes;
     private final Tensor product;
+    /** A discriminator that concatenates the class: its input rows [x, one-hot y], and dL/dx taken from dL/d(those rows). */
+    private final Tensor joined;
+    private final Tensor dData;
     private final Tensor prob;
     private final Tensor noisy;
     private final Tensor noise;
@@ -92,7 +95,7 @@ public final class GanNetwork implements AutoCloseable {
                     maxBatch);
             fullDisc = mlpDiscriminator(config, Math.max(1, maxBatch / pack));
         }
-        if (config.conditional()) {
+        if (config.conditional() && !config.concatenated()) {
             // The projection discriminator (Miyato & Koyama 2018): logit = head(features) + <embed(y), features>.
             List<Layer> layers = fullDisc.layers();
             disc = new Sequential(layers.subList(0, layers.size() - 1), maxBatch);
@@ -129,7 +132,9 @@ public final class GanNetwork implements AutoCloseable {
         data = cond ? be.zeros(maxBatch, config.data()) : null;
         onehot = cond ? be.zeros(maxBatch, config.classes()) : null;
         codes = cond ? be.zeros(maxBatch, config.codeWidth()) : null;
-        product = cond ? be.zeros(maxBatch, disc.outputSize()) : null;
+        product = cond && discHead != null ? be.zeros(maxBatch, disc.outputSize()) : null;
+        joined = config.concatenated() ? be.zeros(maxBatch, config.rowWidth()) : null;
+        dData = config.concatenated() ? be.zeros(maxBatch, config.data()) : null;
         z = be.zeros(maxBatch, config.noise());
         prob = be.zeros(maxBatch, 1);
         noisy = be.zeros(maxBatch, config.data());
@@ -352,7 +357,7 @@ public final class GanNetwork implements AutoCloseable {
      */
     private Tensor logits(Tensor judged, boolean training) {
         if (discHead == null) {
-            return disc.forward(judged, training);
+            return disc.forward(discInput(judged), training);
         }
         int m = judged.rows();
         Tensor h = disc.forward(judged, training);
@@ -364,6 +369,18 @@ public final class GanNetwork implements AutoCloseable {
         lastFeatures = h;
         lastEmbedded = e;
         return logits;
+    }
+
+    /** What the discriminator reads of the judged rows: the rows, or with concatenation the rows beside their one-hot classes. */
+    private Tensor discInput(Tensor judged) {
+        if (joined == null) {
+            return judged;
+        }
+        int m = judged.rows();
+        Tensor in = joined.rowRange(0, m);
+        CopyColumns.copyColumns(be, judged, 0, in, 0, config.data());
+        CopyColumns.copyColumns(be, onehot.rowRange(0, m), 0, in, config.data(), config.classes());
+        return in;
     }
 
     /** The buffer a loss writes dL/d(logits) of m judgments into. */
@@ -378,11 +395,20 @@ public final class GanNetwork implements AutoCloseable {
      */
     private Gradient discBackward(Tensor judged, boolean accumulate, boolean parameters) {
         if (discHead == null) {
+            int m = judged.rows();
+            Tensor in = joined == null ? judged : joined.rowRange(0, m);
             if (parameters) {
-                disc.backward(judged, disc.outputGradient(judged.rows()), accumulate, false);
+                disc.backward(in, disc.outputGradient(m), accumulate, false);
                 return null;
             }
-            return disc.backwardInput(judged, disc.outputGradient(judged.rows()));
+            Gradient dIn = disc.backwardInput(in, disc.outputGradient(m));
+            if (joined == null) {
+                return dIn;
+            }
+            // The class's columns of the input gradient lead nowhere; the generator takes the data's.
+            Tensor dx = dData.rowRange(0, m);
+            CopyColumns.copyColumns(be, dIn.value(), 0, dx, 0, config.data());
+            return new Gradient(dx, dIn.throughActivation());
         }
         int m = judged.rows();
         Tensor dLogit = discHead.outputGrad(m);
@@ -493,7 +519,7 @@ public final class GanNetwork implements AutoCloseable {
             discHead.close();
             embed.close();
         }
-        for (Tensor t : new Tensor[] {data, onehot, codes, product}) {
+        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData}) {
             if (t != null) {
                 t.close();
             }

@@ -42,6 +42,7 @@ public final class GanCheckpoint {
         m.put("minibatch_std", c.disc().minibatchStd());
         if (c.conditional()) {
             m.put("classes", c.classes());
+            m.put("conditioning", c.concatenated() ? "concat" : "projection");
         }
         return m;
     }
@@ -84,8 +85,9 @@ public final class GanCheckpoint {
                 return GanConfig.dcgan(new ImageShape(image[0], image[1], image[2]), ((Double) m.get("noise")).intValue(),
                         ints(m.get("gen_hidden"))[0], ints(m.get("disc_hidden"))[0], loss).with(disc).conditional(classes);
             }
-            return new GanConfig(((Double) m.get("data")).intValue(), ((Double) m.get("noise")).intValue(), ints(m.get("gen_hidden")),
+            GanConfig mlp = new GanConfig(((Double) m.get("data")).intValue(), ((Double) m.get("noise")).intValue(), ints(m.get("gen_hidden")),
                     ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")), loss).with(disc).conditional(classes);
+            return "concat".equals(m.get("conditioning")) ? mlp.concatenatingClasses() : mlp;
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the GAN configuration in the metadata is unreadable (" + e.getMessage() + ")");
         }

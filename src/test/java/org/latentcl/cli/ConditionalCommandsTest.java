@@ -141,6 +141,19 @@ class ConditionalCommandsTest {
                 "class 5 turns the same noise into other samples");
         Cli.usageError(Cli.run(concat(new String[] {"train", "gan", "--conditional", "--pack", "2", "--out", dir.resolve("packed").toString()},
                 small)), "--pack judges several examples at once");
+        // Concatenation instead of the projection: D's first layer reads [x, one_hot(y)], and no embedding is kept.
+        Path concatenated = dir.resolve("concat");
+        r = Cli.run(concat(new String[] {"train", "gan", "--conditional", "--conditioning", "concat", "--epochs", "1", "--out",
+                concatenated.toString()}, small));
+        assertEquals(0, r.code(), r.err());
+        var t = Safetensors.read(concatenated.resolve("checkpoint.safetensors")).tensors();
+        assertArrayEquals(new int[] {16, 784 + 10}, t.get("disc.0.weight_orig").shape());
+        assertFalse(t.containsKey("disc_embed.weight_orig"));
+        assertEquals(3 * 784, sample(concatenated.resolve("checkpoint.safetensors"), "cc.npy", "--class", "4", "--n", "3").length);
+        Cli.usageError(Cli.run(concat(new String[] {"train", "gan", "--arch", "dcgan", "--conditional", "--conditioning", "concat", "--out",
+                dir.resolve("dc").toString()}, small)), "--conditioning concat is for the MLP GAN");
+        Cli.usageError(Cli.run(concat(new String[] {"train", "gan", "--conditioning", "concat", "--out", dir.resolve("dc").toString()}, small)),
+                "add --conditional");
         assertFalse(Files.exists(dir.resolve("packed")), "no run directory");
     }
 

@@ -41,7 +41,7 @@ class GanNetworkTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"sn", "pack", "mbstd", "hinge", "smooth", "noise", "all", "dcgan-sn", "dcgan-pack-mbstd", "cond", "cond-mbstd",
-        "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd"})
+        "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd", "cond-concat-sn"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();
         boolean all = variant.equals("all");
@@ -57,6 +57,9 @@ class GanNetworkTest {
         // Conditional: three classes, through the generator's input and the discriminator's projection (its embedding too).
         if (variant.contains("cond")) {
             cfg = cfg.conditional(3);
+            if (variant.contains("concat")) {
+                cfg = cfg.concatenatingClasses();
+            }
             x = OneHotRows.of(x, 4, cfg.data(), 3);
         }
         try (GanNetwork gan = new GanNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, cfg.rowWidth()); Tensor stats = be.zeros(1, 4)) {
