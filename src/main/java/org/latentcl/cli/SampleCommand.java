@@ -75,23 +75,12 @@ final class SampleCommand implements Callable<Integer> {
             if (model.equals("vae")) {
                 try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(per, 256))) {
                     d = vae.config().input();
-                    x = drawn == null ? VaeSampling.sample(vae, per, seed) : new float[total * d];
-                    // Class by class with the same seed, so each row of the grid shows the same codes as another class.
-                    for (int k = 0; drawn != null && k < drawn.length; k++) {
-                        int[] same = new int[per];
-                        java.util.Arrays.fill(same, drawn[k]);
-                        System.arraycopy(VaeSampling.sample(vae, per, seed, same), 0, x, k * per * d, per * d);
-                    }
+                    x = byClass((k, cls) -> VaeSampling.sample(vae, k, seed, cls), drawn, per, d);
                 }
             } else {
                 try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(per, 256))) {
                     d = gan.config().data();
-                    x = drawn == null ? GanSampling.generate(gan, per, seed) : new float[total * d];
-                    for (int k = 0; drawn != null && k < drawn.length; k++) {
-                        int[] same = new int[per];
-                        java.util.Arrays.fill(same, drawn[k]);
-                        System.arraycopy(GanSampling.generate(gan, per, seed, same), 0, x, k * per * d, per * d);
-                    }
+                    x = byClass((k, cls) -> GanSampling.generate(gan, k, seed, cls), drawn, per, d);
                 }
             }
             if (name.endsWith(".png")) {
@@ -120,6 +109,23 @@ final class SampleCommand implements Callable<Integer> {
                     + (drawn == null ? "" : drawn.length == 1 ? " (class " + drawn[0] + ")" : " (" + per + " of each class in " + Flags.list(drawn) + ")"));
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * {@code per} draws of d values, or of each class in {@code drawn} (null for an unconditional
+     * model), class by class with the same seed, so each row of the grid shows the codes another class's row does.
+     */
+    private static float[] byClass(java.util.function.BiFunction<Integer, int[], float[]> draw, int[] drawn, int per, int d) {
+        if (drawn == null) {
+            return draw.apply(per, null);
+        }
+        float[] x = new float[drawn.length * per * d];
+        for (int k = 0; k < drawn.length; k++) {
+            int[] same = new int[per];
+            java.util.Arrays.fill(same, drawn[k]);
+            System.arraycopy(draw.apply(per, same), 0, x, k * per * d, per * d);
+        }
+        return x;
     }
 
     /** The classes to draw, in order: null for an unconditional model, else --class, --classes or every class. */
