@@ -17,6 +17,9 @@ import java.util.List;
  * @param loss          the generator's loss
  * @param image         the image shape of a DCGAN; null for the MLPs
  * @param disc          the discriminator's stabilizers
+ * @param classes       the classes of a conditional GAN (0: unconditional)
+ * @param concatenated  whether a conditional MLP discriminator reads the one-hot class beside its input
+ *                      rather than projecting its features onto the class's embedding
  */
 public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
                         Stabilizers disc, int classes, boolean concatenated) {

@@ -37,6 +37,11 @@ import org.latentcl.nn.RandomStream;
  * (batch means); G minimizes -log D(G(z)) (non-saturating) or log(1 - D(G(z))) (minimax).
  * Parameters are named gen.0.weight, ..., disc.0.weight, ... (PyTorch layout).
  *
+ * <p>A conditional GAN's rows end with the one-hot class, which the step splits off: the generator
+ * reads [z, y], and the discriminator is a projection discriminator (Miyato &amp; Koyama 2018), its
+ * body's features f(x) meeting the class's embedding (disc_embed) in logit = head(f(x)) + &lt;E y, f(x)&gt;,
+ * or, with concatenation, an MLP reading [x, y].
+ *
  * <p>Statistics accumulate on the backend in a 1 x 4 tensor: sums over examples of the
  * discriminator's BCE terms, of the generator's loss terms, of D(x) and of D(G(z)).
  */
