@@ -35,7 +35,9 @@ public final class Datasets {
      * Loads a dataset by name or path: {@code default} (embedded MNIST digits), {@code mnist} or
      * {@code fashion-mnist} (IDX files in the usual places, such as
      * {@code /usr/share/datasets/fashion-mnist}), a directory of IDX files, or a {@code .npy} or
-     * {@code .csv} file of rows. Data without a test split get a fixed 10% held out.
+     * {@code .csv} file of rows. Data without a test split get a fixed 10% held out. A {@code .npy}
+     * file takes its class labels from another ({@code x.npy#labels=y.npy}, one whole number per
+     * row) and a CSV file from a column its header names ({@code t.csv#label-column=NAME}).
      *
      * @param spec the name or path; null means {@code default}
      * @return training and test data
