@@ -37,8 +37,12 @@ public final class SpectralNorm implements AutoCloseable {
     private final List<Tensor[]> plainValues = new ArrayList<>();
     private final List<Tensor[]> plainGrads = new ArrayList<>();
 
-    /** One normalized weight: its name in the network, its vectors, and scratch for the iteration. */
-    private record Normalized(String name, int rows, int cols, Tensor u, Tensor v, Tensor uRaw, Tensor vRaw, Tensor s) {
+    /**
+     * One normalized weight: its name in the network, the trained weight W_orig and the effective
+     * W / sigma (resolved once, so no step looks a name up), its vectors, and scratch for the iteration.
+     */
+    private record Normalized(String name, int rows, int cols, Param orig, Param normalized, Tensor u, Tensor v, Tensor uRaw, Tensor vRaw,
+                              Tensor s) {
         void close() {
             for (Tensor t : new Tensor[] {u, v, uRaw, vRaw, s}) {
                 t.close();
@@ -65,8 +69,8 @@ public final class SpectralNorm implements AutoCloseable {
             e = new Parameters(be, specs);
             for (ParamSpec s : specs) {
                 if (normalizes(s)) {
-                    weights.add(new Normalized(s.name(), s.rows(), s.cols(), be.zeros(1, s.rows()), be.zeros(1, s.cols()),
-                            be.zeros(1, s.rows()), be.zeros(1, s.cols()), be.zeros(1, 4)));
+                    weights.add(new Normalized(s.name(), s.rows(), s.cols(), t.param(s.renamed(s.name() + ORIG)), e.param(s),
+                            be.zeros(1, s.rows()), be.zeros(1, s.cols()), be.zeros(1, s.rows()), be.zeros(1, s.cols()), be.zeros(1, 4)));
                 }
             }
         } catch (RuntimeException ex) {
@@ -149,7 +153,7 @@ public final class SpectralNorm implements AutoCloseable {
             Elementwise.copy(be, run[0], run[1]);
         }
         for (Normalized n : weights) {
-            Tensor w = trained.value(n.name() + ORIG);
+            Tensor w = n.orig().value();
             if (iterate) {
                 Gemm.gemm(be, false, false, 1f, n.u(), w, 0f, n.vRaw(), null, null);
                 SpectralNormOps.normalizeVector(be, n.vRaw(), n.v(), n.s(), 0, -1);
@@ -160,7 +164,7 @@ public final class SpectralNorm implements AutoCloseable {
             } else {
                 Dot.dot(be, n.u(), n.uRaw(), n.s(), 2, false);
             }
-            SpectralNormOps.divideBy(be, w, n.s(), 2, effective.value(n.name()));
+            SpectralNormOps.divideBy(be, w, n.s(), 2, n.normalized().value());
         }
         effective.changed();
     }
@@ -171,9 +175,9 @@ public final class SpectralNorm implements AutoCloseable {
             Elementwise.copy(be, run[1], run[0]);
         }
         for (Normalized n : weights) {
-            Tensor g = effective.grad(n.name());
-            Dot.dot(be, g, trained.value(n.name() + ORIG), n.s(), 3, false);
-            SpectralNormOps.backward(be, g, trained.grad(n.name() + ORIG), n.u(), n.v(), n.s(), 2);
+            Tensor g = n.normalized().grad();
+            Dot.dot(be, g, n.orig().value(), n.s(), 3, false);
+            SpectralNormOps.backward(be, g, n.orig().grad(), n.u(), n.v(), n.s(), 2);
         }
     }
 
