@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.latentcl.data.Decoder;
 import org.latentcl.model.VaeConfig;
+import org.latentcl.train.OneHot;
 import org.latentcl.train.VaeSampling;
 
 /**
@@ -131,7 +132,7 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
      */
     public Encoding encode(float[][] x, int[] classes) {
         org.latentcl.model.VaeNetwork v = live();
-        float[][] both = VaeSampling.encode(v, VaeSampling.withClasses(v, Rows.flatten(x, input(), "x"), x.length, input(), classes), x.length);
+        float[][] both = VaeSampling.encode(v, OneHot.append(v.config().classes(), Rows.flatten(x, input(), "x"), x.length, input(), classes), x.length);
         return new Encoding(Rows.split(both[0], x.length, latent()), Rows.split(both[1], x.length, latent()));
     }
 
@@ -155,7 +156,7 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
      */
     public float[][] decode(float[][] z, int[] classes) {
         org.latentcl.model.VaeNetwork v = live();
-        return Rows.split(VaeSampling.decode(v, VaeSampling.withClasses(v, Rows.flatten(z, latent(), "z"), z.length, latent(), classes),
+        return Rows.split(VaeSampling.decode(v, OneHot.append(v.config().classes(), Rows.flatten(z, latent(), "z"), z.length, latent(), classes),
                 z.length), z.length, input());
     }
 
@@ -178,7 +179,7 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
      */
     public float[][] reconstruct(float[][] x, int[] classes) {
         org.latentcl.model.VaeNetwork v = live();
-        return Rows.split(VaeSampling.reconstruct(v, VaeSampling.withClasses(v, Rows.flatten(x, input(), "x"), x.length, input(), classes),
+        return Rows.split(VaeSampling.reconstruct(v, OneHot.append(v.config().classes(), Rows.flatten(x, input(), "x"), x.length, input(), classes),
                 x.length), x.length, input());
     }
 

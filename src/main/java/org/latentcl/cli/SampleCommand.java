@@ -15,6 +15,7 @@ import org.latentcl.model.GanNetwork;
 import org.latentcl.model.VaeNetwork;
 import org.latentcl.train.GanCheckpoint;
 import org.latentcl.train.GanSampling;
+import org.latentcl.train.OneHot;
 import org.latentcl.train.VaeCheckpoint;
 import org.latentcl.train.VaeSampling;
 import picocli.CommandLine.Command;
@@ -75,12 +76,12 @@ final class SampleCommand implements Callable<Integer> {
             if (model.equals("vae")) {
                 try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(per, 256))) {
                     d = vae.config().input();
-                    x = byClass((k, cls) -> VaeSampling.sample(vae, k, seed, cls), drawn, per, d);
+                    x = OneHot.byClass((k, cls) -> VaeSampling.sample(vae, k, seed, cls), drawn, per, d);
                 }
             } else {
                 try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(per, 256))) {
                     d = gan.config().data();
-                    x = byClass((k, cls) -> GanSampling.generate(gan, k, seed, cls), drawn, per, d);
+                    x = OneHot.byClass((k, cls) -> GanSampling.generate(gan, k, seed, cls), drawn, per, d);
                 }
             }
             if (name.endsWith(".png")) {
@@ -111,23 +112,6 @@ final class SampleCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /**
-     * {@code per} draws of d values, or of each class in {@code drawn} (null for an unconditional
-     * model), class by class with the same seed, so each row of the grid shows the codes another class's row does.
-     */
-    private static float[] byClass(java.util.function.BiFunction<Integer, int[], float[]> draw, int[] drawn, int per, int d) {
-        if (drawn == null) {
-            return draw.apply(per, null);
-        }
-        float[] x = new float[drawn.length * per * d];
-        for (int k = 0; k < drawn.length; k++) {
-            int[] same = new int[per];
-            java.util.Arrays.fill(same, drawn[k]);
-            System.arraycopy(draw.apply(per, same), 0, x, k * per * d, per * d);
-        }
-        return x;
-    }
-
     /** The classes to draw, in order: null for an unconditional model, else --class, --classes or every class. */
     private int[] classesToDraw(int classes) {
         if (classes == 0) {
@@ -142,10 +126,7 @@ final class SampleCommand implements Callable<Integer> {
         } else if (classList != null) {
             drawn = Flags.classes("--classes", classList);
         } else {
-            drawn = new int[classes];
-            for (int k = 0; k < classes; k++) {
-                drawn[k] = k;
-            }
+            drawn = OneHot.all(classes);
         }
         for (int k : drawn) {
             if (k < 0 || k >= classes) {

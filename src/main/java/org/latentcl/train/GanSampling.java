@@ -46,19 +46,6 @@ public final class GanSampling {
         return out;
     }
 
-    /** A conditional GAN's samples class by class: {@code perClass} of class 0, then of class 1, ..., each class from the same codes. */
-    public static float[] classRows(GanNetwork gan, int perClass, long seed) {
-        int c = gan.config().classes();
-        int d = gan.config().data();
-        float[] out = new float[c * perClass * d];
-        int[] same = new int[perClass];
-        for (int k = 0; k < c; k++) {
-            java.util.Arrays.fill(same, k);
-            System.arraycopy(generate(gan, perClass, seed, same), 0, out, k * perClass * d, perClass * d);
-        }
-        return out;
-    }
-
     /**
      * The discriminator's probability D(x) for each of n rows of x (n x data values). A packing
      * discriminator judges consecutive groups of pack rows (n must divide): each row gets its group's.

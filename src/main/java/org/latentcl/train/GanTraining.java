@@ -460,7 +460,9 @@ public final class GanTraining {
             if (gan.config().conditional()) {
                 // One row of eight per class, every row from the same eight codes.
                 count = 8 * gan.config().classes();
-                shown = GanSampling.classRows(gan, 8, opt.seed() ^ PICTURE_KEY);
+                long seed = opt.seed() ^ PICTURE_KEY;
+                shown = OneHot.byClass((k, cls) -> GanSampling.generate(gan, k, seed, cls), OneHot.all(gan.config().classes()), 8,
+                        train.cols());
             }
             var grid = Images.grid(shown, count, train.channels(), train.height(), train.width(), 8, 2);
             Images.writePng(grid, dir.resolve("samples.png"));

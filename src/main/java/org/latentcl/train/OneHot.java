@@ -1,5 +1,7 @@
 package org.latentcl.train;
 
+import org.latentcl.data.Dataset;
+
 /** A conditional model's inputs on the host: rows followed by the one-hot class of each (what its data rows and codes are). */
 public final class OneHot {
     private OneHot() {
@@ -16,13 +18,37 @@ public final class OneHot {
         if (classes == null || classes.length != n) {
             throw new IllegalArgumentException("a conditional model needs a class for each of the " + n + " examples");
         }
-        float[] out = new float[n * (width + c)];
-        for (int i = 0; i < n; i++) {
-            if (classes[i] < 0 || classes[i] >= c) {
-                throw new IllegalArgumentException("class " + classes[i] + " is outside the model's " + c + " classes 0.." + (c - 1));
+        for (int k : classes) {
+            if (k < 0 || k >= c) {
+                throw new IllegalArgumentException("class " + k + " is outside the model's " + c + " classes 0.." + (c - 1));
             }
-            System.arraycopy(values, i * width, out, i * (width + c), width);
-            out[i * (width + c) + width + classes[i]] = 1f;
+        }
+        return new Dataset("rows", values, n, width, classes, 0, 0).withOneHot(c).values();
+    }
+
+    /**
+     * {@code per} draws of d values, or {@code per} of each class in {@code classes} (null for an
+     * unconditional model), class by class, each class's draw asked for with the same seed so that its
+     * row shows the same codes as every other class's row ({@code draw} gives n draws of the given classes).
+     */
+    public static float[] byClass(java.util.function.BiFunction<Integer, int[], float[]> draw, int[] classes, int per, int d) {
+        if (classes == null) {
+            return draw.apply(per, null);
+        }
+        float[] x = new float[classes.length * per * d];
+        int[] same = new int[per];
+        for (int k = 0; k < classes.length; k++) {
+            java.util.Arrays.fill(same, classes[k]);
+            System.arraycopy(draw.apply(per, same), 0, x, k * per * d, per * d);
+        }
+        return x;
+    }
+
+    /** Classes 0, 1, ..., n - 1. */
+    public static int[] all(int n) {
+        int[] out = new int[n];
+        for (int k = 0; k < n; k++) {
+            out[k] = k;
         }
         return out;
     }

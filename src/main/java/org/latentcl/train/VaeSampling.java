@@ -36,12 +36,7 @@ public final class VaeSampling {
         int l = vae.config().latent();
         float[] z = new float[n * l];
         Philox.fillNormal(z, 0, z.length, seed, 0);
-        return decode(vae, withClasses(vae, z, n, l, classes), n);
-    }
-
-    /** The rows of {@code values} (n x width) each followed by the one-hot class given for it; the values as they are for an unconditional VAE. */
-    public static float[] withClasses(VaeNetwork vae, float[] values, int n, int width, int[] classes) {
-        return OneHot.append(vae.config().classes(), values, n, width, classes);
+        return decode(vae, OneHot.append(vae.config().classes(), z, n, l, classes), n);
     }
 
     /** The one-hot classes at the end of n rows of a conditional VAE (null for an unconditional one). */
@@ -81,7 +76,7 @@ public final class VaeSampling {
         try (Tensor logvar = vae.backend().zeros(vae.maxBatch(), l)) {
             float[] means = Chunked.map(vae.backend(), x, n, vae.config().rowWidth(), l, vae.maxBatch(),
                     (xb, mu) -> vae.encode(xb, mu, logvar.rowRange(0, xb.rows())));
-            return decode(vae, withClasses(vae, means, n, l, classesOf(vae, x, n)), n);
+            return decode(vae, OneHot.append(vae.config().classes(), means, n, l, classesOf(vae, x, n)), n);
         }
     }
 

@@ -339,15 +339,10 @@ public final class VaeTraining {
         // A conditional VAE's samples: one row of eight per class, the same eight codes in every row.
         int classes = vae.config().classes();
         int count = classes == 0 ? 64 : 8 * classes;
-        int[] rowClasses = null;
-        if (classes > 0) {
-            rowClasses = new int[count];
-            for (int i = 0; i < count; i++) {
-                rowClasses[i] = i / 8;
-            }
-        }
-        Images.writePng(Images.grid(classOrderedCodes(vae, count, opt.seed() ^ PICTURE_KEY, rowClasses), count, ch, h, w, 8, 2),
-                dir.resolve("samples.png"));
+        long seed = opt.seed() ^ PICTURE_KEY;
+        float[] samples = OneHot.byClass((k, cls) -> VaeSampling.sample(vae, k, seed, cls), classes == 0 ? null : OneHot.all(classes),
+                classes == 0 ? 64 : 8, test.cols());
+        Images.writePng(Images.grid(samples, count, ch, h, w, 8, 2), dir.resolve("samples.png"));
         int n = Math.min(16, test.rows());
         float[] x = java.util.Arrays.copyOf(test.values(), n * test.cols());
         float[] r = VaeSampling.reconstruct(vae, java.util.Arrays.copyOf(testRows.values(), n * testRows.cols()), n);
@@ -366,21 +361,6 @@ public final class VaeTraining {
         if (vae.config().latent() == 2 && !vae.config().conditional()) {
             Images.writePng(Images.grid(VaeSampling.manifold(vae, 15), 225, ch, h, w, 15, 1), dir.resolve("manifold.png"));
         }
-    }
-
-    /** Draws for a picture: 64 from the prior, or for a conditional VAE eight per class with one set of eight codes shared by every class. */
-    private static float[] classOrderedCodes(VaeNetwork vae, int count, long seed, int[] classes) {
-        if (classes == null) {
-            return VaeSampling.sample(vae, count, seed);
-        }
-        int l = vae.config().latent();
-        float[] eight = new float[8 * l];
-        org.latentcl.backend.Philox.fillNormal(eight, 0, eight.length, seed, 0);
-        float[] z = new float[count * l];
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(eight, (i % 8) * l, z, i * l, l);
-        }
-        return VaeSampling.decode(vae, VaeSampling.withClasses(vae, z, count, l, classes), count);
     }
 
     /** Where a saved run stands: whole epochs done, the random stream, and a position inside the next epoch (0: none). */
