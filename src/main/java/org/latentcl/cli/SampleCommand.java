@@ -15,7 +15,6 @@ import org.latentcl.model.GanNetwork;
 import org.latentcl.model.VaeNetwork;
 import org.latentcl.train.GanCheckpoint;
 import org.latentcl.train.GanSampling;
-import org.latentcl.train.OneHot;
 import org.latentcl.train.VaeCheckpoint;
 import org.latentcl.train.VaeSampling;
 import picocli.CommandLine.Command;
@@ -76,12 +75,12 @@ final class SampleCommand implements Callable<Integer> {
             if (model.equals("vae")) {
                 try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(per, 256))) {
                     d = vae.config().input();
-                    x = OneHot.byClass((k, cls) -> VaeSampling.sample(vae, k, seed, cls), drawn, per, d);
+                    x = VaeSampling.sampleByClass(vae, per, seed, drawn);
                 }
             } else {
                 try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(per, 256))) {
                     d = gan.config().data();
-                    x = OneHot.byClass((k, cls) -> GanSampling.generate(gan, k, seed, cls), drawn, per, d);
+                    x = GanSampling.generateByClass(gan, per, seed, drawn);
                 }
             }
             if (name.endsWith(".png")) {
@@ -126,7 +125,7 @@ final class SampleCommand implements Callable<Integer> {
         } else if (classList != null) {
             drawn = Flags.classes("--classes", classList);
         } else {
-            drawn = OneHot.all(classes);
+            drawn = java.util.stream.IntStream.range(0, classes).toArray();
         }
         for (int k : drawn) {
             if (k < 0 || k >= classes) {

@@ -46,6 +46,11 @@ public final class GanSampling {
         return out;
     }
 
+    /** {@code per} samples of each class in {@code classes}, class by class from the same noise ({@code per} samples when classes is null). */
+    public static float[] generateByClass(GanNetwork gan, int per, long seed, int[] classes) {
+        return OneHot.byClass((k, cls) -> generate(gan, k, seed, cls), classes, per, gan.config().data());
+    }
+
     /**
      * The discriminator's probability D(x) for each of n rows of x (n x data values). A packing
      * discriminator judges consecutive groups of pack rows (n must divide): each row gets its group's.

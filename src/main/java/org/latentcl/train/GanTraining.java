@@ -460,9 +460,7 @@ public final class GanTraining {
             if (gan.config().conditional()) {
                 // One row of eight per class, every row from the same eight codes.
                 count = 8 * gan.config().classes();
-                long seed = opt.seed() ^ PICTURE_KEY;
-                shown = OneHot.byClass((k, cls) -> GanSampling.generate(gan, k, seed, cls), OneHot.all(gan.config().classes()), 8,
-                        train.cols());
+                shown = GanSampling.generateByClass(gan, 8, opt.seed() ^ PICTURE_KEY, OneHot.all(gan.config().classes()));
             }
             var grid = Images.grid(shown, count, train.channels(), train.height(), train.width(), 8, 2);
             Images.writePng(grid, dir.resolve("samples.png"));

@@ -39,6 +39,11 @@ public final class VaeSampling {
         return decode(vae, OneHot.append(vae.config().classes(), z, n, l, classes), n);
     }
 
+    /** {@code per} draws of each class in {@code classes}, class by class from the same codes (per draws of the prior when classes is null). */
+    public static float[] sampleByClass(VaeNetwork vae, int per, long seed, int[] classes) {
+        return OneHot.byClass((k, cls) -> sample(vae, k, seed, cls), classes, per, vae.config().input());
+    }
+
     /** The one-hot classes at the end of n rows of a conditional VAE (null for an unconditional one). */
     static int[] classesOf(VaeNetwork vae, float[] rows, int n) {
         int c = vae.config().classes();

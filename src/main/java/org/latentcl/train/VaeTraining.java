@@ -339,9 +339,8 @@ public final class VaeTraining {
         // A conditional VAE's samples: one row of eight per class, the same eight codes in every row.
         int classes = vae.config().classes();
         int count = classes == 0 ? 64 : 8 * classes;
-        long seed = opt.seed() ^ PICTURE_KEY;
-        float[] samples = OneHot.byClass((k, cls) -> VaeSampling.sample(vae, k, seed, cls), classes == 0 ? null : OneHot.all(classes),
-                classes == 0 ? 64 : 8, test.cols());
+        float[] samples = VaeSampling.sampleByClass(vae, classes == 0 ? 64 : 8, opt.seed() ^ PICTURE_KEY,
+                classes == 0 ? null : OneHot.all(classes));
         Images.writePng(Images.grid(samples, count, ch, h, w, 8, 2), dir.resolve("samples.png"));
         int n = Math.min(16, test.rows());
         float[] x = java.util.Arrays.copyOf(test.values(), n * test.cols());
