@@ -2,7 +2,10 @@ package org.latentcl.io;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Supplier;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -16,6 +19,42 @@ public final class Charts {
     private static final Color GENERATED = new Color(255, 127, 14);
 
     private Charts() {
+    }
+
+    /** Whether this Java runtime can draw a chart's text; asked once (see {@link #write}). */
+    private static final class TextSupport {
+        static final String PROBLEM = probe(() -> lines("probe", "x", "y", List.of()));
+
+        static {
+            if (PROBLEM != null) {
+                org.slf4j.LoggerFactory.getLogger(Charts.class).warn(
+                        "charts (loss.png, fid.png, scatter.png) are skipped: this Java runtime cannot draw text ({})", PROBLEM);
+            }
+        }
+    }
+
+    /**
+     * Writes a chart as a PNG, or skips it with one warning per run where the Java runtime cannot draw text: a
+     * minimal runtime (as on GPU machines and in containers) may lack the font libraries, and a missing loss plot
+     * must not end a training run whose checkpoint is already saved.
+     */
+    public static void write(Supplier<BufferedImage> chart, Path file) throws IOException {
+        if (TextSupport.PROBLEM != null) {
+            return;
+        }
+        Images.writePng(chart.get(), file);
+    }
+
+    /** Why {@code draw} cannot run in this Java runtime, or null when it can. */
+    static String probe(Runnable draw) {
+        try {
+            draw.run();
+            return null;
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            throw e;
+        } catch (Error e) { // UnsatisfiedLinkError for libfontmanager's libraries; InternalError for "Fontconfig head is null"
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
     }
 
     /** One named line: y against x. */

@@ -444,13 +444,13 @@ public final class GanTraining {
         files.put(dir.resolve(RunFiles.STATE), state);
         files.put(dir.resolve(RunFiles.METRICS), AtomicFiles.withLine(dir.resolve(RunFiles.METRICS), m.toJson()));
         AtomicFiles.writeAll(files);
-        Images.writePng(Charts.lines("GAN losses", "epoch", "loss", List.of(
+        Charts.write(() -> Charts.lines("GAN losses", "epoch", "loss", List.of(
                 Charts.Line.perEpoch("discriminator", history.stream().mapToDouble(GanEpochStats::dLoss).toArray(), new Color(31, 119, 180)),
                 Charts.Line.perEpoch("generator", history.stream().mapToDouble(GanEpochStats::gLoss).toArray(), new Color(255, 127, 14)))),
                 dir.resolve("loss.png"));
         List<GanEpochStats> measured = history.stream().filter(h -> Double.isFinite(h.fid())).toList();
         if (!measured.isEmpty()) {
-            Images.writePng(Charts.lines("FID of " + FID_SAMPLES + " samples against the test data", "epoch", "FID", List.of(
+            Charts.write(() -> Charts.lines("FID of " + FID_SAMPLES + " samples against the test data", "epoch", "FID", List.of(
                     new Charts.Line("FID", measured.stream().mapToDouble(GanEpochStats::epoch).toArray(),
                             measured.stream().mapToDouble(GanEpochStats::fid).toArray(), new Color(44, 160, 44)))), dir.resolve("fid.png"));
         }
@@ -468,7 +468,7 @@ public final class GanTraining {
         } else if (train.cols() == 2) {
             int nData = Math.min(train.rows(), 2000);
             float[] more = GanSampling.generate(gan, 2000, opt.seed() ^ PICTURE_KEY);
-            Images.writePng(Charts.scatter("generated points over the data, epoch " + epoch, train.values(), nData, more, 2000),
+            Charts.write(() -> Charts.scatter("generated points over the data, epoch " + epoch, train.values(), nData, more, 2000),
                     dir.resolve("scatter.png"));
         }
     }

@@ -327,7 +327,7 @@ public final class VaeTraining {
             throws IOException {
         double[] trainLoss = history.stream().mapToDouble(VaeEpochStats::trainLoss).toArray();
         double[] testLoss = history.stream().mapToDouble(VaeEpochStats::testLoss).toArray();
-        Images.writePng(Charts.lines("VAE loss (-ELBO per example)", "epoch", "nats", List.of(
+        Charts.write(() -> Charts.lines("VAE loss (-ELBO per example)", "epoch", "nats", List.of(
                 Charts.Line.perEpoch("train", trainLoss, new Color(31, 119, 180)),
                 Charts.Line.perEpoch("test", testLoss, new Color(255, 127, 14)))), dir.resolve("loss.png"));
         if (!test.isImage()) {

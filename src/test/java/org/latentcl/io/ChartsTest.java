@@ -1,11 +1,15 @@
 package org.latentcl.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /** The XChart plots draw their series in their colours, and a NaN (a diverged epoch) leaves a gap instead of failing. */
@@ -37,5 +41,28 @@ class ChartsTest {
         BufferedImage scatter = Charts.scatter("points", new float[] {0, 0, 1, 1, 2, 0}, 3, new float[] {0.5f, 0.5f}, 1);
         assertEquals(600, scatter.getWidth());
         assertTrue(pixels(scatter, new Color(255, 127, 14)) > 5, "the generated point is drawn in orange");
+    }
+
+    /** A runtime without the font libraries (the GPU machine's jlink runtime lacked libharfbuzz) skips charts, not the run. */
+    @Test
+    void aRuntimeThatCannotDrawTextSkipsChartsWithItsReason() {
+        assertNull(Charts.probe(() -> { }));
+        String problem = Charts.probe(() -> {
+            throw new UnsatisfiedLinkError("libfontmanager.so: libharfbuzz.so.0: cannot open shared object file");
+        });
+        assertTrue(problem.startsWith("UnsatisfiedLinkError: ") && problem.contains("libharfbuzz.so.0"), problem);
+        assertTrue(Charts.probe(() -> {
+            throw new InternalError(new RuntimeException("Fontconfig head is null, check your fonts or fonts configuration"));
+        }).startsWith("InternalError: "), "what the GPU machine's runtime threw without fontconfig");
+        assertThrows(OutOfMemoryError.class, () -> Charts.probe(() -> {
+            throw new OutOfMemoryError("heap");
+        }), "the JVM's own failures are not taken for a missing font");
+    }
+
+    @Test
+    void writeDrawsTheChartWhereTextCanBeDrawn(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("loss.png");
+        Charts.write(() -> Charts.lines("l", "x", "y", List.of(Charts.Line.perEpoch("a", new double[] {1, 2}, Color.RED))), png);
+        assertEquals(720, javax.imageio.ImageIO.read(png.toFile()).getWidth());
     }
 }
