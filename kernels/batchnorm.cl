@@ -9,7 +9,9 @@
  *   backward:  xhat = (x - mean) invstd;  dgamma = sum dy xhat;  dbeta = sum dy;
  *              dx = gamma invstd (dy - dbeta / M - xhat dgamma / M)
  * Sums run in a fixed order, compensated (Kahan): one work-item per channel for the statistics and
- * the parameter gradients, one per element for the rest. No atomics.
+ * the parameter gradients (the CPU style), or one work-group per channel whose items stride through
+ * the channel and then add in a fixed tree (the GPU style, *_groups); one work-item per element for
+ * the rest. No atomics.
  * Defines: none.
  */
 
@@ -28,6 +30,28 @@
     } \
     result = acc_; }
 
+/* Writes channel c's statistics from its mean and biased variance over count values (bn_stats and its GPU style). */
+void bn_store_stats(const int c, const int channels, const float count, const float mean, const float var, const float eps,
+                    const float momentum, __global float* stats, const int statsOff, __global float* running, const int runningOff)
+{
+    stats[statsOff + c] = mean;
+    stats[statsOff + channels + c] = 1.0f / sqrt(var + eps);
+    const float unbiased = count > 1.0f ? var * count / (count - 1.0f) : var;
+    running[runningOff + c] = (1.0f - momentum) * running[runningOff + c] + momentum * mean;
+    running[runningOff + channels + c] = (1.0f - momentum) * running[runningOff + channels + c] + momentum * unbiased;
+}
+
+/* Writes channel c's parameter-gradient sums (bn_param_grads and its GPU style). */
+void bn_store_param_grads(const int c, const int channels, const float g, const float bsum, const int accumulate,
+                          __global float* dgamma, const int dgammaOff, __global float* dbeta, const int dbetaOff,
+                          __global float* sums, const int sumsOff)
+{
+    sums[sumsOff + c] = g;
+    sums[sumsOff + channels + c] = bsum;
+    dgamma[dgammaOff + c] = (accumulate ? dgamma[dgammaOff + c] : 0.0f) + g;
+    dbeta[dbetaOff + c] = (accumulate ? dbeta[dbetaOff + c] : 0.0f) + bsum;
+}
+
 /* stats[c] = mean, stats[channels + c] = invstd; running statistics updated with momentum m. */
 __kernel void bn_stats(const int n, const int channels, const int plane, __global const float* x, const int xOff,
                        const float eps, const float momentum, __global float* stats, const int statsOff,
@@ -44,12 +68,33 @@ __kernel void bn_stats(const int n, const int channels, const int plane, __globa
     const float mean = sum / count;
     float sq;
     CHANNEL_SUM(sq, (x[i] - mean) * (x[i] - mean));
-    const float var = sq / count;
-    stats[statsOff + c] = mean;
-    stats[statsOff + channels + c] = 1.0f / sqrt(var + eps);
-    const float unbiased = count > 1.0f ? var * count / (count - 1.0f) : var;
-    running[runningOff + c] = (1.0f - momentum) * running[runningOff + c] + momentum * mean;
-    running[runningOff + channels + c] = (1.0f - momentum) * running[runningOff + channels + c] + momentum * unbiased;
+    bn_store_stats(c, channels, count, mean, sq / count, eps, momentum, stats, statsOff, running, runningOff);
+}
+
+/* The GPU style of bn_stats: one work-group per channel. Launch: global = channels x G, local = G. */
+__kernel void bn_stats_groups(const int n, const int channels, const int plane, __global const float* x, const int xOff,
+                              const float eps, const float momentum, __global float* stats, const int statsOff,
+                              __global float* running, const int runningOff, __local float* scratch)
+{
+    const int c = get_group_id(0);
+    const int m = n * plane;
+    x += xOff;
+    float acc = 0.0f;
+    float comp = 0.0f;
+    for (int k = get_local_id(0); k < m; k += get_local_size(0)) {
+        ACC_ADD(acc, comp, x[CHANNEL_INDEX(k, channels, plane, c)]);
+    }
+    const float mean = group_sum(acc, scratch) / (float)m;
+    acc = 0.0f;
+    comp = 0.0f;
+    for (int k = get_local_id(0); k < m; k += get_local_size(0)) {
+        const float d = x[CHANNEL_INDEX(k, channels, plane, c)] - mean;
+        ACC_ADD(acc, comp, d * d);
+    }
+    const float var = group_sum(acc, scratch) / (float)m;
+    if (get_local_id(0) == 0) {
+        bn_store_stats(c, channels, (float)m, mean, var, eps, momentum, stats, statsOff, running, runningOff);
+    }
 }
 
 /* Evaluation: stats from the running statistics. */
@@ -97,6 +142,33 @@ __kernel void bn_param_grads(const int n, const int channels, const int plane, _
     sums[sumsOff + channels + c] = bsum;
     dgamma[dgammaOff + c] = (accumulate ? dgamma[dgammaOff + c] : 0.0f) + g;
     dbeta[dbetaOff + c] = (accumulate ? dbeta[dbetaOff + c] : 0.0f) + bsum;
+}
+
+/* The GPU style of bn_param_grads: one work-group per channel. Launch: global = channels x G, local = G. */
+__kernel void bn_param_grads_groups(const int n, const int channels, const int plane, __global const float* x, const int xOff,
+                                    __global const float* dy, const int dyOff, __global const float* stats, const int statsOff,
+                                    const int accumulate, __global float* dgamma, const int dgammaOff,
+                                    __global float* dbeta, const int dbetaOff, __global float* sums, const int sumsOff,
+                                    __local float* scratch)
+{
+    const int c = get_group_id(0);
+    const float mean = stats[statsOff + c];
+    const float invstd = stats[statsOff + channels + c];
+    float g = 0.0f;
+    float gcomp = 0.0f;
+    float b = 0.0f;
+    float bcomp = 0.0f;
+    for (int k = get_local_id(0); k < n * plane; k += get_local_size(0)) {
+        const int i = CHANNEL_INDEX(k, channels, plane, c);
+        const float d = dy[dyOff + i];
+        ACC_ADD(g, gcomp, d * ((x[xOff + i] - mean) * invstd));
+        ACC_ADD(b, bcomp, d);
+    }
+    const float gsum = group_sum(g, scratch);
+    const float bsum = group_sum(b, scratch);
+    if (get_local_id(0) == 0) {
+        bn_store_param_grads(c, channels, gsum, bsum, accumulate, dgamma, dgammaOff, dbeta, dbetaOff, sums, sumsOff);
+    }
 }
 
 /* dx from the batch statistics and this batch's dgamma and dbeta sums (sums holds them: [dgamma | dbeta]). */

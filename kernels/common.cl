@@ -106,3 +106,29 @@ float lcl_log1p_unit(float e)
     return 2.0f * s * (1.0f + z * (3.33333333e-1f + z * (2.0e-1f + z * (1.42857143e-1f + z * (1.11111111e-1f
             + z * 9.09090909e-2f)))));
 }
+
+/* Compensated (Kahan) accumulation into acc: a work-item may add thousands of terms in a row. */
+#define ACC_ADD_T(T, acc, comp, v) { const T y_ = (v) - comp; const T t_ = acc + y_; comp = (t_ - acc) - y_; acc = t_; }
+#define ACC_ADD(acc, comp, v) ACC_ADD_T(float, acc, comp, v)
+
+/* Tree reduction of one value per work-item over a work-group of a power-of-two size, in a fixed order.
+   Every work-item must call it and gets the sum; the local memory is free again when it returns, so a
+   kernel may reduce twice in a row. */
+float group_sum(float v, __local float* scratch)
+{
+    const int lid = get_local_id(0);
+    scratch[lid] = v;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int stride = get_local_size(0) / 2; stride > 0; stride >>= 1) {
+        if (lid < stride) {
+            scratch[lid] += scratch[lid + stride];
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    const float total = scratch[0];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    return total;
+}
+
+/* The index of value k (k < batch * plane) of channel c in an NCHW batch whose rows hold channels x plane values. */
+#define CHANNEL_INDEX(k, channels, plane, c) ((((k) / (plane)) * (channels) + (c)) * (plane) + (k) % (plane))

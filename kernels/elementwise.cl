@@ -13,15 +13,16 @@
  *         mbstd_extra_sums    g[n] = sum over p of dy[n][F + p]
  *         mbstd_backward      dx[n][f] = dy[n][f] + (s[1] / F) (x[n][f] - mean[f]) / (N std[f])
  *         column_sums         out[j] = beta * out[j] + sum_i a[i][j]
- *         row_sums            out[i] = beta * out[i] + alpha * sum_j x[i][j]
+ *         row_sums            out[i] = beta * out[i] + alpha * sum_j x[i][j]   (row_sums_groups: the GPU style)
  *         gather_rows(8)      dst[r] = src[idx[r]]
  *         copy_columns        dst[r][dc + c] = src[r][sc + c] for c < width (concatenation and its split)
  *         scale_rows          y[r][c] = s[r] x[r][c] + beta y[r][c]
  *         transpose           out = a^T
  *         channel_bias        y[n][c][i] = x[n][c][i] + bias[c]   (NCHW)
- *         channel_bias_grad   db[c] = beta * db[c] + sum_{n,i} dy[n][c][i]
+ *         channel_bias_grad   db[c] = beta * db[c] + sum_{n,i} dy[n][c][i]   (channel_bias_grad_groups: the GPU style)
  * Launch: 1-D, one work-item per element (per column for column_sums); the global size is
- *         rounded up by the host, so every kernel checks its bound. Local size: driver's choice.
+ *         rounded up by the host, so every kernel checks its bound. Local size: driver's choice,
+ *         except the *_groups kernels: one work-group per output, its size a power of two.
  * Every tensor argument is a buffer plus an element offset (tensors are views into buffers).
  * Defines: none.
  */
@@ -237,6 +238,42 @@ __kernel void channel_bias_grad(const int batch, const int channels, const int p
             }
         }
         db[dbOff + c] = (beta == 0.0f ? 0.0f : beta * db[dbOff + c]) + s;
+    }
+}
+
+/* The GPU style of channel_bias_grad: one work-group per channel. Work-item l sums the channel's values
+ * l, l + G, l + 2G, ... (G the group size; neighbours read neighbours), then the group adds its items in
+ * a fixed tree. Launch: global = channels x G, local = G. */
+__kernel void channel_bias_grad_groups(const int batch, const int channels, const int plane, __global const float* dy,
+                                       const int dyOff, const float beta, __global float* db, const int dbOff,
+                                       __local float* scratch)
+{
+    const int c = get_group_id(0);
+    float acc = 0.0f;
+    float comp = 0.0f;
+    for (int k = get_local_id(0); k < batch * plane; k += get_local_size(0)) {
+        ACC_ADD(acc, comp, dy[dyOff + CHANNEL_INDEX(k, channels, plane, c)]);
+    }
+    const float s = group_sum(acc, scratch);
+    if (get_local_id(0) == 0) {
+        db[dbOff + c] = (beta == 0.0f ? 0.0f : beta * db[dbOff + c]) + s;
+    }
+}
+
+/* The GPU style of row_sums: one work-group per row, its items striding along the row, then a fixed tree.
+ * Launch: global = rows x G, local = G. */
+__kernel void row_sums_groups(const int rows, const int cols, __global const float* x, const int xOff, const float alpha,
+                              const float beta, __global float* out, const int outOff, __local float* scratch)
+{
+    const int i = get_group_id(0);
+    float acc = 0.0f;
+    float comp = 0.0f;
+    for (int j = get_local_id(0); j < cols; j += get_local_size(0)) {
+        ACC_ADD(acc, comp, x[xOff + i * cols + j]);
+    }
+    const float s = group_sum(acc, scratch);
+    if (get_local_id(0) == 0) {
+        out[outOff + i] = (beta == 0.0f ? 0.0f : beta * out[outOff + i]) + alpha * s;
     }
 }
 

@@ -29,9 +29,7 @@
 #define CONTIGUOUS 0
 #endif
 
-/* Compensated (Kahan) accumulation into acc: a work-item may add thousands of terms in a row. */
-#define ACC_ADD_T(T, acc, comp, v) { const T y_ = (v) - comp; const T t_ = acc + y_; comp = (t_ - acc) - y_; acc = t_; }
-#define ACC_ADD(acc, comp, v) ACC_ADD_T(float, acc, comp, v)
+/* ACC_ADD (compensated sums) and group_sum (a work-group's tree sum) are in common.cl. */
 
 /* This work-item's contiguous block [first, last) of n elements (the CONTIGUOUS layout). */
 #define CONTIGUOUS_BLOCK(first, last, n) \
@@ -51,21 +49,6 @@
 #else
 #define FOR_EACH_ELEMENT(i, n) for (int i = get_global_id(0); i < (n); i += get_global_size(0))
 #endif
-
-/* Tree reduction of one value per work-item; every work-item must call it. Returns the sum in item 0. */
-float group_sum(float v, __local float* scratch)
-{
-    const int lid = get_local_id(0);
-    scratch[lid] = v;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int stride = RED_WG / 2; stride > 0; stride >>= 1) {
-        if (lid < stride) {
-            scratch[lid] += scratch[lid + stride];
-        }
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    return scratch[0];
-}
 
 __kernel __attribute__((reqd_work_group_size(RED_WG, 1, 1)))
 void bce_logits(const int n, __global const float* logits, const int logitsOff,
@@ -259,8 +242,6 @@ void normalize_vector(const int n, __global const float* x, const int xOff, __gl
         out[outOff + i] = o;
         ACC_ADD(dot, dcomp, o * v);
     }
-    /* Every work-item has read the first sum from scratch before the second reduction reuses it. */
-    barrier(CLK_LOCAL_MEM_FENCE);
     const float sigma = group_sum(dot, scratch);
     if (get_local_id(0) == 0) {
         s[sOff + k] = ss;

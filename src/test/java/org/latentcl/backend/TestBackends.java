@@ -65,12 +65,23 @@ public final class TestBackends {
         return secondCl;
     }
 
-    /** "java", "java-plain" (the Java backend without the Vector API) or "cl". */
+    private static ClBackend gpuStyle;
+
+    /** An OpenCL backend on the device of {@link #cl()} that runs the GPU style of every kernel, as a GPU would. */
+    public static synchronized ClBackend gpuStyle() {
+        if (gpuStyle == null) {
+            gpuStyle = new ClBackend(cl().device(), ClBackend.Style.GPU);
+        }
+        return gpuStyle;
+    }
+
+    /** "java", "java-plain" (the Java backend without the Vector API), "cl" or "cl-gpu" (the GPU style of the kernels). */
     public static Backend named(String name) {
         return switch (name) {
             case "java" -> java();
             case "java-plain" -> JAVA_PLAIN;
             case "cl" -> cl();
+            case "cl-gpu" -> gpuStyle();
             default -> throw new IllegalArgumentException(name);
         };
     }

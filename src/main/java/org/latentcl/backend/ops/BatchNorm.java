@@ -4,12 +4,14 @@ import java.util.List;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.KernelBinding;
 import org.latentcl.backend.Tensor;
+import org.latentcl.opencl.LocalMemory;
 
 /**
  * 2-D batch normalization (Ioffe &amp; Szegedy 2015) as PyTorch's BatchNorm2d computes it, on NCHW
  * batches (one example per row, C channels of P values). {@code stats} holds [mean | invstd] per
  * channel (2C values), {@code running} [running_mean | running_var]. Kernels {@code batchnorm.cl}:
- * the per-channel sums run one work-item per channel in a fixed, compensated order (no atomics).
+ * the per-channel sums run one work-item per channel on CPUs and one work-group per channel on GPUs,
+ * in a fixed, compensated order (no atomics).
  * <ul>
  * <li>{@link #statistics}: the batch's mean and 1/sqrt(var + eps) (biased var), and the running
  *     statistics moved by momentum m (unbiased var M/(M-1)), as in training;
@@ -37,7 +39,19 @@ public final class BatchNorm {
                          Tensor dx) {
     }
 
+    record StatsGroupArgs(int n, int channels, int plane, Tensor x, float eps, float momentum, Tensor stats, Tensor running,
+                          LocalMemory scratch) {
+    }
+
+    record ParamGradGroupArgs(int n, int channels, int plane, Tensor x, Tensor dy, Tensor stats, boolean accumulate, Tensor dgamma,
+                              Tensor dbeta, Tensor sums, LocalMemory scratch) {
+    }
+
     private static final KernelBinding<StatsArgs> STATS = KernelBinding.of("batchnorm.cl", "bn_stats", StatsArgs.class);
+    /** The GPU style of the two per-channel sums: a work-group per channel. */
+    private static final KernelBinding<StatsGroupArgs> STATS_GROUPS = KernelBinding.of("batchnorm.cl", "bn_stats_groups", StatsGroupArgs.class);
+    private static final KernelBinding<ParamGradGroupArgs> PARAM_GRADS_GROUPS =
+            KernelBinding.of("batchnorm.cl", "bn_param_grads_groups", ParamGradGroupArgs.class);
     private static final KernelBinding<RunningArgs> RUNNING = KernelBinding.of("batchnorm.cl", "bn_running_stats", RunningArgs.class);
     private static final KernelBinding<ApplyArgs> APPLY = KernelBinding.of("batchnorm.cl", "bn_apply", ApplyArgs.class);
     private static final KernelBinding<ParamGradArgs> PARAM_GRADS = KernelBinding.of("batchnorm.cl", "bn_param_grads", ParamGradArgs.class);
@@ -48,7 +62,7 @@ public final class BatchNorm {
             KernelBinding.of("batchnorm.cl", "bn_input_grad_planes", InputGradArgs.class);
 
     public static final OpSpec STATISTICS_SPEC = new OpSpec("batchNormStatistics",
-            "per channel: mean, 1/sqrt(var + eps) (biased), running mean and unbiased var moved by momentum", "batchnorm.cl: bn_stats",
+            "per channel: mean, 1/sqrt(var + eps) (biased), running mean and unbiased var moved by momentum", "batchnorm.cl: bn_stats (CPUs), bn_stats_groups (GPUs)",
             List.of(SelfCheck.matrix("batchNormStatistics (3 channels of 11)", 1e-5, 1e-5, (be, a) -> {
                 try (Tensor stats = be.zeros(1, 6); Tensor running = be.upload(new float[] {0, 0.5f, -1, 1, 2, 0.5f}, 1, 6)) {
                     statistics(be, a, 3, 1e-5f, 0.1f, stats, running);
@@ -78,7 +92,7 @@ public final class BatchNorm {
             })));
     public static final OpSpec BACKWARD_SPEC = new OpSpec("batchNormBackward",
             "dgamma (+)= sum dy xhat; dbeta (+)= sum dy; dx = gamma invstd (dy - dbeta/M - xhat dgamma/M)",
-            "batchnorm.cl: bn_param_grads, bn_input_grad", List.of(SelfCheck.matrix("batchNormBackward (3 channels of 11)", 1e-4, 1e-4,
+            "batchnorm.cl: bn_param_grads (CPUs) or bn_param_grads_groups (GPUs), bn_input_grad", List.of(SelfCheck.matrix("batchNormBackward (3 channels of 11)", 1e-4, 1e-4,
                     (be, a) -> {
                         try (Tensor stats = be.zeros(1, 6); Tensor running = be.zeros(1, 6); Tensor dy = be.zeros(a.rows(), a.cols());
                              Tensor gamma = be.upload(new float[] {1f, -0.5f, 2f}, 1, 3); Tensor dg = be.zeros(1, 3); Tensor db = be.zeros(1, 3);
@@ -128,7 +142,14 @@ public final class BatchNorm {
                         running.set(channels + c, (float) ((1 - momentum) * running.get(channels + c) + momentum * unbiased));
                     }
                 },
-                cl -> cl.elementwise(STATS, "", channels, new StatsArgs(n, channels, plane, x, eps, momentum, stats, running)));
+                cl -> {
+                    if (cl.contiguous()) {
+                        cl.elementwise(STATS, "", channels, new StatsArgs(n, channels, plane, x, eps, momentum, stats, running));
+                    } else {
+                        Reduction.perGroup(cl, STATS_GROUPS, channels,
+                                new StatsGroupArgs(n, channels, plane, x, eps, momentum, stats, running, Reduction.scratch(cl)));
+                    }
+                });
     }
 
     /** stats = [running mean | 1 / sqrt(running var + eps)], as evaluation normalizes. */
@@ -213,8 +234,13 @@ public final class BatchNorm {
                     }
                 },
                 cl -> {
-                    cl.elementwise(PARAM_GRADS, "", channels, new ParamGradArgs(n, channels, plane, x, dy, stats, accumulate, dgamma, dbeta,
-                            sums));
+                    if (cl.contiguous()) {
+                        cl.elementwise(PARAM_GRADS, "", channels, new ParamGradArgs(n, channels, plane, x, dy, stats, accumulate, dgamma,
+                                dbeta, sums));
+                    } else {
+                        Reduction.perGroup(cl, PARAM_GRADS_GROUPS, channels, new ParamGradGroupArgs(n, channels, plane, x, dy, stats,
+                                accumulate, dgamma, dbeta, sums, Reduction.scratch(cl)));
+                    }
                     InputGradArgs args = new InputGradArgs(x.size(), channels, plane, count, x, dy, stats, gamma, sums, dx);
                     if (cl.contiguous()) {
                         cl.elementwise(INPUT_GRAD_PLANES, "", x.size() / plane, args);

@@ -5,13 +5,14 @@ import org.latentcl.backend.Backend;
 import org.latentcl.backend.JavaBackend;
 import org.latentcl.backend.KernelBinding;
 import org.latentcl.backend.Tensor;
+import org.latentcl.opencl.LocalMemory;
 
 /**
  * A per-channel bias on NCHW tensors, as a convolution adds it: y[n][c][i] = x[n][c][i] + b[c],
  * and its gradient db[c] = beta db[c] + the sum of dy[n][c][i] over n and i. A tensor holds one
  * example per row, its channels one after another ({@code plane} = H x W values each). Kernels
  * {@code elementwise.cl: channel_bias} (one work-item per element) and {@code channel_bias_grad}
- * (one per channel, summing in a fixed order).
+ * (one per channel on CPUs, one work-group per channel on GPUs; both sum in a fixed order).
  */
 public final class ChannelBias {
     record Forward(int n, int channels, int plane, Tensor x, Tensor bias, Tensor y) {
@@ -25,6 +26,13 @@ public final class ChannelBias {
     private static final KernelBinding<Forward> FORWARD_PLANES = KernelBinding.of("elementwise.cl", "channel_bias_planes", Forward.class);
     private static final KernelBinding<Gradient> GRADIENT = KernelBinding.of("elementwise.cl", "channel_bias_grad", Gradient.class);
 
+    record GradientGroups(int batch, int channels, int plane, Tensor dy, float beta, Tensor db, LocalMemory scratch) {
+    }
+
+    /** The GPU style: a work-group per channel (a work-item per channel leaves a GPU almost idle). */
+    private static final KernelBinding<GradientGroups> GRADIENT_GROUPS =
+            KernelBinding.of("elementwise.cl", "channel_bias_grad_groups", GradientGroups.class);
+
     public static final OpSpec SPEC = new OpSpec("channelBias", "y[n][c][i] = x[n][c][i] + b[c] (NCHW, a row per example)",
             "elementwise.cl: channel_bias", List.of(SelfCheck.matrix("channelBias (3 channels of 11)", 0, 0, (be, a) -> {
                 try (Tensor b = be.upload(new float[] {0.5f, -1.25f, 2f}, 1, 3)) {
@@ -32,7 +40,7 @@ public final class ChannelBias {
                 }
             })));
     public static final OpSpec GRADIENT_SPEC = new OpSpec("channelBiasGradient", "db[c] = beta db[c] + sum over n, i of dy[n][c][i]",
-            "elementwise.cl: channel_bias_grad", List.of(SelfCheck.matrix("channelBiasGradient (3 channels of 11)", 1e-4, 1e-5,
+            "elementwise.cl: channel_bias_grad (CPUs), channel_bias_grad_groups (GPUs)", List.of(SelfCheck.matrix("channelBiasGradient (3 channels of 11)", 1e-4, 1e-5,
                     (be, a) -> SelfCheck.out(be, 1, 3, db -> channelBiasGradient(be, a, 0f, db)))));
 
     private ChannelBias() {
@@ -79,7 +87,14 @@ public final class ChannelBias {
         int channels = db.size();
         be.run("channelBiasGradient", dy.size(), 4.0 * dy.size(),
                 java -> gradientReference(dy, beta, db, channels, plane),
-                cl -> cl.elementwise(GRADIENT, "", channels, new Gradient(dy.rows(), channels, plane, dy, beta, db)));
+                cl -> {
+                    if (cl.contiguous()) {
+                        cl.elementwise(GRADIENT, "", channels, new Gradient(dy.rows(), channels, plane, dy, beta, db));
+                    } else {
+                        Reduction.perGroup(cl, GRADIENT_GROUPS, channels,
+                                new GradientGroups(dy.rows(), channels, plane, dy, beta, db, Reduction.scratch(cl)));
+                    }
+                });
     }
 
     static void reference(Tensor x, Tensor b, Tensor y, int channels, int plane) {

@@ -26,6 +26,16 @@ final class Reduction {
         return new LocalMemory((long) cl.reductionGroupSize() * Float.BYTES);
     }
 
+    /**
+     * The GPU style of a per-row or per-channel sum: one work-group of the reduction size for each of
+     * {@code groups} outputs ({@code args} ends with the scratch). The kernels take their group size from
+     * get_local_size, so they build with the file's other kernels.
+     */
+    static <A extends Record> void perGroup(ClBackend cl, KernelBinding<A> kernel, int groups, A args) {
+        long wg = cl.reductionGroupSize();
+        cl.launch(kernel, "", new long[] {groups * wg}, new long[] {wg}, 0, 0, args);
+    }
+
     /** Stage 1 over n elements ({@code args} ends with the partials and the scratch), then stage 2 into out[index]. */
     static <A extends Record> void run(ClBackend cl, KernelBinding<A> stage1, A args, int n, Tensor out, int index, boolean accumulate) {
         int wg = cl.reductionGroupSize();

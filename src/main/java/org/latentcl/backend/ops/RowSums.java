@@ -4,16 +4,23 @@ import java.util.List;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.KernelBinding;
 import org.latentcl.backend.Tensor;
+import org.latentcl.opencl.LocalMemory;
 
-/** out[i] = beta out[i] + alpha sum_j x[i][j]. Kernel {@code elementwise.cl: row_sums}. */
+/** out[i] = beta out[i] + alpha sum_j x[i][j]. Kernels {@code elementwise.cl: row_sums} (CPUs), {@code row_sums_groups} (GPUs). */
 public final class RowSums {
     record Args(int rows, int cols, Tensor x, float alpha, float beta, Tensor out) {
     }
 
     private static final KernelBinding<Args> KERNEL = KernelBinding.of("elementwise.cl", "row_sums", Args.class);
 
+    record GroupArgs(int rows, int cols, Tensor x, float alpha, float beta, Tensor out, LocalMemory scratch) {
+    }
+
+    /** The GPU style: a work-group per row. */
+    private static final KernelBinding<GroupArgs> GROUPS = KernelBinding.of("elementwise.cl", "row_sums_groups", GroupArgs.class);
+
     public static final OpSpec SPEC = new OpSpec("rowSums", "out_i = beta out_i + alpha sum_j x_ij",
-            "elementwise.cl: row_sums", List.of(SelfCheck.matrix("rowSums", 1e-4, 1e-5,
+            "elementwise.cl: row_sums (CPUs), row_sums_groups (GPUs)", List.of(SelfCheck.matrix("rowSums", 1e-4, 1e-5,
                     (be, a) -> SelfCheck.out(be, a.rows(), 1, t -> rowSums(be, a, 1f, 0f, t)))));
 
     private RowSums() {
@@ -27,7 +34,13 @@ public final class RowSums {
         }
         be.run("rowSums", x.size(), 4.0 * x.size(),
                 java -> reference(x, alpha, beta, out),
-                cl -> cl.elementwise(KERNEL, "", x.rows(), new Args(x.rows(), x.cols(), x, alpha, beta, out)));
+                cl -> {
+                    if (cl.contiguous()) {
+                        cl.elementwise(KERNEL, "", x.rows(), new Args(x.rows(), x.cols(), x, alpha, beta, out));
+                    } else {
+                        Reduction.perGroup(cl, GROUPS, x.rows(), new GroupArgs(x.rows(), x.cols(), x, alpha, beta, out, Reduction.scratch(cl)));
+                    }
+                });
     }
 
     /** Each row summed in double, left to right. */

@@ -34,7 +34,7 @@ class BatchNormTest {
         try (JavaBackend reference = JavaBackend.reference()) {
             want = run(reference, batch, channels, plane, x, dy, gamma, beta, running);
         }
-        for (String name : new String[] {"java", "cl"}) {
+        for (String name : new String[] {"java", "cl", "cl-gpu"}) {
             float[][] got = run(TestBackends.named(name), batch, channels, plane, x, dy, gamma, beta, running);
             String[] what = {"stats", "running", "y", "dgamma", "dbeta", "dx", "evaluation y"};
             for (int i = 0; i < want.length; i++) {

@@ -27,7 +27,7 @@ class ChannelBiasTest {
         try (JavaBackend reference = JavaBackend.reference()) {
             want = run(reference, x, b, db0, batch, channels, plane);
         }
-        for (String name : new String[] {"java", "cl"}) {
+        for (String name : new String[] {"java", "cl", "cl-gpu"}) {
             float[][] got = run(TestBackends.named(name), x, b, db0, batch, channels, plane);
             ParityAssert.bitwise("channelBias on " + name, want[0], got[0]);
             // Sums of batch * plane values in float against the double reference: n 2^-24 relative, with n up to 1000.

@@ -87,13 +87,15 @@ class RowOpsParityTest {
         float[] x = TestBackends.uniform(rnd, rows * cols, -6, 6);
         float[] t = TestBackends.uniform(rnd, rows * cols, 0, 1);
         float[] prev = TestBackends.uniform(rnd, rows, -1, 1);
-        float[][] sums = both(be -> {
+        java.util.function.Function<Backend, float[]> rowSums = be -> {
             try (Tensor tx = be.upload(x, rows, cols); Tensor out = be.upload(prev, rows, 1)) {
                 RowSums.rowSums(be, tx, -0.5f, 2f, out);
                 return be.read(out);
             }
-        });
+        };
+        float[][] sums = both(rowSums);
         ParityAssert.close("rowSums", sums[0], sums[1], cols * 6 * 6e-8, 1e-6);
+        ParityAssert.close("rowSums in the GPU style", sums[0], rowSums.apply(TestBackends.gpuStyle()), cols * 6 * 6e-8, 1e-6);
         float[][] bce = both(be -> {
             try (Tensor tx = be.upload(x, rows, cols); Tensor tt = be.upload(t, rows, cols); Tensor out = be.zeros(rows, cols)) {
                 BceWithLogits.bceTerms(be, tx, tt, out);
