@@ -328,21 +328,14 @@ public final class GanTraining {
 
         /** The learning rates' factor: 1, or with lrDecay falling linearly from 1 towards 0 (1 / steps at the last step). */
         private float rateFactor(int epoch, int s, int steps) {
-            if (!opt.lrDecay()) {
-                return 1f;
-            }
-            long total = (long) opt.epochs() * steps;
-            long done = (long) (epoch - 1) * steps + s;
-            return (float) (1.0 - (double) done / total);
+            return opt.lrDecay() ? (float) remaining(epoch, s, steps, opt.epochs()) : 1f;
         }
 
         /** The real label, and the instance noise annealed linearly from its start to 0 at the run's last step. */
         private GanNetwork.StepOptions stepOptions(int epoch, int s, int steps) {
             float sigma = opt.instanceNoise();
             if (sigma > 0f) {
-                long total = (long) opt.epochs() * steps;
-                long done = (long) (epoch - 1) * steps + s;
-                sigma *= (float) (1.0 - (double) done / total);
+                sigma *= (float) remaining(epoch, s, steps, opt.epochs());
             }
             return new GanNetwork.StepOptions(opt.realLabel(), sigma);
         }
@@ -471,5 +464,16 @@ public final class GanTraining {
             Charts.write(() -> Charts.scatter("generated points over the data, epoch " + epoch, train.values(), nData, more, 2000),
                     dir.resolve("scatter.png"));
         }
+    }
+
+    /**
+     * The share of the run still ahead at step s (0-based) of epoch {@code epoch} (1-based), of
+     * {@code epochs} epochs of {@code steps} steps: 1 at the first step, 1 / (epochs steps) at the
+     * last. The linear schedules (the learning-rate decay and the instance noise) multiply by it.
+     */
+    static double remaining(int epoch, int s, int steps, int epochs) {
+        long total = (long) epochs * steps;
+        long done = (long) (epoch - 1) * steps + s;
+        return 1.0 - (double) done / total;
     }
 }
