@@ -14,6 +14,10 @@ projection discriminator (Miyato & Koyama 2018): D(x, y) = head(f(x)) + <disc_em
 nn.Embedding(classes, features), spectrally normalized with the rest (with `--conditioning concat`, the MLP
 discriminator reads torch.cat([x, one_hot(y)], 1) instead).
 
+A GAN trained with a generator average (`--g-ema`) holds it as `ema.gen.*` beside `gen.*`: it loads, strictly, into a
+second copy of the generator (with the trained generator's batch-norm buffers, which the average does not keep),
+and the samples reported come from it, as LatentCL's `sample` and `eval` draw them.
+
 Usage: tools/load_checkpoint.py runs/.../checkpoint.safetensors [IDX_DIR]
 """
 import gzip, json, os, struct, sys
@@ -258,6 +262,13 @@ def main():
         conv = cfg.get("arch") == "dcgan"
         G, D = dcgan(cfg) if conv else mlp_gan(cfg)
         G.load_state_dict({k[4:]: v for k, v in tensors.items() if k.startswith("gen.")})  # strict
+        if any(k.startswith("ema.gen.") for k in tensors):
+            averaged = {k[8:]: v for k, v in tensors.items() if k.startswith("ema.gen.")}
+            buffers = {k[4:]: v for k, v in tensors.items() if k.startswith("gen.") and k[4:] not in averaged}
+            G_ema = dcgan(cfg)[0] if conv else mlp_gan(cfg)[0]
+            G_ema.load_state_dict({**averaged, **buffers})  # strict
+            print("loaded the generator average (ema.gen.*) as the sampling generator")
+            G = G_ema
         D.load_state_dict({k[5:]: v for k, v in tensors.items() if k.startswith("disc.")})
         E = embedding(cfg, tensors)
         print("loaded", meta["model"], cfg)

@@ -58,12 +58,13 @@ public final class Checkpoints {
      *
      * @param file   a GAN checkpoint
      * @param device where to put it
-     * @return the GAN, which holds device memory until closed
+     * @return the GAN, which holds device memory until closed; its generator is the checkpoint's generator
+     *         average where it holds one ({@link GanTrainer.Builder#generatorAverage})
      * @throws IllegalArgumentException naming the file and the problem, as for {@link #loadVae}
      */
     public static Gan loadGan(Path file, Device device) {
         Safetensors.Contents c = Safetensors.read(file);
-        return new Gan(device, false, GanCheckpoint.config(c, file), Vae.DEFAULT_BATCH, g -> GanCheckpoint.load(g, c, file));
+        return new Gan(device, false, GanCheckpoint.config(c, file), Vae.DEFAULT_BATCH, g -> GanCheckpoint.loadForSampling(g, c, file));
     }
 
     /**
@@ -78,7 +79,7 @@ public final class Checkpoints {
         Safetensors.Contents c = Safetensors.read(file);
         String model = c.metadata().get(RunFiles.MODEL_KEY);
         if ("gan".equals(model)) {
-            return new Gan(device, false, GanCheckpoint.config(c, file), Vae.DEFAULT_BATCH, g -> GanCheckpoint.load(g, c, file));
+            return new Gan(device, false, GanCheckpoint.config(c, file), Vae.DEFAULT_BATCH, g -> GanCheckpoint.loadForSampling(g, c, file));
         }
         return new Vae(device, false, VaeCheckpoint.config(c, file), Vae.DEFAULT_BATCH, v -> VaeCheckpoint.load(v, c, file));
     }

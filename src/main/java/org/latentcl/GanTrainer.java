@@ -10,7 +10,8 @@ import org.latentcl.train.GanTraining;
  * Trains a {@link Gan} by Algorithm 1 of Goodfellow et al. (2014): {@link Builder#k(int) k}
  * discriminator steps per generator step, each network with its own Adam. Beside the settings
  * every {@link Trainer} has, it takes the GAN's own: Adam's beta1, k, the discriminator's learning
- * rate, label smoothing, instance noise, FID every few epochs and a learning-rate decay. Defaults:
+ * rate, label smoothing, instance noise, FID every few epochs, a learning-rate decay and a generator
+ * average. Defaults:
  * 10 epochs, batch 128, learning rate 2e-4 for both networks, beta1 0.5, k = 1, seed 1.
  */
 public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
@@ -21,6 +22,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
     private final float instanceNoise;
     private final int evalEvery;
     private final boolean lrDecay;
+    private final float generatorAverage;
 
     private GanTrainer(Builder b) {
         super(b);
@@ -31,6 +33,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         instanceNoise = b.instanceNoise;
         evalEvery = b.evalEvery;
         lrDecay = b.lrDecay;
+        generatorAverage = b.generatorAverage;
     }
 
     /**
@@ -65,7 +68,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         float lr = learningRate == null ? 2e-4f : learningRate;
         float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
-                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume);
+                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, generatorAverage);
         GanNetwork lead = gan.live(batch);
         return onDevices(lead, gan.device(), d -> new GanNetwork(d.backend(), lead.config(), batch),
                 replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, listeners()))).stream().map(GanEpochMetrics::of)
@@ -93,6 +96,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         private float instanceNoise;
         private int evalEvery;
         private boolean lrDecay;
+        private float generatorAverage;
 
         private Builder() {
         }
@@ -198,6 +202,25 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
          */
         public Builder learningRateDecay(boolean on) {
             lrDecay = on;
+            return this;
+        }
+
+        /**
+         * Keeps an exponential moving average of the generator's parameters (Yazıcı et al. 2019), with
+         * the start-up ramp of Karras et al. 2020 (the average's half-life at most 5% of the generator
+         * updates so far): the run's pictures, diversity, FID log and checkpoint samples come from it.
+         * The checkpoint holds it beside the trained generator (as {@code ema.gen.*}); {@link Checkpoints}
+         * loads it as the GAN's generator, while the {@link Gan} given to {@code fit} keeps the trained
+         * weights. Default 0: none.
+         *
+         * @param decay the average's decay per generator update, in (0, 1) (0.999 is usual), or 0 for none
+         * @return this builder
+         */
+        public Builder generatorAverage(float decay) {
+            if (!(decay == 0f || (decay > 0f && decay < 1f))) {
+                throw new IllegalArgumentException("the generator average's decay must be 0 (none) or in (0, 1), got " + decay);
+            }
+            generatorAverage = decay;
             return this;
         }
     }

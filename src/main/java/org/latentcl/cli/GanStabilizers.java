@@ -19,12 +19,13 @@ import org.latentcl.model.GanConfig;
  * @param instanceNoise the starting standard deviation of instance noise
  * @param dLr           the discriminator's learning rate
  * @param lrDecay       both learning rates falling linearly to 0
+ * @param generatorAverage the decay of the generator average (0: none)
  */
 record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean minibatchStd, float realLabel, float instanceNoise,
-                      float dLr, boolean lrDecay) {
+                      float dLr, boolean lrDecay, float generatorAverage) {
     /** The 2014 GAN: what {@code train gan} did before the stabilizers. */
     static GanStabilizers paper(float lr) {
-        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false);
+        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, 0f);
     }
 
     /** The discriminator's learning rate under the default preset: this many times the generator's (the two time-scale rule). */
@@ -40,12 +41,13 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         if (dcgan) {
             return paper(lr);
         }
-        return new GanStabilizers(Gan.Loss.NONSATURATING, true, 1, false, 1f, 0f, DEFAULT_D_LR_FACTOR * lr, false);
+        return new GanStabilizers(Gan.Loss.NONSATURATING, true, 1, false, 1f, 0f, DEFAULT_D_LR_FACTOR * lr, false, 0f);
     }
 
     /** The preset named {@code preset} with the flags that are not null applied; a conflict is a {@link UsageException}. */
     static GanStabilizers resolve(String preset, boolean dcgan, String loss, Boolean spectralNorm, Integer pack, Boolean minibatchStd,
-                                  Float labelSmoothing, Float instanceNoise, Float dLr, Boolean lrDecay, float lr, int batch) {
+                                  Float labelSmoothing, Float instanceNoise, Float dLr, Boolean lrDecay, Float generatorAverage,
+                                  float lr, int batch) {
         GanStabilizers base = switch (preset.toLowerCase(Locale.ROOT)) {
             case "default" -> defaults(dcgan, lr);
             case "paper" -> paper(lr);
@@ -107,13 +109,22 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         if (lrDecay != null && lrDecay) {
             set.add("--lr-decay");
         }
+        if (generatorAverage != null) {
+            if (!(generatorAverage == 0f || (generatorAverage > 0f && generatorAverage < 1f))) {
+                throw new UsageException("--g-ema is the generator average's decay per update, in (0, 1) such as 0.999 (0: none), got "
+                        + generatorAverage);
+            }
+            if (generatorAverage > 0f) {
+                set.add("--g-ema");
+            }
+        }
         if (paper && !set.isEmpty()) {
             throw new UsageException("--preset paper is the 2014 GAN without stabilizers; it conflicts with " + String.join(", ", set));
         }
         GanStabilizers st = new GanStabilizers(l, spectralNorm != null ? spectralNorm : base.spectralNorm, pack != null ? pack : base.pack,
                 minibatchStd != null ? minibatchStd : base.minibatchStd, labelSmoothing != null ? labelSmoothing : base.realLabel,
                 instanceNoise != null ? instanceNoise : base.instanceNoise, dLr != null ? dLr : base.dLr,
-                lrDecay != null ? lrDecay : base.lrDecay);
+                lrDecay != null ? lrDecay : base.lrDecay, generatorAverage != null ? generatorAverage : base.generatorAverage);
         if (st.loss == Gan.Loss.HINGE && st.realLabel != 1f) {
             throw new UsageException("--label-smoothing " + st.realLabel + " changes the BCE target of real data; --loss hinge has no targets");
         }
@@ -139,6 +150,9 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         }
         if (lrDecay) {
             parts.add("learning rates decaying to 0");
+        }
+        if (generatorAverage > 0f) {
+            parts.add("generator average " + generatorAverage);
         }
         return String.join(", ", parts);
     }

@@ -95,6 +95,11 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--lr-decay", negatable = true, description = "Both learning rates fall linearly to 0 over the run.")
     Boolean lrDecay;
 
+    @Option(names = "--g-ema", paramLabel = "DECAY", description = "Keep an exponential moving average of the generator's weights "
+            + "(Yazıcı et al. 2019) with this decay per update, such as 0.999, ramped up as in Karras et al. 2020; samples, pictures, "
+            + "FID and eval use it, and the checkpoint holds it beside the trained generator. 0: none.")
+    Float gEma;
+
     @Option(names = "--d-lr", description = "The discriminator's learning rate (default: 4x --lr for the MLP GAN's default preset, else --lr; "
             + "larger than --lr is the two time-scale update rule, Heusel et al. 2017).")
     Float dLr;
@@ -114,7 +119,7 @@ final class TrainGanCommand implements Callable<Integer> {
     /** The flags a resumed run takes from its directory; giving them with --resume is refused rather than ignored. */
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
-        "--lr-decay", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning"};
+        "--lr-decay", "--g-ema", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning"};
 
     @Override
     public Integer call() throws IOException {
@@ -143,7 +148,7 @@ final class TrainGanCommand implements Callable<Integer> {
             throw new UsageException("--beta1 must be in [0, 1), got " + beta1);
         }
         GanStabilizers st = GanStabilizers.resolve(preset, dcgan, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
-                dLr, lrDecay, lr, batch);
+                dLr, lrDecay, gEma, lr, batch);
         DataSplit split = Datasets.load(run.dataSpec(), run.imageSize);
         Dataset train = split.train();
         boolean unit = train.inUnitInterval();
@@ -195,7 +200,7 @@ final class TrainGanCommand implements Callable<Integer> {
                     : unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
             fit(console, devices, gan, split, new org.latentcl.train.GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.dataSpec(),
-                    run.profile, st.dLr(), st.realLabel(), st.instanceNoise(), evalEvery, st.lrDecay(), false));
+                    run.profile, st.dLr(), st.realLabel(), st.instanceNoise(), evalEvery, st.lrDecay(), false, st.generatorAverage()));
         }
         console.println("done: " + dir.resolve(RunFiles.CHECKPOINT) + ", " + dir.resolve(RunFiles.METRICS) + "; pictures in " + dir);
         return Main.EXIT_OK;
@@ -228,7 +233,7 @@ final class TrainGanCommand implements Callable<Integer> {
         progress.catchInterrupts();
         GanTrainer trainer = devices.apply(GanTrainer.builder(), run.balance).epochs(o.epochs()).batch(o.batch()).learningRate(o.lr())
                 .beta1(o.beta1()).k(o.k()).seed(o.seed()).discriminatorLearningRate(o.dLr()).realLabel(o.realLabel())
-                .instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay())
+                .instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay()).generatorAverage(o.generatorAverage())
                 .outputDirectory(o.out()).overwrite(true).resume(o.resume()).dataName(o.data()).profile(o.profile())
                 .listener(progress.listener(console, m -> { }, m -> {
                     console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f%s  %.1f s  %.0f samples/s%n",

@@ -18,7 +18,8 @@ import org.latentcl.model.GanNetwork;
  * A GAN's parameters in safetensors: {@code gen.0.weight} [out, in], {@code gen.0.bias}, ...,
  * {@code disc.0.weight}, ... (PyTorch's nn.Linear layout; for the DCGAN its convolutions' and batch
  * norms' weights and batch norm's buffers), with {@code model = gan} and the configuration as JSON in
- * the metadata ({@code arch = dcgan} and the image shape for the DCGAN).
+ * the metadata ({@code arch = dcgan} and the image shape for the DCGAN). A run with a generator
+ * average adds it as {@code ema.gen.0.weight}, ... ({@link GeneratorAverage}).
  */
 public final class GanCheckpoint {
     private GanCheckpoint() {
@@ -53,6 +54,11 @@ public final class GanCheckpoint {
 
     /** The checkpoint's bytes, for writing it together with the run's other files. */
     static byte[] encode(GanNetwork gan, Map<String, String> extraMetadata) {
+        return encode(gan, extraMetadata, List.of());
+    }
+
+    /** As above, with more tensors after the networks' (the generator average's). */
+    static byte[] encode(GanNetwork gan, Map<String, String> extraMetadata, List<Safetensors.Entry> more) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "pt");
         meta.put(RunFiles.MODEL_KEY, "gan");
@@ -63,12 +69,22 @@ public final class GanCheckpoint {
         entries.addAll(CheckpointFiles.bufferEntries(gan.generatorBuffers()));
         entries.addAll(CheckpointFiles.entries(gan.discriminatorParameters()));
         entries.addAll(CheckpointFiles.bufferEntries(gan.discriminatorBuffers()));
+        entries.addAll(more);
         return Safetensors.encode(meta, entries);
     }
 
-    /** A GAN built from a checkpoint's configuration, with its parameters loaded, for batches of up to maxBatch rows. */
+    /**
+     * A GAN built from a checkpoint's configuration, with its parameters loaded, for batches of up to maxBatch rows,
+     * to sample and evaluate: its generator is the average where the checkpoint holds one.
+     */
     public static GanNetwork open(Backend be, Safetensors.Contents c, Path file, int maxBatch) {
-        return CheckpointFiles.loadedOrClosed(new GanNetwork(be, config(c, file), maxBatch), m -> load(m, c, file));
+        return CheckpointFiles.loadedOrClosed(new GanNetwork(be, config(c, file), maxBatch), m -> loadForSampling(m, c, file));
+    }
+
+    /** Loads both networks (see {@link #load}), then the generator average over the generator where the checkpoint has one. */
+    public static void loadForSampling(GanNetwork gan, Safetensors.Contents c, Path file) {
+        load(gan, c, file);
+        GeneratorAverage.useSaved(gan.generatorParameters(), c, file);
     }
 
     /** The configuration of a GAN checkpoint; rejects other models with a clear message. */

@@ -55,9 +55,18 @@ public final class GanTraining {
      *                  after the last); 0 never
      * @param lrDecay   both learning rates fall linearly to 0 over the run
      * @param resume    continue the run in {@code out} from its checkpoint and state.safetensors
+     * @param generatorAverage the decay of the generator average ({@link GeneratorAverage}; 0 for none), from which samples,
+     *                  pictures and the FID log come
      */
     public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
-                          float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume) {
+                          float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume,
+                          float generatorAverage) {
+        /** Options without a generator average. */
+        public Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
+                       float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume) {
+            this(epochs, batch, lr, beta1, k, seed, out, data, profile, dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, 0f);
+        }
+
         /** The options of a run as state.safetensors records them, for resuming it from the command line. */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -72,6 +81,7 @@ public final class GanTraining {
             m.put("instance_noise", (double) instanceNoise);
             m.put("eval_every", evalEvery);
             m.put("lr_decay", lrDecay);
+            m.put("g_ema", (double) generatorAverage);
             return m;
         }
 
@@ -84,7 +94,8 @@ public final class GanTraining {
                 return new Options(epochs, num(m, "batch").intValue(), num(m, "lr").floatValue(), num(m, "beta1").floatValue(),
                         num(m, "k").intValue(), Long.parseLong((String) m.get("seed")), out, (String) m.get("data"), profile,
                         num(m, "d_lr").floatValue(), num(m, "real_label").floatValue(), num(m, "instance_noise").floatValue(),
-                        num(m, "eval_every").intValue(), Boolean.TRUE.equals(m.get("lr_decay")), true);
+                        num(m, "eval_every").intValue(), Boolean.TRUE.equals(m.get("lr_decay")), true,
+                        m.get("g_ema") == null ? 0f : num(m, "g_ema").floatValue());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("cannot resume " + out + ": its training options are unreadable (" + e.getMessage() + ")");
             }
@@ -175,6 +186,8 @@ public final class GanTraining {
         private long[] judged = new long[2];
         /** The fixed-noise samples of the last epoch measured, for its pictures. */
         private float[] fixed;
+        /** The generator average, on the lead device; null without one. */
+        private final GeneratorAverage average;
 
         Run(List<GanNetwork> gans, ParallelOptions parallelOptions, DataSplit split, Options opt, RunListener listener) {
             super("gan", gans.stream().map(GanNetwork::backend).toList(), parallelOptions, opt.epochs(), opt.batch(), opt.out(), opt.resume(),
@@ -208,6 +221,7 @@ public final class GanTraining {
                 this.parallel = parallelOptions == null ? null
                         : made(new DataParallel(parallelOptions.ids(), Shards.alignment(c.disc().pack(), c.noise(), c.data())));
                 this.classifier = opt.evalEvery() > 0 ? made(FeatureClassifiers.forData(be, split, LOG::info)) : null;
+                this.average = opt.generatorAverage() > 0f ? made(new GeneratorAverage(gan.generatorParameters(), opt.generatorAverage())) : null;
             } catch (RuntimeException e) {
                 throw failedToStart(e);
             }
@@ -216,6 +230,10 @@ public final class GanTraining {
         @Override
         protected int restore() throws IOException {
             resumed = GanResume.restore(gan, adamsD.get(0), adamsG.get(0), opt);
+            if (average != null) {
+                Path ckpt = opt.out().resolve(RunFiles.CHECKPOINT);
+                average.load(org.latentcl.io.Safetensors.read(ckpt), ckpt);
+            }
             rng = new RandomStream(opt.seed(), resumed.rngCounter());
             history.addAll(GanResume.readMetrics(opt.out().resolve(RunFiles.METRICS), resumed.epoch()));
             gLosses.addAll(resumed.gLosses());
@@ -290,6 +308,24 @@ public final class GanTraining {
             }
             judged[1] += gan.generatorGradients(sums.get(0), rng, step);
             adamsG.get(0).step(opt.lr() * rate);
+            averageGenerator();
+        }
+
+        /** After a generator update: the average moves (the Adam step count is the number of updates, resumed with it). */
+        private void averageGenerator() {
+            if (average != null) {
+                average.update(adamsG.get(0).steps());
+            }
+        }
+
+        /** The generator average's tensors for the checkpoint; none without one. */
+        private List<org.latentcl.io.Safetensors.Entry> averageEntries() {
+            return average == null ? List.of() : average.entries();
+        }
+
+        /** What sample returns from the generator the run shows: the average where there is one. */
+        private <T> T shown(java.util.function.Supplier<T> sample) {
+            return average == null ? sample.get() : average.sampling(sample);
         }
 
         /**
@@ -321,6 +357,7 @@ public final class GanTraining {
                 });
                 parallel.sumGradients("generator", genParams, shards, compute);
                 parallel.all(i -> adamsG.get(i).step(opt.lr() * rate));
+                averageGenerator();
                 judged[1] += batchJudgments;
             }
             rng = DataParallel.after(rng, streams);
@@ -352,7 +389,7 @@ public final class GanTraining {
             Map<String, String> meta = checkpointMetadata(epoch - 1, opt, train);
             meta.put("stopped_at_step", Integer.toString(done));
             Map<Path, byte[]> saved = new java.util.LinkedHashMap<>();
-            saved.put(opt.out().resolve(RunFiles.CHECKPOINT), GanCheckpoint.encode(gan, meta));
+            saved.put(opt.out().resolve(RunFiles.CHECKPOINT), GanCheckpoint.encode(gan, meta, averageEntries()));
             saved.put(opt.out().resolve(RunFiles.STATE), GanResume.encodeState(opt, epoch - 1, new GanResume.State(epoch - 1,
                     rng.counter(), done, sumsOverDevices(), judged, seconds, gLosses), adamsD.get(0), adamsG.get(0)));
             AtomicFiles.writeAll(saved);
@@ -368,7 +405,7 @@ public final class GanTraining {
             if (testFeatures == null) {
                 testFeatures = FeatureClassifiers.extract(classifier.network(), test.values(), test.rows()).features();
             }
-            float[] samples = GanSampling.generate(gan, FID_SAMPLES, opt.seed() ^ 0xF1DL);
+            float[] samples = shown(() -> GanSampling.generate(gan, FID_SAMPLES, opt.seed() ^ 0xF1DL));
             float[] f = FeatureClassifiers.extract(classifier.network(), samples, FID_SAMPLES).features();
             return SampleMetrics.fid(f, FID_SAMPLES, testFeatures, test.rows(), ClassifierNetwork.FEATURES);
         }
@@ -376,7 +413,7 @@ public final class GanTraining {
         /** The epoch's mean losses and probabilities, the diversity of fixed-noise samples, the FID when due, and the failure-mode warnings. */
         @Override
         protected GanEpochStats measure(int epoch, float[] sum, double seconds) {
-            fixed = GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY);
+            fixed = shown(() -> GanSampling.generate(gan, nDiv, opt.seed() ^ PICTURE_KEY));
             double fid = measuresFid(epoch) ? fid() : Double.NaN;
             double n = train.rows();
             double dJudged = Math.max(1, judged[0]);
@@ -395,7 +432,7 @@ public final class GanTraining {
 
         @Override
         protected void save(int epoch, GanEpochStats m) throws IOException {
-            GanTraining.save(gan, epoch, opt, history, train, fixed, nDiv, m, GanResume.encodeState(opt, epoch,
+            GanTraining.save(gan, averageEntries(), this::shown, epoch, opt, history, train, fixed, nDiv, m, GanResume.encodeState(opt, epoch,
                     new GanResume.State(epoch, rng.counter(), 0, null, null, 0, gLosses), adamsD.get(0), adamsG.get(0)));
         }
 
@@ -428,12 +465,15 @@ public final class GanTraining {
         return meta;
     }
 
-    private static void save(GanNetwork gan, int epoch, Options opt, List<GanEpochStats> history, Dataset train, float[] fixed,
-                             int nFixed, GanEpochStats m, byte[] state) throws IOException {
+    /** The epoch's files; {@code shown} draws the pictures' samples from the generator the run shows (its average, where it has one). */
+    private static void save(GanNetwork gan, List<org.latentcl.io.Safetensors.Entry> average,
+                             java.util.function.Function<java.util.function.Supplier<float[]>, float[]> shown, int epoch, Options opt,
+                             List<GanEpochStats> history, Dataset train, float[] fixed, int nFixed, GanEpochStats m, byte[] state)
+            throws IOException {
         Path dir = opt.out();
         // The checkpoint, the state that continues it and the epoch's metrics line change together or not at all.
         Map<Path, byte[]> files = new java.util.LinkedHashMap<>();
-        files.put(dir.resolve(RunFiles.CHECKPOINT), GanCheckpoint.encode(gan, checkpointMetadata(epoch, opt, train)));
+        files.put(dir.resolve(RunFiles.CHECKPOINT), GanCheckpoint.encode(gan, checkpointMetadata(epoch, opt, train), average));
         files.put(dir.resolve(RunFiles.STATE), state);
         files.put(dir.resolve(RunFiles.METRICS), AtomicFiles.withLine(dir.resolve(RunFiles.METRICS), m.toJson()));
         AtomicFiles.writeAll(files);
@@ -449,18 +489,18 @@ public final class GanTraining {
         }
         if (train.isImage()) {
             int count = Math.min(64, nFixed);
-            float[] shown = fixed;
+            float[] pictured = fixed;
             if (gan.config().conditional()) {
                 // One row of eight per class, every row from the same eight codes.
                 count = 8 * gan.config().classes();
-                shown = GanSampling.generateByClass(gan, 8, opt.seed() ^ PICTURE_KEY, OneHot.all(gan.config().classes()));
+                pictured = shown.apply(() -> GanSampling.generateByClass(gan, 8, opt.seed() ^ PICTURE_KEY, OneHot.all(gan.config().classes())));
             }
-            var grid = Images.grid(shown, count, train.channels(), train.height(), train.width(), 8, 2);
+            var grid = Images.grid(pictured, count, train.channels(), train.height(), train.width(), 8, 2);
             Images.writePng(grid, dir.resolve("samples.png"));
             Images.writePng(grid, dir.resolve("samples-epoch-" + epoch + ".png"));
         } else if (train.cols() == 2) {
             int nData = Math.min(train.rows(), 2000);
-            float[] more = GanSampling.generate(gan, 2000, opt.seed() ^ PICTURE_KEY);
+            float[] more = shown.apply(() -> GanSampling.generate(gan, 2000, opt.seed() ^ PICTURE_KEY));
             Charts.write(() -> Charts.scatter("generated points over the data, epoch " + epoch, train.values(), nData, more, 2000),
                     dir.resolve("scatter.png"));
         }

@@ -153,6 +153,8 @@ class PublicApiTest {
             assertThrows(IllegalArgumentException.class, () -> GanTrainer.builder().batch(100).realLabel(0.9f).build().fit(gan, DIGITS.head(400)));
             assertThrows(IllegalArgumentException.class, () -> GanTrainer.builder().realLabel(0.3f));
             assertThrows(IllegalArgumentException.class, () -> GanTrainer.builder().instanceNoise(-1f));
+            assertThrows(IllegalArgumentException.class, () -> GanTrainer.builder().generatorAverage(1f));
+            assertThrows(IllegalArgumentException.class, () -> GanTrainer.builder().generatorAverage(-0.5f));
             assertThrows(IllegalArgumentException.class, () -> Gan.builder().pack(0));
         }
     }

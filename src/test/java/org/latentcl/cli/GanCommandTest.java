@@ -110,15 +110,16 @@ class GanCommandTest {
             Path out = dir.resolve("run-" + arch);
             Cli.Run r = Cli.run("train", "gan", "--data", images.toString(), "--image-size", "16", "--arch", arch, "--epochs", "1", "--batch", "8",
                     "--g-hidden", "16", "--d-hidden", "16", "--ngf", "4", "--ndf", "4", "--noise", "5", "--loss", "hinge", "--spectral-norm",
-                    "--pack", "2", "--minibatch-std", "--instance-noise", "0.1", "--d-lr", "4e-4", "--lr-decay", "--device", "java", "--out", out.toString());
+                    "--pack", "2", "--minibatch-std", "--instance-noise", "0.1", "--d-lr", "4e-4", "--lr-decay", "--g-ema", "0.99", "--device", "java", "--out", out.toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("stabilizers (default preset): hinge loss, spectral norm, pack 2, minibatch std, "
-                    + "instance noise 0.1 annealed to 0, learning rates decaying to 0"), r.out());
+                    + "instance noise 0.1 annealed to 0, learning rates decaying to 0, generator average 0.99"), r.out());
             assertTrue(r.out().contains("lr 2.0E-4 (D 4.0E-4)"), r.out());
             Path ckpt = out.resolve("checkpoint.safetensors");
             var tensors = org.latentcl.io.Safetensors.read(ckpt).tensors();
             assertTrue(tensors.containsKey("disc.0.weight_orig") && tensors.containsKey("disc.0.weight_u")
                     && tensors.containsKey("disc.0.weight_v") && !tensors.containsKey("disc.0.weight"), tensors.keySet().toString());
+            assertTrue(tensors.containsKey("ema.gen.0.weight") && tensors.containsKey("gen.0.weight"), "the average beside the generator");
             // Packing two images doubles the first layer's inputs: 2 x 3 channels for the DCGAN, 2 x 768 features for the MLP.
             int[] shape = tensors.get("disc.0.weight_orig").shape();
             assertEquals(arch.equals("mlp") ? 2 * 3 * 16 * 16 : 6, shape[1], java.util.Arrays.toString(shape));
@@ -171,6 +172,8 @@ class GanCommandTest {
         Cli.usageError(Cli.run("train", "gan", "--label-smoothing", "0.2", "--out", out.toString()), "--label-smoothing is the target of real data");
         Cli.usageError(Cli.run("train", "gan", "--instance-noise", "-1", "--out", out.toString()), "--instance-noise must be a standard deviation");
         Cli.usageError(Cli.run("train", "gan", "--d-lr", "0", "--out", out.toString()), "--d-lr must be a positive number");
+        Cli.usageError(Cli.run("train", "gan", "--g-ema", "1", "--out", out.toString()), "--g-ema is the generator average's decay per update");
+        Cli.usageError(Cli.run("train", "gan", "--preset", "paper", "--g-ema", "0.999", "--out", out.toString()), "it conflicts with --g-ema");
         Cli.usageError(Cli.run("train", "gan", "--preset", "best", "--out", out.toString()), "--preset must be default or paper");
         Cli.usageError(Cli.run("train", "gan", "--k", "0", "--out", out.toString()), "--k must be a positive number");
         Cli.usageError(Cli.run("train", "gan", "--beta1", "1.5", "--out", out.toString()), "--beta1 must be in [0, 1)");

@@ -26,7 +26,8 @@ import org.latentcl.model.ImageShape;
 /**
  * A GAN run stopped inside an epoch, or between epochs, and resumed ends bit for bit where a
  * straight run ends: both networks, both optimizers, batch norm's statistics, the spectral-norm
- * vectors, the data order, the noise stream and the schedules (instance noise, learning-rate decay).
+ * vectors, the data order, the noise stream, the schedules (instance noise, learning-rate decay) and
+ * the generator average.
  */
 class GanResumeTest {
     @TempDir
@@ -48,7 +49,7 @@ class GanResumeTest {
     }
 
     private static GanTraining.Options options(Path out, boolean resume) {
-        return new GanTraining.Options(3, 32, 2e-3f, 0.5f, 2, 5, out, "t", false, 4e-3f, 1f, 0.1f, 0, true, resume);
+        return new GanTraining.Options(3, 32, 2e-3f, 0.5f, 2, 5, out, "t", false, 4e-3f, 1f, 0.1f, 0, true, resume, 0.9f);
     }
 
     private static List<GanEpochStats> train(Backend be, GanConfig cfg, GanTraining.Options opt, RunListener l) throws IOException {
@@ -96,6 +97,11 @@ class GanResumeTest {
         Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
         Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(RunFiles.CHECKPOINT)).tensors();
         assertEquals(a.keySet(), b.keySet());
+        // The average covers the generator's parameters; batch norm's buffers stay the generator's own.
+        List<String> averaged = a.keySet().stream().filter(n -> n.startsWith("ema.")).toList();
+        assertTrue(averaged.contains("ema.gen.0.weight") && averaged.stream().allMatch(n -> a.containsKey(n.substring(4))
+                && !n.contains("running_") && !n.contains("num_batches")), "the generator average beside the generator: " + a.keySet());
+        assertTrue(!java.util.Arrays.equals(a.get("gen.0.weight").data(), a.get("ema.gen.0.weight").data()), "the average lags the weights");
         for (String name : a.keySet()) {
             assertArrayEquals(a.get(name).data(), b.get(name).data(), name + " differs after stopping and resuming");
         }
