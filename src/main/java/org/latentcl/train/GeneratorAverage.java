@@ -59,10 +59,13 @@ final class GeneratorAverage implements AutoCloseable {
     <T> T sampling(Supplier<T> sample) {
         Elementwise.copy(be, generator.values(), held);
         Elementwise.copy(be, average.values(), generator.values());
+        // Layers keep copies derived from the values (a Linear's transposed weight): both swaps must renew them.
+        generator.changed();
         try {
             return sample.get();
         } finally {
             Elementwise.copy(be, held, generator.values());
+            generator.changed();
         }
     }
 

@@ -113,6 +113,30 @@ class GanResumeTest {
         }
     }
 
+    /**
+     * Averaging changes what the run shows, never what it trains: the trained networks of a run with the
+     * generator average equal, to the bit, those of the same run without it (the average's swaps in and out
+     * of the generator for the pictures must leave no trace, such as a Linear's stale transposed weight).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "dcgan"})
+    void theAverageLeavesTheTrainingAsItWas(String arch) throws IOException {
+        Backend be = TestBackends.cl();
+        GanConfig cfg = arch.equals("mlp") ? new GanConfig(12, 8, new int[] {256, 256}, new int[] {11}, true, GanConfig.Loss.NONSATURATING) : DCGAN;
+        Path with = dir.resolve("with");
+        Path without = dir.resolve("without");
+        train(be, cfg, options(with, false), new RunListener() { });
+        GanTraining.Options o = options(without, false);
+        train(be, cfg, new GanTraining.Options(o.epochs(), o.batch(), o.lr(), o.beta1(), o.k(), o.seed(), o.out(), o.data(), false, o.dLr(),
+                o.realLabel(), o.instanceNoise(), o.evalEvery(), o.lrDecay(), false, 0f), new RunListener() { });
+        Map<String, Safetensors.Entry> a = Safetensors.read(with.resolve(RunFiles.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> b = Safetensors.read(without.resolve(RunFiles.CHECKPOINT)).tensors();
+        for (String name : b.keySet()) {
+            assertArrayEquals(b.get(name).data(), a.get(name).data(), name + " differs when the generator is averaged");
+        }
+        assertTrue(a.size() > b.size() && !b.containsKey("ema.gen.0.weight"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"batch", "config", "missing"})
     void aRunThatCannotContinueIsRefusedWithItsReason(String what) throws IOException {
