@@ -196,6 +196,10 @@ final class TrainGanCommand implements Callable<Integer> {
             console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s (D %s), beta1 %s, k %d, %d epochs -> %s%n",
                     gan.architecture(), devices.describe(), train.rows(), batch, lr, st.dLr(), beta1, k, epochs, dir);
             console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st);
+            if (dcgan && st.generatorAverage() > 0f) {
+                console.println("note: on the DCGAN the generator average measured a worse FID than the trained generator "
+                        + "(its batch norm statistics belong to the trained weights; docs/GAN.md)");
+            }
             console.println(dcgan ? "the DCGAN's generator ends in tanh: it trains on the data scaled to [-1, 1]"
                     : unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");

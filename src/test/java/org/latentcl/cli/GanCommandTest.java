@@ -115,6 +115,7 @@ class GanCommandTest {
             assertTrue(r.out().contains("stabilizers (default preset): hinge loss, spectral norm, pack 2, minibatch std, "
                     + "instance noise 0.1 annealed to 0, learning rates decaying to 0, generator average 0.99"), r.out());
             assertTrue(r.out().contains("lr 2.0E-4 (D 4.0E-4)"), r.out());
+            assertEquals(arch.equals("dcgan"), r.out().contains("note: on the DCGAN the generator average measured a worse FID"), r.out());
             Path ckpt = out.resolve("checkpoint.safetensors");
             var tensors = org.latentcl.io.Safetensors.read(ckpt).tensors();
             assertTrue(tensors.containsKey("disc.0.weight_orig") && tensors.containsKey("disc.0.weight_u")
