@@ -87,8 +87,8 @@ final class GanResume {
         return (Map<?, ?>) Json.parse(meta.get("options"));
     }
 
-    /** Loads the checkpoint into the lead GAN and the optimizers' state; returns where the run stands. */
-    static State restore(GanNetwork gan, Adam adamD, Adam adamG, GanTraining.Options opt) {
+    /** Loads the checkpoint into the lead GAN (and the generator average, when not null) and the optimizers' state; returns where the run stands. */
+    static State restore(GanNetwork gan, Adam adamD, Adam adamG, GeneratorAverage average, GanTraining.Options opt) {
         Path dir = opt.out();
         Path ckpt = dir.resolve(RunFiles.CHECKPOINT);
         Path statePath = dir.resolve(RunFiles.STATE);
@@ -106,6 +106,9 @@ final class GanResume {
                     + meta.get("batch"));
         }
         GanCheckpoint.load(gan, c, ckpt);
+        if (average != null) {
+            average.load(c, ckpt);
+        }
         try {
             adamD.restore(moment(s, "adam_d.m", gan.discriminatorParameters().size()), moment(s, "adam_d.v", gan.discriminatorParameters().size()),
                     Integer.parseInt(meta.get("adam_d_steps")));

@@ -229,11 +229,7 @@ public final class GanTraining {
 
         @Override
         protected int restore() throws IOException {
-            resumed = GanResume.restore(gan, adamsD.get(0), adamsG.get(0), opt);
-            if (average != null) {
-                Path ckpt = opt.out().resolve(RunFiles.CHECKPOINT);
-                average.load(org.latentcl.io.Safetensors.read(ckpt), ckpt);
-            }
+            resumed = GanResume.restore(gan, adamsD.get(0), adamsG.get(0), average, opt);
             rng = new RandomStream(opt.seed(), resumed.rngCounter());
             history.addAll(GanResume.readMetrics(opt.out().resolve(RunFiles.METRICS), resumed.epoch()));
             gLosses.addAll(resumed.gLosses());

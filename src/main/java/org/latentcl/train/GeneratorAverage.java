@@ -84,13 +84,13 @@ final class GeneratorAverage implements AutoCloseable {
      * without one leaves the generator as it is. A misshapen averaged tensor is an error naming the file.
      */
     static void useSaved(Parameters generator, Safetensors.Contents c, Path file) {
+        if (generator.specs().keySet().stream().noneMatch(name -> c.tensors().containsKey(PREFIX + name))) {
+            return;
+        }
         java.util.Map<String, float[]> byName = new java.util.LinkedHashMap<>();
         for (var s : generator.specs().values()) {
             Safetensors.Entry e = c.tensors().get(PREFIX + s.name());
             if (e == null) {
-                if (byName.isEmpty()) {
-                    continue;
-                }
                 throw new IllegalArgumentException(file + ": tensor " + PREFIX + s.name() + " is missing (the checkpoint has part of a generator average)");
             }
             if (e.data().length != s.size()) {
@@ -98,12 +98,7 @@ final class GeneratorAverage implements AutoCloseable {
             }
             byName.put(s.name(), e.data());
         }
-        if (!byName.isEmpty()) {
-            if (byName.size() != generator.specs().size()) {
-                throw new IllegalArgumentException(file + ": the checkpoint has part of a generator average");
-            }
-            generator.load(byName);
-        }
+        generator.load(byName);
     }
 
     @Override
