@@ -83,4 +83,15 @@ public final class Checkpoints {
         }
         return new Vae(device, false, VaeCheckpoint.config(c, file), Vae.DEFAULT_BATCH, v -> VaeCheckpoint.load(v, c, file));
     }
+
+    /**
+     * The epochs a training run was started to reach, as its run directory's state.safetensors
+     * records them: what resuming it without a new number of epochs trains to.
+     *
+     * @param runDirectory a run directory, as {@code train} or a trainer with an output directory writes it
+     * @return the target, or empty when the directory records none (no state, or written by a LatentCL before 0.1 recorded it)
+     */
+    public static java.util.OptionalInt targetEpochs(Path runDirectory) {
+        return org.latentcl.train.RunFiles.targetEpochs(runDirectory);
+    }
 }

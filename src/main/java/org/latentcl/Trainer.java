@@ -47,6 +47,8 @@ import org.latentcl.train.VaeEpochStats;
  */
 public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
     final int epochs;
+    /** Epochs of a fresh run when none are set. */
+    static final int DEFAULT_EPOCHS = 10;
     final int batch;
     final Float learningRate;
     final long seed;
@@ -60,7 +62,7 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
     private final List<TrainingListener> listeners;
 
     Trainer(Builder<?, ?> b) {
-        epochs = b.epochs;
+        epochs = b.epochs != null ? b.epochs : b.resume && b.out != null ? targetEpochs(b.out) : DEFAULT_EPOCHS;
         batch = b.batch;
         learningRate = b.learningRate;
         seed = b.seed;
@@ -168,6 +170,12 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         return name.endsWith("/train") ? name.substring(0, name.length() - "/train".length()) : name;
     }
 
+    /** The epochs the run in {@code dir} was asked to reach, for a resume that sets none. */
+    private static int targetEpochs(Path dir) {
+        return Checkpoints.targetEpochs(dir).orElseThrow(() -> new IllegalArgumentException("the run in " + dir
+                + " records no epoch target (it has no state.safetensors, or an older LatentCL wrote it): set the epochs to reach"));
+    }
+
     /** The output directory, which must be new or empty (so that metrics.jsonl holds one run) unless resuming or overwriting. */
     Path outputDirectory() {
         if (out == null) {
@@ -246,7 +254,8 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
      */
     public abstract static sealed class Builder<B extends Builder<B, T>, T extends Trainer<?, ?>>
             permits VaeTrainer.Builder, GanTrainer.Builder {
-        private int epochs = 10;
+        /** Null until set: a resumed run then continues to its own target. */
+        private Integer epochs;
         private int batch = 128;
         private Float learningRate;
         private long seed = 1;
@@ -268,7 +277,7 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         }
 
         /**
-         * Passes over the training data.
+         * Passes over the training data (default 10; when resuming, the run's own target).
          *
          * @param n at least 1
          * @return this builder
@@ -339,8 +348,8 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
 
         /**
          * Continues the run saved in the output directory (its checkpoint, optimizer state and
-         * random stream) up to {@link #epochs(int)} epochs in all, exactly where it stopped, even
-         * inside an epoch. The model must have the saved run's shape; its weights are replaced by
+         * random stream) up to {@link #epochs(int)} epochs in all (without it, to the epochs the run
+         * was started with), exactly where it stopped, even inside an epoch. The model must have the saved run's shape; its weights are replaced by
          * the saved ones. The batch must be the run's; the other settings are this trainer's, so
          * give the run's own to continue it exactly.
          *

@@ -152,6 +152,24 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
     /** Waits until all queued work is done. */
     public abstract void finish();
 
+    /**
+     * A point in this backend's queue of work: {@link Fence#await} returns once everything queued
+     * before it has finished, {@link Fence#close} lets it go without waiting. The training loop keeps
+     * the host a step or two ahead of the device with these, so that a stop request takes effect
+     * after the current step rather than after all the steps the host had queued.
+     */
+    public abstract Fence fence();
+
+    /** A point in a backend's queue (see {@link #fence}). */
+    public interface Fence extends AutoCloseable {
+        /** Waits until everything queued before this fence has finished, and releases it. */
+        void await();
+
+        /** Releases the fence without waiting. */
+        @Override
+        void close();
+    }
+
     /** Device buffers currently allocated, or -1 where the backend has none (Java arrays). */
     public int liveBuffers() {
         return -1;

@@ -306,6 +306,31 @@ public final class ClBackend extends Backend {
     }
 
     @Override
+    public Fence fence() {
+        checkOpen();
+        org.jocl.cl_event marker = ctx.marker();
+        return new Fence() {
+            private boolean released;
+
+            @Override
+            public void await() {
+                if (!released) {
+                    released = true;
+                    ctx.await(marker);
+                }
+            }
+
+            @Override
+            public void close() {
+                if (!released) {
+                    released = true;
+                    ClContext.release(marker);
+                }
+            }
+        };
+    }
+
+    @Override
     public int liveBuffers() {
         return ctx.liveBuffers();
     }

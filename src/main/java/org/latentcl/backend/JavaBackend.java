@@ -137,6 +137,22 @@ public non-sealed class JavaBackend extends Backend {
         // Every operation has completed when it returns.
     }
 
+    /** Nothing to wait for: every operation has completed when it returns. */
+    private static final Fence DONE = new Fence() {
+        @Override
+        public void await() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @Override
+    public Fence fence() {
+        return DONE;
+    }
+
     /** A loop body over elements [from, to) that returns their sum. */
     public interface ChunkSum {
         double apply(int from, int to);

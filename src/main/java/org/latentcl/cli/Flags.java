@@ -83,4 +83,16 @@ final class Flags {
     static String reason(java.io.IOException e) {
         return org.latentcl.io.OutputException.reason(e);
     }
+
+    /**
+     * The epochs a resumed run trains to: {@code --epochs} when given, else the target the run in
+     * {@code dir} was started with (an older run that records none needs --epochs: one line, exit 2).
+     */
+    static int resumedEpochs(picocli.CommandLine.Model.CommandSpec spec, java.nio.file.Path dir, int given) {
+        if (spec.commandLine().getParseResult().hasMatchedOption("--epochs")) {
+            return given;
+        }
+        return org.latentcl.Checkpoints.targetEpochs(dir).orElseThrow(() -> new UsageException(dir
+                + " records no epoch target (it has no state.safetensors, or an older LatentCL wrote it): give --epochs N, the total to reach"));
+    }
 }

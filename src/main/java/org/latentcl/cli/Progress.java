@@ -13,7 +13,8 @@ import java.util.function.DoubleSupplier;
  */
 final class Progress {
     private static final long REDRAW_NS = 200_000_000L;
-    private static final long PLAIN_NS = 5_000_000_000L;
+    /** The environment variable that sets the seconds between plain progress lines (default 5; 0: every step). */
+    static final String PLAIN_SECONDS_ENV = "LATENTCL_PROGRESS_SECONDS";
 
     private final PrintWriter out;
     private final boolean terminal;
@@ -26,6 +27,7 @@ final class Progress {
     private int epochFirstStep;
     private long lastPrint;
     private int width;
+    private final long plainNs;
 
     /** {@code lossName} labels the running loss ("loss" for a VAE, "d_loss" for a GAN). */
     Progress(PrintWriter out, boolean quiet, int batch, int epochs, String lossName) {
@@ -35,22 +37,62 @@ final class Progress {
         this.quiet = quiet;
         this.batch = batch;
         this.epochs = epochs;
+        this.plainNs = plainIntervalNs(System.getenv(PLAIN_SECONDS_ENV));
     }
 
-    /** Ctrl-C (SIGINT): the first asks for a clean stop, the second exits with 130. */
-    void catchInterrupts() {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> {
-                if (interrupts.incrementAndGet() > 1) {
-                    Runtime.getRuntime().halt(130);
-                }
-                clear();
-                out.println("stopping after this step and saving (press Ctrl-C again to quit at once)");
-                out.flush();
-            });
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            // No SIGINT on this platform: Ctrl-C then ends the process as usual.
+    /** Nanoseconds between plain progress lines for the environment's setting (null: 5 s). */
+    static long plainIntervalNs(String seconds) {
+        if (seconds == null || seconds.isBlank()) {
+            return 5_000_000_000L;
         }
+        try {
+            double s = Double.parseDouble(seconds.strip());
+            if (s >= 0 && s <= 86_400) {
+                return (long) (s * 1e9);
+            }
+        } catch (NumberFormatException e) {
+            // Refused below.
+        }
+        throw new UsageException(PLAIN_SECONDS_ENV + " must be a number of seconds from 0 to 86400, got '" + seconds + "'");
+    }
+
+    /**
+     * Ctrl-C (SIGINT) and SIGTERM: the first asks for a clean stop, the second exits with 130. A
+     * signal within {@link #SAME_REQUEST_NS} of the first is the same request: a terminal's Ctrl-C
+     * reaches this JVM and the launcher that re-launched it, which forwards it as SIGTERM.
+     */
+    void catchInterrupts() {
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> {
+                    if (request(System.nanoTime())) {
+                        Runtime.getRuntime().halt(130);
+                    }
+                });
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // No such signal on this platform: it then ends the process as usual.
+            }
+        }
+    }
+
+    /** Signals closer together than this are one stop request (a signal and its forwarded copy). */
+    static final long SAME_REQUEST_NS = 1_000_000_000L;
+    private long firstRequest;
+
+    /**
+     * A stop request at {@code now} (System.nanoTime): the first asks for a clean stop; true for a
+     * later, distinct one, which means quit at once.
+     */
+    synchronized boolean request(long now) {
+        if (interrupts.get() > 0) {
+            return now - firstRequest >= SAME_REQUEST_NS;
+        }
+        firstRequest = now;
+        interrupts.incrementAndGet();
+        clear();
+        out.println("stopping after this step and saving (press Ctrl-C again to quit at once)");
+        out.flush();
+        return false;
     }
 
     boolean stopRequested() {
@@ -72,7 +114,7 @@ final class Progress {
             epochFirstStep = step - 1;
             lastPrint = now;
         }
-        if (quiet || now - lastPrint < (terminal ? REDRAW_NS : PLAIN_NS)) {
+        if (quiet || now - lastPrint < (terminal ? REDRAW_NS : plainNs)) {
             return;
         }
         lastPrint = now;

@@ -54,6 +54,18 @@ final class SignalChaining {
     private SignalChaining() {
     }
 
+    /** SIGINT and SIGTERM to this launcher go to the re-launched child as SIGTERM; this process waits for its exit code. */
+    private static void forwardStopSignals(Process child) {
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                // Through the ProcessHandle: Process.destroy would also close the pipe that copies the child's stderr.
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> child.toHandle().destroy());
+            } catch (IllegalArgumentException | UnsupportedOperationException e) {
+                // No such signal here: it ends this process as usual, and the shutdown hook waits for the child.
+            }
+        }
+    }
+
     /** The exit code of the re-launched process, or empty when this process should go on itself. */
     static Optional<Integer> relaunchIfNeeded(java.util.Map<String, String> extraEnvironment) {
         if (!System.getProperty("os.name", "").toLowerCase().contains("linux") || System.getenv(GUARD) != null) {
@@ -93,7 +105,11 @@ final class SignalChaining {
             Thread errors = new Thread(() -> childErrors.copy(child.getErrorStream(), System.err), "latentcl-stderr");
             errors.setDaemon(true);
             errors.start();
-            // Ctrl-C reaches the child too (same process group); wait for it to save and exit.
+            // Ctrl-C in a terminal reaches the child too (same process group), but a signal sent to this
+            // process alone (kill PID, a scheduler's SIGTERM) would not: forward both as SIGTERM, which a
+            // training child takes as its stop request (a copy arriving with the child's own counts once),
+            // and wait for the child to save and exit.
+            forwardStopSignals(child);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     child.waitFor();

@@ -38,7 +38,8 @@ final class TrainCommand implements Runnable {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--epochs", defaultValue = "10", description = "Epochs (with --resume: the total to reach).")
+        @Option(names = "--epochs", defaultValue = "10", description = "Epochs (with --resume: the total to reach; "
+                + "without it, the run's own target).")
         int epochs;
 
         @Option(names = "--batch", defaultValue = "128", description = "Examples per step.")
@@ -89,6 +90,7 @@ final class TrainCommand implements Runnable {
                 Path ckpt = resume.resolve(RunFiles.CHECKPOINT);
                 Safetensors.Contents c = Safetensors.read(ckpt);
                 config = VaeCheckpoint.config(c, ckpt);
+                epochs = Flags.resumedEpochs(spec, resume, epochs);
                 Map<String, String> meta = c.metadata();
                 String savedData = meta.getOrDefault("data", run.data);
                 // Images resized by --image-size come back at the checkpoint's size (a no-op for data stored at that size).

@@ -29,7 +29,8 @@ final class TrainGanCommand implements Callable<Integer> {
     @Mixin
     RunOptions run;
 
-    @Option(names = "--epochs", defaultValue = "20", description = "Epochs (discriminator passes over the data).")
+    @Option(names = "--epochs", defaultValue = "20", description = "Epochs (discriminator passes over the data; with "
+            + "--resume: the total to reach, without it the run's own target).")
     int epochs;
 
     @Option(names = "--batch", description = "Examples per step (default 128; 64 for dcgan).")
@@ -113,7 +114,7 @@ final class TrainGanCommand implements Callable<Integer> {
     String conditioning;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR exactly where it stopped (both networks, "
-            + "both optimizers, the data order and the noise stream), with its own settings; --epochs is the total to reach.")
+            + "both optimizers, the data order and the noise stream), with its own settings, to its own target or to --epochs.")
     Path resume;
 
     /** The flags a resumed run takes from its directory; giving them with --resume is refused rather than ignored. */
@@ -218,6 +219,8 @@ final class TrainGanCommand implements Callable<Integer> {
             }
         }
         Flags.positive("--epochs", epochs);
+        org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile);
+        epochs = Flags.resumedEpochs(spec, resume, epochs);
         org.latentcl.train.GanTraining.Options opt = org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile);
         Path ckpt = resume.resolve(RunFiles.CHECKPOINT);
         int imageSize = ModelFiles.squareImageSize(org.latentcl.io.Safetensors.read(ckpt));

@@ -230,7 +230,19 @@ public final class Npy {
      * @return the file's bytes, header included
      */
     public static byte[] encode(float[] values, int rows, int cols) {
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + rows + ", " + cols + "), }";
+        return encode(values, new int[] {rows, cols});
+    }
+
+    /**
+     * The bytes of a float32 .npy file holding an array of any shape, such as [N, C, H, W] images.
+     *
+     * @param values the values, row-major, as many as the shape holds
+     * @param shape  the dimensions
+     * @return the file's bytes, header included
+     */
+    public static byte[] encode(float[] values, int[] shape) {
+        String dims = java.util.Arrays.stream(shape).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(", "));
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + dims + (shape.length == 1 ? "," : "") + "), }";
         int unpadded = 10 + dict.length() + 1;
         int pad = (64 - unpadded % 64) % 64;
         String header = dict + " ".repeat(pad) + "\n";

@@ -257,6 +257,32 @@ public final class ClContext implements AutoCloseable {
         return v[0];
     }
 
+    /**
+     * Enqueues a marker that completes once every command enqueued before it has, and flushes the
+     * queue so that the device starts on them; {@link #await} waits for it, {@link #release} lets it go.
+     */
+    public cl_event marker() {
+        ensureOpen();
+        cl_event marker = new cl_event();
+        ClCheck.check(clEnqueueMarkerWithWaitList(queue, 0, null, marker), "clEnqueueMarkerWithWaitList");
+        ClCheck.check(clFlush(queue), "clFlush on " + device.describe());
+        return marker;
+    }
+
+    /** Waits until a {@link #marker} has completed, then releases it. */
+    public void await(cl_event marker) {
+        try {
+            ClCheck.check(clWaitForEvents(1, new cl_event[] {marker}), "clWaitForEvents on " + device.describe());
+        } finally {
+            clReleaseEvent(marker);
+        }
+    }
+
+    /** Releases a {@link #marker} without waiting for it (the driver frees it when it completes). */
+    public static void release(cl_event marker) {
+        clReleaseEvent(marker);
+    }
+
     /** Waits until every enqueued command has finished. */
     public void finish() {
         ensureOpen();

@@ -45,6 +45,7 @@ final class GanResume {
         meta.put("model", "gan");
         meta.put("epoch", Integer.toString(epoch));
         meta.put("batch", Integer.toString(opt.batch()));
+        meta.put(RunFiles.TARGET_EPOCHS_KEY, Integer.toString(opt.epochs()));
         meta.put("options", Json.write(opt.toMap()));
         meta.put("rng_counter", Long.toString(s.rngCounter()));
         meta.put("adam_d_steps", Integer.toString(adamD.steps()));

@@ -43,6 +43,10 @@ abstract class TrainingRun<S> implements AutoCloseable {
     private final List<AutoCloseable> made = new ArrayList<>();
     /** The devices of a data-parallel run, or null for one device. */
     protected DataParallel parallel;
+    /** Steps the host may queue before the lead device has finished them. */
+    static final int STEPS_AHEAD = 2;
+    /** The ends of the steps queued on the lead device and not yet waited for. */
+    private final java.util.ArrayDeque<Backend.Fence> queued = new java.util.ArrayDeque<>();
 
     /**
      * @param model    "vae" or "gan", as profiles and the resume hint name it
@@ -119,6 +123,7 @@ abstract class TrainingRun<S> implements AutoCloseable {
         for (int s = first[0]; s < steps; s++) {
             long s0 = System.nanoTime();
             step(epoch, s, steps);
+            keepUpWithTheDevice();
             profile.span("step", s0);
             if (!afterStep(epoch, s + 1, steps, earlierSeconds + (System.nanoTime() - t0) / 1e9)) {
                 return false;
@@ -165,6 +170,19 @@ abstract class TrainingRun<S> implements AutoCloseable {
         saveInterrupted(epoch, done, seconds);
         throw new TrainingInterruptedException("stopped in epoch " + epoch + " after step " + done + " of " + steps
                 + "; saved " + out.resolve(RunFiles.STATE) + ". Continue with: " + resumeCommand());
+    }
+
+    /**
+     * Marks the end of a step in the lead device's queue and waits for the step {@link #STEPS_AHEAD}
+     * before it: the host stays that many steps ahead, enough to keep a GPU fed, while a stop request
+     * still ends the run after the current step (a step that reads nothing back, as the GAN's, would
+     * otherwise let the host queue a whole epoch).
+     */
+    private void keepUpWithTheDevice() {
+        queued.addLast(be.fence());
+        if (queued.size() > STEPS_AHEAD) {
+            queued.removeFirst().await();
+        }
     }
 
     private String resumeCommand() {
@@ -231,6 +249,8 @@ abstract class TrainingRun<S> implements AutoCloseable {
 
     @Override
     public void close() {
+        queued.forEach(Backend.Fence::close);
+        queued.clear();
         sums.forEach(Tensor::close);
         batches.forEach(EpochBatches::close);
         if (parallel != null) {

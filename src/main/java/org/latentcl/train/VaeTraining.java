@@ -314,6 +314,7 @@ public final class VaeTraining {
         files.put(dir.resolve(RunFiles.CHECKPOINT), VaeCheckpoint.encode(vae, meta));
         float[][] moments = adam.state();
         Map<String, String> state = new LinkedHashMap<>(meta);
+        state.put(RunFiles.TARGET_EPOCHS_KEY, Integer.toString(opt.epochs()));
         state.put("adam_steps", Integer.toString(adam.steps()));
         state.put("rng_counter", Long.toString(rng.counter()));
         state.putAll(extra);

@@ -311,6 +311,35 @@ class PublicApiTest {
     }
 
     @Test
+    void aStoppedRunResumedWithoutEpochsTrainsToItsOwnTarget() throws Exception {
+        Path out = dir.resolve("stopped");
+        DataSplit split = new DataSplit(DIGITS, DIGITS.head(50), "first 50");
+        try (Device device = Devices.java(); Vae vae = Vae.builder().hidden(8).latent(2).device(device).build()) {
+            int[] steps = {0};
+            // 600 rows are 3 steps of 200: the stop comes after step 1 of epoch 2, which is saved.
+            assertThrows(RuntimeException.class, () -> VaeTrainer.builder().epochs(3).batch(200).outputDirectory(out).listener(new TrainingListener() {
+                @Override
+                public void step(int epoch, int step, int stepsPerEpoch, DoubleSupplier loss) {
+                    steps[0]++;
+                }
+
+                @Override
+                public boolean stopRequested() {
+                    return steps[0] == 4;
+                }
+            }).build().fit(vae, split));
+            assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+            List<EpochMetrics> resumed = VaeTrainer.builder().batch(200).outputDirectory(out).resume(true).build().fit(vae, split);
+            assertEquals(3, resumed.size(), "the run's own three epochs, not the default ten");
+            assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        }
+        // A fresh run without epochs trains the default ten; a directory with no state cannot say its target.
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> VaeTrainer.builder().outputDirectory(dir.resolve("never")).resume(true).build());
+        assertTrue(none.getMessage().contains("records no epoch target"), none.getMessage());
+    }
+
+    @Test
     void anOutputDirectoryGetsWhatTrainWrites() throws Exception {
         Path out = dir.resolve("run");
         try (Device device = Devices.java(); Vae vae = Vae.builder().hidden(8).latent(2).device(device).build()) {

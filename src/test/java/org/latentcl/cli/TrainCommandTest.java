@@ -67,6 +67,16 @@ class TrainCommandTest {
                     name + ": the resumed run ends where the straight run ends");
         }
 
+        // Without --epochs a resumed run goes to its own target: this one has reached it, and trains no more.
+        r = Cli.run("train", "vae", "--resume", out.toString(), "--device", "java", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+        // A run that records no target (written before it was recorded) needs --epochs.
+        Path old = dir.resolve("old");
+        Files.createDirectories(old);
+        Files.copy(out.resolve("checkpoint.safetensors"), old.resolve("checkpoint.safetensors"));
+        Cli.usageError(Cli.run("train", "vae", "--resume", old.toString(), "--device", "java"), "records no epoch target");
+
         Path ckpt = out.resolve("checkpoint.safetensors");
         for (String ext : new String[] {"png", "npy", "csv"}) {
             Path f = dir.resolve("s." + ext);
