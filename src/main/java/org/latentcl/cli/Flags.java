@@ -3,6 +3,8 @@ package org.latentcl.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Checks of flag values shared by the commands; each failure is a one-line {@link UsageException}. */
@@ -59,6 +61,9 @@ final class Flags {
 
     /** Refuses a run directory that already holds files, unless forced; it must be writable. */
     static void freshRunDirectory(Path dir, boolean force) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new UsageException("run directory " + dir + " exists and is not a directory");
+        }
         if (Files.isDirectory(dir) && !force) {
             try (Stream<Path> s = Files.list(dir)) {
                 if (s.findAny().isPresent()) {
@@ -69,13 +74,40 @@ final class Flags {
                 throw new UsageException("cannot read run directory " + dir + ": " + e.getMessage());
             }
         }
+        // Created to prove it can be, then removed again: the run creates it when it starts, so a
+        // refusal before then (a batch too large, data the model cannot take) leaves nothing behind.
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        for (Path p = dir.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+            if (Files.exists(p) && !Files.isDirectory(p)) {
+                throw new UsageException("cannot create run directory " + dir + ": " + p + " is not a directory");
+            }
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UsageException("cannot create run directory " + dir + ": " + reason(e));
         }
-        if (!Files.isWritable(dir)) {
+        boolean writable = Files.isWritable(dir);
+        for (Path p : missing) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // Left in place, empty: the run uses it as it is.
+            }
+        }
+        if (!writable) {
             throw new UsageException("run directory " + dir + " is not writable");
+        }
+    }
+
+    /** A batch must fit in the training set: checked before a device opens. */
+    static void batchFits(int batch, int trainingRows) {
+        if (batch > trainingRows) {
+            throw new UsageException("batch " + batch + " is larger than the training set (" + trainingRows + " examples); use --batch "
+                    + trainingRows + " or less");
         }
     }
 

@@ -104,6 +104,7 @@ final class TrainCommand implements Runnable {
                 if (conditional) {
                     config = config.conditional(Conditioning.classes(split));
                 }
+                Flags.batchFits(batch, split.train().rows());
                 opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.dataSpec(), run.profile);
             }
             if (config.decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {

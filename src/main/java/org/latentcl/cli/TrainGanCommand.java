@@ -152,6 +152,7 @@ final class TrainGanCommand implements Callable<Integer> {
                 dLr, lrDecay, gEma, lr, batch);
         DataSplit split = Datasets.load(run.dataSpec(), run.imageSize);
         Dataset train = split.train();
+        Flags.batchFits(batch, train.rows());
         boolean unit = train.inUnitInterval();
         if (evalEvery > 0 && !(train.isImage() && train.hasLabels() && split.test().hasLabels())) {
             throw new UsageException("--eval-every measures FID on a classifier of labelled images; " + train.name() + " has "

@@ -7,14 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -39,9 +35,6 @@ class StopAndResumeIT {
         CTRL_C,
         /** kill PID, or a scheduler's stop: SIGTERM to the launcher alone. */
         TERM_TO_LAUNCHER
-    }
-
-    private record Result(int code, List<String> out, String err) {
     }
 
     private static final Pattern STEP = Pattern.compile("^epoch 1/\\d+  step (\\d+)/(\\d+) ");
@@ -105,6 +98,17 @@ class StopAndResumeIT {
     /** More environment for the commands a test starts. */
     private final java.util.Map<String, String> environment = new java.util.HashMap<>();
 
+    /** The commands' environment: a plain progress line every {@link #progressSeconds}, and what a test added. */
+    private java.util.Map<String, String> environment() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(environment);
+        env.put(Progress.PLAIN_SECONDS_ENV, progressSeconds);
+        return env;
+    }
+
+    private JarProcess.Result run(List<String> args) throws Exception {
+        return JarProcess.run(dir, environment(), args);
+    }
+
     private static String cl() {
         return TestBackends.cl().device().id();
     }
@@ -116,16 +120,15 @@ class StopAndResumeIT {
     private void stopResumeAndCompare(Signal signal, String model, String devices, String... flags) throws Exception {
         Path straight = dir.resolve("straight");
         Path stopped = dir.resolve("stopped");
-        Result r = finish(start(command(model, devices, straight, true, flags)));
+        JarProcess.Result r = run(command(model, devices, straight, true, flags));
         assertEquals(Main.EXIT_OK, r.code(), r.err());
 
-        Process p = start(command(model, devices, stopped, false, flags));
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        JarProcess p = JarProcess.start(dir, environment(), command(model, devices, stopped, false, flags));
         List<String> lines = new ArrayList<>();
-        int steps = waitForStep(out, lines, 1);
+        int steps = waitForStep(p.out, lines, 1);
         Thread.sleep(signalDelayMs);
-        send(signal, p);
-        Result s = finish(p, out, lines);
+        send(signal, p.process);
+        JarProcess.Result s = p.finish(lines);
         assertEquals(130, s.code(), "a stopped run exits 130: " + s.err());
         Matcher m = STOPPED.matcher(s.err());
         assertTrue(m.find(), "one line saying where it stopped and how to continue: " + s.err());
@@ -138,7 +141,7 @@ class StopAndResumeIT {
                 + s.err());
 
         List<String> resume = new ArrayList<>(List.of("train", model, "--resume", stopped.toString(), "--device", devices, "--quiet"));
-        Result resumed = finish(start(resume));
+        JarProcess.Result resumed = run(resume);
         assertEquals(Main.EXIT_OK, resumed.code(), resumed.err());
         assertTrue(resumed.out().stream().anyMatch(l -> l.startsWith("resuming " + stopped + " after epoch 0, step " + at)), resumed.out().toString());
         assertArrayEquals(Files.readAllBytes(straight.resolve("checkpoint.safetensors")), Files.readAllBytes(stopped.resolve("checkpoint.safetensors")),
@@ -168,25 +171,6 @@ class StopAndResumeIT {
         return args;
     }
 
-    /** java -jar target/latentcl.jar ARGS as from a user's shell, with a plain progress line after every step. */
-    private Process start(List<String> args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                System.getProperty("latentcl.jar")));
-        cmd.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(Files.createTempFile(dir, "stderr", ".txt").toFile());
-        // As a user's shell: no preloaded libjsig, so the jar re-launches itself, and signals meet the launcher first.
-        pb.environment().remove("LD_PRELOAD");
-        pb.environment().remove(SignalChaining.GUARD);
-        pb.environment().remove("LATENTCL_CDS");
-        pb.environment().put(Progress.PLAIN_SECONDS_ENV, progressSeconds);
-        pb.environment().putAll(environment);
-        Process p = pb.start();
-        stderrFiles.put(p, pb.redirectError().file().toPath());
-        return p;
-    }
-
-    private final java.util.Map<Process, Path> stderrFiles = new java.util.HashMap<>();
-
     /** Reads progress lines until epoch 1 has done at least {@code step} steps; returns the epoch's steps. */
     private static int waitForStep(BufferedReader out, List<String> lines, int step) throws IOException {
         String line;
@@ -207,20 +191,5 @@ class StopAndResumeIT {
             assertTrue(kill.size() > 3, "the launcher re-launched the JVM that trains");
         }
         assertEquals(0, new ProcessBuilder(kill).inheritIO().start().waitFor());
-    }
-
-    private Result finish(Process p) throws Exception {
-        return finish(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)), new ArrayList<>());
-    }
-
-    /** Waits for the command to exit, reading the rest of its stdout into {@code lines}. */
-    private Result finish(Process p, BufferedReader out, List<String> lines) throws Exception {
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> out.lines().forEach(lines::add));
-        if (!p.waitFor(300, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out");
-        }
-        reader.get(10, TimeUnit.SECONDS);
-        return new Result(p.exitValue(), lines, Files.readString(stderrFiles.get(p)));
     }
 }
