@@ -2,6 +2,7 @@ package org.latentcl.cli;
 
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -65,7 +66,7 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((ex, a) -> {
-            err.println("latentcl: " + ex.getMessage() + " (see --help)");
+            err.println("latentcl: " + parameterMessage(ex));
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
@@ -90,6 +91,29 @@ public final class Main implements Runnable {
             return usage ? EXIT_USAGE : EXIT_INTERNAL;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * A flag or argument picocli could not take, in one line: for a typo, the closest names the
+     * command knows ("did you mean --epochs?"), and the help that lists them all.
+     */
+    static String parameterMessage(CommandLine.ParameterException ex) {
+        String help = " (see " + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help)";
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+            return ex.getMessage() + help;
+        }
+        String first = u.getUnmatched().get(0);
+        boolean option = first.startsWith("-");
+        CommandLine.Model.CommandSpec spec = u.getCommandLine().getCommandSpec();
+        List<String> names = option ? spec.options().stream().flatMap(o -> Arrays.stream(o.names())).toList()
+                : List.copyOf(spec.subcommands().keySet());
+        List<String> close = Typos.closest(first.contains("=") ? first.substring(0, first.indexOf('=')) : first, names);
+        if (close.isEmpty()) {
+            close = u.getSuggestions().stream().limit(3).toList();
+        }
+        String what = option ? "unknown option '" + first + "'"
+                : u.getCommandLine().getSubcommands().isEmpty() ? "unexpected argument '" + first + "'" : "unknown command '" + first + "'";
+        return what + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?") + help;
     }
 
     /** The failure to write an output file behind an exception (wrapped by the API or a training run), or null. */

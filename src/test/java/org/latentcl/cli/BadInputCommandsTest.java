@@ -116,6 +116,29 @@ class BadInputCommandsTest {
 
     /** A run directory whose checkpoint and training state come from different saves cannot be resumed: it would mix two points of the run. */
     @Test
+    void typosGetTheClosestNamesAndTheHelpToRead() {
+        Cli.usageError(Cli.run("train", "vae", "--epoch", "1"), "unknown option '--epoch'; did you mean --epochs? (see latentcl train vae --help)");
+        Cli.usageError(Cli.run("trian", "vae"), "unknown command 'trian'; did you mean train? (see latentcl --help)");
+        Cli.usageError(Cli.run("train", "vea"), "unknown command 'vea'; did you mean vae? (see latentcl train --help)");
+        Cli.usageError(Cli.run("train", "gan", "--g-emma=0.9"), "unknown option '--g-emma=0.9'; did you mean --g-ema?");
+        Cli.usageError(Cli.run("train", "vae", "--zzzzzz"), "unknown option '--zzzzzz' (see latentcl train vae --help)");
+        Cli.usageError(Cli.run("train", "vae", "extra"), "unexpected argument 'extra' (see latentcl train vae --help)");
+    }
+
+    @Test
+    void theClosestNamesAreTheFewestEditsAway() {
+        org.junit.jupiter.api.Assertions.assertEquals(1, Typos.edits("vea", "vae"), "a swap of neighbours is one edit");
+        org.junit.jupiter.api.Assertions.assertEquals(3, Typos.edits("kitten", "sitting"));
+        org.junit.jupiter.api.Assertions.assertEquals(0, Typos.edits("", ""));
+        // Within two edits, closest first, each name once, ties in the given order.
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("--epoch", "--epochs"),
+                Typos.closest("--epochz", java.util.List.of("--batch", "--epochs-x", "--epoch", "--epochs", "--epochs")));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("--epochs", "--epoch"),
+                Typos.closest("--epochs", java.util.List.of("--epoch", "--epochs")));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), Typos.closest("--zzz", java.util.List.of("--epochs")));
+    }
+
+    @Test
     void aCheckpointAndStateFromDifferentSavesAreRefused() throws IOException {
         Path data = Cli.digits(dir, 200);
         for (String model : new String[] {"vae", "gan"}) {
