@@ -9,7 +9,9 @@ their mean. Needs PyTorch and NumPy; reads safetensors with the standard library
 
 Conditional models (`--conditional`, a "classes" entry in the configuration) load too: the VAE's encoder reads
 torch.cat([x, one_hot(y)], 1) (the conv VAE's heads read its flattened features with one_hot(y)) and its decoder
-torch.cat([z, one_hot(y)], 1); the GAN's generator reads torch.cat([z, one_hot(y)], 1) and its discriminator is a
+torch.cat([z, one_hot(y)], 1), and its prior is the class's, N(prior(y), I) with prior an nn.Embedding(classes,
+latent) (a file from before the class prior has no prior.weight: its prior was N(0, I), so zeros are loaded); the
+GAN's generator reads torch.cat([z, one_hot(y)], 1) and its discriminator is a
 projection discriminator (Miyato & Koyama 2018): D(x, y) = head(f(x)) + <disc_embed(y), f(x)> with disc_embed an
 nn.Embedding(classes, features), spectrally normalized with the rest (with `--conditioning concat`, the MLP
 discriminator reads torch.cat([x, one_hot(y)], 1) instead).
@@ -57,6 +59,8 @@ class VAE(nn.Module):
         self.mu = nn.Linear(enc[-1], cfg["latent"])
         self.logvar = nn.Linear(enc[-1], cfg["latent"])
         self.dec = nn.ModuleList(nn.Linear(a, b) for a, b in zip(dec, dec[1:]))
+        if classes:
+            self.prior = nn.Embedding(classes, cfg["latent"])
 
     def encode(self, x, y=None):
         if self.classes:
@@ -103,6 +107,8 @@ class ConvVAE(nn.Module):
                 dec.append(nn.ReLU())
         self.dec = nn.Sequential(*dec, nn.Flatten())
         self.shape = (c, h, w)
+        if self.classes:
+            self.prior = nn.Embedding(self.classes, cfg["latent"])
 
     def encode(self, x, y=None):
         h = self.enc(x.view(-1, *self.shape))
@@ -291,6 +297,8 @@ def main():
         print(json.dumps({"samples": list(s.shape), "mean": round(float(s.mean()), 4), "mean_D_fake": round(float(p.mean()), 4)}))
         return
     model = ConvVAE(cfg) if cfg.get("arch") == "conv" else VAE(cfg)
+    if cfg.get("classes") and "prior.weight" not in tensors:
+        tensors["prior.weight"] = torch.zeros(cfg["classes"], cfg["latent"])  # written before the class prior: N(0, I)
     model.load_state_dict(tensors)  # strict: every name and shape must match
     print("loaded", meta["model"], cfg)
     if len(sys.argv) > 2 and cfg["decoder"] == "bernoulli":
@@ -303,7 +311,8 @@ def main():
         with torch.no_grad():
             logits, mu, logvar = model(x, y)
             bce = F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
-            kl = -0.5 * torch.sum(1 + logvar - mu.pow(2) - logvar.exp())
+            m = model.prior(y) if y is not None else 0  # the class prior's mean
+            kl = -0.5 * torch.sum(1 + logvar - (mu - m).pow(2) - logvar.exp())
         print(json.dumps({"test_loss": round(float(bce + kl) / x.shape[0], 3)}))
 
 

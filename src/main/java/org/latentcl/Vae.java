@@ -388,7 +388,7 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
                 throw new IllegalArgumentException("the decoder must be BERNOULLI or GAUSSIAN, got null");
             }
             VaeConfig config = new VaeConfig(input, hidden, latent, decoder, sigma, image, classes);
-            return Devices.buildOn(device, d -> new Vae(d, device == null, config, DEFAULT_BATCH, v -> v.parameters().initialize(seed)));
+            return Devices.buildOn(device, d -> new Vae(d, device == null, config, DEFAULT_BATCH, v -> v.initialize(seed)));
         }
 
         @Override

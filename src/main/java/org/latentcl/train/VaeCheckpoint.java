@@ -84,8 +84,20 @@ public final class VaeCheckpoint {
         return CheckpointFiles.loadedOrClosed(new VaeNetwork(be, config(c, file), maxBatch), m -> load(m, c, file));
     }
 
-    /** Loads parameters into a VAE built from the same configuration; checks every name and shape. */
+    /**
+     * Loads parameters into a VAE built from the same configuration; checks every name and shape. A
+     * conditional checkpoint written before the class prior existed has no {@code prior.weight}: its
+     * prior was N(0, I), which is the class prior with zero means.
+     */
     public static void load(VaeNetwork vae, Safetensors.Contents c, Path file) {
+        String prior = VaeNetwork.PRIOR + ".weight";
+        if (vae.config().conditional() && !c.tensors().containsKey(prior)) {
+            Map<String, Safetensors.Entry> tensors = new LinkedHashMap<>(c.tensors());
+            int classes = vae.config().classes();
+            int latent = vae.config().latent();
+            tensors.put(prior, new Safetensors.Entry(prior, new int[] {classes, latent}, new float[classes * latent]));
+            c = new Safetensors.Contents(c.metadata(), tensors);
+        }
         CheckpointFiles.load(vae.parameters(), c, file);
     }
 }

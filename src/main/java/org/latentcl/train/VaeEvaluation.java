@@ -38,7 +38,8 @@ public final class VaeEvaluation {
      * The IWAE estimate of -log p(x) per example, in nats, with k importance samples. The VAE must
      * have been built with a maximum batch of at least k rows: each chunk of e = maxBatch / k
      * examples is expanded to e * k rows on the backend (rows i*k .. i*k+k-1 belong to example i).
-     * Per row: log w = -(-log p(x|z)) - z^2/2 + eps^2/2 + logvar/2 (the log 2 pi terms cancel).
+     * Per row: log w = -(-log p(x|z)) - (z - m)^2/2 + eps^2/2 + logvar/2 (the log 2 pi terms cancel),
+     * m the prior's mean: 0, or a conditional VAE's class mean m_y.
      */
     public static double iwae(VaeNetwork vae, Tensor data, int k, RandomStream rng) {
         if (k < 1) {
@@ -79,7 +80,9 @@ public final class VaeEvaluation {
                 Reparameterize.sampleReparameterized(be, muR.rowRange(0, nr), lvR.rowRange(0, nr), epsN, zN, seed, counter);
                 vae.reconstructionTerms(zN, xR.rowRange(0, nr), terms.rowRange(0, nr));
                 RowSums.rowSums(be, terms.rowRange(0, nr), -1f, 0f, w);
-                Elementwise.mul(be, zN, zN, sqN);
+                // (z - m)^2, m the prior mean: the centred codes go through sq, then are squared in place.
+                vae.centredCodes(zN, xR.rowRange(0, nr), sqN);
+                Elementwise.mul(be, sqN, sqN, sqN);
                 RowSums.rowSums(be, sqN, -0.5f, 1f, w);
                 Elementwise.mul(be, epsN, epsN, sqN);
                 RowSums.rowSums(be, sqN, 0.5f, 1f, w);

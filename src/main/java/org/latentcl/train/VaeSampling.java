@@ -29,14 +29,25 @@ public final class VaeSampling {
 
     /**
      * n draws from the prior, decoded: example i of class {@code classes[i]} for a conditional VAE
-     * (classes null for an unconditional one). The codes z are the Philox stream of {@code seed}, so
-     * the same seed gives every class the same z.
+     * (classes null for an unconditional one), z = m_y + eps from its class prior N(m_y, I). The
+     * noise eps is the Philox stream of {@code seed}, so the same seed gives every class the same eps.
      */
     public static float[] sample(VaeNetwork vae, int n, long seed, int[] classes) {
         int l = vae.config().latent();
         float[] z = new float[n * l];
         Philox.fillNormal(z, 0, z.length, seed, 0);
-        return decode(vae, OneHot.append(vae.config().classes(), z, n, l, classes), n);
+        float[] codes = OneHot.append(vae.config().classes(), z, n, l, classes);
+        float[] means = vae.priorMeans();
+        if (means != null) {
+            // The classes are checked now: shift each draw to its class's prior mean.
+            int w = vae.config().codeWidth();
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < l; j++) {
+                    codes[i * w + j] += means[classes[i] * l + j];
+                }
+            }
+        }
+        return decode(vae, codes, n);
     }
 
     /** {@code per} draws of each class in {@code classes}, class by class from the same codes (per draws of the prior when classes is null). */

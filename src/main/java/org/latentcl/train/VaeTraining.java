@@ -65,7 +65,7 @@ public final class VaeTraining {
             throws IOException {
         try (VaeNetwork vae = new VaeNetwork(be, config, opt.batch())) {
             if (!opt.resume()) {
-                vae.parameters().initialize(opt.seed());
+                vae.initialize(opt.seed());
             }
             return train(vae, data, opt, listener);
         }

@@ -136,6 +136,39 @@ class VaeTrainingTest {
         }
     }
 
+    /**
+     * A conditional VAE's prior is its class's N(m_y, I): with means far from zero, IWAE(K=1) still
+     * agrees with the ELBO (whose closed-form KL is against the class prior), which it would not if
+     * the importance weights used N(0, I); and draws for class y decode m_y + eps.
+     */
+    @Test
+    void theClassPriorEntersTheIwaeAndTheSamplesAsItEntersTheElbo() {
+        Backend be = TestBackends.cl();
+        Dataset test = small().test().withOneHot(10);
+        VaeConfig cfg = CONFIG.conditional(10);
+        try (VaeNetwork vae = new VaeNetwork(be, cfg, 200); Tensor x = be.upload(test.values(), test.rows(), test.cols())) {
+            vae.initialize(3);
+            Map<String, float[]> p = vae.parameters().toHost();
+            assertTrue(java.util.Arrays.equals(new float[20], p.get("prior.weight")), "the class prior starts as N(0, I)");
+            float[] means = p.get("prior.weight");
+            for (int i = 0; i < means.length; i++) {
+                means[i] = (i % 7 - 3) * 1f;
+            }
+            vae.parameters().load(p);
+            double elbo = VaeEvaluation.elbo(vae, x, new RandomStream(1, 0))[0];
+            double k1 = VaeEvaluation.iwae(vae, x, 1, new RandomStream(2, 0));
+            assertEquals(elbo, k1, 0.01 * elbo, "IWAE(K=1) " + k1 + " vs ELBO " + elbo);
+            int[] classes = {0, 1, 1, 9};
+            float[] z = new float[4 * 2];
+            org.latentcl.backend.Philox.fillNormal(z, 0, z.length, 5, 0);
+            for (int i = 0; i < 4; i++) {
+                z[2 * i] += means[2 * classes[i]];
+                z[2 * i + 1] += means[2 * classes[i] + 1];
+            }
+            assertArrayEquals(VaeSampling.decode(vae, OneHot.append(10, z, 4, 2, classes), 4), VaeSampling.sample(vae, 4, 5, classes));
+        }
+    }
+
     @Test
     void iwaeAgreesAcrossBackends() {
         Dataset test = small().test();
