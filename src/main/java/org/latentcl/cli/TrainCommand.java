@@ -129,9 +129,7 @@ final class TrainCommand implements Runnable {
                 trainer.fit(vae, split);
             }
             Path dir = opt.out();
-            console.println("done: " + dir.resolve(RunFiles.CHECKPOINT) + ", " + dir.resolve(RunFiles.METRICS)
-                    + (Files.exists(dir.resolve("samples.png")) ? "; pictures: " + dir.resolve("samples.png") + ", "
-                    + dir.resolve("reconstructions.png") + ", " + dir.resolve("loss.png") : "; loss curve: " + dir.resolve("loss.png")));
+            console.println(DoneLine.of(dir));
             return Main.EXIT_OK;
         }
 

@@ -152,7 +152,6 @@ final class TrainGanCommand implements Callable<Integer> {
                 dLr, lrDecay, gEma, lr, batch);
         DataSplit split = Datasets.load(run.dataSpec(), run.imageSize);
         Dataset train = split.train();
-        Flags.batchFits(batch, train.rows());
         boolean unit = train.inUnitInterval();
         if (evalEvery > 0 && !(train.isImage() && train.hasLabels() && split.test().hasLabels())) {
             throw new UsageException("--eval-every measures FID on a classifier of labelled images; " + train.name() + " has "
@@ -192,6 +191,7 @@ final class TrainGanCommand implements Callable<Integer> {
             builder.data(train.cols()).generator(Flags.sizes("--g-hidden", gHidden)).discriminator(Flags.sizes("--d-hidden", dHidden))
                     .output(unit ? org.latentcl.Gan.Output.SIGMOID : org.latentcl.Gan.Output.LINEAR);
         }
+        Flags.batchFits(batch, train.rows());
         Path dir = run.freshRunDirectory("gan");
         // A thin layer over the public API: a device, a GAN, a trainer with the progress line as its listener.
         try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = builder.device(devices.lead()).build()) {
@@ -208,7 +208,7 @@ final class TrainGanCommand implements Callable<Integer> {
             fit(console, devices, gan, split, new org.latentcl.train.GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.dataSpec(),
                     run.profile, st.dLr(), st.realLabel(), st.instanceNoise(), evalEvery, st.lrDecay(), false, st.generatorAverage()));
         }
-        console.println("done: " + dir.resolve(RunFiles.CHECKPOINT) + ", " + dir.resolve(RunFiles.METRICS) + "; pictures in " + dir);
+        console.println(DoneLine.of(dir));
         return Main.EXIT_OK;
     }
 
@@ -231,7 +231,7 @@ final class TrainGanCommand implements Callable<Integer> {
                     gan.architecture(), devices.describe(), split.train().rows(), opt.batch(), opt.lr(), opt.dLr(), epochs, resume);
             fit(console, devices, gan, split, opt);
         }
-        console.println("done: " + ckpt + ", " + resume.resolve(RunFiles.METRICS) + "; pictures in " + resume);
+        console.println(DoneLine.of(resume));
         return Main.EXIT_OK;
     }
 
