@@ -127,4 +127,14 @@ final class Flags {
         return org.latentcl.Checkpoints.targetEpochs(dir).orElseThrow(() -> new UsageException(dir
                 + " records no epoch target (it has no state.safetensors, or an older LatentCL wrote it): give --epochs N, the total to reach"));
     }
+
+    /** A number as a person writes it in a start line: 0.0002, 0.001, 0.5 (not 2.0E-4 beside 0.001). */
+    static String number(float v) {
+        return new java.math.BigDecimal(Float.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
+    /** "1 epoch", "10 epochs". */
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
 }

@@ -115,9 +115,9 @@ final class TrainCommand implements Runnable {
             try (TrainingDevices devices = run.devices();
                  org.latentcl.Vae vae = builder(config).decoder(config.decoder()).latent(config.latent())
                          .sigma(config.sigma()).seed(opt.seed()).device(devices.lead()).build()) {
-                console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %d epochs -> %s%n",
-                        config, devices.describe(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(), opt.lr(),
-                        opt.epochs(), opt.out());
+                console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %s -> %s%n",
+                        config, devices.describe(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(),
+                        Flags.number(opt.lr()), Flags.count(opt.epochs(), "epoch"), opt.out());
                 Progress progress = new Progress(console, run.quiet, opt.batch(), opt.epochs(), "loss");
                 progress.catchInterrupts();
                 VaeTrainer trainer = devices.apply(VaeTrainer.builder(), run.balance).epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())

@@ -195,8 +195,9 @@ final class TrainGanCommand implements Callable<Integer> {
         Path dir = run.freshRunDirectory("gan");
         // A thin layer over the public API: a device, a GAN, a trainer with the progress line as its listener.
         try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = builder.device(devices.lead()).build()) {
-            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s (D %s), beta1 %s, k %d, %d epochs -> %s%n",
-                    gan.architecture(), devices.describe(), train.rows(), batch, lr, st.dLr(), beta1, k, epochs, dir);
+            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s (D %s), beta1 %s, k %d, %s -> %s%n",
+                    gan.architecture(), devices.describe(), train.rows(), batch, Flags.number(lr), Flags.number(st.dLr()), Flags.number(beta1), k,
+                    Flags.count(epochs, "epoch"), dir);
             console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st);
             if (dcgan && st.generatorAverage() > 0f) {
                 console.println("note: on the DCGAN the generator average measured a worse FID than the trained generator "
@@ -227,8 +228,9 @@ final class TrainGanCommand implements Callable<Integer> {
         int imageSize = ModelFiles.squareImageSize(org.latentcl.io.Safetensors.read(ckpt));
         DataSplit split = Datasets.load(opt.data(), imageSize);
         try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = org.latentcl.Checkpoints.loadGan(ckpt, devices.lead())) {
-            console.printf(Locale.ROOT, "resuming %s on %s: %d examples, batch %d, lr %s (D %s), up to %d epochs -> %s%n",
-                    gan.architecture(), devices.describe(), split.train().rows(), opt.batch(), opt.lr(), opt.dLr(), epochs, resume);
+            console.printf(Locale.ROOT, "resuming %s on %s: %d examples, batch %d, lr %s (D %s), up to %s -> %s%n",
+                    gan.architecture(), devices.describe(), split.train().rows(), opt.batch(), Flags.number(opt.lr()), Flags.number(opt.dLr()),
+                    Flags.count(epochs, "epoch"), resume);
             fit(console, devices, gan, split, opt);
         }
         console.println(DoneLine.of(resume));

@@ -36,7 +36,7 @@ class GanCommandTest {
         }
         Cli.Run r = Cli.run("train", "gan", "--resume", resumed.toString(), "--epochs", "3", "--device", "java", "--quiet");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("resuming GAN") && r.out().contains("batch 50, lr 3.0E-4 (D 5.0E-4), up to 3 epochs"), r.out());
+        assertTrue(r.out().contains("resuming GAN") && r.out().contains("batch 50, lr 0.0003 (D 0.0005), up to 3 epochs"), r.out());
         var a = org.latentcl.io.Safetensors.read(straight.resolve("checkpoint.safetensors")).tensors();
         var b = org.latentcl.io.Safetensors.read(resumed.resolve("checkpoint.safetensors")).tensors();
         assertEquals(a.keySet(), b.keySet());
@@ -114,7 +114,7 @@ class GanCommandTest {
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("stabilizers (default preset): hinge loss, spectral norm, pack 2, minibatch std, "
                     + "instance noise 0.1 annealed to 0, learning rates decaying to 0, generator average 0.99"), r.out());
-            assertTrue(r.out().contains("lr 2.0E-4 (D 4.0E-4)"), r.out());
+            assertTrue(r.out().contains("lr 0.0002 (D 0.0004)"), r.out());
             assertEquals(arch.equals("dcgan"), r.out().contains("note: on the DCGAN the generator average measured a worse FID"), r.out());
             Path ckpt = out.resolve("checkpoint.safetensors");
             var tensors = org.latentcl.io.Safetensors.read(ckpt).tensors();
@@ -146,7 +146,7 @@ class GanCommandTest {
         Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8", "--d-hidden", "8",
                 "--device", "java", "--out", dir.resolve("default").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm\n") && r.out().contains("lr 2.0E-4 (D 8.0E-4)"),
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm\n") && r.out().contains("lr 0.0002 (D 0.0008)"),
                 r.out());
         assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("default").resolve("checkpoint.safetensors")).tensors()
                 .containsKey("disc.0.weight_orig"));
