@@ -48,6 +48,11 @@ public final class DeviceSelector {
         }
         OpenCl.Discovery found = OpenCl.discover();
         List<ClDeviceInfo> devices = found.devices();
+        if (spec.contains(",") || spec.equalsIgnoreCase("all")) {
+            // Lists are for training, which splits batches over them; everything else runs on one device.
+            throw new IllegalArgumentException("device '" + spec + "': this command runs on one device (lists and 'all' are for train "
+                    + "vae and train gan); " + known(devices));
+        }
         if (spec.equalsIgnoreCase("auto")) {
             if (!found.available()) {
                 return new Choice(null, "OpenCL is unavailable: " + found.unavailable());

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Runnable {
     @Override
     public void run() {
-        throw new UsageException("train needs a model: train vae or train gan (see train --help)");
+        throw new UsageException("train needs a model: train vae, train gan or train classifier (see train --help)");
     }
 
     /** {@code train vae}. */

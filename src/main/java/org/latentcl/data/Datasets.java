@@ -135,7 +135,8 @@ public final class Datasets {
         }
         if (!Files.exists(path)) {
             throw new DataException("data '" + s + "': no such file or directory (expected default, shapes, mnist, fashion-mnist, "
-                    + "a directory of IDX files or of CIFAR-10 binary batches, or a .npy or .csv file)");
+                    + "a directory of IDX files, of CIFAR-10 binary batches or of images (PNG or JPEG, one subdirectory per class), "
+                    + "or a .npy or .csv file)");
         }
         if (lower.endsWith(".npy")) {
             return holdOut(Npy.read(path));

@@ -123,6 +123,10 @@ class BadInputCommandsTest {
         Cli.usageError(Cli.run("train", "gan", "--g-emma=0.9"), "unknown option '--g-emma=0.9'; did you mean --g-ema?");
         Cli.usageError(Cli.run("train", "vae", "--zzzzzz"), "unknown option '--zzzzzz' (see latentcl train vae --help)");
         Cli.usageError(Cli.run("train", "vae", "extra"), "unexpected argument 'extra' (see latentcl train vae --help)");
+        Cli.usageError(Cli.run("train"), "train vae, train gan or train classifier");
+        Cli.usageError(Cli.run("selftest", "--device", "cl:1,java"),
+                "device 'cl:1,java': this command runs on one device (lists and 'all' are for train vae and train gan)");
+        Cli.usageError(Cli.run("train", "vae", "--data", "mnsit", "--device", "java"), "or of images (PNG or JPEG, one subdirectory per class)");
     }
 
     @Test
