@@ -94,6 +94,9 @@ final class EvalCommand implements Callable<Integer> {
             if (data == null) {
                 throw new UsageException("--samples needs --data SPEC: the data to score the samples against");
             }
+            if (iwae > 0) {
+                throw new UsageException("--iwae needs a VAE checkpoint: it estimates a VAE's -log p(x); samples have no likelihood to estimate");
+            }
             Dataset s = Npy.read(samples);
             DataSplit split = Datasets.load(data, imageSize == null ? 0 : imageSize);
             if (s.cols() != split.test().cols()) {
@@ -107,6 +110,10 @@ final class EvalCommand implements Callable<Integer> {
         } else {
             Safetensors.Contents c = Safetensors.read(checkpoint);
             String model = ModelFiles.model(c, checkpoint);
+            if (iwae > 0 && !model.equals("vae")) {
+                throw new UsageException("--iwae applies to VAEs (it estimates -log p(x)); " + checkpoint + " is a " + model
+                        + " checkpoint, whose eval reports FID, KID, precision and recall");
+            }
             String dataSpec = data != null ? data : c.metadata().getOrDefault("data", "default");
             int features = ModelFiles.features(c, checkpoint, model);
             DataSplit split = Datasets.load(dataSpec, imageSize != null ? imageSize : ModelFiles.squareImageSize(c));

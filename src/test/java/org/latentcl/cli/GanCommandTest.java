@@ -96,6 +96,10 @@ class GanCommandTest {
         Map<?, ?> fromFile = (Map<?, ?>) Json.parse(r.out().strip());
         assertEquals(fromCheckpoint.get("parzen_ll"), fromFile.get("parzen_ll"), "the same samples score the same either way");
         assertEquals(40.0, fromFile.get("test_examples"));
+        // A flag that does not apply to the model is refused, not ignored.
+        Cli.usageError(Cli.run("eval", "--checkpoint", ckpt.toString(), "--iwae", "5", "--device", "java"), "--iwae applies to VAEs");
+        Cli.usageError(Cli.run("eval", "--samples", samples.toString(), "--data", data.toString(), "--iwae", "5", "--device", "java"),
+                "--iwae needs a VAE checkpoint");
     }
 
     /**
