@@ -10,12 +10,17 @@ import org.latentcl.train.VaeTraining;
 
 /**
  * Trains a {@link Vae}: Adam on the negative ELBO, the test set scored after every epoch. Its
- * settings are the ones every {@link Trainer} has; defaults: 10 epochs, batch 128, learning rate
- * 1e-3, seed 1.
+ * settings are the ones every {@link Trainer} has, and the KL term's weight and warm-up; defaults:
+ * 10 epochs, batch 128, learning rate 1e-3, seed 1, KL weight 1 without warm-up.
  */
 public final class VaeTrainer extends Trainer<Vae, EpochMetrics> {
+    private final float klWeight;
+    private final int klWarmup;
+
     private VaeTrainer(Builder b) {
         super(b);
+        klWeight = b.klWeight;
+        klWarmup = b.klWarmup;
     }
 
     /**
@@ -45,7 +50,8 @@ public final class VaeTrainer extends Trainer<Vae, EpochMetrics> {
                     + " has values outside it: build the VAE with Decoder.GAUSSIAN");
         }
         float lr = learningRate == null ? 1e-3f : learningRate;
-        VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), resume, dataName(data), profile);
+        VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), resume, dataName(data), profile,
+                klWeight, klWarmup);
         VaeNetwork lead = vae.live(batch);
         return onDevices(lead, vae.device(), d -> new VaeNetwork(d.backend(), lead.config(), batch),
                 replicas -> io(() -> VaeTraining.train(replicas, parallel(), data, opt, listeners()))).stream().map(EpochMetrics::of).toList();
@@ -65,7 +71,41 @@ public final class VaeTrainer extends Trainer<Vae, EpochMetrics> {
 
     /** Sets up a {@link VaeTrainer}: the settings of {@link Trainer.Builder}, which a VAE uses all of. */
     public static final class Builder extends Trainer.Builder<Builder, VaeTrainer> {
+        private float klWeight = 1f;
+        private int klWarmup;
+
         private Builder() {
+        }
+
+        /**
+         * The KL term's weight beta in the objective reconstruction + beta * KL (Higgins et al.'s
+         * beta-VAE; 1 is the ELBO). The reported losses stay the -ELBO and its two parts.
+         *
+         * @param beta a number of at least 0
+         * @return this builder
+         */
+        public Builder klWeight(float beta) {
+            if (!(beta >= 0f) || Float.isInfinite(beta)) {
+                throw new IllegalArgumentException("the KL weight must be a number of at least 0, got " + beta);
+            }
+            klWeight = beta;
+            return this;
+        }
+
+        /**
+         * KL warm-up (Bowman et al. 2016): the KL's weight rises linearly from 1/steps of it at the
+         * first update to all of it at update {@code steps}, so the decoder learns to use z before the
+         * KL pulls the posterior to the prior.
+         *
+         * @param steps updates to reach the full weight (0: none)
+         * @return this builder
+         */
+        public Builder klWarmup(int steps) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("the KL warm-up must be 0 (none) or a number of steps, got " + steps);
+            }
+            klWarmup = steps;
+            return this;
         }
 
         @Override

@@ -60,6 +60,14 @@ final class TrainCommand implements Runnable {
         @Option(names = "--lr", defaultValue = "1e-3", description = "Adam learning rate.")
         float lr;
 
+        @Option(names = "--beta", defaultValue = "1", description = "The KL term's weight: the objective is reconstruction + beta KL "
+                + "(beta-VAE, Higgins et al. 2017); 1 is the ELBO, which the losses shown stay.")
+        float beta;
+
+        @Option(names = "--kl-warmup", paramLabel = "STEPS", defaultValue = "0", description = "Raise the KL's weight linearly to --beta "
+                + "over the first STEPS updates (Bowman et al. 2016); 0: none.")
+        int klWarmup;
+
         @Option(names = "--decoder", defaultValue = "bernoulli", description = "bernoulli (logits, BCE) or gaussian (mean, fixed sigma).")
         String decoder;
 
@@ -74,6 +82,12 @@ final class TrainCommand implements Runnable {
 
         @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint.")
         Path resume;
+
+        /** The KL's weight and warm-up in the start line, when they are not the ELBO's. */
+        private static String klText(VaeTraining.Options opt) {
+            return (opt.klWeight() != 1f ? ", beta " + Flags.number(opt.klWeight()) : "")
+                    + (opt.klWarmup() > 0 ? ", KL warm-up " + Flags.count(opt.klWarmup(), "step") : "");
+        }
 
         @Override
         public Integer call() throws IOException {
@@ -95,9 +109,15 @@ final class TrainCommand implements Runnable {
                 String savedData = meta.getOrDefault("data", run.data);
                 // Images resized by --image-size come back at the checkpoint's size (a no-op for data stored at that size).
                 split = Datasets.load(savedData, ModelFiles.squareImageSize(c));
+                for (String flag : new String[] {"--beta", "--kl-warmup"}) {
+                    if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                        throw new UsageException(flag + " cannot change a resumed run (it keeps its own); leave it out of --resume");
+                    }
+                }
+                VaeTraining.KlSchedule kl = VaeTraining.klSchedule(resume);
                 opt = new VaeTraining.Options(epochs, Integer.parseInt(meta.getOrDefault("batch", Integer.toString(batch))),
                         Float.parseFloat(meta.getOrDefault("lr", Float.toString(lr))), Long.parseLong(meta.getOrDefault("seed",
-                        Long.toString(run.seed))), resume, true, savedData, run.profile);
+                        Long.toString(run.seed))), resume, true, savedData, run.profile, kl.weight(), kl.warmup());
             } else {
                 split = Datasets.load(run.dataSpec(), run.imageSize);
                 config = config(split.train());
@@ -105,7 +125,14 @@ final class TrainCommand implements Runnable {
                     config = config.conditional(Conditioning.classes(split));
                 }
                 Flags.batchFits(batch, split.train().rows());
-                opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.dataSpec(), run.profile);
+                if (!(beta >= 0f) || Float.isInfinite(beta)) {
+                    throw new UsageException("--beta must be a number of at least 0, got " + beta);
+                }
+                if (klWarmup < 0) {
+                    throw new UsageException("--kl-warmup must be 0 (none) or a number of steps, got " + klWarmup);
+                }
+                opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.dataSpec(), run.profile,
+                        beta, klWarmup);
             }
             if (config.decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {
                 throw new UsageException("the bernoulli decoder needs data in [0, 1]; " + split.train().name()
@@ -115,12 +142,13 @@ final class TrainCommand implements Runnable {
             try (TrainingDevices devices = run.devices();
                  org.latentcl.Vae vae = builder(config).decoder(config.decoder()).latent(config.latent())
                          .sigma(config.sigma()).seed(opt.seed()).device(devices.lead()).build()) {
-                console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s, %s -> %s%n",
+                console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s%s, %s -> %s%n",
                         config, devices.describe(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(),
-                        Flags.number(opt.lr()), Flags.count(opt.epochs(), "epoch"), opt.out());
+                        Flags.number(opt.lr()), klText(opt), Flags.count(opt.epochs(), "epoch"), opt.out());
                 Progress progress = new Progress(console, run.quiet, opt.batch(), opt.epochs(), "loss");
                 progress.catchInterrupts();
                 VaeTrainer trainer = devices.apply(VaeTrainer.builder(), run.balance).epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())
+                        .klWeight(opt.klWeight()).klWarmup(opt.klWarmup())
                         .outputDirectory(opt.out()).resume(opt.resume()).overwrite(true).dataName(opt.data()).profile(opt.profile())
                         .listener(progress.listener(console, m -> console.printf(Locale.ROOT,
                                 "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n", m.epoch(),

@@ -159,7 +159,12 @@ public final class VaeNetwork implements AutoCloseable {
      * reconstruction and KL sums to {@code losses}.
      */
     public void trainStep(Tensor x, RandomStream rng, Adam adam, Tensor losses) {
-        computeGradients(x, rng, losses);
+        trainStep(x, rng, adam, losses, 1f);
+    }
+
+    /** As {@link #trainStep(Tensor, RandomStream, Adam, Tensor)}, minimizing reconstruction + klWeight * KL (a beta-VAE's objective). */
+    public void trainStep(Tensor x, RandomStream rng, Adam adam, Tensor losses, float klWeight) {
+        computeGradients(x, rng, losses, klWeight);
         adam.step();
     }
 
@@ -168,6 +173,15 @@ public final class VaeNetwork implements AutoCloseable {
      * {@code parameters().grads()}. The rows are the data, followed by the one-hot class when conditional.
      */
     public void computeGradients(Tensor xy, RandomStream rng, Tensor losses) {
+        computeGradients(xy, rng, losses, 1f);
+    }
+
+    /**
+     * As above for the objective reconstruction + klWeight * KL (beta-VAE, Higgins et al. 2017; a
+     * weight rising from 0 is KL warm-up, Bowman et al. 2016): the KL's gradients are scaled by the
+     * weight. The losses added are the unweighted reconstruction and KL, whose sum is the -ELBO.
+     */
+    public void computeGradients(Tensor xy, RandomStream rng, Tensor losses, float klWeight) {
         int b = xy.rows();
         // Forward: q(z|x) = N(mu, sigma^2), z = mu + sigma eps, then the decoder's p(x|z) (with the class, when conditional).
         Tensor x = dataPart(xy);
@@ -177,14 +191,16 @@ public final class VaeNetwork implements AutoCloseable {
         // Loss: -ELBO = reconstruction + KL, each with its gradient.
         reconstructionLoss(out, x, decoder.outputGrad(b), losses);
         if (prior == null) {
-            KlStandardNormal.klStandardNormal(be, rows(mu, b), rows(logvar, b), 1f, rows(dmu, b), rows(dlogvar, b), losses, KL, true);
+            KlStandardNormal.klStandardNormal(be, rows(mu, b), rows(logvar, b), klWeight, rows(dmu, b), rows(dlogvar, b), losses, KL, true);
         } else {
-            // KL(N(mu, s^2) || N(m, I)) is the standard KL of m - mu, whose gradient is dL/dm; dL/dmu = mu - m.
+            // KL(N(mu, s^2) || N(m, I)) is the standard KL of m - mu, whose gradient g = w (m - mu) is dL/dm;
+            // dL/dmu = -g, written as g - 2g (exact in floats).
             Tensor m = priorMean(xy, b);
             Tensor o = rows(offset, b);
             Elementwise.axpy(be, m, -1f, rows(mu, b), o);
-            KlStandardNormal.klStandardNormal(be, o, rows(logvar, b), 1f, prior.outputGrad(b), rows(dlogvar, b), losses, KL, true);
-            Elementwise.axpy(be, rows(mu, b), -1f, m, rows(dmu, b));
+            Tensor g = prior.outputGrad(b);
+            KlStandardNormal.klStandardNormal(be, o, rows(logvar, b), klWeight, g, rows(dlogvar, b), losses, KL, true);
+            Elementwise.axpy(be, g, -2f, g, rows(dmu, b));
             prior.backward(rows(onehot, b), prior.outputGradient(b), false, false);
         }
         // Backward: decoder, reparameterization (adding to the KL's gradients), heads, encoder.

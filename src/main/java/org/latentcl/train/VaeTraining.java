@@ -50,14 +50,61 @@ public final class VaeTraining {
      * @param data   the data specification, recorded in the checkpoint for eval and resume
      * @param profile record every kernel (or Java operation) and write profile.txt and trace.json
      */
-    public record Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data, boolean profile) {
+    public record Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data, boolean profile,
+                          float klWeight, int klWarmup) {
         /** Options without profiling. */
         public Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data) {
             this(epochs, batch, lr, seed, out, resume, data, false);
         }
+
+        /** Options of the plain ELBO: KL weight 1, no warm-up. */
+        public Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data, boolean profile) {
+            this(epochs, batch, lr, seed, out, resume, data, profile, 1f, 0);
+        }
+
+        public Options {
+            if (!(klWeight >= 0f) || Float.isInfinite(klWeight)) {
+                throw new IllegalArgumentException("the KL weight must be a number of at least 0, got " + klWeight);
+            }
+            if (klWarmup < 0) {
+                throw new IllegalArgumentException("the KL warm-up must be 0 (none) or a number of steps, got " + klWarmup);
+            }
+        }
+
+        /**
+         * The KL's weight in the update after {@code updates} earlier ones: klWeight, reached linearly
+         * over the first klWarmup updates (weight * (updates + 1) / klWarmup until then).
+         */
+        public float klWeightAt(long updates) {
+            return klWarmup == 0 || updates + 1 >= klWarmup ? klWeight : (float) (klWeight * (double) (updates + 1) / klWarmup);
+        }
     }
 
     private VaeTraining() {
+    }
+
+    /** The state metadata keys of the KL's weight and warm-up, recorded when they differ from 1 and 0. */
+    static final String KL_WEIGHT_KEY = "kl_weight";
+    static final String KL_WARMUP_KEY = "kl_warmup";
+
+    /** The KL's weight and its warm-up in steps. */
+    public record KlSchedule(float weight, int warmup) {
+    }
+
+    /**
+     * The KL weight and warm-up steps the run in {@code dir} trains with (1 and 0 when its state records
+     * none), for continuing it as it was.
+     */
+    public static KlSchedule klSchedule(Path dir) {
+        if (!Files.exists(dir.resolve(RunFiles.STATE))) {
+            return new KlSchedule(1f, 0);
+        }
+        Map<String, String> meta = Safetensors.read(dir.resolve(RunFiles.STATE)).metadata();
+        try {
+            return new KlSchedule(Float.parseFloat(meta.getOrDefault(KL_WEIGHT_KEY, "1")), Integer.parseInt(meta.getOrDefault(KL_WARMUP_KEY, "0")));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("cannot resume " + dir + ": its KL schedule is unreadable (" + e.getMessage() + ")");
+        }
     }
 
     /** Trains a new VAE of the given shape, initialized from the seed (or restored, with --resume). */
@@ -197,13 +244,14 @@ public final class VaeTraining {
         @Override
         protected void step(int epoch, int s, int steps) {
             if (parallel == null) {
-                vae.trainStep(batches.get(0).batch(s), rng, adams.get(0), sums.get(0));
+                vae.trainStep(batches.get(0).batch(s), rng, adams.get(0), sums.get(0), opt.klWeightAt(adams.get(0).steps()));
                 return;
             }
             Shards shards = parallel.shards(batches.get(0).rowsOf(s));
             RandomStream[] streams = DataParallel.streams(rng, shards);
+            float w = opt.klWeightAt(adams.get(0).steps());
             long[] compute = parallel.each(shards, i -> vaes.get(i).computeGradients(
-                    batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], sums.get(i)));
+                    batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], sums.get(i), w));
             parallel.sumGradients("vae", replicaParams, shards, compute);
             parallel.all(i -> adams.get(i).step());
             rng = DataParallel.after(rng, streams);
@@ -315,6 +363,11 @@ public final class VaeTraining {
         float[][] moments = adam.state();
         Map<String, String> state = new LinkedHashMap<>(meta);
         state.put(RunFiles.TARGET_EPOCHS_KEY, Integer.toString(opt.epochs()));
+        if (opt.klWeight() != 1f || opt.klWarmup() != 0) {
+            // Only when set, so that the files of a plain run stay as they were.
+            state.put(KL_WEIGHT_KEY, Float.toString(opt.klWeight()));
+            state.put(KL_WARMUP_KEY, Integer.toString(opt.klWarmup()));
+        }
         state.put("adam_steps", Integer.toString(adam.steps()));
         state.put("rng_counter", Long.toString(rng.counter()));
         state.putAll(extra);

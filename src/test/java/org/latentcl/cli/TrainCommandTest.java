@@ -67,6 +67,8 @@ class TrainCommandTest {
                     name + ": the resumed run ends where the straight run ends");
         }
 
+        Cli.usageError(Cli.run("train", "vae", "--resume", out.toString(), "--beta", "2", "--device", "java"),
+                "--beta cannot change a resumed run");
         // Without --epochs a resumed run goes to its own target: this one has reached it, and trains no more.
         r = Cli.run("train", "vae", "--resume", out.toString(), "--device", "java", "--quiet");
         assertEquals(0, r.code(), r.err());
@@ -129,6 +131,8 @@ class TrainCommandTest {
         Cli.usageError(Cli.run("train", "vae", "--data", data.toString(), "--batch", "1000", "--device", "java", "--out", out.toString()),
                 "batch 1000 is larger than the training set (270 examples)");
         Cli.usageError(Cli.run("train", "vae", "--epochs", "two"), "two");
+        Cli.usageError(Cli.run("train", "vae", "--beta", "-1", "--device", "java", "--out", out.toString()), "--beta must be a number of at least 0");
+        Cli.usageError(Cli.run("train", "vae", "--kl-warmup", "-5", "--device", "java", "--out", out.toString()), "--kl-warmup must be 0");
         Cli.usageError(Cli.run("train", "flow"), "flow");
 
         Path ganRun = dir.resolve("gan-run");

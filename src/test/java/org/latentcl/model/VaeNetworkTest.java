@@ -32,8 +32,11 @@ class VaeNetworkTest {
      * agreement to about 1e-2 relative.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"BERNOULLI", "GAUSSIAN", "BERNOULLI conv", "GAUSSIAN conv", "BERNOULLI conditional", "GAUSSIAN conv conditional"})
+    @ValueSource(strings = {"BERNOULLI", "GAUSSIAN", "BERNOULLI conv", "GAUSSIAN conv", "BERNOULLI conditional", "GAUSSIAN conv conditional",
+        "BERNOULLI beta", "GAUSSIAN beta conditional"})
     void gradientsMatchFiniteDifferencesOfTheLoss(String kind) {
+        // "beta": the objective reconstruction + 0.37 KL (the KL's gradients scaled, the class prior's included).
+        float weight = kind.contains("beta") ? 0.37f : 1f;
         Backend be = TestBackends.java();
         Decoder decoder = Decoder.valueOf(kind.split(" ")[0]);
         // The convolutional one: 2 channels of 4x8 (not square), widths 3 and 2, so every layer and the flatten are exercised.
@@ -56,10 +59,10 @@ class VaeNetworkTest {
         }
         try (VaeNetwork vae = new VaeNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, d); Tensor losses = be.zeros(1, 2)) {
             vae.parameters().initialize(3);
-            vae.computeGradients(tx, new RandomStream(9, 0), losses);
+            vae.computeGradients(tx, new RandomStream(9, 0), losses, weight);
             float[] grads = be.read(vae.parameters().grads());
             Map<String, float[]> base = vae.parameters().toHost();
-            double at = loss(vae, base, tx);
+            double at = loss(vae, base, tx, weight);
             int offset = 0;
             int checked = 0;
             int kinks = 0;
@@ -69,9 +72,9 @@ class VaeNetworkTest {
                     float old = v[i];
                     double h = conv ? 1e-2 : 1e-3;
                     v[i] = (float) (old + h);
-                    double plus = loss(vae, base, tx);
+                    double plus = loss(vae, base, tx, weight);
                     v[i] = (float) (old - h);
-                    double minus = loss(vae, base, tx);
+                    double minus = loss(vae, base, tx, weight);
                     v[i] = old;
                     float got = grads[offset + i];
                     double tolerance = 2e-3 + 2e-2 * Math.abs(got);
@@ -89,13 +92,14 @@ class VaeNetworkTest {
         }
     }
 
-    private static double loss(VaeNetwork vae, Map<String, float[]> params, Tensor x) {
+    /** Reconstruction + weight * KL of the batch. */
+    private static double loss(VaeNetwork vae, Map<String, float[]> params, Tensor x, float weight) {
         Backend be = vae.backend();
         vae.parameters().load(params);
         try (Tensor losses = be.zeros(1, 2)) {
             vae.evaluate(x, new RandomStream(9, 0), losses);
             float[] l = be.read(losses);
-            return (double) l[0] + l[1];
+            return (double) l[0] + weight * (double) l[1];
         }
     }
 

@@ -36,6 +36,39 @@ class VaeTrainingTest {
 
     private static final VaeConfig CONFIG = new VaeConfig(784, new int[] {64}, 2, Decoder.BERNOULLI, 1f);
 
+    /** beta 4 reached over 100 updates: 4/100 at the first, 2 at the 50th, 4 from the 100th on; without warm-up, beta throughout. */
+    @Test
+    void theKlWeightRisesLinearlyOverItsWarmUp() {
+        VaeTraining.Options opt = new VaeTraining.Options(1, 8, 1e-3f, 1, null, false, "x", false, 4f, 100);
+        assertEquals(0.04f, opt.klWeightAt(0), 1e-7f);
+        assertEquals(2f, opt.klWeightAt(49), 1e-6f);
+        assertEquals(3.96f, opt.klWeightAt(98), 1e-6f);
+        assertEquals(4f, opt.klWeightAt(99));
+        assertEquals(4f, opt.klWeightAt(5000));
+        assertEquals(0.5f, new VaeTraining.Options(1, 8, 1e-3f, 1, null, false, "x", false, 0.5f, 0).klWeightAt(0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new VaeTraining.Options(1, 8, 1e-3f, 1, null, false, "x", false, Float.NaN, 0));
+    }
+
+    /** A run with beta and a warm-up that spans the stop resumes to the bit, its schedule read back from its state. */
+    @Test
+    void aResumedBetaVaeWithWarmUpEndsWhereAStraightOneWould() throws IOException {
+        Backend be = TestBackends.java();
+        Path straight = dir.resolve("straight-beta");
+        Path split = dir.resolve("split-beta");
+        // 600 rows of 64 are 10 steps an epoch: the warm-up of 15 steps runs into epoch 2.
+        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 7, straight, false, "default", false, 2f, 15),
+                new RunListener() { });
+        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(1, 64, 1e-3f, 7, split, false, "default", false, 2f, 15),
+                new RunListener() { });
+        VaeTraining.KlSchedule kl = VaeTraining.klSchedule(split);
+        assertEquals(new VaeTraining.KlSchedule(2f, 15), kl);
+        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 7, split, true, "default", false, kl.weight(), kl.warmup()),
+                new RunListener() { });
+        assertArrayEquals(Files.readAllBytes(straight.resolve(RunFiles.CHECKPOINT)), Files.readAllBytes(split.resolve(RunFiles.CHECKPOINT)));
+        assertEquals(new VaeTraining.KlSchedule(1f, 0), VaeTraining.klSchedule(dir.resolve("none")), "a run that records none");
+    }
+
     @Test
     void aResumedRunEndsWhereAnUninterruptedOneWould() throws IOException {
         Backend be = TestBackends.java();
