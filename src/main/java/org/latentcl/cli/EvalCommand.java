@@ -80,6 +80,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
     String device;
 
+    @Option(names = "--json", description = "Print one JSON object with every value (per-class ones included) instead of the table.")
+    boolean json;
+
     @Override
     public Integer call() {
         if ((checkpoint == null) == (samples == null)) {
@@ -138,7 +141,7 @@ final class EvalCommand implements Callable<Integer> {
                 }
             }
         }
-        spec.commandLine().getOut().println(Json.write(result));
+        spec.commandLine().getOut().println(json ? Json.write(result) : EvalTable.render(result));
         return Main.EXIT_OK;
     }
 
@@ -149,7 +152,7 @@ final class EvalCommand implements Callable<Integer> {
             // A conditional VAE reads each test row with its one-hot class.
             Dataset rows = classes > 0 ? split.test().withOneHot(classes) : split.test();
             result.put("data", dataSpec);
-            result.put("examples", split.test().rows());
+            result.put("test_examples", split.test().rows());
             try (Tensor x = be.upload(rows.values(), rows.rows(), rows.cols())) {
                 double[] elbo = VaeEvaluation.elbo(vae, x, new RandomStream(seed, 0));
                 result.put("test_loss", elbo[0]);

@@ -65,7 +65,7 @@ class BadInputCommandsTest {
     }
 
     private void evalOf(Path checkpoint, String reason) {
-        Cli.usageError(Cli.run("eval", "--checkpoint", checkpoint.toString(), "--device", "java"), reason);
+        Cli.usageError(Cli.run("eval", "--json", "--checkpoint", checkpoint.toString(), "--device", "java"), reason);
         Path png = dir.resolve("out.png");
         Cli.usageError(Cli.run("sample", "--checkpoint", checkpoint.toString(), "--device", "java", "--out", png.toString()), reason);
         assertFalse(Files.exists(png), "no picture after a bad checkpoint");

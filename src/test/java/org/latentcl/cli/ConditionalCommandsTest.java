@@ -86,7 +86,7 @@ class ConditionalCommandsTest {
         Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--class", "1", "--classes", "2", "--out",
                 dir.resolve("x.png").toString(), "--device", "java"), "--class and --classes cannot be used together");
         // The IWAE bound of a conditional VAE, importance-weighting q(z|x, y) for p(x|z, y), lies at or below its ELBO.
-        r = Cli.run("eval", "--checkpoint", ckpt.toString(), "--iwae", "8", "--no-metrics", "--device", "java");
+        r = Cli.run("eval", "--json", "--checkpoint", ckpt.toString(), "--iwae", "8", "--no-metrics", "--device", "java");
         assertEquals(0, r.code(), r.err());
         java.util.Map<?, ?> json = (java.util.Map<?, ?>) org.latentcl.io.Json.parse(r.out().strip());
         double elbo = (Double) json.get("test_loss");
@@ -184,7 +184,7 @@ class ConditionalCommandsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("conditional (10 classes)"), r.out());
         // eval finds the labels through the data the checkpoint records.
-        r = Cli.run("eval", "--checkpoint", out.resolve("checkpoint.safetensors").toString(), "--device", "java", "--no-metrics");
+        r = Cli.run("eval", "--json", "--checkpoint", out.resolve("checkpoint.safetensors").toString(), "--device", "java", "--no-metrics");
         assertEquals(0, r.code(), r.err());
 
         StringBuilder csv = new StringBuilder("a,b,digit\n");

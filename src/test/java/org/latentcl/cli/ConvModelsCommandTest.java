@@ -61,7 +61,7 @@ class ConvModelsCommandTest {
                 "--out", png.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(2 * (16 * 2 + 1) + 1, ImageIO.read(png.toFile()).getWidth());
-        r = Cli.run("eval", "--checkpoint", out.resolve("checkpoint.safetensors").toString(), "--data", data.toString(),
+        r = Cli.run("eval", "--json", "--checkpoint", out.resolve("checkpoint.safetensors").toString(), "--data", data.toString(),
                 "--image-size", "16", "--device", "java");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("test"), r.out());

@@ -88,17 +88,17 @@ class GanCommandTest {
         Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--out", dir.resolve("g.png").toString(), "--device", "java"),
                 "not an image");
 
-        r = Cli.run("eval", "--checkpoint", ckpt.toString(), "--n", "500", "--device", "java");
+        r = Cli.run("eval", "--json", "--checkpoint", ckpt.toString(), "--n", "500", "--device", "java");
         assertEquals(0, r.code(), r.err());
         Map<?, ?> fromCheckpoint = (Map<?, ?>) Json.parse(r.out().strip());
-        r = Cli.run("eval", "--samples", samples.toString(), "--data", data.toString(), "--device", "java");
+        r = Cli.run("eval", "--json", "--samples", samples.toString(), "--data", data.toString(), "--device", "java");
         assertEquals(0, r.code(), r.err());
         Map<?, ?> fromFile = (Map<?, ?>) Json.parse(r.out().strip());
         assertEquals(fromCheckpoint.get("parzen_ll"), fromFile.get("parzen_ll"), "the same samples score the same either way");
         assertEquals(40.0, fromFile.get("test_examples"));
         // A flag that does not apply to the model is refused, not ignored.
-        Cli.usageError(Cli.run("eval", "--checkpoint", ckpt.toString(), "--iwae", "5", "--device", "java"), "--iwae applies to VAEs");
-        Cli.usageError(Cli.run("eval", "--samples", samples.toString(), "--data", data.toString(), "--iwae", "5", "--device", "java"),
+        Cli.usageError(Cli.run("eval", "--json", "--checkpoint", ckpt.toString(), "--iwae", "5", "--device", "java"), "--iwae applies to VAEs");
+        Cli.usageError(Cli.run("eval", "--json", "--samples", samples.toString(), "--data", data.toString(), "--iwae", "5", "--device", "java"),
                 "--iwae needs a VAE checkpoint");
     }
 
@@ -130,7 +130,7 @@ class GanCommandTest {
             assertEquals(arch.equals("mlp") ? 2 * 3 * 16 * 16 : 6, shape[1], java.util.Arrays.toString(shape));
             r = Cli.run("sample", "--checkpoint", ckpt.toString(), "--n", "4", "--out", dir.resolve(arch + ".png").toString(), "--device", "java");
             assertEquals(0, r.code(), r.err());
-            r = Cli.run("eval", "--checkpoint", ckpt.toString(), "--n", "16", "--image-size", "16", "--device", "java");
+            r = Cli.run("eval", "--json", "--checkpoint", ckpt.toString(), "--n", "16", "--image-size", "16", "--device", "java");
             assertEquals(0, r.code(), r.err());
         }
     }
@@ -186,8 +186,8 @@ class GanCommandTest {
         Cli.usageError(Cli.run("eval"), "exactly one of --checkpoint FILE or --samples FILE.npy");
         Path npy = dir.resolve("s.npy");
         Files.write(npy, Npy.encode(new float[6], 2, 3));
-        Cli.usageError(Cli.run("eval", "--samples", npy.toString()), "--samples needs --data");
-        Cli.usageError(Cli.run("eval", "--samples", npy.toString(), "--data", "default", "--device", "java"),
+        Cli.usageError(Cli.run("eval", "--json", "--samples", npy.toString()), "--samples needs --data");
+        Cli.usageError(Cli.run("eval", "--json", "--samples", npy.toString(), "--data", "default", "--device", "java"),
                 "has 3 features per sample but default has 784");
     }
 }

@@ -70,7 +70,7 @@ class ImageInputsCommandTest {
                 "--out", run.toString());
         assertEquals(0, r.code(), r.err());
         Path ckpt = run.resolve("checkpoint.safetensors");
-        Cli.usageError(Cli.run("eval", "--checkpoint", ckpt.toString(), "--data", grey.toString(), "--device", "java"),
+        Cli.usageError(Cli.run("eval", "--json", "--checkpoint", ckpt.toString(), "--data", grey.toString(), "--device", "java"),
                 "has 64 features but the model's have 192");
         Path drawn = dir.resolve("drawn.png");
         assertEquals(0, Cli.run("sample", "--checkpoint", ckpt.toString(), "--out", drawn.toString(), "--n", "4", "--device", "java").code());

@@ -57,7 +57,7 @@ class MetricsCommandTest {
         }
         assertTrue(Files.size(gan.resolve("fid.png")) > 0);
 
-        r = Cli.run("eval", "--checkpoint", gan.resolve("checkpoint.safetensors").toString(), "--n", "40", "--device", "java");
+        r = Cli.run("eval", "--json", "--checkpoint", gan.resolve("checkpoint.safetensors").toString(), "--n", "40", "--device", "java");
         assertEquals(0, r.code(), r.err());
         Map<?, ?> json = (Map<?, ?>) Json.parse(r.out().strip());
         for (String key : METRICS) {
@@ -70,15 +70,22 @@ class MetricsCommandTest {
         r = Cli.run("train", "vae", "--data", data.toString(), "--image-size", "16", "--arch", "conv", "--epochs", "1", "--batch", "30", "--device", "java",
                 "--out", vae.toString());
         assertEquals(0, r.code(), r.err());
-        r = Cli.run("eval", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--n", "40", "--device", "java");
+        // The table shows each measure beside the real data's own value.
+        Cli.Run table = Cli.run("eval", "--checkpoint", gan.resolve("checkpoint.safetensors").toString(), "--n", "40", "--device", "java");
+        assertEquals(0, table.code(), table.err());
+        String fidRow = table.out().lines().filter(l -> l.startsWith("FID ")).findFirst().orElseThrow();
+        assertTrue(fidRow.matches("FID +[0-9.]+ +[0-9.]+ +distance of the classifier's features.*lower is better"), fidRow);
+        assertTrue(table.out().lines().anyMatch(l -> l.matches("KID +-?[0-9.]+ ± [0-9.]+ +-?[0-9.]+ ± [0-9.]+ +kernel distance.*")), table.out());
+        assertTrue(table.out().contains("The sample measures use 40 samples"), table.out());
+        r = Cli.run("eval", "--json", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--n", "40", "--device", "java");
         assertEquals(0, r.code(), r.err());
         json = (Map<?, ?>) Json.parse(r.out().strip());
         for (String key : METRICS) {
             assertTrue(json.get(key) instanceof Number, key + " in " + r.out());
         }
-        Cli.usageError(Cli.run("eval", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--n", "3", "--device", "java"),
+        Cli.usageError(Cli.run("eval", "--json", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--n", "3", "--device", "java"),
                 "the sample metrics need more than 3 samples");
-        r = Cli.run("eval", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--no-metrics", "--device", "java");
+        r = Cli.run("eval", "--json", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--no-metrics", "--device", "java");
         assertEquals(0, r.code(), r.err());
         assertTrue(!r.out().contains("\"fid\""), r.out());
     }

@@ -89,14 +89,24 @@ class TrainCommandTest {
         assertEquals(9, Npy.read(dir.resolve("s.npy")).rows());
         assertEquals(9, Files.readAllLines(dir.resolve("s.csv")).size());
 
-        r = Cli.run("eval", "--checkpoint", ckpt.toString(), "--iwae", "8", "--device", "java");
+        r = Cli.run("eval", "--json", "--checkpoint", ckpt.toString(), "--iwae", "8", "--device", "java");
         assertEquals(0, r.code(), r.err());
         Map<?, ?> json = (Map<?, ?>) Json.parse(r.out().strip());
-        assertEquals(30.0, json.get("examples"));
+        assertEquals(30.0, json.get("test_examples"));
         double elbo = (Double) json.get("test_loss");
         double iwae = (Double) json.get("iwae_nll");
         // An untrained Bernoulli VAE scores about 784 ln 2 = 543 nats; the trained one is well below, and IWAE(8) below its ELBO.
         assertTrue(iwae < elbo + 1 && elbo < 0.7 * 784 * Math.log(2), r.out());
+        // Without --json: a table of the same values for people.
+        Cli.Run table = Cli.run("eval", "--checkpoint", ckpt.toString(), "--iwae", "8", "--device", "java");
+        assertEquals(0, table.code(), table.err());
+        java.util.List<String> rows = table.out().lines().toList();
+        assertTrue(rows.get(0).startsWith("eval of " + ckpt + " against ") && rows.get(0).contains("(30 test examples)"), rows.get(0));
+        assertTrue(rows.get(1).matches("measure +value +real data +meaning"), rows.get(1));
+        assertTrue(rows.stream().anyMatch(l -> l.matches("-ELBO \\(nats/example\\) +" + String.format(java.util.Locale.ROOT, "%.2f", elbo)
+                + " +the VAE's bound .*lower is better")), table.out());
+        assertTrue(rows.stream().anyMatch(l -> l.startsWith("IWAE -log p(x) (nats)") && l.endsWith("(K = 8)")), table.out());
+        assertTrue(rows.get(rows.size() - 1).startsWith("--json prints every value"), table.out());
         Map<?, ?> last = (Map<?, ?>) Json.parse(Files.readAllLines(out.resolve("metrics.jsonl")).get(1));
         assertEquals((Double) last.get("test_loss"), elbo, 0.05 * elbo, "eval agrees with the run's own test loss");
     }
@@ -144,9 +154,9 @@ class TrainCommandTest {
                 dir.resolve("a.png").toString(), "--device", "java"), "the GAN checkpoint has no 'config' in its metadata");
         Path junk = dir.resolve("junk.safetensors");
         Files.writeString(junk, "this is not a checkpoint at all");
-        Cli.usageError(Cli.run("eval", "--checkpoint", junk.toString(), "--device", "java"), "not a safetensors file");
+        Cli.usageError(Cli.run("eval", "--json", "--checkpoint", junk.toString(), "--device", "java"), "not a safetensors file");
         Cli.usageError(Cli.run("sample", "--checkpoint", junk.toString(), "--out", dir.resolve("a.txt").toString()), "--out must end in .png");
-        Cli.usageError(Cli.run("eval", "--checkpoint", junk.toString(), "--iwae", "-3"), "--iwae must be 0");
+        Cli.usageError(Cli.run("eval", "--json", "--checkpoint", junk.toString(), "--iwae", "-3"), "--iwae must be 0");
         assertFalse(Files.exists(dir.resolve("a.png")), "no output file after a failure");
     }
 }
