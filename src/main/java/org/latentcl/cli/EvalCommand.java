@@ -105,6 +105,7 @@ final class EvalCommand implements Callable<Integer> {
             if (s.cols() != split.test().cols()) {
                 throw new UsageException(samples + " has " + s.cols() + " features per sample but " + data + " has " + split.test().cols());
             }
+            rangeWarning(s.values(), split.test().values());
             result.put("samples_from", samples.toString());
             try (Backend be = DeviceSelector.open(device)) {
                 scoreSamples(be, s.values(), s.rows(), split, data, result);
@@ -182,6 +183,36 @@ final class EvalCommand implements Callable<Integer> {
             asked[i] = i % classes;
         }
         return asked;
+    }
+
+    /**
+     * A warning on stderr when the samples reach past the data's range by more than a tenth of it
+     * (samples in 0-255 against data in [0, 1] would score as noise): every measure compares values.
+     */
+    private void rangeWarning(float[] samples, float[] data) {
+        float[] s = range(samples);
+        float[] d = range(data);
+        float slack = 0.1f * Math.max(d[1] - d[0], Float.MIN_NORMAL);
+        if (s[0] < d[0] - slack || s[1] > d[1] + slack) {
+            spec.commandLine().getErr().println(String.format(java.util.Locale.ROOT, "warning: the samples lie in [%s, %s] but the data in [%s, %s]; "
+                    + "scale them as the data are, or every measure compares unlike values", rounded(s[0]), rounded(s[1]), rounded(d[0]),
+                    rounded(d[1])));
+        }
+    }
+
+    /** Four significant digits, as a person reads a range. */
+    private static String rounded(float v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    private static float[] range(float[] v) {
+        float lo = Float.POSITIVE_INFINITY;
+        float hi = Float.NEGATIVE_INFINITY;
+        for (float x : v) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        return new float[] {lo, hi};
     }
 
     /** A conditional model's class fidelity: LatentCL's classifier on samples drawn for each class, beside its accuracy on real data. */

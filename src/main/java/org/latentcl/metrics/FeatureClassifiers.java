@@ -88,6 +88,8 @@ public final class FeatureClassifiers {
                 log.accept("the cached classifier " + file + " is unreadable (" + e.getMessage() + "); training a new one");
             }
         }
+        log.accept(String.format(Locale.ROOT, "no classifier for %s is cached yet: training one first (%d epochs on %,d images, once; "
+                + "it is kept in %s for every later use)", train.name(), epochs(train.rows()), train.rows(), file.getParent()));
         Trained t = train(be, data, epochs(train.rows()), log);
         try {
             save(t.network(), file, train.name(), t.testAccuracy());
@@ -133,6 +135,7 @@ public final class FeatureClassifiers {
             Random rnd = new Random(SEED);
             long total = (long) epochs * ((n + BATCH - 1) / BATCH);
             long done = 0;
+            long began = System.nanoTime();
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 int[] perm = Permutations.shuffled(n, rnd);
                 Elementwise.fill(be, stats, 0f);
@@ -151,7 +154,10 @@ public final class FeatureClassifiers {
                     // The learning rate falls linearly to 0 over the run.
                     adam.step(1e-3f * (float) (1.0 - (double) done++ / total));
                 }
-                log.accept(String.format(Locale.ROOT, "classifier epoch %d/%d: training loss %.4f", epoch, epochs, be.read(stats)[0] / n));
+                double loss = be.read(stats)[0] / n;
+                long left = Math.round((System.nanoTime() - began) / 1e9 / epoch * (epochs - epoch));
+                log.accept(String.format(Locale.ROOT, "classifier epoch %d/%d: training loss %.4f%s", epoch, epochs, loss,
+                        epoch < epochs ? String.format(Locale.ROOT, ", about %s left", left >= 60 ? left / 60 + " min " + left % 60 + " s" : left + " s") : ""));
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.latentcl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -96,6 +97,17 @@ class GanCommandTest {
         Map<?, ?> fromFile = (Map<?, ?>) Json.parse(r.out().strip());
         assertEquals(fromCheckpoint.get("parzen_ll"), fromFile.get("parzen_ll"), "the same samples score the same either way");
         assertEquals(40.0, fromFile.get("test_examples"));
+        assertFalse(r.err().contains("warning: the samples lie in"), "samples in the data's range: " + r.err());
+        // Samples on another scale (255 times the data's) are scored, with a warning that says so.
+        float[] scaled = Npy.read(samples).values().clone();
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] *= 255f;
+        }
+        Path wide = dir.resolve("wide.npy");
+        Files.write(wide, Npy.encode(scaled, 500, scaled.length / 500));
+        r = Cli.run("eval", "--json", "--samples", wide.toString(), "--data", data.toString(), "--device", "java");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().matches("(?s).*warning: the samples lie in \\[-?[0-9.]+, -?[0-9.]+\\] but the data in \\[-?[0-9.]+, -?[0-9.]+\\]; scale them.*"), r.err());
         // A flag that does not apply to the model is refused, not ignored.
         Cli.usageError(Cli.run("eval", "--json", "--checkpoint", ckpt.toString(), "--iwae", "5", "--device", "java"), "--iwae applies to VAEs");
         Cli.usageError(Cli.run("eval", "--json", "--samples", samples.toString(), "--data", data.toString(), "--iwae", "5", "--device", "java"),
