@@ -73,7 +73,9 @@ public final class Charts {
     public static BufferedImage lines(String title, String xLabel, String yLabel, List<Line> lines) {
         XYChart chart = new XYChartBuilder().width(720).height(440).title(title).xAxisTitle(xLabel).yAxisTitle(yLabel).build();
         style(chart);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Below the plot, where it hides no point.
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        roundTicks(chart, lines);
         for (Line l : lines) {
             if (l.x().length == 0) {
                 continue;
@@ -84,6 +86,67 @@ public final class Charts {
             s.setMarker(SeriesMarkers.CIRCLE);
         }
         return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * Axes on round numbers whatever the number of points (one point alone gave ticks such as
+     * 1,521.9586468749999): y from a nice step (1, 2 or 5 times a power of ten) below its lowest
+     * value to one above its highest, labels with the step's decimals; x labelled at whole numbers
+     * only when every x is one (epochs).
+     */
+    private static void roundTicks(XYChart chart, List<Line> lines) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        double xLo = Double.POSITIVE_INFINITY;
+        double xHi = Double.NEGATIVE_INFINITY;
+        boolean wholeX = true;
+        for (Line l : lines) {
+            for (int i = 0; i < l.y().length; i++) {
+                if (Double.isFinite(l.y()[i])) {
+                    lo = Math.min(lo, l.y()[i]);
+                    hi = Math.max(hi, l.y()[i]);
+                }
+                xLo = Math.min(xLo, l.x()[i]);
+                xHi = Math.max(xHi, l.x()[i]);
+                wholeX &= l.x()[i] == Math.rint(l.x()[i]);
+            }
+        }
+        if (lo > hi) {
+            return;
+        }
+        double[] y = niceAxis(lo, hi);
+        chart.getStyler().setYAxisMin(y[0]).setYAxisMax(y[1]);
+        chart.getStyler().setyAxisTickLabelsFormattingFunction(v -> tick(v, y[2]));
+        if (wholeX && xLo <= xHi) {
+            if (xHi - xLo < 2) {
+                // One or two epochs: one of room each side, so a lone point is not drawn on the frame and its epoch gets a tick.
+                chart.getStyler().setXAxisMin(xLo - 1).setXAxisMax(xHi + 1);
+            }
+            chart.getStyler().setxAxisTickLabelsFormattingFunction(v -> Math.abs(v - Math.rint(v)) < 1e-6
+                    ? String.format(java.util.Locale.ROOT, "%,d", Math.round(v)) : "");
+        }
+    }
+
+    /** {lo, hi, step}: round bounds around [min, max] on a step of 1, 2 or 5 times a power of ten, about five steps. */
+    static double[] niceAxis(double min, double max) {
+        if (!(max > min)) {
+            // One value (or all alike): a tenth of it either side, or 1 around zero.
+            double half = min == 0 ? 1 : Math.abs(min) * 0.1;
+            min -= half;
+            max += half;
+        }
+        double raw = (max - min) / 5;
+        double power = Math.pow(10, Math.floor(Math.log10(raw)));
+        double f = raw / power;
+        double step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * power;
+        return new double[] {Math.floor(min / step) * step, Math.ceil(max / step) * step, step};
+    }
+
+    /** A tick label with as many decimals as the step has, and thousands grouped. */
+    static String tick(double v, double step) {
+        int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
+        double rounded = Math.abs(v) < step * 1e-6 ? 0 : v;
+        return String.format(java.util.Locale.ROOT, "%,." + decimals + "f", rounded);
     }
 
     /** 2-D points: the data in grey, generated points in orange (rows of two values). */

@@ -65,4 +65,30 @@ class ChartsTest {
         Charts.write(() -> Charts.lines("l", "x", "y", List.of(Charts.Line.perEpoch("a", new double[] {1, 2}, Color.RED))), png);
         assertEquals(720, javax.imageio.ImageIO.read(png.toFile()).getWidth());
     }
+
+    /** One, two and three points get round bounds and round labels (one point alone once gave 1,521.9586468749999). */
+    @Test
+    void fewPointsGetRoundAxes() {
+        double[][] cases = {{1521.9586468749999}, {1521.9586468749999, 1498.2}, {0.61, 0.72, 0.65}, {0}, {-3.5, -3.5}};
+        for (double[] y : cases) {
+            double min = java.util.Arrays.stream(y).min().orElseThrow();
+            double max = java.util.Arrays.stream(y).max().orElseThrow();
+            double[] a = Charts.niceAxis(min, max);
+            assertTrue(a[0] <= min && a[1] >= max && a[1] > a[0], java.util.Arrays.toString(a));
+            double steps = (a[1] - a[0]) / a[2];
+            assertTrue(Math.abs(steps - Math.rint(steps)) < 1e-6 && steps >= 2 && steps <= 12, java.util.Arrays.toString(a) + " for "
+                    + java.util.Arrays.toString(y));
+            for (double v = a[0]; v <= a[1] + a[2] / 2; v += a[2]) {
+                String label = Charts.tick(v, a[2]);
+                assertTrue(label.matches("-?[0-9,]+(\\.[0-9]{1,3})?"), label + " for " + java.util.Arrays.toString(y));
+            }
+            // Drawn with any number of points.
+            assertEquals(720, Charts.lines("t", "epoch", "v", List.of(Charts.Line.perEpoch("a", y, Color.RED))).getWidth());
+        }
+        // One value: a tenth of it either side, on a step of 100.
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {1300, 1700, 100}, Charts.niceAxis(1521.9586468749999, 1521.9586468749999));
+        assertEquals("1,500", Charts.tick(1500, 50));
+        assertEquals("0.65", Charts.tick(0.65, 0.05));
+        assertEquals("0.0", Charts.tick(-1e-17, 0.5), "no -0.0");
+    }
 }
