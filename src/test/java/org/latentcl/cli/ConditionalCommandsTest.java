@@ -55,6 +55,28 @@ class ConditionalCommandsTest {
         assertArrayEquals(new int[] {32, 784 + 10}, c.tensors().get("enc.0.weight").shape());
         assertArrayEquals(new int[] {32, 3 + 10}, c.tensors().get("dec.0.weight").shape());
 
+        // encode: the posterior means of the test rows, each with its class, as the Java API gives them.
+        Path z = dir.resolve("z.npy");
+        r = Cli.run("encode", "--checkpoint", ckpt.toString(), "--out", z.toString(), "--logvar", "--device", "java");
+        assertEquals(0, r.code(), r.err());
+        org.latentcl.data.Dataset test = org.latentcl.data.Datasets.embeddedDefault().test();
+        assertTrue(r.out().startsWith("wrote the posterior means and log-variances of 1,000 test rows of default"), r.out());
+        org.latentcl.data.Dataset written = org.latentcl.data.Npy.read(z);
+        assertEquals(1000, written.rows());
+        assertEquals(6, written.cols());
+        try (org.latentcl.Device d = org.latentcl.Devices.java(); org.latentcl.Vae vae = org.latentcl.Checkpoints.loadVae(ckpt, d)) {
+            org.latentcl.Vae.Encoding e = vae.encode(test.toArray(), test.labels());
+            for (int i : new int[] {0, 1, 499, 999}) {
+                assertArrayEquals(e.mu()[i], Arrays.copyOfRange(written.values(), i * 6, i * 6 + 3), "row " + i);
+                assertArrayEquals(e.logvar()[i], Arrays.copyOfRange(written.values(), i * 6 + 3, i * 6 + 6), "row " + i);
+            }
+        }
+        Path unlabelled = Cli.digits(dir, 50);
+        Cli.usageError(Cli.run("encode", "--checkpoint", ckpt.toString(), "--data", unlabelled.toString(), "--out", dir.resolve("u.npy").toString(),
+                "--device", "java"), "the VAE is conditional, so encoding needs each row's class");
+        Cli.usageError(Cli.run("encode", "--checkpoint", ckpt.toString(), "--out", dir.resolve("z.png").toString()), "--out must end in .npy");
+        Cli.usageError(Cli.run("encode", "--checkpoint", ckpt.toString(), "--split", "val", "--out", z.toString()), "--split must be test or train");
+
         Path resumed = dir.resolve("resumed");
         assertEquals(0, train(resumed, 1).code());
         r = Cli.run(concat(new String[] {"train", "vae", "--resume", resumed.toString(), "--epochs", "2"}, new String[] {"--device", "java", "--quiet"}));

@@ -110,6 +110,8 @@ class GanCommandTest {
         assertTrue(r.err().matches("(?s).*warning: the samples lie in \\[-?[0-9.]+, -?[0-9.]+\\] but the data in \\[-?[0-9.]+, -?[0-9.]+\\]; scale them.*"), r.err());
         // A flag that does not apply to the model is refused, not ignored.
         Cli.usageError(Cli.run("eval", "--json", "--checkpoint", ckpt.toString(), "--iwae", "5", "--device", "java"), "--iwae applies to VAEs");
+        Cli.usageError(Cli.run("encode", "--checkpoint", ckpt.toString(), "--out", dir.resolve("z.npy").toString(), "--device", "java"),
+                "encode needs a VAE's (a GAN has no encoder)");
         Cli.usageError(Cli.run("eval", "--json", "--samples", samples.toString(), "--data", data.toString(), "--iwae", "5", "--device", "java"),
                 "--iwae needs a VAE checkpoint");
     }
