@@ -10,7 +10,6 @@ import org.latentcl.Devices;
 import org.latentcl.Vae;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
-import org.latentcl.data.Datasets;
 import org.latentcl.data.Npy;
 import org.latentcl.io.AtomicFiles;
 import org.latentcl.io.Safetensors;
@@ -59,11 +58,7 @@ final class EncodeCommand implements Callable<Integer> {
             throw new UsageException(checkpoint + " is a " + model + " checkpoint; encode needs a VAE's (a GAN has no encoder)");
         }
         String spec = data != null ? data : c.metadata().getOrDefault("data", "default");
-        // Images at another size are resized to the model's, as train did; rows of numbers are taken as they are.
-        DataSplit both = Datasets.load(spec, 0);
-        if (both.test().isImage() && ModelFiles.squareImageSize(c) > 0) {
-            both = Datasets.load(spec, ModelFiles.squareImageSize(c));
-        }
+        DataSplit both = ModelFiles.dataFor(c, spec);
         Dataset rows = split.equals("test") ? both.test() : both.train();
         int features = ModelFiles.features(c, checkpoint, model);
         if (rows.cols() != features) {

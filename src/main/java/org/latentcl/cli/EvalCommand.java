@@ -120,7 +120,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             String dataSpec = data != null ? data : c.metadata().getOrDefault("data", "default");
             int features = ModelFiles.features(c, checkpoint, model);
-            DataSplit split = Datasets.load(dataSpec, imageSize != null ? imageSize : ModelFiles.squareImageSize(c));
+            DataSplit split = imageSize != null ? Datasets.load(dataSpec, imageSize) : ModelFiles.dataFor(c, dataSpec);
             if (features != split.test().cols()) {
                 throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model's have " + features);
             }

@@ -54,6 +54,21 @@ final class ModelFiles {
         return side * side == input ? new int[] {1, side, side} : null;
     }
 
+    /**
+     * The data a checkpoint's model is scored or encoded on: images at another size are resized to
+     * the model's, as train did; rows of numbers are taken as they are. Loaded twice only when the
+     * images need resizing.
+     */
+    static org.latentcl.data.DataSplit dataFor(Safetensors.Contents c, String spec) {
+        org.latentcl.data.DataSplit split = org.latentcl.data.Datasets.load(spec, 0);
+        int size = squareImageSize(c);
+        org.latentcl.data.Dataset test = split.test();
+        if (test.isImage() && size > 0 && (test.height() != size || test.width() != size)) {
+            split = org.latentcl.data.Datasets.load(spec, size);
+        }
+        return split;
+    }
+
     /** The side of the checkpoint's images when they are square (what --image-size made them), else 0. */
     static int squareImageSize(Safetensors.Contents c) {
         int h = Integer.parseInt(c.metadata().getOrDefault("image_height", "0"));
