@@ -21,6 +21,13 @@
  * Defines: TRANS_A, TRANS_B (0 or 1); TSM, TSN (rows and columns of C per work-group, default 64);
  *          TSK (the K-slice, default 16); WPTM, WPTN (rows and columns per work-item, default 4).
  * Local memory: (TSM + TSN) * TSK floats (8 KiB with the defaults).
+ *
+ * Split K (SPLIT_K=1), for products with few tiles of C and a long K (a convolution's weight gradient,
+ * dW = dY X^T with K = batch x output pixels: one 32 x 32 tile of C would leave all but one compute unit
+ * of a GPU idle): a third launch dimension of S work-groups cuts K into S chunks of whole K-slices, and
+ * group z stores its raw partial product at c + z M N (c is then the S x M x N partials buffer; no
+ * epilogue, no sums). gemm_split_sum adds the S partials of each element in the order of z and applies
+ * the epilogue: a fixed order, so the result is the same on every run (no atomics).
  */
 #ifndef TRANS_A
 #define TRANS_A 0
@@ -42,6 +49,9 @@
 #endif
 #ifndef WPTN
 #define WPTN 4
+#endif
+#ifndef SPLIT_K
+#define SPLIT_K 0
 #endif
 #define RTSM (TSM / WPTM)
 #define RTSN (TSN / WPTN)
@@ -76,6 +86,16 @@ void gemm_local(const int M, const int N, const int K, const float alpha,
     c += cOff;
     const int lda = TRANS_A ? M : K;
     const int ldb = TRANS_B ? K : N;
+#if SPLIT_K
+    const int splits = get_num_groups(2);
+    const int chunk = ((K + splits - 1) / splits + TSK - 1) / TSK * TSK;
+    const int k_begin = get_group_id(2) * chunk;
+    const int k_end = min(K, k_begin + chunk);
+    c += get_group_id(2) * M * N;
+#else
+    const int k_begin = 0;
+    const int k_end = K;
+#endif
 
     float acc[WPTM][WPTN];
     for (int wm = 0; wm < WPTM; wm++) {
@@ -83,7 +103,7 @@ void gemm_local(const int M, const int N, const int K, const float alpha,
             acc[wm][wn] = 0.0f;
         }
     }
-    for (int k0 = 0; k0 < K; k0 += TSK) {
+    for (int k0 = k_begin; k0 < k_end; k0 += TSK) {
         /* Stage the slice: neighbouring work-items (along x) take neighbouring addresses of the stored
            matrix, so the loads coalesce in either layout. */
 #if TRANS_A
@@ -94,7 +114,7 @@ void gemm_local(const int M, const int N, const int K, const float alpha,
             for (int q = tn; q < TSK; q += RTSN) {
 #endif
                 const int i = i_base + r, k = k0 + q;
-                a_tile[q][r] = (i < M && k < K) ? A_AT(i, k) : 0.0f;
+                a_tile[q][r] = (i < M && k < k_end) ? A_AT(i, k) : 0.0f;
             }
         }
 #if TRANS_B
@@ -105,7 +125,7 @@ void gemm_local(const int M, const int N, const int K, const float alpha,
             for (int t = tn; t < TSN; t += RTSN) {
 #endif
                 const int j = j_base + t, k = k0 + q;
-                b_tile[q][t] = (j < N && k < K) ? B_AT(k, j) : 0.0f;
+                b_tile[q][t] = (j < N && k < k_end) ? B_AT(k, j) : 0.0f;
             }
         }
         barrier(CLK_LOCAL_MEM_FENCE);
@@ -124,6 +144,7 @@ void gemm_local(const int M, const int N, const int K, const float alpha,
         barrier(CLK_LOCAL_MEM_FENCE);
     }
 
+#if !SPLIT_K
     /* The bias gradient beside dy^T x: the first column of work-groups sums its rows of op(A), each
        row by the one work-item of local column 0 that owns it (a fixed order: deterministic). */
     if (has_sums && get_group_id(0) == 0 && tn == 0) {
@@ -139,14 +160,43 @@ void gemm_local(const int M, const int N, const int K, const float alpha,
         }
     }
 
+#endif
+
     for (int wm = 0; wm < WPTM; wm++) {
         const int i = i_base + tm + wm * RTSM;
         for (int wn = 0; wn < WPTN; wn++) {
             const int j = j_base + tn + wn * RTSN;
             if (i < M && j < N) {
+#if SPLIT_K
+                c[i * N + j] = acc[wm][wn];
+#else
                 c[i * N + j] = gemm_epilogue(acc[wm][wn], c, i * N + j, alpha, beta, bias + biasOff, j, has_bias, act, slope,
                                              gate + gateOff, has_gate, gate_act, gate_slope);
+#endif
             }
         }
     }
+}
+
+/*
+ * The second pass of a split-K product: C[at] = epilogue(sum over z of partials[z M N + at]), the
+ * partials added in the order of z. One work-item per element of C (mn = M N of them).
+ */
+__kernel void gemm_split_sum(const int mn, const int N, const int splits, __global const float* partials, const int partialsOff,
+                             const float alpha, const float beta, __global float* c, const int cOff,
+                             __global const float* bias, const int biasOff, const int has_bias, const int act, const float slope,
+                             __global const float* gate, const int gateOff, const int has_gate, const int gate_act, const float gate_slope)
+{
+    const int at = get_global_id(0);
+    if (at >= mn) {
+        return;
+    }
+    partials += partialsOff;
+    c += cOff;
+    float p = 0.0f;
+    for (int z = 0; z < splits; z++) {
+        p += partials[z * mn + at];
+    }
+    c[at] = gemm_epilogue(p, c, at, alpha, beta, bias + biasOff, at % N, has_bias, act, slope, gate + gateOff, has_gate, gate_act,
+                          gate_slope);
 }

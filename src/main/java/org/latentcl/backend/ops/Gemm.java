@@ -30,6 +30,18 @@ public final class Gemm {
     /** The GPU family: the same arguments, tiles staged in local memory. */
     static final KernelBinding<Args> LOCAL = KernelBinding.of("gemm_local.cl", "gemm_local", Args.class);
 
+    /** gemm_split_sum's arguments: the S x M x N partials of a split-K product, then gemm's epilogue. */
+    record SplitSumArgs(int mn, int n, int splits, Tensor partials, float alpha, float beta, Tensor c, Tensor bias, boolean hasBias,
+                        int act, float slope, Tensor gate, boolean hasGate, int gateAct, float gateSlope) {
+    }
+
+    static final KernelBinding<SplitSumArgs> SPLIT_SUM = KernelBinding.of("gemm_local.cl", "gemm_split_sum", SplitSumArgs.class);
+
+    /** The shortest run of K a split-K work-group takes: 16 of the tuned K-slices or more, so a partial is worth its store. */
+    static final int SPLIT_MIN_K = 256;
+    /** The most splits of K: the partials buffer and the second pass's reads grow with it. */
+    static final int MAX_SPLITS = 64;
+
     /**
      * On CPU devices, A B^T with at least this long a K, at least 16 rows and no bias, activation or
      * gate is computed as A times B transposed into the backend's scratch memory: the register tiles read B^T at a third of their speed on rows (54
@@ -38,8 +50,8 @@ public final class Gemm {
     static final int TRANSPOSE_B_MIN_K = 256;
 
     public static final OpSpec GEMM = new OpSpec("gemm", "C = act(alpha op(A) op(B) + beta C + bias); beta = 0 never reads C",
-            "gemm.cl: gemm (CPUs), gemm_local.cl: gemm_local (GPUs)", List.of(check("NN"), check("NT"), check("TN"), check("TT"),
-            accumulatedWeightGradientCheck()));
+            "gemm.cl: gemm (CPUs), gemm_local.cl: gemm_local and gemm_split_sum (GPUs)", List.of(check("NN"), check("NT"), check("TN"),
+            check("TT"), accumulatedWeightGradientCheck(), splitKCheck()));
     public static final OpSpec GATED = new OpSpec("gemmGated", "C = (alpha op(A) op(B) + beta C) f'(y), f' from the forward output y",
             "gemm.cl: gemm, gemm_local.cl: gemm_local (has_gate)", List.of(SelfCheck.matrix("gemmGated (LeakyReLU)", 1e-4, 1e-4, (be, a) ->
                     SelfCheck.out(be, a.rows(), a.rows(), t -> {
@@ -252,6 +264,11 @@ public final class Gemm {
         long[] local;
         ClBackend.GemmLaunch shape = cl.gemmConfig(m, n);
         if (shape instanceof ClBackend.LocalGemmConfig t) {
+            int splits = sums == null ? splits(t, m, n, k, cl.device().computeUnits()) : 1;
+            if (splits > 1) {
+                launchSplit(cl, trans, t, splits, mnk, e, a, b, c);
+                return;
+            }
             kernel = LOCAL;
             defines = trans + " -DTSM=" + t.tsm() + " -DTSN=" + t.tsn() + " -DTSK=" + t.tsk() + " -DWPTM=" + t.wptm() + " -DWPTN=" + t.wptn();
             local = new long[] {t.tsn() / t.wptn(), t.tsm() / t.wptm()};
@@ -271,6 +288,89 @@ public final class Gemm {
                 new Args(m, n, k, e.alpha(), a, b, e.beta(), c, bias == null ? c : bias, bias != null, e.act().code(), e.act().slope(),
                         sums == null ? c : sums, sums != null, gate == null ? c : gate, gate != null, e.gateAct().code(),
                         e.gateAct().slope()));
+    }
+
+    /**
+     * How many chunks of K a local-tile product is cut into: where the tiles of C are fewer than the
+     * compute units (a GPU's weight gradients have a tile or two of C and a K of tens of thousands), enough
+     * chunks to give every unit two work-groups, each chunk at least {@link #SPLIT_MIN_K} long, at most
+     * {@link #MAX_SPLITS}; 1 (no split) where the tiles already give every unit one or K is short. Fixed by the shape and the device, so a run is reproducible.
+     */
+    static int splits(ClBackend.LocalGemmConfig t, int m, int n, int k, int computeUnits) {
+        long tiles = (long) ((m + t.tsm() - 1) / t.tsm()) * ((n + t.tsn() - 1) / t.tsn());
+        int units = Math.max(1, computeUnits);
+        if (tiles >= units) {
+            return 1;
+        }
+        long wanted = (2L * units + tiles - 1) / tiles;
+        return (int) Math.max(1, Math.min(Math.min(wanted, MAX_SPLITS), k / SPLIT_MIN_K));
+    }
+
+    /**
+     * A split-K product: gemm_local with SPLIT_K=1 over S chunks of K into S x M x N partials (the backend's
+     * scratch buffer), then gemm_split_sum adds them in a fixed order and applies the epilogue.
+     */
+    private static void launchSplit(ClBackend cl, String trans, ClBackend.LocalGemmConfig t, int splits, int[] mnk, Epilogue e,
+                                    Tensor a, Tensor b, Tensor c) {
+        int m = mnk[0];
+        int n = mnk[1];
+        int k = mnk[2];
+        String defines = trans + " -DTSM=" + t.tsm() + " -DTSN=" + t.tsn() + " -DTSK=" + t.tsk() + " -DWPTM=" + t.wptm()
+                + " -DWPTN=" + t.wptn() + " -DSPLIT_K=1";
+        long[] local = {t.tsn() / t.wptn(), t.tsm() / t.wptm(), 1};
+        long[] global = {(n + t.tsn() - 1) / t.tsn() * local[0], (m + t.tsm() - 1) / t.tsm() * local[1], splits};
+        Tensor partials = cl.scratch(splits, m * n);
+        cl.launch(LOCAL, defines, global, local, 2.0 * m * n * k,
+                4.0 * ((double) m * k + (double) k * n + (double) splits * m * n),
+                new Args(m, n, k, 1f, a, b, 0f, partials, c, false, 0, 0f, c, false, c, false, 0, 0f));
+        Tensor bias = e.bias();
+        Tensor gate = e.gate();
+        cl.launch(SPLIT_SUM, defines, new long[] {ClBackend.roundUp((long) m * n, 64)}, null, (double) splits * m * n,
+                4.0 * ((double) splits * m * n + 2.0 * m * n),
+                new SplitSumArgs(m * n, n, splits, partials, e.alpha(), e.beta(), c, bias == null ? c : bias, bias != null,
+                        e.act().code(), e.act().slope(), gate == null ? c : gate, gate != null, e.gateAct().code(), e.gateAct().slope()));
+    }
+
+    /**
+     * {@link #gemm} with K cut into {@code splits} chunks wherever the device runs the local-tile GEMM, whatever
+     * {@link #splits} would choose there (so that the split path is checked on every device, the simulator's
+     * single compute unit included); elsewhere the plain {@link #gemm}.
+     */
+    static void gemmSplit(Backend be, boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                          Tensor bias, Activation act, int splits) {
+        int[] mnk = shape(be, transA, transB, a, b, c);
+        if (!(be instanceof ClBackend cl && cl.gemmConfig(mnk[0], mnk[1]) instanceof ClBackend.LocalGemmConfig t) || c.size() == 0) {
+            gemm(be, transA, transB, alpha, a, b, beta, c, bias, act);
+            return;
+        }
+        Epilogue e = new Epilogue(alpha, beta, bias, act, null, Activation.IDENTITY);
+        String trans = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0);
+        be.run("gemm split", 2.0 * mnk[0] * mnk[1] * mnk[2], 0, java -> javaGemm(java, transA, transB, mnk, e, a, b, c),
+                ocl -> launchSplit(ocl, trans, t, splits, mnk, e, a, b, c));
+    }
+
+    /**
+     * C = tanh(0.5 A B^T + C + bias) at n x cols, K = 300 + n, with K cut into 3 chunks on a GPU-style
+     * device ({@link #gemmSplit}): the split-K pass and its epilogue.
+     */
+    private static SelfCheck splitKCheck() {
+        return new SelfCheck("gemm NT split K (3 chunks; bias, tanh)", 1e-4, 1e-4, (n, sizes) -> {
+            int at = java.util.Arrays.binarySearch(sizes, n);
+            int cols = sizes[(at + 1) % sizes.length];
+            int k = 300 + n;
+            java.util.Random rnd = new java.util.Random(n * 37L + 11);
+            float[] a = SelfCheck.random(rnd, n * k, 1f / (float) Math.sqrt(k));
+            float[] b = SelfCheck.random(rnd, cols * k, 1f);
+            float[] c0 = SelfCheck.random(rnd, n * cols, 1f);
+            float[] bias = SelfCheck.random(rnd, cols, 1f);
+            return be -> {
+                try (Tensor ta = be.upload(a, n, k); Tensor tb = be.upload(b, cols, k); Tensor c = be.upload(c0, n, cols);
+                     Tensor tbias = be.upload(bias, 1, cols)) {
+                    gemmSplit(be, false, true, 0.5f, ta, tb, 1f, c, tbias, Activation.TANH, 3);
+                    return be.read(c);
+                }
+            };
+        });
     }
 
     /**

@@ -68,6 +68,15 @@ class GemmParityTest {
             out.add(Arguments.of(name, 64, 512, 6272, "NT"));
             out.add(Arguments.of(name, 1, 16, 25088, "NT"));
         }
+        // The GPU style's split-K products (few tiles of C, a long K) in every layout and epilogue; the
+        // shapes where it splits are checked to split in splitKProductsSplitAndRepeatToTheBit.
+        for (int[] mn : new int[][] {{1, 1}, {7, 33}, {33, 7}, {129, 1}}) {
+            for (int k : new int[] {784, 1000, 4099}) {
+                out.add(Arguments.of("cl-gpu", mn[0], mn[1], k, trans[t++ % 4]));
+            }
+        }
+        out.add(Arguments.of("cl-gpu", 32, 16, 25088, "NT"));
+        out.add(Arguments.of("cl-gpu", 64, 512, 6272, "NT"));
         return out.stream();
     }
 
@@ -172,6 +181,55 @@ class GemmParityTest {
                 }
             }
         }
+    }
+
+    /**
+     * The split-K shapes of the GPU style do split on the test device (the parity test above would
+     * otherwise prove only the plain kernel), and two runs give the same bits: the partials are added in
+     * a fixed order. The gated epilogue after a split equals the split product then activateBackward.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 33})
+    void splitKProductsSplitAndRepeatToTheBit(int m) {
+        org.latentcl.backend.ClBackend cl = TestBackends.gpuStyle();
+        int n = 33;
+        int k = 4099;
+        if (!(cl.gemmConfig(m, n) instanceof org.latentcl.backend.ClBackend.LocalGemmConfig t)) {
+            throw new AssertionError("the GPU style runs the local-tile GEMM, got " + cl.gemmConfig(m, n));
+        }
+        assertTrue(Gemm.splits(t, m, n, k, cl.device().computeUnits()) > 1, "a " + m + "x" + n + "x" + k + " product splits K on "
+                + cl.name());
+        Random rnd = new Random(m);
+        float[] a = TestBackends.uniform(rnd, m * k, -1, 1);
+        float[] b = TestBackends.uniform(rnd, n * k, -1, 1);
+        float[] pre = TestBackends.uniform(rnd, m * n, -2, 2);
+        float[] y = new float[m * n];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = Activation.TANH.apply(pre[i]);
+        }
+        try (Tensor ta = cl.upload(a, m, k); Tensor tb = cl.upload(b, n, k); Tensor ty = cl.upload(y, m, n);
+             Tensor c1 = cl.upload(pre, m, n); Tensor c2 = cl.upload(pre, m, n); Tensor g = cl.zeros(m, n)) {
+            Gemm.gemm(cl, false, true, 0.5f, ta, tb, 1f, c1, null, Activation.IDENTITY);
+            Gemm.gemm(cl, false, true, 0.5f, ta, tb, 1f, c2, null, Activation.IDENTITY);
+            ParityAssert.bitwise("split-K run twice " + m + "x" + n + "x" + k, cl.read(c1), cl.read(c2));
+            Gemm.gemmGated(cl, false, true, 1f, ta, tb, 0f, g, Activation.TANH, ty);
+            Gemm.gemm(cl, false, true, 1f, ta, tb, 0f, c1, null, Activation.IDENTITY);
+            Activations.activateBackward(cl, Activation.TANH, ty, c1, c1);
+            ParityAssert.bitwise("split-K gated vs split-K then activateBackward", cl.read(c1), cl.read(g));
+        }
+    }
+
+    /** The split count: one where the tiles fill the device or K is short, else enough groups for two per unit, capped. */
+    @Test
+    void splitCountsFollowTheTilesAndK() {
+        org.latentcl.backend.ClBackend.LocalGemmConfig t = new org.latentcl.backend.ClBackend.LocalGemmConfig(32, 32, 16, 2, 2);
+        assertEquals(64, Gemm.splits(t, 32, 16, 25088, 132), "one tile on 132 units: capped at 64");
+        assertEquals(24, Gemm.splits(t, 32, 16, 6272, 132), "K 6272 gives 24 chunks of 256 or more");
+        assertEquals(1, Gemm.splits(t, 32, 16, 511, 132), "K under two chunks");
+        assertEquals(1, Gemm.splits(t, 512, 512, 25088, 132), "256 tiles fill 132 units");
+        assertEquals(1, Gemm.splits(t, 384, 384, 25088, 132), "144 tiles: one a unit already");
+        assertEquals(5, Gemm.splits(t, 256, 256, 25088, 132), "64 tiles: 5 splits give 320 groups, two a unit or more");
+        assertEquals(4, Gemm.splits(t, 1, 1, 25088, 2), "a CPU's 2 units");
     }
 
     @ParameterizedTest
