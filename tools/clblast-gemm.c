@@ -1,11 +1,15 @@
 /*
- * clblast-gemm: times CLBlast's SGEMM (row-major) on the first OpenCL device, the way
+ * clblast-gemm: times CLBlast's SGEMM (row-major) on one OpenCL device, the way
  * `latentcl bench gemm` times LatentCL's: 3 warm-up calls, then samples of calls queued back to
  * back for about 20 ms with one clFinish each; prints one JSON line with the median and best
  * GFLOP/s. For comparisons only (tools/bench.sh); LatentCL does not use CLBlast.
  *
  *   gcc -O2 -o target/clblast-gemm tools/clblast-gemm.c -lclblast -lOpenCL
- *   target/clblast-gemm M N K NN|NT|TN|TT [SAMPLES]
+ *   target/clblast-gemm M N K NN|NT|TN|TT [SAMPLES [DEVICE]]
+ *
+ * DEVICE is LatentCL's cl:N number, N (default 0): devices counted over every platform in the ICD
+ * loader's order, as `latentcl devices` lists them, so that both measure the same device (tools/bench.sh
+ * passes the one `--device auto` picks: with Oclgrind registered, the first device is the simulator).
  */
 #define CL_TARGET_OPENCL_VERSION 120
 #include <clblast_c.h>
@@ -38,17 +42,36 @@ static void check(cl_int err, const char* what)
 int main(int argc, char** argv)
 {
     if (argc < 5 || strlen(argv[4]) != 2) {
-        fprintf(stderr, "usage: clblast-gemm M N K NN|NT|TN|TT [SAMPLES]\n");
+        fprintf(stderr, "usage: clblast-gemm M N K NN|NT|TN|TT [SAMPLES [DEVICE]]\n");
         return 2;
     }
     const size_t m = atol(argv[1]), n = atol(argv[2]), k = atol(argv[3]);
     const int ta = argv[4][0] == 'T', tb = argv[4][1] == 'T';
     const int samples = argc > 5 ? atoi(argv[5]) : 10;
-    cl_platform_id platform;
-    cl_device_id device;
+    const int wanted = argc > 6 ? atoi(argv[6]) : 0;
+    cl_platform_id platforms[16];
+    cl_uint platformCount = 0;
+    cl_device_id device = NULL;
     cl_int err;
-    check(clGetPlatformIDs(1, &platform, NULL), "clGetPlatformIDs");
-    check(clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 1, &device, NULL), "clGetDeviceIDs");
+    check(clGetPlatformIDs(16, platforms, &platformCount), "clGetPlatformIDs");
+    int seen = 0;
+    for (cl_uint p = 0; p < platformCount && device == NULL; p++) {
+        cl_device_id ids[16];
+        cl_uint count = 0;
+        if (clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 16, ids, &count) != CL_SUCCESS) {
+            continue;
+        }
+        if (wanted < seen + (int)count) {
+            device = ids[wanted - seen];
+        }
+        seen += count;
+    }
+    if (device == NULL) {
+        fprintf(stderr, "clblast-gemm: no OpenCL device cl:%d (%d found)\n", wanted, seen);
+        return 2;
+    }
+    char deviceName[256] = "";
+    clGetDeviceInfo(device, CL_DEVICE_NAME, sizeof deviceName - 1, deviceName, NULL);
     cl_context ctx = clCreateContext(NULL, 1, &device, NULL, NULL, &err);
     check(err, "clCreateContext");
     cl_command_queue queue = clCreateCommandQueue(ctx, device, 0, &err);
@@ -96,8 +119,9 @@ int main(int argc, char** argv)
     }
     qsort(per, samples, sizeof(double), cmp);
     const double flops = 2.0 * m * n * k;
-    printf("{\"op\":\"clblast_sgemm\",\"m\":%zu,\"n\":%zu,\"k\":%zu,\"trans\":\"%s\",\"median_ms\":%.4f,\"min_ms\":%.4f,"
-           "\"gflops\":%.2f,\"best_gflops\":%.2f}\n",
-           m, n, k, argv[4], per[samples / 2] * 1e3, per[0] * 1e3, flops / per[samples / 2] / 1e9, flops / per[0] / 1e9);
+    printf("{\"op\":\"clblast_sgemm\",\"device\":\"cl:%d %s\",\"m\":%zu,\"n\":%zu,\"k\":%zu,\"trans\":\"%s\",\"median_ms\":%.4f,"
+           "\"min_ms\":%.4f,\"gflops\":%.2f,\"best_gflops\":%.2f}\n",
+           wanted, deviceName, m, n, k, argv[4], per[samples / 2] * 1e3, per[0] * 1e3, flops / per[samples / 2] / 1e9,
+           flops / per[0] / 1e9);
     return 0;
 }

@@ -14,7 +14,9 @@ latent) (a file from before the class prior has no prior.weight: its prior was N
 GAN's generator reads torch.cat([z, one_hot(y)], 1) and its discriminator is a
 projection discriminator (Miyato & Koyama 2018): D(x, y) = head(f(x)) + <disc_embed(y), f(x)> with disc_embed an
 nn.Embedding(classes, features), spectrally normalized with the rest (with `--conditioning concat`, the MLP
-discriminator reads torch.cat([x, one_hot(y)], 1) instead).
+discriminator reads torch.cat([x, one_hot(y)], 1) instead). With `--aux-classifier` (AC-GAN) the discriminator has a
+second head on the same features, disc_aux, an nn.Linear(features, classes) (spectrally normalized with the rest);
+the script reports how often it classifies the samples as the class they were drawn for.
 
 A GAN trained with a generator average (`--g-ema`) holds it as `ema.gen.*` beside `gen.*`: it loads, strictly, into a
 second copy of the generator (with the trained generator's batch-norm buffers, which the average does not keep),
@@ -210,6 +212,24 @@ def embedding(cfg, tensors):
     return E
 
 
+def aux_classifier(cfg, tensors):
+    """An AC-GAN's auxiliary classifier, disc_aux (spectrally normalized when the discriminator is), or None."""
+    weights = {k[len("disc_aux."):]: v for k, v in tensors.items() if k.startswith("disc_aux.")}
+    if not cfg.get("aux_weight"):
+        return None
+    w = weights.get("weight_orig") if "weight_orig" in weights else weights["weight"]
+    A = nn.Linear(w.shape[1], w.shape[0])
+    if cfg.get("spectral_norm"):
+        A = nn.utils.spectral_norm(A)
+    A.load_state_dict(weights)  # strict
+    return A
+
+
+def features(D, x, conv):
+    """The discriminator's last features, which the projection and the auxiliary classifier read."""
+    return D[:-2](x).flatten(1) if conv else mlp_features(D, x)
+
+
 def mlp_gan(cfg):
     """The MLP GAN, named as LatentCL's checkpoints name it (gen.0, gen.1, ...; disc.0, disc.1, ...)."""
     slope, pack = cfg["slope"], cfg.get("pack", 1)
@@ -277,6 +297,7 @@ def main():
             G = G_ema
         D.load_state_dict({k[5:]: v for k, v in tensors.items() if k.startswith("disc.")})
         E = embedding(cfg, tensors)
+        A = aux_classifier(cfg, tensors)
         print("loaded", meta["model"], cfg)
         G.eval()
         D.eval()
@@ -294,7 +315,11 @@ def main():
                 E.eval()
             p = torch.sigmoid(Packed(pack, D)(fake) if pack > 1 else judge(D, E, fake, y, conv, classes))
             s = (fake + 1) / 2 if conv else fake
-        print(json.dumps({"samples": list(s.shape), "mean": round(float(s.mean()), 4), "mean_D_fake": round(float(p.mean()), 4)}))
+            report = {"samples": list(s.shape), "mean": round(float(s.mean()), 4), "mean_D_fake": round(float(p.mean()), 4)}
+            if A is not None:
+                A.eval()
+                report["aux_agrees"] = round(float((A(features(D, fake, conv)).argmax(1) == y).float().mean()), 4)
+        print(json.dumps(report))
         return
     model = ConvVAE(cfg) if cfg.get("arch") == "conv" else VAE(cfg)
     if cfg.get("classes") and "prior.weight" not in tensors:
