@@ -277,6 +277,7 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         private long seed = 1;
         private int classes;
         private boolean concatenate;
+        private float auxWeight;
         private Device device;
 
         private Builder() {
@@ -444,6 +445,20 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         }
 
         /**
+         * An auxiliary classifier (AC-GAN, Odena et al. 2017) on a conditional projection discriminator's
+         * features: the discriminator also learns to classify real data, the generator to have its samples
+         * classified as the class asked for, each loss {@code weight} times the mean cross-entropy (default 0:
+         * none). Needs {@link #classes}; not with {@link #concatenateClasses}.
+         *
+         * @param weight the weight of the classifier's losses, 0 for none
+         * @return this builder
+         */
+        public Builder auxClassifier(float weight) {
+            auxWeight = weight;
+            return this;
+        }
+
+        /**
          * Seeds the initial weights of both networks (default 1).
          *
          * @param s the seed
@@ -490,7 +505,7 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
                 config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID, l);
             }
             GanConfig conditioned = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd)).conditional(classes);
-            GanConfig withStabilizers = concatenate ? conditioned.concatenatingClasses() : conditioned;
+            GanConfig withStabilizers = (concatenate ? conditioned.concatenatingClasses() : conditioned).withAuxClassifier(auxWeight);
             return Devices.buildOn(device, d -> new Gan(d, device == null, withStabilizers, Vae.DEFAULT_BATCH,
                     g -> g.initialize(seed)));
         }

@@ -113,6 +113,11 @@ final class TrainGanCommand implements Callable<Integer> {
             + "projection (Miyato & Koyama) or concat (beside its input; the MLP GAN only).")
     String conditioning;
 
+    @Option(names = "--aux-classifier", paramLabel = "WEIGHT", description = "With --conditional (projection): an auxiliary classifier on "
+            + "the discriminator's features (AC-GAN, Odena et al. 2017); the discriminator also learns to classify real data and the "
+            + "generator to have its samples classified as the class asked for, each loss WEIGHT x the mean cross-entropy, such as 1.")
+    Float auxClassifier;
+
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR exactly where it stopped (both networks, "
             + "both optimizers, the data order and the noise stream), with its own settings, to its own target or to --epochs.")
     Path resume;
@@ -120,7 +125,8 @@ final class TrainGanCommand implements Callable<Integer> {
     /** The flags a resumed run takes from its directory; giving them with --resume is refused rather than ignored. */
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
-        "--lr-decay", "--g-ema", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning"};
+        "--lr-decay", "--g-ema", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning",
+        "--aux-classifier"};
 
     @Override
     public Integer call() throws IOException {
@@ -176,6 +182,18 @@ final class TrainGanCommand implements Callable<Integer> {
             }
         } else if (spec.commandLine().getParseResult().hasMatchedOption("--conditioning")) {
             throw new UsageException("--conditioning says how a conditional GAN takes its class; add --conditional");
+        }
+        if (auxClassifier != null) {
+            if (!conditional) {
+                throw new UsageException("--aux-classifier learns the classes of a conditional GAN; add --conditional");
+            }
+            if (!(auxClassifier > 0f) || auxClassifier.isInfinite()) {
+                throw new UsageException("--aux-classifier must be a positive weight, such as 1, got " + auxClassifier);
+            }
+            if ("concat".equalsIgnoreCase(conditioning)) {
+                throw new UsageException("--aux-classifier reads the projection discriminator's features; --conditioning concat has none apart");
+            }
+            builder.auxClassifier(auxClassifier);
         }
         if (dcgan) {
             if (!train.isImage() || !unit) {

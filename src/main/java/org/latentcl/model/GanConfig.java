@@ -20,9 +20,13 @@ import java.util.List;
  * @param classes       the classes of a conditional GAN (0: unconditional)
  * @param concatenated  whether a conditional MLP discriminator reads the one-hot class beside its input
  *                      rather than projecting its features onto the class's embedding
+ * @param auxWeight     the weight of the auxiliary classifier's loss (AC-GAN, Odena et al. 2017; 0: none): a
+ *                      conditional projection discriminator gets a second head on its features, {@code disc_aux},
+ *                      trained to classify real data, and the generator is trained to have its samples classified
+ *                      as the class it was asked for; both losses are this weight times the mean cross-entropy
  */
 public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
-                        Stabilizers disc, int classes, boolean concatenated) {
+                        Stabilizers disc, int classes, boolean concatenated, float auxWeight) {
     /** The generator's objective. */
     public enum Loss {
         /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
@@ -91,7 +95,23 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
      * of its last features onto the class's embedding to its logit.
      */
     public GanConfig conditional(int n) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, n, concatenated);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, n, concatenated, auxWeight);
+    }
+
+    /** A conditional GAN, its classes projected or concatenated, without an auxiliary classifier. */
+    public GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
+                     Stabilizers disc, int classes, boolean concatenated) {
+        this(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, 0f);
+    }
+
+    /** The same conditional GAN with an auxiliary classifier on the discriminator's features, its losses weighted by {@code weight}. */
+    public GanConfig withAuxClassifier(float weight) {
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, weight);
+    }
+
+    /** Whether the discriminator has an auxiliary classifier head. */
+    public boolean auxClassifier() {
+        return auxWeight > 0f;
     }
 
     /** A GAN of these classes whose classes are not projected: {@code concatenated} gives the MLP discriminator the one-hot class beside its input. */
@@ -105,7 +125,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
      * discriminator reads torch.cat([x, one_hot(y)], 1), as Mirza &amp; Osindero's) instead of projected.
      */
     public GanConfig concatenatingClasses() {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, true);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, true, auxWeight);
     }
 
     /** Whether the GAN is class-conditional. */
@@ -130,7 +150,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     /** This configuration with the discriminator's stabilizers {@code disc}. */
     public GanConfig with(Stabilizers disc) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight);
     }
 
     public GanConfig {
@@ -144,6 +164,14 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
         if (concatenated && (classes == 0 || image != null)) {
             throw new IllegalArgumentException(classes == 0 ? "only a conditional GAN has classes to concatenate"
                     : "the DCGAN's discriminator takes the class through the projection only (concatenation would need constant class planes)");
+        }
+        if (!(auxWeight >= 0f) || Float.isInfinite(auxWeight)) {
+            throw new IllegalArgumentException("the auxiliary classifier's weight must be a number of at least 0, got " + auxWeight);
+        }
+        if (auxWeight > 0f && (classes == 0 || concatenated)) {
+            throw new IllegalArgumentException(classes == 0 ? "an auxiliary classifier needs a conditional GAN (classes to learn)"
+                    : "the auxiliary classifier reads the projection discriminator's features; a discriminator that concatenates the class has"
+                    + " none apart");
         }
         if (classes > 0 && disc.pack() > 1) {
             throw new IllegalArgumentException("packing (PacGAN) judges several examples at once, which a class-conditional discriminator cannot;"
@@ -201,7 +229,8 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
     public boolean equals(Object o) {
         return o instanceof GanConfig c && c.data == data && c.noise == noise && Arrays.equals(c.genHidden, genHidden)
                 && Arrays.equals(c.discHidden, discHidden) && c.sigmoidOutput == sigmoidOutput && c.loss == loss
-                && java.util.Objects.equals(c.image, image) && c.disc.equals(disc) && c.classes == classes && c.concatenated == concatenated;
+                && java.util.Objects.equals(c.image, image) && c.disc.equals(disc) && c.classes == classes && c.concatenated == concatenated
+                && c.auxWeight == auxWeight;
     }
 
     @Override
@@ -211,7 +240,8 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     @Override
     public String toString() {
-        String conditional = classes > 0 ? "conditional (" + classes + " classes" + (concatenated ? ", concatenated in D" : "") + ") " : "";
+        String conditional = classes > 0 ? "conditional (" + classes + " classes" + (concatenated ? ", concatenated in D" : "")
+                + (auxWeight > 0f ? ", auxiliary classifier " + auxWeight : "") + ") " : "";
         if (image != null) {
             return conditional + "DCGAN z" + noise + " ngf " + genHidden[0] + " ndf " + discHidden[0] + " -> " + image + " tanh, "
                     + loss.name().toLowerCase() + " loss" + stabilizerText();

@@ -6,6 +6,8 @@ import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Activations;
 import org.latentcl.backend.ops.BceWithLogits;
 import org.latentcl.backend.ops.CopyColumns;
+import org.latentcl.backend.ops.Gemm;
+import org.latentcl.backend.ops.SoftmaxCrossEntropy;
 import org.latentcl.backend.ops.RowSums;
 import org.latentcl.backend.ops.ScaleRows;
 import org.latentcl.backend.ops.Elementwise;
@@ -62,6 +64,11 @@ public final class GanNetwork implements AutoCloseable {
     /** A conditional GAN's last discriminator layer (features to the logit) and class embedding; null otherwise. */
     private final Sequential discHead;
     private final Sequential embed;
+    /** The auxiliary classifier (AC-GAN) on the projection discriminator's features, its labels as class numbers and its losses; null without it. */
+    private final Sequential aux;
+    private final Tensor classNumbers;
+    private final Tensor labels;
+    private final Tensor auxLosses;
     private final Tensor z;
     /** A conditional GAN's buffers: the data and one-hot parts of a batch's rows, the generator's input [z, y], and the features times their class vectors. */
     private final Tensor data;
@@ -81,6 +88,7 @@ public final class GanNetwork implements AutoCloseable {
     /** A conditional discriminator's features and class vectors from its last forward pass, for the backward pass after it. */
     private Tensor lastFeatures;
     private Tensor lastEmbedded;
+    private Tensor lastAux;
     private int lastBatch;
     private int lastJudgments;
 
@@ -111,10 +119,14 @@ public final class GanNetwork implements AutoCloseable {
             discHead = null;
             embed = null;
         }
+        aux = config.auxClassifier() ? new Sequential(List.of(new Linear("disc_aux", disc.outputSize(), config.classes())), maxBatch) : null;
         List<ParamSpec> discSpecs = new ArrayList<>(disc.specs());
         if (discHead != null) {
             discSpecs.addAll(discHead.specs());
             discSpecs.addAll(embed.specs());
+        }
+        if (aux != null) {
+            discSpecs.addAll(aux.specs());
         }
         genParams = new Parameters(be, gen.specs());
         gen.bind(genParams);
@@ -133,6 +145,9 @@ public final class GanNetwork implements AutoCloseable {
             discHead.bind(bound);
             embed.bind(bound);
         }
+        if (aux != null) {
+            aux.bind(bound);
+        }
         boolean cond = config.conditional();
         data = cond ? be.zeros(maxBatch, config.data()) : null;
         onehot = cond ? be.zeros(maxBatch, config.classes()) : null;
@@ -144,6 +159,19 @@ public final class GanNetwork implements AutoCloseable {
         prob = be.zeros(maxBatch, 1);
         noisy = be.zeros(maxBatch, config.data());
         noise = be.zeros(maxBatch, config.data());
+        if (aux != null) {
+            float[] numbers = new float[config.classes()];
+            for (int k = 0; k < numbers.length; k++) {
+                numbers[k] = k;
+            }
+            classNumbers = be.upload(numbers, config.classes(), 1);
+            labels = be.zeros(maxBatch, 1);
+            auxLosses = be.zeros(maxBatch, 1);
+        } else {
+            classNumbers = null;
+            labels = null;
+            auxLosses = null;
+        }
     }
 
     /**
@@ -234,6 +262,9 @@ public final class GanNetwork implements AutoCloseable {
             all.addAll(discHead.buffers());
             all.addAll(embed.buffers());
         }
+        if (aux != null) {
+            all.addAll(aux.buffers());
+        }
         if (spectralNorm != null) {
             all.addAll(spectralNorm.buffers());
         }
@@ -309,7 +340,8 @@ public final class GanNetwork implements AutoCloseable {
             BceWithLogits.bceWithLogits(be, logits, null, step.realLabel(), scale, logitGrad(m), stats, D_LOSS, true);
         }
         meanProbability(logits, stats, D_REAL);
-        discBackward(real, false, true);
+        auxLoss(m, scale, stats, D_LOSS, 1f);
+        discBackward(real, false, true, true);
         Tensor judgedFake = judged(fake, rng, step.instanceNoise());
         logits = logits(judgedFake, true);
         if (config.loss() == GanConfig.Loss.HINGE) {
@@ -318,7 +350,7 @@ public final class GanNetwork implements AutoCloseable {
             BceWithLogits.bceWithLogits(be, logits, null, 0f, scale, logitGrad(m), stats, D_LOSS, true);
         }
         meanProbability(logits, stats, D_FAKE);
-        discBackward(judgedFake, true, true);
+        discBackward(judgedFake, true, true, false);
         if (spectralNorm != null) {
             spectralNorm.backward();
         }
@@ -373,6 +405,7 @@ public final class GanNetwork implements AutoCloseable {
         RowSums.rowSums(be, p, 1f, 1f, logits);
         lastFeatures = h;
         lastEmbedded = e;
+        lastAux = aux == null ? null : aux.forward(h, training);
         return logits;
     }
 
@@ -396,9 +429,10 @@ public final class GanNetwork implements AutoCloseable {
     /**
      * Backward through the discriminator after {@link #logits} on the judged rows: its parameter
      * gradients when {@code parameters} (added when {@code accumulate}) and, when not, dL/d(input).
-     * The projection sends dlogit e(y) into the features and onehot^T (dlogit h) into the embedding.
+     * The projection sends dlogit e(y) into the features and onehot^T (dlogit h) into the embedding;
+     * {@code withAux}, the auxiliary classifier's gradient (written by {@link #auxLoss}) joins it there.
      */
-    private Gradient discBackward(Tensor judged, boolean accumulate, boolean parameters) {
+    private Gradient discBackward(Tensor judged, boolean accumulate, boolean parameters, boolean withAux) {
         if (discHead == null) {
             int m = judged.rows();
             Tensor in = joined == null ? judged : joined.rowRange(0, m);
@@ -420,6 +454,12 @@ public final class GanNetwork implements AutoCloseable {
         Gradient dh = parameters ? discHead.backward(lastFeatures, discHead.outputGradient(m), accumulate, true)
                 : discHead.backwardInput(lastFeatures, discHead.outputGradient(m));
         ScaleRows.scaleRows(be, dLogit, lastEmbedded, 1f, dh.value());
+        if (aux != null && withAux) {
+            // The classifier's cross-entropy, written into its output gradient by auxLoss, joins the projection's in dL/dh.
+            Gradient da = parameters ? aux.backward(lastFeatures, aux.outputGradient(m), accumulate, true)
+                    : aux.backwardInput(lastFeatures, aux.outputGradient(m));
+            Elementwise.axpy(be, da.value(), 1f, dh.value(), dh.value());
+        }
         if (parameters) {
             ScaleRows.scaleRows(be, dLogit, lastFeatures, 0f, embed.outputGrad(m));
             embed.backward(onehot.rowRange(0, m), embed.outputGradient(m), accumulate, false);
@@ -451,8 +491,9 @@ public final class GanNetwork implements AutoCloseable {
             case MINIMAX -> BceWithLogits.bceWithLogits(be, logits, null, 0f, -scale, logitGrad(m), stats, G_LOSS, true);
             case HINGE -> Hinge.linear(be, logits, -1f, scale, logitGrad(m), stats, G_LOSS, true);
         }
+        auxLoss(m, scale, stats, G_LOSS, config.loss() == GanConfig.Loss.MINIMAX ? -1f : 1f);
         // dL/dG(z) through the fixed discriminator (instance noise adds, so passes gradients unchanged), then into G.
-        Gradient dFake = discBackward(judgedFake, false, false);
+        Gradient dFake = discBackward(judgedFake, false, false, true);
         gen.backward(generatorInputOf(b), new Gradient(dFake.value().reshape(b, config.data()), dFake.throughActivation()), false, false);
         return m;
     }
@@ -480,6 +521,25 @@ public final class GanNetwork implements AutoCloseable {
         }
         spectralNorm.refresh(training);
         normalizedVersion = discParams.version();
+    }
+
+    /**
+     * The auxiliary classifier's loss on the m rows just judged, for their classes: weight x cross-entropy
+     * added (times {@code sign}) to {@code stats[index]} as the BCE terms are, and its gradient, weight x
+     * scale x (softmax - one-hot), into the classifier's output gradient for {@link #discBackward}. The
+     * class numbers come from the one-hot rows as one-hot x (0, 1, ..., C - 1), exact in float.
+     */
+    private void auxLoss(int m, float scale, Tensor stats, int index, float sign) {
+        if (aux == null) {
+            return;
+        }
+        float w = config.auxWeight();
+        Tensor y = labels.rowRange(0, m);
+        Tensor losses = auxLosses.rowRange(0, m);
+        Gemm.gemm(be, false, false, 1f, onehot.rowRange(0, m), classNumbers, 0f, y, null, Activation.IDENTITY);
+        SoftmaxCrossEntropy.crossEntropy(be, lastAux, y, w * scale, aux.outputGrad(m), losses);
+        Elementwise.axpy(be, losses, sign * w - 1f, losses, losses);
+        Sum.sum(be, losses, stats, index, true);
     }
 
     /** The per-judgment generator loss from the accumulated G_LOSS sum (minimax sums BCE(., 0), whose negation is the loss). */
@@ -524,7 +584,10 @@ public final class GanNetwork implements AutoCloseable {
             discHead.close();
             embed.close();
         }
-        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData}) {
+        if (aux != null) {
+            aux.close();
+        }
+        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses}) {
             if (t != null) {
                 t.close();
             }

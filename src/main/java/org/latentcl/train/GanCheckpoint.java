@@ -44,6 +44,9 @@ public final class GanCheckpoint {
         if (c.conditional()) {
             m.put("classes", c.classes());
             m.put("conditioning", c.concatenated() ? "concat" : "projection");
+            if (c.auxClassifier()) {
+                m.put("aux_weight", (double) c.auxWeight());
+            }
         }
         return m;
     }
@@ -96,14 +99,16 @@ public final class GanCheckpoint {
             GanConfig.Stabilizers disc = new GanConfig.Stabilizers(Boolean.TRUE.equals(m.get("spectral_norm")),
                     m.get("pack") == null ? 1 : ((Double) m.get("pack")).intValue(), Boolean.TRUE.equals(m.get("minibatch_std")));
             int classes = m.get("classes") == null ? 0 : ((Double) m.get("classes")).intValue();
+            float aux = m.get("aux_weight") == null ? 0f : ((Double) m.get("aux_weight")).floatValue();
             if ("dcgan".equals(m.get("arch"))) {
                 int[] image = ints(m.get("image"));
                 return GanConfig.dcgan(new ImageShape(image[0], image[1], image[2]), ((Double) m.get("noise")).intValue(),
-                        ints(m.get("gen_hidden"))[0], ints(m.get("disc_hidden"))[0], loss).with(disc).conditional(classes);
+                        ints(m.get("gen_hidden"))[0], ints(m.get("disc_hidden"))[0], loss).with(disc).conditional(classes)
+                        .withAuxClassifier(aux);
             }
             GanConfig mlp = new GanConfig(((Double) m.get("data")).intValue(), ((Double) m.get("noise")).intValue(), ints(m.get("gen_hidden")),
                     ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")), loss).with(disc).conditional(classes);
-            return "concat".equals(m.get("conditioning")) ? mlp.concatenatingClasses() : mlp;
+            return "concat".equals(m.get("conditioning")) ? mlp.concatenatingClasses() : mlp.withAuxClassifier(aux);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the GAN configuration in the metadata is unreadable (" + e.getMessage() + ")");
         }

@@ -179,6 +179,43 @@ class ConditionalCommandsTest {
         assertFalse(Files.exists(dir.resolve("packed")), "no run directory");
     }
 
+    /**
+     * The auxiliary classifier (AC-GAN): its head disc_aux is nn.Linear(features, classes) under spectral norm, its weight in
+     * the configuration; a stopped run resumes to the straight run's bits; each misuse is one line, exit 2, nothing written.
+     */
+    @Test
+    void anAuxiliaryClassifierTrainsResumesBitForBitAndIsRefusedWhereItHasNoMeaning() throws IOException {
+        String[] small = {"--g-hidden", "16", "--d-hidden", "16", "--noise", "8", "--batch", "100", "--seed", "4", "--device", "java", "--quiet",
+            "--conditional", "--aux-classifier", "0.5"};
+        Path straight = dir.resolve("acgan");
+        Cli.Run r = Cli.run(concat(new String[] {"train", "gan", "--epochs", "2", "--out", straight.toString()}, small));
+        assertEquals(0, r.code(), r.err());
+        Path ckpt = straight.resolve("checkpoint.safetensors");
+        Safetensors.Contents c = Safetensors.read(ckpt);
+        assertTrue(c.metadata().get("config").contains("\"aux_weight\":0.5"), c.metadata().get("config"));
+        assertArrayEquals(new int[] {10, 16}, c.tensors().get("disc_aux.weight_orig").shape());
+        assertArrayEquals(new int[] {10}, c.tensors().get("disc_aux.bias").shape());
+        Path resumed = dir.resolve("acgan-resumed");
+        assertEquals(0, Cli.run(concat(new String[] {"train", "gan", "--epochs", "1", "--out", resumed.toString()}, small)).code());
+        r = Cli.run("train", "gan", "--resume", resumed.toString(), "--epochs", "2", "--device", "java", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        var a = Safetensors.read(ckpt).tensors();
+        var b = Safetensors.read(resumed.resolve("checkpoint.safetensors")).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String name : a.keySet()) {
+            assertArrayEquals(a.get(name).data(), b.get(name).data(), name + ": the resumed AC-GAN ends where the straight one ends");
+        }
+        Cli.usageError(Cli.run("train", "gan", "--aux-classifier", "1", "--out", dir.resolve("no1").toString()), "add --conditional");
+        Cli.usageError(Cli.run("train", "gan", "--conditional", "--conditioning", "concat", "--aux-classifier", "1", "--out",
+                dir.resolve("no2").toString()), "--conditioning concat has none apart");
+        Cli.usageError(Cli.run("train", "gan", "--conditional", "--aux-classifier", "0", "--out", dir.resolve("no3").toString()),
+                "must be a positive weight");
+        Cli.usageError(Cli.run("train", "gan", "--resume", straight.toString(), "--aux-classifier", "1"), "--aux-classifier");
+        for (String no : new String[] {"no1", "no2", "no3"}) {
+            assertFalse(Files.exists(dir.resolve(no)), "no run directory for " + no);
+        }
+    }
+
     /** n labels as a .npy of int64 [n]. */
     private Path labelsNpy(String name, long[] labels) throws IOException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * labels.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);

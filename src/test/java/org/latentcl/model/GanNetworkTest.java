@@ -37,17 +37,19 @@ class GanNetworkTest {
      * The gradients with every stabilizer that changes them, alone and together, against finite
      * differences: spectral normalization (through W / sigma, u and v held as PyTorch holds them),
      * packing, the minibatch std feature, the hinge loss, label smoothing and instance noise; MLP
-     * and DCGAN (16x16).
+     * and DCGAN (16x16); conditional ones, with the auxiliary classifier under each loss.
      */
     @ParameterizedTest
     @ValueSource(strings = {"sn", "pack", "mbstd", "hinge", "smooth", "noise", "all", "dcgan-sn", "dcgan-pack-mbstd", "cond", "cond-mbstd",
-        "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd", "cond-concat-sn"})
+        "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd", "cond-concat-sn", "cond-aux", "cond-aux-noise-sn", "dcgan-cond-aux",
+        "hinge-cond-aux", "minimax-cond-aux"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();
         boolean all = variant.equals("all");
         GanConfig.Stabilizers st = new GanConfig.Stabilizers(variant.endsWith("sn") || all, variant.contains("pack") || all ? 2 : 1,
                 variant.contains("mbstd") || all);
-        GanConfig.Loss loss = variant.equals("hinge") || all ? GanConfig.Loss.HINGE : GanConfig.Loss.NONSATURATING;
+        GanConfig.Loss loss = variant.startsWith("hinge") || all ? GanConfig.Loss.HINGE
+                : variant.startsWith("minimax") ? GanConfig.Loss.MINIMAX : GanConfig.Loss.NONSATURATING;
         GanNetwork.StepOptions step = new GanNetwork.StepOptions(variant.equals("smooth") ? 0.9f : 1f,
                 variant.contains("noise") || all ? 0.3f : 0f);
         boolean dcgan = variant.startsWith("dcgan");
@@ -59,6 +61,10 @@ class GanNetworkTest {
             cfg = cfg.conditional(3);
             if (variant.contains("concat")) {
                 cfg = cfg.concatenatingClasses();
+            }
+            // With the auxiliary classifier (AC-GAN): its cross-entropy in both losses, its head among D's parameters.
+            if (variant.contains("aux")) {
+                cfg = cfg.withAuxClassifier(0.7f);
             }
             x = OneHotRows.of(x, 4, cfg.data(), 3);
         }
@@ -176,7 +182,9 @@ class GanNetworkTest {
     private static void scaleWeights(GanNetwork gan, float by) {
         for (Parameters p : new Parameters[] {gan.generatorParameters(), gan.discriminatorParameters()}) {
             Map<String, float[]> w = p.toHost();
-            w.values().forEach(v -> scale(v, by));
+            // The auxiliary classifier reads features that the scaled layers made large already: scaled down instead, its
+            // logits stay moderate and its cross-entropy within the float resolution of the finite differences.
+            w.forEach((name, v) -> scale(v, name.startsWith("disc_aux") ? 1f / by / by : by));
             p.load(w);
         }
     }
@@ -238,16 +246,20 @@ class GanNetworkTest {
 
     /** Two training steps on both backends, plain and with every stabilizer (spectral norm, pack 2, minibatch std, hinge, instance noise). */
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "dcgan", "mlp stabilized", "dcgan stabilized", "mlp conditional", "dcgan conditional"})
+    @ValueSource(strings = {"mlp", "dcgan", "mlp stabilized", "dcgan stabilized", "mlp conditional", "dcgan conditional",
+        "mlp conditional aux", "dcgan conditional aux"})
     void aGanStepAgreesAcrossBackends(String variant) {
         boolean dcgan = variant.startsWith("dcgan");
         boolean stabilized = variant.endsWith("stabilized");
-        boolean conditional = variant.endsWith("conditional");
+        boolean conditional = variant.contains("conditional");
         GanConfig.Loss loss = stabilized ? GanConfig.Loss.HINGE : GanConfig.Loss.NONSATURATING;
         GanConfig plain = dcgan ? GanConfig.dcgan(new ImageShape(1, 28, 28), 100, 16, 16, loss)
                 : new GanConfig(784, 64, new int[] {256, 512}, new int[] {512, 256}, true, loss);
         GanConfig cfg = stabilized ? plain.with(new GanConfig.Stabilizers(true, 2, true))
                 : conditional ? plain.with(new GanConfig.Stabilizers(true, 1, false)).conditional(10) : plain;
+        if (variant.endsWith("aux")) {
+            cfg = cfg.withAuxClassifier(1f);
+        }
         GanNetwork.StepOptions step = stabilized ? new GanNetwork.StepOptions(1f, 0.1f) : GanNetwork.StepOptions.PLAIN;
         float[] x = TestBackends.uniform(new Random(3), 128 * 784, 0, 1);
         if (conditional) {
