@@ -312,6 +312,22 @@ public final class GanNetwork implements AutoCloseable {
      * add up to the batch's.
      */
     public int discriminatorGradients(Tensor x, RandomStream rng, Tensor stats, StepOptions step, int batchJudgments) {
+        return discriminatorGradients(x, null, rng, stats, step, batchJudgments);
+    }
+
+    /**
+     * The discriminator's gradients as above, with the generator's noise given (as many rows of the noise's width as x
+     * has rows) rather than drawn: to take the steps another implementation took (the PyTorch twin test). No
+     * instance noise, which would need draws.
+     */
+    public int discriminatorGradients(Tensor x, Tensor givenNoise, Tensor stats) {
+        if (givenNoise.rows() != x.rows() || givenNoise.cols() != config.noise()) {
+            throw new IllegalArgumentException("the noise must be " + x.rows() + " x " + config.noise() + ", got " + givenNoise.shape());
+        }
+        return discriminatorGradients(x, givenNoise, null, stats, StepOptions.PLAIN, x.rows() / pack);
+    }
+
+    private int discriminatorGradients(Tensor x, Tensor givenNoise, RandomStream rng, Tensor stats, StepOptions step, int batchJudgments) {
         int rows = x.rows();
         if (rows > maxBatch || x.cols() != config.rowWidth()) {
             throw new IllegalArgumentException("the GAN takes batches of at most " + maxBatch + " rows of " + config.rowWidth()
@@ -326,7 +342,11 @@ public final class GanNetwork implements AutoCloseable {
         }
         Tensor xb = split(x.rowRange(0, b));
         Tensor zb = z.rowRange(0, b);
-        RandomFill.normal(be, zb, rng.seed(), rng.take((long) b * config.noise()));
+        if (givenNoise == null) {
+            RandomFill.normal(be, zb, rng.seed(), rng.take((long) b * config.noise()));
+        } else {
+            Elementwise.copy(be, givenNoise.rowRange(0, b), zb);
+        }
         fake = gen.forward(generatorInput(b));
         lastBatch = b;
         lastJudgments = batchJudgments;
