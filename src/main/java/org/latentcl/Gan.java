@@ -191,6 +191,25 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     }
 
     /**
+     * Interpolation: walks between two noise draws each, {@code steps} vectors along the arc from one to the
+     * other (spherical interpolation: a straight line between Gaussian draws passes near the origin, where the
+     * generator was never trained), generated. A conditional GAN's walk w is of class {@code classes[w]}.
+     *
+     * @param walks   how many walks
+     * @param steps   points a walk, at least 2 (the first and last are the two draws)
+     * @param classes the class of each walk, {@code walks} of them (null for an unconditional GAN)
+     * @param seed    seeds the draws
+     * @return walks x steps rows of {@link #data()} values, walk after walk
+     */
+    public float[][] interpolate(int walks, int steps, int[] classes, long seed) {
+        Rows.checkCount(walks, "the number of walks");
+        if (steps < 2) {
+            throw new IllegalArgumentException("a walk has at least 2 points, got " + steps);
+        }
+        return Rows.split(GanSampling.interpolate(live(), walks, steps, seed, classes), walks * steps, data());
+    }
+
+    /**
      * A conditional GAN's probability D(x, y) that each row is real data of the class given for it.
      *
      * @param x       rows of {@link #data()} values

@@ -218,6 +218,25 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
         return Rows.split(VaeSampling.sample(live(), n, seed, classes), n, input());
     }
 
+    /**
+     * Interpolation: walks between two draws from the prior each, {@code steps} codes along the arc from one
+     * to the other (spherical interpolation), decoded. A conditional VAE's walk w is of class {@code classes[w]}
+     * and walks around that class's prior mean. The same seed gives the same walks on every device.
+     *
+     * @param walks   how many walks
+     * @param steps   points a walk, at least 2 (the first and last are the two draws)
+     * @param classes the class of each walk, {@code walks} of them (null for an unconditional VAE)
+     * @param seed    seeds the draws
+     * @return walks x steps rows of {@link #input()} values, walk after walk
+     */
+    public float[][] interpolate(int walks, int steps, int[] classes, long seed) {
+        Rows.checkCount(walks, "the number of walks");
+        if (steps < 2) {
+            throw new IllegalArgumentException("a walk has at least 2 points, got " + steps);
+        }
+        return Rows.split(VaeSampling.interpolate(live(), walks, steps, seed, classes), walks * steps, input());
+    }
+
     @Override
     public Map<String, float[]> weights() {
         return live().parameters().toHost();

@@ -41,6 +41,11 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--classes", paramLabel = "LIST", description = "A conditional model: these classes, comma-separated, one grid row each (default: every class).")
     String classList;
 
+    @Option(names = "--interpolate", arity = "0..1", fallbackValue = "10", paramLabel = "STEPS", description = "Walks between two prior "
+            + "draws instead: STEPS points (default 10) along the arc from one to the other (spherical interpolation), one grid row a walk; "
+            + "--n walks (default 8; with several classes of a conditional model, 1 of each).")
+    Integer interpolate;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the prior draws.")
     long seed;
 
@@ -67,20 +72,30 @@ final class SampleCommand implements Callable<Integer> {
         ModelFiles.features(c, checkpoint, model);
         int classes = model.equals("vae") ? VaeCheckpoint.config(c, checkpoint).classes() : GanCheckpoint.config(c, checkpoint).classes();
         int[] drawn = classesToDraw(classes);
-        int per = n != null ? n : drawn != null && drawn.length > 1 ? 8 : 64;
-        int total = per * (drawn == null ? 1 : drawn.length);
+        if (interpolate != null && interpolate < 2) {
+            throw new UsageException("--interpolate takes at least 2 points a walk, got " + interpolate);
+        }
+        int per = n != null ? n : interpolate != null ? (drawn != null && drawn.length > 1 ? 1 : 8) : drawn != null && drawn.length > 1 ? 8 : 64;
+        int walks = per * (drawn == null ? 1 : drawn.length);
+        int[] walkClasses = drawn == null ? null : new int[walks];
+        for (int w = 0; walkClasses != null && w < walks; w++) {
+            walkClasses[w] = drawn[w / per];
+        }
+        int total = interpolate != null ? walks * interpolate : per * (drawn == null ? 1 : drawn.length);
         try (Backend be = DeviceSelector.open(device)) {
             int d;
             float[] x;
             if (model.equals("vae")) {
-                try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(per, 256))) {
+                try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(Math.max(per, total / 4), 256))) {
                     d = vae.config().input();
-                    x = VaeSampling.sampleByClass(vae, per, seed, drawn);
+                    x = interpolate != null ? VaeSampling.interpolate(vae, walks, interpolate, seed, walkClasses)
+                            : VaeSampling.sampleByClass(vae, per, seed, drawn);
                 }
             } else {
-                try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(per, 256))) {
+                try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(Math.max(per, total / 4), 256))) {
                     d = gan.config().data();
-                    x = GanSampling.generateByClass(gan, per, seed, drawn);
+                    x = interpolate != null ? GanSampling.interpolate(gan, walks, interpolate, seed, walkClasses)
+                            : GanSampling.generateByClass(gan, per, seed, drawn);
                 }
             }
             if (name.endsWith(".png")) {
@@ -88,7 +103,7 @@ final class SampleCommand implements Callable<Integer> {
                 if (shape == null) {
                     throw new UsageException("the model's " + d + " features are not an image; write .npy or .csv instead");
                 }
-                int cols = drawn != null && drawn.length > 1 ? per : (int) Math.ceil(Math.sqrt(total));
+                int cols = interpolate != null ? interpolate : drawn != null && drawn.length > 1 ? per : (int) Math.ceil(Math.sqrt(total));
                 Images.writePng(Images.grid(x, total, shape[0], shape[1], shape[2], cols, 2), out);
             } else if (name.endsWith(".npy")) {
                 AtomicFiles.write(out, Npy.encode(x, total, d));
@@ -105,7 +120,9 @@ final class SampleCommand implements Callable<Integer> {
                 }
                 AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
             }
-            spec.commandLine().getOut().println("wrote " + total + " samples to " + out
+            String what = interpolate != null ? Flags.count(walks, "walk") + " of " + interpolate + " points (" + total + " samples)"
+                    : total + " samples";
+            spec.commandLine().getOut().println("wrote " + what + " to " + out
                     + (drawn == null ? "" : drawn.length == 1 ? " (class " + drawn[0] + ")" : " (" + per + " of each class in " + Flags.list(drawn) + ")"));
         }
         return Main.EXIT_OK;

@@ -36,6 +36,31 @@ public final class GanSampling {
         int zd = gan.config().noise();
         float[] noise = new float[n * zd];
         Philox.fillNormal(noise, 0, noise.length, seed, 0);
+        return fromNoise(gan, noise, n, classes);
+    }
+
+    /**
+     * Interpolation: {@code walks} walks of {@code steps} noise vectors between two draws each ({@link LatentWalks}),
+     * generated, walk after walk; walk w of class {@code classes[w]} for a conditional GAN (null for an unconditional one).
+     */
+    public static float[] interpolate(GanNetwork gan, int walks, int steps, long seed, int[] classes) {
+        int n = walks * steps;
+        int[] each = null;
+        if (classes != null) {
+            if (classes.length != walks) {
+                throw new IllegalArgumentException("one class a walk: " + walks + " walks, " + classes.length + " classes");
+            }
+            each = new int[n];
+            for (int i = 0; i < n; i++) {
+                each[i] = classes[i / steps];
+            }
+        }
+        return fromNoise(gan, LatentWalks.walks(walks, steps, gan.config().noise(), seed), n, each);
+    }
+
+    /** G(z, y) for n noise rows, in the data's range. */
+    private static float[] fromNoise(GanNetwork gan, float[] noise, int n, int[] classes) {
+        int zd = gan.config().noise();
         float[] codes = OneHot.append(gan.config().classes(), noise, n, zd, classes);
         float[] out = Chunked.map(gan.backend(), codes, n, gan.config().codeWidth(), gan.config().data(), gan.maxBatch(), gan::generate);
         if (gan.config().tanhOutput()) {

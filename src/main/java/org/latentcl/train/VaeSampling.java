@@ -50,6 +50,37 @@ public final class VaeSampling {
         return decode(vae, codes, n);
     }
 
+    /**
+     * Interpolation: {@code walks} walks of {@code steps} codes between two prior draws each ({@link LatentWalks}),
+     * decoded, walk after walk; walk w of class {@code classes[w]} for a conditional VAE (its codes walk around
+     * that class's prior mean), classes null for an unconditional one.
+     */
+    public static float[] interpolate(VaeNetwork vae, int walks, int steps, long seed, int[] classes) {
+        int l = vae.config().latent();
+        int n = walks * steps;
+        float[] z = LatentWalks.walks(walks, steps, l, seed);
+        int[] each = classes == null ? null : new int[n];
+        if (classes != null) {
+            if (classes.length != walks) {
+                throw new IllegalArgumentException("one class a walk: " + walks + " walks, " + classes.length + " classes");
+            }
+            for (int i = 0; i < n; i++) {
+                each[i] = classes[i / steps];
+            }
+        }
+        float[] codes = OneHot.append(vae.config().classes(), z, n, l, each);
+        float[] means = vae.priorMeans();
+        if (means != null) {
+            int w = vae.config().codeWidth();
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < l; j++) {
+                    codes[i * w + j] += means[each[i] * l + j];
+                }
+            }
+        }
+        return decode(vae, codes, n);
+    }
+
     /** {@code per} draws of each class in {@code classes}, class by class from the same codes (per draws of the prior when classes is null). */
     public static float[] sampleByClass(VaeNetwork vae, int per, long seed, int[] classes) {
         return OneHot.byClass((k, cls) -> sample(vae, k, seed, cls), classes, per, vae.config().input());

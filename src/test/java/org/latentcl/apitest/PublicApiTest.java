@@ -246,6 +246,24 @@ class PublicApiTest {
     }
 
     /** Conditional models through the API: built with classes(n), trained on labelled data, drawing the classes they are given. */
+    /** Interpolation walks: walks x steps rows, a walk's ends differ, and the same seed gives the same walks; misuse is an exception. */
+    @Test
+    void interpolationWalksBetweenTwoDraws() {
+        try (Device device = Devices.java();
+             Vae vae = Vae.builder().hidden(16).latent(2).seed(5).device(device).build();
+             Gan gan = Gan.builder().noise(4).generator(16).discriminator(16).classes(3).seed(5).device(device).build()) {
+            float[][] v = vae.interpolate(2, 5, null, 3);
+            assertEquals(10, v.length);
+            assertEquals(784, v[0].length);
+            assertFalse(java.util.Arrays.equals(v[0], v[4]), "a walk moves");
+            assertArrayEquals(v[7], vae.interpolate(2, 5, null, 3)[7]);
+            float[][] g = gan.interpolate(3, 2, new int[] {0, 1, 2}, 3);
+            assertEquals(6, g.length);
+            assertThrows(IllegalArgumentException.class, () -> gan.interpolate(2, 1, new int[] {0, 1}, 3));
+            assertThrows(IllegalArgumentException.class, () -> gan.interpolate(2, 3, new int[] {0}, 3));
+        }
+    }
+
     @Test
     void conditionalModelsDrawTheClassesTheyAreGiven() {
         try (Device device = Devices.java();

@@ -161,6 +161,17 @@ class ConditionalCommandsTest {
         assertArrayEquals(two, Arrays.copyOfRange(several, 0, 3 * 784), "class 2's row of the grid is --class 2's draw");
         assertFalse(Arrays.equals(Arrays.copyOfRange(several, 0, 3 * 784), Arrays.copyOfRange(several, 3 * 784, 6 * 784)),
                 "class 5 turns the same noise into other samples");
+        // Interpolation: one walk of 4 points a class; a walk's points change from one end to the other, the classes' walks
+        // share their noise, and the PNG is one row a walk.
+        float[] walks = sample(ckpt, "walk.npy", "--interpolate", "4", "--classes", "2,5");
+        assertEquals(2 * 4 * 784, walks.length);
+        assertFalse(Arrays.equals(Arrays.copyOfRange(walks, 0, 784), Arrays.copyOfRange(walks, 3 * 784, 4 * 784)), "a walk moves");
+        assertArrayEquals(walks, sample(ckpt, "walk2.npy", "--interpolate", "4", "--classes", "2,5"), "the same seed, the same walks");
+        r = Cli.run("sample", "--checkpoint", ckpt.toString(), "--interpolate", "--out", dir.resolve("walk.png").toString(), "--device", "java");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("10 walks of 10 points (100 samples)"), r.out());
+        Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--interpolate", "1", "--out", dir.resolve("w1.png").toString()),
+                "at least 2 points");
         Cli.usageError(Cli.run(concat(new String[] {"train", "gan", "--conditional", "--pack", "2", "--out", dir.resolve("packed").toString()},
                 small)), "--pack judges several examples at once");
         // Concatenation instead of the projection: D's first layer reads [x, one_hot(y)], and no embedding is kept.
