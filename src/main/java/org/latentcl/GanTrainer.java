@@ -67,8 +67,16 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         }
         float lr = learningRate == null ? 2e-4f : learningRate;
         float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
+        org.latentcl.train.LearningRateSchedule schedule = learningRateSchedule();
+        if (lrDecay && schedule.kind() != org.latentcl.train.LearningRateSchedule.Kind.CONSTANT
+                && schedule.kind() != org.latentcl.train.LearningRateSchedule.Kind.LINEAR) {
+            throw new IllegalArgumentException("learningRateDecay is the LINEAR schedule; it and a " + schedule.kind() + " schedule exclude each other");
+        }
+        if (lrDecay) {
+            schedule = new org.latentcl.train.LearningRateSchedule(org.latentcl.train.LearningRateSchedule.Kind.LINEAR, schedule.warmupSteps());
+        }
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
-                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, generatorAverage);
+                dLr, realLabel, instanceNoise, evalEvery, false, resume, generatorAverage, schedule);
         GanNetwork lead = gan.live(batch);
         return onDevices(lead, gan.device(), d -> new GanNetwork(d.backend(), lead.config(), batch),
                 replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, listeners()))).stream().map(GanEpochMetrics::of)

@@ -51,6 +51,8 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
     static final int DEFAULT_EPOCHS = 10;
     final int batch;
     final Float learningRate;
+    final Schedule schedule;
+    final int warmupSteps;
     final long seed;
     final boolean profile;
     final boolean resume;
@@ -61,10 +63,27 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
     private final boolean balance;
     private final List<TrainingListener> listeners;
 
+    /** The learning rate's course over a run, after any warm-up. */
+    public enum Schedule {
+        /** The configured rate throughout (the default). */
+        CONSTANT,
+        /** Falling linearly from the rate towards 0 at the last update. */
+        LINEAR,
+        /** Half a cosine from the rate to 0 (Loshchilov &amp; Hutter 2017, without restarts). */
+        COSINE
+    }
+
+    /** The schedule and warm-up as the training code takes them. */
+    org.latentcl.train.LearningRateSchedule learningRateSchedule() {
+        return new org.latentcl.train.LearningRateSchedule(org.latentcl.train.LearningRateSchedule.Kind.valueOf(schedule.name()), warmupSteps);
+    }
+
     Trainer(Builder<?, ?> b) {
         epochs = b.epochs != null ? b.epochs : b.resume && b.out != null ? targetEpochs(b.out) : DEFAULT_EPOCHS;
         batch = b.batch;
         learningRate = b.learningRate;
+        schedule = b.schedule;
+        warmupSteps = b.warmupSteps;
         seed = b.seed;
         out = b.out;
         profile = b.profile;
@@ -258,6 +277,8 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         private Integer epochs;
         private int batch = 128;
         private Float learningRate;
+        private Schedule schedule = Schedule.CONSTANT;
+        private int warmupSteps;
         private long seed = 1;
         private Path out;
         private boolean profile;
@@ -309,6 +330,36 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
                 throw new IllegalArgumentException("the learning rate must be a positive number, got " + lr);
             }
             learningRate = lr;
+            return self();
+        }
+
+        /**
+         * How the learning rate moves over the run's updates after the warm-up (default {@link Schedule#CONSTANT}),
+         * as PyTorch's per-step LinearLR and CosineAnnealingLR schedules do; a GAN's applies to both networks.
+         *
+         * @param s the schedule
+         * @return this builder
+         */
+        public B learningRateSchedule(Schedule s) {
+            if (s == null) {
+                throw new IllegalArgumentException("the learning-rate schedule must be CONSTANT, LINEAR or COSINE");
+            }
+            schedule = s;
+            return self();
+        }
+
+        /**
+         * A linear warm-up of the learning rate over the first {@code n} updates, from lr / n at the first to lr at the
+         * n-th (default 0: none), before the schedule.
+         *
+         * @param n updates of warm-up, at least 0
+         * @return this builder
+         */
+        public B warmupSteps(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("the warm-up must be 0 (none) or a number of steps, got " + n);
+            }
+            warmupSteps = n;
             return self();
         }
 

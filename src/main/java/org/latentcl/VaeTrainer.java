@@ -51,7 +51,7 @@ public final class VaeTrainer extends Trainer<Vae, EpochMetrics> {
         }
         float lr = learningRate == null ? 1e-3f : learningRate;
         VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), resume, dataName(data), profile,
-                klWeight, klWarmup);
+                klWeight, klWarmup, learningRateSchedule());
         VaeNetwork lead = vae.live(batch);
         return onDevices(lead, vae.device(), d -> new VaeNetwork(d.backend(), lead.config(), batch),
                 replicas -> io(() -> VaeTraining.train(replicas, parallel(), data, opt, listeners()))).stream().map(EpochMetrics::of).toList();

@@ -60,6 +60,31 @@ final class RunOptions {
             + "into the run directory and prints the table at the end.")
     boolean profile;
 
+    @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "KIND", description = "The learning rate over the run's "
+            + "updates after the warm-up: constant, linear (falling to 0 at the last update) or cosine (half a cosine to 0). Default: constant")
+    String lrSchedule;
+
+    @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N", description = "Raise the learning rate linearly from lr / N to "
+            + "lr over the first N updates, before the schedule; 0: none.")
+    int warmupSteps;
+
+    /** --lr-schedule as the API names it, after checking it and --warmup-steps. */
+    org.latentcl.Trainer.Schedule schedule() {
+        if (warmupSteps < 0) {
+            throw new UsageException("--warmup-steps must be 0 (none) or a number of updates, got " + warmupSteps);
+        }
+        try {
+            return org.latentcl.Trainer.Schedule.valueOf(lrSchedule.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--lr-schedule must be constant, linear or cosine, got '" + lrSchedule + "'");
+        }
+    }
+
+    /** The schedule for the start line: "" for a constant rate without warm-up, else ", cosine schedule, warm-up 500 steps". */
+    static String scheduleText(String kind, int warmup) {
+        return ("constant".equals(kind) ? "" : ", " + kind + " schedule") + (warmup > 0 ? ", warm-up " + Flags.count(warmup, "step") : "");
+    }
+
     /** The devices --device names, opened. */
     TrainingDevices devices() {
         checkDevices();

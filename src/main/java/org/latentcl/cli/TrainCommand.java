@@ -109,12 +109,15 @@ final class TrainCommand implements Runnable {
                 String savedData = meta.getOrDefault("data", run.data);
                 // Images resized by --image-size come back at the checkpoint's size (a no-op for data stored at that size).
                 split = Datasets.load(savedData, ModelFiles.squareImageSize(c));
-                for (String flag : new String[] {"--beta", "--kl-warmup"}) {
+                for (String flag : new String[] {"--beta", "--kl-warmup", "--lr-schedule", "--warmup-steps"}) {
                     if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
                         throw new UsageException(flag + " cannot change a resumed run (it keeps its own); leave it out of --resume");
                     }
                 }
                 VaeTraining.KlSchedule kl = VaeTraining.klSchedule(resume);
+                VaeTraining.ScheduleSetting lrs = VaeTraining.lrSchedule(resume);
+                run.lrSchedule = lrs.kind();
+                run.warmupSteps = lrs.warmupSteps();
                 opt = new VaeTraining.Options(epochs, Integer.parseInt(meta.getOrDefault("batch", Integer.toString(batch))),
                         Float.parseFloat(meta.getOrDefault("lr", Float.toString(lr))), Long.parseLong(meta.getOrDefault("seed",
                         Long.toString(run.seed))), resume, true, savedData, run.profile, kl.weight(), kl.warmup());
@@ -131,6 +134,7 @@ final class TrainCommand implements Runnable {
                 if (klWarmup < 0) {
                     throw new UsageException("--kl-warmup must be 0 (none) or a number of steps, got " + klWarmup);
                 }
+                run.schedule();
                 opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.dataSpec(), run.profile,
                         beta, klWarmup);
             }
@@ -144,11 +148,12 @@ final class TrainCommand implements Runnable {
                          .sigma(config.sigma()).seed(opt.seed()).device(devices.lead()).build()) {
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s%s, %s -> %s%n",
                         config, devices.describe(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(),
-                        Flags.number(opt.lr()), klText(opt), Flags.count(opt.epochs(), "epoch"), opt.out());
+                        Flags.number(opt.lr()) + RunOptions.scheduleText(run.lrSchedule.toLowerCase(Locale.ROOT), run.warmupSteps), klText(opt),
+                        Flags.count(opt.epochs(), "epoch"), opt.out());
                 Progress progress = new Progress(console, run.quiet, opt.batch(), opt.epochs(), "loss");
                 progress.catchInterrupts();
                 VaeTrainer trainer = devices.apply(VaeTrainer.builder(), run.balance).epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())
-                        .klWeight(opt.klWeight()).klWarmup(opt.klWarmup())
+                        .klWeight(opt.klWeight()).klWarmup(opt.klWarmup()).learningRateSchedule(run.schedule()).warmupSteps(run.warmupSteps)
                         .outputDirectory(opt.out()).resume(opt.resume()).overwrite(true).dataName(opt.data()).profile(opt.profile())
                         .listener(progress.listener(console, m -> console.printf(Locale.ROOT,
                                 "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n", m.epoch(),

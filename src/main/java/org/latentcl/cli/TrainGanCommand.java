@@ -126,7 +126,7 @@ final class TrainGanCommand implements Callable<Integer> {
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
         "--lr-decay", "--g-ema", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning",
-        "--aux-classifier"};
+        "--aux-classifier", "--lr-schedule", "--warmup-steps"};
 
     @Override
     public Integer call() throws IOException {
@@ -156,6 +156,9 @@ final class TrainGanCommand implements Callable<Integer> {
         }
         GanStabilizers st = GanStabilizers.resolve(preset, dcgan, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
                 dLr, lrDecay, gEma, lr, batch);
+        if (st.lrDecay() && run.schedule() == org.latentcl.Trainer.Schedule.COSINE) {
+            throw new UsageException("--lr-decay is --lr-schedule linear; it and --lr-schedule cosine exclude each other");
+        }
         DataSplit split = Datasets.load(run.dataSpec(), run.imageSize);
         Dataset train = split.train();
         boolean unit = train.inUnitInterval();
@@ -213,8 +216,9 @@ final class TrainGanCommand implements Callable<Integer> {
         Path dir = run.freshRunDirectory("gan");
         // A thin layer over the public API: a device, a GAN, a trainer with the progress line as its listener.
         try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = builder.device(devices.lead()).build()) {
-            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s (D %s), beta1 %s, k %d, %s -> %s%n",
-                    gan.architecture(), devices.describe(), train.rows(), batch, Flags.number(lr), Flags.number(st.dLr()), Flags.number(beta1), k,
+            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s (D %s)%s, beta1 %s, k %d, %s -> %s%n",
+                    gan.architecture(), devices.describe(), train.rows(), batch, Flags.number(lr), Flags.number(st.dLr()),
+                    RunOptions.scheduleText(run.lrSchedule.toLowerCase(Locale.ROOT), run.warmupSteps), Flags.number(beta1), k,
                     Flags.count(epochs, "epoch"), dir);
             console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st);
             if (dcgan && st.generatorAverage() > 0f) {
@@ -246,9 +250,11 @@ final class TrainGanCommand implements Callable<Integer> {
         int imageSize = ModelFiles.squareImageSize(org.latentcl.io.Safetensors.read(ckpt));
         DataSplit split = Datasets.load(opt.data(), imageSize);
         try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = org.latentcl.Checkpoints.loadGan(ckpt, devices.lead())) {
-            console.printf(Locale.ROOT, "resuming %s on %s: %d examples, batch %d, lr %s (D %s), up to %s -> %s%n",
+            run.lrSchedule = opt.scheduleKind();
+            run.warmupSteps = opt.warmupSteps();
+            console.printf(Locale.ROOT, "resuming %s on %s: %d examples, batch %d, lr %s (D %s)%s, up to %s -> %s%n",
                     gan.architecture(), devices.describe(), split.train().rows(), opt.batch(), Flags.number(opt.lr()), Flags.number(opt.dLr()),
-                    Flags.count(epochs, "epoch"), resume);
+                    RunOptions.scheduleText(opt.scheduleKind(), opt.warmupSteps()), Flags.count(epochs, "epoch"), resume);
             fit(console, devices, gan, split, opt);
         }
         console.println(DoneLine.of(resume));
@@ -262,6 +268,7 @@ final class TrainGanCommand implements Callable<Integer> {
         GanTrainer trainer = devices.apply(GanTrainer.builder(), run.balance).epochs(o.epochs()).batch(o.batch()).learningRate(o.lr())
                 .beta1(o.beta1()).k(o.k()).seed(o.seed()).discriminatorLearningRate(o.dLr()).realLabel(o.realLabel())
                 .instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay()).generatorAverage(o.generatorAverage())
+                .learningRateSchedule(run.schedule()).warmupSteps(run.warmupSteps)
                 .outputDirectory(o.out()).overwrite(true).resume(o.resume()).dataName(o.data()).profile(o.profile())
                 .listener(progress.listener(console, m -> { }, m -> {
                     console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f%s  %.1f s  %.0f samples/s%n",

@@ -57,14 +57,44 @@ public final class GanTraining {
      * @param resume    continue the run in {@code out} from its checkpoint and state.safetensors
      * @param generatorAverage the decay of the generator average ({@link GeneratorAverage}; 0 for none), from which samples,
      *                  pictures and the FID log come
+     * @param schedule  both learning rates over the run; {@code lrDecay} is its linear kind without warm-up
      */
     public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
                           float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume,
-                          float generatorAverage) {
+                          float generatorAverage, LearningRateSchedule schedule) {
+        public Options {
+            if (schedule == null || (lrDecay && schedule.isConstant())) {
+                schedule = lrDecay ? new LearningRateSchedule(LearningRateSchedule.Kind.LINEAR, 0) : LearningRateSchedule.CONSTANT;
+            }
+            if (lrDecay && schedule.kind() != LearningRateSchedule.Kind.LINEAR) {
+                throw new IllegalArgumentException("the linear learning-rate decay and a " + schedule.kind().name().toLowerCase()
+                        + " schedule exclude each other");
+            }
+            lrDecay = schedule.kind() == LearningRateSchedule.Kind.LINEAR;
+        }
+
+        /** Options whose learning rates decay linearly or stay constant ({@code lrDecay}), with no warm-up. */
+        public Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
+                       float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume,
+                       float generatorAverage) {
+            this(epochs, batch, lr, beta1, k, seed, out, data, profile, dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume,
+                    generatorAverage, null);
+        }
+
         /** Options without a generator average. */
         public Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
                        float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume) {
             this(epochs, batch, lr, beta1, k, seed, out, data, profile, dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, 0f);
+        }
+
+        /** The schedule's kind by name: constant, linear or cosine. */
+        public String scheduleKind() {
+            return schedule.kind().name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** The schedule's warm-up in updates. */
+        public int warmupSteps() {
+            return schedule.warmupSteps();
         }
 
         /** The options of a run as state.safetensors records them, for resuming it from the command line. */
@@ -82,6 +112,11 @@ public final class GanTraining {
             m.put("eval_every", evalEvery);
             m.put("lr_decay", lrDecay);
             m.put("g_ema", (double) generatorAverage);
+            // Only a schedule that lr_decay cannot say is written, so that other runs' state files keep their bytes.
+            if (schedule.kind() == LearningRateSchedule.Kind.COSINE || schedule.warmupSteps() > 0) {
+                m.put("lr_schedule", schedule.kind().name().toLowerCase(java.util.Locale.ROOT));
+                m.put("warmup_steps", schedule.warmupSteps());
+            }
             return m;
         }
 
@@ -94,8 +129,9 @@ public final class GanTraining {
                 return new Options(epochs, num(m, "batch").intValue(), num(m, "lr").floatValue(), num(m, "beta1").floatValue(),
                         num(m, "k").intValue(), Long.parseLong((String) m.get("seed")), out, (String) m.get("data"), profile,
                         num(m, "d_lr").floatValue(), num(m, "real_label").floatValue(), num(m, "instance_noise").floatValue(),
-                        num(m, "eval_every").intValue(), Boolean.TRUE.equals(m.get("lr_decay")), true,
-                        m.get("g_ema") == null ? 0f : num(m, "g_ema").floatValue());
+                        num(m, "eval_every").intValue(), Boolean.TRUE.equals(m.get("lr_decay")) && m.get("lr_schedule") == null, true,
+                        m.get("g_ema") == null ? 0f : num(m, "g_ema").floatValue(), m.get("lr_schedule") == null ? null
+                        : LearningRateSchedule.of((String) m.get("lr_schedule"), num(m, "warmup_steps").intValue()));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("cannot resume " + out + ": its training options are unreadable (" + e.getMessage() + ")");
             }
@@ -359,9 +395,9 @@ public final class GanTraining {
             rng = DataParallel.after(rng, streams);
         }
 
-        /** The learning rates' factor: 1, or with lrDecay falling linearly from 1 towards 0 (1 / steps at the last step). */
+        /** The learning rates' factor at step s of epoch {@code epoch}: the schedule's, over the run's epochs x steps updates. */
         private float rateFactor(int epoch, int s, int steps) {
-            return opt.lrDecay() ? (float) remaining(epoch, s, steps, opt.epochs()) : 1f;
+            return (float) opt.schedule().factor((long) (epoch - 1) * steps + s, (long) opt.epochs() * steps);
         }
 
         /** The real label, and the instance noise annealed linearly from its start to 0 at the run's last step. */

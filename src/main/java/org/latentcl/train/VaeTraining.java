@@ -51,7 +51,13 @@ public final class VaeTraining {
      * @param profile record every kernel (or Java operation) and write profile.txt and trace.json
      */
     public record Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data, boolean profile,
-                          float klWeight, int klWarmup) {
+                          float klWeight, int klWarmup, LearningRateSchedule schedule) {
+        /** Options at a constant learning rate. */
+        public Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data, boolean profile,
+                       float klWeight, int klWarmup) {
+            this(epochs, batch, lr, seed, out, resume, data, profile, klWeight, klWarmup, LearningRateSchedule.CONSTANT);
+        }
+
         /** Options without profiling. */
         public Options(int epochs, int batch, float lr, long seed, Path out, boolean resume, String data) {
             this(epochs, batch, lr, seed, out, resume, data, false);
@@ -63,6 +69,7 @@ public final class VaeTraining {
         }
 
         public Options {
+            schedule = schedule == null ? LearningRateSchedule.CONSTANT : schedule;
             if (!(klWeight >= 0f) || Float.isInfinite(klWeight)) {
                 throw new IllegalArgumentException("the KL weight must be a number of at least 0, got " + klWeight);
             }
@@ -86,6 +93,28 @@ public final class VaeTraining {
     /** The state metadata keys of the KL's weight and warm-up, recorded when they differ from 1 and 0. */
     static final String KL_WEIGHT_KEY = "kl_weight";
     static final String KL_WARMUP_KEY = "kl_warmup";
+    /** The state metadata keys of the learning-rate schedule, recorded when it is not constant. */
+    static final String LR_SCHEDULE_KEY = "lr_schedule";
+    static final String WARMUP_STEPS_KEY = "warmup_steps";
+
+    /** A learning-rate schedule by name (constant, linear or cosine) and its warm-up in steps, as a run records it. */
+    public record ScheduleSetting(String kind, int warmupSteps) {
+    }
+
+    /** The learning-rate schedule the run in {@code dir} trains with (constant when its state records none), for continuing it as it was. */
+    public static ScheduleSetting lrSchedule(Path dir) {
+        if (!Files.exists(dir.resolve(RunFiles.STATE))) {
+            return new ScheduleSetting("constant", 0);
+        }
+        Map<String, String> meta = Safetensors.read(dir.resolve(RunFiles.STATE)).metadata();
+        try {
+            LearningRateSchedule s = LearningRateSchedule.of(meta.getOrDefault(LR_SCHEDULE_KEY, "constant"),
+                    Integer.parseInt(meta.getOrDefault(WARMUP_STEPS_KEY, "0")));
+            return new ScheduleSetting(s.kind().name().toLowerCase(java.util.Locale.ROOT), s.warmupSteps());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot resume " + dir + ": its learning-rate schedule is unreadable (" + e.getMessage() + ")");
+        }
+    }
 
     /** The KL's weight and its warm-up in steps. */
     public record KlSchedule(float weight, int warmup) {
@@ -243,8 +272,10 @@ public final class VaeTraining {
         /** One step: on one device the plain step; on several, each its shard's gradients, their sum everywhere, then each the same Adam step. */
         @Override
         protected void step(int epoch, int s, int steps) {
+            float rate = (float) opt.schedule().factor(adams.get(0).steps(), (long) opt.epochs() * steps);
             if (parallel == null) {
-                vae.trainStep(batches.get(0).batch(s), rng, adams.get(0), sums.get(0), opt.klWeightAt(adams.get(0).steps()));
+                vae.computeGradients(batches.get(0).batch(s), rng, sums.get(0), opt.klWeightAt(adams.get(0).steps()));
+                update(adams.get(0), rate);
                 return;
             }
             Shards shards = parallel.shards(batches.get(0).rowsOf(s));
@@ -253,8 +284,17 @@ public final class VaeTraining {
             long[] compute = parallel.each(shards, i -> vaes.get(i).computeGradients(
                     batches.get(i).batch(s, shards.first()[i], shards.rows()[i]), streams[i], sums.get(i), w));
             parallel.sumGradients("vae", replicaParams, shards, compute);
-            parallel.all(i -> adams.get(i).step());
+            parallel.all(i -> update(adams.get(i), rate));
             rng = DataParallel.after(rng, streams);
+        }
+
+        /** An Adam update at the schedule's rate (the configured one itself when the factor is 1, so constant runs keep their bits). */
+        private void update(Adam adam, float rate) {
+            if (rate == 1f) {
+                adam.step();
+            } else {
+                adam.step(opt.lr() * rate);
+            }
         }
 
         @Override
@@ -367,6 +407,10 @@ public final class VaeTraining {
             // Only when set, so that the files of a plain run stay as they were.
             state.put(KL_WEIGHT_KEY, Float.toString(opt.klWeight()));
             state.put(KL_WARMUP_KEY, Integer.toString(opt.klWarmup()));
+        }
+        if (!opt.schedule().isConstant()) {
+            state.put(LR_SCHEDULE_KEY, opt.schedule().kind().name().toLowerCase(java.util.Locale.ROOT));
+            state.put(WARMUP_STEPS_KEY, Integer.toString(opt.schedule().warmupSteps()));
         }
         state.put("adam_steps", Integer.toString(adam.steps()));
         state.put("rng_counter", Long.toString(rng.counter()));

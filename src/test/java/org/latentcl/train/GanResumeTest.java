@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -50,6 +51,31 @@ class GanResumeTest {
 
     private static GanTraining.Options options(Path out, boolean resume) {
         return new GanTraining.Options(3, 32, 2e-3f, 0.5f, 2, 5, out, "t", false, 4e-3f, 1f, 0.1f, 0, true, resume, 0.9f);
+    }
+
+    /** The options above with a cosine schedule after a warm-up of 5 updates instead of the linear decay. */
+    private static GanTraining.Options cosine(Path out, boolean resume) {
+        return new GanTraining.Options(3, 32, 2e-3f, 0.5f, 2, 5, out, "t", false, 4e-3f, 1f, 0.1f, 0, false, resume, 0.9f,
+                LearningRateSchedule.of("cosine", 5));
+    }
+
+    /** A stopped run with a cosine schedule resumes from its recorded options to the straight run's bits. */
+    @Test
+    void aCosineScheduleResumesExactlyFromTheRecordedOptions() throws IOException {
+        Backend be = TestBackends.java();
+        Path straight = dir.resolve("cos-straight");
+        train(be, MLP, cosine(straight, false), new RunListener() { });
+        Path stopped = dir.resolve("cos-stopped");
+        assertThrows(TrainingInterruptedException.class, () -> train(be, MLP, cosine(stopped, false), stopAfter(11)));
+        GanTraining.Options again = GanTraining.resumeOptions(stopped, 3, false);
+        assertEquals("cosine", again.scheduleKind());
+        assertEquals(5, again.warmupSteps());
+        train(be, MLP, again, new RunListener() { });
+        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(RunFiles.CHECKPOINT)).tensors();
+        for (String name : a.keySet()) {
+            assertArrayEquals(a.get(name).data(), b.get(name).data(), name + " differs after stopping and resuming");
+        }
     }
 
     private static List<GanEpochStats> train(Backend be, GanConfig cfg, GanTraining.Options opt, RunListener l) throws IOException {

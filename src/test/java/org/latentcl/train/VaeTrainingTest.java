@@ -92,13 +92,21 @@ class VaeTrainingTest {
         }
     }
 
-    /** Ctrl-C in the middle of an epoch saves the position inside it; resuming then ends exactly where a straight run does. */
-    @Test
-    void aRunStoppedInsideAnEpochResumesExactly() throws IOException {
+    /**
+     * Ctrl-C in the middle of an epoch saves the position inside it; resuming then ends exactly where a straight run does,
+     * with a constant learning rate and with a cosine schedule after a warm-up (the rate of each update follows from Adam's
+     * restored step count).
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"constant", "cosine"})
+    void aRunStoppedInsideAnEpochResumesExactly(String schedule) throws IOException {
         Backend be = TestBackends.java();
         Path straight = dir.resolve("straight");
         Path stopped = dir.resolve("stopped");
-        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, straight, false, "default"), new RunListener() { });
+        LearningRateSchedule lrs = LearningRateSchedule.of(schedule, schedule.equals("constant") ? 0 : 4);
+        java.util.function.BiFunction<Path, Boolean, VaeTraining.Options> options = (out, resume) ->
+                new VaeTraining.Options(2, 64, 1e-3f, 9, out, resume, "default", false, 1f, 0, lrs);
+        VaeTraining.run(be, small(), CONFIG, options.apply(straight, false), new RunListener() { });
         int[] calls = {0};
         RunListener stopAfterThirteenSteps = new RunListener() {
             @Override
@@ -112,11 +120,11 @@ class VaeTrainingTest {
             }
         };
         TrainingInterruptedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingInterruptedException.class,
-                () -> VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, stopped, false, "default"),
-                        stopAfterThirteenSteps));
+                () -> VaeTraining.run(be, small(), CONFIG, options.apply(stopped, false), stopAfterThirteenSteps));
         assertTrue(e.getMessage().contains("stopped in epoch 2 after step 3 of 10") && e.getMessage().contains("--resume"), e.getMessage());
         assertEquals(1, Files.readAllLines(stopped.resolve(RunFiles.METRICS)).size());
-        VaeTraining.run(be, small(), CONFIG, new VaeTraining.Options(2, 64, 1e-3f, 9, stopped, true, "default"), new RunListener() { });
+        assertEquals(schedule.equals("constant") ? "constant" : "cosine", VaeTraining.lrSchedule(stopped).kind());
+        VaeTraining.run(be, small(), CONFIG, options.apply(stopped, true), new RunListener() { });
         Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
         Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(RunFiles.CHECKPOINT)).tensors();
         for (String name : a.keySet()) {
