@@ -67,6 +67,9 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         }
         float lr = learningRate == null ? 2e-4f : learningRate;
         float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
+        if (evalEvery == 0 && (keeping().patience() > 0 || keeping().keepBest())) {
+            throw new IllegalArgumentException("patience and keepBest go by the FID, which evalEvery measures; set evalEvery too");
+        }
         org.latentcl.train.LearningRateSchedule schedule = learningRateSchedule();
         if (lrDecay && schedule.kind() != org.latentcl.train.LearningRateSchedule.Kind.CONSTANT
                 && schedule.kind() != org.latentcl.train.LearningRateSchedule.Kind.LINEAR) {
@@ -79,7 +82,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
                 dLr, realLabel, instanceNoise, evalEvery, false, resume, generatorAverage, schedule);
         GanNetwork lead = gan.live(batch);
         return onDevices(lead, gan.device(), d -> new GanNetwork(d.backend(), lead.config(), batch),
-                replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, listeners()))).stream().map(GanEpochMetrics::of)
+                replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, listeners(), keeping()))).stream().map(GanEpochMetrics::of)
                 .toList();
     }
 

@@ -53,6 +53,9 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
     final Float learningRate;
     final Schedule schedule;
     final int warmupSteps;
+    private final int saveEvery;
+    private final int patience;
+    private final boolean keepBest;
     final long seed;
     final boolean profile;
     final boolean resume;
@@ -73,6 +76,11 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         COSINE
     }
 
+    /** What the run keeps beside its latest checkpoint and when it stops early, as the training code takes it. */
+    org.latentcl.train.Keeping keeping() {
+        return new org.latentcl.train.Keeping(saveEvery, patience, keepBest || patience > 0);
+    }
+
     /** The schedule and warm-up as the training code takes them. */
     org.latentcl.train.LearningRateSchedule learningRateSchedule() {
         return new org.latentcl.train.LearningRateSchedule(org.latentcl.train.LearningRateSchedule.Kind.valueOf(schedule.name()), warmupSteps);
@@ -84,6 +92,9 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         learningRate = b.learningRate;
         schedule = b.schedule;
         warmupSteps = b.warmupSteps;
+        saveEvery = b.saveEvery;
+        patience = b.patience;
+        keepBest = b.keepBest;
         seed = b.seed;
         out = b.out;
         profile = b.profile;
@@ -279,6 +290,9 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         private Float learningRate;
         private Schedule schedule = Schedule.CONSTANT;
         private int warmupSteps;
+        private int saveEvery;
+        private int patience;
+        private boolean keepBest;
         private long seed = 1;
         private Path out;
         private boolean profile;
@@ -360,6 +374,49 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
                 throw new IllegalArgumentException("the warm-up must be 0 (none) or a number of steps, got " + n);
             }
             warmupSteps = n;
+            return self();
+        }
+
+        /**
+         * Keeps a copy of the checkpoint every {@code n} epochs, {@code checkpoint-epoch-N.safetensors} in the run
+         * directory (default 0: only the latest, {@code checkpoint.safetensors}).
+         *
+         * @param n epochs between copies, at least 0
+         * @return this builder
+         */
+        public B saveEvery(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("save-every must be 0 (none) or a number of epochs, got " + n);
+            }
+            saveEvery = n;
+            return self();
+        }
+
+        /**
+         * Stops early when the score (a VAE's test loss; a GAN's FID, measured with {@code evalEvery}) has not improved
+         * for {@code n} scored epochs, as Keras's EarlyStopping does; the run then ends normally, and
+         * {@code best.safetensors} holds the best epoch's checkpoint (default 0: never).
+         *
+         * @param n scored epochs without improvement, at least 0
+         * @return this builder
+         */
+        public B patience(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("patience must be 0 (none) or a number of epochs, got " + n);
+            }
+            patience = n;
+            return self();
+        }
+
+        /**
+         * Keeps {@code best.safetensors} in the run directory: a copy of the checkpoint of the epoch with the lowest
+         * score so far (a VAE's test loss; a GAN's FID, with {@code evalEvery}); on with {@link #patience}.
+         *
+         * @param on whether to keep it
+         * @return this builder
+         */
+        public B keepBest(boolean on) {
+            keepBest = on;
             return self();
         }
 

@@ -68,6 +68,31 @@ final class RunOptions {
             + "lr over the first N updates, before the schedule; 0: none.")
     int warmupSteps;
 
+    @Option(names = "--save-every", defaultValue = "0", paramLabel = "N", description = "Also keep a copy of the checkpoint every N epochs, "
+            + "checkpoint-epoch-N.safetensors; 0: only the latest.")
+    int saveEvery;
+
+    @Option(names = "--patience", defaultValue = "0", paramLabel = "N", description = "Stop early when the test loss (a GAN: the FID of "
+            + "--eval-every) has not improved for N measured epochs; keeps best.safetensors. 0: never.")
+    int patience;
+
+    @Option(names = "--keep-best", description = "Keep best.safetensors, the checkpoint of the epoch with the lowest test loss (a GAN: "
+            + "FID, with --eval-every).")
+    boolean keepBest;
+
+    /** --save-every, --patience and --keep-best checked; {@code scored} says whether the model measures a score every so often. */
+    void checkKeeping(boolean scored) {
+        if (saveEvery < 0) {
+            throw new UsageException("--save-every must be 0 (none) or a number of epochs, got " + saveEvery);
+        }
+        if (patience < 0) {
+            throw new UsageException("--patience must be 0 (never) or a number of epochs, got " + patience);
+        }
+        if (!scored && (patience > 0 || keepBest)) {
+            throw new UsageException((patience > 0 ? "--patience" : "--keep-best") + " goes by the FID, which --eval-every N measures; add it");
+        }
+    }
+
     /** --lr-schedule as the API names it, after checking it and --warmup-steps. */
     org.latentcl.Trainer.Schedule schedule() {
         if (warmupSteps < 0) {

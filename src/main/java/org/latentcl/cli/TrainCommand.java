@@ -100,6 +100,7 @@ final class TrainCommand implements Runnable {
             VaeTraining.Options opt;
             VaeConfig config;
             DataSplit split;
+            run.checkKeeping(true);
             if (resume != null) {
                 Path ckpt = resume.resolve(RunFiles.CHECKPOINT);
                 Safetensors.Contents c = Safetensors.read(ckpt);
@@ -154,6 +155,7 @@ final class TrainCommand implements Runnable {
                 progress.catchInterrupts();
                 VaeTrainer trainer = devices.apply(VaeTrainer.builder(), run.balance).epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())
                         .klWeight(opt.klWeight()).klWarmup(opt.klWarmup()).learningRateSchedule(run.schedule()).warmupSteps(run.warmupSteps)
+                        .saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest)
                         .outputDirectory(opt.out()).resume(opt.resume()).overwrite(true).dataName(opt.data()).profile(opt.profile())
                         .listener(progress.listener(console, m -> console.printf(Locale.ROOT,
                                 "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n", m.epoch(),

@@ -156,6 +156,7 @@ final class TrainGanCommand implements Callable<Integer> {
         }
         GanStabilizers st = GanStabilizers.resolve(preset, dcgan, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
                 dLr, lrDecay, gEma, lr, batch);
+        run.checkKeeping(evalEvery > 0);
         if (st.lrDecay() && run.schedule() == org.latentcl.Trainer.Schedule.COSINE) {
             throw new UsageException("--lr-decay is --lr-schedule linear; it and --lr-schedule cosine exclude each other");
         }
@@ -244,6 +245,7 @@ final class TrainGanCommand implements Callable<Integer> {
         }
         Flags.positive("--epochs", epochs);
         org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile);
+        run.checkKeeping(org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile).evalEvery() > 0);
         epochs = Flags.resumedEpochs(spec, resume, epochs);
         org.latentcl.train.GanTraining.Options opt = org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile);
         Path ckpt = resume.resolve(RunFiles.CHECKPOINT);
@@ -269,6 +271,7 @@ final class TrainGanCommand implements Callable<Integer> {
                 .beta1(o.beta1()).k(o.k()).seed(o.seed()).discriminatorLearningRate(o.dLr()).realLabel(o.realLabel())
                 .instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay()).generatorAverage(o.generatorAverage())
                 .learningRateSchedule(run.schedule()).warmupSteps(run.warmupSteps)
+                .saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest)
                 .outputDirectory(o.out()).overwrite(true).resume(o.resume()).dataName(o.data()).profile(o.profile())
                 .listener(progress.listener(console, m -> { }, m -> {
                     console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f%s  %.1f s  %.0f samples/s%n",

@@ -181,6 +181,12 @@ public final class GanTraining {
      */
     public static List<GanEpochStats> train(List<GanNetwork> replicas, ParallelOptions parallel, DataSplit data, Options opt,
                                             RunListener listener) throws IOException {
+        return train(replicas, parallel, data, opt, listener, Keeping.NONE);
+    }
+
+    /** As above, keeping checkpoints and stopping early as {@code keeping} says. */
+    public static List<GanEpochStats> train(List<GanNetwork> replicas, ParallelOptions parallel, DataSplit data, Options opt,
+                                            RunListener listener, Keeping keeping) throws IOException {
         for (GanNetwork gan : replicas) {
             if (gan.maxBatch() < opt.batch()) {
                 throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the GAN's maximum batch " + gan.maxBatch());
@@ -196,6 +202,7 @@ public final class GanTraining {
             throw new IllegalArgumentException("resuming and profiling need a run directory");
         }
         try (Run run = new Run(replicas, parallel, data, opt, listener)) {
+            run.keep(keeping);
             return run.epochs();
         }
     }
@@ -466,6 +473,16 @@ public final class GanTraining {
         protected void save(int epoch, GanEpochStats m) throws IOException {
             GanTraining.save(gan, averageEntries(), this::shown, epoch, opt, history, train, fixed, nDiv, m, GanResume.encodeState(opt, epoch,
                     new GanResume.State(epoch, rng.counter(), 0, null, null, 0, gLosses), adamsD.get(0), adamsG.get(0)));
+        }
+
+        @Override
+        protected double score(GanEpochStats m) {
+            return m.fid();
+        }
+
+        @Override
+        protected String scoreName() {
+            return "FID";
         }
 
         @Override

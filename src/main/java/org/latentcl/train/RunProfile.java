@@ -40,7 +40,7 @@ final class RunProfile {
         }
     }
 
-    /** One epoch of a run; false when a stop request ended a run that writes no files. */
+    /** One epoch of a run; false when the run ends after it (a stop request in a run that writes no files, or early stopping). */
     interface Epoch {
         boolean run(int epoch, RunProfile profile) throws IOException;
     }
@@ -61,11 +61,12 @@ final class RunProfile {
      */
     static void epochs(String model, Backend be, boolean on, int first, int last, Path out, RunListener listener, Epoch body,
                        java.util.function.Supplier<String> devices) throws IOException {
+        // An epoch that ends the run early (a stop request without files, early stopping) still gets the profile of what ran.
         RunProfile profile = new RunProfile(be, on);
         for (int epoch = first; epoch <= last; epoch++) {
             try {
                 if (!body.run(epoch, profile)) {
-                    return;
+                    break;
                 }
             } catch (TrainingInterruptedException | LossDivergedException e) {
                 throw e;

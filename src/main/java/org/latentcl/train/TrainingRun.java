@@ -47,6 +47,7 @@ abstract class TrainingRun<S> implements AutoCloseable {
     static final int STEPS_AHEAD = 2;
     /** The ends of the steps queued on the lead device and not yet waited for. */
     private final java.util.ArrayDeque<Backend.Fence> queued = new java.util.ArrayDeque<>();
+    private Keeping keeping = Keeping.NONE;
 
     /**
      * @param model    "vae" or "gan", as profiles and the resume hint name it
@@ -66,6 +67,14 @@ abstract class TrainingRun<S> implements AutoCloseable {
         this.profile = profile;
         this.listener = listener;
         this.balance = parallel != null && parallel.balance();
+    }
+
+    /** What the run keeps beside its latest checkpoint, and when it stops early (before {@link #epochs}). */
+    final void keep(Keeping k) {
+        if (!files && (k.saveEvery() > 0 || k.keepBest())) {
+            throw new IllegalArgumentException("keeping checkpoints needs a run directory");
+        }
+        keeping = k;
     }
 
     /** Keeps something the run allocated, to release with it (or at once when setting the run up fails). */
@@ -142,8 +151,16 @@ abstract class TrainingRun<S> implements AutoCloseable {
         history.add(m);
         if (files) {
             save(epoch, m);
+            keepCopies(epoch);
         }
         announce(m);
+        double[] scores = history.stream().mapToDouble(this::score).toArray();
+        if (epoch < totalEpochs && keeping.stops(scores)) {
+            int best = Keeping.best(scores, scores.length);
+            listener.info("stopping early after epoch " + epoch + ": the " + scoreName() + " has not improved for " + keeping.patience()
+                    + (keeping.patience() == 1 ? " epoch" : " epochs") + " (best " + String.format(java.util.Locale.ROOT, "%.2f", scores[best]) + " after epoch " + (best + 1) + ")");
+            return false;
+        }
         if (epoch < totalEpochs && listener.stopRequested()) {
             if (!files) {
                 return false;
@@ -151,6 +168,18 @@ abstract class TrainingRun<S> implements AutoCloseable {
             throw new TrainingInterruptedException("stopped after epoch " + epoch + "; continue with: " + resumeCommand());
         }
         return true;
+    }
+
+    /** The copies of the checkpoint just saved: every saveEvery epochs, and as best.safetensors when its score is the lowest yet. */
+    private void keepCopies(int epoch) throws IOException {
+        Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
+        if (keeping.saveEvery() > 0 && epoch % keeping.saveEvery() == 0) {
+            AtomicFiles.write(out.resolve(Keeping.epochCopy(epoch)), java.nio.file.Files.readAllBytes(checkpoint));
+        }
+        double[] scores = history.stream().mapToDouble(this::score).toArray();
+        if (keeping.keepBest() && Keeping.best(scores, scores.length) == scores.length - 1) {
+            AtomicFiles.write(out.resolve(Keeping.BEST), java.nio.file.Files.readAllBytes(checkpoint));
+        }
     }
 
     /**
@@ -243,6 +272,12 @@ abstract class TrainingRun<S> implements AutoCloseable {
 
     /** Tells the listener what the epoch measured. */
     protected abstract void announce(S m);
+
+    /** The score the best checkpoint and early stopping go by, lower being better; NaN for an epoch that measured none. */
+    protected abstract double score(S m);
+
+    /** The score's name in messages ("test loss", "FID"). */
+    protected abstract String scoreName();
 
     /** Saves the position inside epoch {@code epoch} after step {@code done}, so that a resume continues from it. */
     protected abstract void saveInterrupted(int epoch, int done, double seconds) throws IOException;

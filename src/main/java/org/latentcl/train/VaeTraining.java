@@ -165,6 +165,12 @@ public final class VaeTraining {
      */
     public static List<VaeEpochStats> train(List<VaeNetwork> replicas, ParallelOptions parallel, DataSplit data, Options opt,
                                             RunListener listener) throws IOException {
+        return train(replicas, parallel, data, opt, listener, Keeping.NONE);
+    }
+
+    /** As above, keeping checkpoints and stopping early as {@code keeping} says. */
+    public static List<VaeEpochStats> train(List<VaeNetwork> replicas, ParallelOptions parallel, DataSplit data, Options opt,
+                                            RunListener listener, Keeping keeping) throws IOException {
         for (VaeNetwork vae : replicas) {
             if (vae.maxBatch() < opt.batch()) {
                 throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the VAE's maximum batch " + vae.maxBatch());
@@ -181,6 +187,7 @@ public final class VaeTraining {
             throw new IllegalArgumentException("resuming and profiling need a run directory");
         }
         try (Run run = new Run(replicas, parallel, data, opt, listener)) {
+            run.keep(keeping);
             return run.epochs();
         }
     }
@@ -331,6 +338,16 @@ public final class VaeTraining {
         @Override
         protected void save(int epoch, VaeEpochStats m) throws IOException {
             VaeTraining.save(vae, adams.get(0), rng, epoch, opt, history, test, testRows, m);
+        }
+
+        @Override
+        protected double score(VaeEpochStats m) {
+            return m.testLoss();
+        }
+
+        @Override
+        protected String scoreName() {
+            return "test loss";
         }
 
         @Override
