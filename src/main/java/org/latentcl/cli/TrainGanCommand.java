@@ -217,8 +217,8 @@ final class TrainGanCommand implements Callable<Integer> {
         Path dir = run.freshRunDirectory("gan");
         // A thin layer over the public API: a device, a GAN, a trainer with the progress line as its listener.
         try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = builder.device(devices.lead()).build()) {
-            console.printf(Locale.ROOT, "training %s on %s: %d examples, batch %d, lr %s (D %s)%s, beta1 %s, k %d, %s -> %s%n",
-                    gan.architecture(), devices.describe(), train.rows(), batch, Flags.number(lr), Flags.number(st.dLr()),
+            console.printf(Locale.ROOT, "training %s on %s: %d examples%s, batch %d, lr %s (D %s)%s, beta1 %s, k %d, %s -> %s%n",
+                    gan.architecture(), devices.describe(), train.rows(), heldOut(split), batch, Flags.number(lr), Flags.number(st.dLr()),
                     RunOptions.scheduleText(run.lrSchedule.toLowerCase(Locale.ROOT), run.warmupSteps), Flags.number(beta1), k,
                     Flags.count(epochs, "epoch"), dir);
             console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st);
@@ -254,13 +254,21 @@ final class TrainGanCommand implements Callable<Integer> {
         try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = org.latentcl.Checkpoints.loadGan(ckpt, devices.lead())) {
             run.lrSchedule = opt.scheduleKind();
             run.warmupSteps = opt.warmupSteps();
-            console.printf(Locale.ROOT, "resuming %s on %s: %d examples, batch %d, lr %s (D %s)%s, up to %s -> %s%n",
-                    gan.architecture(), devices.describe(), split.train().rows(), opt.batch(), Flags.number(opt.lr()), Flags.number(opt.dLr()),
+            console.printf(Locale.ROOT, "resuming %s on %s: %d examples%s, batch %d, lr %s (D %s)%s, up to %s -> %s%n",
+                    gan.architecture(), devices.describe(), split.train().rows(), heldOut(split), opt.batch(), Flags.number(opt.lr()), Flags.number(opt.dLr()),
                     RunOptions.scheduleText(opt.scheduleKind(), opt.warmupSteps()), Flags.count(epochs, "epoch"), resume);
             fit(console, devices, gan, split, opt);
         }
         console.println(DoneLine.of(resume));
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The data's test part, which the GAN does not train on (eval and --eval-every score against it): " (1000 test examples
+     * apart: held-out 10%)", as the VAE's start line counts them.
+     */
+    private static String heldOut(DataSplit split) {
+        return split.test().rows() == 0 ? "" : " (" + split.test().rows() + " test examples apart: " + split.testSource() + ")";
     }
 
     /** Trains through the public API with the progress line as the listener. */

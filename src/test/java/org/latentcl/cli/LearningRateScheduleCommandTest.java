@@ -57,6 +57,14 @@ class LearningRateScheduleCommandTest {
         Cli.usageError(Cli.run("train", model, "--resume", resumed.toString(), "--lr-schedule", "linear"), "--lr-schedule");
     }
 
+    /** The GAN's start line counts the examples it leaves apart, as the VAE's does. */
+    @Test
+    void theGanSaysWhatItHoldsOut() {
+        Cli.Run r = Cli.run(args("gan", dir.resolve("held"), 1));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(": 9000 examples (1000 test examples apart: embedded test split), batch 300"), r.out());
+    }
+
     @Test
     void badSchedulesAreOneLineAndWriteNothing() {
         Cli.usageError(Cli.run(args("vae", dir.resolve("a"), 1, "--lr-schedule", "step")), "--lr-schedule must be constant, linear or cosine");
