@@ -234,6 +234,12 @@ final class EvalCommand implements Callable<Integer> {
      * The classifier-based metrics of the samples (in [0, 1]) and their floor, for labelled images;
      * nothing otherwise. The classifier's training log goes to stderr.
      */
+    /**
+     * The fewest test examples for an FID to trust: below it the FID of the same samples rises and scatters (docs/METRICS.md,
+     * measured: 2,000 test examples gave +1.7 to +2.7 FID and a standard deviation of 1-3 over the full 10,000; 3,000, under 1).
+     */
+    static final int MIN_FID_TEST_ROWS = 2000;
+
     private void quality(Backend be, float[] x, int count, DataSplit split, Map<String, Object> result) {
         if (!metrics || !canMeasure(split)) {
             return;
@@ -243,6 +249,12 @@ final class EvalCommand implements Callable<Integer> {
                     + QualityReport.K + " nearest neighbours), got " + count + "; give more, or --no-metrics");
         }
         PrintWriter err = spec.commandLine().getErr();
+        if (split.test().rows() < MIN_FID_TEST_ROWS) {
+            err.println(String.format(java.util.Locale.ROOT, "warning: FID and KID against %,d test examples are biased upward and noisy "
+                    + "(measured on Fashion-MNIST: 500 test examples gave 6-7 more FID than all 10,000, 1,000 gave 2-3 more, standard "
+                    + "deviation 3-5 and 3); compare runs scored on the same test set, and use %,d or more (docs/METRICS.md)",
+                    split.test().rows(), MIN_FID_TEST_ROWS));
+        }
         try (FeatureClassifiers.Trained classifier = FeatureClassifiers.forData(be, split, line -> {
             err.println(line);
             err.flush();

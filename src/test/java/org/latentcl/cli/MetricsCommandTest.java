@@ -65,6 +65,9 @@ class MetricsCommandTest {
         }
         // Real data against real data is the floor: two halves of the test split agree better than an untrained GAN's samples.
         assertTrue((Double) json.get("floor_fid") < (Double) json.get("fid"), r.out());
+        // A held-out 10% of 100 pictures is far below the 2,000 test examples a stable FID needs: said on stderr, once.
+        String few = "warning: FID and KID against " + ((Number) json.get("test_examples")).intValue() + " test examples are biased upward and noisy";
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith(few)).count(), r.err());
 
         Path vae = dir.resolve("vae");
         r = Cli.run("train", "vae", "--data", data.toString(), "--image-size", "16", "--arch", "conv", "--epochs", "1", "--batch", "30", "--device", "java",
