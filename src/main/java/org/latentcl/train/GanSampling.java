@@ -44,18 +44,8 @@ public final class GanSampling {
      * generated, walk after walk; walk w of class {@code classes[w]} for a conditional GAN (null for an unconditional one).
      */
     public static float[] interpolate(GanNetwork gan, int walks, int steps, long seed, int[] classes) {
-        int n = walks * steps;
-        int[] each = null;
-        if (classes != null) {
-            if (classes.length != walks) {
-                throw new IllegalArgumentException("one class a walk: " + walks + " walks, " + classes.length + " classes");
-            }
-            each = new int[n];
-            for (int i = 0; i < n; i++) {
-                each[i] = classes[i / steps];
-            }
-        }
-        return fromNoise(gan, LatentWalks.walks(walks, steps, gan.config().noise(), seed), n, each);
+        return fromNoise(gan, LatentWalks.walks(walks, steps, gan.config().noise(), seed), walks * steps,
+                LatentWalks.eachPoint(classes, walks, steps));
     }
 
     /** G(z, y) for n noise rows, in the data's range. */

@@ -38,6 +38,21 @@ public final class LatentWalks {
         return out;
     }
 
+    /** The class of every point of the walks, walk w's points all of {@code classes[w]}; null for an unconditional model (classes null). */
+    static int[] eachPoint(int[] classes, int walks, int steps) {
+        if (classes == null) {
+            return null;
+        }
+        if (classes.length != walks) {
+            throw new IllegalArgumentException("one class a walk: " + walks + " walks, " + classes.length + " classes");
+        }
+        int[] each = new int[walks * steps];
+        for (int i = 0; i < each.length; i++) {
+            each[i] = classes[i / steps];
+        }
+        return each;
+    }
+
     /**
      * The point a fraction t of the way from a to b along the arc between them:
      * sin((1 - t) W) / sin W a + sin(t W) / sin W b, W the angle between a and b; the straight line where the

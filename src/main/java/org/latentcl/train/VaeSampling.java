@@ -33,21 +33,9 @@ public final class VaeSampling {
      * noise eps is the Philox stream of {@code seed}, so the same seed gives every class the same eps.
      */
     public static float[] sample(VaeNetwork vae, int n, long seed, int[] classes) {
-        int l = vae.config().latent();
-        float[] z = new float[n * l];
+        float[] z = new float[n * vae.config().latent()];
         Philox.fillNormal(z, 0, z.length, seed, 0);
-        float[] codes = OneHot.append(vae.config().classes(), z, n, l, classes);
-        float[] means = vae.priorMeans();
-        if (means != null) {
-            // The classes are checked now: shift each draw to its class's prior mean.
-            int w = vae.config().codeWidth();
-            for (int i = 0; i < n; i++) {
-                for (int j = 0; j < l; j++) {
-                    codes[i * w + j] += means[classes[i] * l + j];
-                }
-            }
-        }
-        return decode(vae, codes, n);
+        return decodeFromPrior(vae, z, n, classes);
     }
 
     /**
@@ -56,25 +44,24 @@ public final class VaeSampling {
      * that class's prior mean), classes null for an unconditional one.
      */
     public static float[] interpolate(VaeNetwork vae, int walks, int steps, long seed, int[] classes) {
+        return decodeFromPrior(vae, LatentWalks.walks(walks, steps, vae.config().latent(), seed), walks * steps,
+                LatentWalks.eachPoint(classes, walks, steps));
+    }
+
+    /**
+     * Decodes n draws eps of the standard normal as draws of the prior: example i of class {@code classes[i]} at
+     * z = m_y + eps for a conditional VAE with its class prior N(m_y, I), eps itself for an unconditional one.
+     */
+    private static float[] decodeFromPrior(VaeNetwork vae, float[] eps, int n, int[] classes) {
         int l = vae.config().latent();
-        int n = walks * steps;
-        float[] z = LatentWalks.walks(walks, steps, l, seed);
-        int[] each = classes == null ? null : new int[n];
-        if (classes != null) {
-            if (classes.length != walks) {
-                throw new IllegalArgumentException("one class a walk: " + walks + " walks, " + classes.length + " classes");
-            }
-            for (int i = 0; i < n; i++) {
-                each[i] = classes[i / steps];
-            }
-        }
-        float[] codes = OneHot.append(vae.config().classes(), z, n, l, each);
+        float[] codes = OneHot.append(vae.config().classes(), eps, n, l, classes);
         float[] means = vae.priorMeans();
         if (means != null) {
+            // The classes are checked now: shift each draw to its class's prior mean.
             int w = vae.config().codeWidth();
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < l; j++) {
-                    codes[i * w + j] += means[each[i] * l + j];
+                    codes[i * w + j] += means[classes[i] * l + j];
                 }
             }
         }

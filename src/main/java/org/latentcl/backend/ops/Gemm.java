@@ -354,23 +354,7 @@ public final class Gemm {
      * device ({@link #gemmSplit}): the split-K pass and its epilogue.
      */
     private static SelfCheck splitKCheck() {
-        return new SelfCheck("gemm NT split K (3 chunks; bias, tanh)", 1e-4, 1e-4, (n, sizes) -> {
-            int at = java.util.Arrays.binarySearch(sizes, n);
-            int cols = sizes[(at + 1) % sizes.length];
-            int k = 300 + n;
-            java.util.Random rnd = new java.util.Random(n * 37L + 11);
-            float[] a = SelfCheck.random(rnd, n * k, 1f / (float) Math.sqrt(k));
-            float[] b = SelfCheck.random(rnd, cols * k, 1f);
-            float[] c0 = SelfCheck.random(rnd, n * cols, 1f);
-            float[] bias = SelfCheck.random(rnd, cols, 1f);
-            return be -> {
-                try (Tensor ta = be.upload(a, n, k); Tensor tb = be.upload(b, cols, k); Tensor c = be.upload(c0, n, cols);
-                     Tensor tbias = be.upload(bias, 1, cols)) {
-                    gemmSplit(be, false, true, 0.5f, ta, tb, 1f, c, tbias, Activation.TANH, 3);
-                    return be.read(c);
-                }
-            };
-        });
+        return longKCheck("gemm NT split K (3 chunks; bias, tanh)", 37, 11, true);
     }
 
     /**
@@ -378,17 +362,28 @@ public final class Gemm {
      * the sizes): a convolution's weight gradient, accumulated, with a long K.
      */
     private static SelfCheck accumulatedWeightGradientCheck() {
-        return new SelfCheck("gemm NT long K (alpha, beta)", 1e-4, 1e-4, (n, sizes) -> {
+        return longKCheck("gemm NT long K (alpha, beta)", 29, 5, false);
+    }
+
+    /** C = 0.5 A B^T + C at n x cols, K = 300 + n; {@code split}: + bias, tanh, K in 3 chunks. Data seeded n * a + b. */
+    private static SelfCheck longKCheck(String name, long a, long b, boolean split) {
+        return new SelfCheck(name, 1e-4, 1e-4, (n, sizes) -> {
             int at = java.util.Arrays.binarySearch(sizes, n);
             int cols = sizes[(at + 1) % sizes.length];
             int k = 300 + n;
-            java.util.Random rnd = new java.util.Random(n * 29L + 5);
-            float[] a = SelfCheck.random(rnd, n * k, 1f / (float) Math.sqrt(k));
-            float[] b = SelfCheck.random(rnd, cols * k, 1f);
+            java.util.Random rnd = new java.util.Random(n * a + b);
+            float[] x = SelfCheck.random(rnd, n * k, 1f / (float) Math.sqrt(k));
+            float[] y = SelfCheck.random(rnd, cols * k, 1f);
             float[] c0 = SelfCheck.random(rnd, n * cols, 1f);
+            float[] bias = SelfCheck.random(rnd, cols, 1f);
             return be -> {
-                try (Tensor ta = be.upload(a, n, k); Tensor tb = be.upload(b, cols, k); Tensor c = be.upload(c0, n, cols)) {
-                    gemm(be, false, true, 0.5f, ta, tb, 1f, c, null, Activation.IDENTITY);
+                try (Tensor ta = be.upload(x, n, k); Tensor tb = be.upload(y, cols, k); Tensor c = be.upload(c0, n, cols);
+                     Tensor tbias = be.upload(bias, 1, cols)) {
+                    if (split) {
+                        gemmSplit(be, false, true, 0.5f, ta, tb, 1f, c, tbias, Activation.TANH, 3);
+                    } else {
+                        gemm(be, false, true, 0.5f, ta, tb, 1f, c, null, Activation.IDENTITY);
+                    }
                     return be.read(c);
                 }
             };
