@@ -49,8 +49,12 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the prior draws.")
     long seed;
 
-    @Option(names = "--out", required = true, description = "Output file: .png (a grid), .npy (float32 [n, D]) or .csv.")
+    @Option(names = "--out", required = true, description = "Output file: .png (a grid), .npy (float32: [n, C, H, W] for images, see --layout; else [n, D]) or .csv.")
     Path out;
+
+    @Option(names = "--layout", defaultValue = "nchw", description = "The shape of an image model's .npy: nchw ([n, C, H, W], as PyTorch "
+            + "holds images), nhwc ([n, H, W, C], as NumPy and TensorFlow images) or flat ([n, C H W]). Default: nchw")
+    String layout;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
     String device;
@@ -66,6 +70,10 @@ final class SampleCommand implements Callable<Integer> {
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".png") && !name.endsWith(".npy") && !name.endsWith(".csv")) {
             throw new UsageException("--out must end in .png, .npy or .csv, got " + out);
+        }
+        String shapeOfNpy = layout.toLowerCase(Locale.ROOT);
+        if (!shapeOfNpy.equals("nchw") && !shapeOfNpy.equals("nhwc") && !shapeOfNpy.equals("flat")) {
+            throw new UsageException("--layout must be nchw, nhwc or flat, got '" + layout + "'");
         }
         Safetensors.Contents c = Safetensors.read(checkpoint);
         String model = ModelFiles.model(c, checkpoint);
@@ -106,7 +114,7 @@ final class SampleCommand implements Callable<Integer> {
                 int cols = interpolate != null ? interpolate : drawn != null && drawn.length > 1 ? per : (int) Math.ceil(Math.sqrt(total));
                 Images.writePng(Images.grid(x, total, shape[0], shape[1], shape[2], cols, 2), out);
             } else if (name.endsWith(".npy")) {
-                AtomicFiles.write(out, Npy.encode(x, total, d));
+                AtomicFiles.write(out, npy(x, total, d, c.metadata().containsKey("image_height") ? ModelFiles.imageShape(c, d) : null, shapeOfNpy));
             } else {
                 StringBuilder sb = new StringBuilder();
                 for (int i = 0; i < total; i++) {
@@ -126,6 +134,30 @@ final class SampleCommand implements Callable<Integer> {
                     + (drawn == null ? "" : drawn.length == 1 ? " (class " + drawn[0] + ")" : " (" + per + " of each class in " + Flags.list(drawn) + ")"));
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The samples as a .npy: [n, C, H, W] for an image model (its NCHW values as they are), [n, H, W, C] with nhwc, [n, D]
+     * for rows of numbers or with flat.
+     */
+    static byte[] npy(float[] x, int n, int d, int[] image, String layout) {
+        if (image == null || layout.equals("flat")) {
+            return Npy.encode(x, n, d);
+        }
+        int ch = image[0];
+        int plane = image[1] * image[2];
+        if (layout.equals("nchw")) {
+            return Npy.encode(x, new int[] {n, ch, image[1], image[2]});
+        }
+        float[] hwc = new float[x.length];
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < ch; c++) {
+                for (int p = 0; p < plane; p++) {
+                    hwc[i * d + p * ch + c] = x[i * d + c * plane + p];
+                }
+            }
+        }
+        return Npy.encode(hwc, new int[] {n, image[1], image[2], ch});
     }
 
     /** The classes to draw, in order: null for an unconditional model, else --class, --classes or every class. */

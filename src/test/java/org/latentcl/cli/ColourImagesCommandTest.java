@@ -68,5 +68,26 @@ class ColourImagesCommandTest {
         assertEquals(0, r.code(), r.err());
         BufferedImage img = ImageIO.read(png.toFile());
         assertEquals(2 * (32 * 2 + 1) + 1, img.getWidth(), "two 32-pixel colour images a row, drawn at scale 2");
+
+        // .npy samples keep the image shape: [n, 3, 32, 32] by default, [n, 32, 32, 3] with --layout nhwc (the same values moved),
+        // [n, 3072] with --layout flat; the reader takes each back to the same rows.
+        float[][] read = new float[3][];
+        String[] layouts = {"nchw", "nhwc", "flat"};
+        String[] shapes = {"(4, 3, 32, 32)", "(4, 32, 32, 3)", "(4, 3072)"};
+        for (int i = 0; i < 3; i++) {
+            Path npy = dir.resolve(layouts[i] + ".npy");
+            r = Cli.run("sample", "--checkpoint", out.resolve("checkpoint.safetensors").toString(), "--n", "4", "--device", "java",
+                    "--layout", layouts[i], "--out", npy.toString());
+            assertEquals(0, r.code(), r.err());
+            String header = new String(Files.readAllBytes(npy), 0, 128, java.nio.charset.StandardCharsets.ISO_8859_1);
+            assertTrue(header.contains("'shape': " + shapes[i]), header);
+            org.latentcl.data.Dataset d = org.latentcl.data.Npy.read(npy);
+            assertEquals(3072, d.cols());
+            read[i] = d.values();
+        }
+        org.junit.jupiter.api.Assertions.assertArrayEquals(read[0], read[1], "NHWC reads back as the same NCHW rows");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(read[0], read[2]);
+        Cli.usageError(Cli.run("sample", "--checkpoint", out.resolve("checkpoint.safetensors").toString(), "--layout", "chw", "--out",
+                dir.resolve("x.npy").toString()), "--layout must be nchw, nhwc or flat");
     }
 }
