@@ -33,6 +33,37 @@ class CommandDocsTest {
         }
     }
 
+    /**
+     * The selftest examples in README and docs/ count the checks the registry holds today (twice that where the example
+     * checks both kernel styles, on the simulator or with --kernels all), so a new check cannot leave a stale count.
+     */
+    @Test
+    void documentedSelftestCountsAreTheRegistrys() throws IOException {
+        int checks = org.latentcl.backend.ops.SelfTest.all().size();
+        java.util.regex.Pattern done = java.util.regex.Pattern.compile("all (\\d+) checks passed");
+        int seen = 0;
+        List<Path> pages = new ArrayList<>(List.of(Path.of("README.md"), Path.of("docs/COMMANDS.md")));
+        try (var files = Files.list(Path.of("docs/commands"))) {
+            files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        for (Path page : pages) {
+            String command = "";
+            for (String line : Files.readAllLines(page, StandardCharsets.UTF_8)) {
+                if (line.startsWith("$ ")) {
+                    command = line;
+                }
+                java.util.regex.Matcher m = done.matcher(line);
+                if (m.find() && command.contains(" selftest")) {
+                    boolean both = command.contains("oclgrind") || command.contains("--kernels all");
+                    org.junit.jupiter.api.Assertions.assertEquals(both ? 2 * checks : checks, Integer.parseInt(m.group(1)),
+                            page + ": '" + line.strip() + "' after '" + command + "'");
+                    seen++;
+                }
+            }
+        }
+        assertTrue(seen >= 3, "the selftest examples were found: " + seen);
+    }
+
     @Test
     void everyCommandHasAPageWithAnExampleAndItsCurrentHelp() throws IOException {
         List<String> commands = new ArrayList<>();
