@@ -33,7 +33,7 @@ final class EvalTable {
 
     /** Keys shown in the header or folded into a row, not as rows of their own. */
     private static final Set<String> FOLDED = Set.of("checkpoint", "samples_from", "data", "examples", "test_examples", "samples", "device",
-            "metric_samples", "classifier_accuracy", "iwae_k", "parzen_se", "parzen_sigma", "class_fidelity_relative", "class_coverage",
+            "metric_samples", "classifier_accuracy", "iwae_k", "parzen_se", "parzen_sigma", "class_fidelity_relative", EvalCommand.NEAREST_CLASSES,
             "class_fidelity_per_class", "fid_per_class");
 
     private EvalTable() {

@@ -63,6 +63,9 @@ class MetricsCommandTest {
         for (String key : METRICS) {
             assertTrue(json.get(key) instanceof Number, key + " in " + r.out());
         }
+        // One count of covered classes: the classifier's; the nearest neighbours' histogram beside it without its own count.
+        Map<?, ?> nearest = (Map<?, ?>) json.get("nearest_neighbour_classes");
+        assertTrue(nearest.containsKey("histogram") && !nearest.containsKey("covered") && !json.containsKey("class_coverage"), r.out());
         // Real data against real data is the floor: two halves of the test split agree better than an untrained GAN's samples.
         assertTrue((Double) json.get("floor_fid") < (Double) json.get("fid"), r.out());
         // A held-out 10% of 100 pictures is far below the 2,000 test examples a stable FID needs: said on stderr, once.
