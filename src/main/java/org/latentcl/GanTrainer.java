@@ -70,16 +70,9 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         if (evalEvery == 0 && (keeping().patience() > 0 || keeping().keepBest())) {
             throw new IllegalArgumentException("patience and keepBest go by the FID, which evalEvery measures; set evalEvery too");
         }
-        org.latentcl.train.LearningRateSchedule schedule = learningRateSchedule();
-        if (lrDecay && schedule.kind() != org.latentcl.train.LearningRateSchedule.Kind.CONSTANT
-                && schedule.kind() != org.latentcl.train.LearningRateSchedule.Kind.LINEAR) {
-            throw new IllegalArgumentException("learningRateDecay is the LINEAR schedule; it and a " + schedule.kind() + " schedule exclude each other");
-        }
-        if (lrDecay) {
-            schedule = new org.latentcl.train.LearningRateSchedule(org.latentcl.train.LearningRateSchedule.Kind.LINEAR, schedule.warmupSteps());
-        }
+        // learningRateDecay is the LINEAR schedule: the options take both and refuse a COSINE one beside it.
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
-                dLr, realLabel, instanceNoise, evalEvery, false, resume, generatorAverage, schedule);
+                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, generatorAverage, learningRateSchedule());
         GanNetwork lead = gan.live(batch);
         return onDevices(lead, gan.device(), d -> new GanNetwork(d.backend(), lead.config(), batch),
                 replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, listeners(), keeping()))).stream().map(GanEpochMetrics::of)

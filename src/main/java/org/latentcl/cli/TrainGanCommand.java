@@ -245,9 +245,9 @@ final class TrainGanCommand implements Callable<Integer> {
         }
         Flags.positive("--epochs", epochs);
         org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile);
-        run.checkKeeping(org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile).evalEvery() > 0);
         epochs = Flags.resumedEpochs(spec, resume, epochs);
         org.latentcl.train.GanTraining.Options opt = org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile);
+        run.checkKeeping(opt.evalEvery() > 0);
         Path ckpt = resume.resolve(RunFiles.CHECKPOINT);
         int imageSize = ModelFiles.squareImageSize(org.latentcl.io.Safetensors.read(ckpt));
         DataSplit split = Datasets.load(opt.data(), imageSize);

@@ -88,7 +88,6 @@ public final class GanNetwork implements AutoCloseable {
     /** A conditional discriminator's features and class vectors from its last forward pass, for the backward pass after it. */
     private Tensor lastFeatures;
     private Tensor lastEmbedded;
-    private Tensor lastAux;
     private int lastBatch;
     private int lastJudgments;
 
@@ -389,6 +388,10 @@ public final class GanNetwork implements AutoCloseable {
         Tensor d = data.rowRange(0, b);
         CopyColumns.copyColumns(be, x, 0, d, 0, config.data());
         CopyColumns.copyColumns(be, x, config.data(), onehot.rowRange(0, b), 0, config.classes());
+        if (aux != null) {
+            // The class numbers the auxiliary classifier's loss takes, once a batch: one-hot x (0, 1, ..., C - 1), exact in float.
+            Gemm.gemm(be, false, false, 1f, onehot.rowRange(0, b), classNumbers, 0f, labels.rowRange(0, b), null, Activation.IDENTITY);
+        }
         return d;
     }
 
@@ -425,7 +428,6 @@ public final class GanNetwork implements AutoCloseable {
         RowSums.rowSums(be, p, 1f, 1f, logits);
         lastFeatures = h;
         lastEmbedded = e;
-        lastAux = aux == null ? null : aux.forward(h, training);
         return logits;
     }
 
@@ -544,20 +546,19 @@ public final class GanNetwork implements AutoCloseable {
     }
 
     /**
-     * The auxiliary classifier's loss on the m rows just judged, for their classes: weight x cross-entropy
-     * added (times {@code sign}) to {@code stats[index]} as the BCE terms are, and its gradient, weight x
-     * scale x (softmax - one-hot), into the classifier's output gradient for {@link #discBackward}. The
-     * class numbers come from the one-hot rows as one-hot x (0, 1, ..., C - 1), exact in float.
+     * The auxiliary classifier's loss on the m rows just judged (its forward pass on their features, taken here, where
+     * a loss needs it), for their classes: weight x cross-entropy added (times {@code sign}) to {@code stats[index]}
+     * as the BCE terms are, and its gradient, weight x scale x (softmax - one-hot), into the classifier's output
+     * gradient for {@link #discBackward}.
      */
     private void auxLoss(int m, float scale, Tensor stats, int index, float sign) {
         if (aux == null) {
             return;
         }
         float w = config.auxWeight();
-        Tensor y = labels.rowRange(0, m);
         Tensor losses = auxLosses.rowRange(0, m);
-        Gemm.gemm(be, false, false, 1f, onehot.rowRange(0, m), classNumbers, 0f, y, null, Activation.IDENTITY);
-        SoftmaxCrossEntropy.crossEntropy(be, lastAux, y, w * scale, aux.outputGrad(m), losses);
+        Tensor logits = aux.forward(lastFeatures, true);
+        SoftmaxCrossEntropy.crossEntropy(be, logits, labels.rowRange(0, m), w * scale, aux.outputGrad(m), losses);
         Elementwise.axpy(be, losses, sign * w - 1f, losses, losses);
         Sum.sum(be, losses, stats, index, true);
     }

@@ -63,8 +63,11 @@ public final class GanTraining {
                           float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume,
                           float generatorAverage, LearningRateSchedule schedule) {
         public Options {
-            if (schedule == null || (lrDecay && schedule.isConstant())) {
-                schedule = lrDecay ? new LearningRateSchedule(LearningRateSchedule.Kind.LINEAR, 0) : LearningRateSchedule.CONSTANT;
+            if (schedule == null) {
+                schedule = LearningRateSchedule.CONSTANT;
+            }
+            if (lrDecay && schedule.kind() == LearningRateSchedule.Kind.CONSTANT) {
+                schedule = new LearningRateSchedule(LearningRateSchedule.Kind.LINEAR, schedule.warmupSteps());
             }
             if (lrDecay && schedule.kind() != LearningRateSchedule.Kind.LINEAR) {
                 throw new IllegalArgumentException("the linear learning-rate decay and a " + schedule.kind().name().toLowerCase()

@@ -149,12 +149,12 @@ abstract class TrainingRun<S> implements AutoCloseable {
         }
         S m = measure(epoch, total, earlierSeconds + (t1 - t0) / 1e9);
         history.add(m);
+        double[] scores = history.stream().mapToDouble(this::score).toArray();
         if (files) {
             save(epoch, m);
-            keepCopies(epoch);
+            keepCopies(epoch, scores);
         }
         announce(m);
-        double[] scores = history.stream().mapToDouble(this::score).toArray();
         if (epoch < totalEpochs && keeping.stops(scores)) {
             int best = Keeping.best(scores, scores.length);
             listener.info("stopping early after epoch " + epoch + ": the " + scoreName() + " has not improved for " + keeping.patience()
@@ -171,12 +171,11 @@ abstract class TrainingRun<S> implements AutoCloseable {
     }
 
     /** The copies of the checkpoint just saved: every saveEvery epochs, and as best.safetensors when its score is the lowest yet. */
-    private void keepCopies(int epoch) throws IOException {
+    private void keepCopies(int epoch, double[] scores) throws IOException {
         Path checkpoint = out.resolve(RunFiles.CHECKPOINT);
         if (keeping.saveEvery() > 0 && epoch % keeping.saveEvery() == 0) {
             AtomicFiles.write(out.resolve(Keeping.epochCopy(epoch)), java.nio.file.Files.readAllBytes(checkpoint));
         }
-        double[] scores = history.stream().mapToDouble(this::score).toArray();
         if (keeping.keepBest() && Keeping.best(scores, scores.length) == scores.length - 1) {
             AtomicFiles.write(out.resolve(Keeping.BEST), java.nio.file.Files.readAllBytes(checkpoint));
         }
