@@ -61,7 +61,7 @@ final class RunOptions {
     boolean profile;
 
     @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "KIND", description = "The learning rate over the run's "
-            + "updates after the warm-up: constant, linear (falling to 0 at the last update) or cosine (half a cosine to 0). Default: constant")
+            + "updates after the warm-up: constant, linear (falling to 0 at the last update) or cosine (half a cosine to 0).")
     String lrSchedule;
 
     @Option(names = "--warmup-steps", defaultValue = "0", paramLabel = "N", description = "Raise the learning rate linearly from lr / N to "

@@ -53,7 +53,7 @@ final class SampleCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--layout", defaultValue = "nchw", description = "The shape of an image model's .npy: nchw ([n, C, H, W], as PyTorch "
-            + "holds images), nhwc ([n, H, W, C], as NumPy and TensorFlow images) or flat ([n, C H W]). Default: nchw")
+            + "holds images), nhwc ([n, H, W, C], as NumPy and TensorFlow images) or flat ([n, C H W]).")
     String layout;
 
     @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")

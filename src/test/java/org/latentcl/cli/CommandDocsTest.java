@@ -64,6 +64,26 @@ class CommandDocsTest {
         assertTrue(seen >= 3, "the selftest examples were found: " + seen);
     }
 
+    /** picocli shows each option's default itself, so a description that also says "Default:" shows it twice. */
+    @Test
+    void noOptionStatesItsDefaultTwice() {
+        List<String> twice = new ArrayList<>();
+        collectDoubledDefaults(new CommandLine(new Main()), twice);
+        assertTrue(twice.isEmpty(), "options whose description repeats picocli's default line: " + twice);
+    }
+
+    private static void collectDoubledDefaults(CommandLine cl, List<String> out) {
+        for (CommandLine.Model.OptionSpec o : cl.getCommandSpec().options()) {
+            String text = String.join(" ", o.description());
+            if (text.contains("Default:") && o.defaultValue() != null && cl.getCommandSpec().usageMessage().showDefaultValues()) {
+                out.add(cl.getCommandName() + " " + o.longestName());
+            }
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            collectDoubledDefaults(sub, out);
+        }
+    }
+
     @Test
     void everyCommandHasAPageWithAnExampleAndItsCurrentHelp() throws IOException {
         List<String> commands = new ArrayList<>();
