@@ -101,6 +101,120 @@ class SampleMetricsTest {
     }
 
     /**
+     * Soft predictions, where the conditional-entropy term matters: uniform rows score 1 (every row is the
+     * marginal), rows split evenly over two disjoint pairs of classes score 2, and random soft rows score
+     * exp(H(p(y)) - E H(p(y|x))), the same number by the entropies.
+     */
+    @Test
+    void classifierScoreOfSoftPredictions() {
+        int classes = 4;
+        int n = 40;
+        float[] uniform = new float[n * classes];
+        java.util.Arrays.fill(uniform, 0.25f);
+        assertEquals(1, SampleMetrics.classifierScore(uniform, n, classes, 1).mean(), 1e-9);
+        float[] halves = new float[n * classes];
+        for (int i = 0; i < n; i++) {
+            int first = i % 2 == 0 ? 0 : 2;
+            halves[i * classes + first] = 0.5f;
+            halves[i * classes + first + 1] = 0.5f;
+        }
+        assertEquals(2, SampleMetrics.classifierScore(halves, n, classes, 1).mean(), 1e-9);
+        Random rnd = new Random(11);
+        float[] soft = new float[n * classes];
+        double[] marginal = new double[classes];
+        double meanEntropy = 0;
+        for (int i = 0; i < n; i++) {
+            double total = 0;
+            double[] row = new double[classes];
+            for (int c = 0; c < classes; c++) {
+                row[c] = Math.exp(2 * rnd.nextGaussian());
+                total += row[c];
+            }
+            for (int c = 0; c < classes; c++) {
+                soft[i * classes + c] = (float) (row[c] / total);
+                marginal[c] += soft[i * classes + c] / (double) n;
+                meanEntropy -= soft[i * classes + c] * Math.log(soft[i * classes + c]) / n;
+            }
+        }
+        double marginalEntropy = 0;
+        for (double p : marginal) {
+            marginalEntropy -= p * Math.log(p);
+        }
+        assertEquals(Math.exp(marginalEntropy - meanEntropy), SampleMetrics.classifierScore(soft, n, classes, 1).mean(), 1e-6);
+    }
+
+    /**
+     * Sets larger than a KID subset. Constant sets give k(u, u) + k(v, v) - 2 k(u, v) on every subset. Mixed sets:
+     * the subsets' unbiased MMD^2 averages to the whole sets' (a U-statistic over subsets drawn without replacement),
+     * so the mean over the subsets lies within a few standard errors of the whole sets' value, and the subsets differ.
+     */
+    @Test
+    void kidWithSubsetsSmallerThanTheSets() {
+        int d = 3;
+        int na = SampleMetrics.KID_SUBSET_SIZE + 500;
+        int nb = SampleMetrics.KID_SUBSET_SIZE + 200;
+        float[] u = {1, -0.5f, 2};
+        float[] v = {0.5f, 1, -1};
+        float[] a = new float[na * d];
+        float[] b = new float[nb * d];
+        for (int i = 0; i < na; i++) {
+            System.arraycopy(u, 0, a, i * d, d);
+        }
+        for (int i = 0; i < nb; i++) {
+            System.arraycopy(v, 0, b, i * d, d);
+        }
+        double[][] k = kernel(new float[] {1, -0.5f, 2, 0.5f, 1, -1}, 2, new float[] {1, -0.5f, 2, 0.5f, 1, -1}, 2, d);
+        SampleMetrics.Estimate constant = SampleMetrics.kid(a, na, b, nb, d, 1);
+        assertEquals(k[0][0] + k[1][1] - 2 * k[0][1], constant.mean(), 1e-9);
+        assertEquals(0, constant.std(), 1e-9);
+        // Mixed: a's last 500 rows come from another distribution, so which rows a subset takes matters.
+        Random rnd = new Random(13);
+        float[] mixedA = gaussian(rnd, na, d, 0, 1);
+        float[] tail = gaussian(rnd, 500, d, 1.5, 0.5);
+        System.arraycopy(tail, 0, mixedA, (na - 500) * d, 500 * d);
+        float[] mixedB = gaussian(rnd, nb, d, 0.4, 1);
+        double[][] kxx = kernel(mixedA, na, mixedA, na, d);
+        double[][] kyy = kernel(mixedB, nb, mixedB, nb, d);
+        double[][] kxy = kernel(mixedA, na, mixedB, nb, d);
+        double whole = (sum(kxx) - trace(kxx)) / ((double) na * (na - 1)) + (sum(kyy) - trace(kyy)) / ((double) nb * (nb - 1))
+                - 2 * sum(kxy) / ((double) na * nb);
+        SampleMetrics.Estimate kid = SampleMetrics.kid(mixedA, na, mixedB, nb, d, 2);
+        double standardError = kid.std() / Math.sqrt(SampleMetrics.KID_SUBSETS);
+        org.junit.jupiter.api.Assertions.assertTrue(kid.std() > 0, "the subsets differ");
+        org.junit.jupiter.api.Assertions.assertTrue(Math.abs(kid.mean() - whole) < 4 * standardError,
+                "subset mean " + kid.mean() + " against the whole sets' " + whole + " (standard error " + standardError + ")");
+    }
+
+    /** Fewer rows than features: singular covariances, whose square root's trace still matches the general eigen route. */
+    @Test
+    void fidWithFewerRowsThanFeatures() {
+        Random rnd = new Random(17);
+        int d = 12;
+        float[] a = gaussian(rnd, 5, d, 0, 1);
+        float[] b = gaussian(rnd, 8, d, 0.2, 1.3);
+        double[][] sa = cov(a, 5, d);
+        double[][] sb = cov(b, 8, d);
+        double[] ma = meanOf(a, 5, d);
+        double[] mb = meanOf(b, 8, d);
+        DMatrixRMaj product = new DMatrixRMaj(d, d);
+        CommonOps_DDRM.mult(new DMatrixRMaj(sa), new DMatrixRMaj(sb), product);
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, false, false);
+        eig.decompose(product);
+        double traceRoot = 0;
+        for (int e = 0; e < d; e++) {
+            traceRoot += Math.sqrt(Math.max(0, eig.getEigenvalue(e).getReal()));
+        }
+        double want = 0;
+        for (int j = 0; j < d; j++) {
+            want += (ma[j] - mb[j]) * (ma[j] - mb[j]) + sa[j][j] + sb[j][j];
+        }
+        want -= 2 * traceRoot;
+        double fid = SampleMetrics.fid(a, 5, b, 8, d);
+        org.junit.jupiter.api.Assertions.assertFalse(Double.isNaN(fid));
+        assertEquals(want, fid, 1e-6 * Math.abs(want));
+    }
+
+    /**
      * Precision and recall in one dimension by hand. Real points 0, 1, 2, 3, 10 (k = 1: radii 1, 1, 1,
      * 1, 7 squared 1, 1, 1, 1, 49); fake points 0.5, 20, 30 (radii 19.5, 10, 10).
      */
