@@ -82,7 +82,10 @@ class ExamplesTest {
             org.latentcl.SampleQuality.Measured m = MetricsExample.run(shapes, 1, 60);
             // Real against real agrees far better than a GAN after one epoch; every field is a number.
             assertTrue(m.floor().fid() < m.samples().fid(), m.toString());
-            assertTrue(m.classifierAccuracy() > 0.8 && m.samples().precision() >= 0 && m.samples().recall() <= 1, m.toString());
+            // The floor (real against real) covers the classes and lies on the real manifold; one epoch's samples do not.
+            assertTrue(m.classifierAccuracy() > 0.8, m.toString());
+            assertTrue(m.floor().precision() >= 0.7 && m.floor().recall() >= 0.5 && m.floor().classesCovered() == 3, m.toString());
+            assertTrue(m.samples().recall() < m.floor().recall() && m.samples().classesCovered() < 3, m.toString());
         }
     }
 

@@ -149,6 +149,11 @@ public class FeatureClassifiersTest {
             assertEquals(1.0, self.precisionRecall().precision());
             assertEquals(1.0, self.precisionRecall().recall());
             assertEquals(3, self.coverage().covered());
+            // A set against itself scores so whatever the features are; a fresh draw of the same shapes must score
+            // near it too, which only features that see the shapes (not the noise) give.
+            QualityReport fresh = QualityReport.of(t.network(), shapes("fresh", 30, 7).values(), 30, test, 1);
+            assertEquals(3, fresh.coverage().covered());
+            assertTrue(fresh.precisionRecall().precision() >= 0.7 && fresh.precisionRecall().recall() >= 0.7, String.valueOf(fresh.precisionRecall()));
             // Only horizontal bars.
             Dataset bars = shapes("bars", 30, 4);
             float[] one = new float[10 * 64];
@@ -158,6 +163,7 @@ public class FeatureClassifiersTest {
             QualityReport collapsed = QualityReport.of(t.network(), one, 10, test, 1);
             assertTrue(collapsed.coverage().covered() < self.coverage().covered(), String.valueOf(collapsed.coverage()));
             assertTrue(collapsed.fid() > 10 * Math.max(self.fid(), 1e-3), collapsed.fid() + " vs " + self.fid());
+            assertTrue(collapsed.fid() > 5 * fresh.fid(), collapsed.fid() + " vs a fresh real set's " + fresh.fid());
             assertTrue(collapsed.precisionRecall().recall() < 0.5, String.valueOf(collapsed.precisionRecall()));
             QualityReport floor = QualityReport.floor(t.network(), test, 1);
             assertTrue(floor.fid() < collapsed.fid(), floor.fid() + " vs " + collapsed.fid());
