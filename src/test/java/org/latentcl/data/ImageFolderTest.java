@@ -100,6 +100,59 @@ class ImageFolderTest {
         assertTrue(e.getMessage().contains("broken.png") && e.getMessage().contains("not a readable"), e.getMessage());
     }
 
+    /** A PNG of signature, IHDR and IEND only: its header claims w x h pixels, and it holds none. */
+    private static byte[] pngHeaderClaiming(int w, int h) {
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0).put((byte) 0)
+                .put((byte) 0).put((byte) 0);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(out, "IHDR", ihdr.array());
+        chunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] name = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        crc.update(name);
+        crc.update(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(data.length).array());
+        out.writeBytes(name);
+        out.writeBytes(data);
+        out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    /** A JPEG of SOI, a baseline frame header (SOF0) claiming w x h pixels in three components, a scan header (SOS) and EOI. */
+    private static byte[] jpegHeaderClaiming(int w, int h) {
+        return new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xC0, 0, 17, 8, (byte) (h >> 8), (byte) h, (byte) (w >> 8),
+            (byte) w, 3, 1, 0x11, 0, 2, 0x11, 0, 3, 0x11, 0, (byte) 0xFF, (byte) 0xDA, 0, 12, 3, 1, 0, 2, 0x11, 3, 0x11, 0, 63, 0,
+            (byte) 0xFF, (byte) 0xD9};
+    }
+
+    /**
+     * The decoding guard: an image whose header claims a side over 16,384 or more than 2^24 pixels is refused by
+     * name and size before any pixel is decoded (decoding takes about 16 bytes a pixel), whatever the heap.
+     */
+    @Test
+    void imagesClaimingMoreThanTheLimitAreRefusedBeforeDecoding() throws IOException {
+        int[][] claims = {{20000, 10}, {10, 20000}, {5000, 5000}};
+        for (int[] c : claims) {
+            Path one = Files.createTempDirectory(dir, "claim");
+            Files.write(one.resolve("huge.png"), pngHeaderClaiming(c[0], c[1]));
+            DataException e = assertThrows(DataException.class, () -> ImageFolder.read(one, 0));
+            assertTrue(e.getMessage().contains("huge.png: the image claims " + c[0] + "x" + c[1] + " pixels"), e.getMessage());
+        }
+        Path jpeg = Files.createTempDirectory(dir, "jpeg");
+        Files.write(jpeg.resolve("huge.jpg"), jpegHeaderClaiming(4097, 4097));
+        DataException e = assertThrows(DataException.class, () -> ImageFolder.read(jpeg, 0));
+        assertTrue(e.getMessage().contains("huge.jpg: the image claims 4097x4097 pixels"), e.getMessage());
+        // At the limit itself the header is accepted, and the missing pixels are what is refused.
+        Path edge = Files.createTempDirectory(dir, "edge");
+        Files.write(edge.resolve("edge.png"), pngHeaderClaiming(4096, 4096));
+        DataException atLimit = assertThrows(DataException.class, () -> ImageFolder.read(edge, 0));
+        assertTrue(atLimit.getMessage().contains("not a readable"), atLimit.getMessage());
+    }
+
     /** Resize + CenterCrop: a constant stays constant, a 2x downscale averages with the triangle filter, crops take the middle. */
     @Test
     void resizingFollowsTorchvision() {
