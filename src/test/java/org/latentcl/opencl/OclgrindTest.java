@@ -69,7 +69,12 @@ class OclgrindTest {
         String out = (String) r[1];
         String reports = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
         assertEquals(0, r[0], "selftest on Oclgrind failed:\n" + out + "\nreports:\n" + reports);
-        assertTrue(out.contains("[cpu kernels]") || out.contains("[gpu kernels]"), "both variants checked:\n" + out);
+        // Both variants: two tables (Oclgrind's own style is the GPU one, so only the forced CPU table is marked), every
+        // check of the registry in each, all passed.
+        int checks = org.latentcl.backend.ops.SelfTest.all().size();
+        assertEquals(2, out.split("\nselftest on cl:", -1).length - 1 + (out.startsWith("selftest on cl:") ? 1 : 0), "two tables:\n" + out);
+        assertTrue(out.contains("Oclgrind Simulator [cpu kernels]\n"), "the CPU variant's table:\n" + out);
+        assertTrue(out.contains("all " + 2 * checks + " checks passed"), "both variants' " + checks + " checks:\n" + out);
         assertTrue(out.contains("race, uninitialized-value and API checks on"), out);
         assertEquals("", reports.trim(), "Oclgrind reports");
     }
