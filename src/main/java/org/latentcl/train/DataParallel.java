@@ -24,12 +24,15 @@ final class DataParallel implements AutoCloseable {
     private final int align;
     private final double[] weights;
     private final long[] rowsDone;
+    private final double[] knownSpeeds;
     private final Map<Integer, Shards> byBatch = new HashMap<>();
     private final Map<String, GradientSum> sums = new HashMap<>();
     private long lastStart;
 
-    /** Devices by id, in the order that fixes shards and sums; shard boundaries on multiples of {@code align} rows. */
-    DataParallel(List<String> ids, int align) {
+    /** The options' devices, in the order that fixes shards and sums; shard boundaries on multiples of {@code align} rows. */
+    DataParallel(ParallelOptions options, int align) {
+        List<String> ids = options.ids();
+        this.knownSpeeds = options.knownSpeeds() == null ? null : options.knownSpeeds().stream().mapToDouble(Double::doubleValue).toArray();
         this.threads = new DeviceThreads(ids);
         this.times = new StepTimes(List.copyOf(ids));
         this.align = align;
@@ -106,13 +109,17 @@ final class DataParallel implements AutoCloseable {
 
     /**
      * Follows the devices' measured speed (--balance): the next shards are proportional to the rows
-     * each device did per second of compute so far. Returns how the batch of {@code batch} rows is
-     * now split, for the log.
+     * each device did per second of compute so far (or to the options' known speeds). Returns how the
+     * batch of {@code batch} rows is now split, for the log.
      */
     String rebalance(int batch) {
         double[] busy = times.meanBusy();
         for (int i = 0; i < weights.length; i++) {
-            weights[i] = busy[i] > 0 && rowsDone[i] > 0 ? rowsDone[i] / (busy[i] * times.reductions()) : weights[i];
+            if (knownSpeeds != null) {
+                weights[i] = knownSpeeds[i];
+            } else if (busy[i] > 0 && rowsDone[i] > 0) {
+                weights[i] = rowsDone[i] / (busy[i] * times.reductions());
+            }
         }
         byBatch.clear();
         return split(batch);

@@ -265,7 +265,7 @@ public final class GanTraining {
                 GanConfig c = gan.config();
                 // Boundaries where noise draws (z; instance noise on data) start a Philox block and packs stay whole.
                 this.parallel = parallelOptions == null ? null
-                        : made(new DataParallel(parallelOptions.ids(), Shards.alignment(c.disc().pack(), c.noise(), c.data())));
+                        : made(new DataParallel(parallelOptions, Shards.alignment(c.disc().pack(), c.noise(), c.data())));
                 this.classifier = opt.evalEvery() > 0 ? made(FeatureClassifiers.forData(be, split, LOG::info)) : null;
                 this.average = opt.generatorAverage() > 0f ? made(new GeneratorAverage(gan.generatorParameters(), opt.generatorAverage())) : null;
             } catch (RuntimeException e) {

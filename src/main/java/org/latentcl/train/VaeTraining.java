@@ -228,7 +228,7 @@ public final class VaeTraining {
                 }
                 this.testX = made(be.upload(testRows.values(), testRows.rows(), testRows.cols()));
                 this.parallel = parallelOptions == null ? null
-                        : made(new DataParallel(parallelOptions.ids(), Shards.alignment(1, vae.config().latent())));
+                        : made(new DataParallel(parallelOptions, Shards.alignment(1, vae.config().latent())));
             } catch (RuntimeException e) {
                 throw failedToStart(e);
             }

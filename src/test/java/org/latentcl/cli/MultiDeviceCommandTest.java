@@ -57,6 +57,28 @@ class MultiDeviceCommandTest {
         assertEquals(2, Files.readAllLines(dir.resolve("vae").resolve("metrics.jsonl")).size());
     }
 
+    /**
+     * --balance through the command, with the devices' measured speeds: after epoch 1 the run announces a new split
+     * of the batch that still adds up to it, and a resumed balanced run continues (the exact split at given speeds
+     * is DataParallelTest's).
+     */
+    @Test
+    void balanceAnnouncesTheMeasuredSplitAndResumes() throws IOException {
+        String cl = TestBackends.cl().device().id();
+        Path out = dir.resolve("balanced");
+        Cli.Run r = train("vae", cl + ",java", out, "--balance", "--epochs", "2");
+        assertEquals(Main.EXIT_OK, r.code(), r.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("epoch 1 measured the devices' speed; a batch of 64 is now split "
+                + java.util.regex.Pattern.quote(cl) + " (\\d+) \\+ java (\\d+)").matcher(r.out());
+        assertTrue(m.find(), r.out());
+        assertEquals(64, Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2)), m.group());
+        Cli.Run resumed = Cli.run("train", "vae", "--resume", out.toString(), "--epochs", "3", "--device", cl + ",java", "--balance",
+                "--quiet");
+        assertEquals(Main.EXIT_OK, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("epoch 3 measured") == false && resumed.out().contains("data parallel over 2 devices"), resumed.out());
+        assertEquals(3, Files.readAllLines(out.resolve("metrics.jsonl")).size());
+    }
+
     @Test
     void twoDataParallelRunsWriteTheSameCheckpoint() throws IOException {
         String cl = TestBackends.cl().device().id();
