@@ -102,9 +102,9 @@ class GanResumeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "dcgan"})
-    void aStoppedAndResumedRunEndsWhereAStraightRunEnds(String arch) throws IOException {
-        Backend be = TestBackends.cl();
+    @org.junit.jupiter.params.provider.CsvSource({"mlp, java", "mlp, cl", "dcgan, java", "dcgan, cl"})
+    void aStoppedAndResumedRunEndsWhereAStraightRunEnds(String arch, String backend) throws IOException {
+        Backend be = TestBackends.named(backend);
         GanConfig cfg = arch.equals("mlp") ? MLP : DCGAN;
         Path straight = dir.resolve("straight");
         train(be, cfg, options(straight, false), new RunListener() { });

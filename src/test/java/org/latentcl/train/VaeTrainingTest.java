@@ -95,18 +95,20 @@ class VaeTrainingTest {
     /**
      * Ctrl-C in the middle of an epoch saves the position inside it; resuming then ends exactly where a straight run does,
      * with a constant learning rate and with a cosine schedule after a warm-up (the rate of each update follows from Adam's
-     * restored step count).
+     * restored step count); and a conv VAE's (its convolutions' parameters and Adam moments) to the bit as well.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"constant", "cosine"})
-    void aRunStoppedInsideAnEpochResumesExactly(String schedule) throws IOException {
+    @org.junit.jupiter.params.provider.CsvSource({"constant, mlp", "cosine, mlp", "constant, conv"})
+    void aRunStoppedInsideAnEpochResumesExactly(String schedule, String arch) throws IOException {
         Backend be = TestBackends.java();
+        VaeConfig config = arch.equals("mlp") ? CONFIG
+                : new VaeConfig(784, new int[] {4, 8}, 2, Decoder.BERNOULLI, 1f, new org.latentcl.model.ImageShape(1, 28, 28));
         Path straight = dir.resolve("straight");
         Path stopped = dir.resolve("stopped");
         LearningRateSchedule lrs = LearningRateSchedule.of(schedule, schedule.equals("constant") ? 0 : 4);
         java.util.function.BiFunction<Path, Boolean, VaeTraining.Options> options = (out, resume) ->
                 new VaeTraining.Options(2, 64, 1e-3f, 9, out, resume, "default", false, 1f, 0, lrs);
-        VaeTraining.run(be, small(), CONFIG, options.apply(straight, false), new RunListener() { });
+        VaeTraining.run(be, small(), config, options.apply(straight, false), new RunListener() { });
         int[] calls = {0};
         RunListener stopAfterThirteenSteps = new RunListener() {
             @Override
@@ -120,11 +122,11 @@ class VaeTrainingTest {
             }
         };
         TrainingInterruptedException e = org.junit.jupiter.api.Assertions.assertThrows(TrainingInterruptedException.class,
-                () -> VaeTraining.run(be, small(), CONFIG, options.apply(stopped, false), stopAfterThirteenSteps));
+                () -> VaeTraining.run(be, small(), config, options.apply(stopped, false), stopAfterThirteenSteps));
         assertTrue(e.getMessage().contains("stopped in epoch 2 after step 3 of 10") && e.getMessage().contains("--resume"), e.getMessage());
         assertEquals(1, Files.readAllLines(stopped.resolve(RunFiles.METRICS)).size());
         assertEquals(schedule.equals("constant") ? "constant" : "cosine", VaeTraining.lrSchedule(stopped).kind());
-        VaeTraining.run(be, small(), CONFIG, options.apply(stopped, true), new RunListener() { });
+        VaeTraining.run(be, small(), config, options.apply(stopped, true), new RunListener() { });
         Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
         Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(RunFiles.CHECKPOINT)).tensors();
         for (String name : a.keySet()) {
