@@ -67,6 +67,36 @@ class ImageFolderTest {
         assertEquals(1, split.test().rows());
     }
 
+    /**
+     * Labels stay with their images through the held-out split's shuffle: 40 grey PNGs in four class directories,
+     * each image's first pixel telling its class (50 k + i for the i-th image of class k), and every row of both
+     * parts carries the class its own pixel gives.
+     */
+    @Test
+    void labelsFollowTheirImagesThroughTheHeldOutSplit() throws IOException {
+        String[] classes = {"ant", "bee", "cat", "dog"};
+        for (int k = 0; k < 4; k++) {
+            for (int i = 0; i < 10; i++) {
+                write(grey(3, 3, 50 * k + i), "png", classes[k], "img" + i + ".png");
+            }
+        }
+        DataSplit split = Datasets.load(dir.toString());
+        assertEquals("held-out 10%", split.testSource());
+        int rows = 0;
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (Dataset part : new Dataset[] {split.train(), split.test()}) {
+            for (int r = 0; r < part.rows(); r++) {
+                int first = Math.round(part.row(r)[0] * 255);
+                assertEquals(first / 50, part.labels()[r], part.name() + " row " + r + " (first pixel " + first + ")");
+                seen.add(first);
+            }
+            rows += part.rows();
+        }
+        assertEquals(40, rows);
+        assertEquals(40, seen.size(), "every image once");
+        assertTrue(java.util.Arrays.stream(split.test().labels()).distinct().count() > 1, "the held-out part is shuffled, not one class");
+    }
+
     @Test
     void greyImagesInOneDirectoryAreOneChannelWithoutLabels() throws IOException {
         write(grey(4, 4, 100), "png", "a.png");
