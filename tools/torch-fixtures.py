@@ -14,6 +14,8 @@ statistics and spectral norm's vectors are set away from their initial values so
                      (nn.Embedding, spectrally normalized): G(z, y); one discriminator loss, its gradients and the
                      spectral-norm vectors after its power iteration (one per step, as LatentCL: D judges the real
                      and the generated rows in one call)
+  cond-mlp-acgan     the same with an auxiliary classifier (AC-GAN, weight 0.5): disc_aux, spectrally normalized,
+                     on D's features; its cross-entropy on the real rows joins D's loss
 
 Each NAME.safetensors is a checkpoint as LatentCL writes it; NAME.expected.safetensors holds the inputs and PyTorch's
 results. Usage: tools/torch-fixtures.py [OUT_DIR] (default src/test/resources/torch). Needs PyTorch; the files are
@@ -73,12 +75,13 @@ def cond_conv_vae(out):
                       {"x": x, "y": y.float(), "z": z, "mu": mu, "logvar": logvar, "probs": probs}, {})
 
 
-def disc_step(G, D, x, z, judge):
-    """One discriminator loss as LatentCL's step takes it: mean BCE(D(x), 1) + mean BCE(D(G(z)), 0), G(z) detached."""
+def disc_step(G, D, x, z, judge, extra=()):
+    """One discriminator loss as LatentCL's step takes it: mean BCE(D(x), 1) + mean BCE(D(G(z)), 0), G(z) detached,
+    plus any extra terms the judging added (the auxiliary classifier's)."""
     fake = G(z).detach()
     real_logits, fake_logits = judge(x, fake)
     loss = F.binary_cross_entropy_with_logits(real_logits, torch.ones_like(real_logits)) \
-        + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits))
+        + F.binary_cross_entropy_with_logits(fake_logits, torch.zeros_like(fake_logits)) + sum(extra)
     loss.backward()
     return loss
 
@@ -115,20 +118,31 @@ def dcgan(out):
     write_safetensors(os.path.join(out, "dcgan.expected.safetensors"), expected, {})
 
 
-def cond_mlp_gan_sn(out):
-    torch.manual_seed(3)
+def cond_mlp_gan_sn(out, aux_weight=0.0):
+    """The projection cGAN with spectral norm; with aux_weight, an AC-GAN: the auxiliary classifier disc_aux on D's
+    features adds aux_weight times its mean cross-entropy on the real rows to D's loss."""
+    name = "cond-mlp-acgan" if aux_weight else "cond-mlp-gan-sn"
+    torch.manual_seed(4 if aux_weight else 3)
     cfg = {"data": 6, "noise": 3, "gen_hidden": [5], "disc_hidden": [7, 4], "output": "sigmoid", "loss": "nonsaturating",
            "slope": 0.2, "spectral_norm": True, "pack": 1, "minibatch_std": False, "classes": 3}
+    if aux_weight:
+        cfg["aux_weight"] = aux_weight
     G, D = lc.mlp_gan(cfg)
     E = nn.utils.spectral_norm(nn.Embedding(3, 4))
+    A = nn.utils.spectral_norm(nn.Linear(4, 3)) if aux_weight else None
     # A few power iterations first, so that the vectors written are not their random start.
-    D.train()
-    E.train()
+    for m in (D, E, A):
+        if m is not None:
+            m.train()
     with torch.no_grad():
         for _ in range(3):
             lc.judge(D, E, torch.zeros(1, 6), torch.zeros(1, dtype=torch.long), False)
+            if A is not None:
+                A(torch.zeros(1, 4))
     state = {**prefixed("gen.", G), **prefixed("disc.", D), **prefixed("disc_embed.", E)}
-    checkpoint(os.path.join(out, "cond-mlp-gan-sn.safetensors"), "gan", cfg, state, [1, 1, 6])
+    if A is not None:
+        state.update(prefixed("disc_aux.", A))
+    checkpoint(os.path.join(out, name + ".safetensors"), "gan", cfg, state, [1, 1, 6])
     z = torch.randn(4, 3)
     yz = torch.tensor([2, 0, 1, 1])
     G.eval()
@@ -138,18 +152,24 @@ def cond_mlp_gan_sn(out):
     y = torch.tensor([1, 0, 2, 2, 1])
     z2 = torch.randn(5, 3)
     onehot = F.one_hot(y, 3).float()
+    aux_loss = []
 
     def judge(real, fake):
-        logits = lc.judge(D, E, torch.cat([real, fake]), torch.cat([y, y]), False)  # one call: one power iteration
+        # Every spectrally normalized module called once (one power iteration each), as LatentCL's step does:
+        # D's features of the real and generated rows together, its last layer and the projection, the aux head.
+        f = lc.mlp_features(D, torch.cat([real, fake]))
+        logits = D[-1](f) + (E(torch.cat([y, y])) * f).sum(1, keepdim=True)
+        if A is not None:
+            aux_loss.append(aux_weight * F.cross_entropy(A(f[:5]), y))
         return logits[:5], logits[5:]
 
-    loss = disc_step(lambda codes: G(torch.cat([codes, onehot], 1)), None, x, z2, judge)
+    loss = disc_step(lambda codes: G(torch.cat([codes, onehot], 1)), None, x, z2, judge, aux_loss)
     expected = {"z": z, "yz": yz.float(), "generated": generated, "x": x, "y": y.float(), "z2": z2, "d_loss": loss.detach().reshape(1)}
-    expected.update({"grad.disc." + k: p.grad for k, p in D.named_parameters()})
-    expected.update({"grad.disc_embed." + k: p.grad for k, p in E.named_parameters()})
-    expected.update({"after." + k: v for k, v in {**prefixed("disc.", D), **prefixed("disc_embed.", E)}.items()
-                     if k.endswith("_u") or k.endswith("_v")})
-    write_safetensors(os.path.join(out, "cond-mlp-gan-sn.expected.safetensors"), expected, {})
+    for prefix, m in (("disc.", D), ("disc_embed.", E), ("disc_aux.", A)):
+        if m is not None:
+            expected.update({"grad." + prefix + k: p.grad for k, p in m.named_parameters()})
+            expected.update({"after." + k: v for k, v in prefixed(prefix, m).items() if k.endswith("_u") or k.endswith("_v")})
+    write_safetensors(os.path.join(out, name + ".expected.safetensors"), expected, {})
 
 
 def main():
@@ -158,6 +178,7 @@ def main():
     cond_conv_vae(out)
     dcgan(out)
     cond_mlp_gan_sn(out)
+    cond_mlp_gan_sn(out, aux_weight=0.5)
     for f in sorted(os.listdir(out)):
         print(f, os.path.getsize(os.path.join(out, f)), "bytes")
 

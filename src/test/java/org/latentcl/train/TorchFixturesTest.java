@@ -22,7 +22,8 @@ import org.latentcl.nn.Parameters;
  * PyTorch's outputs and gradients for the same inputs within 1e-5: Conv2d, ConvTranspose2d, Linear and the class
  * prior of a conditional conv VAE; ConvTranspose2d and BatchNorm2d in evaluation mode (the running statistics
  * loaded) and in training mode (the batch's statistics, the running ones after the step) in a DCGAN; spectral
- * norm (its loaded vectors and one power iteration) and the projection's embedding in a conditional MLP GAN. A
+ * norm (its loaded vectors and one power iteration), the projection's embedding and the auxiliary classifier
+ * (AC-GAN) in a conditional MLP GAN. A
  * layout that LatentCL's writer and reader got wrong alike passes a round trip, not these.
  */
 class TorchFixturesTest {
@@ -100,13 +101,14 @@ class TorchFixturesTest {
         }
     }
 
+    /** The projection cGAN with spectral norm, and the same as an AC-GAN (the auxiliary classifier's loss in D's). */
     @ParameterizedTest
-    @ValueSource(strings = {"java", "cl"})
-    void aSpectrallyNormalizedProjectionGanJudgesAsPyTorch(String backend) throws URISyntaxException {
+    @org.junit.jupiter.params.provider.CsvSource({"cond-mlp-gan-sn, java", "cond-mlp-gan-sn, cl", "cond-mlp-acgan, java", "cond-mlp-acgan, cl"})
+    void aSpectrallyNormalizedProjectionGanJudgesAsPyTorch(String fixture, String backend) throws URISyntaxException {
         Backend be = TestBackends.named(backend);
-        Safetensors.Contents e = read("cond-mlp-gan-sn.expected.safetensors");
+        Safetensors.Contents e = read(fixture + ".expected.safetensors");
         float[] y = t(e, "y");
-        try (GanNetwork gan = GanCheckpoint.open(be, read("cond-mlp-gan-sn.safetensors"), file("cond-mlp-gan-sn.safetensors"), 5);
+        try (GanNetwork gan = GanCheckpoint.open(be, read(fixture + ".safetensors"), file(fixture + ".safetensors"), 5);
              Tensor z = be.upload(withOneHot(t(e, "z"), 3, t(e, "yz"), 3), 4, 6); Tensor out = be.zeros(4, 6);
              Tensor x = be.upload(withOneHot(t(e, "x"), 6, y, 3), 5, 9); Tensor z2 = be.upload(t(e, "z2"), 5, 3);
              Tensor stats = be.zeros(1, 4)) {
@@ -120,7 +122,7 @@ class TorchFixturesTest {
                 assertClose(t(e, "after." + b.name()), b.read(), 1e-5, b.name() + " after the power iteration");
                 vectors++;
             }
-            assertEquals(8, vectors, "u and v of three Linear layers and the embedding");
+            assertEquals(fixture.contains("acgan") ? 10 : 8, vectors, "u and v of three Linear layers, the embedding and any auxiliary head");
         }
     }
 
