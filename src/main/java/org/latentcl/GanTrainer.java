@@ -54,6 +54,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
      * @throws IllegalArgumentException  when the data do not fit the model, or the settings do not fit
      *                                   its loss or pack size
      * @throws TrainingDivergedException when a loss becomes NaN or infinite
+     * @throws TrainingStoppedException  when a listener stopped a run that has an output directory (saved, resumable)
      */
     @Override
     public List<GanEpochMetrics> fit(Gan gan, DataSplit data) {

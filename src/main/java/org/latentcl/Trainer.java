@@ -114,6 +114,7 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
      * @return the metrics of each epoch, as in metrics.jsonl
      * @throws IllegalArgumentException  when the data do not fit the model
      * @throws TrainingDivergedException when a loss becomes NaN or infinite
+     * @throws TrainingStoppedException  when a listener stopped a run that has an output directory (saved, resumable)
      */
     public abstract List<E> fit(M model, DataSplit data);
 
@@ -272,6 +273,8 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
             throw diverged;
         } catch (RunFailedException e) {
             throw new TrainingFailedException(e.getMessage(), e.getCause());
+        } catch (org.latentcl.train.TrainingInterruptedException e) {
+            throw new TrainingStoppedException(e.getMessage(), e);
         }
     }
 

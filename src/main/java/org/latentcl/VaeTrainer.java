@@ -41,6 +41,7 @@ public final class VaeTrainer extends Trainer<Vae, EpochMetrics> {
      * @throws IllegalArgumentException  when the data do not fit the model (features, a Bernoulli
      *                                   decoder with data outside [0, 1], a batch larger than the data)
      * @throws TrainingDivergedException when the loss becomes NaN or infinite
+     * @throws TrainingStoppedException  when a listener stopped a run that has an output directory (saved, resumable)
      */
     @Override
     public List<EpochMetrics> fit(Vae vae, DataSplit data) {

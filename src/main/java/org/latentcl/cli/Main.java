@@ -70,7 +70,7 @@ public final class Main implements Runnable {
             return EXIT_USAGE;
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof org.latentcl.train.TrainingInterruptedException) {
+            if (ex instanceof org.latentcl.TrainingStoppedException) {
                 err.println("latentcl: " + ex.getMessage());
                 return EXIT_INTERRUPTED;
             }

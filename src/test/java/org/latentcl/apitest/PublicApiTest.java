@@ -363,7 +363,8 @@ class PublicApiTest {
         try (Device device = Devices.java(); Vae vae = Vae.builder().hidden(8).latent(2).device(device).build()) {
             int[] steps = {0};
             // 600 rows are 3 steps of 200: the stop comes after step 1 of epoch 2, which is saved.
-            assertThrows(RuntimeException.class, () -> VaeTrainer.builder().epochs(3).batch(200).outputDirectory(out).listener(new TrainingListener() {
+            org.latentcl.TrainingStoppedException stop = assertThrows(org.latentcl.TrainingStoppedException.class,
+                    () -> VaeTrainer.builder().epochs(3).batch(200).outputDirectory(out).listener(new TrainingListener() {
                 @Override
                 public void step(int epoch, int step, int stepsPerEpoch, DoubleSupplier loss) {
                     steps[0]++;
@@ -374,6 +375,8 @@ class PublicApiTest {
                     return steps[0] == 4;
                 }
             }).build().fit(vae, split));
+            assertTrue(stop.getMessage().contains("stopped in epoch 2 after step 1 of 3") && stop.getMessage().contains("--resume " + out),
+                    stop.getMessage());
             assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size());
             List<EpochMetrics> resumed = VaeTrainer.builder().batch(200).outputDirectory(out).resume(true).build().fit(vae, split);
             assertEquals(3, resumed.size(), "the run's own three epochs, not the default ten");

@@ -89,7 +89,6 @@ class ArchitectureTest {
             // The training commands build a resumed run's options from its directory.
             Map.entry("org.latentcl.train.VaeTraining", "train vae's options and resume"),
             Map.entry("org.latentcl.train.GanTraining", "train gan's options and resume"),
-            Map.entry("org.latentcl.train.TrainingInterruptedException", "Ctrl-C's exit code 130"),
             Map.entry("org.latentcl.train.ProfileReport", "--profile's table"),
             Map.entry("org.latentcl.model.VaeConfig", "train vae builds the VAE's shape from flags or a checkpoint"),
             Map.entry("org.latentcl.model.GanConfig", "train gan --resume reads the GAN's shape"),
