@@ -8,7 +8,7 @@ can take the same steps from the same weights and compare. Small widths keep the
 Usage: tools/dcgan-trace.py [OUT] (default src/test/resources/twin/dcgan-trace.safetensors). Needs PyTorch and
 ../shared/tools/torch_ref.py (the reference models); the trace it writes is committed, so the test needs neither.
 """
-import gzip, json, os, struct, sys
+import gzip, json, os, sys
 
 import numpy as np
 import torch
@@ -17,6 +17,8 @@ import torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "shared", "tools"))
 import torch_ref  # noqa: E402
+sys.path.insert(0, HERE)
+from load_checkpoint import write_safetensors  # noqa: E402
 
 NGF, NDF, NZ, BATCH, STEPS, SEED = 8, 8, 16, 16, 4, 7
 
@@ -28,19 +30,6 @@ def digits(n):
         raw = f.read()
     x = np.frombuffer(raw, np.uint8, offset=16)[:n * 784].reshape(n, 784).astype(np.float32) / 255.0
     return x * 2 - 1
-
-
-def write_safetensors(path, tensors, metadata):
-    header, offset, blobs = {"__metadata__": metadata}, 0, []
-    for name, t in tensors.items():
-        data = np.ascontiguousarray(t, dtype=np.float32).tobytes()
-        header[name] = {"dtype": "F32", "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    head = json.dumps(header, separators=(",", ":")).encode()
-    head += b" " * (-len(head) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(head)) + head + b"".join(blobs))
 
 
 def state(G, D):

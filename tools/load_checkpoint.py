@@ -48,6 +48,23 @@ def load_safetensors(path):
     return tensors, meta
 
 
+def write_safetensors(path, tensors, metadata):
+    """Writes a safetensors file (float32, or int64 for integer arrays) with the standard library and NumPy, as
+    tools/dcgan-trace.py and tools/torch-fixtures.py write their files."""
+    header, offset, blobs = {"__metadata__": metadata}, 0, []
+    for name, t in tensors.items():
+        t = t.detach().numpy() if torch.is_tensor(t) else t
+        dtype = "I64" if t.dtype == np.int64 else "F32"
+        data = np.ascontiguousarray(t, dtype=np.int64 if dtype == "I64" else np.float32).tobytes()
+        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
+        blobs.append(data)
+        offset += len(data)
+    head = json.dumps(header, separators=(",", ":")).encode()
+    head += b" " * (-len(head) % 8)
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(head)) + head + b"".join(blobs))
+
+
 class VAE(nn.Module):
     """The architecture LatentCL trains: Linear layers named enc.i, mu, logvar, dec.i; ReLU between them."""
 

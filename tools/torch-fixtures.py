@@ -21,7 +21,7 @@ Each NAME.safetensors is a checkpoint as LatentCL writes it; NAME.expected.safet
 results. Usage: tools/torch-fixtures.py [OUT_DIR] (default src/test/resources/torch). Needs PyTorch; the files are
 committed, so the test needs neither PyTorch nor this script.
 """
-import json, os, struct, sys
+import json, os, sys
 
 import numpy as np
 import torch
@@ -33,25 +33,10 @@ sys.path.insert(0, HERE)
 import load_checkpoint as lc  # noqa: E402
 
 
-def write_safetensors(path, tensors, metadata):
-    header, offset, blobs = {"__metadata__": metadata}, 0, []
-    for name, t in tensors.items():
-        t = t.detach().numpy() if torch.is_tensor(t) else t
-        dtype = "I64" if t.dtype == np.int64 else "F32"
-        data = np.ascontiguousarray(t, dtype=np.int64 if dtype == "I64" else np.float32).tobytes()
-        header[name] = {"dtype": dtype, "shape": list(t.shape), "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    head = json.dumps(header, separators=(",", ":")).encode()
-    head += b" " * (-len(head) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(head)) + head + b"".join(blobs))
-
-
 def checkpoint(path, model, cfg, tensors, image):
     meta = {"format": "pt", "model": model, "config": json.dumps(cfg, separators=(",", ":")), "epoch": "1", "data": "torch-fixtures",
             "seed": "0", "image_channels": str(image[0]), "image_height": str(image[1]), "image_width": str(image[2])}
-    write_safetensors(path, tensors, meta)
+    lc.write_safetensors(path, tensors, meta)
 
 
 def prefixed(prefix, module):
@@ -71,7 +56,7 @@ def cond_conv_vae(out):
     with torch.no_grad():
         mu, logvar = model.encode(x, y)
         probs = torch.sigmoid(model.decode(z, y))
-    write_safetensors(os.path.join(out, "cond-conv-vae.expected.safetensors"),
+    lc.write_safetensors(os.path.join(out, "cond-conv-vae.expected.safetensors"),
                       {"x": x, "y": y.float(), "z": z, "mu": mu, "logvar": logvar, "probs": probs}, {})
 
 
@@ -115,7 +100,7 @@ def dcgan(out):
     expected.update({"grad.disc." + k: p.grad for k, p in D.named_parameters()})
     expected.update({"after.gen." + k: v for k, v in G.state_dict().items() if v.dtype.is_floating_point})
     expected.update({"after.disc." + k: v for k, v in D.state_dict().items() if v.dtype.is_floating_point})
-    write_safetensors(os.path.join(out, "dcgan.expected.safetensors"), expected, {})
+    lc.write_safetensors(os.path.join(out, "dcgan.expected.safetensors"), expected, {})
 
 
 def cond_mlp_gan_sn(out, aux_weight=0.0):
@@ -169,7 +154,7 @@ def cond_mlp_gan_sn(out, aux_weight=0.0):
         if m is not None:
             expected.update({"grad." + prefix + k: p.grad for k, p in m.named_parameters()})
             expected.update({"after." + k: v for k, v in prefixed(prefix, m).items() if k.endswith("_u") or k.endswith("_v")})
-    write_safetensors(os.path.join(out, name + ".expected.safetensors"), expected, {})
+    lc.write_safetensors(os.path.join(out, name + ".expected.safetensors"), expected, {})
 
 
 def main():

@@ -26,20 +26,15 @@ class SampleMetricsTest {
     }
 
     /**
-     * FID against tr((S_a S_b)^1/2) from the eigenvalues of the non-symmetric product S_a S_b (a general
-     * eigendecomposition, whose eigenvalues are those of S_a^1/2 S_b S_a^1/2), means and covariances
-     * written out again.
+     * FID by another road: tr((S_a S_b)^1/2) from the eigenvalues of the non-symmetric product S_a S_b (a general
+     * eigendecomposition; its eigenvalues are those of S_a^1/2 S_b S_a^1/2, real and non-negative up to rounding),
+     * means and unbiased covariances written out again.
      */
-    @Test
-    void fidMatchesTheTraceOfTheProductsSquareRoot() {
-        Random rnd = new Random(3);
-        int d = 7;
-        float[] a = gaussian(rnd, 300, d, 0, 1);
-        float[] b = gaussian(rnd, 200, d, 0.3, 1.4);
-        double[][] sa = cov(a, 300, d);
-        double[][] sb = cov(b, 200, d);
-        double[] ma = meanOf(a, 300, d);
-        double[] mb = meanOf(b, 200, d);
+    private static double fidByTheGeneralEigenRoute(float[] a, int na, float[] b, int nb, int d) {
+        double[][] sa = cov(a, na, d);
+        double[][] sb = cov(b, nb, d);
+        double[] ma = meanOf(a, na, d);
+        double[] mb = meanOf(b, nb, d);
         DMatrixRMaj product = new DMatrixRMaj(d, d);
         CommonOps_DDRM.mult(new DMatrixRMaj(sa), new DMatrixRMaj(sb), product);
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, false, false);
@@ -48,13 +43,23 @@ class SampleMetricsTest {
         for (int e = 0; e < d; e++) {
             Complex_F64 lambda = eig.getEigenvalue(e);
             assertEquals(0, lambda.getImaginary(), 1e-9, "the product's eigenvalues are real");
-            traceRoot += Math.sqrt(lambda.getReal());
+            traceRoot += Math.sqrt(Math.max(0, lambda.getReal()));
         }
         double want = 0;
         for (int j = 0; j < d; j++) {
             want += (ma[j] - mb[j]) * (ma[j] - mb[j]) + sa[j][j] + sb[j][j];
         }
-        want -= 2 * traceRoot;
+        return want - 2 * traceRoot;
+    }
+
+    /** FID against the trace of the square root of S_a S_b, computed the other way. */
+    @Test
+    void fidMatchesTheTraceOfTheProductsSquareRoot() {
+        Random rnd = new Random(3);
+        int d = 7;
+        float[] a = gaussian(rnd, 300, d, 0, 1);
+        float[] b = gaussian(rnd, 200, d, 0.3, 1.4);
+        double want = fidByTheGeneralEigenRoute(a, 300, b, 200, d);
         assertEquals(want, SampleMetrics.fid(a, 300, b, 200, d), 1e-9 * Math.abs(want) + 1e-12);
     }
 
@@ -192,23 +197,7 @@ class SampleMetricsTest {
         int d = 12;
         float[] a = gaussian(rnd, 5, d, 0, 1);
         float[] b = gaussian(rnd, 8, d, 0.2, 1.3);
-        double[][] sa = cov(a, 5, d);
-        double[][] sb = cov(b, 8, d);
-        double[] ma = meanOf(a, 5, d);
-        double[] mb = meanOf(b, 8, d);
-        DMatrixRMaj product = new DMatrixRMaj(d, d);
-        CommonOps_DDRM.mult(new DMatrixRMaj(sa), new DMatrixRMaj(sb), product);
-        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, false, false);
-        eig.decompose(product);
-        double traceRoot = 0;
-        for (int e = 0; e < d; e++) {
-            traceRoot += Math.sqrt(Math.max(0, eig.getEigenvalue(e).getReal()));
-        }
-        double want = 0;
-        for (int j = 0; j < d; j++) {
-            want += (ma[j] - mb[j]) * (ma[j] - mb[j]) + sa[j][j] + sb[j][j];
-        }
-        want -= 2 * traceRoot;
+        double want = fidByTheGeneralEigenRoute(a, 5, b, 8, d);
         double fid = SampleMetrics.fid(a, 5, b, 8, d);
         org.junit.jupiter.api.Assertions.assertFalse(Double.isNaN(fid));
         assertEquals(want, fid, 1e-6 * Math.abs(want));
