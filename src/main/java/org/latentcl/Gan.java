@@ -186,8 +186,22 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
      * @return n rows of {@link #data()} values
      */
     public float[][] generate(int n, int[] classes, long seed) {
+        return generate(n, classes, seed, 1f);
+    }
+
+    /**
+     * Samples with the noise at a temperature, z ~ N(0, t^2 I): below 1 they trade variety for typicality, as
+     * BigGAN's truncation trick does; 1 is {@link #generate(int, int[], long)}, to the bit.
+     *
+     * @param n           how many
+     * @param classes     the class of each sample, n of them (null for an unconditional GAN)
+     * @param seed        seeds the noise
+     * @param temperature t, above 0
+     * @return n rows of {@link #data()} values
+     */
+    public float[][] generate(int n, int[] classes, long seed, float temperature) {
         Rows.checkCount(n, "the number of samples");
-        return Rows.split(GanSampling.generate(live(), n, seed, classes), n, data());
+        return Rows.split(GanSampling.generate(live(), n, seed, classes, temperature), n, data());
     }
 
     /**

@@ -214,8 +214,23 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
      * @return n rows of {@link #input()} values
      */
     public float[][] sample(int n, int[] classes, long seed) {
+        return sample(n, classes, seed, 1f);
+    }
+
+    /**
+     * Draws at a temperature: codes z = m + t eps from N(m, t^2 I), decoded. Below 1 the draws lie nearer the
+     * prior's mode: each is more typical of its class and they vary less (Kingma &amp; Dhariwal's reduced
+     * temperature); 1 is {@link #sample(int, int[], long)}, to the bit.
+     *
+     * @param n           how many
+     * @param classes     the class of each draw, n of them (null for an unconditional VAE)
+     * @param seed        seeds the codes
+     * @param temperature t, above 0
+     * @return n rows of {@link #input()} values
+     */
+    public float[][] sample(int n, int[] classes, long seed, float temperature) {
         Rows.checkCount(n, "the number of samples");
-        return Rows.split(VaeSampling.sample(live(), n, seed, classes), n, input());
+        return Rows.split(VaeSampling.sample(live(), n, seed, classes, temperature), n, input());
     }
 
     /**

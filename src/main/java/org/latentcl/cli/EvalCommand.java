@@ -73,6 +73,10 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the evaluation noise.")
     long seed;
 
+    @Option(names = "--temperature", defaultValue = "1", paramLabel = "T", description = "Draw the samples it scores at temperature T "
+            + "(as sample --temperature): below 1 they are more typical of their class and vary less; 1 is the prior.")
+    float temperature;
+
     @Option(names = "--metrics", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "FID, KID, classifier score, precision, recall and coverage, for labelled images (--no-metrics: skip them).")
     boolean metrics;
@@ -92,8 +96,12 @@ final class EvalCommand implements Callable<Integer> {
             throw new UsageException("--iwae must be 0 (off) or a positive number of samples, got " + iwae);
         }
         Flags.positive("--n", n);
+        Flags.positive("--temperature", temperature);
         Map<String, Object> result = new LinkedHashMap<>();
         if (samples != null) {
+            if (temperature != 1f) {
+                throw new UsageException("--temperature draws a model's samples; --samples are already drawn");
+            }
             if (data == null) {
                 throw new UsageException("--samples needs --data SPEC: the data to score the samples against");
             }
@@ -125,6 +133,9 @@ final class EvalCommand implements Callable<Integer> {
                 throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model's have " + features);
             }
             result.put("checkpoint", checkpoint.toString());
+            if (temperature != 1f) {
+                result.put("temperature", (double) temperature);
+            }
             try (Backend be = DeviceSelector.open(device)) {
                 if (model.equals("vae")) {
                     evalVae(be, c, split, dataSpec, result);
@@ -132,7 +143,7 @@ final class EvalCommand implements Callable<Integer> {
                     try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, 256)) {
                         int classes = gan.config().classes();
                         int[] asked = classes > 0 ? evenClasses(n, classes) : null;
-                        float[] generated = GanSampling.generate(gan, n, seed, asked);
+                        float[] generated = GanSampling.generate(gan, n, seed, asked, temperature);
                         scoreSamples(be, generated, n, split, dataSpec, result);
                         quality(be, generated, n, split, result);
                         if (asked != null && metrics && canMeasure(split)) {
@@ -172,7 +183,7 @@ final class EvalCommand implements Callable<Integer> {
             result.put("device", be.name());
             if (metrics && canMeasure(split)) {
                 int[] asked = classes > 0 ? evenClasses(n, classes) : null;
-                float[] samples = VaeSampling.sample(vae, n, seed, asked);
+                float[] samples = VaeSampling.sample(vae, n, seed, asked, temperature);
                 quality(be, samples, n, split, result);
                 if (asked != null) {
                     fidelity(be, samples, asked, n, split, result);

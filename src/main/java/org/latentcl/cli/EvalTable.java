@@ -34,7 +34,7 @@ final class EvalTable {
     /** Keys shown in the header or folded into a row, not as rows of their own. */
     private static final Set<String> FOLDED = Set.of("checkpoint", "samples_from", "data", "examples", "test_examples", "samples", "device",
             "metric_samples", "classifier_accuracy", "iwae_k", "parzen_se", "parzen_sigma", "class_fidelity_relative", EvalCommand.NEAREST_CLASSES,
-            "class_fidelity_per_class", "fid_per_class");
+            "class_fidelity_per_class", "fid_per_class", "temperature");
 
     private EvalTable() {
     }
@@ -50,6 +50,9 @@ final class EvalTable {
         }
         if (r.containsKey("device")) {
             out.append(" on ").append(r.get("device"));
+        }
+        if (r.containsKey("temperature")) {
+            out.append(", samples drawn at temperature ").append(number(r.get("temperature")));
         }
         out.append('\n');
         List<String[]> rows = new ArrayList<>();

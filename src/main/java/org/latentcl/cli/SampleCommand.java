@@ -49,6 +49,11 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the prior draws.")
     long seed;
 
+    @Option(names = "--temperature", defaultValue = "1", paramLabel = "T", description = "Draw the codes (a VAE) or the noise (a GAN) "
+            + "from N(m, T^2 I): below 1 each sample is more typical of its class and they vary less (reduced temperature; "
+            + "BigGAN's truncation trick); 1 is the prior.")
+    float temperature;
+
     @Option(names = "--out", required = true, description = "Output file: .png (a grid), .npy (float32: [n, C, H, W] for images, see --layout; else [n, D]) or .csv.")
     Path out;
 
@@ -66,6 +71,10 @@ final class SampleCommand implements Callable<Integer> {
         }
         if (n != null) {
             Flags.positive("--n", n);
+        }
+        Flags.positive("--temperature", temperature);
+        if (interpolate != null && temperature != 1f) {
+            throw new UsageException("--temperature applies to draws, not to --interpolate's walks");
         }
         String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!name.endsWith(".png") && !name.endsWith(".npy") && !name.endsWith(".csv")) {
@@ -97,13 +106,13 @@ final class SampleCommand implements Callable<Integer> {
                 try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(Math.max(per, total / 4), 256))) {
                     d = vae.config().input();
                     x = interpolate != null ? VaeSampling.interpolate(vae, walks, interpolate, seed, walkClasses)
-                            : VaeSampling.sampleByClass(vae, per, seed, drawn);
+                            : VaeSampling.sampleByClass(vae, per, seed, drawn, temperature);
                 }
             } else {
                 try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(Math.max(per, total / 4), 256))) {
                     d = gan.config().data();
                     x = interpolate != null ? GanSampling.interpolate(gan, walks, interpolate, seed, walkClasses)
-                            : GanSampling.generateByClass(gan, per, seed, drawn);
+                            : GanSampling.generateByClass(gan, per, seed, drawn, temperature);
                 }
             }
             if (name.endsWith(".png")) {

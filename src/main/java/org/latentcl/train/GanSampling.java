@@ -33,9 +33,19 @@ public final class GanSampling {
      * whatever the classes), sample i of class {@code classes[i]} (null for an unconditional GAN).
      */
     public static float[] generate(GanNetwork gan, int n, long seed, int[] classes) {
+        return generate(gan, n, seed, classes, 1f);
+    }
+
+    /**
+     * As {@link #generate(GanNetwork, int, long, int[])} with the noise at a temperature: z ~ N(0, t^2 I). Below 1
+     * the samples trade variety for typicality, as BigGAN's truncation trick does (Brock et al. 2019, section 3.1,
+     * which resamples instead of scaling); 1 is the noise the generator was trained on.
+     */
+    public static float[] generate(GanNetwork gan, int n, long seed, int[] classes, float temperature) {
         int zd = gan.config().noise();
         float[] noise = new float[n * zd];
         Philox.fillNormal(noise, 0, noise.length, seed, 0);
+        Temperature.scale(noise, temperature);
         return fromNoise(gan, noise, n, classes);
     }
 
@@ -63,7 +73,12 @@ public final class GanSampling {
 
     /** {@code per} samples of each class in {@code classes}, class by class from the same noise ({@code per} samples when classes is null). */
     public static float[] generateByClass(GanNetwork gan, int per, long seed, int[] classes) {
-        return OneHot.byClass((k, cls) -> generate(gan, k, seed, cls), classes, per, gan.config().data());
+        return generateByClass(gan, per, seed, classes, 1f);
+    }
+
+    /** As {@link #generateByClass(GanNetwork, int, long, int[])} at a temperature. */
+    public static float[] generateByClass(GanNetwork gan, int per, long seed, int[] classes, float temperature) {
+        return OneHot.byClass((k, cls) -> generate(gan, k, seed, cls, temperature), classes, per, gan.config().data());
     }
 
     /**

@@ -33,8 +33,18 @@ public final class VaeSampling {
      * noise eps is the Philox stream of {@code seed}, so the same seed gives every class the same eps.
      */
     public static float[] sample(VaeNetwork vae, int n, long seed, int[] classes) {
+        return sample(vae, n, seed, classes, 1f);
+    }
+
+    /**
+     * As {@link #sample(VaeNetwork, int, long, int[])} at a temperature: z = m_y + t eps, draws from N(m_y, t^2 I).
+     * Below 1 the samples are nearer the prior's mode, more typical of their class and less varied (the "reduced
+     * temperature" of Kingma &amp; Dhariwal 2018, Glow, section 5); 1 is the prior itself.
+     */
+    public static float[] sample(VaeNetwork vae, int n, long seed, int[] classes, float temperature) {
         float[] z = new float[n * vae.config().latent()];
         Philox.fillNormal(z, 0, z.length, seed, 0);
+        Temperature.scale(z, temperature);
         return decodeFromPrior(vae, z, n, classes);
     }
 
@@ -70,7 +80,12 @@ public final class VaeSampling {
 
     /** {@code per} draws of each class in {@code classes}, class by class from the same codes (per draws of the prior when classes is null). */
     public static float[] sampleByClass(VaeNetwork vae, int per, long seed, int[] classes) {
-        return OneHot.byClass((k, cls) -> sample(vae, k, seed, cls), classes, per, vae.config().input());
+        return sampleByClass(vae, per, seed, classes, 1f);
+    }
+
+    /** As {@link #sampleByClass(VaeNetwork, int, long, int[])} at a temperature. */
+    public static float[] sampleByClass(VaeNetwork vae, int per, long seed, int[] classes, float temperature) {
+        return OneHot.byClass((k, cls) -> sample(vae, k, seed, cls, temperature), classes, per, vae.config().input());
     }
 
     /** The one-hot classes at the end of n rows of a conditional VAE (null for an unconditional one). */

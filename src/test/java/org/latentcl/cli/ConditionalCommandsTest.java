@@ -96,6 +96,21 @@ class ConditionalCommandsTest {
         assertFalse(Arrays.equals(Arrays.copyOfRange(several, 0, 4 * 784), Arrays.copyOfRange(several, 4 * 784, 8 * 784)),
                 "another class decodes the same codes differently");
         assertEquals(80 * 784, sample(ckpt, "all.npy").length, "eight of each of the ten classes");
+        // At a temperature: the codes m_y + t eps, as the API draws them.
+        float[] cool = sample(ckpt, "cool.npy", "--class", "3", "--n", "4", "--temperature", "0.5");
+        assertFalse(Arrays.equals(three, cool), "another temperature, other samples");
+        try (org.latentcl.Device d = org.latentcl.Devices.java(); org.latentcl.Vae vae = org.latentcl.Checkpoints.loadVae(ckpt, d)) {
+            float[][] api = vae.sample(4, new int[] {3, 3, 3, 3}, 1, 0.5f);
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(api[i], Arrays.copyOfRange(cool, i * 784, (i + 1) * 784), "draw " + i + " as Vae.sample(..., 0.5f)");
+            }
+        }
+        Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--temperature", "0", "--out", dir.resolve("x.png").toString(),
+                "--device", "java"), "--temperature must be a positive number, got 0.0");
+        Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--temperature", "0.5", "--interpolate", "--out",
+                dir.resolve("x.png").toString(), "--device", "java"), "--temperature applies to draws, not to --interpolate's walks");
+        Cli.usageError(Cli.run("eval", "--samples", dir.resolve("cool.npy").toString(), "--data", "default", "--temperature", "0.5"),
+                "--temperature draws a model's samples; --samples are already drawn");
         r = Cli.run("sample", "--checkpoint", ckpt.toString(), "--out", dir.resolve("grid.png").toString(), "--device", "java");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("8 of each class in 0,1,2,3,4,5,6,7,8,9"), r.out());
@@ -108,9 +123,10 @@ class ConditionalCommandsTest {
         Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--class", "1", "--classes", "2", "--out",
                 dir.resolve("x.png").toString(), "--device", "java"), "--class and --classes cannot be used together");
         // The IWAE bound of a conditional VAE, importance-weighting q(z|x, y) for p(x|z, y), lies at or below its ELBO.
-        r = Cli.run("eval", "--json", "--checkpoint", ckpt.toString(), "--iwae", "8", "--no-metrics", "--device", "java");
+        r = Cli.run("eval", "--json", "--checkpoint", ckpt.toString(), "--iwae", "8", "--no-metrics", "--device", "java", "--temperature", "0.8");
         assertEquals(0, r.code(), r.err());
         java.util.Map<?, ?> json = (java.util.Map<?, ?>) org.latentcl.io.Json.parse(r.out().strip());
+        assertEquals(0.8, ((Number) json.get("temperature")).doubleValue(), 1e-6, "the temperature of the samples is in the report");
         double elbo = (Double) json.get("test_loss");
         double iwae = (Double) json.get("iwae_nll");
         assertTrue(iwae <= elbo + 0.5 && iwae > elbo - 30, "IWAE " + iwae + " against ELBO " + elbo);
