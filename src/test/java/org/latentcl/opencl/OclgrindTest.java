@@ -64,7 +64,7 @@ class OclgrindTest {
     void selftestOnTheSimulatorPassesEveryKernelVariantWithChecksOn() throws IOException, InterruptedException {
         requireSimulator();
         Path log = dir.resolve("oclgrind.log");
-        // 190-250 s on an idle 2-core machine; the limit leaves room for a busy one (it checks correctness, not speed).
+        // 190-260 s on an idle 2-core machine; the limit leaves room for a busy one (it checks correctness, not speed).
         Object[] r = run(log, 480, "org.latentcl.cli.Main", "selftest", "--device", "oclgrind");
         String out = (String) r[1];
         String reports = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
