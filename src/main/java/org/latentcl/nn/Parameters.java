@@ -107,9 +107,11 @@ public final class Parameters implements AutoCloseable {
     }
 
     /**
-     * PyTorch's default initialization of nn.Linear: weights by kaiming_uniform(a = sqrt(5)) and
-     * biases alike, which both come to U(-1/sqrt(fan_in), 1/sqrt(fan_in)). The uniforms come from
-     * the Philox stream of {@code seed}, so both backends start from the same numbers.
+     * PyTorch's default initialization: nn.Linear's and the convolutions' weights by
+     * kaiming_uniform(a = sqrt(5)) and their biases alike, which both come to
+     * U(-1/sqrt(fan_in), 1/sqrt(fan_in)); a normalization's scale 1 and shift 0, as
+     * nn.BatchNorm2d.reset_parameters sets them. The uniforms come from the Philox stream of
+     * {@code seed} (one per value, whatever its role), so both backends start from the same numbers.
      */
     public void initialize(long seed) {
         float[] all = new float[size];
@@ -118,7 +120,11 @@ public final class Parameters implements AutoCloseable {
             int off = offsets.get(s.name());
             float bound = (float) (1.0 / Math.sqrt(s.fanIn()));
             for (int i = 0; i < s.size(); i++) {
-                all[off + i] = (2f * all[off + i] - 1f) * bound;
+                all[off + i] = switch (s.role()) {
+                    case SCALE -> 1f;
+                    case SHIFT -> 0f;
+                    default -> (2f * all[off + i] - 1f) * bound;
+                };
             }
         }
         backend.write(values, all);
