@@ -5,7 +5,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
+import org.latentcl.backend.JavaBackend;
 import org.latentcl.io.Safetensors;
+import org.latentcl.model.GanNetwork;
+import org.latentcl.model.ImageShape;
+import org.latentcl.model.VaeNetwork;
 import org.latentcl.train.GanCheckpoint;
 import org.latentcl.train.VaeCheckpoint;
 
@@ -82,6 +86,64 @@ public final class Checkpoints {
             return new Gan(device, false, GanCheckpoint.config(c, file), Vae.DEFAULT_BATCH, g -> GanCheckpoint.loadForSampling(g, c, file));
         }
         return new Vae(device, false, VaeCheckpoint.config(c, file), Vae.DEFAULT_BATCH, v -> VaeCheckpoint.load(v, c, file));
+    }
+
+    /**
+     * Reads a checkpoint's model, shape, classes and data and checks every tensor against its configuration, on the host
+     * (no device is opened): a broken file is reported before anything else happens.
+     *
+     * @param file a VAE or GAN checkpoint
+     * @return what it holds
+     * @throws IllegalArgumentException naming the file and the problem: missing, not safetensors, not a LatentCL
+     *                                  checkpoint, corrupt, or weights that disagree with the configuration
+     */
+    public static CheckpointInfo inspect(Path file) {
+        Safetensors.Contents c = Safetensors.read(file);
+        String model = c.metadata().get(RunFiles.MODEL_KEY);
+        if (!"vae".equals(model) && !"gan".equals(model)) {
+            throw new IllegalArgumentException(file + ": not a LatentCL checkpoint (model " + (model == null ? "missing" : "'" + model + "'")
+                    + " in the safetensors metadata)");
+        }
+        int features;
+        int classes;
+        ImageShape image;
+        // Every tensor is loaded into a model of batch 1 on a one-thread Java backend: the check a device would make, made first.
+        try (JavaBackend host = new JavaBackend(1, false)) {
+            if (model.equals("vae")) {
+                try (VaeNetwork vae = VaeCheckpoint.open(host, c, file, 1)) {
+                    features = vae.config().input();
+                    classes = vae.config().classes();
+                    image = vae.config().image();
+                }
+            } else {
+                try (GanNetwork gan = GanCheckpoint.open(host, c, file, 1)) {
+                    features = gan.config().data();
+                    classes = gan.config().classes();
+                    image = gan.config().image();
+                }
+            }
+        }
+        Map<String, String> meta = c.metadata();
+        String data = meta.getOrDefault("data", "default");
+        if (image != null) {
+            return new CheckpointInfo(model, features, classes, image.channels(), image.height(), image.width(), data);
+        }
+        // A training run records its images' shape; a grey image from before colour images names no channels.
+        int channels = whole(meta, "image_channels", meta.containsKey("image_height") ? 1 : 0, file);
+        return new CheckpointInfo(model, features, classes, channels, whole(meta, "image_height", 0, file), whole(meta, "image_width", 0, file), data);
+    }
+
+    /** A whole number of the metadata, or the default when absent; an {@link IllegalArgumentException} naming the file when not a number. */
+    private static int whole(Map<String, String> meta, String key, int absent, Path file) {
+        String v = meta.get(key);
+        if (v == null) {
+            return absent;
+        }
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": the metadata's " + key + " is '" + v + "', not a whole number");
+        }
     }
 
     /**

@@ -89,4 +89,23 @@ public final class ImageGrid {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Writes the grid of colour (or grey) images as a PNG file with the given images a row, completely or not at all.
+     *
+     * @param images   rows of channels x height x width values
+     * @param channels 1 or 3
+     * @param height   image height in pixels
+     * @param width    image width in pixels
+     * @param columns  images per grid row
+     * @param file     the PNG file to write
+     * @throws UncheckedIOException when the file cannot be written
+     */
+    public static void writePng(float[][] images, int channels, int height, int width, int columns, Path file) {
+        try {
+            Images.writePng(of(images, channels, height, width, columns), file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
 }

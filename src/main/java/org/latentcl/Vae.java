@@ -30,6 +30,10 @@ import org.latentcl.train.VaeSampling;
 public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implements Model {
     /** Rows per chunk when the model is used outside training. */
     static final int DEFAULT_BATCH = 128;
+    /** Rows per chunk of {@link #evaluate}: the float sums run chunk by chunk, so it is part of the figures' last bits. */
+    static final int EVALUATION_BATCH = 1000;
+    /** Rows per chunk of {@link #iwae} when k is small: whole examples of k rows each. */
+    static final int IWAE_ROWS = 2048;
 
     private final VaeConfig config;
 
@@ -252,6 +256,57 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
         return Rows.split(VaeSampling.interpolate(live(), walks, steps, seed, classes), walks * steps, input());
     }
 
+    /**
+     * The negative evidence lower bound of the rows, per example in nats, with its two terms (the test loss
+     * {@code train} logs): one code z ~ q(z|x) a row, the KL in closed form. The same seed gives the same
+     * figures on every device, to the last bits on each.
+     *
+     * @param x       rows of {@link #input()} values
+     * @param classes the class of each row (null for an unconditional VAE)
+     * @param seed    seeds the codes
+     * @return -ELBO, reconstruction term and KL, each averaged over the rows
+     */
+    public Evaluation evaluate(float[][] x, int[] classes, long seed) {
+        Rows.checkCount(x.length, "the number of rows");
+        // Fewer rows than a chunk are one chunk whatever its size: no larger model is built for them.
+        int chunk = Math.min(EVALUATION_BATCH, x.length);
+        org.latentcl.model.VaeNetwork v = live(chunk);
+        try (org.latentcl.backend.Tensor t = rowsAsRead(v, x, classes)) {
+            double[] e = org.latentcl.train.VaeEvaluation.elbo(v, t, new org.latentcl.nn.RandomStream(seed, 0), chunk);
+            return new Evaluation(e[0], e[1], e[2]);
+        }
+    }
+
+    /**
+     * The importance-weighted estimate of -log p(x) per example, in nats (Burda et al. 2016): with k codes
+     * z_k ~ q(z|x) a row, -log (1/k) sum_k p(x|z_k) p(z_k) / q(z_k|x). It is at most the -ELBO and falls
+     * towards -log p(x) as k grows; 1 is the -ELBO with one sampled KL.
+     *
+     * @param x       rows of {@link #input()} values
+     * @param classes the class of each row (null for an unconditional VAE)
+     * @param k       importance samples a row, at least 1
+     * @param seed    seeds the codes
+     * @return the estimate, averaged over the rows
+     */
+    public double iwae(float[][] x, int[] classes, int k, long seed) {
+        Rows.checkCount(x.length, "the number of rows");
+        if (k < 1) {
+            throw new IllegalArgumentException("the IWAE estimate needs at least 1 importance sample, got " + k);
+        }
+        // Chunks of about IWAE_ROWS rows, whole examples of k rows each.
+        int rows = (int) Math.min(Math.max(k, IWAE_ROWS / k * k), (long) x.length * k);
+        org.latentcl.model.VaeNetwork v = live(rows);
+        try (org.latentcl.backend.Tensor t = rowsAsRead(v, x, classes)) {
+            return org.latentcl.train.VaeEvaluation.iwae(v, t, k, new org.latentcl.nn.RandomStream(seed, 1L << 40), rows);
+        }
+    }
+
+    /** The rows on the device as the network reads them: a conditional VAE's followed by their one-hot classes. */
+    private org.latentcl.backend.Tensor rowsAsRead(org.latentcl.model.VaeNetwork v, float[][] x, int[] classes) {
+        float[] rows = OneHot.append(v.config().classes(), Rows.flatten(x, input(), "x"), x.length, input(), classes);
+        return v.backend().upload(rows, x.length, v.config().rowWidth());
+    }
+
     @Override
     public Map<String, float[]> weights() {
         return live().parameters().toHost();
@@ -279,6 +334,16 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
      * @param logvar the log-variances, likewise
      */
     public record Encoding(float[][] mu, float[][] logvar) {
+    }
+
+    /**
+     * Test-set measures: the negative ELBO and its terms, per example in nats.
+     *
+     * @param loss           -ELBO = reconstruction + KL
+     * @param reconstruction -log p(x|z) for one sampled z
+     * @param kl             KL(q(z|x) || p(z)), in closed form
+     */
+    public record Evaluation(double loss, double reconstruction, double kl) {
     }
 
     /** Sets up a {@link Vae}; every setter returns the builder. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.latentcl.CheckpointInfo;
 import org.latentcl.Checkpoints;
 import org.latentcl.Device;
 import org.latentcl.Devices;
@@ -12,7 +13,6 @@ import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Npy;
 import org.latentcl.io.AtomicFiles;
-import org.latentcl.io.Safetensors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,17 +52,15 @@ final class EncodeCommand implements Callable<Integer> {
         if (!split.equals("test") && !split.equals("train")) {
             throw new UsageException("--split must be test or train, got " + split);
         }
-        Safetensors.Contents c = Safetensors.read(checkpoint);
-        String model = ModelFiles.model(c, checkpoint);
-        if (!model.equals("vae")) {
-            throw new UsageException(checkpoint + " is a " + model + " checkpoint; encode needs a VAE's (a GAN has no encoder)");
+        CheckpointInfo info = Checkpoints.inspect(checkpoint);
+        if (!info.model().equals("vae")) {
+            throw new UsageException(checkpoint + " is a " + info.model() + " checkpoint; encode needs a VAE's (a GAN has no encoder)");
         }
-        String spec = data != null ? data : c.metadata().getOrDefault("data", "default");
-        DataSplit both = ModelFiles.dataFor(c, spec);
+        String spec = data != null ? data : info.data();
+        DataSplit both = ModelFiles.dataFor(info, spec);
         Dataset rows = split.equals("test") ? both.test() : both.train();
-        int features = ModelFiles.features(c, checkpoint, model);
-        if (rows.cols() != features) {
-            throw new UsageException("data " + spec + " has " + rows.cols() + " features but the model's have " + features);
+        if (rows.cols() != info.features()) {
+            throw new UsageException("data " + spec + " has " + rows.cols() + " features but the model's have " + info.features());
         }
         try (Device d = Devices.get(device); Vae vae = Checkpoints.loadVae(checkpoint, d)) {
             int[] classes = null;

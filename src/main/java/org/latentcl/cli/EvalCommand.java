@@ -1,31 +1,24 @@
 package org.latentcl.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.latentcl.backend.Backend;
-import org.latentcl.backend.DeviceSelector;
-import org.latentcl.backend.Tensor;
+import org.latentcl.CheckpointInfo;
+import org.latentcl.Checkpoints;
+import org.latentcl.Device;
+import org.latentcl.Devices;
+import org.latentcl.Gan;
+import org.latentcl.Model;
+import org.latentcl.SampleQuality;
+import org.latentcl.SampleScores;
+import org.latentcl.Vae;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
 import org.latentcl.data.Npy;
 import org.latentcl.io.Json;
-import org.latentcl.io.Safetensors;
-import org.latentcl.model.GanNetwork;
-import org.latentcl.model.VaeNetwork;
-import org.latentcl.nn.RandomStream;
-import org.latentcl.train.GanCheckpoint;
-import org.latentcl.train.GanEvaluation;
-import org.latentcl.train.GanSampling;
-import org.latentcl.train.VaeCheckpoint;
-import org.latentcl.train.VaeEvaluation;
-import org.latentcl.train.VaeSampling;
-import org.latentcl.metrics.ClassFidelity;
-import org.latentcl.metrics.FeatureClassifiers;
-import org.latentcl.metrics.QualityReport;
-import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,13 +34,6 @@ import picocli.CommandLine.Spec;
                 + "of LatentCL's classifier for the data (trained on first use and cached; see train classifier), with floor_* "
                 + "the same for two halves of the real test data."})
 final class EvalCommand implements Callable<Integer> {
-    /** Rows per IWAE chunk when K is small (K samples of each of several examples). */
-    private static final int IWAE_ROWS = 2048;
-    /** Validation examples for choosing the Parzen width. */
-    private static final int VALIDATION = 1000;
-    /** Labelled training examples that give generated samples their nearest-neighbour class. */
-    private static final int REFERENCE = 10_000;
-
     @Spec
     CommandSpec spec;
 
@@ -115,40 +101,36 @@ final class EvalCommand implements Callable<Integer> {
             }
             rangeWarning(s.values(), split.test().values());
             result.put("samples_from", samples.toString());
-            try (Backend be = DeviceSelector.open(device)) {
-                scoreSamples(be, s.values(), s.rows(), split, data, result);
-                quality(be, s.values(), s.rows(), split, result);
+            float[][] rows = s.toArray();
+            try (Device d = Devices.get(device)) {
+                scoreSamples(d, rows, split, data, result);
+                quality(d, rows, split, result);
             }
         } else {
-            Safetensors.Contents c = Safetensors.read(checkpoint);
-            String model = ModelFiles.model(c, checkpoint);
-            if (iwae > 0 && !model.equals("vae")) {
-                throw new UsageException("--iwae applies to VAEs (it estimates -log p(x)); " + checkpoint + " is a " + model
+            CheckpointInfo info = Checkpoints.inspect(checkpoint);
+            if (iwae > 0 && !info.model().equals("vae")) {
+                throw new UsageException("--iwae applies to VAEs (it estimates -log p(x)); " + checkpoint + " is a " + info.model()
                         + " checkpoint, whose eval reports FID, KID, precision and recall");
             }
-            String dataSpec = data != null ? data : c.metadata().getOrDefault("data", "default");
-            int features = ModelFiles.features(c, checkpoint, model);
-            DataSplit split = imageSize != null ? Datasets.load(dataSpec, imageSize) : ModelFiles.dataFor(c, dataSpec);
-            if (features != split.test().cols()) {
-                throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model's have " + features);
+            String dataSpec = data != null ? data : info.data();
+            DataSplit split = imageSize != null ? Datasets.load(dataSpec, imageSize) : ModelFiles.dataFor(info, dataSpec);
+            if (info.features() != split.test().cols()) {
+                throw new UsageException("data " + dataSpec + " has " + split.test().cols() + " features but the model's have " + info.features());
             }
             result.put("checkpoint", checkpoint.toString());
             if (temperature != 1f) {
                 result.put("temperature", (double) temperature);
             }
-            try (Backend be = DeviceSelector.open(device)) {
-                if (model.equals("vae")) {
-                    evalVae(be, c, split, dataSpec, result);
-                } else {
-                    try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, 256)) {
-                        int classes = gan.config().classes();
-                        int[] asked = classes > 0 ? evenClasses(n, classes) : null;
-                        float[] generated = GanSampling.generate(gan, n, seed, asked, temperature);
-                        scoreSamples(be, generated, n, split, dataSpec, result);
-                        quality(be, generated, n, split, result);
-                        if (asked != null && metrics && canMeasure(split)) {
-                            fidelity(be, generated, asked, n, split, result);
-                        }
+            try (Device d = Devices.get(device); Model model = Checkpoints.load(checkpoint, d)) {
+                if (model instanceof Vae vae) {
+                    evalVae(d, vae, split, dataSpec, result);
+                } else if (model instanceof Gan gan) {
+                    int[] asked = gan.classes() > 0 ? evenClasses(n, gan.classes()) : null;
+                    float[][] generated = gan.generate(n, asked, seed, temperature);
+                    scoreSamples(d, generated, split, dataSpec, result);
+                    quality(d, generated, split, result);
+                    if (asked != null && metrics && canMeasure(split)) {
+                        fidelity(d, generated, asked, split, result);
                     }
                 }
             }
@@ -162,32 +144,33 @@ final class EvalCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    private void evalVae(Backend be, Safetensors.Contents c, DataSplit split, String dataSpec, Map<String, Object> result) {
-        int maxBatch = iwae > 0 ? Math.max(iwae, IWAE_ROWS / iwae * iwae) : 1000;
-        try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, maxBatch)) {
-            int classes = vae.config().classes();
-            // A conditional VAE reads each test row with its one-hot class.
-            Dataset rows = classes > 0 ? split.test().withOneHot(classes) : split.test();
-            result.put("data", dataSpec);
-            result.put("test_examples", split.test().rows());
-            try (Tensor x = be.upload(rows.values(), rows.rows(), rows.cols())) {
-                double[] elbo = VaeEvaluation.elbo(vae, x, new RandomStream(seed, 0));
-                result.put("test_loss", elbo[0]);
-                result.put("recon", elbo[1]);
-                result.put("kl", elbo[2]);
-                if (iwae > 0) {
-                    result.put("iwae_k", iwae);
-                    result.put("iwae_nll", VaeEvaluation.iwae(vae, x, iwae, new RandomStream(seed, 1L << 40)));
-                }
+    private void evalVae(Device d, Vae vae, DataSplit split, String dataSpec, Map<String, Object> result) {
+        Dataset test = split.test();
+        int[] labels = null;
+        if (vae.classes() > 0) {
+            if (!test.hasLabels()) {
+                throw new UsageException("the VAE is conditional, so its test loss needs each row's class, and " + test.name() + " has no labels");
             }
-            result.put("device", be.name());
-            if (metrics && canMeasure(split)) {
-                int[] asked = classes > 0 ? evenClasses(n, classes) : null;
-                float[] samples = VaeSampling.sample(vae, n, seed, asked, temperature);
-                quality(be, samples, n, split, result);
-                if (asked != null) {
-                    fidelity(be, samples, asked, n, split, result);
-                }
+            labels = test.labels();
+        }
+        result.put("data", dataSpec);
+        result.put("test_examples", test.rows());
+        float[][] x = test.toArray();
+        Vae.Evaluation elbo = vae.evaluate(x, labels, seed);
+        result.put("test_loss", elbo.loss());
+        result.put("recon", elbo.reconstruction());
+        result.put("kl", elbo.kl());
+        if (iwae > 0) {
+            result.put("iwae_k", iwae);
+            result.put("iwae_nll", vae.iwae(x, labels, iwae, seed));
+        }
+        result.put("device", d.name());
+        if (metrics && canMeasure(split)) {
+            int[] asked = vae.classes() > 0 ? evenClasses(n, vae.classes()) : null;
+            float[][] samples = vae.sample(n, asked, seed, temperature);
+            quality(d, samples, split, result);
+            if (asked != null) {
+                fidelity(d, samples, asked, split, result);
             }
         }
     }
@@ -232,14 +215,12 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** A conditional model's class fidelity: LatentCL's classifier on samples drawn for each class, beside its accuracy on real data. */
-    private void fidelity(Backend be, float[] x, int[] asked, int count, DataSplit split, Map<String, Object> result) {
-        try (FeatureClassifiers.Trained classifier = FeatureClassifiers.forData(be, split, line -> { })) {
-            ClassFidelity f = ClassFidelity.of(classifier.network(), x, asked, count, split.test());
-            result.put("class_fidelity", f.accuracy());
-            result.put("class_fidelity_relative", f.relative());
-            result.put("class_fidelity_per_class", f.perClass());
-            result.put("fid_per_class", f.fidPerClass());
-        }
+    private static void fidelity(Device d, float[][] x, int[] asked, DataSplit split, Map<String, Object> result) {
+        SampleQuality.Fidelity f = SampleQuality.classFidelity(d, x, asked, split);
+        result.put("class_fidelity", f.accuracy());
+        result.put("class_fidelity_relative", f.relative());
+        result.put("class_fidelity_per_class", f.perClass());
+        result.put("fid_per_class", f.fidPerClass());
     }
 
     private static boolean canMeasure(DataSplit split) {
@@ -259,13 +240,14 @@ final class EvalCommand implements Callable<Integer> {
      */
     static final int MIN_FID_TEST_ROWS = 2000;
 
-    private void quality(Backend be, float[] x, int count, DataSplit split, Map<String, Object> result) {
+    private void quality(Device d, float[][] x, DataSplit split, Map<String, Object> result) {
         if (!metrics || !canMeasure(split)) {
             return;
         }
-        if (count <= QualityReport.K) {
-            throw new UsageException("the sample metrics need more than " + QualityReport.K + " samples (precision and recall use "
-                    + QualityReport.K + " nearest neighbours), got " + count + "; give more, or --no-metrics");
+        int count = x.length;
+        if (count <= SampleQuality.NEIGHBOURS) {
+            throw new UsageException("the sample metrics need more than " + SampleQuality.NEIGHBOURS + " samples (precision and recall use "
+                    + SampleQuality.NEIGHBOURS + " nearest neighbours), got " + count + "; give more, or --no-metrics");
         }
         PrintWriter err = spec.commandLine().getErr();
         if (split.test().rows() < MIN_FID_TEST_ROWS) {
@@ -274,30 +256,47 @@ final class EvalCommand implements Callable<Integer> {
                     + "deviation 3-5 and 3); compare runs scored on the same test set, and use %,d or more (docs/METRICS.md)",
                     split.test().rows(), MIN_FID_TEST_ROWS));
         }
-        try (FeatureClassifiers.Trained classifier = FeatureClassifiers.forData(be, split, line -> {
+        SampleQuality.Measured m = SampleQuality.measure(d, x, split, seed, line -> {
             err.println(line);
             err.flush();
-        })) {
-            result.put("classifier_accuracy", classifier.testAccuracy());
-            result.put("metric_samples", count);
-            result.putAll(QualityReport.of(classifier.network(), x, count, split.test(), seed).fields(""));
-            result.putAll(QualityReport.floor(classifier.network(), split.test(), seed).fields("floor_"));
-        }
+        });
+        result.put("classifier_accuracy", m.classifierAccuracy());
+        result.put("metric_samples", count);
+        fields(m.samples(), "", result);
+        fields(m.floor(), "floor_", result);
+    }
+
+    /** The JSON fields of one set of sample metrics, each key after the prefix. */
+    private static void fields(SampleQuality q, String prefix, Map<String, Object> result) {
+        result.put(prefix + "fid", q.fid());
+        result.put(prefix + "kid", q.kid());
+        result.put(prefix + "kid_std", q.kidStd());
+        result.put(prefix + "classifier_score", q.classifierScore());
+        result.put(prefix + "classifier_score_std", q.classifierScoreStd());
+        result.put(prefix + "precision", q.precision());
+        result.put(prefix + "recall", q.recall());
+        result.put(prefix + "classes_covered", q.classesCovered());
     }
 
     /** Parzen log-likelihood and, with labels, class coverage: the same scoring for every source of samples. */
-    private static void scoreSamples(Backend be, float[] x, int count, DataSplit split, String dataSpec, Map<String, Object> result) {
-        Dataset train = split.train();
+    private static void scoreSamples(Device d, float[][] x, DataSplit split, String dataSpec, Map<String, Object> result) {
         result.put("data", dataSpec);
-        result.put("samples", count);
+        result.put("samples", x.length);
         result.put("test_examples", split.test().rows());
-        GanEvaluation.Parzen p = GanEvaluation.parzen(be, x, count, train.head(Math.min(VALIDATION, train.rows())), split.test());
+        SampleScores.Parzen p = SampleScores.parzen(d, x, split);
         result.put("parzen_ll", p.logLikelihood());
         result.put("parzen_se", p.standardError());
         result.put("parzen_sigma", p.sigma());
-        if (train.hasLabels()) {
-            result.put(NEAREST_CLASSES, GanEvaluation.classCoverage(be, x, count, train.head(Math.min(REFERENCE, train.rows()))));
+        if (split.train().hasLabels()) {
+            SampleScores.NearestClasses c = SampleScores.nearestClasses(d, x, split);
+            Map<String, Object> nearest = new LinkedHashMap<>();
+            nearest.put("histogram", java.util.Arrays.stream(c.histogram()).boxed().toList());
+            nearest.put("covered", c.covered());
+            nearest.put("classes", c.classes());
+            nearest.put("kl_to_data", c.klToData());
+            nearest.put("reference_examples", c.referenceExamples());
+            result.put(NEAREST_CLASSES, nearest);
         }
-        result.put("device", be.name());
+        result.put("device", d.name());
     }
 }

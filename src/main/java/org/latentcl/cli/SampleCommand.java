@@ -5,18 +5,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.latentcl.backend.Backend;
-import org.latentcl.backend.DeviceSelector;
+import org.latentcl.CheckpointInfo;
+import org.latentcl.Checkpoints;
+import org.latentcl.Device;
+import org.latentcl.Devices;
+import org.latentcl.Gan;
+import org.latentcl.ImageGrid;
+import org.latentcl.Model;
+import org.latentcl.Vae;
 import org.latentcl.data.Npy;
 import org.latentcl.io.AtomicFiles;
-import org.latentcl.io.Images;
-import org.latentcl.io.Safetensors;
-import org.latentcl.model.GanNetwork;
-import org.latentcl.model.VaeNetwork;
-import org.latentcl.train.GanCheckpoint;
-import org.latentcl.train.GanSampling;
-import org.latentcl.train.VaeCheckpoint;
-import org.latentcl.train.VaeSampling;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -84,11 +82,8 @@ final class SampleCommand implements Callable<Integer> {
         if (!shapeOfNpy.equals("nchw") && !shapeOfNpy.equals("nhwc") && !shapeOfNpy.equals("flat")) {
             throw new UsageException("--layout must be nchw, nhwc or flat, got '" + layout + "'");
         }
-        Safetensors.Contents c = Safetensors.read(checkpoint);
-        String model = ModelFiles.model(c, checkpoint);
-        ModelFiles.features(c, checkpoint, model);
-        int classes = model.equals("vae") ? VaeCheckpoint.config(c, checkpoint).classes() : GanCheckpoint.config(c, checkpoint).classes();
-        int[] drawn = classesToDraw(classes);
+        CheckpointInfo info = Checkpoints.inspect(checkpoint);
+        int[] drawn = classesToDraw(info.classes());
         if (interpolate != null && interpolate < 2) {
             throw new UsageException("--interpolate takes at least 2 points a walk, got " + interpolate);
         }
@@ -99,39 +94,27 @@ final class SampleCommand implements Callable<Integer> {
             walkClasses[w] = drawn[w / per];
         }
         int total = interpolate != null ? walks * interpolate : per * (drawn == null ? 1 : drawn.length);
-        try (Backend be = DeviceSelector.open(device)) {
-            int d;
-            float[] x;
-            if (model.equals("vae")) {
-                try (VaeNetwork vae = VaeCheckpoint.open(be, c, checkpoint, Math.min(Math.max(per, total / 4), 256))) {
-                    d = vae.config().input();
-                    x = interpolate != null ? VaeSampling.interpolate(vae, walks, interpolate, seed, walkClasses)
-                            : VaeSampling.sampleByClass(vae, per, seed, drawn, temperature);
-                }
-            } else {
-                try (GanNetwork gan = GanCheckpoint.open(be, c, checkpoint, Math.min(Math.max(per, total / 4), 256))) {
-                    d = gan.config().data();
-                    x = interpolate != null ? GanSampling.interpolate(gan, walks, interpolate, seed, walkClasses)
-                            : GanSampling.generateByClass(gan, per, seed, drawn, temperature);
-                }
-            }
+        int d = info.features();
+        try (Device dev = Devices.get(device); Model model = Checkpoints.load(checkpoint, dev)) {
+            float[][] x = interpolate != null ? walks(model, walks, walkClasses) : byClass(model, per, drawn);
             if (name.endsWith(".png")) {
-                int[] shape = ModelFiles.imageShape(c, d);
+                int[] shape = ModelFiles.imageShape(info);
                 if (shape == null) {
                     throw new UsageException("the model's " + d + " features are not an image; write .npy or .csv instead");
                 }
                 int cols = interpolate != null ? interpolate : drawn != null && drawn.length > 1 ? per : (int) Math.ceil(Math.sqrt(total));
-                Images.writePng(Images.grid(x, total, shape[0], shape[1], shape[2], cols, 2), out);
+                ImageGrid.writePng(x, shape[0], shape[1], shape[2], cols, out);
             } else if (name.endsWith(".npy")) {
-                AtomicFiles.write(out, npy(x, total, d, c.metadata().containsKey("image_height") ? ModelFiles.imageShape(c, d) : null, shapeOfNpy));
+                int[] image = info.isImage() ? new int[] {info.channels(), info.height(), info.width()} : null;
+                AtomicFiles.write(out, npy(flat(x, d), total, d, image, shapeOfNpy));
             } else {
                 StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < total; i++) {
+                for (float[] row : x) {
                     for (int j = 0; j < d; j++) {
                         if (j > 0) {
                             sb.append(',');
                         }
-                        sb.append(x[i * d + j]);
+                        sb.append(row[j]);
                     }
                     sb.append('\n');
                 }
@@ -143,6 +126,37 @@ final class SampleCommand implements Callable<Integer> {
                     + (drawn == null ? "" : drawn.length == 1 ? " (class " + drawn[0] + ")" : " (" + per + " of each class in " + Flags.list(drawn) + ")"));
         }
         return Main.EXIT_OK;
+    }
+
+    /** {@code per} draws of each class in {@code classes} in turn, each class's from the same seed (per draws when classes is null). */
+    private float[][] byClass(Model model, int per, int[] classes) {
+        if (classes == null) {
+            return draw(model, per, null);
+        }
+        float[][] x = new float[classes.length * per][];
+        int[] same = new int[per];
+        for (int k = 0; k < classes.length; k++) {
+            java.util.Arrays.fill(same, classes[k]);
+            System.arraycopy(draw(model, per, same), 0, x, k * per, per);
+        }
+        return x;
+    }
+
+    private float[][] draw(Model model, int count, int[] classes) {
+        return model instanceof Vae vae ? vae.sample(count, classes, seed, temperature) : ((Gan) model).generate(count, classes, seed, temperature);
+    }
+
+    private float[][] walks(Model model, int walks, int[] classes) {
+        return model instanceof Vae vae ? vae.interpolate(walks, interpolate, classes, seed) : ((Gan) model).interpolate(walks, interpolate, classes, seed);
+    }
+
+    /** The rows one after another. */
+    private static float[] flat(float[][] x, int d) {
+        float[] out = new float[x.length * d];
+        for (int i = 0; i < x.length; i++) {
+            System.arraycopy(x[i], 0, out, i * d, d);
+        }
+        return out;
     }
 
     /**

@@ -3,11 +3,11 @@ package org.latentcl.cli;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.latentcl.backend.Backend;
-import org.latentcl.backend.DeviceSelector;
+import org.latentcl.Device;
+import org.latentcl.Devices;
+import org.latentcl.SampleQuality;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Datasets;
-import org.latentcl.metrics.FeatureClassifiers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,10 +36,9 @@ final class TrainClassifierCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         DataSplit split = Datasets.load(data, imageSize);
-        try (Backend be = DeviceSelector.open(device);
-             FeatureClassifiers.Trained t = FeatureClassifiers.retrain(be, split, out::println)) {
-            out.printf(Locale.ROOT, "test accuracy %.2f%% on %d examples; cached in %s%n", 100 * t.testAccuracy(), split.test().rows(),
-                    t.file());
+        try (Device d = Devices.get(device)) {
+            SampleQuality.Classifier c = SampleQuality.trainClassifier(d, split, out::println);
+            out.printf(Locale.ROOT, "test accuracy %.2f%% on %d examples; cached in %s%n", 100 * c.testAccuracy(), split.test().rows(), c.file());
         }
         return Main.EXIT_OK;
     }

@@ -1,7 +1,5 @@
 package org.latentcl.metrics;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.latentcl.data.Dataset;
 import org.latentcl.model.ClassifierNetwork;
 
@@ -59,19 +57,5 @@ public record QualityReport(double fid, SampleMetrics.Estimate kid, SampleMetric
         SampleMetrics.PrecisionRecall precisionRecall = SampleMetrics.precisionRecall(real.features(), pr, fake.features(), pf, d, K);
         SampleMetrics.Coverage coverage = SampleMetrics.coverage(fake.predicted(), realLabels, classes);
         return new QualityReport(fid, kid, score, precisionRecall, coverage);
-    }
-
-    /** The metrics as JSON fields, their names prefixed (such as "floor_"). */
-    public Map<String, Object> fields(String prefix) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put(prefix + "fid", fid);
-        m.put(prefix + "kid", kid.mean());
-        m.put(prefix + "kid_std", kid.std());
-        m.put(prefix + "classifier_score", classifierScore.mean());
-        m.put(prefix + "classifier_score_std", classifierScore.std());
-        m.put(prefix + "precision", precisionRecall.precision());
-        m.put(prefix + "recall", precisionRecall.recall());
-        m.put(prefix + "classes_covered", coverage.covered());
-        return m;
     }
 }

@@ -1,7 +1,5 @@
 package org.latentcl.train;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
@@ -119,8 +117,20 @@ public final class GanEvaluation {
         return s / v.length;
     }
 
+    /**
+     * The samples' classes by their nearest labelled examples.
+     *
+     * @param histogram          samples per class
+     * @param covered            classes with at least a tenth of their share of the data
+     * @param classes            classes of the reference set
+     * @param klToData           KL(generated || data) of the class distributions
+     * @param referenceExamples  labelled examples searched
+     */
+    public record Coverage(long[] histogram, int covered, int classes, double klToData, int referenceExamples) {
+    }
+
     /** Class coverage of the samples against the labelled reference set (nearest neighbour labels). */
-    public static Map<String, Object> classCoverage(Backend be, float[] samples, int n, Dataset labelled) {
+    public static Coverage classCoverage(Backend be, float[] samples, int n, Dataset labelled) {
         int d = labelled.cols();
         int m = labelled.rows();
         int classes = 0;
@@ -157,16 +167,6 @@ public final class GanEvaluation {
                 kl += p * Math.log(p / dataShare[c]);
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        java.util.List<Long> h = new java.util.ArrayList<>();
-        for (long v : hist) {
-            h.add(v);
-        }
-        out.put("histogram", h);
-        out.put("covered", covered);
-        out.put("classes", classes);
-        out.put("kl_to_data", kl);
-        out.put("reference_examples", m);
-        return out;
+        return new Coverage(hist, covered, classes, kl, m);
     }
 }

@@ -23,10 +23,21 @@ public final class VaeEvaluation {
 
     /** Per-example (-ELBO, reconstruction, KL) on the rows of {@code data}, in batches of the VAE's size. */
     public static double[] elbo(VaeNetwork vae, Tensor data, RandomStream rng) {
+        return elbo(vae, data, rng, vae.maxBatch());
+    }
+
+    /**
+     * As {@link #elbo(VaeNetwork, Tensor, RandomStream)} in chunks of {@code chunk} rows (at most the VAE's maximum batch):
+     * the float sums run chunk by chunk, so the chunk is part of the result's last bits.
+     */
+    public static double[] elbo(VaeNetwork vae, Tensor data, RandomStream rng, int chunk) {
+        if (chunk < 1 || chunk > vae.maxBatch()) {
+            throw new IllegalArgumentException("chunks of " + chunk + " rows do not fit a VAE built for batches of " + vae.maxBatch());
+        }
         Backend be = vae.backend();
         try (Tensor losses = be.zeros(1, 2)) {
-            for (int start = 0; start < data.rows(); start += vae.maxBatch()) {
-                vae.evaluate(data.rowRange(start, Math.min(data.rows(), start + vae.maxBatch())), rng, losses);
+            for (int start = 0; start < data.rows(); start += chunk) {
+                vae.evaluate(data.rowRange(start, Math.min(data.rows(), start + chunk)), rng, losses);
             }
             float[] l = be.read(losses);
             int n = data.rows();
@@ -42,14 +53,20 @@ public final class VaeEvaluation {
      * m the prior's mean: 0, or a conditional VAE's class mean m_y.
      */
     public static double iwae(VaeNetwork vae, Tensor data, int k, RandomStream rng) {
+        return iwae(vae, data, k, rng, vae.maxBatch());
+    }
+
+    /** As {@link #iwae(VaeNetwork, Tensor, int, RandomStream)} with chunks of {@code rows / k} examples (rows at most the maximum batch). */
+    public static double iwae(VaeNetwork vae, Tensor data, int k, RandomStream rng, int rowsPerChunk) {
         if (k < 1) {
             throw new IllegalArgumentException("IWAE needs at least one sample, got " + k);
         }
-        if (vae.maxBatch() < k) {
-            throw new IllegalArgumentException("IWAE with " + k + " samples needs a VAE built for batches of at least " + k);
+        if (rowsPerChunk < k || rowsPerChunk > vae.maxBatch()) {
+            throw new IllegalArgumentException("IWAE with " + k + " samples in chunks of " + rowsPerChunk + " rows needs a VAE built for batches of "
+                    + "at least " + Math.max(k, rowsPerChunk) + "; this one takes " + vae.maxBatch());
         }
         Backend be = vae.backend();
-        int e = vae.maxBatch() / k;
+        int e = rowsPerChunk / k;
         int rows = e * k;
         int l = vae.config().latent();
         // Rows as the VAE reads them: a conditional VAE's end with the one-hot class, which the decoder reads too.

@@ -58,7 +58,7 @@ class ArchitectureTest {
     private static final Map<String, String> CLI_INTERNALS = Map.ofEntries(
             // Device-level commands (devices, selftest, bench gemm) have no public API yet.
             Map.entry("org.latentcl.backend.DeviceSelector", "opens the device a command names; Devices covers models, not raw backends"),
-            Map.entry("org.latentcl.backend.Backend", "selftest, bench, sample and eval work on a raw backend"),
+            Map.entry("org.latentcl.backend.Backend", "selftest, bench gemm and train classifier work on a raw backend"),
             Map.entry("org.latentcl.backend.ClBackend", "bench gemm and devices read OpenCL details"),
             Map.entry("org.latentcl.backend.JavaBackend", "checkpoint checks on the host before a device opens"),
             Map.entry("org.latentcl.backend.Tensor", "bench gemm allocates its operands"),
@@ -72,21 +72,9 @@ class ArchitectureTest {
             Map.entry("org.latentcl.opencl.OpenCl", "devices lists platforms, or why OpenCL is missing"),
             Map.entry("org.latentcl.opencl.Oclgrind", "selftest --device oclgrind"),
             Map.entry("org.latentcl.opencl.BinaryCache", "the start-up archive keeps the kernel cache's place"),
-            // sample and eval read checkpoints and score samples below the public API (Checkpoints, SampleQuality cover part of it).
-            Map.entry("org.latentcl.train.VaeCheckpoint", "sample, eval and resume read a VAE checkpoint's configuration"),
-            Map.entry("org.latentcl.train.GanCheckpoint", "sample and eval read a GAN checkpoint's configuration"),
-            Map.entry("org.latentcl.train.VaeSampling", "sample draws by class from the network"),
-            Map.entry("org.latentcl.train.GanSampling", "sample and eval draw by class from the network"),
-            Map.entry("org.latentcl.train.VaeEvaluation", "eval's ELBO and IWAE"),
-            Map.entry("org.latentcl.train.GanEvaluation", "eval's Parzen window and class coverage"),
-            Map.entry("org.latentcl.model.VaeNetwork", "sample and eval hold the network"),
-            Map.entry("org.latentcl.model.GanNetwork", "sample and eval hold the network"),
-            Map.entry("org.latentcl.nn.RandomStream", "eval's evaluation noise"),
-            Map.entry("org.latentcl.metrics.FeatureClassifiers", "eval and train classifier train or load the classifier"),
-            Map.entry("org.latentcl.metrics.QualityReport", "eval's FID, KID, precision and recall table"),
-            Map.entry("org.latentcl.metrics.ClassFidelity", "eval's class fidelity"),
-            Map.entry("org.latentcl.io.Safetensors", "commands read checkpoints' metadata before opening a device"),
-            // The training commands build a resumed run's options from its directory.
+            // The training commands build a resumed run's options and shape from its directory.
+            Map.entry("org.latentcl.train.VaeCheckpoint", "train vae --resume reads the VAE's configuration"),
+            Map.entry("org.latentcl.io.Safetensors", "train --resume reads the checkpoint's metadata"),
             Map.entry("org.latentcl.train.VaeTraining", "train vae's options and resume"),
             Map.entry("org.latentcl.train.GanTraining", "train gan's options and resume"),
             Map.entry("org.latentcl.train.ProfileReport", "--profile's table"),
@@ -96,8 +84,7 @@ class ArchitectureTest {
             Map.entry("org.latentcl.model.ConvArchitectures", "which image sizes the DCGAN takes"),
             // Output files.
             Map.entry("org.latentcl.io.Json", "eval --json and metrics lines"),
-            Map.entry("org.latentcl.io.Images", "sample's PNG grids"),
-            Map.entry("org.latentcl.io.AtomicFiles", "sample's outputs, whole or not at all"),
+            Map.entry("org.latentcl.io.AtomicFiles", "sample's and encode's .npy and .csv, whole or not at all"),
             Map.entry("org.latentcl.io.OutputException", "an unwritable output is bad input, exit 2"));
 
     @Test

@@ -36,6 +36,14 @@ class ExamplesTest {
         float[][] drawn = LoadCheckpointExample.run(dir.resolve("vae.safetensors"), 3);
         assertEquals(3, drawn.length);
         assertEquals(784, drawn[0].length);
+        // The evaluation example scores the saved VAE as train scored it: the same test split, another draw of the codes.
+        String scores = EvaluateCheckpointExample.run(dir.resolve("vae.safetensors"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("-ELBO ([0-9.]+) nats .* IWAE\\(50\\) ([0-9.]+)").matcher(scores);
+        assertTrue(m.find(), scores);
+        double elbo = Double.parseDouble(m.group(1));
+        double iwae = Double.parseDouble(m.group(2));
+        assertEquals(last.testLoss(), elbo, 1.0, scores);
+        assertTrue(iwae < elbo && iwae > elbo - 30, "IWAE(50) tightens the bound by a few nats: " + scores);
     }
 
     @Test

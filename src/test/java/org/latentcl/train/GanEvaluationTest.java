@@ -1,9 +1,8 @@
 package org.latentcl.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -81,9 +80,11 @@ class GanEvaluationTest {
         int[] labels = {0, 0, 1, 1, 2, 2};
         Dataset labelled = new Dataset("ref", ref, 6, 2, labels, 0, 0);
         float[] samples = {0.1f, 1, -3, 1, 9, 1, 11, 1, 12, 1, 0.05f, 1};
-        Map<String, Object> c = GanEvaluation.classCoverage(be, samples, 6, labelled);
-        assertEquals(List.of(3L, 0L, 3L), c.get("histogram"));
-        assertEquals(2, c.get("covered"));
-        assertEquals(Math.log(1.5), (Double) c.get("kl_to_data"), 1e-9);
+        GanEvaluation.Coverage c = GanEvaluation.classCoverage(be, samples, 6, labelled);
+        assertArrayEquals(new long[] {3, 0, 3}, c.histogram());
+        assertEquals(2, c.covered());
+        assertEquals(3, c.classes());
+        assertEquals(6, c.referenceExamples());
+        assertEquals(Math.log(1.5), c.klToData(), 1e-9);
     }
 }
