@@ -53,6 +53,17 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     }
 
     /**
+     * Whether the DCGAN ({@link Builder#dcgan}) takes images of this size: square, of side 28, 16, 32, 64 or 128.
+     *
+     * @param height image height
+     * @param width  image width
+     * @return true when it does
+     */
+    public static boolean dcganTakes(int height, int width) {
+        return org.latentcl.model.ConvArchitectures.dcganTakes(new org.latentcl.model.ImageShape(1, height, width));
+    }
+
+    /**
      * A builder whose defaults are those of {@code train gan}: 784 data features with a sigmoid
      * output, 64 noise dimensions, generator 256-512, discriminator 512-256, the non-saturating
      * loss, seed 1, on {@link Devices#auto()}.

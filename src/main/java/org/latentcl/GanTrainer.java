@@ -45,6 +45,53 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         return new Builder();
     }
 
+    /** The samples whose FID against the test data {@link Builder#evalEvery} logs. */
+    public static final int FID_SAMPLES = GanTraining.FID_SAMPLES;
+
+    @Override
+    float defaultLearningRate() {
+        return 2e-4f;
+    }
+
+    /**
+     * The discriminator's learning rate: the one set, else {@link #learningRate()}.
+     *
+     * @return the rate
+     */
+    public float discriminatorLearningRate() {
+        return discriminatorLearningRate != null ? discriminatorLearningRate : learningRate();
+    }
+
+    /**
+     * How often the FID of samples is logged, in epochs (0: never).
+     *
+     * @return the interval
+     */
+    public int evalEvery() {
+        return evalEvery;
+    }
+
+    /**
+     * A builder set up to continue the run a trainer with an output directory (or {@code train gan}) left in a directory,
+     * as it was: every setting the run recorded (batch, both learning rates and their schedule, beta1, k, seed, the
+     * stabilizers of training, the FID interval, the generator average and the data name), writing into the directory with
+     * resuming on, up to the run's own target of epochs unless {@link Builder#epochs} sets another total. Devices,
+     * listeners, profiling and what to keep are set as for a fresh run. Load the model with {@link Checkpoints#loadGan}
+     * from the directory's {@code checkpoint.safetensors}.
+     *
+     * @param runDirectory the run's directory
+     * @return the builder
+     * @throws IllegalArgumentException naming the directory when it holds no GAN run that can be continued
+     */
+    public static Builder resuming(java.nio.file.Path runDirectory) {
+        GanTraining.Options o = GanTraining.resumeOptions(runDirectory, 1, false);
+        Builder b = builder().batch(o.batch()).learningRate(o.lr()).beta1(o.beta1()).k(o.k()).seed(o.seed()).discriminatorLearningRate(o.dLr())
+                .realLabel(o.realLabel()).instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay())
+                .generatorAverage(o.generatorAverage()).learningRateSchedule(Schedule.valueOf(o.schedule().kind().name()))
+                .warmupSteps(o.schedule().warmupSteps()).outputDirectory(runDirectory).resume(true);
+        return o.data() == null ? b : b.dataName(o.data());
+    }
+
     /**
      * Trains a GAN on the training part of the data.
      *
@@ -66,8 +113,8 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         if (realLabel != 1f && gan.loss() == Gan.Loss.HINGE) {
             throw new IllegalArgumentException("label smoothing changes the BCE targets; the hinge loss has none");
         }
-        float lr = learningRate == null ? 2e-4f : learningRate;
-        float dLr = discriminatorLearningRate == null ? lr : discriminatorLearningRate;
+        float lr = learningRate();
+        float dLr = discriminatorLearningRate();
         if (evalEvery == 0 && (keeping().patience() > 0 || keeping().keepBest())) {
             throw new IllegalArgumentException("patience and keepBest go by the FID, which evalEvery measures; set evalEvery too");
         }

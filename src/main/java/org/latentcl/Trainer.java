@@ -107,6 +107,63 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
     }
 
     /**
+     * Passes over the training data this trainer runs to (when resuming without a number set: the run's own target).
+     *
+     * @return the epochs
+     */
+    public int epochs() {
+        return epochs;
+    }
+
+    /**
+     * Examples per step.
+     *
+     * @return the batch size
+     */
+    public int batch() {
+        return batch;
+    }
+
+    /**
+     * The learning rate: the one set, else the model's default (a VAE's 1e-3, a GAN's 2e-4).
+     *
+     * @return the rate at the peak of its schedule
+     */
+    public float learningRate() {
+        return learningRate != null ? learningRate : defaultLearningRate();
+    }
+
+    /** The learning rate when none is set. */
+    abstract float defaultLearningRate();
+
+    /**
+     * The learning rate's course after the warm-up.
+     *
+     * @return the schedule
+     */
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * Updates over which the learning rate rises linearly from 0 before its schedule (0: none).
+     *
+     * @return the warm-up in updates
+     */
+    public int warmupSteps() {
+        return warmupSteps;
+    }
+
+    /**
+     * The seed of the shuffles and the noise (and of nothing about the model, which its builder seeds).
+     *
+     * @return the seed
+     */
+    public long seed() {
+        return seed;
+    }
+
+    /**
      * Trains the model on data split into a training and a test part.
      *
      * @param model the model; it keeps the trained weights

@@ -317,6 +317,16 @@ public final class Vae extends OnDevice<org.latentcl.model.VaeNetwork> implement
         live().parameters().load(weights);
     }
 
+    /**
+     * The architecture in words, as {@code train vae} prints it: "VAE 784-[400]-20 bernoulli", "conv VAE 3x32x32 channels
+     * [32, 64] latent 32 bernoulli", with "conditional (10 classes)" before a conditional one.
+     *
+     * @return the description
+     */
+    public String architecture() {
+        return config.toString();
+    }
+
     @Override
     public String toString() {
         return config + " on " + device().id();

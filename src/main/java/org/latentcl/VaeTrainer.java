@@ -32,6 +32,48 @@ public final class VaeTrainer extends Trainer<Vae, EpochMetrics> {
         return new Builder();
     }
 
+    @Override
+    float defaultLearningRate() {
+        return 1e-3f;
+    }
+
+    /**
+     * The KL term's weight beta.
+     *
+     * @return beta (1: the ELBO)
+     */
+    public float klWeight() {
+        return klWeight;
+    }
+
+    /**
+     * Updates over which the KL's weight rises to {@link #klWeight()} (0: none).
+     *
+     * @return the warm-up in updates
+     */
+    public int klWarmup() {
+        return klWarmup;
+    }
+
+    /**
+     * A builder set up to continue the run a trainer with an output directory (or {@code train vae}) left in a directory,
+     * as it was: its batch, learning rate and schedule, seed, KL weight and warm-up, and data name, writing into the
+     * directory with resuming on, up to the run's own target of epochs unless {@link Builder#epochs} sets another total.
+     * Devices, listeners, profiling and what to keep are set as for a fresh run. Load the model with
+     * {@link Checkpoints#loadVae} from the directory's {@code checkpoint.safetensors}.
+     *
+     * @param runDirectory the run's directory
+     * @return the builder
+     * @throws IllegalArgumentException naming the directory when it holds no VAE run that can be continued
+     */
+    public static Builder resuming(java.nio.file.Path runDirectory) {
+        org.latentcl.train.VaeTraining.Resumed r = org.latentcl.train.VaeTraining.resumed(runDirectory);
+        Builder b = builder().batch(r.batch()).learningRate(r.lr()).seed(r.seed()).klWeight(r.klWeight()).klWarmup(r.klWarmup())
+                .learningRateSchedule(Schedule.valueOf(r.schedule().kind().name())).warmupSteps(r.schedule().warmupSteps())
+                .outputDirectory(runDirectory).resume(true);
+        return r.data() == null ? b : b.dataName(r.data());
+    }
+
     /**
      * Trains a VAE on data split as given: the test set is scored after every epoch.
      *
@@ -50,7 +92,7 @@ public final class VaeTrainer extends Trainer<Vae, EpochMetrics> {
             throw new IllegalArgumentException("the Bernoulli decoder needs data in [0, 1]; " + data.train().name()
                     + " has values outside it: build the VAE with Decoder.GAUSSIAN");
         }
-        float lr = learningRate == null ? 1e-3f : learningRate;
+        float lr = learningRate();
         VaeTraining.Options opt = new VaeTraining.Options(epochs, batch, lr, seed, outputDirectory(), resume, dataName(data), profile,
                 klWeight, klWarmup, learningRateSchedule());
         VaeNetwork lead = vae.live(batch);

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.latentcl.Gan;
-import org.latentcl.model.GanConfig;
 
 /**
  * The stabilizers of one {@code train gan} run: a preset ({@code default}, the combination
@@ -138,9 +137,14 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
     public String toString() {
         List<String> parts = new ArrayList<>();
         parts.add(loss.name().toLowerCase(Locale.ROOT) + " loss");
-        GanConfig.Stabilizers disc = new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd);
-        if (!disc.equals(GanConfig.Stabilizers.NONE)) {
-            parts.add(disc.toString());
+        if (spectralNorm) {
+            parts.add("spectral norm");
+        }
+        if (pack > 1) {
+            parts.add("pack " + pack);
+        }
+        if (minibatchStd) {
+            parts.add("minibatch std");
         }
         if (realLabel != 1f) {
             parts.add("real label " + realLabel);

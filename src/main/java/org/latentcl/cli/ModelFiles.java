@@ -4,7 +4,6 @@ import org.latentcl.CheckpointInfo;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
-import org.latentcl.io.Safetensors;
 
 /** What the sample, eval and encode commands need of a checkpoint beside the model: its pictures' shape and its data. */
 final class ModelFiles {
@@ -36,11 +35,5 @@ final class ModelFiles {
             split = Datasets.load(spec, size);
         }
         return split;
-    }
-
-    /** The side of the checkpoint's images when they are square (what --image-size made them), else 0. */
-    static int squareImageSize(Safetensors.Contents c) {
-        int h = Integer.parseInt(c.metadata().getOrDefault("image_height", "0"));
-        return h == Integer.parseInt(c.metadata().getOrDefault("image_width", "0")) ? h : 0;
     }
 }

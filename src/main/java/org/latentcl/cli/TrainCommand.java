@@ -6,17 +6,13 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
+import org.latentcl.CheckpointInfo;
+import org.latentcl.Checkpoints;
 import org.latentcl.VaeTrainer;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
 import org.latentcl.data.Decoder;
-import org.latentcl.io.Safetensors;
-import org.latentcl.model.ImageShape;
-import org.latentcl.model.VaeConfig;
-import org.latentcl.train.VaeCheckpoint;
-import org.latentcl.train.VaeTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -84,9 +80,9 @@ final class TrainCommand implements Runnable {
         Path resume;
 
         /** The KL's weight and warm-up in the start line, when they are not the ELBO's. */
-        private static String klText(VaeTraining.Options opt) {
-            return (opt.klWeight() != 1f ? ", beta " + Flags.number(opt.klWeight()) : "")
-                    + (opt.klWarmup() > 0 ? ", KL warm-up " + Flags.count(opt.klWarmup(), "step") : "");
+        private static String klText(VaeTrainer t) {
+            return (t.klWeight() != 1f ? ", beta " + Flags.number(t.klWeight()) : "")
+                    + (t.klWarmup() > 0 ? ", KL warm-up " + Flags.count(t.klWarmup(), "step") : "");
         }
 
         @Override
@@ -97,36 +93,29 @@ final class TrainCommand implements Runnable {
             Flags.positive("--latent", latent);
             Flags.positive("--lr", lr);
             Flags.positive("--sigma", sigma);
-            VaeTraining.Options opt;
-            VaeConfig config;
-            DataSplit split;
             run.checkKeeping(true);
+            // The command is a thin layer over the public API: a device, a VAE, a trainer with the progress line as its listener.
+            VaeTrainer.Builder settings;
+            DataSplit split;
+            org.latentcl.Vae.Builder fresh = null;
+            Path dir;
             if (resume != null) {
-                Path ckpt = resume.resolve(RunFiles.CHECKPOINT);
-                Safetensors.Contents c = Safetensors.read(ckpt);
-                config = VaeCheckpoint.config(c, ckpt);
-                epochs = Flags.resumedEpochs(spec, resume, epochs);
-                Map<String, String> meta = c.metadata();
-                String savedData = meta.getOrDefault("data", run.data);
-                // Images resized by --image-size come back at the checkpoint's size (a no-op for data stored at that size).
-                split = Datasets.load(savedData, ModelFiles.squareImageSize(c));
                 for (String flag : new String[] {"--beta", "--kl-warmup", "--lr-schedule", "--warmup-steps"}) {
                     if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
                         throw new UsageException(flag + " cannot change a resumed run (it keeps its own); leave it out of --resume");
                     }
                 }
-                VaeTraining.KlSchedule kl = VaeTraining.klSchedule(resume);
-                VaeTraining.ScheduleSetting lrs = VaeTraining.lrSchedule(resume);
-                run.lrSchedule = lrs.kind();
-                run.warmupSteps = lrs.warmupSteps();
-                opt = new VaeTraining.Options(epochs, Integer.parseInt(meta.getOrDefault("batch", Integer.toString(batch))),
-                        Float.parseFloat(meta.getOrDefault("lr", Float.toString(lr))), Long.parseLong(meta.getOrDefault("seed",
-                        Long.toString(run.seed))), resume, true, savedData, run.profile, kl.weight(), kl.warmup());
+                settings = VaeTrainer.resuming(resume);
+                CheckpointInfo info = Checkpoints.inspect(resume.resolve(RunFiles.CHECKPOINT));
+                settings.epochs(Flags.resumedEpochs(spec, resume, epochs));
+                // Images resized by --image-size come back at the checkpoint's size (a no-op for data stored at that size).
+                split = Datasets.load(info.data(), info.squareSide());
+                dir = resume;
             } else {
                 split = Datasets.load(run.dataSpec(), run.imageSize);
-                config = config(split.train());
+                fresh = builder(split.train());
                 if (conditional) {
-                    config = config.conditional(Conditioning.classes(split));
+                    fresh.classes(Conditioning.classes(split));
                 }
                 Flags.batchFits(batch, split.train().rows());
                 if (!(beta >= 0f) || Float.isInfinite(beta)) {
@@ -135,61 +124,58 @@ final class TrainCommand implements Runnable {
                 if (klWarmup < 0) {
                     throw new UsageException("--kl-warmup must be 0 (none) or a number of steps, got " + klWarmup);
                 }
-                run.schedule();
-                opt = new VaeTraining.Options(epochs, batch, lr, run.seed, run.freshRunDirectory("vae"), false, run.dataSpec(), run.profile,
-                        beta, klWarmup);
+                if (decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {
+                    throw bernoulliOutside(split);
+                }
+                dir = run.freshRunDirectory("vae");
+                settings = VaeTrainer.builder().epochs(epochs).batch(batch).learningRate(lr).seed(run.seed).klWeight(beta).klWarmup(klWarmup)
+                        .learningRateSchedule(run.schedule()).warmupSteps(run.warmupSteps).outputDirectory(dir).dataName(run.dataSpec());
             }
-            if (config.decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {
-                throw new UsageException("the bernoulli decoder needs data in [0, 1]; " + split.train().name()
-                        + " has values outside it: use --decoder gaussian");
-            }
-            // The command is a thin layer over the public API: a device, a VAE, a trainer with the progress line as its listener.
             try (TrainingDevices devices = run.devices();
-                 org.latentcl.Vae vae = builder(config).decoder(config.decoder()).latent(config.latent())
-                         .sigma(config.sigma()).seed(opt.seed()).device(devices.lead()).build()) {
+                 org.latentcl.Vae vae = fresh == null ? Checkpoints.loadVae(resume.resolve(RunFiles.CHECKPOINT), devices.lead())
+                         : fresh.seed(run.seed).device(devices.lead()).build()) {
+                if (vae.decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {
+                    throw bernoulliOutside(split);
+                }
+                devices.apply(settings, run.balance).saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest).overwrite(true)
+                        .profile(run.profile);
+                VaeTrainer planned = settings.build();
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s%s, %s -> %s%n",
-                        config, devices.describe(), split.train().rows(), split.test().rows(), split.testSource(), opt.batch(),
-                        Flags.number(opt.lr()) + RunOptions.scheduleText(run.lrSchedule.toLowerCase(Locale.ROOT), run.warmupSteps), klText(opt),
-                        Flags.count(opt.epochs(), "epoch"), opt.out());
-                Progress progress = new Progress(console, run.quiet, opt.batch(), opt.epochs(), "loss");
+                        vae.architecture(), devices.describe(), split.train().rows(), split.test().rows(), split.testSource(), planned.batch(),
+                        Flags.number(planned.learningRate()) + RunOptions.scheduleText(planned.schedule().name().toLowerCase(Locale.ROOT),
+                                planned.warmupSteps()), klText(planned), Flags.count(planned.epochs(), "epoch"), dir);
+                Progress progress = new Progress(console, run.quiet, planned.batch(), planned.epochs(), "loss");
                 progress.catchInterrupts();
-                VaeTrainer trainer = devices.apply(VaeTrainer.builder(), run.balance).epochs(opt.epochs()).batch(opt.batch()).learningRate(opt.lr()).seed(opt.seed())
-                        .klWeight(opt.klWeight()).klWarmup(opt.klWarmup()).learningRateSchedule(run.schedule()).warmupSteps(run.warmupSteps)
-                        .saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest)
-                        .outputDirectory(opt.out()).resume(opt.resume()).overwrite(true).dataName(opt.data()).profile(opt.profile())
-                        .listener(progress.listener(console, m -> console.printf(Locale.ROOT,
-                                "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n", m.epoch(),
-                                opt.epochs(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.trainSeconds(), m.samplesPerS()),
-                                m -> { })).build();
+                VaeTrainer trainer = settings.listener(progress.listener(console, m -> console.printf(Locale.ROOT,
+                        "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n", m.epoch(),
+                        planned.epochs(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.trainSeconds(), m.samplesPerS()),
+                        m -> { })).build();
                 trainer.fit(vae, split);
             }
-            Path dir = opt.out();
             console.println(DoneLine.of(dir));
             return Main.EXIT_OK;
         }
 
+        private static UsageException bernoulliOutside(DataSplit split) {
+            return new UsageException("the bernoulli decoder needs data in [0, 1]; " + split.train().name()
+                    + " has values outside it: use --decoder gaussian");
+        }
+
         /** The VAE the flags describe, for these data. */
-        private VaeConfig config(Dataset train) {
+        private org.latentcl.Vae.Builder builder(Dataset train) {
+            org.latentcl.Vae.Builder b = org.latentcl.Vae.builder().latent(latent).decoder(decoder()).sigma(sigma);
             switch (arch.toLowerCase(Locale.ROOT)) {
                 case "mlp":
-                    return new VaeConfig(train.cols(), Flags.sizes("--hidden", hidden), latent, decoder(), sigma);
+                    return b.input(train.cols()).hidden(Flags.sizes("--hidden", hidden));
                 case "conv":
                     if (!train.isImage()) {
                         throw new UsageException("--arch conv needs image data; " + train.name() + " has rows of " + train.cols()
                                 + " features with no image shape");
                     }
-                    return new VaeConfig(train.cols(), Flags.sizes("--channels", channels), latent, decoder(), sigma,
-                            new ImageShape(train.channels(), train.height(), train.width()));
+                    return b.convolutional(train.channels(), train.height(), train.width(), Flags.sizes("--channels", channels));
                 default:
                     throw new UsageException("--arch must be mlp or conv, got '" + arch + "'");
             }
-        }
-
-        private static org.latentcl.Vae.Builder builder(VaeConfig c) {
-            org.latentcl.Vae.Builder b = org.latentcl.Vae.builder();
-            b.classes(c.classes());
-            return c.convolutional() ? b.convolutional(c.image().channels(), c.image().height(), c.image().width(), c.hidden())
-                    : b.input(c.input()).hidden(c.hidden());
         }
 
         private Decoder decoder() {

@@ -6,13 +6,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.latentcl.CheckpointInfo;
+import org.latentcl.Checkpoints;
 import org.latentcl.GanTrainer;
 import org.latentcl.data.DataSplit;
 import org.latentcl.data.Dataset;
 import org.latentcl.data.Datasets;
-import org.latentcl.model.ConvArchitectures;
-import org.latentcl.model.ImageShape;
-import org.latentcl.train.VaeTraining;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -89,7 +88,7 @@ final class TrainGanCommand implements Callable<Integer> {
     Float instanceNoise;
 
     @Option(names = "--eval-every", defaultValue = "0", paramLabel = "N", description = "Log the FID of "
-            + org.latentcl.train.GanTraining.FID_SAMPLES + " samples against the test data every N epochs and after the last, and plot it "
+            + GanTrainer.FID_SAMPLES + " samples against the test data every N epochs and after the last, and plot it "
             + "in fid.png (labelled images; LatentCL's classifier for the data is trained on first use and cached). 0: never.")
     int evalEvery;
 
@@ -204,7 +203,7 @@ final class TrainGanCommand implements Callable<Integer> {
                 throw new UsageException("--arch dcgan needs images with values in [0, 1]; " + train.name()
                         + (train.isImage() ? " has values outside it" : " has rows of " + train.cols() + " features with no image shape"));
             }
-            if (!ConvArchitectures.dcganTakes(new ImageShape(train.channels(), train.height(), train.width()))) {
+            if (!org.latentcl.Gan.dcganTakes(train.height(), train.width())) {
                 throw new UsageException("the DCGAN takes square images of side 28, 16, 32, 64 or 128; " + train.name() + " has "
                         + train.height() + "x" + train.width() + " (resize them with --image-size)");
             }
@@ -229,8 +228,10 @@ final class TrainGanCommand implements Callable<Integer> {
             console.println(dcgan ? "the DCGAN's generator ends in tanh: it trains on the data scaled to [-1, 1]"
                     : unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
                     : "the data are not in [0, 1], so the generator's output layer is linear");
-            fit(console, devices, gan, split, new org.latentcl.train.GanTraining.Options(epochs, batch, lr, beta1, k, run.seed, dir, run.dataSpec(),
-                    run.profile, st.dLr(), st.realLabel(), st.instanceNoise(), evalEvery, st.lrDecay(), false, st.generatorAverage()));
+            fit(console, devices, gan, split, GanTrainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
+                    .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise()).evalEvery(evalEvery)
+                    .learningRateDecay(st.lrDecay()).generatorAverage(st.generatorAverage()).learningRateSchedule(run.schedule())
+                    .warmupSteps(run.warmupSteps).outputDirectory(dir).dataName(run.dataSpec()));
         }
         console.println(DoneLine.of(dir));
         return Main.EXIT_OK;
@@ -244,20 +245,20 @@ final class TrainGanCommand implements Callable<Integer> {
             }
         }
         Flags.positive("--epochs", epochs);
-        org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile);
-        epochs = Flags.resumedEpochs(spec, resume, epochs);
-        org.latentcl.train.GanTraining.Options opt = org.latentcl.train.GanTraining.resumeOptions(resume, epochs, run.profile);
-        run.checkKeeping(opt.evalEvery() > 0);
+        GanTrainer.Builder settings = GanTrainer.resuming(resume);
+        settings.epochs(Flags.resumedEpochs(spec, resume, epochs));
+        GanTrainer recorded = settings.build();
+        run.checkKeeping(recorded.evalEvery() > 0);
         Path ckpt = resume.resolve(RunFiles.CHECKPOINT);
-        int imageSize = ModelFiles.squareImageSize(org.latentcl.io.Safetensors.read(ckpt));
-        DataSplit split = Datasets.load(opt.data(), imageSize);
-        try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = org.latentcl.Checkpoints.loadGan(ckpt, devices.lead())) {
-            run.lrSchedule = opt.scheduleKind();
-            run.warmupSteps = opt.warmupSteps();
+        CheckpointInfo info = Checkpoints.inspect(ckpt);
+        DataSplit split = Datasets.load(info.data(), info.squareSide());
+        try (TrainingDevices devices = run.devices(); org.latentcl.Gan gan = Checkpoints.loadGan(ckpt, devices.lead())) {
             console.printf(Locale.ROOT, "resuming %s on %s: %d examples%s, batch %d, lr %s (D %s)%s, up to %s -> %s%n",
-                    gan.architecture(), devices.describe(), split.train().rows(), heldOut(split), opt.batch(), Flags.number(opt.lr()), Flags.number(opt.dLr()),
-                    RunOptions.scheduleText(opt.scheduleKind(), opt.warmupSteps()), Flags.count(epochs, "epoch"), resume);
-            fit(console, devices, gan, split, opt);
+                    gan.architecture(), devices.describe(), split.train().rows(), heldOut(split), recorded.batch(),
+                    Flags.number(recorded.learningRate()), Flags.number(recorded.discriminatorLearningRate()),
+                    RunOptions.scheduleText(recorded.schedule().name().toLowerCase(Locale.ROOT), recorded.warmupSteps()),
+                    Flags.count(recorded.epochs(), "epoch"), resume);
+            fit(console, devices, gan, split, settings);
         }
         console.println(DoneLine.of(resume));
         return Main.EXIT_OK;
@@ -271,24 +272,21 @@ final class TrainGanCommand implements Callable<Integer> {
         return split.test().rows() == 0 ? "" : " (" + split.test().rows() + " test examples apart: " + split.testSource() + ")";
     }
 
-    /** Trains through the public API with the progress line as the listener. */
-    private void fit(PrintWriter console, TrainingDevices devices, org.latentcl.Gan gan, DataSplit split, org.latentcl.train.GanTraining.Options o) {
-        Progress progress = new Progress(console, run.quiet, o.batch(), o.epochs(), "d_loss");
+    /** Trains through the public API with these settings, the command's devices and keeping, and the progress line as the listener. */
+    private void fit(PrintWriter console, TrainingDevices devices, org.latentcl.Gan gan, DataSplit split, GanTrainer.Builder settings) {
+        devices.apply(settings, run.balance).saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest).overwrite(true)
+                .profile(run.profile);
+        GanTrainer planned = settings.build();
+        Progress progress = new Progress(console, run.quiet, planned.batch(), planned.epochs(), "d_loss");
         progress.catchInterrupts();
-        GanTrainer trainer = devices.apply(GanTrainer.builder(), run.balance).epochs(o.epochs()).batch(o.batch()).learningRate(o.lr())
-                .beta1(o.beta1()).k(o.k()).seed(o.seed()).discriminatorLearningRate(o.dLr()).realLabel(o.realLabel())
-                .instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay()).generatorAverage(o.generatorAverage())
-                .learningRateSchedule(run.schedule()).warmupSteps(run.warmupSteps)
-                .saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest)
-                .outputDirectory(o.out()).overwrite(true).resume(o.resume()).dataName(o.data()).profile(o.profile())
-                .listener(progress.listener(console, m -> { }, m -> {
-                    console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f%s  %.1f s  %.0f samples/s%n",
-                            m.epoch(), o.epochs(), m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.diversity(),
-                            Double.isFinite(m.fid()) ? String.format(Locale.ROOT, "  FID %.2f", m.fid()) : "", m.trainSeconds(), m.samplesPerS());
-                    for (String w : m.warnings()) {
-                        console.println("  warning: " + w);
-                    }
-                })).build();
+        GanTrainer trainer = settings.listener(progress.listener(console, m -> { }, m -> {
+            console.printf(Locale.ROOT, "epoch %d/%d  d_loss %.3f  g_loss %.3f  D(x) %.3f  D(G(z)) %.3f  diversity %.2f%s  %.1f s  %.0f samples/s%n",
+                    m.epoch(), planned.epochs(), m.dLoss(), m.gLoss(), m.dReal(), m.dFake(), m.diversity(),
+                    Double.isFinite(m.fid()) ? String.format(Locale.ROOT, "  FID %.2f", m.fid()) : "", m.trainSeconds(), m.samplesPerS());
+            for (String w : m.warnings()) {
+                console.println("  warning: " + w);
+            }
+        })).build();
         // The whole data set trains the GAN, as before: its test part is not used.
         trainer.fit(gan, split);
     }

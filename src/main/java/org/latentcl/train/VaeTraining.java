@@ -136,6 +136,42 @@ public final class VaeTraining {
         }
     }
 
+    /**
+     * The settings a VAE run directory recorded, for continuing it as it was (the defaults of {@code train vae} where a
+     * checkpoint from an older LatentCL records none).
+     *
+     * @param batch     examples per step
+     * @param lr        the learning rate
+     * @param seed      the run's seed
+     * @param data      the data's name, null when not recorded
+     * @param klWeight  the KL's weight
+     * @param klWarmup  its warm-up in updates
+     * @param schedule  the learning-rate schedule
+     */
+    public record Resumed(int batch, float lr, long seed, String data, float klWeight, int klWarmup, LearningRateSchedule schedule) {
+    }
+
+    /**
+     * Reads what the run in {@code dir} recorded; checks that its checkpoint holds a VAE.
+     *
+     * @throws IllegalArgumentException naming the directory or file when there is no VAE run to continue
+     */
+    public static Resumed resumed(Path dir) {
+        Path ckpt = dir.resolve(RunFiles.CHECKPOINT);
+        Safetensors.Contents c = Safetensors.read(ckpt);
+        VaeCheckpoint.config(c, ckpt);
+        Map<String, String> meta = c.metadata();
+        KlSchedule kl = klSchedule(dir);
+        ScheduleSetting lrs = lrSchedule(dir);
+        try {
+            return new Resumed(Integer.parseInt(meta.getOrDefault("batch", "128")), Float.parseFloat(meta.getOrDefault("lr", "1e-3")),
+                    Long.parseLong(meta.getOrDefault("seed", "1")), meta.get("data"), kl.weight(), kl.warmup(),
+                    LearningRateSchedule.of(lrs.kind(), lrs.warmupSteps()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("cannot resume " + dir + ": its checkpoint's training settings are unreadable (" + e.getMessage() + ")");
+        }
+    }
+
     /** Trains a new VAE of the given shape, initialized from the seed (or restored, with --resume). */
     public static List<VaeEpochStats> run(Backend be, DataSplit data, VaeConfig config, Options opt, RunListener listener)
             throws IOException {

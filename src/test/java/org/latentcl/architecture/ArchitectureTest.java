@@ -58,9 +58,9 @@ class ArchitectureTest {
     private static final Map<String, String> CLI_INTERNALS = Map.ofEntries(
             // Device-level commands (devices, selftest, bench gemm) have no public API yet.
             Map.entry("org.latentcl.backend.DeviceSelector", "opens the device a command names; Devices covers models, not raw backends"),
-            Map.entry("org.latentcl.backend.Backend", "selftest, bench gemm and train classifier work on a raw backend"),
+            Map.entry("org.latentcl.backend.Backend", "selftest and bench gemm work on a raw backend"),
             Map.entry("org.latentcl.backend.ClBackend", "bench gemm and devices read OpenCL details"),
-            Map.entry("org.latentcl.backend.JavaBackend", "checkpoint checks on the host before a device opens"),
+            Map.entry("org.latentcl.backend.JavaBackend", "selftest checks the Java backend's ops"),
             Map.entry("org.latentcl.backend.Tensor", "bench gemm allocates its operands"),
             Map.entry("org.latentcl.backend.Activation", "bench gemm's epilogue"),
             Map.entry("org.latentcl.backend.Profiler", "bench gemm times kernels"),
@@ -72,16 +72,7 @@ class ArchitectureTest {
             Map.entry("org.latentcl.opencl.OpenCl", "devices lists platforms, or why OpenCL is missing"),
             Map.entry("org.latentcl.opencl.Oclgrind", "selftest --device oclgrind"),
             Map.entry("org.latentcl.opencl.BinaryCache", "the start-up archive keeps the kernel cache's place"),
-            // The training commands build a resumed run's options and shape from its directory.
-            Map.entry("org.latentcl.train.VaeCheckpoint", "train vae --resume reads the VAE's configuration"),
-            Map.entry("org.latentcl.io.Safetensors", "train --resume reads the checkpoint's metadata"),
-            Map.entry("org.latentcl.train.VaeTraining", "train vae's options and resume"),
-            Map.entry("org.latentcl.train.GanTraining", "train gan's options and resume"),
-            Map.entry("org.latentcl.train.ProfileReport", "--profile's table"),
-            Map.entry("org.latentcl.model.VaeConfig", "train vae builds the VAE's shape from flags or a checkpoint"),
-            Map.entry("org.latentcl.model.GanConfig", "train gan --resume reads the GAN's shape"),
-            Map.entry("org.latentcl.model.ImageShape", "flags checked against image shapes"),
-            Map.entry("org.latentcl.model.ConvArchitectures", "which image sizes the DCGAN takes"),
+            Map.entry("org.latentcl.train.ProfileReport", "bench's kernel table"),
             // Output files.
             Map.entry("org.latentcl.io.Json", "eval --json and metrics lines"),
             Map.entry("org.latentcl.io.AtomicFiles", "sample's and encode's .npy and .csv, whole or not at all"),
