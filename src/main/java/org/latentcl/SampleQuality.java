@@ -19,7 +19,7 @@ import org.latentcl.metrics.QualityReport;
  *
  * @param fid                 Fréchet distance of the features
  * @param kid                 kernel inception distance (mean over subsets)
- * @param kidStd              its standard deviation over the subsets
+ * @param kidStd              its standard deviation over the subsets (NaN when both sets fit one subset: nothing to estimate)
  * @param classifierScore     exp(E KL(p(y|x) || p(y))), the Inception Score's analogue (mean over 10 splits)
  * @param classifierScoreStd  its standard deviation over the splits
  * @param precision           share of the samples inside the real data's 3-NN balls

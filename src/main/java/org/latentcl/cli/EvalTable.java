@@ -102,7 +102,8 @@ final class EvalTable {
     private static String value(Map<String, Object> r, String key) {
         String v = number(r.get(key));
         Object sd = r.get(key.equals("parzen_ll") ? "parzen_se" : key + "_std");
-        return sd instanceof Number ? v + " ± " + number(sd) : v;
+        // A spread of NaN (a KID whose sets fit one subset) estimates nothing: the value stands alone.
+        return sd instanceof Number n && Double.isFinite(n.doubleValue()) ? v + " ± " + number(sd) : v;
     }
 
     /** What a row adds from the values folded into it. */

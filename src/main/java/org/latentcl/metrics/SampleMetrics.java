@@ -53,16 +53,18 @@ public final class SampleMetrics {
     /**
      * The kernel inception distance (Binkowski et al. 2018): the unbiased MMD^2 with the cubic
      * polynomial kernel k(x, y) = (x.y / d + 1)^3, averaged over {@link #KID_SUBSETS} random subsets
-     * of up to {@link #KID_SUBSET_SIZE} rows of each set (seeded).
+     * of up to {@link #KID_SUBSET_SIZE} rows of each set (seeded). When both sets fit one subset, every subset would be
+     * the whole of both: the MMD^2 is computed once and its standard deviation is NaN, there being nothing to estimate.
      */
     public static Estimate kid(float[] a, int na, float[] b, int nb, int d, long seed) {
         int m = Math.min(KID_SUBSET_SIZE, Math.min(na, nb));
         if (m < 2) {
             throw new IllegalArgumentException("KID needs at least 2 rows in each set, got " + na + " and " + nb);
         }
+        boolean whole = m == na && m == nb;
         Random rnd = new Random(seed);
-        double[] values = new double[KID_SUBSETS];
-        for (int s = 0; s < KID_SUBSETS; s++) {
+        double[] values = new double[whole ? 1 : KID_SUBSETS];
+        for (int s = 0; s < values.length; s++) {
             int[] ia = subset(rnd, na, m);
             int[] ib = subset(rnd, nb, m);
             double kxx = 0;
@@ -79,7 +81,7 @@ public final class SampleMetrics {
             }
             values[s] = kxx / ((double) m * (m - 1)) + kyy / ((double) m * (m - 1)) - 2 * kxy / ((double) m * m);
         }
-        return meanAndStd(values);
+        return whole ? new Estimate(values[0], Double.NaN) : meanAndStd(values);
     }
 
     /**

@@ -81,7 +81,8 @@ class MetricsCommandTest {
         assertEquals(0, table.code(), table.err());
         String fidRow = table.out().lines().filter(l -> l.startsWith("FID ")).findFirst().orElseThrow();
         assertTrue(fidRow.matches("FID +[0-9.]+ +[0-9.]+ +distance of the classifier's features.*lower is better"), fidRow);
-        assertTrue(table.out().lines().anyMatch(l -> l.matches("KID +-?[0-9.]+ ± [0-9.]+ +-?[0-9.]+ ± [0-9.]+ +kernel distance.*")), table.out());
+        // The samples' KID varies over subsets of their 40; the real data's halves of 5 fit one subset, so theirs has no spread.
+        assertTrue(table.out().lines().anyMatch(l -> l.matches("KID +-?[0-9.]+ ± [0-9.]+ +-?[0-9.]+ +kernel distance.*")), table.out());
         assertTrue(table.out().contains("The sample measures use 40 samples"), table.out());
         r = Cli.run("eval", "--json", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--n", "40", "--device", "java");
         assertEquals(0, r.code(), r.err());
@@ -89,6 +90,7 @@ class MetricsCommandTest {
         for (String key : METRICS) {
             assertTrue(json.get(key) instanceof Number, key + " in " + r.out());
         }
+        assertTrue(json.containsKey("floor_kid_std") && json.get("floor_kid_std") == null, "a spread that estimates nothing is null: " + r.out());
         Cli.usageError(Cli.run("eval", "--json", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--n", "3", "--device", "java"),
                 "the sample metrics need more than 3 samples");
         r = Cli.run("eval", "--json", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--no-metrics", "--device", "java");
