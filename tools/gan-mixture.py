@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """The 2-D mixture-of-Gaussians check of GAN mode coverage (as in Metz et al., "Unrolled GANs",
-2017): 8 Gaussians of standard deviation 0.05 on a circle of radius 2.
+2017): 8 Gaussians of standard deviation 0.05 on a circle of radius 2, or with --layout grid the 5x5
+grid of PacGAN (Lin et al. 2018): 25 Gaussians at (i, j) for i, j in -4, -2, 0, 2, 4.
 
-  tools/gan-mixture.py data OUT.csv [--std S] [--points N] [--seed K]   writes N points (20,000, seed 1)
-  tools/gan-mixture.py score SAMPLES.csv [--std S]                      counts the modes the samples cover
+  tools/gan-mixture.py data OUT.csv [--layout ring|grid] [--std S] [--points N] [--seed K]
+                                        writes N points (20,000, seed 1)
+  tools/gan-mixture.py score SAMPLES.csv [--layout ring|grid] [--std S]
+                                        counts the modes the samples cover
 
 The standard deviation is 0.05 unless --std says otherwise (issue 17's ring: --std 0.02 --points
 16000). A sample is "near" a mode when it lies within 3 standard deviations of its centre; a mode
@@ -14,10 +17,20 @@ import math
 import random
 import sys
 
-MODES = 8
-RADIUS = 2.0
 STD = 0.05
-CENTRES = [(RADIUS * math.cos(2 * math.pi * k / MODES), RADIUS * math.sin(2 * math.pi * k / MODES)) for k in range(MODES)]
+RADIUS = 2.0
+
+
+def centres(layout):
+    if layout == "grid":
+        return [(float(i), float(j)) for i in (-4, -2, 0, 2, 4) for j in (-4, -2, 0, 2, 4)]
+    if layout == "ring":
+        return [(RADIUS * math.cos(2 * math.pi * k / 8), RADIUS * math.sin(2 * math.pi * k / 8)) for k in range(8)]
+    sys.exit("--layout must be ring or grid, got " + layout)
+
+
+CENTRES = centres("ring")
+MODES = len(CENTRES)
 
 
 def data(path, points=20000, seed=1):
@@ -34,7 +47,7 @@ def score(path):
     with open(path) as f:
         for line in f:
             line = line.strip()
-            if line:
+            if line and not line.startswith("x,"):  # a header, as data writes one
                 x, y = line.split(",")[:2]
                 points.append((float(x), float(y)))
     near = [0] * MODES
@@ -50,9 +63,10 @@ def score(path):
 def options(args):
     opts = {}
     for i in range(0, len(args), 2):
-        if args[i] not in ("--std", "--points", "--seed") or i + 1 >= len(args):
+        if args[i] not in ("--std", "--points", "--seed", "--layout") or i + 1 >= len(args):
             sys.exit(__doc__)
-        opts[args[i][2:]] = float(args[i + 1]) if args[i] == "--std" else int(args[i + 1])
+        key = args[i][2:]
+        opts[key] = float(args[i + 1]) if key == "std" else args[i + 1] if key == "layout" else int(args[i + 1])
     return opts
 
 
@@ -61,6 +75,8 @@ if __name__ == "__main__":
         sys.exit(__doc__)
     opts = options(sys.argv[3:])
     STD = opts.pop("std", STD)
+    CENTRES = centres(opts.pop("layout", "ring"))
+    MODES = len(CENTRES)
     if sys.argv[1] == "data":
         data(sys.argv[2], **opts)
     else:

@@ -64,6 +64,7 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
     private final String dataName;
     private final List<Device> devices;
     private final boolean balance;
+    private final boolean tensorboard;
     private final List<TrainingListener> listeners;
 
     /** The learning rate's course over a run, after any warm-up. */
@@ -103,6 +104,7 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         dataName = b.dataName;
         devices = List.copyOf(b.devices);
         balance = b.balance;
+        tensorboard = b.tensorboard;
         listeners = List.copyOf(b.listeners);
     }
 
@@ -281,8 +283,16 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         return out;
     }
 
-    /** The training loop's listener: calls each of ours in order, with the public metrics, and stops when any asks to. */
+    /**
+     * The training loop's listener: calls each of ours in order, with the public metrics, and stops when any asks to;
+     * with {@link Builder#tensorboard} a TensorBoard writer first, one new event file a run.
+     */
     RunListener listeners() {
+        List<TrainingListener> listeners = new ArrayList<>();
+        if (tensorboard) {
+            listeners.add(new TensorBoardListener(out));
+        }
+        listeners.addAll(this.listeners);
         return new RunListener() {
             @Override
             public void step(int epoch, int step, int stepsPerEpoch, java.util.function.DoubleSupplier runningLoss) {
@@ -361,6 +371,7 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         private String dataName;
         private final List<Device> devices = new ArrayList<>();
         private boolean balance;
+        private boolean tensorboard;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         Builder() {
@@ -602,6 +613,20 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         }
 
         /**
+         * Writes TensorBoard events beside metrics.jsonl in the output directory ({@code events.out.tfevents.*}): each
+         * epoch's metrics as scalars under their metrics.jsonl names, and its samples (and a VAE's reconstructions) as
+         * images, the epoch as the step; {@code tensorboard --logdir runs} shows them. Each run, and each resumed part of
+         * one, writes a file of its own, as PyTorch's SummaryWriter does. Needs an output directory.
+         *
+         * @param on whether to write them
+         * @return this builder
+         */
+        public B tensorboard(boolean on) {
+            tensorboard = on;
+            return self();
+        }
+
+        /**
          * Adds a listener; listeners are called in the order added.
          *
          * @param l the listener
@@ -627,6 +652,9 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
             }
             if (resume && out == null) {
                 throw new IllegalArgumentException("resuming needs the output directory of the run to continue");
+            }
+            if (tensorboard && out == null) {
+                throw new IllegalArgumentException("TensorBoard events are written beside metrics.jsonl, so they need an output directory");
             }
             return create();
         }

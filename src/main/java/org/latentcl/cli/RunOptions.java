@@ -60,6 +60,10 @@ final class RunOptions {
             + "into the run directory and prints the table at the end.")
     boolean profile;
 
+    @Option(names = "--tensorboard", description = "Also write TensorBoard events (events.out.tfevents.*) into the run directory: "
+            + "each epoch's metrics as scalars and its pictures as images; view them with tensorboard --logdir DIR.")
+    boolean tensorboard;
+
     @Option(names = "--lr-schedule", defaultValue = "constant", paramLabel = "KIND", description = "The learning rate over the run's "
             + "updates after the warm-up: constant, linear (falling to 0 at the last update) or cosine (half a cosine to 0).")
     String lrSchedule;

@@ -39,6 +39,25 @@ class TrainCommandTest {
         assertEquals(1, Files.readAllLines(out.resolve("metrics.jsonl")).size());
     }
 
+    /** --tensorboard on both models writes one event file into the run directory, which the done: line names (pictures: TensorBoardApiTest). */
+    @Test
+    void tensorboardWritesAnEventFileBesideTheMetrics() throws IOException {
+        for (String model : new String[] {"vae", "gan"}) {
+            Path out = dir.resolve("tb-" + model);
+            Cli.Run r = Cli.run("train", model, "--data", data.toString(), "--epochs", "1", "--batch", "30", "--device", "java", "--quiet",
+                    "--tensorboard", "--out", out.toString());
+            assertEquals(Main.EXIT_OK, r.code(), r.err());
+            try (java.util.stream.Stream<Path> files = Files.list(out)) {
+                List<Path> events = files.filter(p -> p.getFileName().toString().startsWith("events.out.tfevents.")).toList();
+                assertEquals(1, events.size(), model + ": " + events);
+                List<org.latentcl.io.TensorBoardReader.Event> read = org.latentcl.io.TensorBoardReader.read(Files.readAllBytes(events.get(0)));
+                String loss = model.equals("vae") ? "test_loss" : "d_loss";
+                assertTrue(read.stream().anyMatch(e -> e.step() == 1 && e.values().stream().anyMatch(v -> v.tag().equals(loss))), model);
+                assertTrue(r.out().contains(events.get(0).getFileName().toString()), r.out());
+            }
+        }
+    }
+
     @Test
     void trainResumeSampleAndEvalWorkEndToEnd() throws IOException {
         Path out = dir.resolve("run");
