@@ -25,11 +25,43 @@ public final class Devices {
      */
     public static List<DeviceInfo> list() {
         List<DeviceInfo> out = new ArrayList<>();
-        out.add(new DeviceInfo("java", "Java backend", "JAVA", "Java", Runtime.getRuntime().maxMemory()));
+        Runtime rt = Runtime.getRuntime();
+        out.add(new DeviceInfo("java", "Java backend", "JAVA", "Java", rt.maxMemory(), System.getProperty("java.vendor", ""),
+                rt.availableProcessors(), 0, rt.maxMemory(), 0, 0, "Java " + Runtime.version().feature(), ""));
         for (ClDeviceInfo d : OpenCl.discover().devices()) {
-            out.add(new DeviceInfo(d.id(), d.name(), d.type(), d.platformName(), d.globalMemBytes()));
+            out.add(new DeviceInfo(d.id(), d.name(), d.type(), d.platformName(), d.globalMemBytes(), d.vendor(), d.computeUnits(), d.clockMhz(),
+                    d.maxAllocBytes(), d.localMemBytes(), d.maxWorkGroupSize(), d.openclCVersion(), d.driverVersion()));
         }
         return out;
+    }
+
+    /**
+     * Why no OpenCL device can be listed, when none can: no OpenCL library, no platform, or a driver that failed.
+     *
+     * @return the reason in words, or empty when OpenCL is available
+     */
+    public static java.util.Optional<String> openClUnavailable() {
+        OpenCl.Discovery found = OpenCl.discover();
+        return found.available() ? java.util.Optional.empty() : java.util.Optional.of(found.unavailable());
+    }
+
+    /**
+     * What {@code auto} would open, and why, without opening it.
+     *
+     * @param id     the device's selector, {@code java} or {@code cl:N}
+     * @param reason why auto chose it, in words (no GPU, a simulator passed over, ...)
+     */
+    public record AutoChoice(String id, String reason) {
+    }
+
+    /**
+     * The device {@link #auto()} chooses and the reason, without opening it.
+     *
+     * @return the choice
+     */
+    public static AutoChoice autoChoice() {
+        DeviceSelector.Choice c = DeviceSelector.choose("auto");
+        return new AutoChoice(c.id(), c.reason());
     }
 
     /**

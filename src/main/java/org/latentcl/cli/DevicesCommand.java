@@ -2,9 +2,8 @@ package org.latentcl.cli;
 
 import java.io.PrintWriter;
 import java.util.Locale;
-import org.latentcl.backend.DeviceSelector;
-import org.latentcl.opencl.ClDeviceInfo;
-import org.latentcl.opencl.OpenCl;
+import org.latentcl.DeviceInfo;
+import org.latentcl.Devices;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -19,22 +18,23 @@ final class DevicesCommand implements Runnable {
     @Override
     public void run() {
         PrintWriter out = spec.commandLine().getOut();
-        OpenCl.Discovery found = OpenCl.discover();
-        DeviceSelector.Choice auto = DeviceSelector.choose("auto");
-        if (!found.available()) {
-            out.println("OpenCL: unavailable: " + found.unavailable());
-        }
-        for (ClDeviceInfo d : found.devices()) {
-            out.printf(Locale.ROOT, "%-6s %s%s%n", d.id(), d.name(), auto.id().equals(d.id()) ? "   <- auto" : "");
-            out.printf(Locale.ROOT, "       type %s, platform %s, vendor %s%n", d.type(), d.platformName(), d.vendor());
+        Devices.AutoChoice auto = Devices.autoChoice();
+        Devices.openClUnavailable().ifPresent(why -> out.println("OpenCL: unavailable: " + why));
+        java.util.List<DeviceInfo> devices = Devices.list();
+        for (DeviceInfo d : devices) {
+            String mark = auto.id().equals(d.id()) ? "   <- auto" : "";
+            if (d.isJava()) {
+                continue;
+            }
+            out.printf(Locale.ROOT, "%-6s %s%s%n", d.id(), d.name(), mark);
+            out.printf(Locale.ROOT, "       type %s, platform %s, vendor %s%n", d.type(), d.platform(), d.vendor());
             out.printf(Locale.ROOT, "       %d compute units at %d MHz, global memory %s (largest buffer %s), local memory %s%n",
-                    d.computeUnits(), d.clockMhz(), bytes(d.globalMemBytes()), bytes(d.maxAllocBytes()), bytes(d.localMemBytes()));
-            out.printf(Locale.ROOT, "       max work-group %d, %s, driver %s%n", d.maxWorkGroupSize(), d.openclCVersion(),
-                    d.driverVersion());
+                    d.computeUnits(), d.clockMhz(), bytes(d.memoryBytes()), bytes(d.maxBufferBytes()), bytes(d.localMemoryBytes()));
+            out.printf(Locale.ROOT, "       max work-group %d, %s, driver %s%n", d.maxWorkGroupSize(), d.version(), d.driverVersion());
         }
-        Runtime rt = Runtime.getRuntime();
-        out.printf(Locale.ROOT, "%-6s Java backend: %d threads, max heap %s%s%n", "java", rt.availableProcessors(),
-                bytes(rt.maxMemory()), auto.isJava() ? "   <- auto" : "");
+        DeviceInfo java = devices.get(0);
+        out.printf(Locale.ROOT, "%-6s Java backend: %d threads, max heap %s%s%n", "java", java.computeUnits(), bytes(java.memoryBytes()),
+                auto.id().equals("java") ? "   <- auto" : "");
         out.println("auto chooses " + auto.id() + ": " + auto.reason());
     }
 

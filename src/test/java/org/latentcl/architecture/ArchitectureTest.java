@@ -56,10 +56,10 @@ class ArchitectureTest {
      * constants, such as RunFiles' file names, are copied into the class that uses them and are not seen.)
      */
     private static final Map<String, String> CLI_INTERNALS = Map.ofEntries(
-            // Device-level commands (devices, selftest, bench gemm) have no public API yet.
+            // selftest and bench gemm work below the models, on raw backends and kernels: no public API yet.
             Map.entry("org.latentcl.backend.DeviceSelector", "opens the device a command names; Devices covers models, not raw backends"),
             Map.entry("org.latentcl.backend.Backend", "selftest and bench gemm work on a raw backend"),
-            Map.entry("org.latentcl.backend.ClBackend", "bench gemm and devices read OpenCL details"),
+            Map.entry("org.latentcl.backend.ClBackend", "bench gemm and selftest open OpenCL devices with a kernel style"),
             Map.entry("org.latentcl.backend.JavaBackend", "selftest checks the Java backend's ops"),
             Map.entry("org.latentcl.backend.Tensor", "bench gemm allocates its operands"),
             Map.entry("org.latentcl.backend.Activation", "bench gemm's epilogue"),
@@ -68,8 +68,7 @@ class ArchitectureTest {
             Map.entry("org.latentcl.backend.ops.Gemm", "bench gemm runs the GEMM op itself"),
             Map.entry("org.latentcl.backend.ops.GemmTuner", "bench gemm --tune"),
             Map.entry("org.latentcl.backend.ops.SelfTest", "selftest runs the op registry's checks"),
-            Map.entry("org.latentcl.opencl.ClDeviceInfo", "devices prints OpenCL device details"),
-            Map.entry("org.latentcl.opencl.OpenCl", "devices lists platforms, or why OpenCL is missing"),
+            Map.entry("org.latentcl.opencl.ClDeviceInfo", "bench gemm and selftest read OpenCL details"),
             Map.entry("org.latentcl.opencl.Oclgrind", "selftest --device oclgrind"),
             Map.entry("org.latentcl.opencl.BinaryCache", "the start-up archive keeps the kernel cache's place"),
             Map.entry("org.latentcl.train.ProfileReport", "bench's kernel table"),
