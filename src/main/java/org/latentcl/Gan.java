@@ -53,6 +53,16 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     }
 
     /**
+     * The discriminator's stabilizers in words, as the start line of {@code train gan} lists them: "spectral norm, pack 2,
+     * minibatch std", empty for none.
+     *
+     * @return the list
+     */
+    public String discriminatorStabilizers() {
+        return config.disc().equals(org.latentcl.model.GanConfig.Stabilizers.NONE) ? "" : config.disc().toString();
+    }
+
+    /**
      * Whether the DCGAN ({@link Builder#dcgan}) takes images of this size: square, of side 28, 16, 32, 64 or 128.
      *
      * @param height image height

@@ -133,18 +133,12 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         return st;
     }
 
-    @Override
-    public String toString() {
+    /** The start line's list: the loss, the discriminator's stabilizers as the built GAN names them, and training's. */
+    String describe(String discriminator) {
         List<String> parts = new ArrayList<>();
         parts.add(loss.name().toLowerCase(Locale.ROOT) + " loss");
-        if (spectralNorm) {
-            parts.add("spectral norm");
-        }
-        if (pack > 1) {
-            parts.add("pack " + pack);
-        }
-        if (minibatchStd) {
-            parts.add("minibatch std");
+        if (!discriminator.isEmpty()) {
+            parts.add(discriminator);
         }
         if (realLabel != 1f) {
             parts.add("real label " + realLabel);

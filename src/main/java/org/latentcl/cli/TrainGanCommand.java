@@ -220,7 +220,7 @@ final class TrainGanCommand implements Callable<Integer> {
                     gan.architecture(), devices.describe(), train.rows(), heldOut(split), batch, Flags.number(lr), Flags.number(st.dLr()),
                     RunOptions.scheduleText(run.lrSchedule.toLowerCase(Locale.ROOT), run.warmupSteps), Flags.number(beta1), k,
                     Flags.count(epochs, "epoch"), dir);
-            console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st);
+            console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st.describe(gan.discriminatorStabilizers()));
             if (dcgan && st.generatorAverage() > 0f) {
                 console.println("note: on the DCGAN the generator average measured a worse FID than the trained generator "
                         + "(its batch norm statistics belong to the trained weights; docs/GAN.md)");

@@ -23,24 +23,23 @@ class GanMixtureScriptTest {
 
     @Test
     void theRingAndTheGridAreWrittenAndScoredAsTheyAreDefined() throws Exception {
-        Path ring = dir.resolve("ring.csv");
-        run("data", ring.toString(), "--std", "0.02", "--points", "4000");
-        String r = run("score", ring.toString(), "--std", "0.02");
-        assertEquals(8, number(r, "modes"), r);
-        assertEquals(8, number(r, "covered"), r);
-        assertEquals(1 - Math.exp(-4.5), number(r, "near_a_mode"), 0.01, r);
-
-        Path grid = dir.resolve("grid.csv");
-        run("data", grid.toString(), "--layout", "grid", "--points", "10000");
-        String g = run("score", grid.toString(), "--layout", "grid");
-        assertEquals(25, number(g, "modes"), g);
-        assertEquals(25, number(g, "covered"), g);
-        assertEquals(1 - Math.exp(-4.5), number(g, "near_a_mode"), 0.01, g);
+        coversEveryMode("ring", "0.02", 4000, 8);
+        coversEveryMode("grid", "0.05", 10000, 25);
         // A collapsed generator: 100 samples on one centre and one on another, which is under 1% of them and not a mode covered.
         Path collapsed = Files.writeString(dir.resolve("one.csv"), "2.0,2.0\n".repeat(100) + "4.0,-4.0\n", StandardCharsets.UTF_8);
         String c = run("score", collapsed.toString(), "--layout", "grid");
         assertEquals(1, number(c, "covered"), c);
         assertEquals(1.0, number(c, "near_a_mode"), 1e-9, c);
+    }
+
+    /** The script's own data of a layout cover all its modes, 1 - e^-4.5 of the points within 3 standard deviations. */
+    private void coversEveryMode(String layout, String std, int points, int modes) throws Exception {
+        Path data = dir.resolve(layout + ".csv");
+        run("data", data.toString(), "--layout", layout, "--std", std, "--points", Integer.toString(points));
+        String r = run("score", data.toString(), "--layout", layout, "--std", std);
+        assertEquals(modes, number(r, "modes"), r);
+        assertEquals(modes, number(r, "covered"), r);
+        assertEquals(1 - Math.exp(-4.5), number(r, "near_a_mode"), 0.01, r);
     }
 
     private String run(String... args) throws Exception {
