@@ -77,8 +77,13 @@ public record SampleQuality(double fid, double kid, double kidStd, double classi
      * @param seed    seeds the subsets and splits
      * @param log     receives the classifier's progress lines
      * @return the samples' metrics, the floor and the classifier's accuracy
+     * @throws IllegalArgumentException with {@link #NEIGHBOURS} samples or fewer
      */
     public static Measured measure(Device device, float[][] samples, DataSplit data, long seed, Consumer<String> log) {
+        if (samples.length <= NEIGHBOURS) {
+            throw new IllegalArgumentException("the sample metrics need more than " + NEIGHBOURS + " samples (precision and recall use "
+                    + NEIGHBOURS + " nearest neighbours), got " + samples.length);
+        }
         float[] flat = Rows.flatten(samples, data.test().cols(), "samples");
         try (FeatureClassifiers.Trained c = FeatureClassifiers.forData(device.backend(), data, log)) {
             QualityReport s = QualityReport.of(c.network(), flat, samples.length, data.test(), seed);

@@ -53,7 +53,7 @@ public final class SampleScores {
      * @param samples rows of the data's width
      * @param data    the data; its training split chooses the kernel's width, its test split is scored
      * @return the estimate
-     * @throws IllegalArgumentException when a sample's width differs from the data's, or there are no samples
+     * @throws IllegalArgumentException when a sample's width differs from the data's, or there are none
      */
     public static Parzen parzen(Device device, float[][] samples, DataSplit data) {
         Dataset train = data.train();
@@ -83,7 +83,9 @@ public final class SampleScores {
     }
 
     private static float[] flatten(float[][] samples, DataSplit data) {
-        Rows.checkCount(samples.length, "the number of samples");
+        if (samples.length == 0) {
+            throw new IllegalArgumentException("there are no samples to score");
+        }
         return Rows.flatten(samples, data.test().cols(), "samples");
     }
 }

@@ -45,7 +45,9 @@ class EvaluationApiTest {
             Checkpoints.save(conv, convFile);
             Checkpoints.save(gan, ganFile);
         }
-        assertEquals(new CheckpointInfo("vae", 784, 10, 0, 0, 0, "default"), Checkpoints.inspect(vaeFile));
+        CheckpointInfo mlp = Checkpoints.inspect(vaeFile);
+        assertEquals(new CheckpointInfo("vae", 784, 10, 0, 0, 0, "default"), mlp);
+        assertFalse(mlp.isImage(), "an MLP saved by the API records no image shape");
         CheckpointInfo c = Checkpoints.inspect(convFile);
         assertEquals(new CheckpointInfo("vae", 192, 0, 3, 8, 8, "default"), c);
         assertTrue(c.isImage());
@@ -84,6 +86,13 @@ class EvaluationApiTest {
         Path text = dir.resolve("text.safetensors");
         Files.writeString(text, "hello");
         assertThrows(IllegalArgumentException.class, () -> Checkpoints.inspect(text));
+        // A valid safetensors file of another program: no tensors, a model LatentCL does not know.
+        byte[] json = "{\"__metadata__\":{\"model\":\"cat\"}}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer other = java.nio.ByteBuffer.allocate(8 + json.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        other.putLong(json.length).put(json);
+        Path cat = Files.write(dir.resolve("cat.safetensors"), other.array());
+        IllegalArgumentException notOurs = assertThrows(IllegalArgumentException.class, () -> Checkpoints.inspect(cat));
+        assertTrue(notOurs.getMessage().contains("not a LatentCL checkpoint (model 'cat'"), notOurs.getMessage());
     }
 
     /**
@@ -163,6 +172,7 @@ class EvaluationApiTest {
             DataSplit unlabelled = new DataSplit(Datasets.of("rows", new float[][] {new float[784]}), data.test(), "rows");
             assertThrows(IllegalArgumentException.class, () -> SampleScores.nearestClasses(device, real, unlabelled));
             assertThrows(IllegalArgumentException.class, () -> SampleScores.parzen(device, new float[][] {new float[3]}, data));
+            assertThrows(IllegalArgumentException.class, () -> SampleScores.parzen(device, new float[0][], data), "no samples");
         }
     }
 
@@ -196,6 +206,9 @@ class EvaluationApiTest {
             int[] outside = labels.clone();
             outside[0] = 10;
             assertThrows(IllegalArgumentException.class, () -> SampleQuality.classFidelity(device, real, outside, data));
+            IllegalArgumentException few = assertThrows(IllegalArgumentException.class,
+                    () -> SampleQuality.measure(device, java.util.Arrays.copyOf(real, SampleQuality.NEIGHBOURS), data));
+            assertTrue(few.getMessage().contains("more than " + SampleQuality.NEIGHBOURS + " samples"), few.getMessage());
         }
     }
 }

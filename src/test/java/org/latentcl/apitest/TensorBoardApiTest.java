@@ -49,12 +49,17 @@ class TensorBoardApiTest {
     @Test
     void aVaeRunWritesItsMetricsAndPicturesEveryEpochAndAResumeAFileOfItsOwn() throws Exception {
         Path run = dir.resolve("vae");
+        double before = System.currentTimeMillis() / 1000.0;
         try (Device device = Devices.java(); Vae vae = Vae.builder().hidden(8).latent(2).device(device).build()) {
             List<EpochMetrics> history = VaeTrainer.builder().epochs(2).batch(200).outputDirectory(run).tensorboard(true).build().fit(vae, SPLIT);
             List<Path> files = eventFiles(run);
             assertEquals(1, files.size(), files.toString());
             List<TensorBoardReader.Event> events = TensorBoardReader.read(Files.readAllBytes(files.get(0)));
             assertEquals("brain.Event:2", events.get(0).fileVersion());
+            double after = System.currentTimeMillis() / 1000.0;
+            for (TensorBoardReader.Event e : events) {
+                assertTrue(e.wallTime() >= before - 1 && e.wallTime() <= after + 1, "wall time in seconds since 1970: " + e.wallTime());
+            }
             for (EpochMetrics m : history) {
                 for (Map.Entry<String, Object> e : m.toMap().entrySet()) {
                     if (!e.getKey().equals("epoch") && e.getValue() instanceof Number n) {
