@@ -39,6 +39,13 @@ class DocExamplesIT {
 
     @Test
     void everyCommandPagesExamplePrintsWhatThePageShows() throws Exception {
+        // The pages show runs on an OpenCL device (selftest's notes and the device lists differ on the Java backend alone).
+        if (org.latentcl.Devices.list().stream().allMatch(org.latentcl.DeviceInfo::isJava)) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail("CI=true requires an OpenCL device for the documented examples, but Devices.list() has none");
+            }
+            org.junit.jupiter.api.Assumptions.abort("no OpenCL device: the documented examples were made on one");
+        }
         // The refusal on train-classifier.md reads a table of numbers.
         Files.writeString(dir.resolve("points.csv"), "x,y\n0.1,0.2\n0.3,0.4\n0.5,0.6\n0.7,0.8\n0.9,1.0\n", StandardCharsets.UTF_8);
         List<Example> examples = new ArrayList<>();
