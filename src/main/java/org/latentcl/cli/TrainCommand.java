@@ -134,7 +134,8 @@ final class TrainCommand implements Runnable {
             try (TrainingDevices devices = run.devices();
                  org.latentcl.Vae vae = fresh == null ? Checkpoints.loadVae(resume.resolve(RunFiles.CHECKPOINT), devices.lead())
                          : fresh.seed(run.seed).device(devices.lead()).build()) {
-                if (vae.decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {
+                // A fresh VAE's decoder was checked before the run directory existed; a resumed one's is known only now.
+                if (fresh == null && vae.decoder() == Decoder.BERNOULLI && !split.train().inUnitInterval()) {
                     throw bernoulliOutside(split);
                 }
                 devices.apply(settings, run.balance).saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest).overwrite(true)

@@ -11,6 +11,8 @@ import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /** The metric formulas against direct computations that take another road to the same number. */
 class SampleMetricsTest {
@@ -53,15 +55,20 @@ class SampleMetricsTest {
         return want - 2 * traceRoot;
     }
 
-    /** FID against the trace of the square root of S_a S_b, computed the other way. */
-    @Test
-    void fidMatchesTheTraceOfTheProductsSquareRoot() {
-        Random rnd = new Random(3);
-        int d = 7;
-        float[] a = gaussian(rnd, 300, d, 0, 1);
-        float[] b = gaussian(rnd, 200, d, 0.3, 1.4);
-        double want = fidByTheGeneralEigenRoute(a, 300, b, 200, d);
-        assertEquals(want, SampleMetrics.fid(a, 300, b, 200, d), 1e-9 * Math.abs(want) + 1e-12);
+    /**
+     * FID against the trace of the square root of S_a S_b, computed the other way: with more rows than features, and with
+     * fewer (singular covariances, whose square root's trace still matches the general eigen route).
+     */
+    @ParameterizedTest
+    @CsvSource({"3, 7, 300, 200, 0.3, 1.4, 1e-9", "17, 12, 5, 8, 0.2, 1.3, 1e-6"})
+    void fidMatchesTheTraceOfTheProductsSquareRoot(long seed, int d, int na, int nb, double shift, double scale, double tolerance) {
+        Random rnd = new Random(seed);
+        float[] a = gaussian(rnd, na, d, 0, 1);
+        float[] b = gaussian(rnd, nb, d, shift, scale);
+        double want = fidByTheGeneralEigenRoute(a, na, b, nb, d);
+        double fid = SampleMetrics.fid(a, na, b, nb, d);
+        org.junit.jupiter.api.Assertions.assertFalse(Double.isNaN(fid));
+        assertEquals(want, fid, tolerance * Math.abs(want) + 1e-12);
     }
 
     /** One dimension: FID = (mu_a - mu_b)^2 + (sigma_a - sigma_b)^2; and a set against itself scores 0. */
@@ -189,19 +196,6 @@ class SampleMetricsTest {
         org.junit.jupiter.api.Assertions.assertTrue(kid.std() > 0, "the subsets differ");
         org.junit.jupiter.api.Assertions.assertTrue(Math.abs(kid.mean() - whole) < 4 * standardError,
                 "subset mean " + kid.mean() + " against the whole sets' " + whole + " (standard error " + standardError + ")");
-    }
-
-    /** Fewer rows than features: singular covariances, whose square root's trace still matches the general eigen route. */
-    @Test
-    void fidWithFewerRowsThanFeatures() {
-        Random rnd = new Random(17);
-        int d = 12;
-        float[] a = gaussian(rnd, 5, d, 0, 1);
-        float[] b = gaussian(rnd, 8, d, 0.2, 1.3);
-        double want = fidByTheGeneralEigenRoute(a, 5, b, 8, d);
-        double fid = SampleMetrics.fid(a, 5, b, 8, d);
-        org.junit.jupiter.api.Assertions.assertFalse(Double.isNaN(fid));
-        assertEquals(want, fid, 1e-6 * Math.abs(want));
     }
 
     /**
