@@ -23,6 +23,8 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
     private final int evalEvery;
     private final boolean lrDecay;
     private final float generatorAverage;
+    private final float r1;
+    private final int r1Every;
 
     private GanTrainer(Builder b) {
         super(b);
@@ -34,6 +36,8 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         evalEvery = b.evalEvery;
         lrDecay = b.lrDecay;
         generatorAverage = b.generatorAverage;
+        r1 = b.r1;
+        r1Every = b.r1Every;
     }
 
     /**
@@ -72,6 +76,24 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
     }
 
     /**
+     * R1's gamma (0: none).
+     *
+     * @return gamma
+     */
+    public float r1() {
+        return r1;
+    }
+
+    /**
+     * The discriminator steps between two R1 steps (1: every step).
+     *
+     * @return the interval
+     */
+    public int r1Every() {
+        return r1Every;
+    }
+
+    /**
      * A builder set up to continue the run a trainer with an output directory (or {@code train gan}) left in a directory,
      * as it was: every setting the run recorded (batch, both learning rates and their schedule, beta1, k, seed, the
      * stabilizers of training, the FID interval, the generator average and the data name), writing into the directory with
@@ -88,7 +110,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         Builder b = builder().batch(o.batch()).learningRate(o.lr()).beta1(o.beta1()).k(o.k()).seed(o.seed()).discriminatorLearningRate(o.dLr())
                 .realLabel(o.realLabel()).instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay())
                 .generatorAverage(o.generatorAverage()).learningRateSchedule(Schedule.valueOf(o.schedule().kind().name()))
-                .warmupSteps(o.schedule().warmupSteps()).outputDirectory(runDirectory).resume(true);
+                .warmupSteps(o.schedule().warmupSteps()).r1(o.r1()).r1Every(o.r1Every()).outputDirectory(runDirectory).resume(true);
         return o.data() == null ? b : b.dataName(o.data());
     }
 
@@ -120,7 +142,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         }
         // learningRateDecay is the LINEAR schedule: the options take both and refuse a COSINE one beside it.
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
-                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, generatorAverage, learningRateSchedule());
+                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, generatorAverage, learningRateSchedule(), r1, r1Every);
         GanNetwork lead = gan.live(batch);
         return onDevices(lead, gan.device(), d -> new GanNetwork(d.backend(), lead.config(), batch),
                 replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, listeners(), keeping()))).stream().map(GanEpochMetrics::of)
@@ -149,6 +171,8 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         private int evalEvery;
         private boolean lrDecay;
         private float generatorAverage;
+        private float r1;
+        private int r1Every = 1;
 
         private Builder() {
         }
@@ -273,6 +297,38 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
                 throw new IllegalArgumentException("the generator average's decay must be 0 (none) or in (0, 1), got " + decay);
             }
             generatorAverage = decay;
+            return this;
+        }
+
+        /**
+         * Adds R1 (Mescheder et al. 2018) to the discriminator's loss: gamma/2 E||dD/dx||^2, the squared gradient of its
+         * logit with respect to real examples, which keeps it from pushing back at data it already judges right; its
+         * gradient comes from a double backward written for Linear and convolution layers with ReLU-like activations
+         * (a discriminator with batch norm, the minibatch std feature or a class is refused). Default 0: none.
+         *
+         * @param gamma the penalty's weight, &gt;= 0 (1 to 10 for images; about 0.1 for 2-D points)
+         * @return this builder
+         */
+        public Builder r1(float gamma) {
+            if (!(gamma >= 0f) || !Float.isFinite(gamma)) {
+                throw new IllegalArgumentException("R1's gamma must be a finite number >= 0, got " + gamma);
+            }
+            r1 = gamma;
+            return this;
+        }
+
+        /**
+         * Takes R1 on every n-th discriminator step only, with n times its weight (lazy regularization, Karras et al.
+         * 2020, who take n = 16): nearly the same effect at a fraction of the cost. Default 1.
+         *
+         * @param n the interval in discriminator steps, at least 1
+         * @return this builder
+         */
+        public Builder r1Every(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("R1's interval must be at least 1 discriminator step, got " + n);
+            }
+            r1Every = n;
             return this;
         }
     }

@@ -19,12 +19,14 @@ import org.latentcl.Gan;
  * @param dLr           the discriminator's learning rate
  * @param lrDecay       both learning rates falling linearly to 0
  * @param generatorAverage the decay of the generator average (0: none)
+ * @param r1            R1's gamma (0: none)
+ * @param r1Every       the discriminator steps between two R1 steps
  */
 record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean minibatchStd, float realLabel, float instanceNoise,
-                      float dLr, boolean lrDecay, float generatorAverage) {
+                      float dLr, boolean lrDecay, float generatorAverage, float r1, int r1Every) {
     /** The 2014 GAN: what {@code train gan} did before the stabilizers. */
     static GanStabilizers paper(float lr) {
-        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, 0f);
+        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, 0f, 0f, 1);
     }
 
     /** The discriminator's learning rate under the default preset: this many times the generator's (the two time-scale rule). */
@@ -40,13 +42,13 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         if (dcgan) {
             return paper(lr);
         }
-        return new GanStabilizers(Gan.Loss.NONSATURATING, true, 1, false, 1f, 0f, DEFAULT_D_LR_FACTOR * lr, false, 0f);
+        return new GanStabilizers(Gan.Loss.NONSATURATING, true, 1, false, 1f, 0f, DEFAULT_D_LR_FACTOR * lr, false, 0f, 0f, 1);
     }
 
     /** The preset named {@code preset} with the flags that are not null applied; a conflict is a {@link UsageException}. */
     static GanStabilizers resolve(String preset, boolean dcgan, String loss, Boolean spectralNorm, Integer pack, Boolean minibatchStd,
                                   Float labelSmoothing, Float instanceNoise, Float dLr, Boolean lrDecay, Float generatorAverage,
-                                  float lr, int batch) {
+                                  Float r1, Integer r1Every, float lr, int batch) {
         GanStabilizers base = switch (preset.toLowerCase(Locale.ROOT)) {
             case "default" -> defaults(dcgan, lr);
             case "paper" -> paper(lr);
@@ -117,13 +119,28 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
                 set.add("--g-ema");
             }
         }
+        if (r1 != null) {
+            if (!(r1 >= 0f) || !Float.isFinite(r1)) {
+                throw new UsageException("--r1 is the weight gamma of R1, a number of at least 0 such as 0.1 or 10 (0: none), got " + r1);
+            }
+            if (r1 > 0f) {
+                set.add("--r1");
+            }
+        }
+        if (r1Every != null) {
+            Flags.positive("--r1-every", r1Every);
+            if (r1 == null || r1 == 0f) {
+                throw new UsageException("--r1-every says how often R1 is taken; add --r1 GAMMA");
+            }
+        }
         if (paper && !set.isEmpty()) {
             throw new UsageException("--preset paper is the 2014 GAN without stabilizers; it conflicts with " + String.join(", ", set));
         }
         GanStabilizers st = new GanStabilizers(l, spectralNorm != null ? spectralNorm : base.spectralNorm, pack != null ? pack : base.pack,
                 minibatchStd != null ? minibatchStd : base.minibatchStd, labelSmoothing != null ? labelSmoothing : base.realLabel,
                 instanceNoise != null ? instanceNoise : base.instanceNoise, dLr != null ? dLr : base.dLr,
-                lrDecay != null ? lrDecay : base.lrDecay, generatorAverage != null ? generatorAverage : base.generatorAverage);
+                lrDecay != null ? lrDecay : base.lrDecay, generatorAverage != null ? generatorAverage : base.generatorAverage,
+                r1 != null ? r1 : base.r1, r1Every != null ? r1Every : base.r1Every);
         if (st.loss == Gan.Loss.HINGE && st.realLabel != 1f) {
             throw new UsageException("--label-smoothing " + st.realLabel + " changes the BCE target of real data; --loss hinge has no targets");
         }
@@ -151,6 +168,9 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         }
         if (generatorAverage > 0f) {
             parts.add("generator average " + generatorAverage);
+        }
+        if (r1 > 0f) {
+            parts.add("R1 gamma " + Flags.number(r1) + (r1Every > 1 ? " every " + r1Every + " steps" : ""));
         }
         return String.join(", ", parts);
     }

@@ -100,6 +100,15 @@ final class TrainGanCommand implements Callable<Integer> {
             + "FID and eval use it, and the checkpoint holds it beside the trained generator. 0: none.")
     Float gEma;
 
+    @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 (Mescheder et al. 2018): gamma/2 times the squared gradient of "
+            + "the discriminator's logit with respect to real examples, added to its loss, such as 10 for images or 0.1 for 2-D points; "
+            + "needs a discriminator without batch norm, the minibatch std feature or a class. 0: none.")
+    Float r1;
+
+    @Option(names = "--r1-every", paramLabel = "N", description = "With --r1: take it on every N-th discriminator step only, N times "
+            + "as strong (lazy regularization, Karras et al. 2020, who take 16).")
+    Integer r1Every;
+
     @Option(names = "--d-lr", description = "The discriminator's learning rate (default: 4x --lr for the MLP GAN's default preset, else --lr; "
             + "larger than --lr is the two time-scale update rule, Heusel et al. 2017).")
     Float dLr;
@@ -125,7 +134,7 @@ final class TrainGanCommand implements Callable<Integer> {
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
         "--lr-decay", "--g-ema", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning",
-        "--aux-classifier", "--lr-schedule", "--warmup-steps"};
+        "--aux-classifier", "--lr-schedule", "--warmup-steps", "--r1", "--r1-every"};
 
     @Override
     public Integer call() throws IOException {
@@ -154,7 +163,7 @@ final class TrainGanCommand implements Callable<Integer> {
             throw new UsageException("--beta1 must be in [0, 1), got " + beta1);
         }
         GanStabilizers st = GanStabilizers.resolve(preset, dcgan, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
-                dLr, lrDecay, gEma, lr, batch);
+                dLr, lrDecay, gEma, r1, r1Every, lr, batch);
         run.checkKeeping(evalEvery > 0);
         if (st.lrDecay() && run.schedule() == org.latentcl.Trainer.Schedule.COSINE) {
             throw new UsageException("--lr-decay is --lr-schedule linear; it and --lr-schedule cosine exclude each other");
@@ -231,7 +240,7 @@ final class TrainGanCommand implements Callable<Integer> {
             fit(console, devices, gan, split, GanTrainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
                     .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise()).evalEvery(evalEvery)
                     .learningRateDecay(st.lrDecay()).generatorAverage(st.generatorAverage()).learningRateSchedule(run.schedule())
-                    .warmupSteps(run.warmupSteps).outputDirectory(dir).dataName(run.dataSpec()));
+                    .r1(st.r1()).r1Every(st.r1Every()).warmupSteps(run.warmupSteps).outputDirectory(dir).dataName(run.dataSpec()));
         }
         console.println(DoneLine.of(dir));
         return Main.EXIT_OK;

@@ -6,6 +6,7 @@ import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Activations;
 import org.latentcl.backend.ops.BceWithLogits;
 import org.latentcl.backend.ops.CopyColumns;
+import org.latentcl.backend.ops.Dot;
 import org.latentcl.backend.ops.Gemm;
 import org.latentcl.backend.ops.SoftmaxCrossEntropy;
 import org.latentcl.backend.ops.RowSums;
@@ -52,6 +53,10 @@ public final class GanNetwork implements AutoCloseable {
     public static final int G_LOSS = 1;
     public static final int D_REAL = 2;
     public static final int D_FAKE = 3;
+    /** The sum of ||dD/dx||^2 over the real rows R1 penalized (D's logit, the input as D judged it). */
+    public static final int R1_NORMS = 4;
+    /** The values a step's statistics tensor holds (1 x STATS). */
+    public static final int STATS = 5;
 
     private final Backend be;
     private final GanConfig config;
@@ -90,6 +95,8 @@ public final class GanNetwork implements AutoCloseable {
     private Tensor lastEmbedded;
     private int lastBatch;
     private int lastJudgments;
+    /** R1's weight for every row, made on its first step. */
+    private Tensor rowWeights;
 
     public GanNetwork(Backend be, GanConfig config, int maxBatch) {
         this.be = be;
@@ -286,12 +293,19 @@ public final class GanNetwork implements AutoCloseable {
      * How one step treats the discriminator's inputs and targets.
      *
      * @param realLabel     the target of real data in the BCE losses (1; 0.9 is one-sided label smoothing, Salimans et al. 2016)
+     * @param r1 the weight of R1's gradient this step (Mescheder et al. 2018: gamma/2 E||dD/dx||^2 on real data, times
+     *           the interval when it is taken lazily, as Karras et al. 2020 do); 0 for none
      * @param instanceNoise the standard deviation of Gaussian noise added to every input of the discriminator, real and
      *                      generated (instance noise, Sønderby et al. 2017; 0 for none)
      */
-    public record StepOptions(float realLabel, float instanceNoise) {
+    public record StepOptions(float realLabel, float instanceNoise, float r1) {
         /** The 2014 GAN's step. */
         public static final StepOptions PLAIN = new StepOptions(1f, 0f);
+
+        /** A step without R1. */
+        public StepOptions(float realLabel, float instanceNoise) {
+            this(realLabel, instanceNoise, 0f);
+        }
     }
 
     /**
@@ -361,6 +375,9 @@ public final class GanNetwork implements AutoCloseable {
         meanProbability(logits, stats, D_REAL);
         auxLoss(m, scale, stats, D_LOSS, 1f);
         discBackward(real, false, true, true);
+        if (step.r1() > 0f) {
+            r1(real, step.r1() * scale, stats);
+        }
         Tensor judgedFake = judged(fake, rng, step.instanceNoise());
         logits = logits(judgedFake, true);
         if (config.loss() == GanConfig.Loss.HINGE) {
@@ -374,6 +391,44 @@ public final class GanNetwork implements AutoCloseable {
             spectralNorm.backward();
         }
         return m;
+    }
+
+    /**
+     * Why this discriminator cannot take a gradient penalty (R1), in one line; null when it can. The penalty's
+     * gradient is written for Linear and convolution layers with ReLU-like activations ({@link Sequential#penaltyBackward}).
+     */
+    public String penaltyRefusal() {
+        if (config.conditional()) {
+            return "R1 is written for unconditional GANs; this one takes a class";
+        }
+        Layer refusing = disc.refusingPenalty();
+        return refusing == null ? null : "R1 cannot differentiate the discriminator's " + refusing.label()
+                + (config.disc().minibatchStd() ? " (the minibatch std feature)" : config.convolutional() ? " (the DCGAN's batch norm)" : "")
+                + ": its gradient is written for Linear and convolution layers with ReLU-like activations";
+    }
+
+    /**
+     * R1 on the real rows just judged (their forward pass still in D's buffers, its parameter gradients taken): the
+     * input gradient g = dD/dx of D's logit, its squared norms summed into stats[R1_NORMS], and the gradient of
+     * (weight / 2) sum ||g||^2 added to D's parameter gradients by the double backward.
+     */
+    private void r1(Tensor real, float weight, Tensor stats) {
+        String refusal = penaltyRefusal();
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
+        int m = real.rows();
+        Elementwise.fill(be, disc.outputGrad(m), 1f);
+        Tensor g = disc.backwardInput(real, disc.outputGradient(m)).value();
+        Dot.dot(be, g, g, stats, R1_NORMS, true);
+        // u = d/dg of (weight / 2) ||g||^2 = weight g, in place, each row scaled exactly.
+        if (rowWeights == null) {
+            rowWeights = be.zeros(maxBatch, 1);
+        }
+        Tensor w = rowWeights.rowRange(0, m);
+        Elementwise.fill(be, w, weight);
+        ScaleRows.scaleRows(be, w, g, 0f, g);
+        disc.penaltyBackward(disc.outputGradient(m), g);
     }
 
     /**
@@ -608,7 +663,7 @@ public final class GanNetwork implements AutoCloseable {
         if (aux != null) {
             aux.close();
         }
-        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses}) {
+        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses, rowWeights}) {
             if (t != null) {
                 t.close();
             }

@@ -62,6 +62,23 @@ public final class ActivationLayer implements Layer {
         return false;
     }
 
+    /** Exact for the activations whose derivative is piecewise constant. */
+    @Override
+    public boolean takesPenalty() {
+        return act.kind() == Activation.Kind.IDENTITY || act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.LEAKY_RELU;
+    }
+
+    /** No parameters; the tangent is uOut = f'(y) u. */
+    @Override
+    public void penaltyPass(Tensor u, Tensor y, Tensor dpre, Tensor uOut) {
+        if (!takesPenalty()) {
+            Layer.super.penaltyPass(u, y, dpre, uOut);
+        }
+        if (uOut != null) {
+            Activations.activateBackward(backend, act, y, u, uOut);
+        }
+    }
+
     @Override
     public void close() {
     }

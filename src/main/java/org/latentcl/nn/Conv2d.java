@@ -117,6 +117,29 @@ public final class Conv2d extends ConvLayer {
     }
 
     @Override
+    public boolean takesPenalty() {
+        return true;
+    }
+
+    /**
+     * The input-gradient pass computed dx = col2im(W^T dpre'), bilinear in (dpre, W): the penalty's gradient adds
+     * dpre' im2col(u)^T to dW and carries uOut = the convolution of u without the bias.
+     */
+    @Override
+    public void penaltyPass(Tensor u, Tensor y, Tensor dpre, Tensor uOut) {
+        ConvShape s = shapeFor(u.rows());
+        Tensor c = cols.view(0, s.patch(), s.positions());
+        Tensor cm = channelMajor.view(0, out, s.positions());
+        Im2Col.im2col(backend, s, u, c);
+        if (uOut != null) {
+            Gemm.gemm(backend, false, false, 1f, weight.value(), c, 0f, cm, null, Activation.IDENTITY);
+            ChannelMajor.fromChannelMajor(backend, cm, null, out, uOut);
+        }
+        ChannelMajor.toChannelMajor(backend, dpre, out, cm);
+        Gemm.gemm(backend, false, true, 1f, cm, c, 1f, weight.grad(), null, Activation.IDENTITY);
+    }
+
+    @Override
     public void close() {
         super.close();
         dcols = null;

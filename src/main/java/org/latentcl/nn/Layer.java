@@ -61,6 +61,27 @@ public interface Layer extends AutoCloseable {
      */
     boolean backward(Tensor x, Tensor y, Tensor dpre, boolean accumulate, boolean parameters, Tensor dx, Activation gate);
 
+    /**
+     * Whether {@link #penaltyPass} is exact for this layer: its input gradient is piecewise linear in its input (a
+     * Linear or a convolution, with at most a ReLU-like activation), so a penalty on the network's input gradient
+     * (R1, WGAN-GP) needs no second derivative of its own.
+     */
+    default boolean takesPenalty() {
+        return false;
+    }
+
+    /**
+     * One layer of a penalty's gradient (see {@link Sequential#penaltyBackward}): after the input-gradient pass left
+     * dpre (dL/d(this layer's output before its fused activation)), and given u, the penalty's gradient with respect
+     * to this layer's share of that pass's result (d/d(dL/dx)), adds to the parameter gradients d&lt;u, J^T dpre&gt;/dθ
+     * (the weight's; the bias never enters the input gradient) and writes uOut = J u, the same for the next layer, J
+     * this layer's Jacobian at its last forward pass (the activation's derivative taken from y). uOut may be null for
+     * the last layer.
+     */
+    default void penaltyPass(Tensor u, Tensor y, Tensor dpre, Tensor uOut) {
+        throw new UnsupportedOperationException(label() + " cannot pass a gradient penalty's gradient");
+    }
+
     @Override
     void close();
 }

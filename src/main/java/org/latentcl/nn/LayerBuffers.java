@@ -15,6 +15,7 @@ final class LayerBuffers implements AutoCloseable {
     private final Tensor[] outputs;
     private final Tensor[] grads;
     private Tensor inputGrads;
+    private Tensor[] tangents;
 
     /** Buffers for layers with the given output sizes, after an input of {@code inputSize} values. */
     LayerBuffers(Backend backend, int maxBatch, int inputSize, int[] outputSizes) {
@@ -47,6 +48,17 @@ final class LayerBuffers implements AutoCloseable {
         return inputGrads.rowRange(0, b);
     }
 
+    /** A gradient penalty's tangent at layer i's output (see {@link Sequential#penaltyBackward}), first b rows; made on first use. */
+    Tensor tangent(int i, int b) {
+        if (tangents == null) {
+            tangents = new Tensor[outputs.length];
+        }
+        if (tangents[i] == null) {
+            tangents[i] = backend.zeros(maxBatch, outputs[i].cols());
+        }
+        return tangents[i].rowRange(0, b);
+    }
+
     @Override
     public void close() {
         for (int i = 0; i < outputs.length; i++) {
@@ -55,6 +67,13 @@ final class LayerBuffers implements AutoCloseable {
         }
         if (inputGrads != null) {
             inputGrads.close();
+        }
+        if (tangents != null) {
+            for (Tensor t : tangents) {
+                if (t != null) {
+                    t.close();
+                }
+            }
         }
     }
 }

@@ -141,6 +141,27 @@ public final class Linear implements Layer {
         return false;
     }
 
+    /** Exact while the fused activation's derivative is piecewise constant (none, ReLU or LeakyReLU). */
+    @Override
+    public boolean takesPenalty() {
+        return act.kind() == Activation.Kind.IDENTITY || act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.LEAKY_RELU;
+    }
+
+    /**
+     * The input-gradient pass computed dx = dpre W, bilinear in (dpre, W): the penalty's gradient adds dpre^T u to
+     * dW, and carries uOut = act'(y) (u W^T), the forward pass without its bias, in one gated GEMM.
+     */
+    @Override
+    public void penaltyPass(Tensor u, Tensor y, Tensor dpre, Tensor uOut) {
+        if (!takesPenalty()) {
+            Layer.super.penaltyPass(u, y, dpre, uOut);
+        }
+        Gemm.gemm(backend, true, false, 1f, dpre, u, 1f, weight.grad(), null, Activation.IDENTITY);
+        if (uOut != null) {
+            Gemm.gemmGated(backend, false, true, 1f, u, weight.value(), 0f, uOut, act, y);
+        }
+    }
+
     /** Releases the transposed copy of W, if the layer made one. */
     @Override
     public void close() {

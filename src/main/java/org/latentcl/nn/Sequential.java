@@ -183,6 +183,39 @@ public final class Sequential implements AutoCloseable {
         return dy;
     }
 
+    /** The first layer that cannot pass a gradient penalty's gradient ({@link Layer#takesPenalty}), or null when all can. */
+    public Layer refusingPenalty() {
+        return layers.stream().filter(l -> !l.takesPenalty()).findFirst().orElse(null);
+    }
+
+    /**
+     * The gradient of a penalty on the input gradient (R1, WGAN-GP: P(dL/dx) for the dL/dx that
+     * {@link #backwardInput} just gave from a dOut that does not depend on the parameters), given u = dP/d(dL/dx):
+     * added to the parameter gradients. The input-gradient pass is linear in dOut and bilinear in each layer's weight,
+     * its activations' derivatives piecewise constant ({@link #refusingPenalty} names a layer for which that fails),
+     * so its gradient is a forward pass of the tangent u through the layers' Jacobians, each layer adding
+     * d&lt;u, J^T dpre&gt;/dW (Pearlmutter's double backward, written out). Returns the tangent at the output, J u,
+     * valid until the next call. {@code dOut} is the gradient that pass started from (after it, it holds the last
+     * layer's dL/d(pre-activation)).
+     */
+    public Tensor penaltyBackward(Gradient dOut, Tensor u) {
+        int b = u.rows();
+        if (u.cols() != inputSize()) {
+            throw new IllegalArgumentException("the penalty's gradient must have the input's " + inputSize() + " columns, got " + u.shape());
+        }
+        Tensor in = u;
+        String outside = backend.layer();
+        for (int i = 0; i < layers.size(); i++) {
+            Tensor uOut = buffers.tangent(i, b);
+            backend.layer(layers.get(i).label() + " penalty");
+            Tensor dpre = i == layers.size() - 1 ? dOut.value() : buffers.grad(i, b);
+            layers.get(i).penaltyPass(in, buffers.output(i, b), dpre, uOut);
+            in = uOut;
+        }
+        backend.layer(outside);
+        return in;
+    }
+
     public void close() {
         layers.forEach(Layer::close);
         if (buffers != null) {

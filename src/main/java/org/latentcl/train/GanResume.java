@@ -54,7 +54,8 @@ final class GanResume {
         meta.put("next_step", Integer.toString(s.nextStep()));
         if (s.nextStep() > 0) {
             meta.put("partial_stats", Json.write(floats(s.partialStats())));
-            meta.put("partial_judged", s.partialJudged()[0] + "," + s.partialJudged()[1]);
+            long[] j = s.partialJudged();
+            meta.put("partial_judged", j[0] + "," + j[1] + (j.length > 2 && j[2] > 0 ? "," + j[2] : ""));
             meta.put("partial_seconds", Double.toString(s.partialSeconds()));
         }
         float[][] d = adamD.state();
@@ -125,12 +126,14 @@ final class GanResume {
             double seconds = 0;
             if (next > 0) {
                 List<?> l = (List<?>) Json.parse(meta.get("partial_stats"));
-                stats = new float[l.size()];
-                for (int i = 0; i < stats.length; i++) {
+                // A run from before R1 kept four sums; the fifth is R1's.
+                stats = new float[Math.max(l.size(), GanNetwork.STATS)];
+                for (int i = 0; i < l.size(); i++) {
                     stats[i] = Float.parseFloat((String) l.get(i));
                 }
                 String[] j = meta.get("partial_judged").split(",");
-                judged = new long[] {Long.parseLong(j[0]), Long.parseLong(j[1])};
+                // A run from before R1 kept two counts; the third is the real rows R1 penalized.
+                judged = new long[] {Long.parseLong(j[0]), Long.parseLong(j[1]), j.length > 2 ? Long.parseLong(j[2]) : 0};
                 seconds = Double.parseDouble(meta.get("partial_seconds"));
             }
             return new State(Integer.parseInt(meta.get("epoch")), Long.parseLong(meta.get("rng_counter")), next, stats, judged, seconds, gLosses);
@@ -157,7 +160,7 @@ final class GanResume {
             }
             out.add(new GanEpochStats(((Double) m.get("epoch")).intValue(), MetricsFile.num(m, "d_loss"), MetricsFile.num(m, "g_loss"),
                     MetricsFile.num(m, "d_real"), MetricsFile.num(m, "d_fake"), MetricsFile.num(m, "diversity"), MetricsFile.num(m, "fid"),
-                    MetricsFile.num(m, "train_seconds"), MetricsFile.num(m, "samples_per_s"), String.valueOf(m.get("device")), warnings,
+                    MetricsFile.num(m, "r1_penalty"), MetricsFile.num(m, "train_seconds"), MetricsFile.num(m, "samples_per_s"), String.valueOf(m.get("device")), warnings,
                     MetricsFile.buffers(m)));
         }
         return out;

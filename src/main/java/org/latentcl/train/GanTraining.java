@@ -58,11 +58,20 @@ public final class GanTraining {
      * @param generatorAverage the decay of the generator average ({@link GeneratorAverage}; 0 for none), from which samples,
      *                  pictures and the FID log come
      * @param schedule  both learning rates over the run; {@code lrDecay} is its linear kind without warm-up
+     * @param r1        R1's gamma (Mescheder et al. 2018: gamma/2 E||dD/dx||^2 on real data added to the discriminator's
+     *                  loss); 0 for none
+     * @param r1Every   R1 on every this many discriminator steps, weighted by it (lazy regularization, Karras et al. 2020)
      */
     public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
                           float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume,
-                          float generatorAverage, LearningRateSchedule schedule) {
+                          float generatorAverage, LearningRateSchedule schedule, float r1, int r1Every) {
         public Options {
+            if (!(r1 >= 0f) || !Float.isFinite(r1)) {
+                throw new IllegalArgumentException("R1's gamma must be a finite number >= 0, got " + r1);
+            }
+            if (r1Every < 1) {
+                throw new IllegalArgumentException("R1's interval must be at least 1 step, got " + r1Every);
+            }
             if (schedule == null) {
                 schedule = LearningRateSchedule.CONSTANT;
             }
@@ -74,6 +83,14 @@ public final class GanTraining {
                         + " schedule exclude each other");
             }
             lrDecay = schedule.kind() == LearningRateSchedule.Kind.LINEAR;
+        }
+
+        /** Options without R1. */
+        public Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
+                       float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume,
+                       float generatorAverage, LearningRateSchedule schedule) {
+            this(epochs, batch, lr, beta1, k, seed, out, data, profile, dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume,
+                    generatorAverage, schedule, 0f, 1);
         }
 
         /** Options whose learning rates decay linearly or stay constant ({@code lrDecay}), with no warm-up. */
@@ -120,6 +137,10 @@ public final class GanTraining {
                 m.put("lr_schedule", schedule.kind().name().toLowerCase(java.util.Locale.ROOT));
                 m.put("warmup_steps", schedule.warmupSteps());
             }
+            if (r1 > 0f) {
+                m.put("r1", (double) r1);
+                m.put("r1_every", r1Every);
+            }
             return m;
         }
 
@@ -134,7 +155,8 @@ public final class GanTraining {
                         num(m, "d_lr").floatValue(), num(m, "real_label").floatValue(), num(m, "instance_noise").floatValue(),
                         num(m, "eval_every").intValue(), Boolean.TRUE.equals(m.get("lr_decay")) && m.get("lr_schedule") == null, true,
                         m.get("g_ema") == null ? 0f : num(m, "g_ema").floatValue(), m.get("lr_schedule") == null ? null
-                        : LearningRateSchedule.of((String) m.get("lr_schedule"), num(m, "warmup_steps").intValue()));
+                        : LearningRateSchedule.of((String) m.get("lr_schedule"), num(m, "warmup_steps").intValue()),
+                        m.get("r1") == null ? 0f : num(m, "r1").floatValue(), m.get("r1_every") == null ? 1 : num(m, "r1_every").intValue());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("cannot resume " + out + ": its training options are unreadable (" + e.getMessage() + ")");
             }
@@ -228,8 +250,8 @@ public final class GanTraining {
         private final Dataset test;
         private final FeatureClassifiers.Trained classifier;
         private float[] testFeatures;
-        /** The discriminator's judgments of each side so far this epoch, and the generator's. */
-        private long[] judged = new long[2];
+        /** The discriminator's judgments of each side so far this epoch, the generator's, and the real ones R1 penalized. */
+        private long[] judged = new long[3];
         /** The fixed-noise samples of the last epoch measured, for its pictures. */
         private float[] fixed;
         /** The generator average, on the lead device; null without one. */
@@ -252,6 +274,9 @@ public final class GanTraining {
             AdamConfig adamGen = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
             AdamConfig adamDisc = new AdamConfig(opt.dLr(), opt.beta1(), 0.999f, 1e-8f, 0f);
             try {
+                if (opt.r1() > 0f && gan.penaltyRefusal() != null) {
+                    throw new IllegalArgumentException(gan.penaltyRefusal());
+                }
                 // A DCGAN trains on data scaled to its tanh's [-1, 1]; the samples it shows come back in [0, 1].
                 Dataset scaled = gan.config().tanhOutput() ? train.withValues(GanSampling.toTanhRange(train.values())) : train;
                 // A conditional GAN's rows carry their one-hot class, so it never parts from its example.
@@ -260,7 +285,7 @@ public final class GanTraining {
                     batches.add(made(new EpochBatches(g.backend(), rows, g.config().rowWidth(), opt.batch(), "GAN")));
                     adamsD.add(made(new Adam(g.discriminatorParameters(), adamDisc)));
                     adamsG.add(made(new Adam(g.generatorParameters(), adamGen)));
-                    sums.add(made(g.backend().zeros(1, 4)));
+                    sums.add(made(g.backend().zeros(1, GanNetwork.STATS)));
                 }
                 GanConfig c = gan.config();
                 // Boundaries where noise draws (z; instance noise on data) start a Philox block and packs stay whole.
@@ -311,13 +336,13 @@ public final class GanTraining {
                 batches.get(i).shuffle(opt.seed(), epoch);
                 Elementwise.fill(gans.get(i).backend(), sums.get(i), 0f);
             }
-            judged = new long[2];
+            judged = new long[3];
             double earlier = 0;
             if (resumed != null && resumed.nextStep() > 0) {
                 // Continue an epoch that was interrupted: its position, statistics, judgments and time so far.
                 firstStep[0] = resumed.nextStep();
                 be.write(sums.get(0), resumed.partialStats());
-                judged = resumed.partialJudged().clone();
+                judged = java.util.Arrays.copyOf(resumed.partialJudged(), 3);
                 earlier = resumed.partialSeconds();
             }
             resumed = null;
@@ -344,6 +369,9 @@ public final class GanTraining {
                 return;
             }
             judged[0] += m;
+            if (step.r1() > 0f) {
+                judged[2] += m;
+            }
             adamsD.get(0).step(opt.dLr() * rate);
             if ((s + 1) % opt.k() != 0) {
                 return;
@@ -391,6 +419,9 @@ public final class GanTraining {
             parallel.sumGradients("discriminator", discParams, shards, compute);
             parallel.all(i -> adamsD.get(i).step(opt.dLr() * rate));
             judged[0] += batchJudgments;
+            if (step.r1() > 0f) {
+                judged[2] += batchJudgments;
+            }
             if ((s + 1) % opt.k() == 0) {
                 compute = parallel.each(shards, i -> {
                     if (m[i] > 0) {
@@ -410,13 +441,18 @@ public final class GanTraining {
             return (float) opt.schedule().factor((long) (epoch - 1) * steps + s, (long) opt.epochs() * steps);
         }
 
-        /** The real label, and the instance noise annealed linearly from its start to 0 at the run's last step. */
+        /**
+         * The real label, the instance noise annealed linearly from its start to 0 at the run's last step, and R1's
+         * weight: gamma times the interval on every r1Every-th discriminator step of the run, else 0.
+         */
         private GanNetwork.StepOptions stepOptions(int epoch, int s, int steps) {
             float sigma = opt.instanceNoise();
             if (sigma > 0f) {
                 sigma *= (float) remaining(epoch, s, steps, opt.epochs());
             }
-            return new GanNetwork.StepOptions(opt.realLabel(), sigma);
+            long step = (long) (epoch - 1) * steps + s;
+            float r1 = opt.r1() > 0f && step % opt.r1Every() == 0 ? opt.r1() * opt.r1Every() : 0f;
+            return new GanNetwork.StepOptions(opt.realLabel(), sigma, r1);
         }
 
         @Override
@@ -468,7 +504,8 @@ public final class GanTraining {
             double diversity = GanWarnings.meanPairwiseDistance(fixed, nDiv, train.cols()) / Math.max(dataDiversity, 1e-12);
             gLosses.add(gLoss);
             double dFake = sum[GanNetwork.D_FAKE] / dJudged;
-            return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, fid, seconds, n / seconds,
+            double r1 = judged[2] == 0 ? Double.NaN : sum[GanNetwork.R1_NORMS] / judged[2];
+            return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, fid, r1, seconds, n / seconds,
                     deviceNames(), GanWarnings.check(dFake, diversity, gLosses), be.liveBuffers());
         }
 

@@ -104,6 +104,10 @@ class BadInputCommandsTest {
         Cli.usageError(Cli.run("train", "gan", "--k", "0", "--out", out.toString()), "--k");
         Cli.usageError(Cli.run("train", "vae", "--device", "cl:99", "--out", out.toString()), "cl:99");
         Cli.usageError(Cli.run("train", "gan", "--device", "cl:99", "--out", out.toString()), "cl:99");
+        Cli.usageError(Cli.run("train", "gan", "--r1", "-1", "--out", out.toString()), "--r1 is the weight gamma");
+        Cli.usageError(Cli.run("train", "gan", "--r1-every", "16", "--out", out.toString()), "add --r1 GAMMA");
+        // R1's double backward has no batch norm: the DCGAN's discriminator is refused before a run directory exists.
+        Cli.usageError(Cli.run("train", "gan", "--arch", "dcgan", "--r1", "10", "--device", "java", "--out", out.toString()), "batch norm");
         assertFalse(Files.exists(out), "no run directory after bad flags");
         Path png = dir.resolve("x.png");
         Cli.usageError(Cli.run("sample", "--checkpoint", dir.resolve("none.safetensors").toString(), "--out", png.toString()), "no such file");

@@ -21,15 +21,19 @@ import org.latentcl.nn.RandomStream;
 class GanNetworkTest {
     private static final float[] X = TestBackends.uniform(new Random(1), 4 * 5, 0, 1);
 
-    /** Discriminator loss (means over its judgments) and generator loss for fixed noise, from the Java backend's double sums. */
+    /**
+     * Discriminator loss (means over its judgments; with R1, its penalty r1/2 ||dD/dx||^2 on each real judgment
+     * added) and generator loss for fixed noise, from the Java backend's double sums.
+     */
     private static double[] losses(GanNetwork gan, Tensor x, GanNetwork.StepOptions step) {
         Backend be = gan.backend();
-        try (Tensor stats = be.zeros(1, 4)) {
+        try (Tensor stats = be.zeros(1, GanNetwork.STATS)) {
             RandomStream rng = new RandomStream(5, 0);
             int m = gan.discriminatorGradients(x, rng, stats, step);
             gan.generatorGradients(stats, rng, step);
             float[] s = be.read(stats);
-            return new double[] {s[GanNetwork.D_LOSS] / m, gan.generatorLoss(s[GanNetwork.G_LOSS]) / m};
+            return new double[] {(s[GanNetwork.D_LOSS] + step.r1() / 2 * s[GanNetwork.R1_NORMS]) / m,
+                gan.generatorLoss(s[GanNetwork.G_LOSS]) / m};
         }
     }
 
@@ -37,12 +41,13 @@ class GanNetworkTest {
      * The gradients with every stabilizer that changes them, alone and together, against finite
      * differences: spectral normalization (through W / sigma, u and v held as PyTorch holds them),
      * packing, the minibatch std feature, the hinge loss, label smoothing and instance noise; MLP
-     * and DCGAN (16x16); conditional ones, with the auxiliary classifier under each loss.
+     * and DCGAN (16x16); conditional ones, with the auxiliary classifier under each loss; R1 (its gradient
+     * against differences of the loss with the penalty itself), alone and with packing, spectral norm and noise.
      */
     @ParameterizedTest
     @ValueSource(strings = {"sn", "pack", "mbstd", "hinge", "smooth", "noise", "all", "dcgan-sn", "dcgan-pack-mbstd", "cond", "cond-mbstd",
         "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd", "cond-concat-sn", "cond-aux", "cond-aux-noise-sn", "dcgan-cond-aux",
-        "hinge-cond-aux", "minimax-cond-aux"})
+        "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();
         boolean all = variant.equals("all");
@@ -51,7 +56,7 @@ class GanNetworkTest {
         GanConfig.Loss loss = variant.startsWith("hinge") || all ? GanConfig.Loss.HINGE
                 : variant.startsWith("minimax") ? GanConfig.Loss.MINIMAX : GanConfig.Loss.NONSATURATING;
         GanNetwork.StepOptions step = new GanNetwork.StepOptions(variant.equals("smooth") ? 0.9f : 1f,
-                variant.contains("noise") || all ? 0.3f : 0f);
+                variant.contains("noise") || all ? 0.3f : 0f, variant.contains("r1") ? 0.8f : 0f);
         boolean dcgan = variant.startsWith("dcgan");
         GanConfig cfg = (dcgan ? GanConfig.dcgan(new ImageShape(1, 16, 16), 3, 2, 2, loss)
                 : new GanConfig(5, 3, new int[] {4}, new int[] {6}, true, loss)).with(st);
@@ -68,7 +73,7 @@ class GanNetworkTest {
             }
             x = OneHotRows.of(x, 4, cfg.data(), 3);
         }
-        try (GanNetwork gan = new GanNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, cfg.rowWidth()); Tensor stats = be.zeros(1, 4)) {
+        try (GanNetwork gan = new GanNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, cfg.rowWidth()); Tensor stats = be.zeros(1, GanNetwork.STATS)) {
             gan.initialize(2);
             if (dcgan) {
                 scaleWeights(gan, 10f);
