@@ -10,6 +10,7 @@
  *   sum_stage1    l = x
  *   dot_stage1    l = a b
  *   normalize_vector  s[k] = sum x^2, out = x / max(sqrt(s[k]), eps), s[dot_index] = sum out x (one work-group)
+ *   gp_rows       terms = lambda (sqrt(s) - 1)^2, coeff = scale 2 lambda (sqrt(s) - 1) / sqrt(s) per row (WGAN-GP), unreduced
  *   hinge_logits  l = max(0, margin + s x) with dl/dx = s [margin + s x > 0], or (no margin) l = s x, dl/dx = s
  *                 (s = +-1: the hinge GAN losses of Lim & Ye 2017 / Miyato et al. 2018)
  * Stage 1: G work-groups of RED_WG work-items; work-item g visits elements g, g + G*RED_WG, ...,
@@ -260,6 +261,20 @@ __kernel void bce_terms(const int n, __global const float* logits, const int log
     if (i < n) {
         const float x = logits[logitsOff + i];
         out[outOff + i] = fmax(x, 0.0f) - x * targets[targetsOff + i] + lcl_log1p_unit(lcl_exp_nonpos(-fabs(x)));
+    }
+}
+
+/* gp_rows: WGAN-GP's penalty per row from the squared norm s of the critic's input gradient: terms = lambda (sqrt(s) - 1)^2
+ * and coeff = scale 2 lambda (sqrt(s) - 1) / sqrt(s), the factor that turns the row's gradient into the penalty's
+ * gradient with respect to it (0 at s = 0). Launch: 1-D, one work-item per row. */
+__kernel void gp_rows(const int n, __global const float* squares, const int squaresOff, const float lambda, const float scale,
+                      __global float* coefficients, const int coefficientsOff, __global float* terms, const int termsOff)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        const float norm = sqrt(squares[squaresOff + i]);
+        terms[termsOff + i] = lambda * (norm - 1.0f) * (norm - 1.0f);
+        coefficients[coefficientsOff + i] = norm == 0.0f ? 0.0f : scale * 2.0f * lambda * (norm - 1.0f) / norm;
     }
 }
 

@@ -30,7 +30,13 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
          * The hinge loss (Lim &amp; Ye 2017; Miyato et al. 2018): the discriminator minimizes
          * max(0, 1 - D(x)) + max(0, 1 + D(G(z))) on its raw output, the generator -D(G(z)).
          */
-        HINGE
+        HINGE,
+        /**
+         * The Wasserstein loss (Arjovsky et al. 2017): the critic minimizes D(G(z)) - D(x) on its raw output, the
+         * generator -D(G(z)); with WGAN-GP's gradient penalty ({@code GanTrainer.Builder.gradientPenalty}, Gulrajani
+         * et al. 2017) in place of weight clipping.
+         */
+        WGAN
     }
 
     /** The generator's last layer. */

@@ -17,6 +17,8 @@ import org.latentcl.train.GanEpochStats;
  * @param fid          the FID of samples against the test data on epochs that measured it (Trainer.Builder.evalEvery), else NaN
  * @param r1Penalty    with R1 (GanTrainer.Builder.r1), the mean squared norm of D's gradient with respect to the real
  *                     examples it penalized, ||dD/dx||^2 (StyleGAN2-ADA's Loss/r1_penalty); else NaN
+ * @param gradientPenalty with WGAN-GP (GanTrainer.Builder.gradientPenalty), the mean of lambda (||dD/dx|| - 1)^2 over
+ *                     the examples between real and generated ones it penalized; else NaN
  * @param trainSeconds wall time of the epoch's steps
  * @param samplesPerS  real examples seen per second
  * @param device       the backend's name
@@ -25,12 +27,12 @@ import org.latentcl.train.GanEpochStats;
  *                      flat over a long run
  */
 public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity, double fid,
-                              double r1Penalty,
+                              double r1Penalty, double gradientPenalty,
                               double trainSeconds, double samplesPerS, String device, List<String> warnings, int deviceBuffers) {
 
     /**
      * The fields of metrics.jsonl, in order: {@code epoch}, {@code d_loss}, {@code g_loss},
-     * {@code d_real}, {@code d_fake}, {@code diversity}, {@code fid} (when measured), {@code r1_penalty} (with R1), {@code train_seconds},
+     * {@code d_real}, {@code d_fake}, {@code diversity}, {@code fid} (when measured), {@code r1_penalty} (with R1), {@code gradient_penalty} (with WGAN-GP), {@code train_seconds},
      * {@code samples_per_s}, {@code device}, {@code warnings} and {@code device_buffers}.
      *
      * @return field names to values, rounded as the file has them
@@ -41,12 +43,12 @@ public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dRea
 
     /** The training loop's record of the same epoch. */
     private GanEpochStats stats() {
-        return new GanEpochStats(epoch, dLoss, gLoss, dReal, dFake, diversity, fid, r1Penalty, trainSeconds, samplesPerS, device, warnings, deviceBuffers);
+        return new GanEpochStats(epoch, dLoss, gLoss, dReal, dFake, diversity, fid, r1Penalty, gradientPenalty, trainSeconds, samplesPerS, device, warnings, deviceBuffers);
     }
 
     /** The public view of an epoch the training loop measured. */
     static GanEpochMetrics of(GanEpochStats s) {
-        return new GanEpochMetrics(s.epoch(), s.dLoss(), s.gLoss(), s.dReal(), s.dFake(), s.diversity(), s.fid(), s.r1Penalty(), s.trainSeconds(), s.samplesPerS(), s.device(), s.warnings(),
+        return new GanEpochMetrics(s.epoch(), s.dLoss(), s.gLoss(), s.dReal(), s.dFake(), s.diversity(), s.fid(), s.r1Penalty(), s.gradientPenalty(), s.trainSeconds(), s.samplesPerS(), s.device(), s.warnings(),
                 s.deviceBuffers());
     }
 

@@ -25,6 +25,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
     private final float generatorAverage;
     private final float r1;
     private final int r1Every;
+    private final float gradientPenalty;
 
     private GanTrainer(Builder b) {
         super(b);
@@ -38,6 +39,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         generatorAverage = b.generatorAverage;
         r1 = b.r1;
         r1Every = b.r1Every;
+        gradientPenalty = b.gradientPenalty;
     }
 
     /**
@@ -94,6 +96,15 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
     }
 
     /**
+     * WGAN-GP's lambda (0: none).
+     *
+     * @return lambda
+     */
+    public float gradientPenalty() {
+        return gradientPenalty;
+    }
+
+    /**
      * A builder set up to continue the run a trainer with an output directory (or {@code train gan}) left in a directory,
      * as it was: every setting the run recorded (batch, both learning rates and their schedule, beta1, k, seed, the
      * stabilizers of training, the FID interval, the generator average and the data name), writing into the directory with
@@ -110,7 +121,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         Builder b = builder().batch(o.batch()).learningRate(o.lr()).beta1(o.beta1()).k(o.k()).seed(o.seed()).discriminatorLearningRate(o.dLr())
                 .realLabel(o.realLabel()).instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay())
                 .generatorAverage(o.generatorAverage()).learningRateSchedule(Schedule.valueOf(o.schedule().kind().name()))
-                .warmupSteps(o.schedule().warmupSteps()).r1(o.r1()).r1Every(o.r1Every()).outputDirectory(runDirectory).resume(true);
+                .warmupSteps(o.schedule().warmupSteps()).r1(o.r1()).r1Every(o.r1Every()).gradientPenalty(o.gradientPenalty()).outputDirectory(runDirectory).resume(true);
         return o.data() == null ? b : b.dataName(o.data());
     }
 
@@ -132,8 +143,9 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
             throw new IllegalArgumentException("the batch (" + batch + ") must be a multiple of the discriminator's pack size ("
                     + gan.pack() + ")");
         }
-        if (realLabel != 1f && gan.loss() == Gan.Loss.HINGE) {
-            throw new IllegalArgumentException("label smoothing changes the BCE targets; the hinge loss has none");
+        if (realLabel != 1f && (gan.loss() == Gan.Loss.HINGE || gan.loss() == Gan.Loss.WGAN)) {
+            throw new IllegalArgumentException("label smoothing changes the BCE targets; the " + gan.loss().name().toLowerCase(java.util.Locale.ROOT)
+                    + " loss has none");
         }
         float lr = learningRate();
         float dLr = discriminatorLearningRate();
@@ -142,7 +154,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         }
         // learningRateDecay is the LINEAR schedule: the options take both and refuse a COSINE one beside it.
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
-                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, generatorAverage, learningRateSchedule(), r1, r1Every);
+                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, generatorAverage, learningRateSchedule(), r1, r1Every, gradientPenalty);
         GanNetwork lead = gan.live(batch);
         return onDevices(lead, gan.device(), d -> new GanNetwork(d.backend(), lead.config(), batch),
                 replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, listeners(), keeping()))).stream().map(GanEpochMetrics::of)
@@ -173,6 +185,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         private float generatorAverage;
         private float r1;
         private int r1Every = 1;
+        private float gradientPenalty;
 
         private Builder() {
         }
@@ -329,6 +342,23 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
                 throw new IllegalArgumentException("R1's interval must be at least 1 discriminator step, got " + n);
             }
             r1Every = n;
+            return this;
+        }
+
+        /**
+         * Adds WGAN-GP's gradient penalty (Gulrajani et al. 2017) to the discriminator's loss on every step: lambda
+         * E(||dD/dx||_2 - 1)^2 at points drawn uniformly on the segments between real and generated examples, which
+         * keeps the critic near 1-Lipschitz; for {@link Gan.Loss#WGAN} (other losses take it too). Its gradient comes
+         * from the same double backward as {@link #r1}, with the same refusals. Default 0: none.
+         *
+         * @param lambda the penalty's weight, &gt;= 0 (the paper's is 10)
+         * @return this builder
+         */
+        public Builder gradientPenalty(float lambda) {
+            if (!(lambda >= 0f) || !Float.isFinite(lambda)) {
+                throw new IllegalArgumentException("the gradient penalty's lambda must be a finite number >= 0, got " + lambda);
+            }
+            gradientPenalty = lambda;
             return this;
         }
     }

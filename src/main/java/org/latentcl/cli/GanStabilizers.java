@@ -21,12 +21,14 @@ import org.latentcl.Gan;
  * @param generatorAverage the decay of the generator average (0: none)
  * @param r1            R1's gamma (0: none)
  * @param r1Every       the discriminator steps between two R1 steps
+ * @param gradientPenalty WGAN-GP's lambda (0: none)
  */
 record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean minibatchStd, float realLabel, float instanceNoise,
-                      float dLr, boolean lrDecay, float generatorAverage, float r1, int r1Every) {
+                      float dLr, boolean lrDecay, float generatorAverage, float r1, int r1Every,
+                      float gradientPenalty) {
     /** The 2014 GAN: what {@code train gan} did before the stabilizers. */
     static GanStabilizers paper(float lr) {
-        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, 0f, 0f, 1);
+        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, 0f, 0f, 1, 0f);
     }
 
     /** The discriminator's learning rate under the default preset: this many times the generator's (the two time-scale rule). */
@@ -42,13 +44,13 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         if (dcgan) {
             return paper(lr);
         }
-        return new GanStabilizers(Gan.Loss.NONSATURATING, true, 1, false, 1f, 0f, DEFAULT_D_LR_FACTOR * lr, false, 0f, 0f, 1);
+        return new GanStabilizers(Gan.Loss.NONSATURATING, true, 1, false, 1f, 0f, DEFAULT_D_LR_FACTOR * lr, false, 0f, 0f, 1, 0f);
     }
 
     /** The preset named {@code preset} with the flags that are not null applied; a conflict is a {@link UsageException}. */
     static GanStabilizers resolve(String preset, boolean dcgan, String loss, Boolean spectralNorm, Integer pack, Boolean minibatchStd,
                                   Float labelSmoothing, Float instanceNoise, Float dLr, Boolean lrDecay, Float generatorAverage,
-                                  Float r1, Integer r1Every, float lr, int batch) {
+                                  Float r1, Integer r1Every, Float gradientPenalty, float lr, int batch) {
         GanStabilizers base = switch (preset.toLowerCase(Locale.ROOT)) {
             case "default" -> defaults(dcgan, lr);
             case "paper" -> paper(lr);
@@ -61,7 +63,7 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
             try {
                 l = Gan.Loss.valueOf(loss.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new UsageException("--loss must be nonsaturating, minimax or hinge, got '" + loss + "'");
+                throw new UsageException("--loss must be nonsaturating, minimax, hinge or wgan, got '" + loss + "'");
             }
             if (l != Gan.Loss.NONSATURATING && l != Gan.Loss.MINIMAX) {
                 set.add("--loss " + loss);
@@ -133,6 +135,14 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
                 throw new UsageException("--r1-every says how often R1 is taken; add --r1 GAMMA");
             }
         }
+        if (gradientPenalty != null) {
+            if (!(gradientPenalty >= 0f) || !Float.isFinite(gradientPenalty)) {
+                throw new UsageException("--gp is WGAN-GP's weight lambda, a number of at least 0 such as 10 (0: none), got " + gradientPenalty);
+            }
+            if (gradientPenalty > 0f) {
+                set.add("--gp");
+            }
+        }
         if (paper && !set.isEmpty()) {
             throw new UsageException("--preset paper is the 2014 GAN without stabilizers; it conflicts with " + String.join(", ", set));
         }
@@ -140,9 +150,14 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
                 minibatchStd != null ? minibatchStd : base.minibatchStd, labelSmoothing != null ? labelSmoothing : base.realLabel,
                 instanceNoise != null ? instanceNoise : base.instanceNoise, dLr != null ? dLr : base.dLr,
                 lrDecay != null ? lrDecay : base.lrDecay, generatorAverage != null ? generatorAverage : base.generatorAverage,
-                r1 != null ? r1 : base.r1, r1Every != null ? r1Every : base.r1Every);
-        if (st.loss == Gan.Loss.HINGE && st.realLabel != 1f) {
-            throw new UsageException("--label-smoothing " + st.realLabel + " changes the BCE target of real data; --loss hinge has no targets");
+                r1 != null ? r1 : base.r1, r1Every != null ? r1Every : base.r1Every,
+                gradientPenalty != null ? gradientPenalty : base.gradientPenalty);
+        if ((st.loss == Gan.Loss.HINGE || st.loss == Gan.Loss.WGAN) && st.realLabel != 1f) {
+            throw new UsageException("--label-smoothing " + st.realLabel + " changes the BCE target of real data; --loss "
+                    + st.loss.name().toLowerCase(Locale.ROOT) + " has no targets");
+        }
+        if (st.loss == Gan.Loss.WGAN && st.gradientPenalty == 0f && !st.spectralNorm) {
+            throw new UsageException("--loss wgan needs its critic kept near 1-Lipschitz: add --gp 10 (WGAN-GP) or --spectral-norm");
         }
         if (batch % st.pack != 0) {
             throw new UsageException("the batch (" + batch + ") must be a multiple of the pack size (" + st.pack + ")");
@@ -171,6 +186,9 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         }
         if (r1 > 0f) {
             parts.add("R1 gamma " + Flags.number(r1) + (r1Every > 1 ? " every " + r1Every + " steps" : ""));
+        }
+        if (gradientPenalty > 0f) {
+            parts.add("gradient penalty lambda " + Flags.number(gradientPenalty));
         }
         return String.join(", ", parts);
     }

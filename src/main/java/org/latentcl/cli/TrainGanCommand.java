@@ -62,8 +62,9 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--k", defaultValue = "1", description = "Discriminator steps per generator step (Algorithm 1).")
     int k;
 
-    @Option(names = "--loss", description = "Loss: nonsaturating (G minimizes -log D(G(z))), minimax (log(1 - D(G(z)))) or hinge "
-            + "(D: max(0, 1 - D(x)) + max(0, 1 + D(G(z))), G: -D(G(z))). Default: from --preset.")
+    @Option(names = "--loss", description = "Loss: nonsaturating (G minimizes -log D(G(z))), minimax (log(1 - D(G(z)))), hinge "
+            + "(D: max(0, 1 - D(x)) + max(0, 1 + D(G(z))), G: -D(G(z))) or wgan (D: D(G(z)) - D(x), G: -D(G(z)); with --gp or "
+            + "--spectral-norm). Default: from --preset.")
     String loss;
 
     @Option(names = "--preset", defaultValue = "default", description = "default: the stabilizers measured most stable (docs/GAN.md): "
@@ -109,6 +110,11 @@ final class TrainGanCommand implements Callable<Integer> {
             + "as strong (lazy regularization, Karras et al. 2020, who take 16).")
     Integer r1Every;
 
+    @Option(names = "--gp", paramLabel = "LAMBDA", description = "WGAN-GP's gradient penalty (Gulrajani et al. 2017): lambda times "
+            + "(||dD/dx|| - 1)^2 at random points between real and generated examples, added to the critic's loss on every step; "
+            + "with --loss wgan, whose paper takes 10 (and --k 5). Same discriminators as --r1. 0: none.")
+    Float gradientPenalty;
+
     @Option(names = "--d-lr", description = "The discriminator's learning rate (default: 4x --lr for the MLP GAN's default preset, else --lr; "
             + "larger than --lr is the two time-scale update rule, Heusel et al. 2017).")
     Float dLr;
@@ -134,7 +140,7 @@ final class TrainGanCommand implements Callable<Integer> {
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
         "--lr-decay", "--g-ema", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning",
-        "--aux-classifier", "--lr-schedule", "--warmup-steps", "--r1", "--r1-every"};
+        "--aux-classifier", "--lr-schedule", "--warmup-steps", "--r1", "--r1-every", "--gp"};
 
     @Override
     public Integer call() throws IOException {
@@ -163,7 +169,7 @@ final class TrainGanCommand implements Callable<Integer> {
             throw new UsageException("--beta1 must be in [0, 1), got " + beta1);
         }
         GanStabilizers st = GanStabilizers.resolve(preset, dcgan, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
-                dLr, lrDecay, gEma, r1, r1Every, lr, batch);
+                dLr, lrDecay, gEma, r1, r1Every, gradientPenalty, lr, batch);
         run.checkKeeping(evalEvery > 0);
         if (st.lrDecay() && run.schedule() == org.latentcl.Trainer.Schedule.COSINE) {
             throw new UsageException("--lr-decay is --lr-schedule linear; it and --lr-schedule cosine exclude each other");
@@ -240,7 +246,7 @@ final class TrainGanCommand implements Callable<Integer> {
             fit(console, devices, gan, split, GanTrainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
                     .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise()).evalEvery(evalEvery)
                     .learningRateDecay(st.lrDecay()).generatorAverage(st.generatorAverage()).learningRateSchedule(run.schedule())
-                    .r1(st.r1()).r1Every(st.r1Every()).warmupSteps(run.warmupSteps).outputDirectory(dir).dataName(run.dataSpec()));
+                    .r1(st.r1()).r1Every(st.r1Every()).gradientPenalty(st.gradientPenalty()).warmupSteps(run.warmupSteps).outputDirectory(dir).dataName(run.dataSpec()));
         }
         console.println(DoneLine.of(dir));
         return Main.EXIT_OK;

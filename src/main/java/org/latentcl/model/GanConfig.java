@@ -37,7 +37,9 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
          * The hinge loss (Lim & Ye 2017; Miyato et al. 2018): D minimizes max(0, 1 - D(x)) + max(0, 1 + D(G(z))),
          * G minimizes -D(G(z)), with D's raw logit.
          */
-        HINGE
+        HINGE,
+        /** The Wasserstein loss (Arjovsky et al. 2017): the critic minimizes D(G(z)) - D(x), G minimizes -D(G(z)), with D's raw output. */
+        WGAN
     }
 
     /**

@@ -8,6 +8,7 @@ import org.latentcl.backend.ops.BceWithLogits;
 import org.latentcl.backend.ops.CopyColumns;
 import org.latentcl.backend.ops.Dot;
 import org.latentcl.backend.ops.Gemm;
+import org.latentcl.backend.ops.GradientPenalty;
 import org.latentcl.backend.ops.SoftmaxCrossEntropy;
 import org.latentcl.backend.ops.RowSums;
 import org.latentcl.backend.ops.ScaleRows;
@@ -55,8 +56,10 @@ public final class GanNetwork implements AutoCloseable {
     public static final int D_FAKE = 3;
     /** The sum of ||dD/dx||^2 over the real rows R1 penalized (D's logit, the input as D judged it). */
     public static final int R1_NORMS = 4;
+    /** The sum of WGAN-GP's terms lambda (||dD/dx||_2 - 1)^2 over the interpolated rows it penalized. */
+    public static final int GP_TERMS = 5;
     /** The values a step's statistics tensor holds (1 x STATS). */
-    public static final int STATS = 5;
+    public static final int STATS = 6;
 
     private final Backend be;
     private final GanConfig config;
@@ -97,6 +100,8 @@ public final class GanNetwork implements AutoCloseable {
     private int lastJudgments;
     /** R1's weight for every row, made on its first step. */
     private Tensor rowWeights;
+    /** WGAN-GP's per-row numbers (eps, then the coefficients; squared norms; terms), 3 x maxBatch, made on its first step. */
+    private Tensor penaltyRows;
 
     public GanNetwork(Backend be, GanConfig config, int maxBatch) {
         this.be = be;
@@ -295,16 +300,18 @@ public final class GanNetwork implements AutoCloseable {
      * @param realLabel     the target of real data in the BCE losses (1; 0.9 is one-sided label smoothing, Salimans et al. 2016)
      * @param r1 the weight of R1's gradient this step (Mescheder et al. 2018: gamma/2 E||dD/dx||^2 on real data, times
      *           the interval when it is taken lazily, as Karras et al. 2020 do); 0 for none
+     * @param gradientPenalty WGAN-GP's lambda (Gulrajani et al. 2017: lambda E(||dD/dx||_2 - 1)^2 at random points
+     *           between real and generated examples); 0 for none
      * @param instanceNoise the standard deviation of Gaussian noise added to every input of the discriminator, real and
      *                      generated (instance noise, Sønderby et al. 2017; 0 for none)
      */
-    public record StepOptions(float realLabel, float instanceNoise, float r1) {
+    public record StepOptions(float realLabel, float instanceNoise, float r1, float gradientPenalty) {
         /** The 2014 GAN's step. */
         public static final StepOptions PLAIN = new StepOptions(1f, 0f);
 
-        /** A step without R1. */
+        /** A step without gradient penalties. */
         public StepOptions(float realLabel, float instanceNoise) {
-            this(realLabel, instanceNoise, 0f);
+            this(realLabel, instanceNoise, 0f, 0f);
         }
     }
 
@@ -369,6 +376,8 @@ public final class GanNetwork implements AutoCloseable {
         Tensor logits = logits(real, true);
         if (config.loss() == GanConfig.Loss.HINGE) {
             Hinge.hinge(be, logits, -1f, 1f, scale, logitGrad(m), stats, D_LOSS, true);
+        } else if (config.loss() == GanConfig.Loss.WGAN) {
+            Hinge.linear(be, logits, -1f, scale, logitGrad(m), stats, D_LOSS, true);
         } else {
             BceWithLogits.bceWithLogits(be, logits, null, step.realLabel(), scale, logitGrad(m), stats, D_LOSS, true);
         }
@@ -382,11 +391,16 @@ public final class GanNetwork implements AutoCloseable {
         logits = logits(judgedFake, true);
         if (config.loss() == GanConfig.Loss.HINGE) {
             Hinge.hinge(be, logits, 1f, 1f, scale, logitGrad(m), stats, D_LOSS, true);
+        } else if (config.loss() == GanConfig.Loss.WGAN) {
+            Hinge.linear(be, logits, 1f, scale, logitGrad(m), stats, D_LOSS, true);
         } else {
             BceWithLogits.bceWithLogits(be, logits, null, 0f, scale, logitGrad(m), stats, D_LOSS, true);
         }
         meanProbability(logits, stats, D_FAKE);
         discBackward(judgedFake, true, true, false);
+        if (step.gradientPenalty() > 0f) {
+            gradientPenalty(xb, rng, step.gradientPenalty(), scale, stats);
+        }
         if (spectralNorm != null) {
             spectralNorm.backward();
         }
@@ -394,15 +408,15 @@ public final class GanNetwork implements AutoCloseable {
     }
 
     /**
-     * Why this discriminator cannot take a gradient penalty (R1), in one line; null when it can. The penalty's
+     * Why this discriminator cannot take a gradient penalty (R1, WGAN-GP), in one line; null when it can. The penalty's
      * gradient is written for Linear and convolution layers with ReLU-like activations ({@link Sequential#penaltyBackward}).
      */
     public String penaltyRefusal() {
         if (config.conditional()) {
-            return "R1 is written for unconditional GANs; this one takes a class";
+            return "gradient penalties (R1, WGAN-GP) are written for unconditional GANs; this one takes a class";
         }
         Layer refusing = disc.refusingPenalty();
-        return refusing == null ? null : "R1 cannot differentiate the discriminator's " + refusing.label()
+        return refusing == null ? null : "a gradient penalty (R1, WGAN-GP) cannot differentiate the discriminator's " + refusing.label()
                 + (config.disc().minibatchStd() ? " (the minibatch std feature)" : config.convolutional() ? " (the DCGAN's batch norm)" : "")
                 + ": its gradient is written for Linear and convolution layers with ReLU-like activations";
     }
@@ -428,6 +442,46 @@ public final class GanNetwork implements AutoCloseable {
         Tensor w = rowWeights.rowRange(0, m);
         Elementwise.fill(be, w, weight);
         ScaleRows.scaleRows(be, w, g, 0f, g);
+        disc.penaltyBackward(disc.outputGradient(m), g);
+    }
+
+    /**
+     * WGAN-GP's penalty (Gulrajani et al. 2017) at x^ = x~ + eps (x - x~) for each judgment, eps ~ U[0, 1) drawn from
+     * rng, x the real rows and x~ the generated ones of this step (packs interpolated whole, without instance noise):
+     * the critic's input gradient g at x^, its terms lambda (||g|| - 1)^2 summed into stats[GP_TERMS], and the gradient
+     * of scale times their sum added to D's parameter gradients by the double backward.
+     */
+    private void gradientPenalty(Tensor xb, RandomStream rng, float lambda, float scale, Tensor stats) {
+        String refusal = penaltyRefusal();
+        if (refusal != null) {
+            throw new IllegalStateException(refusal);
+        }
+        int b = xb.rows();
+        int m = b / pack;
+        int width = config.data() * pack;
+        if (penaltyRows == null) {
+            penaltyRows = be.zeros(maxBatch, 3);
+        }
+        Tensor eps = penaltyRows.view(0, 1, m);
+        Tensor squares = penaltyRows.view(maxBatch, 1, m);
+        Tensor terms = penaltyRows.view(2 * maxBatch, 1, m);
+        RandomFill.uniform(be, eps, rng.seed(), rng.take(m));
+        Tensor real = xb.reshape(m, width);
+        Tensor gen = fake.reshape(m, width);
+        Tensor diff = noise.rowRange(0, b).reshape(m, width);
+        Tensor hat = noisy.rowRange(0, b).reshape(m, width);
+        Elementwise.axpy(be, real, -1f, gen, diff);
+        Elementwise.copy(be, gen, hat);
+        ScaleRows.scaleRows(be, eps, diff, 1f, hat);
+        logits(hat, true);
+        Elementwise.fill(be, disc.outputGrad(m), 1f);
+        Tensor g = disc.backwardInput(hat, disc.outputGradient(m)).value();
+        Elementwise.mul(be, g, g, diff);
+        RowSums.rowSums(be, diff, 1f, 0f, squares);
+        // The coefficients overwrite eps, no longer needed.
+        GradientPenalty.rows(be, squares, lambda, scale, eps, terms);
+        Sum.sum(be, terms, stats, GP_TERMS, true);
+        ScaleRows.scaleRows(be, eps, g, 0f, g);
         disc.penaltyBackward(disc.outputGradient(m), g);
     }
 
@@ -566,7 +620,7 @@ public final class GanNetwork implements AutoCloseable {
             case NONSATURATING -> BceWithLogits.bceWithLogits(be, logits, null, 1f, scale, logitGrad(m), stats, G_LOSS, true);
             // log(1 - D) = -BCE(logit, 0): the gradient is that of BCE(logit, 0), negated.
             case MINIMAX -> BceWithLogits.bceWithLogits(be, logits, null, 0f, -scale, logitGrad(m), stats, G_LOSS, true);
-            case HINGE -> Hinge.linear(be, logits, -1f, scale, logitGrad(m), stats, G_LOSS, true);
+            case HINGE, WGAN -> Hinge.linear(be, logits, -1f, scale, logitGrad(m), stats, G_LOSS, true);
         }
         auxLoss(m, scale, stats, G_LOSS, config.loss() == GanConfig.Loss.MINIMAX ? -1f : 1f);
         // dL/dG(z) through the fixed discriminator (instance noise adds, so passes gradients unchanged), then into G.
@@ -663,7 +717,7 @@ public final class GanNetwork implements AutoCloseable {
         if (aux != null) {
             aux.close();
         }
-        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses, rowWeights}) {
+        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses, rowWeights, penaltyRows}) {
             if (t != null) {
                 t.close();
             }

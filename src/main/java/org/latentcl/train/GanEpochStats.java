@@ -7,13 +7,14 @@ import org.latentcl.io.Json;
 
 /** One GAN epoch as the training loop measures and writes it to metrics.jsonl; the public API hands it on as {@code org.latentcl.GanEpochMetrics}. */
 public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity, double fid,
-                              double r1Penalty,
+                              double r1Penalty, double gradientPenalty,
                               double trainSeconds, double samplesPerS, String device, List<String> warnings, int deviceBuffers) {
 
     /**
      * The fields of metrics.jsonl, in order: {@code epoch}, {@code d_loss}, {@code g_loss},
      * {@code d_real}, {@code d_fake}, {@code diversity}, {@code fid} (on epochs that measured it), {@code r1_penalty}
-     * (with R1: the mean ||dD/dx||^2 over the real examples it penalized),
+     * (with R1: the mean ||dD/dx||^2 over the real examples it penalized), {@code gradient_penalty} (with WGAN-GP: the mean
+     * of lambda (||dD/dx|| - 1)^2 over its interpolated examples),
      * {@code train_seconds},
      * {@code samples_per_s}, {@code device}, {@code warnings} and {@code device_buffers} (the first device's; -1 on the
      * Java backend).
@@ -33,6 +34,9 @@ public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal,
         }
         if (Double.isFinite(r1Penalty)) {
             m.put("r1_penalty", round(r1Penalty));
+        }
+        if (Double.isFinite(gradientPenalty)) {
+            m.put("gradient_penalty", round(gradientPenalty));
         }
         m.put("train_seconds", Math.round(trainSeconds * 1000) / 1000.0);
         m.put("samples_per_s", Math.round(samplesPerS * 10) / 10.0);

@@ -126,7 +126,7 @@ final class GanResume {
             double seconds = 0;
             if (next > 0) {
                 List<?> l = (List<?>) Json.parse(meta.get("partial_stats"));
-                // A run from before R1 kept four sums; the fifth is R1's.
+                // A run from before the gradient penalties kept four sums; the fifth is R1's, the sixth WGAN-GP's.
                 stats = new float[Math.max(l.size(), GanNetwork.STATS)];
                 for (int i = 0; i < l.size(); i++) {
                     stats[i] = Float.parseFloat((String) l.get(i));
@@ -160,7 +160,7 @@ final class GanResume {
             }
             out.add(new GanEpochStats(((Double) m.get("epoch")).intValue(), MetricsFile.num(m, "d_loss"), MetricsFile.num(m, "g_loss"),
                     MetricsFile.num(m, "d_real"), MetricsFile.num(m, "d_fake"), MetricsFile.num(m, "diversity"), MetricsFile.num(m, "fid"),
-                    MetricsFile.num(m, "r1_penalty"), MetricsFile.num(m, "train_seconds"), MetricsFile.num(m, "samples_per_s"), String.valueOf(m.get("device")), warnings,
+                    MetricsFile.num(m, "r1_penalty"), MetricsFile.num(m, "gradient_penalty"), MetricsFile.num(m, "train_seconds"), MetricsFile.num(m, "samples_per_s"), String.valueOf(m.get("device")), warnings,
                     MetricsFile.buffers(m)));
         }
         return out;

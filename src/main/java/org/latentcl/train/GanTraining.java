@@ -61,11 +61,17 @@ public final class GanTraining {
      * @param r1        R1's gamma (Mescheder et al. 2018: gamma/2 E||dD/dx||^2 on real data added to the discriminator's
      *                  loss); 0 for none
      * @param r1Every   R1 on every this many discriminator steps, weighted by it (lazy regularization, Karras et al. 2020)
+     * @param gradientPenalty WGAN-GP's lambda (Gulrajani et al. 2017: lambda E(||dD/dx||_2 - 1)^2 between real and
+     *                  generated examples, on every discriminator step); 0 for none
      */
     public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
                           float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume,
-                          float generatorAverage, LearningRateSchedule schedule, float r1, int r1Every) {
+                          float generatorAverage, LearningRateSchedule schedule, float r1, int r1Every,
+                          float gradientPenalty) {
         public Options {
+            if (!(gradientPenalty >= 0f) || !Float.isFinite(gradientPenalty)) {
+                throw new IllegalArgumentException("the gradient penalty's lambda must be a finite number >= 0, got " + gradientPenalty);
+            }
             if (!(r1 >= 0f) || !Float.isFinite(r1)) {
                 throw new IllegalArgumentException("R1's gamma must be a finite number >= 0, got " + r1);
             }
@@ -90,7 +96,7 @@ public final class GanTraining {
                        float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume,
                        float generatorAverage, LearningRateSchedule schedule) {
             this(epochs, batch, lr, beta1, k, seed, out, data, profile, dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume,
-                    generatorAverage, schedule, 0f, 1);
+                    generatorAverage, schedule, 0f, 1, 0f);
         }
 
         /** Options whose learning rates decay linearly or stay constant ({@code lrDecay}), with no warm-up. */
@@ -141,6 +147,9 @@ public final class GanTraining {
                 m.put("r1", (double) r1);
                 m.put("r1_every", r1Every);
             }
+            if (gradientPenalty > 0f) {
+                m.put("gp", (double) gradientPenalty);
+            }
             return m;
         }
 
@@ -156,7 +165,8 @@ public final class GanTraining {
                         num(m, "eval_every").intValue(), Boolean.TRUE.equals(m.get("lr_decay")) && m.get("lr_schedule") == null, true,
                         m.get("g_ema") == null ? 0f : num(m, "g_ema").floatValue(), m.get("lr_schedule") == null ? null
                         : LearningRateSchedule.of((String) m.get("lr_schedule"), num(m, "warmup_steps").intValue()),
-                        m.get("r1") == null ? 0f : num(m, "r1").floatValue(), m.get("r1_every") == null ? 1 : num(m, "r1_every").intValue());
+                        m.get("r1") == null ? 0f : num(m, "r1").floatValue(), m.get("r1_every") == null ? 1 : num(m, "r1_every").intValue(),
+                        m.get("gp") == null ? 0f : num(m, "gp").floatValue());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("cannot resume " + out + ": its training options are unreadable (" + e.getMessage() + ")");
             }
@@ -452,7 +462,7 @@ public final class GanTraining {
             }
             long step = (long) (epoch - 1) * steps + s;
             float r1 = opt.r1() > 0f && step % opt.r1Every() == 0 ? opt.r1() * opt.r1Every() : 0f;
-            return new GanNetwork.StepOptions(opt.realLabel(), sigma, r1);
+            return new GanNetwork.StepOptions(opt.realLabel(), sigma, r1, opt.gradientPenalty());
         }
 
         @Override
@@ -505,7 +515,8 @@ public final class GanTraining {
             gLosses.add(gLoss);
             double dFake = sum[GanNetwork.D_FAKE] / dJudged;
             double r1 = judged[2] == 0 ? Double.NaN : sum[GanNetwork.R1_NORMS] / judged[2];
-            return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, fid, r1, seconds, n / seconds,
+            double gp = opt.gradientPenalty() > 0f ? sum[GanNetwork.GP_TERMS] / dJudged : Double.NaN;
+            return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, fid, r1, gp, seconds, n / seconds,
                     deviceNames(), GanWarnings.check(dFake, diversity, gLosses), be.liveBuffers());
         }
 

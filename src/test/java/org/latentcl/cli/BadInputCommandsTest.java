@@ -106,6 +106,10 @@ class BadInputCommandsTest {
         Cli.usageError(Cli.run("train", "gan", "--device", "cl:99", "--out", out.toString()), "cl:99");
         Cli.usageError(Cli.run("train", "gan", "--r1", "-1", "--out", out.toString()), "--r1 is the weight gamma");
         Cli.usageError(Cli.run("train", "gan", "--r1-every", "16", "--out", out.toString()), "add --r1 GAMMA");
+        Cli.usageError(Cli.run("train", "gan", "--gp", "-10", "--out", out.toString()), "--gp is WGAN-GP's weight lambda");
+        Cli.usageError(Cli.run("train", "gan", "--loss", "wgan", "--no-spectral-norm", "--out", out.toString()), "add --gp 10");
+        Cli.usageError(Cli.run("train", "gan", "--loss", "wgan", "--gp", "10", "--label-smoothing", "0.9", "--out", out.toString()),
+                "--loss wgan has no targets");
         // R1's double backward has no batch norm: the DCGAN's discriminator is refused before a run directory exists.
         Cli.usageError(Cli.run("train", "gan", "--arch", "dcgan", "--r1", "10", "--device", "java", "--out", out.toString()), "batch norm");
         assertFalse(Files.exists(out), "no run directory after bad flags");

@@ -179,7 +179,7 @@ class GanCommandTest {
     @Test
     void badGanInputIsOneLineWithExitCodeTwo() throws IOException {
         Path out = dir.resolve("x");
-        Cli.usageError(Cli.run("train", "gan", "--loss", "wasserstein", "--out", out.toString()), "--loss must be nonsaturating, minimax or hinge");
+        Cli.usageError(Cli.run("train", "gan", "--loss", "wasserstein", "--out", out.toString()), "--loss must be nonsaturating, minimax, hinge or wgan");
         // Conflicting stabilizer flags.
         Cli.usageError(Cli.run("train", "gan", "--preset", "paper", "--spectral-norm", "--out", out.toString()),
                 "--preset paper is the 2014 GAN without stabilizers; it conflicts with --spectral-norm");

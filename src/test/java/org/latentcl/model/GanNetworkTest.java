@@ -23,7 +23,8 @@ class GanNetworkTest {
 
     /**
      * Discriminator loss (means over its judgments; with R1, its penalty r1/2 ||dD/dx||^2 on each real judgment
-     * added) and generator loss for fixed noise, from the Java backend's double sums.
+     * added, with WGAN-GP its terms lambda (||dD/dx|| - 1)^2) and generator loss for fixed noise, from the Java
+     * backend's double sums.
      */
     private static double[] losses(GanNetwork gan, Tensor x, GanNetwork.StepOptions step) {
         Backend be = gan.backend();
@@ -32,7 +33,7 @@ class GanNetworkTest {
             int m = gan.discriminatorGradients(x, rng, stats, step);
             gan.generatorGradients(stats, rng, step);
             float[] s = be.read(stats);
-            return new double[] {(s[GanNetwork.D_LOSS] + step.r1() / 2 * s[GanNetwork.R1_NORMS]) / m,
+            return new double[] {(s[GanNetwork.D_LOSS] + step.r1() / 2 * s[GanNetwork.R1_NORMS] + s[GanNetwork.GP_TERMS]) / m,
                 gan.generatorLoss(s[GanNetwork.G_LOSS]) / m};
         }
     }
@@ -42,21 +43,22 @@ class GanNetworkTest {
      * differences: spectral normalization (through W / sigma, u and v held as PyTorch holds them),
      * packing, the minibatch std feature, the hinge loss, label smoothing and instance noise; MLP
      * and DCGAN (16x16); conditional ones, with the auxiliary classifier under each loss; R1 (its gradient
-     * against differences of the loss with the penalty itself), alone and with packing, spectral norm and noise.
+     * against differences of the loss with the penalty itself), alone and with packing, spectral norm and noise; the
+     * Wasserstein loss, alone and with WGAN-GP's penalty (at interpolates drawn from the step's stream).
      */
     @ParameterizedTest
     @ValueSource(strings = {"sn", "pack", "mbstd", "hinge", "smooth", "noise", "all", "dcgan-sn", "dcgan-pack-mbstd", "cond", "cond-mbstd",
         "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd", "cond-concat-sn", "cond-aux", "cond-aux-noise-sn", "dcgan-cond-aux",
-        "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1"})
+        "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1", "wgan", "wgan-gp", "wgan-gp-pack-sn", "gp-noise"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();
         boolean all = variant.equals("all");
         GanConfig.Stabilizers st = new GanConfig.Stabilizers(variant.endsWith("sn") || all, variant.contains("pack") || all ? 2 : 1,
                 variant.contains("mbstd") || all);
-        GanConfig.Loss loss = variant.startsWith("hinge") || all ? GanConfig.Loss.HINGE
+        GanConfig.Loss loss = variant.startsWith("wgan") ? GanConfig.Loss.WGAN : variant.startsWith("hinge") || all ? GanConfig.Loss.HINGE
                 : variant.startsWith("minimax") ? GanConfig.Loss.MINIMAX : GanConfig.Loss.NONSATURATING;
         GanNetwork.StepOptions step = new GanNetwork.StepOptions(variant.equals("smooth") ? 0.9f : 1f,
-                variant.contains("noise") || all ? 0.3f : 0f, variant.contains("r1") ? 0.8f : 0f);
+                variant.contains("noise") || all ? 0.3f : 0f, variant.contains("r1") ? 0.8f : 0f, variant.contains("gp") ? 1.5f : 0f);
         boolean dcgan = variant.startsWith("dcgan");
         GanConfig cfg = (dcgan ? GanConfig.dcgan(new ImageShape(1, 16, 16), 3, 2, 2, loss)
                 : new GanConfig(5, 3, new int[] {4}, new int[] {6}, true, loss)).with(st);

@@ -93,6 +93,45 @@ class PenaltyGradientTest {
         }
     }
 
+    /**
+     * WGAN-GP's rows on known norms (lambda 10, scale 0.5): norm 2 gives the term 10 and the coefficient
+     * 0.5 2 10 (2 - 1) / 2 = 5, norm 0.5 gives 2.5 and -10, norm 0 gives 10 and 0 (no gradient); and on D(x) = w.x + b,
+     * whose input gradient is w on every row, the penalty's gradient rows 2 lambda scale (||w|| - 1) w / ||w||.
+     */
+    @ParameterizedTest
+    @CsvSource({"java, 3", "cl, 3"})
+    void wganGpOnKnownNormsAndALinearCritic(String backend, int rows) {
+        Backend be = TestBackends.named(backend);
+        try (Tensor squares = be.upload(new float[] {4f, 0.25f, 0f}, 1, 3); Tensor coeff = be.zeros(1, 3); Tensor terms = be.zeros(1, 3)) {
+            org.latentcl.backend.ops.GradientPenalty.rows(be, squares, 10f, 0.5f, coeff, terms);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {5f, -10f, 0f}, be.read(coeff), 1e-5f);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {10f, 2.5f, 10f}, be.read(terms), 1e-5f);
+        }
+        try (Sequential d = Sequential.mlp("d", new int[] {2, 1}, Activation.IDENTITY, Activation.IDENTITY, rows);
+             Parameters p = new Parameters(be, d.specs()); Tensor squares = be.zeros(1, rows); Tensor coeff = be.zeros(1, rows);
+             Tensor terms = be.zeros(1, rows); Tensor sq = be.zeros(rows, 2)) {
+            d.bind(p);
+            // ||w|| = 5: each row's coefficient is 2 lambda scale (5 - 1) / 5.
+            be.write(p.values(), new float[] {3f, -4f, 1f});
+            p.changed();
+            try (Tensor x = be.upload(TestBackends.uniform(new Random(rows), rows * 2, -1, 1), rows, 2)) {
+                Elementwise.fill(be, p.grads(), 0f);
+                Gradient g = inputGradient(be, d, x);
+                Elementwise.mul(be, g.value(), g.value(), sq);
+                org.latentcl.backend.ops.RowSums.rowSums(be, sq, 1f, 0f, squares);
+                org.latentcl.backend.ops.GradientPenalty.rows(be, squares, 10f, 0.5f, coeff, terms);
+                org.latentcl.backend.ops.ScaleRows.scaleRows(be, coeff, g.value(), 0f, g.value());
+                d.penaltyBackward(d.outputGradient(rows), g.value());
+                float[] grad = be.read(p.grads());
+                double c = 2 * 10 * 0.5 * (5 - 1) / 5.0;
+                assertEquals(rows * c * 3, grad[0], 1e-4);
+                assertEquals(rows * c * -4, grad[1], 1e-4);
+                assertEquals(0f, grad[2]);
+                assertEquals(10 * 16f, be.read(terms)[rows - 1], 1e-3);
+            }
+        }
+    }
+
     /** A layer whose input gradient depends on its input other than through a piecewise-constant derivative is named. */
     @ParameterizedTest
     @CsvSource({"TANH", "SIGMOID"})

@@ -78,26 +78,31 @@ class GanResumeTest {
         }
     }
 
-    /** The options above with R1 (gamma 0.5) on every third discriminator step instead of the generator average. */
-    private static GanTraining.Options r1(Path out, boolean resume) {
-        return new GanTraining.Options(3, 32, 2e-3f, 0.5f, 2, 5, out, "t", false, 4e-3f, 1f, 0.1f, 0, true, resume, 0f, null, 0.5f, 3);
+    /**
+     * The options above with R1 (gamma 0.5) on every third discriminator step, or WGAN-GP's penalty (lambda 2) on every
+     * step, instead of the generator average.
+     */
+    private static GanTraining.Options penalized(String penalty, Path out, boolean resume) {
+        boolean r1 = penalty.equals("r1");
+        return new GanTraining.Options(3, 32, 2e-3f, 0.5f, 2, 5, out, "t", false, 4e-3f, 1f, 0.1f, 0, true, resume, 0f, null,
+                r1 ? 0.5f : 0f, r1 ? 3 : 1, r1 ? 0f : 2f);
     }
 
     /**
      * A run with lazy R1, stopped inside epoch 2 (step 11: the interval of 3 runs across the epochs), resumes from its
-     * recorded options to the straight run's bits and metrics, the penalty's mean among them.
+     * recorded options to the straight run's bits and metrics, the penalty's mean among them; likewise with WGAN-GP's
+     * penalty, whose interpolation draws from the run's stream.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"java", "cl"})
-    void anR1RunResumesExactlyFromTheRecordedOptions(String backend) throws IOException {
+    @org.junit.jupiter.params.provider.CsvSource({"r1, java", "r1, cl", "gp, java", "gp, cl"})
+    void aPenalizedRunResumesExactlyFromTheRecordedOptions(String penalty, String backend) throws IOException {
         Backend be = TestBackends.named(backend);
-        Path straight = dir.resolve("r1-straight");
-        train(be, MLP, r1(straight, false), new RunListener() { });
-        Path stopped = dir.resolve("r1-stopped");
-        assertThrows(TrainingInterruptedException.class, () -> train(be, MLP, r1(stopped, false), stopAfter(11)));
+        Path straight = dir.resolve(penalty + "-straight");
+        train(be, MLP, penalized(penalty, straight, false), new RunListener() { });
+        Path stopped = dir.resolve(penalty + "-stopped");
+        assertThrows(TrainingInterruptedException.class, () -> train(be, MLP, penalized(penalty, stopped, false), stopAfter(11)));
         GanTraining.Options again = GanTraining.resumeOptions(stopped, 3, false);
-        assertEquals(0.5f, again.r1());
-        assertEquals(3, again.r1Every());
+        assertEquals(penalized(penalty, stopped, true), again);
         train(be, MLP, again, new RunListener() { });
         Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
         Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(RunFiles.CHECKPOINT)).tensors();
@@ -107,7 +112,7 @@ class GanResumeTest {
         List<String> linesA = Files.readAllLines(straight.resolve(RunFiles.METRICS));
         List<String> linesB = Files.readAllLines(stopped.resolve(RunFiles.METRICS));
         for (int i = 0; i < 3; i++) {
-            assertTrue(linesA.get(i).contains("\"r1_penalty\":"), linesA.get(i));
+            assertTrue(linesA.get(i).contains(penalty.equals("r1") ? "\"r1_penalty\":" : "\"gradient_penalty\":"), linesA.get(i));
             assertEquals(linesA.get(i).replaceAll("\"train_seconds.*", ""), linesB.get(i).replaceAll("\"train_seconds.*", ""));
         }
     }

@@ -22,7 +22,7 @@ public final class Ops {
             Reparameterize.SAMPLE_SPEC, Reparameterize.BACKWARD_SPEC,
             BceWithLogits.SPEC, BceWithLogits.TERMS_SPEC,
             GaussianNll.SPEC, GaussianNll.TERMS_SPEC,
-            KlStandardNormal.SPEC, Hinge.SPEC, SoftmaxCrossEntropy.XENT_SPEC, SoftmaxCrossEntropy.SOFTMAX_SPEC, Sum.SPEC, Dot.SPEC,
+            KlStandardNormal.SPEC, Hinge.SPEC, GradientPenalty.SPEC, SoftmaxCrossEntropy.XENT_SPEC, SoftmaxCrossEntropy.SOFTMAX_SPEC, Sum.SPEC, Dot.SPEC,
             SpectralNormOps.NORMALIZE_VECTOR_SPEC, SpectralNormOps.DIVIDE_SPEC, SpectralNormOps.BACKWARD_SPEC,
             MinibatchStd.FORWARD_SPEC, MinibatchStd.BACKWARD_SPEC,
             RowStatistics.LOG_MEAN_EXP_SPEC, RowStatistics.PARZEN_SPEC, RowStatistics.ARGMIN_SPEC,
