@@ -32,13 +32,14 @@ final class TrainGanCommand implements Callable<Integer> {
             + "--resume: the total to reach, without it the run's own target).")
     int epochs;
 
-    @Option(names = "--batch", description = "Examples per step (default 128; 64 for dcgan).")
+    @Option(names = "--batch", description = "Examples per step (default 128; 64 for dcgan; 100 for points: data of at most "
+            + GanKind.POINTS_MAX_FEATURES + " features and no image shape, under the default preset).")
     Integer batch;
 
     @Option(names = "--arch", defaultValue = "mlp", description = "mlp (fully connected) or dcgan (convolutional with batch norm; square image data of side 28, 16, 32, 64 or 128).")
     String arch;
 
-    @Option(names = "--noise", description = "Noise dimensions of the generator's input (default 64; 100 for dcgan).")
+    @Option(names = "--noise", description = "Noise dimensions of the generator's input (default 64; 100 for dcgan; 2 for points).")
     Integer noise;
 
     @Option(names = "--ngf", defaultValue = "64", description = "--arch dcgan: the generator's base width.")
@@ -47,17 +48,17 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--ndf", defaultValue = "64", description = "--arch dcgan: the discriminator's base width.")
     int ndf;
 
-    @Option(names = "--g-hidden", defaultValue = "256,512", description = "Generator hidden sizes, comma-separated.")
+    @Option(names = "--g-hidden", description = "Generator hidden sizes, comma-separated (default 256,512; 400,400,400,400 for points).")
     String gHidden;
 
-    @Option(names = "--d-hidden", defaultValue = "512,256", description = "Discriminator hidden sizes, comma-separated.")
+    @Option(names = "--d-hidden", description = "Discriminator hidden sizes, comma-separated (default 512,256; 200,200,200 for points).")
     String dHidden;
 
-    @Option(names = "--lr", defaultValue = "2e-4", description = "Adam learning rate of both networks.")
-    float lr;
+    @Option(names = "--lr", description = "Adam learning rate of both networks (default 2e-4; 1e-4 for points).")
+    Float lr;
 
-    @Option(names = "--beta1", defaultValue = "0.5", description = "Adam beta1 of both networks.")
-    float beta1;
+    @Option(names = "--beta1", description = "Adam beta1 of both networks (default 0.5; 0.8 for points).")
+    Float beta1;
 
     @Option(names = "--k", defaultValue = "1", description = "Discriminator steps per generator step (Algorithm 1).")
     int k;
@@ -153,29 +154,38 @@ final class TrainGanCommand implements Callable<Integer> {
             case "dcgan" -> true;
             default -> throw new UsageException("--arch must be mlp or dcgan, got '" + arch + "'");
         };
-        int batch = this.batch != null ? this.batch : dcgan ? 64 : 128;
-        int noise = this.noise != null ? this.noise : dcgan ? 100 : 64;
         Flags.positive("--epochs", epochs);
-        Flags.positive("--batch", batch);
-        Flags.positive("--noise", noise);
+        if (this.batch != null) {
+            Flags.positive("--batch", this.batch);
+        }
+        if (this.noise != null) {
+            Flags.positive("--noise", this.noise);
+        }
         Flags.positive("--ngf", ngf);
         Flags.positive("--ndf", ndf);
-        Flags.positive("--lr", lr);
+        if (lr != null) {
+            Flags.positive("--lr", lr);
+        }
         Flags.positive("--k", k);
         if (evalEvery < 0) {
             throw new UsageException("--eval-every must be 0 (never) or a number of epochs, got " + evalEvery);
         }
-        if (!(beta1 >= 0f && beta1 < 1f)) {
+        if (beta1 != null && !(beta1 >= 0f && beta1 < 1f)) {
             throw new UsageException("--beta1 must be in [0, 1), got " + beta1);
         }
-        GanStabilizers st = GanStabilizers.resolve(preset, dcgan, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
-                dLr, lrDecay, gEma, r1, r1Every, gradientPenalty, lr, batch);
         run.checkKeeping(evalEvery > 0);
+        DataSplit split = Datasets.load(run.dataSpec(), run.imageSize);
+        Dataset train = split.train();
+        GanKind kind = GanKind.of(dcgan, preset.equalsIgnoreCase("paper"), train);
+        int batch = this.batch != null ? this.batch : kind.batch;
+        int noise = this.noise != null ? this.noise : kind.noise;
+        float lr = this.lr != null ? this.lr : kind.lr;
+        float beta1 = this.beta1 != null ? this.beta1 : kind.beta1;
+        GanStabilizers st = GanStabilizers.resolve(preset, kind, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
+                dLr, lrDecay, gEma, r1, r1Every, gradientPenalty, lr, batch);
         if (st.lrDecay() && run.schedule() == org.latentcl.Trainer.Schedule.COSINE) {
             throw new UsageException("--lr-decay is --lr-schedule linear; it and --lr-schedule cosine exclude each other");
         }
-        DataSplit split = Datasets.load(run.dataSpec(), run.imageSize);
-        Dataset train = split.train();
         boolean unit = train.inUnitInterval();
         if (evalEvery > 0 && !(train.isImage() && train.hasLabels() && split.test().hasLabels())) {
             throw new UsageException("--eval-every measures FID on a classifier of labelled images; " + train.name() + " has "
@@ -224,7 +234,8 @@ final class TrainGanCommand implements Callable<Integer> {
             }
             builder.dcgan(train.channels(), train.height(), train.width(), ngf, ndf);
         } else {
-            builder.data(train.cols()).generator(Flags.sizes("--g-hidden", gHidden)).discriminator(Flags.sizes("--d-hidden", dHidden))
+            builder.data(train.cols()).generator(Flags.sizes("--g-hidden", gHidden != null ? gHidden : kind.gHidden))
+                    .discriminator(Flags.sizes("--d-hidden", dHidden != null ? dHidden : kind.dHidden))
                     .output(unit ? org.latentcl.Gan.Output.SIGMOID : org.latentcl.Gan.Output.LINEAR);
         }
         Flags.batchFits(batch, train.rows());
@@ -235,6 +246,9 @@ final class TrainGanCommand implements Callable<Integer> {
                     gan.architecture(), devices.describe(), train.rows(), heldOut(split), batch, Flags.number(lr), Flags.number(st.dLr()),
                     RunOptions.scheduleText(run.lrSchedule.toLowerCase(Locale.ROOT), run.warmupSteps), Flags.number(beta1), k,
                     Flags.count(epochs, "epoch"), dir);
+            if (!kind.why.isEmpty()) {
+                console.println(train.cols() + " features and no image shape: " + kind.why);
+            }
             console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st.describe(gan.discriminatorStabilizers()));
             if (dcgan && st.generatorAverage() > 0f) {
                 console.println("note: on the DCGAN the generator average measured a worse FID than the trained generator "

@@ -150,22 +150,36 @@ class GanCommandTest {
     }
 
     /**
-     * The default preset of the MLP GAN is spectral normalization with the discriminator at 4x the
-     * learning rate; --preset paper is the 2014 GAN; the DCGAN's default is its paper's recipe.
+     * The default preset of the MLP GAN on images is spectral normalization with the discriminator at 4x the
+     * learning rate; on points, PacGAN's nets with pack 2, the generator average and R1, named with the reason;
+     * flags override each of its choices; --preset paper is the 2014 GAN on its MLP; the DCGAN's default is its
+     * paper's recipe.
      */
     @Test
     void theDefaultPresetAndThePaperPreset() throws IOException {
         Path data = dir.resolve("points.csv");
         StringBuilder csv = new StringBuilder("x,y\n");
-        for (int i = 0; i < 64; i++) {
+        for (int i = 0; i < 240; i++) {
             csv.append(i % 2).append(',').append(i % 3).append('\n');
         }
         Files.writeString(data, csv);
-        Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8", "--d-hidden", "8",
-                "--device", "java", "--out", dir.resolve("default").toString());
+        Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--device", "java", "--out", dir.resolve("points").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm\n") && r.out().contains("lr 0.0002 (D 0.0008)"),
-                r.out());
+        assertTrue(r.out().contains("training GAN z2 G[400, 400, 400, 400] D[200, 200, 200] -> 2 linear") && r.out().contains("batch 100")
+                && r.out().contains("lr 0.0001 (D 0.0001)") && r.out().contains("beta1 0.8"), r.out());
+        assertTrue(r.out().contains("2 features and no image shape: networks for low-dimensional points (PacGAN's"), r.out());
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, pack 2, generator average 0.999, R1 gamma 0.1\n"), r.out());
+        r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8", "--d-hidden", "8",
+                "--noise", "3", "--lr", "2e-4", "--beta1", "0.5", "--pack", "1", "--r1", "0", "--device", "java", "--out", dir.resolve("flags").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("training GAN z3 G[8] D[8] -> 2 linear") && r.out().contains("lr 0.0002 (D 0.0002), beta1 0.5")
+                && r.out().contains("stabilizers (default preset): nonsaturating loss, generator average 0.999\n"), r.out());
+        Path images = ConvModelsCommandTest.pictures(dir, 16);
+        r = Cli.run("train", "gan", "--data", images.toString(), "--image-size", "16", "--epochs", "1", "--batch", "8", "--g-hidden", "8",
+                "--d-hidden", "8", "--device", "java", "--out", dir.resolve("default").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm\n") && r.out().contains("lr 0.0002 (D 0.0008)")
+                && !r.out().contains("no image shape"), r.out());
         assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("default").resolve("checkpoint.safetensors")).tensors()
                 .containsKey("disc.0.weight_orig"));
         r = Cli.run("train", "gan", "--preset", "paper", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8",

@@ -1,0 +1,58 @@
+package org.latentcl.cli;
+
+import org.latentcl.data.Dataset;
+
+/**
+ * The kind of data a {@code train gan} run learns, which picks the networks and optimizer settings of its preset (flags
+ * override each): low-dimensional points get the nets of the 2-D mixture benchmarks, images the MLP GAN or the DCGAN.
+ * {@code --preset paper} keeps the 2014 GAN's MLP for points too.
+ */
+enum GanKind {
+    /**
+     * PacGAN's nets for the 2-D mixtures (Lin et al. 2018, appendix: generator 4 x 400 ReLU with batch norm, discriminator
+     * 3 x 200 maxout, 2-d noise, batch 100, Adam 1e-4 with beta1 0.8), with LatentCL's LeakyReLU layers; measured in
+     * docs/GAN.md.
+     */
+    POINTS(100, 2, "400,400,400,400", "200,200,200", 1e-4f, 0.8f,
+            "networks for low-dimensional points (PacGAN's for the 2-D mixtures, Lin et al. 2018; docs/GAN.md)"),
+    /** The MLP GAN on images (or on data of many features). */
+    MLP(128, 64, "256,512", "512,256", 2e-4f, 0.5f, ""),
+    /** Radford et al.'s DCGAN. */
+    DCGAN(64, 100, null, null, 2e-4f, 0.5f, "");
+
+    /** Data with at most this many features and no image shape are points. */
+    static final int POINTS_MAX_FEATURES = 16;
+
+    /** Examples per step. */
+    final int batch;
+    /** The generator's input dimensions. */
+    final int noise;
+    /** The MLP generator's hidden sizes (null for the DCGAN). */
+    final String gHidden;
+    /** The MLP discriminator's hidden sizes (null for the DCGAN). */
+    final String dHidden;
+    /** Adam's learning rate of both networks. */
+    final float lr;
+    /** Adam's beta1. */
+    final float beta1;
+    /** What the start of the run says about the choice; empty when there is nothing to say. */
+    final String why;
+
+    GanKind(int batch, int noise, String gHidden, String dHidden, float lr, float beta1, String why) {
+        this.batch = batch;
+        this.noise = noise;
+        this.gHidden = gHidden;
+        this.dHidden = dHidden;
+        this.lr = lr;
+        this.beta1 = beta1;
+        this.why = why;
+    }
+
+    /** The kind of {@code train}'s data for the given architecture and preset. */
+    static GanKind of(boolean dcgan, boolean paperPreset, Dataset train) {
+        if (dcgan) {
+            return DCGAN;
+        }
+        return !paperPreset && !train.isImage() && train.cols() <= POINTS_MAX_FEATURES ? POINTS : MLP;
+    }
+}
