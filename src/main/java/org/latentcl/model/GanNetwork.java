@@ -2,6 +2,7 @@ package org.latentcl.model;
 
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
+import org.latentcl.backend.Philox;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Activations;
 import org.latentcl.backend.ops.BceWithLogits;
@@ -102,6 +103,8 @@ public final class GanNetwork implements AutoCloseable {
     private Tensor rowWeights;
     /** WGAN-GP's per-row numbers (eps, then the coefficients; squared norms; terms), 3 x maxBatch, made on its first step. */
     private Tensor penaltyRows;
+    /** WGAN-GP's uniform draws, one Philox block per example (maxBatch x 4). */
+    private Tensor draws;
 
     public GanNetwork(Backend be, GanConfig config, int maxBatch) {
         this.be = be;
@@ -461,11 +464,15 @@ public final class GanNetwork implements AutoCloseable {
         int width = config.data() * pack;
         if (penaltyRows == null) {
             penaltyRows = be.zeros(maxBatch, 3);
+            draws = be.zeros(maxBatch, Philox.VALUES_PER_BLOCK);
         }
-        Tensor eps = penaltyRows.view(0, 1, m);
-        Tensor squares = penaltyRows.view(maxBatch, 1, m);
-        Tensor terms = penaltyRows.view(2 * maxBatch, 1, m);
-        RandomFill.uniform(be, eps, rng.seed(), rng.take(m));
+        Tensor eps = penaltyRows.view(0, m, 1);
+        Tensor squares = penaltyRows.view(maxBatch, m, 1);
+        Tensor terms = penaltyRows.view(2 * maxBatch, m, 1);
+        // One Philox block per example, so that a device's shard starts on a block of its own; eps is each pack's first value.
+        Tensor u = draws.rowRange(0, b);
+        RandomFill.uniform(be, u, rng.seed(), rng.take((long) b * Philox.VALUES_PER_BLOCK));
+        CopyColumns.copyColumns(be, u.reshape(m, Philox.VALUES_PER_BLOCK * pack), 0, eps, 0, 1);
         Tensor real = xb.reshape(m, width);
         Tensor gen = fake.reshape(m, width);
         Tensor diff = noise.rowRange(0, b).reshape(m, width);
@@ -717,7 +724,7 @@ public final class GanNetwork implements AutoCloseable {
         if (aux != null) {
             aux.close();
         }
-        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses, rowWeights, penaltyRows}) {
+        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses, rowWeights, penaltyRows, draws}) {
             if (t != null) {
                 t.close();
             }

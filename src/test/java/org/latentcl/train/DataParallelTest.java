@@ -185,6 +185,30 @@ class DataParallelTest {
     }
 
     /**
+     * The gradient penalties sharded over two devices, with packs of 2: R1 on each device's real rows, and WGAN-GP's
+     * interpolates, whose uniform draws take one Philox block per example so each shard draws its own rows' values: two
+     * devices compute one device's gradients, at an even and an uneven split.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "mixed"})
+    void penalizedGansOnTwoDevicesComputeOneDevicesGradients(String kind) throws Exception {
+        Backend[] on = two(kind);
+        GanConfig gan = MLP_GAN.with(new GanConfig.Stabilizers(false, 2, false));
+        for (int batch : new int[] {6, 64}) {
+            DataSplit d = data(batch + 3, 12, batch);
+            GanTraining.Options o = ganOptions(1, batch + 3);
+            GanTraining.Options opt = new GanTraining.Options(o.epochs(), o.batch(), o.lr(), o.beta1(), o.k(), o.seed(), o.out(), o.data(),
+                    false, o.dLr(), o.realLabel(), 0f, 0, false, false, 0f, null, 0.5f, 1, 2f);
+            List<GanNetwork> one = gans(gan, new Backend[] {on[0]}, false, d, opt);
+            List<GanNetwork> both = gans(gan, on, true, d, opt);
+            assertClose(grads(one.get(0).discriminatorParameters()), grads(both.get(0).discriminatorParameters()), 1e-5, "D, batch " + batch);
+            assertClose(grads(one.get(0).generatorParameters()), grads(both.get(0).generatorParameters()), 1e-5, "G, batch " + batch);
+            closeAll(one);
+            closeAll(both);
+        }
+    }
+
+    /**
      * Conditional models sharded over two devices: each device's rows carry their own one-hot
      * classes (the label here is a function of the example, the largest of its first three values),
      * so two devices compute one device's gradients, at an even and an uneven split.
