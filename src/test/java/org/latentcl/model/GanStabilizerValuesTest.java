@@ -65,10 +65,11 @@ class GanStabilizerValuesTest {
      * target 1 whatever the real label, and the hinge losses. MLP networks with the Java backend.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"bce", "smooth", "hinge"})
+    @ValueSource(strings = {"bce", "smooth", "hinge", "wgan"})
     void stepLossesAreTheFormulasOfTheLogits(String variant) {
         Backend be = TestBackends.java();
-        GanConfig.Loss loss = variant.equals("hinge") ? GanConfig.Loss.HINGE : GanConfig.Loss.NONSATURATING;
+        GanConfig.Loss loss = variant.equals("hinge") ? GanConfig.Loss.HINGE : variant.equals("wgan") ? GanConfig.Loss.WGAN
+                : GanConfig.Loss.NONSATURATING;
         float realLabel = variant.equals("smooth") ? 0.9f : 1f;
         GanConfig cfg = new GanConfig(5, 3, new int[] {4}, new int[] {6}, true, loss);
         int b = 4;
@@ -97,6 +98,9 @@ class GanStabilizerValuesTest {
                 if (loss == GanConfig.Loss.HINGE) {
                     wantD += Math.max(0, 1 - lr[i]) + Math.max(0, 1 + lf[i]);
                     wantG += -lf[i];
+                } else if (loss == GanConfig.Loss.WGAN) {
+                    wantD += lf[i] - lr[i];
+                    wantG += -lf[i];
                 } else {
                     wantD += bce(lr[i], realLabel) + bce(lf[i], 0);
                     wantG += bce(lf[i], 1);
@@ -104,6 +108,70 @@ class GanStabilizerValuesTest {
             }
             assertEquals(wantD / b, dLoss, 1e-5, variant + ": the discriminator's loss");
             assertEquals(wantG / b, gLoss, 1e-5, variant + ": the generator's loss");
+        }
+    }
+
+    /**
+     * The penalties a step reports are their formulas of D's input gradients, taken here by central differences of the
+     * logits D gives (D an MLP with LeakyReLU, piecewise linear, so the differences are exact away from a unit's kink):
+     * R1's sum of ||dD/dx||^2 over the real rows, and WGAN-GP's sum of lambda (||dD/dx|| - 1)^2 at x^ = x~ + eps (x - x~),
+     * eps the stream's uniform draw after the step's noise (one Philox block per example), x~ = G(z).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"r1", "gp"})
+    void penaltiesAreTheirFormulasOfTheInputGradients(String variant) {
+        Backend be = TestBackends.java();
+        // Real rows far from the generated ones in (0, 1), and enough units that D's gradient changes along the segments.
+        GanConfig cfg = new GanConfig(5, 3, new int[] {4}, new int[] {32, 32}, true, GanConfig.Loss.NONSATURATING);
+        int b = 4;
+        float lambda = 1.5f;
+        float[] x = TestBackends.uniform(new Random(1), b * 5, -6, 6);
+        try (GanNetwork gan = new GanNetwork(be, cfg, b); Tensor tx = be.upload(x, b, 5); Tensor stats = be.zeros(1, GanNetwork.STATS);
+             Tensor z = be.zeros(b, 3); Tensor fake = be.zeros(b, 5); Tensor u = be.zeros(b, 4)) {
+            gan.initialize(2);
+            boolean r1 = variant.equals("r1");
+            gan.discriminatorGradients(tx, new RandomStream(5, 0), stats, new GanNetwork.StepOptions(1f, 0f, r1 ? 0.8f : 0f, r1 ? 0f : lambda));
+            float[] s = be.read(stats);
+            RandomStream again = new RandomStream(5, 0);
+            RandomFill.normal(be, z, again.seed(), again.take((long) b * 3));
+            RandomFill.uniform(be, u, again.seed(), again.take((long) b * 4));
+            gan.generate(z, fake);
+            float[] g = be.read(fake);
+            float[] eps = be.read(u);
+            double want = 0;
+            for (int i = 0; i < b; i++) {
+                double[] at = new double[5];
+                for (int j = 0; j < 5; j++) {
+                    at[j] = r1 ? x[i * 5 + j] : g[i * 5 + j] + eps[i * 4] * (x[i * 5 + j] - g[i * 5 + j]);
+                }
+                double sq = 0;
+                for (int j = 0; j < 5; j++) {
+                    double h = 1e-3;
+                    double[] plus = at.clone();
+                    double[] minus = at.clone();
+                    plus[j] += h;
+                    minus[j] -= h;
+                    double d = (logit(be, gan, plus) - logit(be, gan, minus)) / (2 * h);
+                    sq += d * d;
+                }
+                want += r1 ? sq : lambda * (Math.sqrt(sq) - 1) * (Math.sqrt(sq) - 1);
+            }
+            double got = s[r1 ? GanNetwork.R1_NORMS : GanNetwork.GP_TERMS];
+            assertTrue(want > 1e-3, "a penalty that can tell: " + want);
+            assertEquals(want, got, 2e-3 * (1 + want), variant);
+            assertEquals(0f, s[r1 ? GanNetwork.GP_TERMS : GanNetwork.R1_NORMS], "only the penalty asked for");
+        }
+    }
+
+    /** D's logit for one example, in double from its float probability. */
+    private static double logit(Backend be, GanNetwork gan, double[] example) {
+        float[] row = new float[example.length];
+        for (int j = 0; j < row.length; j++) {
+            row[j] = (float) example[j];
+        }
+        try (Tensor t = be.upload(row, 1, row.length); Tensor p = be.zeros(1, 1)) {
+            gan.discriminate(t, p);
+            return logits(be.read(p))[0];
         }
     }
 
