@@ -2,14 +2,11 @@ package org.latentcl.model;
 
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
-import org.latentcl.backend.Philox;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Activations;
 import org.latentcl.backend.ops.BceWithLogits;
 import org.latentcl.backend.ops.CopyColumns;
-import org.latentcl.backend.ops.Dot;
 import org.latentcl.backend.ops.Gemm;
-import org.latentcl.backend.ops.GradientPenalty;
 import org.latentcl.backend.ops.SoftmaxCrossEntropy;
 import org.latentcl.backend.ops.RowSums;
 import org.latentcl.backend.ops.ScaleRows;
@@ -99,12 +96,8 @@ public final class GanNetwork implements AutoCloseable {
     private Tensor lastEmbedded;
     private int lastBatch;
     private int lastJudgments;
-    /** R1's weight for every row, made on its first step. */
-    private Tensor rowWeights;
-    /** WGAN-GP's per-row numbers (eps, then the coefficients; squared norms; terms), 3 x maxBatch, made on its first step. */
-    private Tensor penaltyRows;
-    /** WGAN-GP's uniform draws, one Philox block per example (maxBatch x 4). */
-    private Tensor draws;
+    /** R1 and WGAN-GP on the discriminator, made on the first step that takes one. */
+    private DiscriminatorPenalties penalties;
 
     public GanNetwork(Backend be, GanConfig config, int maxBatch) {
         this.be = be;
@@ -388,7 +381,7 @@ public final class GanNetwork implements AutoCloseable {
         auxLoss(m, scale, stats, D_LOSS, 1f);
         discBackward(real, false, true, true);
         if (step.r1() > 0f) {
-            r1(real, step.r1() * scale, stats);
+            penalties().r1(real, step.r1() * scale, stats, R1_NORMS);
         }
         Tensor judgedFake = judged(fake, rng, step.instanceNoise());
         logits = logits(judgedFake, true);
@@ -402,7 +395,10 @@ public final class GanNetwork implements AutoCloseable {
         meanProbability(logits, stats, D_FAKE);
         discBackward(judgedFake, true, true, false);
         if (step.gradientPenalty() > 0f) {
-            gradientPenalty(xb, rng, step.gradientPenalty(), scale, stats);
+            // Between the real and generated rows as D judges them (without instance noise), in the noise buffers' space.
+            int width = config.data() * pack;
+            penalties().wganGp(xb.reshape(m, width), fake.reshape(m, width), b, rng, step.gradientPenalty(), scale,
+                    noise.rowRange(0, b).reshape(m, width), noisy.rowRange(0, b).reshape(m, width), stats, GP_TERMS);
         }
         if (spectralNorm != null) {
             spectralNorm.backward();
@@ -424,72 +420,16 @@ public final class GanNetwork implements AutoCloseable {
                 + ": its gradient is written for Linear and convolution layers with ReLU-like activations";
     }
 
-    /**
-     * R1 on the real rows just judged (their forward pass still in D's buffers, its parameter gradients taken): the
-     * input gradient g = dD/dx of D's logit, its squared norms summed into stats[R1_NORMS], and the gradient of
-     * (weight / 2) sum ||g||^2 added to D's parameter gradients by the double backward.
-     */
-    private void r1(Tensor real, float weight, Tensor stats) {
+    /** The discriminator's penalties, made on first use; refused (one line) for a discriminator they cannot differentiate. */
+    private DiscriminatorPenalties penalties() {
         String refusal = penaltyRefusal();
         if (refusal != null) {
             throw new IllegalStateException(refusal);
         }
-        int m = real.rows();
-        Elementwise.fill(be, disc.outputGrad(m), 1f);
-        Tensor g = disc.backwardInput(real, disc.outputGradient(m)).value();
-        Dot.dot(be, g, g, stats, R1_NORMS, true);
-        // u = d/dg of (weight / 2) ||g||^2 = weight g, in place, each row scaled exactly.
-        if (rowWeights == null) {
-            rowWeights = be.zeros(maxBatch, 1);
+        if (penalties == null) {
+            penalties = new DiscriminatorPenalties(be, disc, Math.max(1, maxBatch / pack));
         }
-        Tensor w = rowWeights.rowRange(0, m);
-        Elementwise.fill(be, w, weight);
-        ScaleRows.scaleRows(be, w, g, 0f, g);
-        disc.penaltyBackward(disc.outputGradient(m), g);
-    }
-
-    /**
-     * WGAN-GP's penalty (Gulrajani et al. 2017) at x^ = x~ + eps (x - x~) for each judgment, eps ~ U[0, 1) drawn from
-     * rng, x the real rows and x~ the generated ones of this step (packs interpolated whole, without instance noise):
-     * the critic's input gradient g at x^, its terms lambda (||g|| - 1)^2 summed into stats[GP_TERMS], and the gradient
-     * of scale times their sum added to D's parameter gradients by the double backward.
-     */
-    private void gradientPenalty(Tensor xb, RandomStream rng, float lambda, float scale, Tensor stats) {
-        String refusal = penaltyRefusal();
-        if (refusal != null) {
-            throw new IllegalStateException(refusal);
-        }
-        int b = xb.rows();
-        int m = b / pack;
-        int width = config.data() * pack;
-        if (penaltyRows == null) {
-            penaltyRows = be.zeros(maxBatch, 3);
-            draws = be.zeros(maxBatch, Philox.VALUES_PER_BLOCK);
-        }
-        Tensor eps = penaltyRows.view(0, m, 1);
-        Tensor squares = penaltyRows.view(maxBatch, m, 1);
-        Tensor terms = penaltyRows.view(2 * maxBatch, m, 1);
-        // One Philox block per example, so that a device's shard starts on a block of its own; eps is each pack's first value.
-        Tensor u = draws.rowRange(0, b);
-        RandomFill.uniform(be, u, rng.seed(), rng.take((long) b * Philox.VALUES_PER_BLOCK));
-        CopyColumns.copyColumns(be, u.reshape(m, Philox.VALUES_PER_BLOCK * pack), 0, eps, 0, 1);
-        Tensor real = xb.reshape(m, width);
-        Tensor gen = fake.reshape(m, width);
-        Tensor diff = noise.rowRange(0, b).reshape(m, width);
-        Tensor hat = noisy.rowRange(0, b).reshape(m, width);
-        Elementwise.axpy(be, real, -1f, gen, diff);
-        Elementwise.copy(be, gen, hat);
-        ScaleRows.scaleRows(be, eps, diff, 1f, hat);
-        logits(hat, true);
-        Elementwise.fill(be, disc.outputGrad(m), 1f);
-        Tensor g = disc.backwardInput(hat, disc.outputGradient(m)).value();
-        Elementwise.mul(be, g, g, diff);
-        RowSums.rowSums(be, diff, 1f, 0f, squares);
-        // The coefficients overwrite eps, no longer needed.
-        GradientPenalty.rows(be, squares, lambda, scale, eps, terms);
-        Sum.sum(be, terms, stats, GP_TERMS, true);
-        ScaleRows.scaleRows(be, eps, g, 0f, g);
-        disc.penaltyBackward(disc.outputGradient(m), g);
+        return penalties;
     }
 
     /**
@@ -724,10 +664,13 @@ public final class GanNetwork implements AutoCloseable {
         if (aux != null) {
             aux.close();
         }
-        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses, rowWeights, penaltyRows, draws}) {
+        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses}) {
             if (t != null) {
                 t.close();
             }
+        }
+        if (penalties != null) {
+            penalties.close();
         }
         z.close();
         prob.close();
