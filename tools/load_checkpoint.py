@@ -275,10 +275,12 @@ def dcgan(cfg):
     g += [nn.ConvTranspose2d(ch, c, 4, 2, 1, bias=False), nn.Tanh()]
     blocks = 3 if side == 28 else side.bit_length() - 3
     d, ch, h = [], c * cfg.get("pack", 1), side
+    batch_norm = cfg.get("disc_batch_norm", True)  # without it, the middle convolutions take a bias
     for i in range(blocks):
-        d.append(nn.Conv2d(ch, ndf << i, 4, 2, 1, bias=False))
+        normalized = i > 0 and batch_norm
+        d.append(nn.Conv2d(ch, ndf << i, 4, 2, 1, bias=not (i == 0 or normalized)))
         h = (h + 2 - 4) // 2 + 1
-        if i > 0:
+        if normalized:
             d.append(nn.BatchNorm2d(ndf << i))
         d.append(nn.LeakyReLU(0.2))
         ch = ndf << i

@@ -333,6 +333,7 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         private boolean spectralNorm;
         private int pack = 1;
         private boolean minibatchStd;
+        private boolean discriminatorBatchNorm = true;
         private boolean noiseSet;
         private long seed = 1;
         private int classes;
@@ -475,6 +476,19 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         }
 
         /**
+         * Whether the DCGAN's discriminator has Radford et al.'s batch norm (default true). Without it (its middle
+         * convolutions then take a bias), as the discriminators of spectral normalization and R1 are, a gradient penalty
+         * can differentiate it ({@code GanTrainer.Builder.r1}, {@code gradientPenalty}). The MLP discriminator has none.
+         *
+         * @param on whether the DCGAN discriminator normalizes its middle layers' batches
+         * @return this builder
+         */
+        public Builder discriminatorBatchNorm(boolean on) {
+            discriminatorBatchNorm = on;
+            return this;
+        }
+
+        /**
          * Makes the GAN class-conditional: the generator takes the one-hot class beside the noise,
          * and the discriminator adds the projection of its last features onto the class's embedding
          * ({@code disc_embed.weight}, as nn.Embedding holds it) to its logit (Miyato &amp; Koyama 2018).
@@ -562,9 +576,13 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
                 if (output == Output.TANH) {
                     throw new IllegalArgumentException("a tanh output is the DCGAN's; set dcgan(...) for it");
                 }
+                if (!discriminatorBatchNorm) {
+                    throw new IllegalArgumentException("the MLP discriminator has no batch norm to drop; discriminatorBatchNorm is the DCGAN's");
+                }
                 config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID, l);
             }
-            GanConfig conditioned = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd)).conditional(classes);
+            GanConfig conditioned = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd, discriminatorBatchNorm))
+                    .conditional(classes);
             GanConfig withStabilizers = (concatenate ? conditioned.concatenatingClasses() : conditioned).withAuxClassifier(auxWeight);
             return Devices.buildOn(device, d -> new Gan(d, device == null, withStabilizers, Vae.DEFAULT_BATCH,
                     g -> g.initialize(seed)));

@@ -80,6 +80,11 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--pack", description = "PacGAN: the discriminator judges this many examples at once (Lin et al. 2018); the batch must be a multiple.")
     Integer pack;
 
+    @Option(names = "--d-batch-norm", negatable = true, description = "--arch dcgan: batch norm in the "
+            + "discriminator's middle layers, as Radford et al.'s (default); --no-d-batch-norm drops it (those convolutions then take "
+            + "a bias), which --r1 and --gp need.")
+    Boolean dBatchNorm;
+
     @Option(names = "--minibatch-std", negatable = true, description = "The minibatch standard-deviation feature before the discriminator's last layer (Karras et al. 2018).")
     Boolean minibatchStd;
 
@@ -141,7 +146,7 @@ final class TrainGanCommand implements Callable<Integer> {
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
         "--lr-decay", "--g-ema", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning",
-        "--aux-classifier", "--lr-schedule", "--warmup-steps", "--r1", "--r1-every", "--gp"};
+        "--aux-classifier", "--lr-schedule", "--warmup-steps", "--r1", "--r1-every", "--gp", "--d-batch-norm"};
 
     @Override
     public Integer call() throws IOException {
@@ -232,8 +237,11 @@ final class TrainGanCommand implements Callable<Integer> {
                 throw new UsageException("the DCGAN takes square images of side 28, 16, 32, 64 or 128; " + train.name() + " has "
                         + train.height() + "x" + train.width() + " (resize them with --image-size)");
             }
-            builder.dcgan(train.channels(), train.height(), train.width(), ngf, ndf);
+            builder.dcgan(train.channels(), train.height(), train.width(), ngf, ndf).discriminatorBatchNorm(dBatchNorm == null || dBatchNorm);
         } else {
+            if (dBatchNorm != null && !dBatchNorm) {
+                throw new UsageException("--no-d-batch-norm drops the DCGAN discriminator's batch norm; the MLP discriminator has none");
+            }
             builder.data(train.cols()).generator(Flags.sizes("--g-hidden", gHidden != null ? gHidden : kind.gHidden))
                     .discriminator(Flags.sizes("--d-hidden", dHidden != null ? dHidden : kind.dHidden))
                     .output(unit ? org.latentcl.Gan.Output.SIGMOID : org.latentcl.Gan.Output.LINEAR);

@@ -147,7 +147,7 @@ public final class ConvArchitectures {
      * PacGAN does), with the minibatch standard-deviation channel before the last convolution when
      * {@code minibatchStd}.
      */
-    static Sequential dcganDiscriminator(ImageShape image, int ndf, int pack, boolean minibatchStd, int maxBatch) {
+    static Sequential dcganDiscriminator(ImageShape image, int ndf, int pack, boolean minibatchStd, boolean batchNorm, int maxBatch) {
         checkDcgan(image);
         List<Layer> layers = new ArrayList<>();
         int side = image.height();
@@ -157,10 +157,13 @@ public final class ConvArchitectures {
         Activation leaky = Activation.leakyRelu(DCGAN_SLOPE);
         for (int i = 0; i < blocks; i++) {
             int out = ndf << i;
-            Conv2d conv = new Conv2d("disc." + layers.size(), c, out, h, h, 4, 2, 1, maxBatch).withoutBias();
-            layers.add(conv);
+            // Radford et al.'s convolutions have no bias: the first is followed by none, the others by batch norm's shift;
+            // without batch norm, those take a bias of their own.
+            boolean normalized = i > 0 && batchNorm;
+            Conv2d conv = new Conv2d("disc." + layers.size(), c, out, h, h, 4, 2, 1, maxBatch);
+            layers.add(i == 0 || normalized ? conv.withoutBias() : conv);
             h = (h + 2 - 4) / 2 + 1;
-            if (i > 0) {
+            if (normalized) {
                 layers.add(new BatchNorm2d("disc." + layers.size(), out, h * h));
             }
             layers.add(new ActivationLayer("disc." + layers.size(), leaky, conv.outputSize()));

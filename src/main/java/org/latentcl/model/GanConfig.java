@@ -49,8 +49,10 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
      * @param pack         PacGAN (Lin et al. 2018): the discriminator judges {@code pack} examples at once, concatenated
      *                     (features of the MLP, channels of the DCGAN); 1 is the plain GAN
      * @param minibatchStd the minibatch standard-deviation feature before the last layer (Karras et al. 2018)
+     * @param batchNorm    the DCGAN discriminator's batch norm (Radford et al.); without it, as the discriminators of
+     *                     spectral normalization and R1 are, its middle convolutions take a bias. The MLP has none either way.
      */
-    public record Stabilizers(boolean spectralNorm, int pack, boolean minibatchStd) {
+    public record Stabilizers(boolean spectralNorm, int pack, boolean minibatchStd, boolean batchNorm) {
         /** The 2014 discriminator. */
         public static final Stabilizers NONE = new Stabilizers(false, 1, false);
 
@@ -58,6 +60,11 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             if (pack < 1) {
                 throw new IllegalArgumentException("pack must be at least 1, got " + pack);
             }
+        }
+
+        /** With the architecture's own batch norm (the DCGAN discriminator's; the MLP has none). */
+        public Stabilizers(boolean spectralNorm, int pack, boolean minibatchStd) {
+            this(spectralNorm, pack, minibatchStd, true);
         }
 
         /** "spectral-norm, pack 2, minibatch-std", or "none". */
@@ -72,6 +79,9 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             }
             if (minibatchStd) {
                 parts.add("minibatch std");
+            }
+            if (!batchNorm) {
+                parts.add("no batch norm");
             }
             return parts.isEmpty() ? "none" : String.join(", ", parts);
         }

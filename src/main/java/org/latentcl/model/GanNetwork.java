@@ -108,6 +108,7 @@ public final class GanNetwork implements AutoCloseable {
         if (config.convolutional()) {
             gen = ConvArchitectures.dcganGenerator(config.image(), config.codeWidth(), config.genHidden()[0], maxBatch);
             fullDisc = ConvArchitectures.dcganDiscriminator(config.image(), config.discHidden()[0], pack, config.disc().minibatchStd(),
+                    config.disc().batchNorm(),
                     Math.max(1, maxBatch / pack));
         } else {
             Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
@@ -416,7 +417,8 @@ public final class GanNetwork implements AutoCloseable {
         }
         Layer refusing = disc.refusingPenalty();
         return refusing == null ? null : "a gradient penalty (R1, WGAN-GP) cannot differentiate the discriminator's " + refusing.label()
-                + (config.disc().minibatchStd() ? " (the minibatch std feature)" : config.convolutional() ? " (the DCGAN's batch norm)" : "")
+                + (config.disc().minibatchStd() ? " (the minibatch std feature)" : config.convolutional() ? " (the DCGAN's batch norm; "
+                + "drop it with --no-d-batch-norm, Gan.Builder.discriminatorBatchNorm(false))" : "")
                 + ": its gradient is written for Linear and convolution layers with ReLU-like activations";
     }
 

@@ -41,6 +41,10 @@ public final class GanCheckpoint {
         m.put("spectral_norm", c.disc().spectralNorm());
         m.put("pack", c.disc().pack());
         m.put("minibatch_std", c.disc().minibatchStd());
+        // Written only when dropped, so that the checkpoints of other runs keep their bytes.
+        if (!c.disc().batchNorm()) {
+            m.put("disc_batch_norm", false);
+        }
         if (c.conditional()) {
             m.put("classes", c.classes());
             m.put("conditioning", c.concatenated() ? "concat" : "projection");
@@ -97,7 +101,8 @@ public final class GanCheckpoint {
             GanConfig.Loss loss = GanConfig.Loss.valueOf(((String) m.get("loss")).toUpperCase());
             // Checkpoints from before the stabilizers have none.
             GanConfig.Stabilizers disc = new GanConfig.Stabilizers(Boolean.TRUE.equals(m.get("spectral_norm")),
-                    m.get("pack") == null ? 1 : ((Double) m.get("pack")).intValue(), Boolean.TRUE.equals(m.get("minibatch_std")));
+                    m.get("pack") == null ? 1 : ((Double) m.get("pack")).intValue(), Boolean.TRUE.equals(m.get("minibatch_std")),
+                    !Boolean.FALSE.equals(m.get("disc_batch_norm")));
             int classes = m.get("classes") == null ? 0 : ((Double) m.get("classes")).intValue();
             float aux = m.get("aux_weight") == null ? 0f : ((Double) m.get("aux_weight")).floatValue();
             if ("dcgan".equals(m.get("arch"))) {

@@ -49,12 +49,13 @@ class GanNetworkTest {
     @ParameterizedTest
     @ValueSource(strings = {"sn", "pack", "mbstd", "hinge", "smooth", "noise", "all", "dcgan-sn", "dcgan-pack-mbstd", "cond", "cond-mbstd",
         "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd", "cond-concat-sn", "cond-aux", "cond-aux-noise-sn", "dcgan-cond-aux",
-        "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1", "wgan", "wgan-gp", "wgan-gp-pack-sn", "gp-noise"})
+        "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1", "wgan", "wgan-gp", "wgan-gp-pack-sn", "gp-noise", "dcgan-nobn", "dcgan-nobn-r1",
+        "dcgan-nobn-gp-sn"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();
         boolean all = variant.equals("all");
         GanConfig.Stabilizers st = new GanConfig.Stabilizers(variant.endsWith("sn") || all, variant.contains("pack") || all ? 2 : 1,
-                variant.contains("mbstd") || all);
+                variant.contains("mbstd") || all, !variant.contains("nobn"));
         GanConfig.Loss loss = variant.startsWith("wgan") ? GanConfig.Loss.WGAN : variant.startsWith("hinge") || all ? GanConfig.Loss.HINGE
                 : variant.startsWith("minimax") ? GanConfig.Loss.MINIMAX : GanConfig.Loss.NONSATURATING;
         GanNetwork.StepOptions step = new GanNetwork.StepOptions(variant.equals("smooth") ? 0.9f : 1f,
