@@ -33,10 +33,10 @@ public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal,
             m.put("fid", round(fid));
         }
         if (Double.isFinite(r1Penalty)) {
-            m.put("r1_penalty", round(r1Penalty));
+            m.put("r1_penalty", significant(r1Penalty));
         }
         if (Double.isFinite(gradientPenalty)) {
-            m.put("gradient_penalty", round(gradientPenalty));
+            m.put("gradient_penalty", significant(gradientPenalty));
         }
         m.put("train_seconds", Math.round(trainSeconds * 1000) / 1000.0);
         m.put("samples_per_s", Math.round(samplesPerS * 10) / 10.0);
@@ -53,6 +53,11 @@ public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal,
      */
     public String toJson() {
         return Json.write(toMap());
+    }
+
+    /** Four significant digits: a penalty falls by orders of magnitude over a run, below 4 decimal places. */
+    private static double significant(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).doubleValue();
     }
 
     private static double round(double v) {
