@@ -105,7 +105,7 @@ class BadInputCommandsTest {
         Cli.usageError(Cli.run("train", "vae", "--device", "cl:99", "--out", out.toString()), "cl:99");
         Cli.usageError(Cli.run("train", "gan", "--device", "cl:99", "--out", out.toString()), "cl:99");
         Cli.usageError(Cli.run("train", "gan", "--r1", "-1", "--out", out.toString()), "--r1 is the weight gamma");
-        Cli.usageError(Cli.run("train", "gan", "--r1-every", "16", "--out", out.toString()), "add --r1 GAMMA");
+        Cli.usageError(Cli.run("train", "gan", "--r1", "0", "--r1-every", "16", "--out", out.toString()), "add --r1 GAMMA");
         Cli.usageError(Cli.run("train", "gan", "--gp", "-10", "--out", out.toString()), "--gp is WGAN-GP's weight lambda");
         Cli.usageError(Cli.run("train", "gan", "--no-d-batch-norm", "--device", "java", "--out", out.toString()), "the MLP discriminator has none");
         Cli.usageError(Cli.run("train", "gan", "--loss", "wgan", "--no-spectral-norm", "--out", out.toString()), "add --gp 10");

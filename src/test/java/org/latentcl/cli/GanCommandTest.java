@@ -150,8 +150,8 @@ class GanCommandTest {
     }
 
     /**
-     * The default preset of the MLP GAN on images is spectral normalization with the discriminator at 4x the
-     * learning rate; on points, PacGAN's nets with pack 2, the generator average and R1, named with the reason;
+     * The default preset of the MLP GAN on images is R1 with the generator average (spectral normalization with the
+     * discriminator at 4x the learning rate where R1 cannot differentiate the discriminator); on points, PacGAN's nets with pack 2, the generator average and R1, named with the reason;
      * flags override each of its choices; --preset paper is the 2014 GAN on its MLP; the DCGAN's default is its
      * paper's recipe.
      */
@@ -178,9 +178,17 @@ class GanCommandTest {
         r = Cli.run("train", "gan", "--data", images.toString(), "--image-size", "16", "--epochs", "1", "--batch", "8", "--g-hidden", "8",
                 "--d-hidden", "8", "--device", "java", "--out", dir.resolve("default").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm\n") && r.out().contains("lr 0.0002 (D 0.0008)")
-                && !r.out().contains("no image shape"), r.out());
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, generator average 0.999, R1 gamma 10\n")
+                && r.out().contains("lr 0.0002 (D 0.0002)") && !r.out().contains("no image shape") && !r.out().contains("note:"), r.out());
         assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("default").resolve("checkpoint.safetensors")).tensors()
+                .containsKey("ema.gen.0.weight"));
+        // A discriminator R1 cannot differentiate takes the preset's spectral normalization, and the run says why.
+        r = Cli.run("train", "gan", "--data", images.toString(), "--image-size", "16", "--epochs", "1", "--batch", "8", "--g-hidden", "8",
+                "--d-hidden", "8", "--minibatch-std", "--device", "java", "--out", dir.resolve("mbstd").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm, minibatch std\n")
+                && r.out().contains("lr 0.0002 (D 0.0008)") && r.out().contains("note: the default preset's R1 needs an unconditional"), r.out());
+        assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("mbstd").resolve("checkpoint.safetensors")).tensors()
                 .containsKey("disc.0.weight_orig"));
         r = Cli.run("train", "gan", "--preset", "paper", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8",
                 "--d-hidden", "8", "--lr", "1e-3", "--device", "java", "--out", dir.resolve("paper").toString());
