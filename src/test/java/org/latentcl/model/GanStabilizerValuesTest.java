@@ -130,11 +130,15 @@ class GanStabilizerValuesTest {
              Tensor z = be.zeros(b, 3); Tensor fake = be.zeros(b, 5); Tensor u = be.zeros(b, 4)) {
             gan.initialize(2);
             boolean r1 = variant.equals("r1");
-            gan.discriminatorGradients(tx, new RandomStream(5, 0), stats, new GanNetwork.StepOptions(1f, 0f, r1 ? 0.8f : 0f, r1 ? 0f : lambda));
+            RandomStream stream = new RandomStream(5, 0);
+            gan.discriminatorGradients(tx, stream, stats, new GanNetwork.StepOptions(1f, 0f, r1 ? 0.8f : 0f, r1 ? 0f : lambda));
             float[] s = be.read(stats);
             RandomStream again = new RandomStream(5, 0);
             RandomFill.normal(be, z, again.seed(), again.take((long) b * 3));
-            RandomFill.uniform(be, u, again.seed(), again.take((long) b * 4));
+            if (!r1) {
+                RandomFill.uniform(be, u, again.seed(), again.take((long) b * 4));
+            }
+            assertEquals(again.counter(), stream.counter(), "the step drew its noise and, with WGAN-GP, one Philox block per example");
             gan.generate(z, fake);
             float[] g = be.read(fake);
             float[] eps = be.read(u);

@@ -59,10 +59,13 @@ class NetworkLifecycleTest {
             assertEquals(before, be.liveBuffers(), "buffers left after closing the VAE " + cfg);
         }
         for (GanConfig cfg : GANS) {
-            try (GanNetwork gan = new GanNetwork(be, cfg, 8); Tensor stats = be.zeros(1, 4);
+            try (GanNetwork gan = new GanNetwork(be, cfg, 8); Tensor stats = be.zeros(1, GanNetwork.STATS);
                  Tensor x = be.upload(rows(8, cfg.data(), cfg.classes(), 2), 8, cfg.rowWidth())) {
                 gan.initialize(3);
-                gan.discriminatorGradients(x, new RandomStream(6, 0), stats, GanNetwork.StepOptions.PLAIN);
+                // The gradient penalties' buffers too, where the discriminator takes them.
+                boolean penalized = gan.penaltyRefusal() == null;
+                gan.discriminatorGradients(x, new RandomStream(6, 0), stats, penalized ? new GanNetwork.StepOptions(1f, 0f, 1f, 1f)
+                        : GanNetwork.StepOptions.PLAIN);
                 gan.generatorGradients(stats, new RandomStream(7, 0), GanNetwork.StepOptions.PLAIN);
                 assertTrue(be.liveBuffers() > before, cfg + " allocated");
             }
