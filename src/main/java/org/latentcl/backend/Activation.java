@@ -69,4 +69,12 @@ public record Activation(Kind kind, float slope) {
     public String toString() {
         return kind == Kind.LEAKY_RELU ? "leaky_relu(" + slope + ")" : kind.name().toLowerCase();
     }
+
+    /**
+     * Whether the derivative is piecewise constant (identity, ReLU, LeakyReLU): the double backward of a gradient
+     * penalty then needs no second derivative of it.
+     */
+    public boolean piecewiseLinear() {
+        return kind == Kind.IDENTITY || kind == Kind.RELU || kind == Kind.LEAKY_RELU;
+    }
 }

@@ -65,7 +65,7 @@ public final class ActivationLayer implements Layer {
     /** Exact for the activations whose derivative is piecewise constant. */
     @Override
     public boolean takesPenalty() {
-        return act.kind() == Activation.Kind.IDENTITY || act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.LEAKY_RELU;
+        return act.piecewiseLinear();
     }
 
     /** No parameters; the tangent is uOut = f'(y) u. */

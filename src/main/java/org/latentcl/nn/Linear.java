@@ -144,7 +144,7 @@ public final class Linear implements Layer {
     /** Exact while the fused activation's derivative is piecewise constant (none, ReLU or LeakyReLU). */
     @Override
     public boolean takesPenalty() {
-        return act.kind() == Activation.Kind.IDENTITY || act.kind() == Activation.Kind.RELU || act.kind() == Activation.Kind.LEAKY_RELU;
+        return act.piecewiseLinear();
     }
 
     /**

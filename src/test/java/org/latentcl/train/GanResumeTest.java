@@ -71,11 +71,7 @@ class GanResumeTest {
         assertEquals("cosine", again.scheduleKind());
         assertEquals(5, again.warmupSteps());
         train(be, MLP, again, new RunListener() { });
-        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
-        Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(RunFiles.CHECKPOINT)).tensors();
-        for (String name : a.keySet()) {
-            assertArrayEquals(a.get(name).data(), b.get(name).data(), name + " differs after stopping and resuming");
-        }
+        assertSameCheckpoints(straight, stopped);
     }
 
     /**
@@ -104,16 +100,21 @@ class GanResumeTest {
         GanTraining.Options again = GanTraining.resumeOptions(stopped, 3, false);
         assertEquals(penalized(penalty, stopped, true), again);
         train(be, MLP, again, new RunListener() { });
-        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
-        Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(RunFiles.CHECKPOINT)).tensors();
-        for (String name : a.keySet()) {
-            assertArrayEquals(a.get(name).data(), b.get(name).data(), name + " differs after stopping and resuming");
-        }
+        assertSameCheckpoints(straight, stopped);
         List<String> linesA = Files.readAllLines(straight.resolve(RunFiles.METRICS));
         List<String> linesB = Files.readAllLines(stopped.resolve(RunFiles.METRICS));
         for (int i = 0; i < 3; i++) {
             assertTrue(linesA.get(i).contains(penalty.equals("r1") ? "\"r1_penalty\":" : "\"gradient_penalty\":"), linesA.get(i));
             assertEquals(linesA.get(i).replaceAll("\"train_seconds.*", ""), linesB.get(i).replaceAll("\"train_seconds.*", ""));
+        }
+    }
+
+    /** Every tensor of the two runs' checkpoints equal to the bit. */
+    private static void assertSameCheckpoints(Path straight, Path stopped) throws IOException {
+        Map<String, Safetensors.Entry> a = Safetensors.read(straight.resolve(RunFiles.CHECKPOINT)).tensors();
+        Map<String, Safetensors.Entry> b = Safetensors.read(stopped.resolve(RunFiles.CHECKPOINT)).tensors();
+        for (String name : a.keySet()) {
+            assertArrayEquals(a.get(name).data(), b.get(name).data(), name + " differs after stopping and resuming");
         }
     }
 
