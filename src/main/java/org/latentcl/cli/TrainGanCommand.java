@@ -106,12 +106,12 @@ final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--g-ema", paramLabel = "DECAY", description = "Keep an exponential moving average of the generator's weights "
             + "(Yazıcı et al. 2019) with this decay per update, such as 0.999, ramped up as in Karras et al. 2020; samples, pictures, "
-            + "FID and eval use it, and the checkpoint holds it beside the trained generator. 0: none.")
+            + "FID and eval use it, and the checkpoint holds it beside the trained generator. 0: none. Default: from --preset.")
     Float gEma;
 
     @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 (Mescheder et al. 2018): gamma/2 times the squared gradient of "
             + "the discriminator's logit with respect to real examples, added to its loss, such as 10 for images or 0.1 for 2-D points; "
-            + "needs a discriminator without batch norm, the minibatch std feature or a class. 0: none.")
+            + "needs a discriminator without batch norm, the minibatch std feature or a class. 0: none. Default: from --preset.")
     Float r1;
 
     @Option(names = "--r1-every", paramLabel = "N", description = "With --r1: take it on every N-th discriminator step only, N times "
