@@ -111,7 +111,7 @@ final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 (Mescheder et al. 2018): gamma/2 times the squared gradient of "
             + "the discriminator's logit with respect to real examples, added to its loss, such as 10 for images or 0.1 for 2-D points; "
-            + "needs a discriminator without batch norm, the minibatch std feature or a class. 0: none. Default: from --preset.")
+            + "needs a discriminator without batch norm, the minibatch std feature or --conditioning concat. 0: none. Default: from --preset.")
     Float r1;
 
     @Option(names = "--r1-every", paramLabel = "N", description = "With --r1: take it on every N-th discriminator step only, N times "
@@ -189,7 +189,7 @@ final class TrainGanCommand implements Callable<Integer> {
         int noise = this.noise != null ? this.noise : kind.noise;
         float lr = this.lr != null ? this.lr : kind.lr;
         float beta1 = this.beta1 != null ? this.beta1 : kind.beta1;
-        // R1, the default preset's penalty, needs a discriminator it can differentiate.
+        // R1, the default preset's penalty on images, was measured on unconditional GANs, and cannot differentiate the minibatch std feature.
         boolean penalizable = !conditional && !Boolean.TRUE.equals(minibatchStd);
         GanStabilizers st = GanStabilizers.resolve(preset, kind, penalizable, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
                 dLr, lrDecay, gEma, r1, r1Every, gradientPenalty, lr, batch);
@@ -264,8 +264,10 @@ final class TrainGanCommand implements Callable<Integer> {
             }
             console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st.describe(gan.discriminatorStabilizers()));
             if (kind == GanKind.MLP && !penalizable && preset.equalsIgnoreCase("default")) {
-                console.println("note: the default preset's R1 needs an unconditional discriminator without the minibatch std feature; "
-                        + "this one takes spectral normalization instead (docs/GAN.md)");
+                console.println(conditional ? "note: the default preset's R1 was measured on unconditional GANs; a conditional one takes "
+                        + "spectral normalization (add --r1 10 --no-spectral-norm --d-lr " + Flags.number(lr) + " to try R1; docs/GAN.md)"
+                        : "note: R1, the default preset's penalty, cannot differentiate the minibatch std feature; this run takes spectral "
+                        + "normalization instead (docs/GAN.md)");
             }
             if (dcgan && st.generatorAverage() > 0f) {
                 console.println("note: on the DCGAN the generator average measured a worse FID than the trained generator "

@@ -15,14 +15,26 @@ import org.latentcl.nn.RandomStream;
 import org.latentcl.nn.Sequential;
 
 /**
- * The gradient penalties of an unconditional discriminator (its logit the output of one {@link Sequential}): R1
- * (Mescheder et al. 2018) and WGAN-GP's (Gulrajani et al. 2017). Each takes the input gradient g = dD/dx from dD/dlogit
- * = 1 and adds the penalty's gradient to D's parameter gradients by {@link Sequential#penaltyBackward}. Owns its per-row
- * buffers, made on first use.
+ * The gradient penalties of a discriminator: R1 (Mescheder et al. 2018) and WGAN-GP's (Gulrajani et al. 2017). Each
+ * takes the input gradient g = dD/dx of D's logits and adds the penalty's gradient to D's parameter gradients through
+ * the {@link Judge}, which runs {@link Sequential#penaltyBackward} over D's parts. Owns its per-row buffers, made on
+ * first use.
  */
 final class DiscriminatorPenalties implements AutoCloseable {
+    /** The discriminator as the penalties see it: its logits, their input gradient, and that gradient's own gradient. */
+    interface Judge {
+        /** D's logits for the judged rows, in training mode, kept for the two calls below. */
+        void forward(Tensor judged);
+
+        /** g = dD/dx for each row of the last {@link #forward}, from dD/dlogit = 1; valid until the next call. */
+        Tensor inputGradient(Tensor judged);
+
+        /** Adds to D's parameter gradients the gradient of a penalty P(g), given u = dP/dg for the last {@link #inputGradient}. */
+        void penaltyBackward(Tensor u);
+    }
+
     private final Backend be;
-    private final Sequential disc;
+    private final Judge disc;
     private final int maxRows;
     /** Per-row numbers: R1's weights or WGAN-GP's eps, then its coefficients; its squared norms; its terms (3 x maxRows). */
     private Tensor rows;
@@ -30,7 +42,7 @@ final class DiscriminatorPenalties implements AutoCloseable {
     private Tensor draws;
 
     /** For {@code disc}, which judges at most {@code maxRows} rows at once. */
-    DiscriminatorPenalties(Backend be, Sequential disc, int maxRows) {
+    DiscriminatorPenalties(Backend be, Judge disc, int maxRows) {
         this.be = be;
         this.disc = disc;
         this.maxRows = maxRows;
@@ -42,14 +54,13 @@ final class DiscriminatorPenalties implements AutoCloseable {
      */
     void r1(Tensor judged, float weight, Tensor stats, int index) {
         int m = judged.rows();
-        Elementwise.fill(be, disc.outputGrad(m), 1f);
-        Tensor g = disc.backwardInput(judged, disc.outputGradient(m)).value();
+        Tensor g = disc.inputGradient(judged);
         Dot.dot(be, g, g, stats, index, true);
         // u = d/dg of (weight / 2) ||g||^2 = weight g, in place, each row scaled exactly.
         Tensor w = rowNumbers(0, m);
         Elementwise.fill(be, w, weight);
         ScaleRows.scaleRows(be, w, g, 0f, g);
-        disc.penaltyBackward(disc.outputGradient(m), g);
+        disc.penaltyBackward(g);
     }
 
     /**
@@ -74,16 +85,15 @@ final class DiscriminatorPenalties implements AutoCloseable {
         Elementwise.axpy(be, real, -1f, generated, diff);
         Elementwise.copy(be, generated, hat);
         ScaleRows.scaleRows(be, eps, diff, 1f, hat);
-        disc.forward(hat, true);
-        Elementwise.fill(be, disc.outputGrad(m), 1f);
-        Tensor g = disc.backwardInput(hat, disc.outputGradient(m)).value();
+        disc.forward(hat);
+        Tensor g = disc.inputGradient(hat);
         Elementwise.mul(be, g, g, diff);
         RowSums.rowSums(be, diff, 1f, 0f, squares);
         // The coefficients overwrite eps, no longer needed.
         GradientPenalty.rows(be, squares, lambda, scale, eps, terms);
         Sum.sum(be, terms, stats, index, true);
         ScaleRows.scaleRows(be, eps, g, 0f, g);
-        disc.penaltyBackward(disc.outputGradient(m), g);
+        disc.penaltyBackward(g);
     }
 
     /** Per-row numbers of kind k (0, 1 or 2) for m rows, as an m x 1 column. */

@@ -412,8 +412,9 @@ public final class GanNetwork implements AutoCloseable {
      * gradient is written for Linear and convolution layers with ReLU-like activations ({@link Sequential#penaltyBackward}).
      */
     public String penaltyRefusal() {
-        if (config.conditional()) {
-            return "gradient penalties (R1, WGAN-GP) are written for unconditional GANs; this one takes a class";
+        if (config.concatenated()) {
+            return "a gradient penalty (R1, WGAN-GP) differentiates the discriminator by its input, which with --conditioning concat "
+                    + "holds the class too; use the projection discriminator";
         }
         Layer refusing = disc.refusingPenalty();
         return refusing == null ? null : "a gradient penalty (R1, WGAN-GP) cannot differentiate the discriminator's " + refusing.label()
@@ -429,9 +430,51 @@ public final class GanNetwork implements AutoCloseable {
             throw new IllegalStateException(refusal);
         }
         if (penalties == null) {
-            penalties = new DiscriminatorPenalties(be, disc, Math.max(1, maxBatch / pack));
+            penalties = new DiscriminatorPenalties(be, new PenalizedJudge(), Math.max(1, maxBatch / pack));
         }
         return penalties;
+    }
+
+    /**
+     * The discriminator's logits for the penalties: the body alone, or with the projection (Miyato &amp; Koyama 2018)
+     * logit = head(h) + &lt;e(y), h&gt;, whose input gradient is J^T (w_head + e(y)) for the body's Jacobian J, so that
+     * the penalty's gradient, given u, is the body's double backward (its tangent at the features u_h = J u), plus
+     * 1^T u_h for the head's weight and onehot^T u_h for the embedding.
+     */
+    private final class PenalizedJudge implements DiscriminatorPenalties.Judge {
+        /** dD/dh, the body's output gradient, of the last input gradient (projection only). */
+        private Gradient features;
+
+        @Override
+        public void forward(Tensor judged) {
+            logits(judged, true);
+        }
+
+        @Override
+        public Tensor inputGradient(Tensor judged) {
+            int m = judged.rows();
+            if (discHead == null) {
+                Elementwise.fill(be, disc.outputGrad(m), 1f);
+                return disc.backwardInput(judged, disc.outputGradient(m)).value();
+            }
+            Tensor ones = discHead.outputGrad(m);
+            Elementwise.fill(be, ones, 1f);
+            features = discHead.backwardInput(lastFeatures, discHead.outputGradient(m));
+            ScaleRows.scaleRows(be, ones, lastEmbedded, 1f, features.value());
+            return disc.backwardInput(judged, features).value();
+        }
+
+        @Override
+        public void penaltyBackward(Tensor u) {
+            int m = u.rows();
+            if (discHead == null) {
+                disc.penaltyBackward(disc.outputGradient(m), u);
+                return;
+            }
+            Tensor uh = disc.penaltyBackward(features, u);
+            discHead.penaltyBackward(discHead.outputGradient(m), uh);
+            embed.backward(onehot.rowRange(0, m), new Gradient(uh, false), true, false);
+        }
     }
 
     /**

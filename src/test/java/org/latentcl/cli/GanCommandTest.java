@@ -187,7 +187,7 @@ class GanCommandTest {
                 "--d-hidden", "8", "--minibatch-std", "--device", "java", "--out", dir.resolve("mbstd").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm, minibatch std\n")
-                && r.out().contains("lr 0.0002 (D 0.0008)") && r.out().contains("note: the default preset's R1 needs an unconditional"), r.out());
+                && r.out().contains("lr 0.0002 (D 0.0008)") && r.out().contains("note: R1, the default preset's penalty, cannot differentiate the minibatch std"), r.out());
         assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("mbstd").resolve("checkpoint.safetensors")).tensors()
                 .containsKey("disc.0.weight_orig"));
         r = Cli.run("train", "gan", "--preset", "paper", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8",

@@ -44,13 +44,14 @@ class GanNetworkTest {
      * packing, the minibatch std feature, the hinge loss, label smoothing and instance noise; MLP
      * and DCGAN (16x16); conditional ones, with the auxiliary classifier under each loss; R1 (its gradient
      * against differences of the loss with the penalty itself), alone and with packing, spectral norm and noise; the
-     * Wasserstein loss, alone and with WGAN-GP's penalty (at interpolates drawn from the step's stream).
+     * Wasserstein loss, alone and with WGAN-GP's penalty (at interpolates drawn from the step's stream); both penalties
+     * through a projection discriminator (its head and class embedding too) and a DCGAN's without batch norm.
      */
     @ParameterizedTest
     @ValueSource(strings = {"sn", "pack", "mbstd", "hinge", "smooth", "noise", "all", "dcgan-sn", "dcgan-pack-mbstd", "cond", "cond-mbstd",
         "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd", "cond-concat-sn", "cond-aux", "cond-aux-noise-sn", "dcgan-cond-aux",
         "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1", "wgan", "wgan-gp", "wgan-gp-pack-sn", "gp-noise", "dcgan-nobn", "dcgan-nobn-r1",
-        "dcgan-nobn-gp-sn"})
+        "dcgan-nobn-gp-sn", "cond-r1", "cond-aux-gp-sn", "dcgan-nobn-cond-r1"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();
         boolean all = variant.equals("all");

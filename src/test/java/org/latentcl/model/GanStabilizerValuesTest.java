@@ -115,21 +115,33 @@ class GanStabilizerValuesTest {
      * The penalties a step reports are their formulas of D's input gradients, taken here by central differences of the
      * logits D gives (D an MLP with LeakyReLU, piecewise linear, so the differences are exact away from a unit's kink):
      * R1's sum of ||dD/dx||^2 over the real rows, and WGAN-GP's sum of lambda (||dD/dx|| - 1)^2 at x^ = x~ + eps (x - x~),
-     * eps the stream's uniform draw after the step's noise (one Philox block per example), x~ = G(z).
+     * eps the stream's uniform draw after the step's noise (one Philox block per example), x~ = G(z); the same through a
+     * projection discriminator, whose logit adds &lt;e(y), h&gt; for each row's class y (the derivative by the data only).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"r1", "gp"})
+    @ValueSource(strings = {"r1", "gp", "cond-r1", "cond-gp"})
     void penaltiesAreTheirFormulasOfTheInputGradients(String variant) {
         Backend be = TestBackends.java();
         // Real rows far from the generated ones in (0, 1), and enough units that D's gradient changes along the segments.
-        GanConfig cfg = new GanConfig(5, 3, new int[] {4}, new int[] {32, 32}, true, GanConfig.Loss.NONSATURATING);
+        boolean cond = variant.startsWith("cond");
+        GanConfig plain = new GanConfig(5, 3, new int[] {4}, new int[] {32, 32}, true, GanConfig.Loss.NONSATURATING);
+        GanConfig cfg = cond ? plain.conditional(3) : plain;
         int b = 4;
+        int classes = cond ? 3 : 0;
         float lambda = 1.5f;
         float[] x = TestBackends.uniform(new Random(1), b * 5, -6, 6);
-        try (GanNetwork gan = new GanNetwork(be, cfg, b); Tensor tx = be.upload(x, b, 5); Tensor stats = be.zeros(1, GanNetwork.STATS);
-             Tensor z = be.zeros(b, 3); Tensor fake = be.zeros(b, 5); Tensor u = be.zeros(b, 4)) {
+        // A conditional GAN's rows end with their one-hot class (row i of class i % 3).
+        float[] rows = new float[b * (5 + classes)];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(x, i * 5, rows, i * (5 + classes), 5);
+            if (cond) {
+                rows[i * (5 + classes) + 5 + i % classes] = 1f;
+            }
+        }
+        try (GanNetwork gan = new GanNetwork(be, cfg, b); Tensor tx = be.upload(rows, b, 5 + classes); Tensor stats = be.zeros(1, GanNetwork.STATS);
+             Tensor z = be.zeros(b, 3); Tensor codes = be.zeros(b, 3 + classes); Tensor fake = be.zeros(b, 5); Tensor u = be.zeros(b, 4)) {
             gan.initialize(2);
-            boolean r1 = variant.equals("r1");
+            boolean r1 = variant.endsWith("r1");
             RandomStream stream = new RandomStream(5, 0);
             gan.discriminatorGradients(tx, stream, stats, new GanNetwork.StepOptions(1f, 0f, r1 ? 0.8f : 0f, r1 ? 0f : lambda));
             float[] s = be.read(stats);
@@ -139,7 +151,16 @@ class GanStabilizerValuesTest {
                 RandomFill.uniform(be, u, again.seed(), again.take((long) b * 4));
             }
             assertEquals(again.counter(), stream.counter(), "the step drew its noise and, with WGAN-GP, one Philox block per example");
-            gan.generate(z, fake);
+            float[] code = new float[b * (3 + classes)];
+            float[] zs = be.read(z);
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(zs, i * 3, code, i * (3 + classes), 3);
+                if (cond) {
+                    code[i * (3 + classes) + 3 + i % classes] = 1f;
+                }
+            }
+            be.write(codes, code);
+            gan.generate(codes, fake);
             float[] g = be.read(fake);
             float[] eps = be.read(u);
             double want = 0;
@@ -155,7 +176,7 @@ class GanStabilizerValuesTest {
                     double[] minus = at.clone();
                     plus[j] += h;
                     minus[j] -= h;
-                    double d = (logit(be, gan, plus) - logit(be, gan, minus)) / (2 * h);
+                    double d = (logit(be, gan, plus, classes, i) - logit(be, gan, minus, classes, i)) / (2 * h);
                     sq += d * d;
                 }
                 want += r1 ? sq : lambda * (Math.sqrt(sq) - 1) * (Math.sqrt(sq) - 1);
@@ -167,11 +188,14 @@ class GanStabilizerValuesTest {
         }
     }
 
-    /** D's logit for one example, in double from its float probability. */
-    private static double logit(Backend be, GanNetwork gan, double[] example) {
-        float[] row = new float[example.length];
-        for (int j = 0; j < row.length; j++) {
+    /** D's logit for one example (of class i mod classes when there are classes), in double from its float probability. */
+    private static double logit(Backend be, GanNetwork gan, double[] example, int classes, int i) {
+        float[] row = new float[example.length + classes];
+        for (int j = 0; j < example.length; j++) {
             row[j] = (float) example[j];
+        }
+        if (classes > 0) {
+            row[example.length + i % classes] = 1f;
         }
         try (Tensor t = be.upload(row, 1, row.length); Tensor p = be.zeros(1, 1)) {
             gan.discriminate(t, p);
