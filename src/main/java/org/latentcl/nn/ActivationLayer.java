@@ -71,9 +71,6 @@ public final class ActivationLayer implements Layer {
     /** No parameters; the tangent is uOut = f'(y) u. */
     @Override
     public void penaltyPass(Tensor u, Tensor y, Tensor dpre, Tensor uOut) {
-        if (!takesPenalty()) {
-            Layer.super.penaltyPass(u, y, dpre, uOut);
-        }
         if (uOut != null) {
             Activations.activateBackward(backend, act, y, u, uOut);
         }

@@ -153,9 +153,6 @@ public final class Linear implements Layer {
      */
     @Override
     public void penaltyPass(Tensor u, Tensor y, Tensor dpre, Tensor uOut) {
-        if (!takesPenalty()) {
-            Layer.super.penaltyPass(u, y, dpre, uOut);
-        }
         Gemm.gemm(backend, true, false, 1f, dpre, u, 1f, weight.grad(), null, Activation.IDENTITY);
         if (uOut != null) {
             Gemm.gemmGated(backend, false, true, 1f, u, weight.value(), 0f, uOut, act, y);

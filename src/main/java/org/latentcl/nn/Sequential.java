@@ -203,6 +203,10 @@ public final class Sequential implements AutoCloseable {
         if (u.cols() != inputSize()) {
             throw new IllegalArgumentException("the penalty's gradient must have the input's " + inputSize() + " columns, got " + u.shape());
         }
+        Layer refusing = refusingPenalty();
+        if (refusing != null) {
+            throw new UnsupportedOperationException(refusing.label() + " cannot pass a gradient penalty's gradient");
+        }
         Tensor in = u;
         String outside = backend.layer();
         for (int i = 0; i < layers.size(); i++) {
