@@ -425,11 +425,11 @@ public final class GanNetwork implements AutoCloseable {
 
     /** The discriminator's penalties, made on first use; refused (one line) for a discriminator they cannot differentiate. */
     private DiscriminatorPenalties penalties() {
-        String refusal = penaltyRefusal();
-        if (refusal != null) {
-            throw new IllegalStateException(refusal);
-        }
         if (penalties == null) {
+            String refusal = penaltyRefusal();
+            if (refusal != null) {
+                throw new IllegalStateException(refusal);
+            }
             penalties = new DiscriminatorPenalties(be, new PenalizedJudge(), Math.max(1, maxBatch / pack));
         }
         return penalties;

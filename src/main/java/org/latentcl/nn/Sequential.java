@@ -20,6 +20,8 @@ import org.latentcl.backend.ops.Activations;
  */
 public final class Sequential implements AutoCloseable {
     private final List<Layer> layers;
+    /** The first layer that cannot pass a gradient penalty's gradient, or null; the layers never change. */
+    private final Layer refusingPenalty;
     private final int maxBatch;
     private Backend backend;
     private LayerBuffers buffers;
@@ -35,6 +37,7 @@ public final class Sequential implements AutoCloseable {
             }
         }
         this.layers = List.copyOf(fused(layers));
+        this.refusingPenalty = this.layers.stream().filter(l -> !l.takesPenalty()).findFirst().orElse(null);
         this.maxBatch = maxBatch;
     }
 
@@ -185,7 +188,7 @@ public final class Sequential implements AutoCloseable {
 
     /** The first layer that cannot pass a gradient penalty's gradient ({@link Layer#takesPenalty}), or null when all can. */
     public Layer refusingPenalty() {
-        return layers.stream().filter(l -> !l.takesPenalty()).findFirst().orElse(null);
+        return refusingPenalty;
     }
 
     /**
@@ -203,9 +206,8 @@ public final class Sequential implements AutoCloseable {
         if (u.cols() != inputSize()) {
             throw new IllegalArgumentException("the penalty's gradient must have the input's " + inputSize() + " columns, got " + u.shape());
         }
-        Layer refusing = refusingPenalty();
-        if (refusing != null) {
-            throw new UnsupportedOperationException(refusing.label() + " cannot pass a gradient penalty's gradient");
+        if (refusingPenalty != null) {
+            throw new UnsupportedOperationException(refusingPenalty.label() + " cannot pass a gradient penalty's gradient");
         }
         Tensor in = u;
         String outside = backend.layer();

@@ -284,7 +284,7 @@ public final class GanTraining {
             AdamConfig adamGen = new AdamConfig(opt.lr(), opt.beta1(), 0.999f, 1e-8f, 0f);
             AdamConfig adamDisc = new AdamConfig(opt.dLr(), opt.beta1(), 0.999f, 1e-8f, 0f);
             try {
-                if (opt.r1() > 0f && gan.penaltyRefusal() != null) {
+                if ((opt.r1() > 0f || opt.gradientPenalty() > 0f) && gan.penaltyRefusal() != null) {
                     throw new IllegalArgumentException(gan.penaltyRefusal());
                 }
                 // A DCGAN trains on data scaled to its tanh's [-1, 1]; the samples it shows come back in [0, 1].

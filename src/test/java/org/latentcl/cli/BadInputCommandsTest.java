@@ -113,6 +113,8 @@ class BadInputCommandsTest {
                 "--loss wgan has no targets");
         // R1's double backward has no batch norm: the DCGAN's discriminator is refused before a run directory exists.
         Cli.usageError(Cli.run("train", "gan", "--arch", "dcgan", "--r1", "10", "--device", "java", "--out", out.toString()), "batch norm");
+        Cli.usageError(Cli.run("train", "gan", "--arch", "dcgan", "--loss", "wgan", "--gp", "10", "--device", "java", "--out", out.toString()),
+                "batch norm");
         assertFalse(Files.exists(out), "no run directory after bad flags");
         Path png = dir.resolve("x.png");
         Cli.usageError(Cli.run("sample", "--checkpoint", dir.resolve("none.safetensors").toString(), "--out", png.toString()), "no such file");
