@@ -12,6 +12,8 @@
  *         mbstd_append        y[n] = (x[n], s[0] / F repeated P times)
  *         mbstd_extra_sums    g[n] = sum over p of dy[n][F + p]
  *         mbstd_backward      dx[n][f] = dy[n][f] + (s[1] / F) (x[n][f] - mean[f]) / (N std[f])
+ *         maxout_gather       out[r][u] = v[r][u k + p*], p* the first p with x[r][u k + p] largest (v = x: maxout itself)
+ *         maxout_scatter      dx[r][u k + p] = p == p* ? dy[r][u] : 0
  *         column_sums         out[j] = beta * out[j] + sum_i a[i][j]
  *         row_sums            out[i] = beta * out[i] + alpha * sum_j x[i][j]   (row_sums_groups: the GPU style)
  *         gather_rows(8)      dst[r] = src[idx[r]]
@@ -372,5 +374,38 @@ __kernel void mbstd_backward(const int batch, const int features, const int plan
         const float c = s[sOff + 1] / (float)features;
         dx[dxOff + i] = dy[dyOff + n * (features + plane) + f]
                 + c * (x[xOff + i] - mean[meanOff + f]) / ((float)batch * std[stdOff + f]);
+    }
+}
+
+/* The first of the k pieces x[base .. base + k) holding their maximum (Goodfellow et al. 2013's maxout unit). */
+int maxout_piece(__global const float* x, const int base, const int k)
+{
+    int best = 0;
+    for (int p = 1; p < k; p++) {
+        if (x[base + p] > x[base + best]) {
+            best = p;
+        }
+    }
+    return best;
+}
+
+/* One work-item per output value: out[r][u] = v[r][u k + p*(x)]. */
+__kernel void maxout_gather(const int n, const int k, __global const float* x, const int xOff, __global const float* v, const int vOff,
+                            __global float* out, const int outOff)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        out[outOff + i] = v[vOff + i * k + maxout_piece(x, xOff + i * k, k)];
+    }
+}
+
+/* One work-item per input value: dx = dy where the piece is its unit's maximum, else 0 (no two work-items write one value). */
+__kernel void maxout_scatter(const int n, const int k, __global const float* x, const int xOff, __global const float* dy, const int dyOff,
+                             __global float* dx, const int dxOff)
+{
+    const int i = get_global_id(0);
+    if (i < n) {
+        const int unit = i / k;
+        dx[dxOff + i] = maxout_piece(x, xOff + unit * k, k) == i - unit * k ? dy[dyOff + unit] : 0.0f;
     }
 }

@@ -176,30 +176,61 @@ def stabilized(d, cfg):
     return d
 
 
-class Mlp(nn.ModuleList):
+class Mlp(nn.Module):
     """LatentCL's MLP: Linear layers named 0, 1, ... with LeakyReLU between; the minibatch std feature, when
-    present, before the last Linear."""
+    present, before the last Linear. With batch_norm, a BatchNorm1d (named bn.0, bn.1, ...) before each hidden
+    activation; with maxout > 1, each hidden Linear gives `maxout` values per unit and the unit keeps their maximum
+    (x.view(-1, units, maxout).max(-1)) in place of LeakyReLU. Indexing and iterating give the Linear layers."""
 
-    def __init__(self, sizes, slope, output, mbstd=False):
-        super().__init__([nn.Linear(sizes[i] + (1 if mbstd and i == len(sizes) - 2 else 0), sizes[i + 1])
-                          for i in range(len(sizes) - 1)])
-        self.slope, self.output, self.mbstd = slope, output, mbstd
+    def __init__(self, sizes, slope, output, mbstd=False, maxout=1, batch_norm=False):
+        super().__init__()
+        last = len(sizes) - 2
+        self.linears = []
+        for i in range(len(sizes) - 1):
+            self[i] = nn.Linear(sizes[i] + (1 if mbstd and i == last else 0), sizes[i + 1] * (maxout if i < last else 1))
+        self.slope, self.output, self.mbstd, self.maxout = slope, output, mbstd, maxout
+        self.bn = nn.ModuleList([nn.BatchNorm1d(sizes[i + 1]) for i in range(last)]) if batch_norm else None
+
+    def __len__(self):
+        return len(self.linears)
+
+    def __iter__(self):
+        return iter(self.linears)
+
+    def __getitem__(self, i):
+        return self.linears[i]
+
+    def __setitem__(self, i, module):
+        """Sets Linear layer i (the next one when i is their count), registered under its index as nn.ModuleList would."""
+        if i == len(self.linears):
+            self.linears.append(module)
+        else:
+            i %= len(self.linears)
+            self.linears[i] = module
+        self.add_module(str(i), module)
+
+    def hidden(self, i, x):
+        """Hidden layer i: its Linear, batch norm when present, then its units (LeakyReLU or maxout)."""
+        x = self[i](x)
+        if self.bn is not None:
+            x = self.bn[i](x)
+        if self.maxout > 1:
+            return x.view(x.shape[0], -1, self.maxout).max(-1).values
+        return F.leaky_relu(x, self.slope)
 
     def forward(self, x):
-        for i, layer in enumerate(self):
-            last = i == len(self) - 1
-            if last and self.mbstd:
-                x = MinibatchStd()(x)
-            x = layer(x)
-            x = self.output(x) if last else F.leaky_relu(x, self.slope)
-        return x
+        for i in range(len(self) - 1):
+            x = self.hidden(i, x)
+        if self.mbstd:
+            x = MinibatchStd()(x)
+        return self.output(self[-1](x))
 
 
 def mlp_features(d, x):
     """The MLP discriminator's last features (what a projection discriminator's embedding meets): every layer but
-    the last with its LeakyReLU, then the minibatch std feature when present."""
-    for layer in list(d)[:-1]:
-        x = F.leaky_relu(layer(x), d.slope)
+    the last with its units, then the minibatch std feature when present."""
+    for i in range(len(d) - 1):
+        x = d.hidden(i, x)
     return MinibatchStd()(x) if d.mbstd else x
 
 
@@ -251,10 +282,10 @@ def mlp_gan(cfg):
     """The MLP GAN, named as LatentCL's checkpoints name it (gen.0, gen.1, ...; disc.0, disc.1, ...)."""
     slope, pack = cfg["slope"], cfg.get("pack", 1)
     g = Mlp([cfg["noise"] + cfg.get("classes", 0)] + cfg["gen_hidden"] + [cfg["data"]], slope,
-            torch.sigmoid if cfg["output"] == "sigmoid" else (lambda x: x))
+            torch.sigmoid if cfg["output"] == "sigmoid" else (lambda x: x), batch_norm=cfg.get("gen_batch_norm", False))
     concat = cfg.get("conditioning") == "concat"
     d = Mlp([cfg["data"] * pack + (cfg["classes"] if concat else 0)] + cfg["disc_hidden"] + [1], slope, lambda x: x,
-            cfg.get("minibatch_std", False))
+            cfg.get("minibatch_std", False), maxout=cfg.get("disc_maxout", 1))
     return g, stabilized(d, cfg)
 
 

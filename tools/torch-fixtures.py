@@ -16,6 +16,10 @@ statistics and spectral norm's vectors are set away from their initial values so
                      and the generated rows in one call)
   cond-mlp-acgan     the same with an auxiliary classifier (AC-GAN, weight 0.5): disc_aux, spectrally normalized,
                      on D's features; its cross-entropy on the real rows joins D's loss
+  pacgan-mlp         PacGAN's nets for 2-D points, small: generator with BatchNorm1d before each hidden activation,
+                     discriminator of maxout units (3 pieces), packs of 2: G.eval()(z) (running statistics); one
+                     discriminator loss in training mode (G's batch statistics), its gradients, G's running statistics
+                     after it
 
 Each NAME.safetensors is a checkpoint as LatentCL writes it; NAME.expected.safetensors holds the inputs and PyTorch's
 results. Usage: tools/torch-fixtures.py [OUT_DIR] (default src/test/resources/torch). Needs PyTorch; the files are
@@ -157,6 +161,34 @@ def cond_mlp_gan_sn(out, aux_weight=0.0):
     lc.write_safetensors(os.path.join(out, name + ".expected.safetensors"), expected, {})
 
 
+def pacgan_mlp(out):
+    torch.manual_seed(5)
+    cfg = {"data": 2, "noise": 2, "gen_hidden": [5, 4], "disc_hidden": [6, 3], "output": "linear", "loss": "nonsaturating",
+           "slope": 0.2, "spectral_norm": False, "pack": 2, "minibatch_std": False, "gen_batch_norm": True, "disc_maxout": 3}
+    G, D = lc.mlp_gan(cfg)
+    with torch.no_grad():
+        for bn in G.bn:
+            bn.running_mean.normal_(0, 0.5)
+            bn.running_var.uniform_(0.5, 2)
+            bn.weight.normal_(1, 0.2)
+            bn.bias.normal_(0, 0.2)
+    state = {**prefixed("gen.", G), **prefixed("disc.", D)}
+    checkpoint(os.path.join(out, "pacgan-mlp.safetensors"), "gan", cfg, state, [1, 1, 2])
+    z = torch.randn(4, 2)
+    G.eval()
+    with torch.no_grad():
+        generated = G(z)
+    G.train()
+    x = torch.randn(6, 2) * 2
+    z2 = torch.randn(6, 2)
+    packed = lc.Packed(2, D)
+    loss = disc_step(G, None, x, z2, lambda real, fake: (packed(real), packed(fake)))
+    expected = {"z": z, "generated": generated, "x": x, "z2": z2, "d_loss": loss.detach().reshape(1)}
+    expected.update({"grad.disc." + k: p.grad for k, p in D.named_parameters()})
+    expected.update({"after." + k: v for k, v in prefixed("gen.", G).items() if "running" in k})
+    lc.write_safetensors(os.path.join(out, "pacgan-mlp.expected.safetensors"), expected, {})
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "src", "test", "resources", "torch")
     os.makedirs(out, exist_ok=True)
@@ -164,6 +196,7 @@ def main():
     dcgan(out)
     cond_mlp_gan_sn(out)
     cond_mlp_gan_sn(out, aux_weight=0.5)
+    pacgan_mlp(out)
     for f in sorted(os.listdir(out)):
         print(f, os.path.getsize(os.path.join(out, f)), "bytes")
 

@@ -334,6 +334,8 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         private int pack = 1;
         private boolean minibatchStd;
         private boolean discriminatorBatchNorm = true;
+        private boolean generatorBatchNorm;
+        private int maxout = 1;
         private boolean noiseSet;
         private long seed = 1;
         private int classes;
@@ -489,6 +491,36 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         }
 
         /**
+         * Whether the MLP generator normalizes each hidden layer's batch before its activation (default false), as
+         * PacGAN's generators for the 2-D mixtures do (Lin et al. 2018): Linear, BatchNorm1d (checkpoint names
+         * {@code gen.bn.I.*} with running statistics; sampling uses them, as PyTorch's {@code eval()}), LeakyReLU. The
+         * DCGAN's generator has batch norm always.
+         *
+         * @param on whether to add it
+         * @return this builder
+         */
+        public Builder generatorBatchNorm(boolean on) {
+            generatorBatchNorm = on;
+            return this;
+        }
+
+        /**
+         * Maxout units in the MLP discriminator's hidden layers (Goodfellow et al. 2013): each hidden Linear layer gives
+         * {@code pieces} values per unit and the unit keeps their maximum, in place of LeakyReLU; PacGAN's 2-D
+         * discriminators use 200 units of 5 pieces. Default 1: LeakyReLU. Not for the DCGAN.
+         *
+         * @param pieces values per unit (at least 1; 1 for LeakyReLU)
+         * @return this builder
+         */
+        public Builder discriminatorMaxout(int pieces) {
+            if (pieces < 1) {
+                throw new IllegalArgumentException("maxout needs at least one piece per unit, got " + pieces);
+            }
+            maxout = pieces;
+            return this;
+        }
+
+        /**
          * Makes the GAN class-conditional: the generator takes the one-hot class beside the noise,
          * and the discriminator adds the projection of its last features onto the class's embedding
          * ({@code disc_embed.weight}, as nn.Embedding holds it) to its logit (Miyato &amp; Koyama 2018).
@@ -571,6 +603,10 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
                 if (data != image.size()) {
                     throw new IllegalArgumentException("a DCGAN on " + image + " images makes " + image.size() + " values, not " + data);
                 }
+                if (generatorBatchNorm || maxout > 1) {
+                    throw new IllegalArgumentException(generatorBatchNorm ? "the DCGAN's generator has batch norm already;"
+                            + " generatorBatchNorm is the MLP generator's" : "maxout units are the MLP discriminator's, not the DCGAN's");
+                }
                 config = GanConfig.dcgan(image, noise, generator[0], discriminator[0], l);
             } else {
                 if (output == Output.TANH) {
@@ -579,9 +615,9 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
                 if (!discriminatorBatchNorm) {
                     throw new IllegalArgumentException("the MLP discriminator has no batch norm to drop; discriminatorBatchNorm is the DCGAN's");
                 }
-                config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID, l);
+                config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID, l).withGeneratorBatchNorm(generatorBatchNorm);
             }
-            GanConfig conditioned = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd, discriminatorBatchNorm))
+            GanConfig conditioned = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd, discriminatorBatchNorm, maxout))
                     .conditional(classes);
             GanConfig withStabilizers = (concatenate ? conditioned.concatenatingClasses() : conditioned).withAuxClassifier(auxWeight);
             return Devices.buildOn(device, d -> new Gan(d, device == null, withStabilizers, Vae.DEFAULT_BATCH,

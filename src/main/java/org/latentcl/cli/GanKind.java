@@ -13,12 +13,12 @@ enum GanKind {
      * 3 x 200 maxout, 2-d noise, batch 100, Adam 1e-4 with beta1 0.8), with LatentCL's LeakyReLU layers; measured in
      * docs/GAN.md.
      */
-    POINTS(100, 2, "400,400,400,400", "200,200,200", 1e-4f, 0.8f,
+    POINTS(100, 2, "400,400,400,400", "200,200,200", false, 1, 1e-4f, 0.8f,
             "networks for low-dimensional points (PacGAN's for the 2-D mixtures, Lin et al. 2018; docs/GAN.md)"),
     /** The MLP GAN on images (or on data of many features). */
-    MLP(128, 64, "256,512", "512,256", 2e-4f, 0.5f, ""),
+    MLP(128, 64, "256,512", "512,256", false, 1, 2e-4f, 0.5f, ""),
     /** Radford et al.'s DCGAN. */
-    DCGAN(64, 100, null, null, 2e-4f, 0.5f, "");
+    DCGAN(64, 100, null, null, false, 1, 2e-4f, 0.5f, "");
 
     /** Data with at most this many features and no image shape are points. */
     static final int POINTS_MAX_FEATURES = 16;
@@ -31,6 +31,10 @@ enum GanKind {
     final String gHidden;
     /** The MLP discriminator's hidden sizes (null for the DCGAN). */
     final String dHidden;
+    /** Whether the MLP generator has batch norm before its hidden activations. */
+    final boolean gBatchNorm;
+    /** The MLP discriminator's maxout pieces per unit (1: LeakyReLU). */
+    final int dMaxout;
     /** Adam's learning rate of both networks. */
     final float lr;
     /** Adam's beta1. */
@@ -38,11 +42,13 @@ enum GanKind {
     /** What the start of the run says about the choice; empty when there is nothing to say. */
     final String why;
 
-    GanKind(int batch, int noise, String gHidden, String dHidden, float lr, float beta1, String why) {
+    GanKind(int batch, int noise, String gHidden, String dHidden, boolean gBatchNorm, int dMaxout, float lr, float beta1, String why) {
         this.batch = batch;
         this.noise = noise;
         this.gHidden = gHidden;
         this.dHidden = dHidden;
+        this.gBatchNorm = gBatchNorm;
+        this.dMaxout = dMaxout;
         this.lr = lr;
         this.beta1 = beta1;
         this.why = why;

@@ -87,6 +87,14 @@ final class TrainGanCommand implements Callable<Integer> {
             + "a bias), which --r1 and --gp need.")
     Boolean dBatchNorm;
 
+    @Option(names = "--g-batch-norm", negatable = true, description = "MLP: batch norm before each hidden activation of the generator, "
+            + "as PacGAN's generators for the 2-D mixtures (Lin et al. 2018); sampling uses its running statistics. Default: from --preset.")
+    Boolean gBatchNorm;
+
+    @Option(names = "--d-maxout", paramLabel = "PIECES", description = "MLP: maxout units in the discriminator's hidden layers, each the "
+            + "largest of PIECES values (Goodfellow et al. 2013; PacGAN's 2-D discriminators take 5); 1: LeakyReLU. Default: from --preset.")
+    Integer dMaxout;
+
     @Option(names = "--minibatch-std", negatable = true, description = "The minibatch standard-deviation feature before the discriminator's last layer (Karras et al. 2018).")
     Boolean minibatchStd;
 
@@ -149,7 +157,7 @@ final class TrainGanCommand implements Callable<Integer> {
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
         "--lr-decay", "--g-ema", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning",
-        "--aux-classifier", "--lr-schedule", "--warmup-steps", "--r1", "--r1-every", "--gp", "--d-batch-norm"};
+        "--aux-classifier", "--lr-schedule", "--warmup-steps", "--r1", "--r1-every", "--gp", "--d-batch-norm", "--g-batch-norm", "--d-maxout"};
 
     @Override
     public Integer call() throws IOException {
@@ -233,6 +241,13 @@ final class TrainGanCommand implements Callable<Integer> {
             }
             builder.auxClassifier(auxClassifier);
         }
+        if (dMaxout != null && dMaxout < 1) {
+            throw new UsageException("--d-maxout must be at least 1 (1: LeakyReLU units), got " + dMaxout);
+        }
+        if (dcgan && (gBatchNorm != null || dMaxout != null)) {
+            throw new UsageException((gBatchNorm != null ? "--g-batch-norm" : "--d-maxout") + " is for the MLP GAN; the DCGAN's "
+                    + (gBatchNorm != null ? "generator has batch norm already" : "discriminator is convolutional"));
+        }
         if (dcgan) {
             if (!train.isImage() || !unit) {
                 throw new UsageException("--arch dcgan needs images with values in [0, 1]; " + train.name()
@@ -249,7 +264,8 @@ final class TrainGanCommand implements Callable<Integer> {
             }
             builder.data(train.cols()).generator(Flags.sizes("--g-hidden", gHidden != null ? gHidden : kind.gHidden))
                     .discriminator(Flags.sizes("--d-hidden", dHidden != null ? dHidden : kind.dHidden))
-                    .output(unit ? org.latentcl.Gan.Output.SIGMOID : org.latentcl.Gan.Output.LINEAR);
+                    .output(unit ? org.latentcl.Gan.Output.SIGMOID : org.latentcl.Gan.Output.LINEAR)
+                    .generatorBatchNorm(gBatchNorm != null ? gBatchNorm : kind.gBatchNorm).discriminatorMaxout(dMaxout != null ? dMaxout : kind.dMaxout);
         }
         Flags.batchFits(batch, train.rows());
         Path dir = run.freshRunDirectory("gan");

@@ -24,9 +24,12 @@ import java.util.List;
  *                      conditional projection discriminator gets a second head on its features, {@code disc_aux},
  *                      trained to classify real data, and the generator is trained to have its samples classified
  *                      as the class it was asked for; both losses are this weight times the mean cross-entropy
+ * @param genBatchNorm  whether the MLP generator normalizes each hidden layer's batch before its activation (PacGAN's
+ *                      generators for the 2-D mixtures, Lin et al. 2018: Linear, BatchNorm1d, activation); the DCGAN's
+ *                      generator always does
  */
 public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
-                        Stabilizers disc, int classes, boolean concatenated, float auxWeight) {
+                        Stabilizers disc, int classes, boolean concatenated, float auxWeight, boolean genBatchNorm) {
     /** The generator's objective. */
     public enum Loss {
         /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
@@ -51,8 +54,10 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
      * @param minibatchStd the minibatch standard-deviation feature before the last layer (Karras et al. 2018)
      * @param batchNorm    the DCGAN discriminator's batch norm (Radford et al.); without it, as the discriminators of
      *                     spectral normalization and R1 are, its middle convolutions take a bias. The MLP has none either way.
+     * @param maxout       the MLP discriminator's hidden units as maxout units of this many pieces (Goodfellow et al. 2013;
+     *                     PacGAN's 2-D discriminators use 5) instead of LeakyReLU; 1 for LeakyReLU
      */
-    public record Stabilizers(boolean spectralNorm, int pack, boolean minibatchStd, boolean batchNorm) {
+    public record Stabilizers(boolean spectralNorm, int pack, boolean minibatchStd, boolean batchNorm, int maxout) {
         /** The 2014 discriminator. */
         public static final Stabilizers NONE = new Stabilizers(false, 1, false);
 
@@ -60,11 +65,24 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             if (pack < 1) {
                 throw new IllegalArgumentException("pack must be at least 1, got " + pack);
             }
+            if (maxout < 1) {
+                throw new IllegalArgumentException("maxout needs at least one piece per unit, got " + maxout);
+            }
         }
 
         /** With the architecture's own batch norm (the DCGAN discriminator's; the MLP has none). */
         public Stabilizers(boolean spectralNorm, int pack, boolean minibatchStd) {
             this(spectralNorm, pack, minibatchStd, true);
+        }
+
+        /** With LeakyReLU units (no maxout). */
+        public Stabilizers(boolean spectralNorm, int pack, boolean minibatchStd, boolean batchNorm) {
+            this(spectralNorm, pack, minibatchStd, batchNorm, 1);
+        }
+
+        /** These stabilizers with maxout units of {@code pieces} pieces in the MLP discriminator (1: LeakyReLU). */
+        public Stabilizers withMaxout(int pieces) {
+            return new Stabilizers(spectralNorm, pack, minibatchStd, batchNorm, pieces);
         }
 
         /** "spectral-norm, pack 2, minibatch-std", or "none". */
@@ -82,6 +100,9 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             }
             if (!batchNorm) {
                 parts.add("no batch norm");
+            }
+            if (maxout > 1) {
+                parts.add("maxout " + maxout);
             }
             return parts.isEmpty() ? "none" : String.join(", ", parts);
         }
@@ -107,7 +128,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
      * of its last features onto the class's embedding to its logit.
      */
     public GanConfig conditional(int n) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, n, concatenated, auxWeight);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, n, concatenated, auxWeight, genBatchNorm);
     }
 
     /** A conditional GAN, its classes projected or concatenated, without an auxiliary classifier. */
@@ -118,7 +139,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     /** The same conditional GAN with an auxiliary classifier on the discriminator's features, its losses weighted by {@code weight}. */
     public GanConfig withAuxClassifier(float weight) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, weight);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, weight, genBatchNorm);
     }
 
     /** Whether the discriminator has an auxiliary classifier head. */
@@ -137,7 +158,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
      * discriminator reads torch.cat([x, one_hot(y)], 1), as Mirza &amp; Osindero's) instead of projected.
      */
     public GanConfig concatenatingClasses() {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, true, auxWeight);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, true, auxWeight, genBatchNorm);
     }
 
     /** Whether the GAN is class-conditional. */
@@ -162,7 +183,18 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     /** This configuration with the discriminator's stabilizers {@code disc}. */
     public GanConfig with(Stabilizers disc) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight, genBatchNorm);
+    }
+
+    /** This MLP GAN with batch norm before each hidden activation of its generator (the DCGAN's generator has it already). */
+    public GanConfig withGeneratorBatchNorm(boolean on) {
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight, on);
+    }
+
+    /** Without the generator's batch norm in an MLP GAN. */
+    public GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
+                     Stabilizers disc, int classes, boolean concatenated, float auxWeight) {
+        this(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight, false);
     }
 
     public GanConfig {
@@ -200,6 +232,10 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             if (h < 1) {
                 throw new IllegalArgumentException("discriminator hidden sizes must be positive, got " + Arrays.toString(discHidden));
             }
+        }
+        if (image != null && (genBatchNorm || disc.maxout() > 1)) {
+            throw new IllegalArgumentException(genBatchNorm ? "the DCGAN's generator has its batch norm already; the generator batch-norm option is"
+                    + " for the MLP generator" : "maxout units are for the MLP discriminator; the DCGAN's discriminator is convolutional");
         }
         if (image != null) {
             ConvArchitectures.checkDcgan(image);
@@ -242,7 +278,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
         return o instanceof GanConfig c && c.data == data && c.noise == noise && Arrays.equals(c.genHidden, genHidden)
                 && Arrays.equals(c.discHidden, discHidden) && c.sigmoidOutput == sigmoidOutput && c.loss == loss
                 && java.util.Objects.equals(c.image, image) && c.disc.equals(disc) && c.classes == classes && c.concatenated == concatenated
-                && c.auxWeight == auxWeight;
+                && c.auxWeight == auxWeight && c.genBatchNorm == genBatchNorm;
     }
 
     @Override
@@ -258,7 +294,8 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             return conditional + "DCGAN z" + noise + " ngf " + genHidden[0] + " ndf " + discHidden[0] + " -> " + image + " tanh, "
                     + loss.name().toLowerCase() + " loss" + stabilizerText();
         }
-        return conditional + "GAN z" + noise + " G" + Arrays.toString(genHidden) + " D" + Arrays.toString(discHidden) + " -> " + data
+        return conditional + "GAN z" + noise + " G" + Arrays.toString(genHidden) + (genBatchNorm ? " with batch norm" : "") + " D"
+                + Arrays.toString(discHidden) + " -> " + data
                 + (sigmoidOutput ? " sigmoid" : " linear") + ", " + loss.name().toLowerCase() + " loss" + stabilizerText();
     }
 

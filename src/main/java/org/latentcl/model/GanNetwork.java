@@ -24,6 +24,8 @@ import org.latentcl.nn.Embedding;
 import org.latentcl.nn.Gradient;
 import org.latentcl.nn.Layer;
 import org.latentcl.nn.Linear;
+import org.latentcl.nn.MaxoutLayer;
+import org.latentcl.nn.BatchNorm2d;
 import org.latentcl.nn.MinibatchStdLayer;
 import org.latentcl.nn.ParamSpec;
 import org.latentcl.nn.Parameters;
@@ -111,9 +113,7 @@ public final class GanNetwork implements AutoCloseable {
                     config.disc().batchNorm(),
                     Math.max(1, maxBatch / pack));
         } else {
-            Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
-            gen = Sequential.mlp("gen", config.generatorSizes(), hidden, config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY,
-                    maxBatch);
+            gen = mlpGenerator(config, maxBatch);
             fullDisc = mlpDiscriminator(config, Math.max(1, maxBatch / pack));
         }
         if (config.conditional() && !config.concatenated()) {
@@ -183,26 +183,53 @@ public final class GanNetwork implements AutoCloseable {
     }
 
     /**
-     * The discriminator MLP: Linear layers disc.0, disc.1, ... with LeakyReLU between (as
-     * {@link Sequential#mlp} names them), to one logit; with the minibatch std feature, a
-     * {@link MinibatchStdLayer} before the last Linear, which then takes one more input.
+     * The discriminator MLP: Linear layers disc.0, disc.1, ... with LeakyReLU between (as {@link Sequential#mlp} names
+     * them), or maxout units, each hidden Linear then giving {@code pieces} values per unit; to one logit. With the
+     * minibatch std feature, a {@link MinibatchStdLayer} before the last Linear, which then takes one more input.
      */
     private static Sequential mlpDiscriminator(GanConfig config, int maxRows) {
         int[] sizes = config.discriminatorSizes();
-        Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
-        if (!config.disc().minibatchStd()) {
-            return Sequential.mlp("disc", sizes, hidden, Activation.IDENTITY, maxRows);
-        }
+        int pieces = config.disc().maxout();
         List<Layer> layers = new ArrayList<>();
         int hiddenLayers = sizes.length - 2;
         for (int i = 0; i < hiddenLayers; i++) {
-            layers.add(new Linear("disc." + i, sizes[i], sizes[i + 1]));
-            layers.add(new ActivationLayer("disc." + i + " act", hidden, sizes[i + 1]));
+            layers.add(new Linear("disc." + i, sizes[i], sizes[i + 1] * pieces));
+            layers.add(pieces > 1 ? new MaxoutLayer("disc." + i + " maxout", sizes[i + 1], pieces)
+                    : new ActivationLayer("disc." + i + " act", Activation.leakyRelu(GanConfig.SLOPE), sizes[i + 1]));
         }
         int last = sizes[hiddenLayers];
-        layers.add(new MinibatchStdLayer("disc.std", last, 1, maxRows));
-        layers.add(new Linear("disc." + hiddenLayers, last + 1, 1));
+        if (config.disc().minibatchStd()) {
+            layers.add(new MinibatchStdLayer("disc.std", last, 1, maxRows));
+        }
+        layers.add(new Linear("disc." + hiddenLayers, last + (config.disc().minibatchStd() ? 1 : 0), 1));
         return new Sequential(layers, maxRows);
+    }
+
+    /**
+     * The generator MLP: Linear layers gen.0, gen.1, ... with LeakyReLU between, to the data's width (a sigmoid on it
+     * when the data are in [0, 1]); with batch norm, each hidden Linear followed by a BatchNorm1d named gen.bn.i (in
+     * PyTorch's layout, a BatchNorm2d over 1 x 1 planes) before its activation.
+     */
+    private static Sequential mlpGenerator(GanConfig config, int maxBatch) {
+        int[] sizes = config.generatorSizes();
+        Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
+        Activation output = config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY;
+        if (!config.genBatchNorm()) {
+            return Sequential.mlp("gen", sizes, hidden, output, maxBatch);
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 0; i + 1 < sizes.length; i++) {
+            layers.add(new Linear("gen." + i, sizes[i], sizes[i + 1]));
+            boolean last = i + 2 == sizes.length;
+            if (!last) {
+                layers.add(new BatchNorm2d("gen.bn." + i, sizes[i + 1], 1));
+            }
+            Activation act = last ? output : hidden;
+            if (act.kind() != Activation.Kind.IDENTITY) {
+                layers.add(new ActivationLayer("gen." + i + " act", act, sizes[i + 1]));
+            }
+        }
+        return new Sequential(layers, maxBatch);
     }
 
     public GanConfig config() {

@@ -70,7 +70,7 @@ public final class ActivationLayer implements Layer {
 
     /** No parameters; the tangent is uOut = f'(y) u. */
     @Override
-    public void penaltyPass(Tensor u, Tensor y, Tensor dpre, Tensor uOut) {
+    public void penaltyPass(Tensor u, Tensor x, Tensor y, Tensor dpre, Tensor uOut) {
         if (uOut != null) {
             Activations.activateBackward(backend, act, y, u, uOut);
         }

@@ -126,7 +126,7 @@ public final class Conv2d extends ConvLayer {
      * dpre' im2col(u)^T to dW and carries uOut = the convolution of u without the bias.
      */
     @Override
-    public void penaltyPass(Tensor u, Tensor y, Tensor dpre, Tensor uOut) {
+    public void penaltyPass(Tensor u, Tensor x, Tensor y, Tensor dpre, Tensor uOut) {
         ConvShape s = shapeFor(u.rows());
         Tensor c = cols.view(0, s.patch(), s.positions());
         Tensor cm = channelMajor.view(0, out, s.positions());

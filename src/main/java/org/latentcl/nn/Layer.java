@@ -75,10 +75,10 @@ public interface Layer extends AutoCloseable {
      * dpre (dL/d(this layer's output before its fused activation)), and given u, the penalty's gradient with respect
      * to this layer's share of that pass's result (d/d(dL/dx)), adds to the parameter gradients d&lt;u, J^T dpre&gt;/dθ
      * (the weight's; the bias never enters the input gradient) and writes uOut = J u, the same for the next layer, J
-     * this layer's Jacobian at its last forward pass (the activation's derivative taken from y). uOut may be null for
-     * the last layer. Called only where {@link #takesPenalty} holds.
+     * this layer's Jacobian at its last forward pass, from x to y (the activation's derivative taken from y). uOut may
+     * be null for the last layer. Called only where {@link #takesPenalty} holds.
      */
-    default void penaltyPass(Tensor u, Tensor y, Tensor dpre, Tensor uOut) {
+    default void penaltyPass(Tensor u, Tensor x, Tensor y, Tensor dpre, Tensor uOut) {
         throw new UnsupportedOperationException(label() + " cannot pass a gradient penalty's gradient");
     }
 

@@ -152,7 +152,7 @@ public final class Linear implements Layer {
      * dW, and carries uOut = act'(y) (u W^T), the forward pass without its bias, in one gated GEMM.
      */
     @Override
-    public void penaltyPass(Tensor u, Tensor y, Tensor dpre, Tensor uOut) {
+    public void penaltyPass(Tensor u, Tensor x, Tensor y, Tensor dpre, Tensor uOut) {
         Gemm.gemm(backend, true, false, 1f, dpre, u, 1f, weight.grad(), null, Activation.IDENTITY);
         if (uOut != null) {
             Gemm.gemmGated(backend, false, true, 1f, u, weight.value(), 0f, uOut, act, y);

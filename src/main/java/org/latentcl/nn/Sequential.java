@@ -25,6 +25,8 @@ public final class Sequential implements AutoCloseable {
     private final int maxBatch;
     private Backend backend;
     private LayerBuffers buffers;
+    /** The input of the last forward pass (the caller's tensor), which a penalty's pass reads again for layers whose Jacobian depends on it. */
+    private Tensor lastInput;
 
     public Sequential(List<Layer> layers, int maxBatch) {
         if (layers.isEmpty()) {
@@ -123,6 +125,7 @@ public final class Sequential implements AutoCloseable {
             throw new IllegalArgumentException("the network takes batches of at most " + maxBatch + " rows of " + inputSize()
                     + " values, got " + x.shape());
         }
+        lastInput = x;
         Tensor in = x;
         String outside = backend.layer();
         for (int i = 0; i < layers.size(); i++) {
@@ -199,7 +202,8 @@ public final class Sequential implements AutoCloseable {
      * so its gradient is a forward pass of the tangent u through the layers' Jacobians, each layer adding
      * d&lt;u, J^T dpre&gt;/dW (Pearlmutter's double backward, written out). Returns the tangent at the output, J u,
      * valid until the next call. {@code dOut} is the gradient that pass started from (after it, it holds the last
-     * layer's dL/d(pre-activation)).
+     * layer's dL/d(pre-activation)); the Jacobians are those of the last forward pass, whose input must still hold its
+     * values.
      */
     public Tensor penaltyBackward(Gradient dOut, Tensor u) {
         int b = u.rows();
@@ -215,7 +219,8 @@ public final class Sequential implements AutoCloseable {
             Tensor uOut = buffers.tangent(i, b);
             backend.layer(layers.get(i).label() + " penalty");
             Tensor dpre = i == layers.size() - 1 ? dOut.value() : buffers.grad(i, b);
-            layers.get(i).penaltyPass(in, buffers.output(i, b), dpre, uOut);
+            Tensor x = i == 0 ? lastInput : buffers.output(i - 1, b);
+            layers.get(i).penaltyPass(in, x, buffers.output(i, b), dpre, uOut);
             in = uOut;
         }
         backend.layer(outside);

@@ -45,6 +45,12 @@ public final class GanCheckpoint {
         if (!c.disc().batchNorm()) {
             m.put("disc_batch_norm", false);
         }
+        if (c.genBatchNorm()) {
+            m.put("gen_batch_norm", true);
+        }
+        if (c.disc().maxout() > 1) {
+            m.put("disc_maxout", c.disc().maxout());
+        }
         if (c.conditional()) {
             m.put("classes", c.classes());
             m.put("conditioning", c.concatenated() ? "concat" : "projection");
@@ -102,7 +108,7 @@ public final class GanCheckpoint {
             // Checkpoints from before the stabilizers have none.
             GanConfig.Stabilizers disc = new GanConfig.Stabilizers(Boolean.TRUE.equals(m.get("spectral_norm")),
                     m.get("pack") == null ? 1 : ((Double) m.get("pack")).intValue(), Boolean.TRUE.equals(m.get("minibatch_std")),
-                    !Boolean.FALSE.equals(m.get("disc_batch_norm")));
+                    !Boolean.FALSE.equals(m.get("disc_batch_norm")), m.get("disc_maxout") == null ? 1 : ((Double) m.get("disc_maxout")).intValue());
             int classes = m.get("classes") == null ? 0 : ((Double) m.get("classes")).intValue();
             float aux = m.get("aux_weight") == null ? 0f : ((Double) m.get("aux_weight")).floatValue();
             if ("dcgan".equals(m.get("arch"))) {
@@ -112,7 +118,8 @@ public final class GanCheckpoint {
                         .withAuxClassifier(aux);
             }
             GanConfig mlp = new GanConfig(((Double) m.get("data")).intValue(), ((Double) m.get("noise")).intValue(), ints(m.get("gen_hidden")),
-                    ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")), loss).with(disc).conditional(classes);
+                    ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")), loss).withGeneratorBatchNorm(Boolean.TRUE.equals(m.get("gen_batch_norm")))
+                    .with(disc).conditional(classes);
             return "concat".equals(m.get("conditioning")) ? mlp.concatenatingClasses() : mlp.withAuxClassifier(aux);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the GAN configuration in the metadata is unreadable (" + e.getMessage() + ")");

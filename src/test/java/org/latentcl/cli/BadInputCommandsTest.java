@@ -108,6 +108,11 @@ class BadInputCommandsTest {
         Cli.usageError(Cli.run("train", "gan", "--r1", "0", "--r1-every", "16", "--out", out.toString()), "add --r1 GAMMA");
         Cli.usageError(Cli.run("train", "gan", "--gp", "-10", "--out", out.toString()), "--gp is WGAN-GP's weight lambda");
         Cli.usageError(Cli.run("train", "gan", "--no-d-batch-norm", "--device", "java", "--out", out.toString()), "the MLP discriminator has none");
+        Cli.usageError(Cli.run("train", "gan", "--d-maxout", "0", "--device", "java", "--out", out.toString()), "--d-maxout must be at least 1");
+        Cli.usageError(Cli.run("train", "gan", "--arch", "dcgan", "--d-maxout", "5", "--device", "java", "--out", out.toString()),
+                "--d-maxout is for the MLP GAN");
+        Cli.usageError(Cli.run("train", "gan", "--arch", "dcgan", "--g-batch-norm", "--device", "java", "--out", out.toString()),
+                "generator has batch norm already");
         Cli.usageError(Cli.run("train", "gan", "--loss", "wgan", "--no-spectral-norm", "--out", out.toString()), "add --gp 10");
         Cli.usageError(Cli.run("train", "gan", "--loss", "wgan", "--gp", "10", "--label-smoothing", "0.9", "--out", out.toString()),
                 "--loss wgan has no targets");

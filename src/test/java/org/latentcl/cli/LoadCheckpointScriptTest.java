@@ -103,5 +103,14 @@ class LoadCheckpointScriptTest {
         assertTrue(printed.contains("loaded gan") && printed.contains("'classes': 10"), printed);
         double p = ((Number) report(printed).get("mean_D_fake")).doubleValue();
         assertTrue(p > 0 && p < 1, "D's mean probability on G's samples: " + p);
+        // PacGAN's layers: batch norm in the MLP generator (gen.bn.I with running statistics), maxout units in D, packs of 2.
+        Path pacgan = dir.resolve("pacgan");
+        r = Cli.run("train", "gan", "--g-batch-norm", "--d-maxout", "3", "--pack", "2", "--g-hidden", "32,32", "--d-hidden", "16", "--epochs",
+                "1", "--data", "default", "--device", "java", "--quiet", "--out", pacgan.toString());
+        assertEquals(Main.EXIT_OK, r.code(), r.err());
+        printed = script(pacgan.resolve("checkpoint.safetensors").toString());
+        assertTrue(printed.contains("'gen_batch_norm': True") && printed.contains("'disc_maxout': 3"), printed);
+        p = ((Number) report(printed).get("mean_D_fake")).doubleValue();
+        assertTrue(p > 0 && p < 1, "D's mean probability on G's samples: " + p);
     }
 }

@@ -45,25 +45,28 @@ class GanNetworkTest {
      * and DCGAN (16x16); conditional ones, with the auxiliary classifier under each loss; R1 (its gradient
      * against differences of the loss with the penalty itself), alone and with packing, spectral norm and noise; the
      * Wasserstein loss, alone and with WGAN-GP's penalty (at interpolates drawn from the step's stream); both penalties
-     * through a projection discriminator (its head and class embedding too) and a DCGAN's without batch norm.
+     * through a projection discriminator (its head and class embedding too) and a DCGAN's without batch norm; maxout
+     * units in the MLP discriminator (with R1, WGAN-GP, packing, the minibatch std feature, spectral norm) and batch
+     * norm in the MLP generator.
      */
     @ParameterizedTest
     @ValueSource(strings = {"sn", "pack", "mbstd", "hinge", "smooth", "noise", "all", "dcgan-sn", "dcgan-pack-mbstd", "cond", "cond-mbstd",
         "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd", "cond-concat-sn", "cond-aux", "cond-aux-noise-sn", "dcgan-cond-aux",
         "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1", "wgan", "wgan-gp", "wgan-gp-pack-sn", "gp-noise", "dcgan-nobn", "dcgan-nobn-r1",
-        "dcgan-nobn-gp-sn", "cond-r1", "cond-aux-gp-sn", "dcgan-nobn-cond-r1"})
+        "dcgan-nobn-gp-sn", "cond-r1", "cond-aux-gp-sn", "dcgan-nobn-cond-r1", "maxout", "gbn", "gbn-maxout-r1-pack", "maxout-mbstd-sn", "maxout-gp-sn",
+        "cond-gbn-maxout-r1"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();
         boolean all = variant.equals("all");
         GanConfig.Stabilizers st = new GanConfig.Stabilizers(variant.endsWith("sn") || all, variant.contains("pack") || all ? 2 : 1,
-                variant.contains("mbstd") || all, !variant.contains("nobn"));
+                variant.contains("mbstd") || all, !variant.contains("nobn"), variant.contains("maxout") ? 3 : 1);
         GanConfig.Loss loss = variant.startsWith("wgan") ? GanConfig.Loss.WGAN : variant.startsWith("hinge") || all ? GanConfig.Loss.HINGE
                 : variant.startsWith("minimax") ? GanConfig.Loss.MINIMAX : GanConfig.Loss.NONSATURATING;
         GanNetwork.StepOptions step = new GanNetwork.StepOptions(variant.equals("smooth") ? 0.9f : 1f,
                 variant.contains("noise") || all ? 0.3f : 0f, variant.contains("r1") ? 0.8f : 0f, variant.contains("gp") ? 1.5f : 0f);
         boolean dcgan = variant.startsWith("dcgan");
         GanConfig cfg = (dcgan ? GanConfig.dcgan(new ImageShape(1, 16, 16), 3, 2, 2, loss)
-                : new GanConfig(5, 3, new int[] {4}, new int[] {6}, true, loss)).with(st);
+                : new GanConfig(5, 3, new int[] {4}, new int[] {6}, true, loss).withGeneratorBatchNorm(variant.contains("gbn"))).with(st);
         float[] x = dcgan ? TestBackends.uniform(new Random(4), 4 * cfg.data(), -1, 1) : X;
         // Conditional: three classes, through the generator's input and the discriminator's projection (its embedding too).
         if (variant.contains("cond")) {

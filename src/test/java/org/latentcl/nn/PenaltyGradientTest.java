@@ -21,7 +21,7 @@ import org.latentcl.backend.ops.Elementwise;
  * The gradient of a penalty on a network's input gradient ({@link Sequential#penaltyBackward}, R1's and WGAN-GP's
  * double backward) against central differences of the penalty itself, P = gamma/2 sum ||dD/dx||^2 over the rows, with
  * dD/dx from the network's own input-gradient pass: for MLPs with fused LeakyReLU and ReLU (one layer large enough to
- * keep a transposed weight), and a convolution with a LeakyReLU layer of its own, on both backends. P is quadratic in
+ * keep a transposed weight), a convolution with a LeakyReLU layer of its own, and maxout units, on both backends. P is quadratic in
  * each weight while no unit switches sides, so the differences are exact up to rounding; the biases enter only through
  * the units' sides, so their gradient is 0.
  */
@@ -30,7 +30,7 @@ class PenaltyGradientTest {
 
     @ParameterizedTest
     @CsvSource({"java, mlp, 1", "cl, mlp, 1", "java, mlp, 7", "cl, mlp, 7", "java, relu, 33", "cl, relu, 33", "java, wide, 5", "cl, wide, 5",
-        "java, conv, 1", "cl, conv, 1", "java, conv, 3", "cl, conv, 3"})
+        "java, conv, 1", "cl, conv, 1", "java, conv, 3", "cl, conv, 3", "java, maxout, 1", "cl, maxout, 7", "java, maxout, 33"})
     void penaltyGradientMatchesDifferencesOfThePenalty(String backend, String net, int batch) {
         Backend be = TestBackends.named(backend);
         Random rnd = new Random(batch * 31L + net.hashCode());
@@ -153,6 +153,9 @@ class PenaltyGradientTest {
             case "wide" -> Sequential.mlp("d", new int[] {300, 256, 1}, leaky, Activation.IDENTITY, batch + 1);
             case "conv" -> new Sequential(List.of(new Conv2d("c", 2, 3, 5, 7, 3, 2, 1, batch + 1), new ActivationLayer("c act", leaky, 3 * 3 * 4),
                     new Linear("l", 3 * 3 * 4, 1)), batch + 1);
+            // Maxout units of 5 and of 2 pieces: the tangent takes each unit's winning piece.
+            case "maxout" -> new Sequential(List.of(new Linear("a", 4, 3 * 5), new MaxoutLayer("a maxout", 3, 5), new Linear("b", 3, 6 * 2),
+                    new MaxoutLayer("b maxout", 6, 2), new Linear("c", 6, 1)), batch + 1);
             default -> throw new IllegalArgumentException(net);
         };
     }

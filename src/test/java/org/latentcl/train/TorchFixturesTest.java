@@ -126,6 +126,36 @@ class TorchFixturesTest {
         }
     }
 
+    /**
+     * PacGAN's nets for points: the generator's BatchNorm1d (gen.bn.I, loaded running statistics in evaluation mode, the
+     * batch's in training mode and the running ones moved after it) and the discriminator's maxout units judging packs of 2.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void aBatchNormGeneratorAndAMaxoutDiscriminatorAreBuiltAsPyTorchs(String backend) throws URISyntaxException {
+        Backend be = TestBackends.named(backend);
+        Safetensors.Contents e = read("pacgan-mlp.expected.safetensors");
+        try (GanNetwork gan = GanCheckpoint.open(be, read("pacgan-mlp.safetensors"), file("pacgan-mlp.safetensors"), 6);
+             Tensor z = be.upload(t(e, "z"), 4, 2); Tensor out = be.zeros(4, 2);
+             Tensor x = be.upload(t(e, "x"), 6, 2); Tensor z2 = be.upload(t(e, "z2"), 6, 2); Tensor stats = be.zeros(1, 4)) {
+            assertTrue(gan.config().genBatchNorm() && gan.config().disc().maxout() == 3 && gan.config().disc().pack() == 2, gan.config().toString());
+            gan.generate(z, out);
+            assertClose(t(e, "generated"), be.read(out), 1e-5, "G.eval()(z)");
+            int m = gan.discriminatorGradients(x, z2, stats);
+            assertEquals(3, m, "judgments: 6 rows in packs of 2");
+            assertEquals(t(e, "d_loss")[0], be.read(stats)[GanNetwork.D_LOSS] / m, 1e-5, "the discriminator's loss");
+            assertGradients(e, "grad.", gan.discriminatorParameters(), 1e-5);
+            int moved = 0;
+            for (Buffer b : gan.generatorBuffers()) {
+                if (!b.name().endsWith("num_batches_tracked")) {
+                    assertClose(t(e, "after." + b.name()), b.read(), 1e-5, b.name() + " after the step");
+                    moved++;
+                }
+            }
+            assertEquals(4, moved, "running mean and variance of two batch norms");
+        }
+    }
+
     /** Every parameter's gradient against PyTorch's under its name (the fixture must hold one for each). */
     private static void assertGradients(Safetensors.Contents e, String prefix, Parameters p, double tol) {
         int compared = 0;
