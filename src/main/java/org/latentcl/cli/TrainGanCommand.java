@@ -119,7 +119,7 @@ final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 (Mescheder et al. 2018): gamma/2 times the squared gradient of "
             + "the discriminator's logit with respect to real examples, added to its loss, such as 10 for images or 0.1 for 2-D points; "
-            + "needs a discriminator without batch norm, the minibatch std feature or --conditioning concat. 0: none. Default: from --preset.")
+            + "needs a discriminator without batch norm or the minibatch std feature. 0: none. Default: from --preset.")
     Float r1;
 
     @Option(names = "--r1-every", paramLabel = "N", description = "With --r1: take it on every N-th discriminator step only, N times "

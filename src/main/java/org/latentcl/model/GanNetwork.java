@@ -100,6 +100,8 @@ public final class GanNetwork implements AutoCloseable {
     private int lastJudgments;
     /** R1 and WGAN-GP on the discriminator, made on the first step that takes one. */
     private DiscriminatorPenalties penalties;
+    /** A gradient penalty's tangent on the concatenated rows [u, 0] (concatenation only; made on first use). */
+    private Tensor joinedTangent;
 
     public GanNetwork(Backend be, GanConfig config, int maxBatch) {
         this.be = be;
@@ -439,10 +441,6 @@ public final class GanNetwork implements AutoCloseable {
      * gradient is written for Linear and convolution layers with ReLU-like activations ({@link Sequential#penaltyBackward}).
      */
     public String penaltyRefusal() {
-        if (config.concatenated()) {
-            return "a gradient penalty (R1, WGAN-GP) differentiates the discriminator by its input, which with --conditioning concat "
-                    + "holds the class too; use the projection discriminator";
-        }
         Layer refusing = disc.refusingPenalty();
         return refusing == null ? null : "a gradient penalty (R1, WGAN-GP) cannot differentiate the discriminator's " + refusing.label()
                 + (config.disc().minibatchStd() ? " (the minibatch std feature)" : config.convolutional() ? " (the DCGAN's batch norm; "
@@ -466,7 +464,9 @@ public final class GanNetwork implements AutoCloseable {
      * The discriminator's logits for the penalties: the body alone, or with the projection (Miyato &amp; Koyama 2018)
      * logit = head(h) + &lt;e(y), h&gt;, whose input gradient is J^T (w_head + e(y)) for the body's Jacobian J, so that
      * the penalty's gradient, given u, is the body's double backward (its tangent at the features u_h = J u), plus
-     * 1^T u_h for the head's weight and onehot^T u_h for the embedding.
+     * 1^T u_h for the head's weight and onehot^T u_h for the embedding. A discriminator that reads the class beside
+     * the data (concatenation) is differentiated by the data's columns only: g is the data's part of dD/d[x, y], and the
+     * penalty's tangent on the class's columns is 0 (the one-hot is not an input the penalty moves).
      */
     private final class PenalizedJudge implements DiscriminatorPenalties.Judge {
         /** dD/dh, the body's output gradient, of the last input gradient (projection only). */
@@ -482,7 +482,13 @@ public final class GanNetwork implements AutoCloseable {
             int m = judged.rows();
             if (discHead == null) {
                 Elementwise.fill(be, disc.outputGrad(m), 1f);
-                return disc.backwardInput(judged, disc.outputGradient(m)).value();
+                if (joined == null) {
+                    return disc.backwardInput(judged, disc.outputGradient(m)).value();
+                }
+                Tensor dIn = disc.backwardInput(joined.rowRange(0, m), disc.outputGradient(m)).value();
+                Tensor dx = dData.rowRange(0, m);
+                CopyColumns.copyColumns(be, dIn, 0, dx, 0, config.data());
+                return dx;
             }
             Tensor ones = discHead.outputGrad(m);
             Elementwise.fill(be, ones, 1f);
@@ -494,8 +500,17 @@ public final class GanNetwork implements AutoCloseable {
         @Override
         public void penaltyBackward(Tensor u) {
             int m = u.rows();
-            if (discHead == null) {
+            if (discHead == null && joined == null) {
                 disc.penaltyBackward(disc.outputGradient(m), u);
+                return;
+            }
+            if (discHead == null) {
+                if (joinedTangent == null) {
+                    joinedTangent = be.zeros(joined.rows(), config.rowWidth());
+                }
+                Tensor full = joinedTangent.rowRange(0, m);
+                CopyColumns.copyColumns(be, u, 0, full, 0, config.data());
+                disc.penaltyBackward(disc.outputGradient(m), full);
                 return;
             }
             Tensor uh = disc.penaltyBackward(features, u);
@@ -736,7 +751,7 @@ public final class GanNetwork implements AutoCloseable {
         if (aux != null) {
             aux.close();
         }
-        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses}) {
+        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses, joinedTangent}) {
             if (t != null) {
                 t.close();
             }

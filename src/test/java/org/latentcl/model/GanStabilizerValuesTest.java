@@ -116,16 +116,18 @@ class GanStabilizerValuesTest {
      * logits D gives (D an MLP with LeakyReLU, piecewise linear, so the differences are exact away from a unit's kink):
      * R1's sum of ||dD/dx||^2 over the real rows, and WGAN-GP's sum of lambda (||dD/dx|| - 1)^2 at x^ = x~ + eps (x - x~),
      * eps the stream's uniform draw after the step's noise (one Philox block per example), x~ = G(z); the same through a
-     * projection discriminator, whose logit adds &lt;e(y), h&gt; for each row's class y (the derivative by the data only).
+     * projection discriminator, whose logit adds &lt;e(y), h&gt; for each row's class y, and through one that reads the
+     * one-hot class beside the data (the derivative by the data only).
      */
     @ParameterizedTest
-    @ValueSource(strings = {"r1", "gp", "cond-r1", "cond-gp"})
+    @ValueSource(strings = {"r1", "gp", "cond-r1", "cond-gp", "concat-r1", "concat-gp"})
     void penaltiesAreTheirFormulasOfTheInputGradients(String variant) {
         Backend be = TestBackends.java();
         // Real rows far from the generated ones in (0, 1), and enough units that D's gradient changes along the segments.
-        boolean cond = variant.startsWith("cond");
+        boolean concat = variant.startsWith("concat");
+        boolean cond = variant.startsWith("cond") || concat;
         GanConfig plain = new GanConfig(5, 3, new int[] {4}, new int[] {32, 32}, true, GanConfig.Loss.NONSATURATING);
-        GanConfig cfg = cond ? plain.conditional(3) : plain;
+        GanConfig cfg = concat ? plain.conditional(3).concatenatingClasses() : cond ? plain.conditional(3) : plain;
         int b = 4;
         int classes = cond ? 3 : 0;
         float lambda = 1.5f;
