@@ -10,10 +10,10 @@ import org.latentcl.data.Dataset;
 enum GanKind {
     /**
      * PacGAN's nets for the 2-D mixtures (Lin et al. 2018, appendix: generator 4 x 400 ReLU with batch norm, discriminator
-     * 3 x 200 maxout, 2-d noise, batch 100, Adam 1e-4 with beta1 0.8), with LatentCL's LeakyReLU layers; measured in
-     * docs/GAN.md.
+     * 3 x 200 maxout units of 5 pieces, 2-d noise, batch 100, Adam 1e-4 with beta1 0.8): the maxout discriminator, and the
+     * generator with LeakyReLU and without batch norm, which measured worse with it (docs/GAN.md).
      */
-    POINTS(100, 2, "400,400,400,400", "200,200,200", false, 1, 1e-4f, 0.8f,
+    POINTS(100, 2, "400,400,400,400", "200,200,200", false, 5, 1e-4f, 0.8f,
             "networks for low-dimensional points (PacGAN's for the 2-D mixtures, Lin et al. 2018; docs/GAN.md)"),
     /** The MLP GAN on images (or on data of many features). */
     MLP(128, 64, "256,512", "512,256", false, 1, 2e-4f, 0.5f, ""),

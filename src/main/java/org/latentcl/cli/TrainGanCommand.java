@@ -69,8 +69,8 @@ final class TrainGanCommand implements Callable<Integer> {
     String loss;
 
     @Option(names = "--preset", defaultValue = "default", description = "default: the stabilizers measured best for the kind of data "
-            + "(docs/GAN.md): for points (at most " + GanKind.POINTS_MAX_FEATURES + " features, no image shape) PacGAN's nets with "
-            + "--pack 2 --g-ema 0.999 --r1 0.1; for the MLP GAN on images --r1 10 --g-ema 0.999 (with --conditional or --minibatch-std, "
+            + "(docs/GAN.md): for points (at most " + GanKind.POINTS_MAX_FEATURES + " features, no image shape) PacGAN's nets (with "
+            + "--d-maxout 5) with --pack 2 --g-ema 0.999 --r1 0.1; for the MLP GAN on images --r1 10 --g-ema 0.999 (with --conditional or --minibatch-std, "
             + "which R1 cannot differentiate, spectral normalization with the discriminator at 4x --lr); the DCGAN's recipe as in its paper. "
             + "paper: the 2014 GAN exactly (nonsaturating loss, no stabilizers, one learning rate), for comparison. Stabilizer flags "
             + "change the default preset; with paper they are refused.")
@@ -92,7 +92,8 @@ final class TrainGanCommand implements Callable<Integer> {
     Boolean gBatchNorm;
 
     @Option(names = "--d-maxout", paramLabel = "PIECES", description = "MLP: maxout units in the discriminator's hidden layers, each the "
-            + "largest of PIECES values (Goodfellow et al. 2013; PacGAN's 2-D discriminators take 5); 1: LeakyReLU. Default: from --preset.")
+            + "largest of PIECES values (Goodfellow et al. 2013; PacGAN's 2-D discriminators take 5); 1: LeakyReLU. Default: 5 for points, "
+            + "else 1.")
     Integer dMaxout;
 
     @Option(names = "--minibatch-std", negatable = true, description = "The minibatch standard-deviation feature before the discriminator's last layer (Karras et al. 2018).")

@@ -85,7 +85,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             return new Stabilizers(spectralNorm, pack, minibatchStd, batchNorm, pieces);
         }
 
-        /** "spectral-norm, pack 2, minibatch-std", or "none". */
+        /** "spectral-norm, pack 2, minibatch-std", or "none" (the maxout units are named with the architecture). */
         @Override
         public String toString() {
             List<String> parts = new ArrayList<>();
@@ -100,9 +100,6 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             }
             if (!batchNorm) {
                 parts.add("no batch norm");
-            }
-            if (maxout > 1) {
-                parts.add("maxout " + maxout);
             }
             return parts.isEmpty() ? "none" : String.join(", ", parts);
         }
@@ -295,11 +292,12 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
                     + loss.name().toLowerCase() + " loss" + stabilizerText();
         }
         return conditional + "GAN z" + noise + " G" + Arrays.toString(genHidden) + (genBatchNorm ? " with batch norm" : "") + " D"
-                + Arrays.toString(discHidden) + " -> " + data
+                + Arrays.toString(discHidden) + (disc.maxout() > 1 ? " maxout " + disc.maxout() : "") + " -> " + data
                 + (sigmoidOutput ? " sigmoid" : " linear") + ", " + loss.name().toLowerCase() + " loss" + stabilizerText();
     }
 
     private String stabilizerText() {
-        return disc.equals(Stabilizers.NONE) ? "" : ", D with " + disc;
+        String named = disc.toString();
+        return named.equals("none") ? "" : ", D with " + named;
     }
 }

@@ -151,7 +151,7 @@ class GanCommandTest {
 
     /**
      * The default preset of the MLP GAN on images is R1 with the generator average (spectral normalization with the
-     * discriminator at 4x the learning rate where R1 cannot differentiate the discriminator); on points, PacGAN's nets with pack 2, the generator average and R1, named with the reason;
+     * discriminator at 4x the learning rate where R1 cannot differentiate the discriminator); on points, PacGAN's nets (maxout units in D) with pack 2, the generator average and R1, named with the reason;
      * flags override each of its choices; --preset paper is the 2014 GAN on its MLP; the DCGAN's default is its
      * paper's recipe.
      */
@@ -165,12 +165,13 @@ class GanCommandTest {
         Files.writeString(data, csv);
         Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--device", "java", "--out", dir.resolve("points").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("training GAN z2 G[400, 400, 400, 400] D[200, 200, 200] -> 2 linear") && r.out().contains("batch 100")
+        assertTrue(r.out().contains("training GAN z2 G[400, 400, 400, 400] D[200, 200, 200] maxout 5 -> 2 linear") && r.out().contains("batch 100")
                 && r.out().contains("lr 0.0001 (D 0.0001)") && r.out().contains("beta1 0.8"), r.out());
         assertTrue(r.out().contains("2 features and no image shape: networks for low-dimensional points (PacGAN's"), r.out());
         assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, pack 2, generator average 0.999, R1 gamma 0.1\n"), r.out());
         r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8", "--d-hidden", "8",
-                "--noise", "3", "--lr", "2e-4", "--beta1", "0.5", "--pack", "1", "--r1", "0", "--device", "java", "--out", dir.resolve("flags").toString());
+                "--noise", "3", "--lr", "2e-4", "--beta1", "0.5", "--pack", "1", "--r1", "0", "--d-maxout", "1", "--device", "java", "--out",
+                dir.resolve("flags").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("training GAN z3 G[8] D[8] -> 2 linear") && r.out().contains("lr 0.0002 (D 0.0002), beta1 0.5")
                 && r.out().contains("stabilizers (default preset): nonsaturating loss, generator average 0.999\n"), r.out());
