@@ -12,6 +12,8 @@
  *         mbstd_append        y[n] = (x[n], s[0] / F repeated P times)
  *         mbstd_extra_sums    g[n] = sum over p of dy[n][F + p]
  *         mbstd_backward      dx[n][f] = dy[n][f] + (s[1] / F) (x[n][f] - mean[f]) / (N std[f])
+ *         mbstd_tangent_columns  ubar[f] = mean_n u[n][f], a[f] = sum_n u[n][f] (x[n][f] - mean[f]), t[f] = a[f] / (N std[f])
+ *         mbstd_second        r[n][f] = (s[1] / (F N)) ((u[n][f] - ubar[f]) / std[f] - a[f] (x[n][f] - mean[f]) / (N std[f]^3))
  *         maxout_gather       out[r][u] = v[r][u k + p*], p* the first p with x[r][u k + p] largest (v = x: maxout itself)
  *         maxout_scatter      dx[r][u k + p] = p == p* ? dy[r][u] : 0
  *         column_sums         out[j] = beta * out[j] + sum_i a[i][j]
@@ -407,5 +409,45 @@ __kernel void maxout_scatter(const int n, const int k, __global const float* x, 
     if (i < n) {
         const int unit = i / k;
         dx[dxOff + i] = maxout_piece(x, xOff + unit * k, k) == i - unit * k ? dy[dyOff + unit] : 0.0f;
+    }
+}
+
+/* A gradient penalty's pass through the minibatch std layer (MinibatchStd.penaltyTangent): per feature, one work-item
+ * looping over the batch, the tangent u's column mean, its products with x's deviations, and their share of the
+ * tangent of the appended value. */
+__kernel void mbstd_tangent_columns(const int batch, const int features, __global const float* x, const int xOff,
+                                    __global const float* mean, const int meanOff, __global const float* std, const int stdOff,
+                                    __global const float* u, const int uOff, __global float* ubar, const int ubarOff,
+                                    __global float* a, const int aOff, __global float* t, const int tOff)
+{
+    const int f = get_global_id(0);
+    if (f < features) {
+        float su = 0.0f;
+        float sa = 0.0f;
+        for (int n = 0; n < batch; n++) {
+            const float un = u[uOff + n * features + f];
+            su += un;
+            sa += un * (x[xOff + n * features + f] - mean[meanOff + f]);
+        }
+        ubar[ubarOff + f] = su / (float)batch;
+        a[aOff + f] = sa;
+        t[tOff + f] = sa / ((float)batch * std[stdOff + f]);
+    }
+}
+
+/* The second-order term of the same pass, d/dx of <u, dx>, one work-item per element; s[1] holds G. */
+__kernel void mbstd_second(const int batch, const int features, __global const float* x, const int xOff,
+                           __global const float* mean, const int meanOff, __global const float* std, const int stdOff,
+                           __global const float* u, const int uOff, __global const float* ubar, const int ubarOff,
+                           __global const float* a, const int aOff, __global const float* s, const int sOff,
+                           __global float* r, const int rOff)
+{
+    const int i = get_global_id(0);
+    if (i < batch * features) {
+        const int f = i % features;
+        const float sd = std[stdOff + f];
+        const float c = s[sOff + 1] / ((float)features * (float)batch);
+        r[rOff + i] = c * ((u[uOff + i] - ubar[ubarOff + f]) / sd
+                - a[aOff + f] * (x[xOff + i] - mean[meanOff + f]) / ((float)batch * sd * sd * sd));
     }
 }

@@ -44,8 +44,7 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
     /**
      * The default preset, measured in docs/GAN.md: for points, PacGAN2 (pack 2) with the generator average and R1, without
      * spectral normalization, the learning rates equal; for the MLP GAN on images, R1 with the generator average, the
-     * learning rates equal, where the discriminator can take R1 ({@code penalizable}: unconditional, without the
-     * minibatch std feature), else spectral normalization of the discriminator with {@link #DEFAULT_D_LR_FACTOR} times
+     * learning rates equal, where R1 was measured ({@code penalizable}: unconditional), else spectral normalization of the discriminator with {@link #DEFAULT_D_LR_FACTOR} times
      * the generator's learning rate; the DCGAN keeps Radford et al.'s recipe (the paper preset): spectral normalization
      * made its batch-normalized discriminator worse.
      */

@@ -70,8 +70,8 @@ final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "default", description = "default: the stabilizers measured best for the kind of data "
             + "(docs/GAN.md): for points (at most " + GanKind.POINTS_MAX_FEATURES + " features, no image shape) PacGAN's nets (with "
-            + "--d-maxout 5) with --pack 2 --g-ema 0.999 --r1 0.1; for the MLP GAN on images --r1 10 --g-ema 0.999 (with --conditional or --minibatch-std, "
-            + "which R1 cannot differentiate, spectral normalization with the discriminator at 4x --lr); the DCGAN's recipe as in its paper. "
+            + "--d-maxout 5) with --pack 2 --g-ema 0.999 --r1 0.1; for the MLP GAN on images --r1 10 --g-ema 0.999 (with --conditional, "
+            + "where R1 was not measured, spectral normalization with the discriminator at 4x --lr); the DCGAN's recipe as in its paper. "
             + "paper: the 2014 GAN exactly (nonsaturating loss, no stabilizers, one learning rate), for comparison. Stabilizer flags "
             + "change the default preset; with paper they are refused.")
     String preset;
@@ -120,7 +120,7 @@ final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 (Mescheder et al. 2018): gamma/2 times the squared gradient of "
             + "the discriminator's logit with respect to real examples, added to its loss, such as 10 for images or 0.1 for 2-D points; "
-            + "needs a discriminator without batch norm or the minibatch std feature. 0: none. Default: from --preset.")
+            + "needs a discriminator without batch norm. 0: none. Default: from --preset.")
     Float r1;
 
     @Option(names = "--r1-every", paramLabel = "N", description = "With --r1: take it on every N-th discriminator step only, N times "
@@ -198,8 +198,8 @@ final class TrainGanCommand implements Callable<Integer> {
         int noise = this.noise != null ? this.noise : kind.noise;
         float lr = this.lr != null ? this.lr : kind.lr;
         float beta1 = this.beta1 != null ? this.beta1 : kind.beta1;
-        // R1, the default preset's penalty on images, was measured on unconditional GANs, and cannot differentiate the minibatch std feature.
-        boolean penalizable = !conditional && !Boolean.TRUE.equals(minibatchStd);
+        // R1, the default preset's penalty on images, was measured on unconditional GANs.
+        boolean penalizable = !conditional;
         GanStabilizers st = GanStabilizers.resolve(preset, kind, penalizable, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
                 dLr, lrDecay, gEma, r1, r1Every, gradientPenalty, lr, batch);
         if (st.lrDecay() && run.schedule() == org.latentcl.Trainer.Schedule.COSINE) {
@@ -281,10 +281,8 @@ final class TrainGanCommand implements Callable<Integer> {
             }
             console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st.describe(gan.discriminatorStabilizers()));
             if (kind == GanKind.MLP && !penalizable && preset.equalsIgnoreCase("default")) {
-                console.println(conditional ? "note: the default preset's R1 was measured on unconditional GANs; a conditional one takes "
-                        + "spectral normalization (add --r1 10 --no-spectral-norm --d-lr " + Flags.number(lr) + " to try R1; docs/GAN.md)"
-                        : "note: R1, the default preset's penalty, cannot differentiate the minibatch std feature; this run takes spectral "
-                        + "normalization instead (docs/GAN.md)");
+                console.println("note: the default preset's R1 was measured on unconditional GANs; a conditional one takes "
+                        + "spectral normalization (add --r1 10 --no-spectral-norm --d-lr " + Flags.number(lr) + " to try R1; docs/GAN.md)");
             }
             if (dcgan && st.generatorAverage() > 0f) {
                 console.println("note: on the DCGAN the generator average measured a worse FID than the trained generator "

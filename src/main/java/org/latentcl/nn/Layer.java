@@ -63,8 +63,9 @@ public interface Layer extends AutoCloseable {
 
     /**
      * Whether {@link #penaltyPass} is exact for this layer: its input gradient is piecewise linear in its input (a
-     * Linear or a convolution, with at most a ReLU-like activation), so a penalty on the network's input gradient
-     * (R1, WGAN-GP) needs no second derivative of its own.
+     * Linear or a convolution, with at most a ReLU-like activation; maxout), so a penalty on the network's input gradient
+     * (R1, WGAN-GP) needs no second derivative of its own, or the layer gives that second derivative's term through
+     * {@link #penaltyInputTerm}.
      */
     default boolean takesPenalty() {
         return false;
@@ -80,6 +81,16 @@ public interface Layer extends AutoCloseable {
      */
     default void penaltyPass(Tensor u, Tensor x, Tensor y, Tensor dpre, Tensor uOut) {
         throw new UnsupportedOperationException(label() + " cannot pass a gradient penalty's gradient");
+    }
+
+    /**
+     * For a layer whose Jacobian J depends smoothly on its input (the minibatch std layer, through the batch's
+     * statistics): after {@link #penaltyPass}, d/dx of &lt;u, J(x)^T dpre&gt; at this layer's input, which
+     * {@link Sequential#penaltyBackward} carries back through the layers before it to their parameters (the second
+     * derivative a piecewise-linear layer does not have); valid until the next pass. Null for the other layers.
+     */
+    default Tensor penaltyInputTerm() {
+        return null;
     }
 
     @Override

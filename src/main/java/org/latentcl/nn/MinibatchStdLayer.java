@@ -22,6 +22,9 @@ public final class MinibatchStdLayer implements Layer {
     private Tensor std;
     private Tensor scalars;
     private Tensor scratch;
+    private Tensor columns;
+    private Tensor second;
+    private int lastRows;
 
     /** After {@code features} values per example, of which each channel has {@code plane} (so the new channel has plane values). */
     public MinibatchStdLayer(String name, int features, int plane, int maxBatch) {
@@ -49,6 +52,28 @@ public final class MinibatchStdLayer implements Layer {
         scratch = backend.zeros(1, maxBatch);
     }
 
+    /** Exact with its second-order term ({@link #penaltyInputTerm}): the batch's statistics make J depend on x. */
+    @Override
+    public boolean takesPenalty() {
+        return true;
+    }
+
+    /** uOut = J u, and the term d/dx &lt;u, J(x)^T dpre&gt; for {@link #penaltyInputTerm} (MinibatchStd.penaltyTangent). */
+    @Override
+    public void penaltyPass(Tensor u, Tensor x, Tensor y, Tensor dpre, Tensor uOut) {
+        if (columns == null) {
+            columns = backend.zeros(3, features);
+            second = backend.zeros(maxBatch, features);
+        }
+        MinibatchStd.penaltyTangent(backend, x, plane, mean, std, scalars, scratch, columns, u, dpre, uOut, second.rowRange(0, x.rows()));
+        lastRows = x.rows();
+    }
+
+    @Override
+    public Tensor penaltyInputTerm() {
+        return second == null ? null : second.rowRange(0, lastRows);
+    }
+
     @Override
     public int inputSize() {
         return features;
@@ -74,7 +99,7 @@ public final class MinibatchStdLayer implements Layer {
 
     @Override
     public void close() {
-        for (Tensor t : new Tensor[] {mean, std, scalars, scratch}) {
+        for (Tensor t : new Tensor[] {mean, std, scalars, scratch, columns, second}) {
             if (t != null) {
                 t.close();
             }
@@ -83,5 +108,7 @@ public final class MinibatchStdLayer implements Layer {
         std = null;
         scalars = null;
         scratch = null;
+        columns = null;
+        second = null;
     }
 }

@@ -168,10 +168,15 @@ public final class Sequential implements AutoCloseable {
     }
 
     private Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient, boolean parameters) {
+        return backward(layers.size() - 1, x, dOut, accumulate, inputGradient, parameters);
+    }
+
+    /** Backward from layer {@code top}'s output (dOut) down to the input; x is the network's input of the last forward pass. */
+    private Gradient backward(int top, Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient, boolean parameters) {
         int b = x.rows();
         Gradient dy = dOut;
         String outside = backend.layer();
-        for (int i = layers.size() - 1; i >= 0; i--) {
+        for (int i = top; i >= 0; i--) {
             Layer layer = layers.get(i);
             Tensor in = i == 0 ? x : buffers.output(i - 1, b);
             Tensor y = buffers.output(i, b);
@@ -200,7 +205,8 @@ public final class Sequential implements AutoCloseable {
      * added to the parameter gradients. The input-gradient pass is linear in dOut and bilinear in each layer's weight,
      * its activations' derivatives piecewise constant ({@link #refusingPenalty} names a layer for which that fails),
      * so its gradient is a forward pass of the tangent u through the layers' Jacobians, each layer adding
-     * d&lt;u, J^T dpre&gt;/dW (Pearlmutter's double backward, written out). Returns the tangent at the output, J u,
+     * d&lt;u, J^T dpre&gt;/dW (Pearlmutter's double backward, written out); a layer whose Jacobian depends on its input
+     * (the minibatch std layer) adds d&lt;u, J^T dpre&gt;/dx, carried back through the layers below it. Returns the tangent at the output, J u,
      * valid until the next call. {@code dOut} is the gradient that pass started from (after it, it holds the last
      * layer's dL/d(pre-activation)); the Jacobians are those of the last forward pass, whose input must still hold its
      * values.
@@ -221,6 +227,12 @@ public final class Sequential implements AutoCloseable {
             Tensor dpre = i == layers.size() - 1 ? dOut.value() : buffers.grad(i, b);
             Tensor x = i == 0 ? lastInput : buffers.output(i - 1, b);
             layers.get(i).penaltyPass(in, x, buffers.output(i, b), dpre, uOut);
+            // A Jacobian that depends on its input (the minibatch std layer's) adds a term at that input, carried back to
+            // the parameters below as an ordinary gradient (the buffers it overwrites were read by their layers' passes).
+            Tensor second = layers.get(i).penaltyInputTerm();
+            if (second != null && i > 0) {
+                backward(i - 1, lastInput, new Gradient(second, false), true, false, true);
+            }
             in = uOut;
         }
         backend.layer(outside);

@@ -75,6 +75,7 @@ public final class DcganTwinRun {
             System.out.println("step | PyTorch d_loss g_loss D(x) D(G(z)) | LatentCL d_loss g_loss D(x) D(G(z))");
             int step = 0;
             long noiseAt = 0;
+            int noiseRow = 0;
             double[] sums = new double[8];
             int since = 0;
             for (int e = 0; e < epochs; e++) {
@@ -93,9 +94,10 @@ public final class DcganTwinRun {
                         noiseAt += (b * nz + 3) / 4;
                     } else {
                         float[] zs = new float[b * nz];
-                        System.arraycopy(noise, step * batch * nz, zs, 0, b * nz);
+                        System.arraycopy(noise, noiseRow * nz, zs, 0, b * nz);
                         be.write(zb, zs);
                     }
+                    noiseRow += b;
                     be.write(st, new float[GanNetwork.STATS]);
                     int m = gan.discriminatorGradients(xb, zb, st);
                     ad.step();

@@ -46,14 +46,15 @@ class GanNetworkTest {
      * against differences of the loss with the penalty itself), alone and with packing, spectral norm and noise; the
      * Wasserstein loss, alone and with WGAN-GP's penalty (at interpolates drawn from the step's stream); both penalties
      * through a projection discriminator (its head and class embedding too) and a DCGAN's without batch norm; maxout
-     * units in the MLP discriminator (with R1, WGAN-GP, packing, the minibatch std feature, spectral norm) and batch
+     * units in the MLP discriminator (with R1, WGAN-GP, packing, the minibatch std feature, spectral norm), the penalties
+     * through the minibatch std feature (its second-order term), and batch
      * norm in the MLP generator; R1 and WGAN-GP through a discriminator that concatenates the class (by the data's columns).
      */
     @ParameterizedTest
     @ValueSource(strings = {"sn", "pack", "mbstd", "hinge", "smooth", "noise", "all", "dcgan-sn", "dcgan-pack-mbstd", "cond", "cond-mbstd",
         "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd", "cond-concat-sn", "cond-aux", "cond-aux-noise-sn", "dcgan-cond-aux",
         "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1", "wgan", "wgan-gp", "wgan-gp-pack-sn", "gp-noise", "dcgan-nobn", "dcgan-nobn-r1",
-        "dcgan-nobn-gp-sn", "cond-r1", "cond-aux-gp-sn", "dcgan-nobn-cond-r1", "maxout", "gbn", "gbn-maxout-r1-pack", "maxout-mbstd-sn", "maxout-gp-sn",
+        "dcgan-nobn-gp-sn", "cond-r1", "cond-aux-gp-sn", "dcgan-nobn-cond-r1", "maxout", "gbn", "gbn-maxout-r1-pack", "maxout-mbstd-sn", "maxout-gp-sn", "mbstd-r1", "maxout-gp-mbstd-sn", "pack-mbstd-r1-noise", "dcgan-nobn-mbstd-r1", "cond-mbstd-r1",
         "cond-gbn-maxout-r1", "cond-concat-r1", "cond-concat-gp-sn"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();

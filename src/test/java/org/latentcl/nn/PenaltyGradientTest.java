@@ -21,16 +21,18 @@ import org.latentcl.backend.ops.Elementwise;
  * The gradient of a penalty on a network's input gradient ({@link Sequential#penaltyBackward}, R1's and WGAN-GP's
  * double backward) against central differences of the penalty itself, P = gamma/2 sum ||dD/dx||^2 over the rows, with
  * dD/dx from the network's own input-gradient pass: for MLPs with fused LeakyReLU and ReLU (one layer large enough to
- * keep a transposed weight), a convolution with a LeakyReLU layer of its own, and maxout units, on both backends. P is quadratic in
- * each weight while no unit switches sides, so the differences are exact up to rounding; the biases enter only through
- * the units' sides, so their gradient is 0.
+ * keep a transposed weight), a convolution with a LeakyReLU layer of its own, maxout units, and the minibatch std feature
+ * after a Linear layer and after a convolution, on both backends. Without the minibatch std feature P is quadratic in
+ * each weight while no unit switches sides, so the differences are exact up to rounding, and the biases enter only
+ * through the units' sides, so their gradient is 0; with it, P is smooth between the kinks and the biases count.
  */
 class PenaltyGradientTest {
     private static final float GAMMA = 3f;
 
     @ParameterizedTest
     @CsvSource({"java, mlp, 1", "cl, mlp, 1", "java, mlp, 7", "cl, mlp, 7", "java, relu, 33", "cl, relu, 33", "java, wide, 5", "cl, wide, 5",
-        "java, conv, 1", "cl, conv, 1", "java, conv, 3", "cl, conv, 3", "java, maxout, 1", "cl, maxout, 7", "java, maxout, 33"})
+        "java, conv, 1", "cl, conv, 1", "java, conv, 3", "cl, conv, 3", "java, maxout, 1", "cl, maxout, 7", "java, maxout, 33",
+        "java, mbstd, 5", "cl, mbstd, 7", "java, mbstd, 1", "java, mbstdconv, 3", "cl, mbstdconv, 4"})
     void penaltyGradientMatchesDifferencesOfThePenalty(String backend, String net, int batch) {
         Backend be = TestBackends.named(backend);
         Random rnd = new Random(batch * 31L + net.hashCode());
@@ -156,6 +158,12 @@ class PenaltyGradientTest {
             // Maxout units of 5 and of 2 pieces: the tangent takes each unit's winning piece.
             case "maxout" -> new Sequential(List.of(new Linear("a", 4, 3 * 5), new MaxoutLayer("a maxout", 3, 5), new Linear("b", 3, 6 * 2),
                     new MaxoutLayer("b maxout", 6, 2), new Linear("c", 6, 1)), batch + 1);
+            // The minibatch std feature: its Jacobian depends on the batch, so the penalty's gradient has a second-order
+            // term that runs back through the layers before it.
+            case "mbstd" -> new Sequential(List.of(new Linear("a", 3, 6), new ActivationLayer("a act", leaky, 6),
+                    new MinibatchStdLayer("std", 6, 1, batch + 1), new Linear("b", 7, 1)), batch + 1);
+            case "mbstdconv" -> new Sequential(List.of(new Conv2d("c", 2, 3, 5, 7, 3, 2, 1, batch + 1), new ActivationLayer("c act", leaky, 3 * 3 * 4),
+                    new MinibatchStdLayer("std", 3 * 3 * 4, 3 * 4, batch + 1), new Linear("l", 4 * 3 * 4, 1)), batch + 1);
             default -> throw new IllegalArgumentException(net);
         };
     }
