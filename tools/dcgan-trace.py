@@ -18,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "shared", "tools"))
 import torch_ref  # noqa: E402
 sys.path.insert(0, HERE)
-from load_checkpoint import write_safetensors  # noqa: E402
+from load_checkpoint import gan_state as state, write_safetensors  # noqa: E402
 
 NGF, NDF, NZ, BATCH, STEPS, SEED = 8, 8, 16, 16, 4, 7
 
@@ -30,16 +30,6 @@ def digits(n):
         raw = f.read()
     x = np.frombuffer(raw, np.uint8, offset=16)[:n * 784].reshape(n, 784).astype(np.float32) / 255.0
     return x * 2 - 1
-
-
-def state(G, D):
-    """Every float tensor of both networks under LatentCL's names (gen.N.*, disc.N.*); no num_batches_tracked."""
-    out = {}
-    for prefix, net in (("gen.", G), ("disc.", D)):
-        for k, v in net.state_dict().items():
-            if v.dtype.is_floating_point:
-                out[prefix + k] = v.detach().numpy().copy()
-    return out
 
 
 def main():

@@ -24,19 +24,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "shared", "tools"))
 import torch_ref  # noqa: E402
 sys.path.insert(0, HERE)
-from load_checkpoint import write_safetensors  # noqa: E402
+from load_checkpoint import gan_state as state, write_safetensors  # noqa: E402
 
 SNAPSHOTS = (1, 10, 50, 100, 200, 400)
-
-
-def state(G, D):
-    """Every float tensor of both networks under LatentCL's names (gen.N.*, disc.N.*)."""
-    out = {}
-    for prefix, net in (("gen.", G), ("disc.", D)):
-        for k, v in net.state_dict().items():
-            if v.dtype.is_floating_point:
-                out[prefix + k] = v.detach().numpy().copy()
-    return out
 
 
 def main():

@@ -65,6 +65,17 @@ def write_safetensors(path, tensors, metadata):
         f.write(struct.pack("<Q", len(head)) + head + b"".join(blobs))
 
 
+def gan_state(G, D):
+    """Every float tensor of a GAN's two networks under LatentCL's names (gen.N.*, disc.N.*), as NumPy arrays; no
+    num_batches_tracked (tools/dcgan-trace.py and tools/dcgan-twin-run.py record these)."""
+    out = {}
+    for prefix, net in (("gen.", G), ("disc.", D)):
+        for k, v in net.state_dict().items():
+            if v.dtype.is_floating_point:
+                out[prefix + k] = v.detach().numpy().copy()
+    return out
+
+
 class VAE(nn.Module):
     """The architecture LatentCL trains: Linear layers named enc.i, mu, logvar, dec.i; ReLU between them."""
 

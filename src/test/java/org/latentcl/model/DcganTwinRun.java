@@ -64,9 +64,9 @@ public final class DcganTwinRun {
             if (ownInit) {
                 gan.initialize(seed);
             } else {
-                gan.generatorParameters().load(stage(trace, "init.", gan.generatorParameters().toHost()));
-                gan.discriminatorParameters().load(stage(trace, "init.", gan.discriminatorParameters().toHost()));
-                for (Buffer b : statistics(gan)) {
+                gan.generatorParameters().load(DcganTwinTest.stage(trace, "init.", gan.generatorParameters().toHost()));
+                gan.discriminatorParameters().load(DcganTwinTest.stage(trace, "init.", gan.discriminatorParameters().toHost()));
+                for (Buffer b : DcganTwinTest.statistics(gan)) {
                     b.write(trace.tensors().get("init." + b.name()).data());
                 }
             }
@@ -159,7 +159,7 @@ public final class DcganTwinRun {
     private static Map<String, float[]> networks(GanNetwork gan) {
         Map<String, float[]> all = new LinkedHashMap<>(gan.generatorParameters().toHost());
         all.putAll(gan.discriminatorParameters().toHost());
-        statistics(gan).forEach(b -> all.put(b.name(), b.read()));
+        DcganTwinTest.statistics(gan).forEach(b -> all.put(b.name(), b.read()));
         return all;
     }
 
@@ -193,15 +193,5 @@ public final class DcganTwinRun {
 
     private static double sq(double v) {
         return v * v;
-    }
-
-    private static java.util.List<Buffer> statistics(GanNetwork gan) {
-        return gan.buffers().stream().filter(b -> !b.name().endsWith("num_batches_tracked")).toList();
-    }
-
-    private static Map<String, float[]> stage(Safetensors.Contents trace, String prefix, Map<String, float[]> like) {
-        Map<String, float[]> out = new LinkedHashMap<>();
-        like.keySet().forEach(name -> out.put(name, trace.tensors().get(prefix + name).data()));
-        return out;
     }
 }

@@ -71,12 +71,12 @@ class DcganTwinTest {
     }
 
     /** Batch norm's running means and variances (num_batches_tracked, a count that no computation here reads, is left out of the trace). */
-    private static java.util.List<Buffer> statistics(GanNetwork gan) {
+    static java.util.List<Buffer> statistics(GanNetwork gan) {
         return gan.buffers().stream().filter(b -> !b.name().endsWith("num_batches_tracked")).toList();
     }
 
     /** The trace's tensors of one stage ("init.", "step0.", ...) under the names of {@code like}. */
-    private static Map<String, float[]> stage(Safetensors.Contents trace, String prefix, Map<String, float[]> like) {
+    static Map<String, float[]> stage(Safetensors.Contents trace, String prefix, Map<String, float[]> like) {
         Map<String, float[]> out = new LinkedHashMap<>();
         like.keySet().forEach(name -> out.put(name, trace.tensors().get(prefix + name).data()));
         return out;
