@@ -31,9 +31,6 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, 0f, 0f, 1, 0f);
     }
 
-    /** The discriminator's learning rate under the default preset: this many times the generator's (the two time-scale rule). */
-    static final float DEFAULT_D_LR_FACTOR = 4f;
-
     /** The generator average's decay under the default presets for points and for images. */
     static final float DEFAULT_G_EMA = 0.999f;
     /** R1's gamma under the default preset for points. */
@@ -43,30 +40,26 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
 
     /**
      * The default preset, measured in docs/GAN.md: for points, PacGAN2 (pack 2) with the generator average and R1, without
-     * spectral normalization, the learning rates equal; for the MLP GAN on images, R1 with the generator average, the
-     * learning rates equal, where R1 was measured ({@code penalizable}: unconditional), else spectral normalization of the discriminator with {@link #DEFAULT_D_LR_FACTOR} times
-     * the generator's learning rate; the DCGAN keeps Radford et al.'s recipe (the paper preset): spectral normalization
-     * made its batch-normalized discriminator worse.
+     * spectral normalization, the learning rates equal; for the MLP GAN on images, conditional or not, R1 with the
+     * generator average, the learning rates equal; the DCGAN keeps Radford et al.'s recipe (the paper preset): spectral
+     * normalization made its batch-normalized discriminator worse.
      */
-    static GanStabilizers defaults(GanKind kind, float lr, boolean penalizable) {
+    static GanStabilizers defaults(GanKind kind, float lr) {
         if (kind == GanKind.DCGAN) {
             return paper(lr);
         }
         if (kind == GanKind.POINTS) {
             return new GanStabilizers(Gan.Loss.NONSATURATING, false, 2, false, 1f, 0f, lr, false, DEFAULT_G_EMA, POINTS_R1, 1, 0f);
         }
-        if (penalizable) {
-            return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, DEFAULT_G_EMA, IMAGES_R1, 1, 0f);
-        }
-        return new GanStabilizers(Gan.Loss.NONSATURATING, true, 1, false, 1f, 0f, DEFAULT_D_LR_FACTOR * lr, false, 0f, 0f, 1, 0f);
+        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, DEFAULT_G_EMA, IMAGES_R1, 1, 0f);
     }
 
     /** The preset named {@code preset} with the flags that are not null applied; a conflict is a {@link UsageException}. */
-    static GanStabilizers resolve(String preset, GanKind kind, boolean penalizable, String loss, Boolean spectralNorm, Integer pack, Boolean minibatchStd,
+    static GanStabilizers resolve(String preset, GanKind kind, String loss, Boolean spectralNorm, Integer pack, Boolean minibatchStd,
                                   Float labelSmoothing, Float instanceNoise, Float dLr, Boolean lrDecay, Float generatorAverage,
                                   Float r1, Integer r1Every, Float gradientPenalty, float lr, int batch) {
         GanStabilizers base = switch (preset.toLowerCase(Locale.ROOT)) {
-            case "default" -> defaults(kind, lr, penalizable);
+            case "default" -> defaults(kind, lr);
             case "paper" -> paper(lr);
             default -> throw new UsageException("--preset must be default or paper, got '" + preset + "'");
         };

@@ -70,8 +70,8 @@ final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "default", description = "default: the stabilizers measured best for the kind of data "
             + "(docs/GAN.md): for points (at most " + GanKind.POINTS_MAX_FEATURES + " features, no image shape) PacGAN's nets (with "
-            + "--d-maxout 5) with --pack 2 --g-ema 0.999 --r1 0.1; for the MLP GAN on images --r1 10 --g-ema 0.999 (with --conditional, "
-            + "where R1 was not measured, spectral normalization with the discriminator at 4x --lr); the DCGAN's recipe as in its paper. "
+            + "--d-maxout 5) with --pack 2 --g-ema 0.999 --r1 0.1; for the MLP GAN on images, conditional or not, "
+            + "--r1 10 --g-ema 0.999; the DCGAN's recipe as in its paper. "
             + "paper: the 2014 GAN exactly (nonsaturating loss, no stabilizers, one learning rate), for comparison. Stabilizer flags "
             + "change the default preset; with paper they are refused.")
     String preset;
@@ -132,8 +132,7 @@ final class TrainGanCommand implements Callable<Integer> {
             + "with --loss wgan, whose paper takes 10 (and --k 5). Same discriminators as --r1. 0: none.")
     Float gradientPenalty;
 
-    @Option(names = "--d-lr", description = "The discriminator's learning rate (default: 4x --lr where the MLP GAN's default preset takes "
-            + "spectral normalization, else --lr; "
+    @Option(names = "--d-lr", description = "The discriminator's learning rate (default --lr; "
             + "larger than --lr is the two time-scale update rule, Heusel et al. 2017).")
     Float dLr;
 
@@ -198,9 +197,7 @@ final class TrainGanCommand implements Callable<Integer> {
         int noise = this.noise != null ? this.noise : kind.noise;
         float lr = this.lr != null ? this.lr : kind.lr;
         float beta1 = this.beta1 != null ? this.beta1 : kind.beta1;
-        // R1, the default preset's penalty on images, was measured on unconditional GANs.
-        boolean penalizable = !conditional;
-        GanStabilizers st = GanStabilizers.resolve(preset, kind, penalizable, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
+        GanStabilizers st = GanStabilizers.resolve(preset, kind, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
                 dLr, lrDecay, gEma, r1, r1Every, gradientPenalty, lr, batch);
         if (st.lrDecay() && run.schedule() == org.latentcl.Trainer.Schedule.COSINE) {
             throw new UsageException("--lr-decay is --lr-schedule linear; it and --lr-schedule cosine exclude each other");
@@ -280,10 +277,6 @@ final class TrainGanCommand implements Callable<Integer> {
                 console.println(train.cols() + " features and no image shape: " + kind.why);
             }
             console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st.describe(gan.discriminatorStabilizers()));
-            if (kind == GanKind.MLP && !penalizable && preset.equalsIgnoreCase("default")) {
-                console.println("note: the default preset's R1 was measured on unconditional GANs; a conditional one takes "
-                        + "spectral normalization (add --r1 10 --no-spectral-norm --d-lr " + Flags.number(lr) + " to try R1; docs/GAN.md)");
-            }
             if (dcgan && st.generatorAverage() > 0f) {
                 console.println("note: on the DCGAN the generator average measured a worse FID than the trained generator "
                         + "(its batch norm statistics belong to the trained weights; docs/GAN.md)");

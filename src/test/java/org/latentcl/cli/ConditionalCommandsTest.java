@@ -149,7 +149,8 @@ class ConditionalCommandsTest {
 
     @Test
     void aConditionalGanTrainsResumesBitForBitAndSamplesByClass() throws IOException {
-        String[] small = {"--g-hidden", "16", "--d-hidden", "16", "--noise", "8", "--batch", "100", "--seed", "6", "--device", "java", "--quiet"};
+        String[] small = {"--g-hidden", "16", "--d-hidden", "16", "--noise", "8", "--batch", "100", "--seed", "6", "--device", "java", "--quiet",
+            "--spectral-norm"};
         Path straight = dir.resolve("gan-straight");
         Cli.Run r = Cli.run(concat(new String[] {"train", "gan", "--conditional", "--epochs", "2", "--out", straight.toString()}, small));
         assertEquals(0, r.code(), r.err());
@@ -213,7 +214,7 @@ class ConditionalCommandsTest {
     @Test
     void anAuxiliaryClassifierTrainsResumesBitForBitAndIsRefusedWhereItHasNoMeaning() throws IOException {
         String[] small = {"--g-hidden", "16", "--d-hidden", "16", "--noise", "8", "--batch", "100", "--seed", "4", "--device", "java", "--quiet",
-            "--conditional", "--aux-classifier", "0.5"};
+            "--conditional", "--aux-classifier", "0.5", "--spectral-norm"};
         Path straight = dir.resolve("acgan");
         Cli.Run r = Cli.run(concat(new String[] {"train", "gan", "--epochs", "2", "--out", straight.toString()}, small));
         assertEquals(0, r.code(), r.err());

@@ -150,8 +150,7 @@ class GanCommandTest {
     }
 
     /**
-     * The default preset of the MLP GAN on images is R1 with the generator average (spectral normalization with the
-     * discriminator at 4x the learning rate for a conditional GAN, where R1 was not measured); on points, PacGAN's nets (maxout units in D) with pack 2, the generator average and R1, named with the reason;
+     * The default preset of the MLP GAN on images, conditional or not, is R1 with the generator average; on points, PacGAN's nets (maxout units in D) with pack 2, the generator average and R1, named with the reason;
      * flags override each of its choices; --preset paper is the 2014 GAN on its MLP; the DCGAN's default is its
      * paper's recipe.
      */
@@ -189,13 +188,21 @@ class GanCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, minibatch std, generator average 0.999, R1 gamma 10\n")
                 && r.out().contains("lr 0.0002 (D 0.0002)") && !r.out().contains("note:"), r.out());
-        // A conditional GAN, where R1 was not measured, takes the preset's spectral normalization, and the run says why.
+        // A conditional GAN takes the same preset (R1 through the projection discriminator, the generator average).
         r = Cli.run("train", "gan", "--data", "default", "--conditional", "--epochs", "1", "--batch", "8", "--g-hidden", "8",
                 "--d-hidden", "8", "--device", "java", "--out", dir.resolve("cond").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm\n")
-                && r.out().contains("lr 0.0002 (D 0.0008)") && r.out().contains("note: the default preset's R1 was measured on unconditional GANs"), r.out());
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, generator average 0.999, R1 gamma 10\n")
+                && r.out().contains("lr 0.0002 (D 0.0002)") && !r.out().contains("note:"), r.out());
         assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("cond").resolve("checkpoint.safetensors")).tensors()
+                .containsKey("ema.gen.0.weight"));
+        // Spectral normalization on request.
+        r = Cli.run("train", "gan", "--data", images.toString(), "--image-size", "16", "--epochs", "1", "--batch", "8", "--g-hidden", "8",
+                "--d-hidden", "8", "--spectral-norm", "--r1", "0", "--d-lr", "8e-4", "--device", "java", "--out", dir.resolve("sn").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm, generator average 0.999\n")
+                && r.out().contains("lr 0.0002 (D 0.0008)"), r.out());
+        assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("sn").resolve("checkpoint.safetensors")).tensors()
                 .containsKey("disc.0.weight_orig"));
         r = Cli.run("train", "gan", "--preset", "paper", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8",
                 "--d-hidden", "8", "--lr", "1e-3", "--device", "java", "--out", dir.resolve("paper").toString());
