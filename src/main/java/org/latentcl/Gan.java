@@ -181,6 +181,25 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     }
 
     /**
+     * The MLP discriminator's maxout pieces per hidden unit ({@link Builder#discriminatorMaxout}).
+     *
+     * @return 1 for LeakyReLU units (and for the DCGAN)
+     */
+    public int discriminatorMaxout() {
+        return config.disc().maxout();
+    }
+
+    /**
+     * Whether the MLP generator normalizes its hidden layers' batches ({@link Builder#generatorBatchNorm}); the DCGAN's
+     * generator always does.
+     *
+     * @return true with BatchNorm1d in the MLP generator
+     */
+    public boolean generatorBatchNorm() {
+        return config.genBatchNorm();
+    }
+
+    /**
      * Generates G(z) for noise z ~ N(0, I); the same seed gives the same samples on every device. A
      * DCGAN's samples come in the data's [0, 1] ((tanh + 1) / 2), with batch norm in evaluation mode.
      *

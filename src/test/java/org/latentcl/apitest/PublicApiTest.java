@@ -139,8 +139,10 @@ class PublicApiTest {
     void aStabilizedGanTrainsThroughTheApi(String which) {
         try (Device device = ApiDevices.open(which);
              Gan gan = Gan.builder().noise(8).generator(32).discriminator(32).loss(Gan.Loss.HINGE).spectralNorm(true).pack(2)
-                     .minibatchStd(true).device(device).build()) {
+                     .minibatchStd(true).discriminatorMaxout(3).generatorBatchNorm(true).device(device).build()) {
             assertTrue(gan.spectralNorm() && gan.pack() == 2 && gan.minibatchStd() && gan.loss() == Gan.Loss.HINGE);
+            assertTrue(gan.discriminatorMaxout() == 3 && gan.generatorBatchNorm(), gan.architecture());
+            assertTrue(gan.weights().containsKey("gen.bn.0.running_var"), "the generator's batch norm in its weights");
             List<GanEpochMetrics> history = GanTrainer.builder().epochs(2).batch(100).discriminatorLearningRate(8e-4f).instanceNoise(0.1f)
                     .learningRateDecay(true).build().fit(gan, DIGITS.head(400));
             assertEquals(2, history.size());
