@@ -316,8 +316,8 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         /**
          * Adds R1 (Mescheder et al. 2018) to the discriminator's loss: gamma/2 E||dD/dx||^2, the squared gradient of its
          * logit with respect to real examples, which keeps it from pushing back at data it already judges right; its
-         * gradient comes from a double backward written for Linear and convolution layers with ReLU-like activations
-         * (a discriminator with batch norm, the minibatch std feature or the class concatenated to its input is refused). Default 0: none.
+         * gradient comes from a double backward written for Linear and convolution layers with ReLU-like activations, maxout
+         * units and the minibatch std feature (a discriminator with batch norm is refused). Default 0: none.
          *
          * @param gamma the penalty's weight, &gt;= 0 (1 to 10 for images; about 0.1 for 2-D points)
          * @return this builder

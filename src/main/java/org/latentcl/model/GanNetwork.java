@@ -19,13 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.latentcl.nn.ActivationLayer;
+import org.latentcl.nn.BatchNorm2d;
 import org.latentcl.nn.Buffer;
 import org.latentcl.nn.Embedding;
 import org.latentcl.nn.Gradient;
 import org.latentcl.nn.Layer;
 import org.latentcl.nn.Linear;
 import org.latentcl.nn.MaxoutLayer;
-import org.latentcl.nn.BatchNorm2d;
 import org.latentcl.nn.MinibatchStdLayer;
 import org.latentcl.nn.ParamSpec;
 import org.latentcl.nn.Parameters;
@@ -438,14 +438,15 @@ public final class GanNetwork implements AutoCloseable {
 
     /**
      * Why this discriminator cannot take a gradient penalty (R1, WGAN-GP), in one line; null when it can. The penalty's
-     * gradient is written for Linear and convolution layers with ReLU-like activations ({@link Sequential#penaltyBackward}).
+     * gradient is written for Linear and convolution layers with ReLU-like activations, maxout units and the minibatch std
+     * feature ({@link Sequential#penaltyBackward}); batch norm is what a discriminator can still hold that it refuses.
      */
     public String penaltyRefusal() {
         Layer refusing = disc.refusingPenalty();
         return refusing == null ? null : "a gradient penalty (R1, WGAN-GP) cannot differentiate the discriminator's " + refusing.label()
-                + (config.disc().minibatchStd() ? " (the minibatch std feature)" : config.convolutional() ? " (the DCGAN's batch norm; "
-                + "drop it with --no-d-batch-norm, Gan.Builder.discriminatorBatchNorm(false))" : "")
-                + ": its gradient is written for Linear and convolution layers with ReLU-like activations";
+                + (refusing instanceof BatchNorm2d ? " (the DCGAN's batch norm; drop it with --no-d-batch-norm, "
+                + "Gan.Builder.discriminatorBatchNorm(false))" : "")
+                + ": its gradient is written for Linear and convolution layers with ReLU-like activations, maxout and the minibatch std feature";
     }
 
     /** The discriminator's penalties, made on first use; refused (one line) for a discriminator they cannot differentiate. */

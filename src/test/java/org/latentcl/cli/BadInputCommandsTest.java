@@ -118,6 +118,9 @@ class BadInputCommandsTest {
                 "--loss wgan has no targets");
         // R1's double backward has no batch norm: the DCGAN's discriminator is refused before a run directory exists.
         Cli.usageError(Cli.run("train", "gan", "--arch", "dcgan", "--r1", "10", "--device", "java", "--out", out.toString()), "batch norm");
+        // With the minibatch std feature too, which R1 differentiates, the refusal names the batch norm and how to drop it.
+        Cli.usageError(Cli.run("train", "gan", "--arch", "dcgan", "--minibatch-std", "--r1", "10", "--device", "java", "--out", out.toString()),
+                "(the DCGAN's batch norm; drop it with --no-d-batch-norm");
         Cli.usageError(Cli.run("train", "gan", "--arch", "dcgan", "--loss", "wgan", "--gp", "10", "--device", "java", "--out", out.toString()),
                 "batch norm");
         assertFalse(Files.exists(out), "no run directory after bad flags");
