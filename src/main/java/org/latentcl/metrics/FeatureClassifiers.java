@@ -157,13 +157,18 @@ public final class FeatureClassifiers {
                 double loss = be.read(stats)[0] / n;
                 long left = Math.round((System.nanoTime() - began) / 1e9 / epoch * (epochs - epoch));
                 log.accept(String.format(Locale.ROOT, "classifier epoch %d/%d: training loss %.4f%s", epoch, epochs, loss,
-                        epoch < epochs ? String.format(Locale.ROOT, ", about %s left", left >= 60 ? left / 60 + " min " + left % 60 + " s" : left + " s") : ""));
+                        epoch < epochs ? ", about " + duration(left) + " left" : ""));
             }
         }
     }
 
-    /** Image {@code row} of the data moved by (dx, dy) pixels, zeros shifted in, into out at offset. */
-    private static void shifted(Dataset data, int row, int dx, int dy, float[] out, int offset) {
+    /** Seconds as a person reads them: "59 s", "1 min 0 s". */
+    static String duration(long seconds) {
+        return seconds >= 60 ? seconds / 60 + " min " + seconds % 60 + " s" : seconds + " s";
+    }
+
+    /** Image {@code row} of the data moved by (dx, dy) pixels (right and down), zeros shifted in, into out at offset. */
+    static void shifted(Dataset data, int row, int dx, int dy, float[] out, int offset) {
         int h = data.height();
         int w = data.width();
         float[] v = data.values();

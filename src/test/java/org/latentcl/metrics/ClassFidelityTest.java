@@ -67,4 +67,65 @@ class ClassFidelityTest {
             assertEquals(own.perClass()[0], two.perClass()[0], 1e-12);
         }
     }
+
+    /**
+     * Each class's FID is the FID of the features of the samples asked for it against its real rows' (here computed from
+     * the extracted features by hand); two samples of a class are enough, one is NaN. And the floor is, by its
+     * definition, the even test rows measured against the odd ones.
+     */
+    @Test
+    void perClassFidAndTheFloorByTheirDefinitions() {
+        DataSplit data = new DataSplit(FeatureClassifiersTest.shapes("shapes/train", 150, 1), FeatureClassifiersTest.shapes("shapes/test", 30, 2),
+                "generated");
+        Dataset test = data.test();
+        int d = org.latentcl.model.ClassifierNetwork.FEATURES;
+        try (FeatureClassifiers.Trained t = FeatureClassifiers.train(TestBackends.java(), data, 5, line -> { })) {
+            // Samples: every class-0 test row, last first; then two rows of class 1 (rows 1 and 4) and one of class 2.
+            java.util.List<Integer> rows = new java.util.ArrayList<>();
+            for (int i = test.rows() - 1; i >= 0; i--) {
+                if (test.labels()[i] == 0) {
+                    rows.add(i);
+                }
+            }
+            int zeros = rows.size();
+            rows.addAll(java.util.List.of(1, 4, 2));
+            int[] picked = rows.stream().mapToInt(Integer::intValue).toArray();
+            int[] asked = new int[picked.length];
+            for (int i = 0; i < picked.length; i++) {
+                asked[i] = test.labels()[picked[i]];
+            }
+            Dataset samples = test.select("samples", picked);
+            ClassFidelity f = ClassFidelity.of(t.network(), samples.values(), asked, picked.length, test);
+            float[] sampleFeatures = FeatureClassifiers.extract(t.network(), samples.values(), picked.length).features();
+            float[] realFeatures = FeatureClassifiers.extract(t.network(), test.values(), test.rows()).features();
+            int realOnes = 10;
+            float[] realClass1 = new float[realOnes * d];
+            for (int i = 0, j = 0; i < test.rows(); i++) {
+                if (test.labels()[i] == 1) {
+                    System.arraycopy(realFeatures, i * d, realClass1, j++ * d, d);
+                }
+            }
+            float[] twoOnes = java.util.Arrays.copyOfRange(sampleFeatures, zeros * d, (zeros + 2) * d);
+            assertEquals(SampleMetrics.fid(twoOnes, 2, realClass1, realOnes, d), f.fidPerClass()[1], 1e-9);
+            assertEquals(0, f.fidPerClass()[0], 1e-6, "class 0's samples are its real rows, in another order");
+            assertTrue(Double.isNaN(f.fidPerClass()[2]), "one sample of class 2");
+
+            QualityReport floor = QualityReport.floor(t.network(), test, 3);
+            int[] even = new int[test.rows() / 2];
+            int[] odd = new int[test.rows() / 2];
+            for (int i = 0; i < even.length; i++) {
+                even[i] = 2 * i;
+                odd[i] = 2 * i + 1;
+            }
+            QualityReport byHand = QualityReport.of(t.network(), test.select("even", even).values(), even.length, test.select("odd", odd), 3);
+            assertEquals(byHand.fid(), floor.fid(), 0);
+            assertEquals(byHand.kid(), floor.kid());
+            assertEquals(byHand.classifierScore(), floor.classifierScore());
+            assertEquals(byHand.precisionRecall(), floor.precisionRecall());
+            assertEquals(byHand.coverage().covered(), floor.coverage().covered());
+            assertEquals(byHand.coverage().classes(), floor.coverage().classes());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(byHand.coverage().generatedShares(), floor.coverage().generatedShares());
+            assertTrue(floor.fid() > 0, "two halves of the test data differ: " + floor.fid());
+        }
+    }
 }

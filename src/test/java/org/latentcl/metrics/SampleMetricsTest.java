@@ -228,6 +228,70 @@ class SampleMetricsTest {
         assertEquals(4, c.classes(), "class 4 never occurs among the real labels");
     }
 
+    /**
+     * The k-th neighbour's squared distance with k = 2, by hand, on 0, 1, 3, 6, 10 (rows met in an order where the
+     * insertion must move earlier finds down): 9, 4, 9, 16, 49; and k rows are too few for a k-th neighbour.
+     */
+    @Test
+    void secondNeighbourDistancesByHand() {
+        float[] x = {10, 6, 3, 1, 0};
+        assertArrayEquals(new double[] {49, 16, 9, 4, 9}, SampleMetrics.kthNeighbourDistances(x, 5, 1, 2), 0);
+        assertArrayEquals(new double[] {49, 16, 9, 4, 9}, SampleMetrics.kthNeighbourDistances(new float[] {10, 6, 3, 1, 0, 99}, 5, 1, 2), 0,
+                "only the first n rows count");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SampleMetrics.precisionRecall(new float[] {0, 1, 2}, 3, new float[] {0, 1, 2, 3}, 4, 1, 3));
+        assertEquals("precision and recall with k = 3 need more than 3 rows, got 3", e.getMessage());
+    }
+
+    /** A generated point exactly on a real ball's edge is inside it (the ball is closed, as Kynkäänniemi et al. define it). */
+    @Test
+    void aPointOnTheBallsEdgeIsInside() {
+        float[] real = {0, 1, 2};
+        float[] fake = {3, 10, 11};
+        SampleMetrics.PrecisionRecall pr = SampleMetrics.precisionRecall(real, 3, fake, 3, 1, 1);
+        assertEquals(1.0 / 3, pr.precision(), 0, "3 lies at distance 1 from 2, whose ball has radius 1");
+        // The fake balls: 3 reaches 7 (to 10), covering 0, 1 and 2.
+        assertEquals(1.0, pr.recall(), 0);
+    }
+
+    /** Exactly a tenth of the real share still covers (0.05 of the predictions against a real share of 0.5). */
+    @Test
+    void aTenthOfTheShareExactlyCovers() {
+        int[] realLabels = {0, 0, 0, 0, 1, 1, 1, 1};
+        int[] predicted = new int[20];
+        predicted[19] = 1;
+        SampleMetrics.Coverage c = SampleMetrics.coverage(predicted, realLabels, 2);
+        assertEquals(0.05, c.generatedShares()[1], 0);
+        assertEquals(2, c.covered());
+    }
+
+    /** The smallest sets the measures take: FID of two rows each (unbiased variances 2 and 8: (sqrt 2 - sqrt 8)^2 = 2), KID of two rows each. */
+    @Test
+    void twoRowsAreEnough() {
+        assertEquals(2, SampleMetrics.fid(new float[] {1, 3}, 2, new float[] {0, 4}, 2, 1), 1e-12);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SampleMetrics.fid(new float[] {1}, 1, new float[] {0, 4}, 2, 1));
+        float[] a = {1, 2};
+        float[] b = {0, -1};
+        double[][] kaa = kernel(a, 2, a, 2, 1);
+        double[][] kbb = kernel(b, 2, b, 2, 1);
+        double[][] kab = kernel(a, 2, b, 2, 1);
+        double want = 2 * kaa[0][1] / 2 + 2 * kbb[0][1] / 2 - 2 * sum(kab) / 4;
+        assertEquals(want, SampleMetrics.kid(a, 2, b, 2, 1, 1).mean(), 1e-12);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SampleMetrics.kid(a, 1, b, 2, 1, 1));
+    }
+
+    /**
+     * The score's spread over splits is their population standard deviation: two confident predictions of two classes
+     * score 2, two uniform ones 1; mean 1.5, standard deviation 0.5.
+     */
+    @Test
+    void classifierScoreSpreadOverSplits() {
+        float[] probs = {1, 0, 0, 1, 0.5f, 0.5f, 0.5f, 0.5f};
+        SampleMetrics.Estimate score = SampleMetrics.classifierScore(probs, 4, 2, 2);
+        assertEquals(1.5, score.mean(), 1e-12);
+        assertEquals(0.5, score.std(), 1e-12);
+    }
+
     private static double[] meanOf(float[] x, int n, int d) {
         double[] m = new double[d];
         for (int i = 0; i < n; i++) {
