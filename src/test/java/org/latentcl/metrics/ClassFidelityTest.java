@@ -109,6 +109,12 @@ class ClassFidelityTest {
             assertEquals(SampleMetrics.fid(twoOnes, 2, realClass1, realOnes, d), f.fidPerClass()[1], 1e-9);
             assertEquals(0, f.fidPerClass()[0], 1e-6, "class 0's samples are its real rows, in another order");
             assertTrue(Double.isNaN(f.fidPerClass()[2]), "one sample of class 2");
+            // The real side: a test set holding two rows of class 1 and one of class 2 scores class 1 and not class 2.
+            int[] fewReal = rows.stream().mapToInt(Integer::intValue).filter(i -> test.labels()[i] == 0).toArray();
+            fewReal = java.util.stream.IntStream.concat(java.util.Arrays.stream(fewReal), java.util.stream.IntStream.of(1, 4, 2)).toArray();
+            ClassFidelity few = ClassFidelity.of(t.network(), samples.values(), asked, picked.length, test.select("few", fewReal));
+            assertEquals(0, few.fidPerClass()[1], 1e-6, "class 1's two samples are its two real rows");
+            assertTrue(Double.isNaN(few.fidPerClass()[2]), "one real row of class 2");
 
             QualityReport floor = QualityReport.floor(t.network(), test, 3);
             int[] even = new int[test.rows() / 2];

@@ -47,6 +47,7 @@ class FeatureClassifierKeysTest {
         assertNotEquals(key, FeatureClassifiers.key(data(v, new int[] {0, 2, 2})), "a label");
         assertNotEquals(key, FeatureClassifiers.key(data(v, new int[] {0, 1, 2 + 256})), "a label's second byte");
         assertNotEquals(key, FeatureClassifiers.key(data(java.util.Arrays.copyOf(v, 2 * cols), new int[] {0, 1})), "a row fewer");
+        assertNotEquals(key, FeatureClassifiers.key(new Dataset("k", v, rows, cols, labels, 1, 80, cols / 80)), "the same values as 80-high images");
     }
 
     @Test

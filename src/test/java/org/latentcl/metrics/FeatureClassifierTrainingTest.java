@@ -110,7 +110,12 @@ class FeatureClassifierTrainingTest {
     @Test
     void theCacheFallsBackToTrainingWhenItsFileIsUnreadable() throws Exception {
         Backend be = TestBackends.java();
-        DataSplit data = shapes();
+        // One test label wrong, so that the accuracy the lines report is below 100%.
+        Dataset test = FeatureClassifiersTest.shapes("shapes/test", 30, 2);
+        int[] labels = test.labels().clone();
+        labels[0] = (labels[0] + 1) % 3;
+        DataSplit data = new DataSplit(FeatureClassifiersTest.shapes("shapes/train", 150, 1),
+                new Dataset("shapes/test", test.values(), 30, 64, labels, 8, 8), "generated");
         List<String> log = new ArrayList<>();
         try (TempCache cache = TempCache.at(dir)) {
             Path file;
@@ -119,6 +124,7 @@ class FeatureClassifierTrainingTest {
                 file = t.file();
                 accuracy = t.testAccuracy();
             }
+            assertTrue(accuracy < 1 && accuracy >= 0.9, "the wrong label costs a row: " + accuracy);
             assertTrue(log.get(0).startsWith("no classifier for shapes/train is cached yet: training one first (60 epochs on 150 images"), log.get(0));
             log.clear();
             try (FeatureClassifiers.Trained t = FeatureClassifiers.forData(be, data, log::add)) {
