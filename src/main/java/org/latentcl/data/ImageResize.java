@@ -4,7 +4,7 @@ package org.latentcl.data;
  * Resizing images held as channel planes: the shorter side scaled to {@code size} with an
  * antialiased bilinear (triangle) filter, whose support widens with the downscale factor so every
  * source pixel counts (as PIL's BILINEAR resize, which torchvision's Resize uses), then the centre
- * size x size crop (torchvision's CenterCrop, which rounds the offset).
+ * size x size crop (torchvision's CenterCrop, which rounds the offset half to even).
  */
 public final class ImageResize {
     private ImageResize() {
@@ -30,8 +30,9 @@ public final class ImageResize {
         int newW = height <= width ? (int) ((long) size * width / height) : size;
         float[] rows = resample(planes, channels, height, width, newW, true);
         float[] both = resample(rows, channels, height, newW, newH, false);
-        int top = (int) Math.round((newH - size) / 2.0);
-        int left = (int) Math.round((newW - size) / 2.0);
+        // Python's round, which torchvision's CenterCrop calls, takes halves to the even side: rint, not Math.round.
+        int top = (int) Math.rint((newH - size) / 2.0);
+        int left = (int) Math.rint((newW - size) / 2.0);
         float[] out = new float[channels * size * size];
         for (int c = 0; c < channels; c++) {
             for (int y = 0; y < size; y++) {
