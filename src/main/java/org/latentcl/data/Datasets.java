@@ -314,7 +314,9 @@ public final class Datasets {
         }
         int[] perm = Permutations.shuffled(all.rows(), new Random(0x5EED));
         int test = Math.max(1, (int) Math.round(all.rows() * HOLD_OUT));
-        return new DataSplit(all.select(all.name() + "/train", java.util.Arrays.copyOfRange(perm, test, perm.length)),
-                all.select(all.name() + "/held-out", java.util.Arrays.copyOfRange(perm, 0, test)), "held-out 10%");
+        // IDX training files without t10k ones are already named ".../train": not ".../train/train".
+        String base = all.name().endsWith("/" + TRAIN) ? all.name().substring(0, all.name().length() - TRAIN.length() - 1) : all.name();
+        return new DataSplit(all.select(base + "/train", java.util.Arrays.copyOfRange(perm, test, perm.length)),
+                all.select(base + "/held-out", java.util.Arrays.copyOfRange(perm, 0, test)), "held-out 10%");
     }
 }
