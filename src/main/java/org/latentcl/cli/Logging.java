@@ -15,5 +15,7 @@ final class Logging {
         System.setProperty("org.slf4j.simpleLogger.showShortLogName", "false");
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "false");
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // The dashboard's HTTP server announces its start-up at INFO; serve prints its own line.
+        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", verbose ? "debug" : "warn");
     }
 }

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 /** {@code java -jar latentcl.jar COMMAND ...}: the entry point of the command line. */
 @Command(name = "latentcl", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Train VAEs and GANs on any OpenCL device, with a pure-Java fallback.",
-        subcommands = {DevicesCommand.class, SelfTestCommand.class, TrainCommand.class, SampleCommand.class, EncodeCommand.class, EvalCommand.class,
+        subcommands = {DevicesCommand.class, SelfTestCommand.class, TrainCommand.class, SampleCommand.class, EncodeCommand.class, EvalCommand.class, ServeCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;

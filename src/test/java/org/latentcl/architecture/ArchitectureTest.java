@@ -35,6 +35,7 @@ class ArchitectureTest {
                 .layer("opencl").definedBy("org.latentcl.opencl..")
                 .layer("data").definedBy("org.latentcl.data..")
                 .layer("io").definedBy("org.latentcl.io..")
+                .layer("dashboard").definedBy("org.latentcl.dashboard..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("api").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("train").mayOnlyBeAccessedByLayers("cli", "api")
@@ -45,7 +46,8 @@ class ArchitectureTest {
                 .whereLayer("backend").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model", "nn", "ops")
                 .whereLayer("opencl").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model", "nn", "ops", "backend")
                 .whereLayer("data").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model", "nn", "ops", "backend")
-                .whereLayer("io").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model", "nn", "ops", "backend", "data")
+                .whereLayer("io").mayOnlyBeAccessedByLayers("cli", "api", "train", "metrics", "model", "nn", "ops", "backend", "data", "dashboard")
+                .whereLayer("dashboard").mayOnlyBeAccessedByLayers("api")
                 .check(MAIN);
     }
 

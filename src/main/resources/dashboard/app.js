@@ -1,0 +1,206 @@
+// The LatentCL dashboard: the table of runs (polled), one run's live curves (server-sent events), overlays.
+'use strict';
+
+// The metrics each kind of run plots, grouped into charts.
+const CHARTS = {
+  vae: [['loss', ['train_loss', 'test_loss']], ['ELBO terms', ['recon', 'kl', 'test_recon', 'test_kl']], ['speed', ['samples_per_s']]],
+  gan: [['losses', ['d_loss', 'g_loss']], ['D(x) and D(G(z))', ['d_real', 'd_fake']], ['FID', ['fid']],
+        ['penalties', ['r1_penalty', 'gradient_penalty']], ['diversity', ['diversity']], ['speed', ['samples_per_s']]],
+};
+const TABLE_POLL_MS = 2000;
+let runs = [];
+let openRun = null;
+let source = null;
+let charts = [];
+let overlayChart = null;
+const checked = new Set();
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (k === 'class') e.className = v; else if (k.startsWith('on')) e.addEventListener(k.slice(2), v); else e.setAttribute(k, v);
+  }
+  for (const c of children) e.append(c instanceof Node ? c : document.createTextNode(c == null ? '' : String(c)));
+  return e;
+}
+
+function fmt(v, digits) {
+  return typeof v === 'number' && isFinite(v) ? v.toFixed(digits) : '';
+}
+
+function settingsText(s) {
+  return Object.entries(s || {}).map(([k, v]) => v === true ? k : k + ' ' + v).join(', ');
+}
+
+async function loadTable() {
+  try {
+    const r = await fetch('/api/runs', { cache: 'no-store' });
+    runs = await r.json();
+  } catch (e) {
+    return;
+  }
+  const body = document.querySelector('#runs tbody');
+  body.replaceChildren();
+  document.getElementById('empty').hidden = runs.length > 0;
+  for (const run of runs) {
+    const l = run.latest || {};
+    const box = el('input', { type: 'checkbox', 'data-run': run.name, onchange: e => {
+      if (e.target.checked) checked.add(run.name); else checked.delete(run.name);
+      drawOverlay();
+    } });
+    box.checked = checked.has(run.name);
+    const state = run.running ? el('span', { class: 'running' }, 'running') : (run.target && run.epochs >= run.target ? 'finished' : 'stopped');
+    const row = el('tr', { 'data-run': run.name, class: run.problems.length ? 'problem' : run.warnings.length ? 'warn' : '' },
+      el('td', {}, box),
+      el('td', {}, el('a', { class: 'run', href: '#run=' + encodeURIComponent(run.name) }, run.name)),
+      el('td', {}, run.model + (run.arch && run.arch !== 'mlp' ? ' ' + run.arch : '')),
+      el('td', {}, run.data), el('td', {}, run.device), el('td', {}, settingsText(run.settings)),
+      el('td', { class: 'num' }, run.target ? run.epochs + '/' + run.target : run.epochs),
+      el('td', { class: 'num' }, fmt(l.test_loss, 2)), el('td', { class: 'num' }, fmt(l.fid, 1)),
+      el('td', { class: 'num' }, fmt(l.d_real, 3)), el('td', { class: 'num' }, fmt(l.d_fake, 3)),
+      el('td', { class: 'num' }, fmt(l.samples_per_s, 0)),
+      el('td', {}, state, ...run.warnings.map(w => el('div', { class: 'warning' }, w)), ...run.problems.map(p => el('div', { class: 'problem' }, p))));
+    body.append(row);
+  }
+  const select = document.getElementById('overlay-metric');
+  const keys = new Set();
+  for (const run of runs) for (const k of Object.keys(run.latest || {})) if (typeof run.latest[k] === 'number' && k !== 'epoch') keys.add(k);
+  const before = select.value;
+  select.replaceChildren(...[...keys].sort().map(k => el('option', { value: k }, k)));
+  if (keys.has(before)) select.value = before;
+}
+
+async function drawOverlay() {
+  const metric = document.getElementById('overlay-metric').value;
+  if (!overlayChart) overlayChart = echarts.init(document.getElementById('overlay'));
+  const series = [];
+  for (const name of checked) {
+    const r = await fetch('/api/runs/' + encodeURIComponent(name), { cache: 'no-store' });
+    if (!r.ok) continue;
+    const run = await r.json();
+    series.push({ name, type: 'line', showSymbol: true, data: run.metrics.filter(m => typeof m[metric] === 'number').map(m => [m.epoch, m[metric]]) });
+  }
+  overlayChart.setOption({ title: { text: metric, textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' }, legend: { top: 20 },
+    xAxis: { type: 'value', name: 'epoch', minInterval: 1 }, yAxis: { type: 'value', scale: true }, series }, true);
+  document.getElementById('overlay').setAttribute('data-series', String(series.length));
+}
+
+function showTable() {
+  if (source) { source.close(); source = null; }
+  openRun = null;
+  document.getElementById('table-view').hidden = false;
+  document.getElementById('run-view').hidden = true;
+  document.getElementById('where').textContent = '';
+  loadTable();
+}
+
+async function showRun(name) {
+  openRun = name;
+  document.getElementById('table-view').hidden = true;
+  document.getElementById('run-view').hidden = false;
+  document.getElementById('where').textContent = '/ ' + name;
+  const r = await fetch('/api/runs/' + encodeURIComponent(name), { cache: 'no-store' });
+  if (!r.ok) {
+    document.getElementById('run-name').textContent = name + ': no such run';
+    return;
+  }
+  const run = await r.json();
+  document.getElementById('run-name').textContent = name;
+  document.getElementById('run-info').textContent = [run.model + ' ' + run.arch, run.data, run.device, settingsText(run.settings)]
+    .filter(s => s && s.trim()).join(' · ');
+  document.getElementById('run-problems').replaceChildren(...run.problems.map(p => el('li', {}, p)));
+  buildCharts(run.model === 'gan' ? CHARTS.gan : CHARTS.vae);
+  showSamples(run.samples);
+  document.getElementById('pictures').replaceChildren(...run.pictures.map(p => p.endsWith('.png')
+    ? el('figure', {}, el('img', { src: fileUrl(name, p), alt: p }), el('figcaption', {}, p))
+    : el('div', {}, el('a', { href: fileUrl(name, p) }, p))));
+  follow(name);
+}
+
+function fileUrl(run, file) {
+  return '/runs/' + encodeURIComponent(run) + '/' + encodeURIComponent(file);
+}
+
+function buildCharts(groups) {
+  charts.forEach(c => c.chart.dispose());
+  const box = document.getElementById('charts');
+  box.replaceChildren();
+  charts = groups.map(([title, keys]) => {
+    const div = el('div', { class: 'chart', 'data-chart': title, 'data-points': '0' });
+    box.append(div);
+    const chart = echarts.init(div);
+    const c = { title, keys, chart, div, points: keys.map(() => []) };
+    redraw(c);
+    return c;
+  });
+}
+
+function redraw(c) {
+  const series = c.keys.map((k, i) => ({ name: k, type: 'line', showSymbol: true, data: c.points[i] })).filter(s => s.data.length);
+  c.chart.setOption({ title: { text: c.title, textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' }, legend: { top: 20 },
+    xAxis: { type: 'value', name: 'epoch', minInterval: 1 }, yAxis: { type: 'value', scale: true }, series }, true);
+  c.div.setAttribute('data-points', String(c.points.reduce((n, p) => Math.max(n, p.length), 0)));
+}
+
+function addLine(m) {
+  for (const c of charts) {
+    c.keys.forEach((k, i) => { if (typeof m[k] === 'number') c.points[i].push([m.epoch, m[k]]); });
+    redraw(c);
+  }
+}
+
+function follow(name) {
+  if (source) source.close();
+  source = new EventSource('/api/runs/' + encodeURIComponent(name) + '/events');
+  source.onmessage = e => {
+    const m = JSON.parse(e.data);
+    addLine(m);
+    refreshSamples(name, m.epoch);
+  };
+  source.addEventListener('reset', () => { charts.forEach(c => { c.points = c.keys.map(() => []); redraw(c); }); });
+}
+
+let sampleEpochs = [];
+function showSamples(epochs) {
+  sampleEpochs = epochs.slice();
+  const slider = document.getElementById('samples-slider');
+  document.getElementById('samples-box').hidden = sampleEpochs.length === 0;
+  slider.min = 0;
+  slider.max = Math.max(0, sampleEpochs.length - 1);
+  slider.value = slider.max;
+  pickSample();
+}
+
+function pickSample() {
+  const slider = document.getElementById('samples-slider');
+  const epoch = sampleEpochs[Number(slider.value)];
+  if (epoch === undefined) return;
+  document.getElementById('samples-epoch').textContent = 'epoch ' + epoch;
+  document.getElementById('samples').src = fileUrl(openRun, 'samples-epoch-' + epoch + '.png');
+  document.getElementById('samples').setAttribute('data-epoch', String(epoch));
+}
+
+async function refreshSamples(name, epoch) {
+  if (sampleEpochs.includes(epoch)) return;
+  const r = await fetch('/api/runs/' + encodeURIComponent(name), { cache: 'no-store' });
+  if (!r.ok || openRun !== name) return;
+  const run = await r.json();
+  const slider = document.getElementById('samples-slider');
+  const atEnd = Number(slider.value) >= sampleEpochs.length - 1;
+  sampleEpochs = run.samples;
+  document.getElementById('samples-box').hidden = sampleEpochs.length === 0;
+  slider.max = Math.max(0, sampleEpochs.length - 1);
+  if (atEnd) slider.value = slider.max;
+  pickSample();
+}
+
+function route() {
+  const m = location.hash.match(/^#run=(.+)$/);
+  if (m) showRun(decodeURIComponent(m[1])); else showTable();
+}
+
+document.getElementById('samples-slider').addEventListener('input', pickSample);
+document.getElementById('overlay-metric').addEventListener('change', drawOverlay);
+window.addEventListener('hashchange', route);
+setInterval(() => { if (!openRun) loadTable(); }, TABLE_POLL_MS);
+route();
