@@ -32,13 +32,19 @@ function settingsText(s) {
   return Object.entries(s || {}).map(([k, v]) => v === true ? k : k + ' ' + v).join(', ');
 }
 
+let lastTable = '';
 async function loadTable() {
+  let text;
   try {
     const r = await fetch('/api/runs', { cache: 'no-store' });
-    runs = await r.json();
+    text = await r.text();
   } catch (e) {
     return;
   }
+  // Redrawn only when something changed, so that a row being clicked stays where it is.
+  if (text === lastTable) return;
+  lastTable = text;
+  runs = JSON.parse(text);
   const body = document.querySelector('#runs tbody');
   body.replaceChildren();
   document.getElementById('empty').hidden = runs.length > 0;
@@ -80,13 +86,14 @@ async function drawOverlay() {
     const run = await r.json();
     series.push({ name, type: 'line', showSymbol: true, data: run.metrics.filter(m => typeof m[metric] === 'number').map(m => [m.epoch, m[metric]]) });
   }
-  overlayChart.setOption({ title: { text: metric, textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' }, legend: { top: 20 },
+  overlayChart.setOption({ animation: false, title: { text: metric, textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' }, legend: { top: 20 },
     xAxis: { type: 'value', name: 'epoch', minInterval: 1 }, yAxis: { type: 'value', scale: true }, series }, true);
   document.getElementById('overlay').setAttribute('data-series', String(series.length));
 }
 
 function showTable() {
   if (source) { source.close(); source = null; }
+  lastTable = '';
   openRun = null;
   document.getElementById('table-view').hidden = false;
   document.getElementById('run-view').hidden = true;
@@ -137,7 +144,11 @@ function buildCharts(groups) {
 
 function redraw(c) {
   const series = c.keys.map((k, i) => ({ name: k, type: 'line', showSymbol: true, data: c.points[i] })).filter(s => s.data.length);
-  c.chart.setOption({ title: { text: c.title, textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' }, legend: { top: 20 },
+  // A chart for metrics this run does not write (FID without --eval-every, penalties without R1) stays hidden.
+  const wasHidden = c.div.style.display === 'none';
+  c.div.style.display = series.length ? '' : 'none';
+  if (wasHidden && series.length) c.chart.resize();
+  c.chart.setOption({ animation: false, title: { text: c.title, textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' }, legend: { top: 20 },
     xAxis: { type: 'value', name: 'epoch', minInterval: 1 }, yAxis: { type: 'value', scale: true }, series }, true);
   c.div.setAttribute('data-points', String(c.points.reduce((n, p) => Math.max(n, p.length), 0)));
 }
