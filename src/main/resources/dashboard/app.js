@@ -29,7 +29,8 @@ function fmt(v, digits) {
 }
 
 function settingsText(s) {
-  return Object.entries(s || {}).map(([k, v]) => v === true ? k : k + ' ' + v).join(', ');
+  // Settings are stored as floats (0.999000012...): four significant digits read as they were given.
+  return Object.entries(s || {}).map(([k, v]) => v === true ? k : k + ' ' + (typeof v === 'number' ? +v.toPrecision(4) : v)).join(', ');
 }
 
 let lastTable = '';
