@@ -6,25 +6,8 @@
 # Safe to run again: it installs only what is missing. GPU drivers come from the vendors (below).
 set -euo pipefail
 
-packages=(pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev clinfo oclgrind)
-missing=()
-for p in "${packages[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-
-if [ ${#missing[@]} -eq 0 ]; then
-    echo "setup-opencl: ${packages[*]} already installed"
-else
-    if ! command -v apt-get >/dev/null 2>&1; then
-        echo "setup-opencl: apt-get not found; install PoCL and an OpenCL ICD loader with your package manager" >&2
-        exit 1
-    fi
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    echo "setup-opencl: installing ${missing[*]}"
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
-fi
+bash "$(dirname "$0")/apt-missing.sh" setup-opencl "install PoCL and an OpenCL ICD loader with your package manager" \
+    pocl-opencl-icd ocl-icd-libopencl1 ocl-icd-opencl-dev clinfo oclgrind
 
 # Oclgrind ships an ICD library but no .icd file, so the loader does not see it until one exists.
 oclgrind_icd=$(dpkg -L oclgrind 2>/dev/null | grep -m1 'liboclgrind-rt-icd\.so$' || true)
