@@ -122,6 +122,14 @@ async function showRun(name) {
   document.getElementById('pictures').replaceChildren(...run.pictures.map(p => p.endsWith('.png')
     ? el('figure', {}, el('img', { src: fileUrl(name, p), alt: p }), el('figcaption', {}, p))
     : el('div', {}, el('a', { href: fileUrl(name, p) }, p))));
+  // A profiled run's report (the top kernels and the per-layer table) is shown as written.
+  const profile = document.getElementById('profile');
+  profile.textContent = '';
+  if (run.pictures.includes('profile.txt')) {
+    const t = await fetch(fileUrl(name, 'profile.txt'), { cache: 'no-store' });
+    if (t.ok) profile.textContent = await t.text();
+  }
+  document.getElementById('profile-box').hidden = profile.textContent === '';
   follow(name);
 }
 

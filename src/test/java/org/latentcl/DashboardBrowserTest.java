@@ -98,6 +98,7 @@ class DashboardBrowserTest {
                 "config", "{\"loss\":\"nonsaturating\"}"), List.of(new Safetensors.Entry("w", new int[] {1}, new float[] {1}))));
         Files.write(run.resolve("state.safetensors"), Safetensors.encode(Map.of("model", "gan", "epochs", "5",
                 "options", "{\"r1\":10.0,\"g_ema\":0.999,\"lr\":0.0002,\"batch\":128}"), List.of(new Safetensors.Entry("s", new int[] {1}, new float[] {0}))));
+        Files.writeString(run.resolve("profile.txt"), "top kernels\ngemm_tiled  61.2%\n");
         return run;
     }
 
@@ -150,6 +151,8 @@ class DashboardBrowserTest {
         assertEquals("none", browser.findElement(By.cssSelector("[data-chart='FID']")).getCssValue("display"), "no FID in this run: no chart");
         ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0);");
         screenshot("run");
+        WebElement profile = browser.findElement(By.id("profile"));
+        waitFor("the profile's text", 2000, () -> profile.getAttribute("textContent").contains("gemm_tiled  61.2%"));
 
         // The samples slider: the newest epoch first, then one step back.
         WebElement samples = browser.findElement(By.id("samples"));
