@@ -29,10 +29,13 @@ for i in $(seq "$CLIENTS"); do
     curl -s -N "http://127.0.0.1:$PORT/api/runs/watched/events" > "$OUT/clients/$i.txt" &
     clients+=($!)
 done
+ticks() { awk '{print $14 + $15}' /proc/"$1"/stat; }
+cpu_start=$(ticks "$server")
 while kill -0 "$train" 2>/dev/null; do
     echo "$(date +%s) $(awk '/VmRSS/ {print $2}' /proc/"$server"/status) $(ls /proc/"$server"/fd | wc -l)" >> "$OUT/server-usage.txt"
     sleep 2
 done
+echo $(( $(ticks "$server") - cpu_start )) > "$OUT/server-cpu-ticks.txt"
 sleep 1
 kill "${clients[@]}" 2>/dev/null || true
 kill "$serve_launcher" "$server" 2>/dev/null || true
@@ -48,7 +51,10 @@ print("epoch seconds watched:", " ".join("%.2f" % t for t in watched))
 print("mean alone %.2f s, watched %.2f s (ratio %.3f)" % (sum(alone) / len(alone), sum(watched) / len(watched),
       (sum(watched) / len(watched)) / (sum(alone) / len(alone))))
 seen = [sum(1 for l in (out / "clients" / f"{i}.txt").read_text().splitlines() if l.startswith("data: ")) for i in range(1, clients + 1)]
-print("epochs seen by each of %d clients: min %d, max %d (of %d)" % (clients, min(seen), max(seen), epochs))
+if clients:
+    print("epochs seen by each of %d clients: min %d, max %d (of %d)" % (clients, min(seen), max(seen), epochs))
+ticks = int((out / "server-cpu-ticks.txt").read_text())
+print("server CPU while training: %.2f s of %.1f s of training" % (ticks / 100, sum(watched)))
 usage = [l.split() for l in (out / "server-usage.txt").read_text().splitlines()]
 rss = [int(u[1]) / 1024 for u in usage]
 fds = [int(u[2]) for u in usage]
