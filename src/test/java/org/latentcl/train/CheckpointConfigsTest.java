@@ -68,6 +68,34 @@ class CheckpointConfigsTest {
         assertEquals("concat", GanCheckpoint.configMap(mlp.conditional(4).concatenatingClasses()).get("conditioning"));
     }
 
+    /** A checkpoint opened for sampling generates with its saved average (ema.gen.*), not the trained generator beside it. */
+    @Test
+    void samplingOpensTheSavedAverage() throws IOException {
+        GanConfig mlp = new GanConfig(6, 2, new int[] {8}, new int[] {8}, false, GanConfig.Loss.NONSATURATING);
+        Path f = dir.resolve("gan.safetensors");
+        Map<String, float[]> trained;
+        try (GanNetwork gan = new GanNetwork(TestBackends.java(), mlp, 4)) {
+            gan.initialize(1);
+            trained = gan.generatorParameters().toHost();
+            List<Safetensors.Entry> average = new java.util.ArrayList<>();
+            for (var spec : gan.generatorParameters().specs().values()) {
+                float[] v = trained.get(spec.name()).clone();
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = 0.5f * v[i] + 0.01f;
+                }
+                average.add(new Safetensors.Entry("ema." + spec.name(), spec.shape(), v));
+            }
+            Files.write(f, GanCheckpoint.encode(gan, Map.of(), average));
+        }
+        Safetensors.Contents c = Safetensors.read(f);
+        try (GanNetwork opened = GanCheckpoint.open(TestBackends.java(), c, f, 4)) {
+            Map<String, float[]> used = opened.generatorParameters().toHost();
+            for (String name : trained.keySet()) {
+                assertArrayEquals(c.tensors().get("ema." + name).data(), used.get(name), name + " is the average's");
+            }
+        }
+    }
+
     @Test
     void vaeConfigurationsComeBackFromTheirMetadata() throws IOException {
         List<VaeConfig> all = List.of(
