@@ -177,6 +177,13 @@ class GanResumeTest {
         for (int i = 0; i < 3; i++) {
             assertEquals(linesA.get(i).replaceAll("\"train_seconds.*", ""), linesB.get(i).replaceAll("\"train_seconds.*", ""));
         }
+        // The generator losses loss.png draws, kept in the state across both stops: each epoch's, as its metrics line has it.
+        List<?> kept = (List<?>) org.latentcl.io.Json.parse(Safetensors.read(stopped.resolve(RunFiles.STATE)).metadata().get("g_losses"));
+        assertEquals(3, kept.size());
+        for (int i = 0; i < 3; i++) {
+            double logged = (Double) ((Map<?, ?>) org.latentcl.io.Json.parse(linesB.get(i))).get("g_loss");
+            assertEquals(logged, Double.parseDouble((String) kept.get(i)), 1e-4, "epoch " + (i + 1) + "'s generator loss");
+        }
     }
 
     /**
