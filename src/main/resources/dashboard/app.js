@@ -56,7 +56,8 @@ async function loadTable() {
       drawOverlay();
     } });
     box.checked = checked.has(run.name);
-    const state = run.running ? el('span', { class: 'running' }, 'running') : (run.target && run.epochs >= run.target ? 'finished' : 'stopped');
+    const state = run.running ? el('span', { class: 'running' }, run.epochs === 0 ? 'starting (first epoch)' : 'running')
+      : (run.target && run.epochs >= run.target ? 'finished' : 'stopped');
     const row = el('tr', { 'data-run': run.name, class: run.problems.length ? 'problem' : run.warnings.length ? 'warn' : '' },
       el('td', {}, box),
       el('td', {}, el('a', { class: 'run', href: '#run=' + encodeURIComponent(run.name) }, run.name)),

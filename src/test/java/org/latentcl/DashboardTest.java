@@ -77,12 +77,17 @@ class DashboardTest {
         Path broken = ganRun("gan-broken");
         Files.writeString(broken.resolve("metrics.jsonl"), LINE1 + "\nnot json at all\n" + LINE2 + "\n{\"epoch\":3,\"d_lo");
         Files.write(broken.resolve("checkpoint.safetensors"), new byte[] {1, 2, 3});
-        Files.createDirectories(dir.resolve("runs/not-a-run"));
+        Path old = Files.createDirectories(dir.resolve("runs/not-a-run"));
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        Files.createDirectories(dir.resolve("runs/gan-starting"));
         try (Dashboard d = Dashboard.start(dir.resolve("runs"), "127.0.0.1", 0)) {
             String[] r = request(d.port(), "GET", "/api/runs");
             assertEquals(200, status(r), r[0]);
             List<?> runs = (List<?>) Json.parse(r[1]);
-            assertEquals(2, runs.size(), "the folder without run files is not a run: " + r[1]);
+            assertEquals(3, runs.size(), "an hour-old folder without run files is not a run: " + r[1]);
+            Map<?, ?> starting = runs.stream().map(x -> (Map<?, ?>) x).filter(m -> m.get("name").equals("gan-starting")).findFirst().orElseThrow();
+            assertEquals(0.0, starting.get("epochs"), "a run in its first epoch, which has written nothing yet");
+            assertEquals(true, starting.get("running"));
             Map<?, ?> a = runs.stream().map(x -> (Map<?, ?>) x).filter(m -> m.get("name").equals("gan-a")).findFirst().orElseThrow();
             assertEquals("gan", a.get("model"));
             assertEquals("dcgan", a.get("arch"));

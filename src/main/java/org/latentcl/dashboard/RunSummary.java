@@ -39,10 +39,20 @@ public record RunSummary(String name, String model, String arch, String data, St
     static final long ALIVE_SECONDS = 600;
     private static final Pattern SAMPLES = Pattern.compile("samples-epoch-(\\d+)\\.png");
 
-    /** Whether dir looks like a run directory (it holds any of the files training writes first). */
+    /**
+     * Whether dir looks like a run directory: it holds any of the files training writes after an epoch, or it is a
+     * folder created in the last {@link #ALIVE_SECONDS} (a run in its first epoch, which writes nothing until it ends).
+     */
     static boolean isRun(Path dir) {
-        return Files.isRegularFile(dir.resolve("metrics.jsonl")) || Files.isRegularFile(dir.resolve("checkpoint.safetensors"))
-                || Files.isRegularFile(dir.resolve("state.safetensors"));
+        if (Files.isRegularFile(dir.resolve("metrics.jsonl")) || Files.isRegularFile(dir.resolve("checkpoint.safetensors"))
+                || Files.isRegularFile(dir.resolve("state.safetensors"))) {
+            return true;
+        }
+        try {
+            return System.currentTimeMillis() - Files.getLastModifiedTime(dir).toMillis() < ALIVE_SECONDS * 1000;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -185,9 +195,14 @@ public record RunSummary(String name, String model, String arch, String data, St
         }
     }
 
-    /** The latest modification of the run's metrics, checkpoint or state, in ms (0 when none). */
+    /** The latest modification of the run's folder, metrics, checkpoint or state, in ms (0 when none). */
     static long modified(Path dir) {
         long latest = 0;
+        try {
+            latest = Files.getLastModifiedTime(dir).toMillis();
+        } catch (IOException e) {
+            // gone
+        }
         for (String f : new String[] {"metrics.jsonl", "checkpoint.safetensors", "state.safetensors"}) {
             try {
                 FileTime t = Files.getLastModifiedTime(dir.resolve(f));
