@@ -22,26 +22,24 @@ final class SafeFiles {
 
     /** The run directory called name under root, if it is one (links leading out refused). */
     static Optional<Path> runDirectory(Path root, String name) {
-        return inside(root, name).filter(p -> Files.isDirectory(p));
+        return inside(root, name).filter(Files::isDirectory);
     }
 
     /** The regular file {@code root/run/file}, if it is one and really lies under root. */
     static Optional<Path> runFile(Path root, String run, String file) {
-        if (!plainSegment(run) || !plainSegment(file)) {
-            return Optional.empty();
-        }
-        return inside(root, run + "/" + file).filter(Files::isRegularFile);
+        return inside(root, run, file).filter(Files::isRegularFile);
     }
 
-    private static Optional<Path> inside(Path root, String relative) {
-        for (String segment : relative.split("/", -1)) {
+    /** root/segments..., each segment one plain name, if it exists and its real path lies under root's. */
+    private static Optional<Path> inside(Path root, String... segments) {
+        for (String segment : segments) {
             if (!plainSegment(segment)) {
                 return Optional.empty();
             }
         }
         try {
             Path realRoot = root.toRealPath();
-            Path target = realRoot.resolve(relative).normalize();
+            Path target = realRoot.resolve(String.join("/", segments)).normalize();
             if (!target.startsWith(realRoot) || !Files.exists(target)) {
                 return Optional.empty();
             }
