@@ -30,12 +30,13 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
     /**
      * Runs one operation on this backend: {@code java} on the Java backend (timed on the host when
      * profiling is on, under {@code name}, a name from the op registry), {@code cl} on an OpenCL
-     * device (whose launches record their own events).
+     * device (whose launches record their own events; the first of them that declares no work of
+     * its own carries {@code flops} and {@code bytes}, so both backends' profiles count the same work).
      */
     public final void run(String name, double flops, double bytes, OnJava java, OnCl cl) {
         checkOpen();
         if (this instanceof ClBackend c) {
-            cl.run(c);
+            c.runOp(flops, bytes, cl);
             return;
         }
         JavaBackend j = (JavaBackend) this;

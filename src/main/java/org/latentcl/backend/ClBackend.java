@@ -257,10 +257,33 @@ public final class ClBackend extends Backend {
         launch(kernel, defines, new long[] {roundUp(n, ELEMENTWISE_ROUND)}, null, 0, 0, args);
     }
 
-    /** Launches {@code kernel} built with {@code defines}, declaring its flops and bytes for the profile. */
+    /**
+     * Launches {@code kernel} built with {@code defines}, declaring its flops and bytes for the
+     * profile. A launch that declares none (0 and 0) takes the work its operation declared, if no
+     * earlier launch of that operation took it.
+     */
     public <A extends Record> void launch(KernelBinding<A> kernel, String defines, long[] global, long[] local, double flops,
                                           double bytes, A args) {
+        if (flops == 0 && bytes == 0 && opWork != null) {
+            flops = opWork[0];
+            bytes = opWork[1];
+            opWork = null;
+        }
         ctx.launchCounted(kernels.kernel(kernel.file(), defines, kernel.function()), global, local, flops, bytes, kernel.values(args));
+    }
+
+    /** The running operation's declared work (flops, bytes) until a launch takes it; null when none is waiting. */
+    private double[] opWork;
+
+    /** Runs an operation's OpenCL path with its declared work waiting for its first uncounted launch. */
+    void runOp(double flops, double bytes, OnCl cl) {
+        double[] outer = opWork;
+        opWork = !profiling() || flops == 0 && bytes == 0 ? null : new double[] {flops, bytes};
+        try {
+            cl.run(this);
+        } finally {
+            opWork = outer;
+        }
     }
 
     // ---------------------------------------------------------------- memory

@@ -169,7 +169,7 @@ public final class BatchNorm {
     public static void normalize(Backend be, Tensor x, int channels, Tensor stats, Tensor gamma, Tensor beta, Tensor y) {
         int plane = plane(be, "batchNormalize", x, channels);
         be.sameSize("batchNormalize", x, y);
-        perChannel(be, "batchNormalize", channels, stats, null);
+        perChannel(be, "batchNormalize", channels, stats);
         affine(be, "batchNormalize", channels, gamma, beta);
         be.run("batchNormalize", 4.0 * x.size(), 8.0 * x.size(),
                 java -> {
@@ -202,10 +202,10 @@ public final class BatchNorm {
         be.sameSize("batchNormBackward", x, dy, dx);
         perChannel(be, "batchNormBackward", channels, stats, sums);
         affine(be, "batchNormBackward", channels, gamma, dgamma);
-        affine(be, "batchNormBackward", channels, dbeta, dbeta);
+        affine(be, "batchNormBackward", channels, dbeta);
         int n = x.rows();
         float count = (float) n * plane;
-        be.run("batchNormBackward", 10.0 * x.size(), 16.0 * x.size(),
+        be.run("batchNormBackward", 10.0 * x.size(), 20.0 * x.size(),
                 java -> {
                     if (!java.plain()) {
                         JavaBatchNorm.backward(java, x, dy, channels, plane, stats, gamma, accumulate, dgamma, dbeta, sums, dx);
@@ -258,19 +258,19 @@ public final class BatchNorm {
         return x.cols() / channels;
     }
 
-    private static void perChannel(Backend be, String op, int channels, Tensor a, Tensor b) {
-        for (Tensor t : new Tensor[] {a, b}) {
-            if (t != null) {
-                be.own(t, op);
-                if (t.size() != 2 * channels) {
-                    throw new IllegalArgumentException(op + ": per-channel statistics need " + (2 * channels) + " values, got " + t.shape());
-                }
+    /** Statistics tensors: two values per channel each (every one required). */
+    private static void perChannel(Backend be, String op, int channels, Tensor... stats) {
+        for (Tensor t : stats) {
+            be.own(t, op);
+            if (t.size() != 2 * channels) {
+                throw new IllegalArgumentException(op + ": per-channel statistics need " + (2 * channels) + " values, got " + t.shape());
             }
         }
     }
 
-    private static void affine(Backend be, String op, int channels, Tensor a, Tensor b) {
-        for (Tensor t : new Tensor[] {a, b}) {
+    /** Parameter tensors (gamma, beta or their gradients): one value per channel each. */
+    private static void affine(Backend be, String op, int channels, Tensor... params) {
+        for (Tensor t : params) {
             be.own(t, op);
             if (t.size() != channels) {
                 throw new IllegalArgumentException(op + ": per-channel parameters need " + channels + " values, got " + t.shape());

@@ -284,7 +284,8 @@ public final class Gemm {
         }
         Tensor bias = e.bias();
         Tensor gate = e.gate();
-        cl.launch(kernel, defines, global, local, 2.0 * m * n * k, 4.0 * ((double) m * k + (double) k * n + (double) m * n),
+        // The work is the operation's (be.run's), the gate's and bias's reads included.
+        cl.launch(kernel, defines, global, local, 0, 0,
                 new Args(m, n, k, e.alpha(), a, b, e.beta(), c, bias == null ? c : bias, bias != null, e.act().code(), e.act().slope(),
                         sums == null ? c : sums, sums != null, gate == null ? c : gate, gate != null, e.gateAct().code(),
                         e.gateAct().slope()));

@@ -87,7 +87,7 @@ public final class Maxout {
 
     /** dx = J^T dy: dy (rows x U) at each unit's winning piece of x, 0 at the others. */
     public static void backward(Backend be, Tensor x, int k, Tensor dy, Tensor dx) {
-        shapes("maxoutBackward", x, k, dy);
+        shapes(be, "maxoutBackward", x, k, dy);
         be.sameSize("maxoutBackward dx", x, dx);
         int n = x.size();
         be.run("maxoutBackward", 0, 4.0 * (2 * n + dy.size()),
@@ -101,7 +101,7 @@ public final class Maxout {
     }
 
     private static void gather(Backend be, String op, Tensor x, int k, Tensor v, Tensor out) {
-        shapes(op, x, k, out);
+        shapes(be, op, x, k, out);
         int n = out.size();
         be.run(op, 0, 4.0 * (x.size() + 2 * n),
                 java -> {
@@ -123,7 +123,9 @@ public final class Maxout {
         return best;
     }
 
-    private static void shapes(String op, Tensor x, int k, Tensor units) {
+    private static void shapes(Backend be, String op, Tensor x, int k, Tensor units) {
+        be.own(x, op);
+        be.own(units, op);
         if (k < 1 || x.rows() != units.rows() || x.cols() != units.cols() * k) {
             throw new IllegalArgumentException(op + ": " + x.shape() + " in pieces of " + k + " does not give " + units.shape());
         }

@@ -125,10 +125,10 @@ public final class MinibatchStd {
      * {@link #backward}. x is N x F, y is N x (F + plane).
      */
     public static void forward(Backend be, Tensor x, int plane, Tensor mean, Tensor std, Tensor s, Tensor y) {
+        check(be, x, plane, mean, std, s, y, "minibatchStd");
         int batch = x.rows();
         int features = x.cols();
-        check(be, x, plane, mean, std, s, y, "minibatchStd");
-        be.run("minibatchStd", 4.0 * x.size(), 8.0 * (x.size() + y.size()),
+        be.run("minibatchStd", 4.0 * x.size(), 8.0 * x.size(),
                 java -> {
                     for (int f = 0; f < features; f++) {
                         float m = 0f;
@@ -184,10 +184,11 @@ public final class MinibatchStd {
 
     /** dx from dy after {@link #forward} on x (mean, std and s as it left them); g (1 x N) is scratch, s[1] receives G. */
     public static void backward(Backend be, Tensor x, int plane, Tensor mean, Tensor std, Tensor s, Tensor g, Tensor dy, Tensor dx) {
-        int batch = x.rows();
-        int features = x.cols();
         check(be, x, plane, mean, std, s, dy, "minibatchStdBackward");
         be.sameSize("minibatchStdBackward dx", x, dx);
+        be.own(g, "minibatchStdBackward scratch");
+        int batch = x.rows();
+        int features = x.cols();
         if (g.size() < batch) {
             throw new IllegalArgumentException("minibatchStdBackward: scratch of " + g.size() + " values for a batch of " + batch);
         }
@@ -216,10 +217,15 @@ public final class MinibatchStd {
      */
     public static void penaltyTangent(Backend be, Tensor x, int plane, Tensor mean, Tensor std, Tensor s, Tensor g, Tensor columns, Tensor u,
                                       Tensor dy, Tensor uOut, Tensor r) {
-        int batch = x.rows();
-        int features = x.cols();
         check(be, x, plane, mean, std, s, dy, "minibatchStdPenalty");
         be.sameSize("minibatchStdPenalty", x, u, r);
+        be.own(g, "minibatchStdPenalty scratch");
+        be.own(columns, "minibatchStdPenalty scratch");
+        int batch = x.rows();
+        int features = x.cols();
+        if (uOut != null) {
+            be.sameSize("minibatchStdPenalty uOut", dy, uOut);
+        }
         if (columns.size() < 3 * features || g.size() < batch) {
             throw new IllegalArgumentException("minibatchStdPenalty: scratch of " + columns.size() + " and " + g.size() + " values for "
                     + features + " features and a batch of " + batch);
@@ -265,6 +271,9 @@ public final class MinibatchStd {
     private static void check(Backend be, Tensor x, int plane, Tensor mean, Tensor std, Tensor s, Tensor y, String op) {
         be.own(x, op);
         be.checkOut(op, s, 1);
+        be.own(mean, op + " mean");
+        be.own(std, op + " std");
+        be.own(y, op + " output");
         if (mean.size() != x.cols() || std.size() != x.cols() || y.rows() != x.rows() || y.cols() != x.cols() + plane || plane < 1) {
             throw new IllegalArgumentException(op + ": x " + x.shape() + " with plane " + plane + " needs mean and std of " + x.cols()
                     + " values and " + x.rows() + "x" + (x.cols() + plane) + " outputs, got " + mean.shape() + ", " + std.shape()

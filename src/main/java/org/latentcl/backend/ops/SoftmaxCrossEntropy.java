@@ -49,14 +49,14 @@ public final class SoftmaxCrossEntropy {
     /** losses (rows x 1) = each row's cross-entropy; grad (when not null) = scale (softmax - onehot). */
     public static void crossEntropy(Backend be, Tensor logits, Tensor labels, float scale, Tensor grad, Tensor losses) {
         be.own(logits, "softmaxCrossEntropy");
+        be.own(labels, "softmaxCrossEntropy labels");
+        be.own(losses, "softmaxCrossEntropy losses");
         int rows = logits.rows();
         int classes = logits.cols();
         if (labels.size() != rows || losses.size() != rows) {
             throw new IllegalArgumentException("softmaxCrossEntropy: " + rows + " rows need as many labels and losses, got "
                     + labels.shape() + " and " + losses.shape());
         }
-        be.own(labels, "softmaxCrossEntropy labels");
-        be.own(losses, "softmaxCrossEntropy losses");
         if (grad != null) {
             be.sameSize("softmaxCrossEntropy grad", logits, grad);
         }

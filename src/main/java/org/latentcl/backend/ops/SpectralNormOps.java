@@ -107,7 +107,7 @@ public final class SpectralNormOps {
                 },
                 cl -> {
                     long[] group = {cl.reductionGroupSize()};
-                    cl.launch(NORMALIZE_VECTOR, cl.reduceDefines(), group, group, 5.0 * n, 12.0 * n, new NormalizeVector(n, x, out, s, k,
+                    cl.launch(NORMALIZE_VECTOR, cl.reduceDefines(), group, group, 0, 0, new NormalizeVector(n, x, out, s, k,
                             dotIndex, EPS, Reduction.scratch(cl)));
                 });
     }
@@ -136,6 +136,8 @@ public final class SpectralNormOps {
     public static void backward(Backend be, Tensor g, Tensor out, Tensor u, Tensor v, Tensor s, int k) {
         be.sameSize("spectralNormBackward", g, out);
         be.checkOut("spectralNormBackward", s, k + 1);
+        be.own(u, "spectralNormBackward u");
+        be.own(v, "spectralNormBackward v");
         int rows = g.rows();
         int cols = g.cols();
         if (u.size() != rows || v.size() != cols) {
@@ -152,7 +154,7 @@ public final class SpectralNormOps {
                         }
                     }
                 },
-                cl -> cl.launch(BACKWARD, "", new long[] {cols, rows}, null, 5.0 * g.size(), 12.0 * g.size(),
+                cl -> cl.launch(BACKWARD, "", new long[] {cols, rows}, null, 0, 0,
                         new Backward(rows, cols, g, out, u, v, s, k)));
     }
 }

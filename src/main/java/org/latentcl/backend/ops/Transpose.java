@@ -40,7 +40,7 @@ public final class Transpose {
                         fast(java, a, out);
                     }
                 },
-                cl -> cl.launch(KERNEL, "", new long[] {(a.cols() + 7) / 8, (a.rows() + 7) / 8}, null, 0, 8.0 * a.size(),
+                cl -> cl.launch(KERNEL, "", new long[] {(a.cols() + 7) / 8, (a.rows() + 7) / 8}, null, 0, 0,
                         new Args(a.rows(), a.cols(), a, out)));
     }
 
