@@ -123,7 +123,8 @@ async function showRun(name) {
   document.getElementById('pictures').replaceChildren(...run.pictures.map(p => p.endsWith('.png')
     ? el('figure', {}, el('img', { src: fileUrl(name, p), alt: p }), el('figcaption', {}, p))
     : el('div', {}, el('a', { href: fileUrl(name, p) }, p))));
-  // A profiled run's report (the top kernels and the per-layer table) is shown as written.
+  showClassLabels(run.settings && run.settings.classes);
+  // A profiled run's report: its top kernels and its layers drawn as bars, and the text as written.
   const profile = document.getElementById('profile');
   profile.textContent = '';
   if (run.pictures.includes('profile.txt')) {
@@ -131,7 +132,68 @@ async function showRun(name) {
     if (t.ok) profile.textContent = await t.text();
   }
   document.getElementById('profile-box').hidden = profile.textContent === '';
+  drawProfile(profile.textContent);
   follow(name);
+}
+
+// A conditional model's sample grids hold one row per class, in class order: each row is labelled.
+function showClassLabels(classes) {
+  const labels = document.getElementById('class-labels');
+  const n = Number.isInteger(classes) && classes > 0 ? classes : 0;
+  labels.replaceChildren(...Array.from({ length: n }, (_, k) => el('li', {}, 'class ' + k)));
+  labels.hidden = n === 0;
+}
+
+// profile.txt's kernel table (name, calls, total ms, mean, p95, [max,] share, GFLOP/s, GB/s) and its
+// per-layer table (name, launches, total ms, share, GFLOP/s), as ProfileReport writes them.
+const KERNEL_ROW = /^(.+?)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(?:([\d.]+)\s+)?([\d.]+)%\s+(\S+)\s+(\S+)$/;
+const LAYER_ROW = /^(.+?)\s+(\d+)\s+([\d.]+)\s+([\d.]+)%\s+(\S+)$/;
+const TOP_KERNELS = 12;
+
+function parseProfile(text) {
+  const kernels = [];
+  const layers = [];
+  let section = null;
+  let summary = '';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('kernel / operation')) { section = 'kernels'; continue; }
+    if (line.startsWith('layer ')) { section = 'layers'; continue; }
+    if (line.startsWith('steps:')) { section = null; summary = line; continue; }
+    let m;
+    if (section === 'kernels' && (m = line.match(KERNEL_ROW))) {
+      kernels.push({ name: m[1], calls: +m[2], ms: +m[3], share: +m[7], gflops: m[8], gbs: m[9] });
+    } else if (section === 'layers' && (m = line.match(LAYER_ROW))) {
+      layers.push({ name: m[1], calls: +m[2], ms: +m[3], share: +m[4], gflops: m[5] });
+    }
+  }
+  return { kernels, layers, summary };
+}
+
+let profileCharts = [];
+function drawProfile(text) {
+  profileCharts.forEach(c => c.dispose());
+  profileCharts = [];
+  const p = parseProfile(text || '');
+  document.getElementById('profile-summary').textContent = p.summary;
+  const top = p.kernels.slice().sort((a, b) => b.ms - a.ms).slice(0, TOP_KERNELS);
+  bars('profile-kernels', 'device time by kernel (top ' + top.length + ' of ' + p.kernels.length + '), ms', top,
+    r => r.calls + ' calls, ' + r.share + '%, ' + r.gflops + ' GFLOP/s, ' + r.gbs + ' GB/s');
+  bars('profile-layers', 'device time by layer, ms', p.layers, r => r.calls + ' launches, ' + r.share + '%, ' + r.gflops + ' GFLOP/s');
+}
+
+function bars(id, title, rows, detail) {
+  const div = document.getElementById(id);
+  div.style.display = rows.length ? '' : 'none';
+  div.setAttribute('data-bars', String(rows.length));
+  if (!rows.length) return;
+  const chart = echarts.init(div);
+  profileCharts.push(chart);
+  const shown = rows.slice().reverse();
+  chart.setOption({ animation: false, title: { text: title, textStyle: { fontSize: 13 } },
+    tooltip: { trigger: 'item', formatter: q => shown[q.dataIndex].name + '<br>' + q.value.toFixed(2) + ' ms, ' + detail(shown[q.dataIndex]) },
+    grid: { left: 8, right: 40, top: 30, bottom: 10, containLabel: true },
+    xAxis: { type: 'value' }, yAxis: { type: 'category', data: shown.map(r => r.name), axisLabel: { fontSize: 10 } },
+    series: [{ type: 'bar', data: shown.map(r => r.ms), label: { show: true, position: 'right', formatter: q => shown[q.dataIndex].share + '%' } }] });
 }
 
 function fileUrl(run, file) {

@@ -80,6 +80,22 @@ class DashboardBrowserTest {
                 + "\"train_seconds\":10,\"samples_per_s\":" + (300 + epoch) + ",\"device\":\"java\",\"warnings\":[]}";
     }
 
+    /** The start of a real profile.txt (ProfileReport's layout): three kernels, then two layers. */
+    private static final String PROFILE = """
+            profile on cl:1 pthread-skylake-avx512-AMD EPYC
+            kernel / operation                                            calls    total ms    mean us     p95 us     max us   share   GFLOP/s     GB/s
+            gemm:gemm [TRANS_A=0 TRANS_B=0 TM=16 TN=16]                    1657     1785.21     1077.4     4911.2    33232.9   61.2%      40.5     1.07
+            elementwise:scale_rows                                          497      101.58      204.4      230.8    15183.7    2.7%       0.2     2.47
+            transfer:write                                                   45       23.67      526.1     1768.6    11233.5    0.6%         -     0.43
+            steps: 71; launches per step: 93.0; wall time per step 186874.9 us, of which device (kernel) time 52221.9 us and host overhead 134653.0 us (72%)
+            host<->device transfers: 65, 26.49 MB, 24.67 ms
+
+            by layer (forward in network order, then backward)
+            layer                                                      launches    total ms   share   GFLOP/s
+            gen.0 Linear                                                     83       12.95    0.3%      27.3
+            (outside the layers: losses, sampling, optimizer, batches)     2788      411.06   11.0%       2.8
+            """;
+
     /** A GAN run of `epochs` of 5 epochs with a samples picture per epoch (each its own colour). */
     private Path run(String name, int epochs, double start) throws IOException {
         Path run = Files.createDirectories(dir.resolve("runs").resolve(name));
@@ -95,10 +111,10 @@ class DashboardBrowserTest {
         }
         Files.writeString(run.resolve("metrics.jsonl"), lines);
         Files.write(run.resolve("checkpoint.safetensors"), Safetensors.encode(Map.of("model", "gan", "data", "default",
-                "config", "{\"loss\":\"nonsaturating\"}"), List.of(new Safetensors.Entry("w", new int[] {1}, new float[] {1}))));
+                "config", "{\"loss\":\"nonsaturating\",\"classes\":3}"), List.of(new Safetensors.Entry("w", new int[] {1}, new float[] {1}))));
         Files.write(run.resolve("state.safetensors"), Safetensors.encode(Map.of("model", "gan", "epochs", "5",
                 "options", "{\"r1\":10.0,\"g_ema\":0.999,\"lr\":0.0002,\"batch\":128}"), List.of(new Safetensors.Entry("s", new int[] {1}, new float[] {0}))));
-        Files.writeString(run.resolve("profile.txt"), "top kernels\ngemm_tiled  61.2%\n");
+        Files.writeString(run.resolve("profile.txt"), PROFILE);
         return run;
     }
 
@@ -152,7 +168,16 @@ class DashboardBrowserTest {
         ((JavascriptExecutor) browser).executeScript("window.scrollTo(0, 0);");
         screenshot("run");
         WebElement profile = browser.findElement(By.id("profile"));
-        waitFor("the profile's text", 2000, () -> profile.getAttribute("textContent").contains("gemm_tiled  61.2%"));
+        waitFor("the profile's text", 2000, () -> profile.getAttribute("textContent").contains("elementwise:scale_rows"));
+        // The profile's kernels and layers as bars, every row of each table read.
+        assertEquals("3", browser.findElement(By.id("profile-kernels")).getAttribute("data-bars"));
+        assertEquals("2", browser.findElement(By.id("profile-layers")).getAttribute("data-bars"));
+        assertTrue(browser.findElement(By.id("profile-summary")).getText().startsWith("steps: 71; launches per step: 93.0"));
+        // A conditional run's samples: one label per class row.
+        List<String> labels = browser.findElements(By.cssSelector("#class-labels li")).stream().map(WebElement::getText).toList();
+        assertEquals(List.of("class 0", "class 1", "class 2"), labels);
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('profile-box').scrollIntoView();");
+        screenshot("profile");
 
         // The samples slider: the newest epoch first, then one step back.
         WebElement samples = browser.findElement(By.id("samples"));
