@@ -65,6 +65,7 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
     private final List<Device> devices;
     private final boolean balance;
     private final boolean tensorboard;
+    private final int stopAfterSteps;
     private final List<TrainingListener> listeners;
 
     /** The learning rate's course over a run, after any warm-up. */
@@ -105,6 +106,7 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         devices = List.copyOf(b.devices);
         balance = b.balance;
         tensorboard = b.tensorboard;
+        stopAfterSteps = b.stopAfterSteps;
         listeners = List.copyOf(b.listeners);
     }
 
@@ -293,9 +295,11 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
             listeners.add(new TensorBoardListener(out));
         }
         listeners.addAll(this.listeners);
+        long[] steps = {0};
         return new RunListener() {
             @Override
             public void step(int epoch, int step, int stepsPerEpoch, java.util.function.DoubleSupplier runningLoss) {
+                steps[0]++;
                 listeners.forEach(l -> l.step(epoch, step, stepsPerEpoch, runningLoss));
             }
 
@@ -318,7 +322,7 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
 
             @Override
             public boolean stopRequested() {
-                return listeners.stream().anyMatch(TrainingListener::stopRequested);
+                return stopAfterSteps > 0 && steps[0] >= stopAfterSteps || listeners.stream().anyMatch(TrainingListener::stopRequested);
             }
         };
     }
@@ -372,6 +376,7 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         private final List<Device> devices = new ArrayList<>();
         private boolean balance;
         private boolean tensorboard;
+        private int stopAfterSteps;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         Builder() {
@@ -627,6 +632,25 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         }
 
         /**
+         * Stops the run after {@code n} training steps of this call to {@code fit} (counted from where a
+         * resumed run continues), saving its position as a stop request does: {@code fit} then throws
+         * {@link TrainingStoppedException}, and a trainer with {@link #resume} continues the run exactly
+         * where an uninterrupted one would be (the same checkpoint, bit for bit, at its end). For jobs
+         * given a slot of time, and for training in rounds. A stop that falls on an epoch's last step
+         * ends after that epoch's files. Needs an output directory.
+         *
+         * @param n steps, at least 1; 0 (the default) runs to the last epoch
+         * @return this builder
+         */
+        public B stopAfterSteps(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("the steps to stop after must be 0 (never) or more, got " + n);
+            }
+            stopAfterSteps = n;
+            return self();
+        }
+
+        /**
          * Adds a listener; listeners are called in the order added.
          *
          * @param l the listener
@@ -644,7 +668,8 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
          * The trainer.
          *
          * @return a trainer that can be used for any number of runs
-         * @throws IllegalArgumentException when profiling or resuming is asked for without an output directory
+         * @throws IllegalArgumentException when profiling, resuming, TensorBoard events or a stop after some steps are asked
+         *                                  for without an output directory
          */
         public final T build() {
             if (profile && out == null) {
@@ -655,6 +680,9 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
             }
             if (tensorboard && out == null) {
                 throw new IllegalArgumentException("TensorBoard events are written beside metrics.jsonl, so they need an output directory");
+            }
+            if (stopAfterSteps > 0 && out == null) {
+                throw new IllegalArgumentException("stopping after a number of steps saves the position to resume from, so it needs an output directory");
             }
             return create();
         }

@@ -84,8 +84,34 @@ final class RunOptions {
             + "FID, with --eval-every).")
     boolean keepBest;
 
-    /** --save-every, --patience and --keep-best checked; {@code scored} says whether the model measures a score every so often. */
+    @Option(names = "--stop-after", defaultValue = "0", paramLabel = "STEPS", description = "Stop after STEPS training steps of this "
+            + "command, saving the position as Ctrl-C does (exit 0); --resume then continues exactly where an uninterrupted run would be. "
+            + "For jobs given a slot of time. 0: run to the end.")
+    int stopAfter;
+
+    /** --stop-after checked: the steps for the API (0: none). */
+    int stopAfterSteps() {
+        if (stopAfter < 0) {
+            throw new UsageException("--stop-after must be 0 (never) or a number of steps, got " + stopAfter);
+        }
+        return stopAfter;
+    }
+
+    /** Runs {@code fit}; a stop that --stop-after asked for (not Ctrl-C) ends the command normally, its resume line printed. */
+    void fitUntilStop(java.io.PrintWriter console, Progress progress, Runnable fit) {
+        try {
+            fit.run();
+        } catch (org.latentcl.TrainingStoppedException e) {
+            if (stopAfter == 0 || progress.stopRequested()) {
+                throw e;
+            }
+            console.println("stopped as --stop-after " + stopAfter + " asked: " + e.getMessage());
+        }
+    }
+
+    /** --stop-after, --save-every, --patience and --keep-best checked; {@code scored} says whether the model measures a score every so often. */
     void checkKeeping(boolean scored) {
+        stopAfterSteps();
         if (saveEvery < 0) {
             throw new UsageException("--save-every must be 0 (none) or a number of epochs, got " + saveEvery);
         }

@@ -139,7 +139,7 @@ final class TrainCommand implements Runnable {
                     throw bernoulliOutside(split);
                 }
                 devices.apply(settings, run.balance).saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest).overwrite(true)
-                        .profile(run.profile).tensorboard(run.tensorboard);
+                        .profile(run.profile).tensorboard(run.tensorboard).stopAfterSteps(run.stopAfterSteps());
                 VaeTrainer planned = settings.build();
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s%s, %s -> %s%n",
                         vae.architecture(), devices.describe(), split.train().rows(), split.test().rows(), split.testSource(), planned.batch(),
@@ -151,7 +151,7 @@ final class TrainCommand implements Runnable {
                         "epoch %d/%d  train %.2f  test %.2f  (recon %.2f + KL %.2f)  %.1f s  %.0f samples/s%n", m.epoch(),
                         planned.epochs(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.trainSeconds(), m.samplesPerS()),
                         m -> { })).build();
-                trainer.fit(vae, split);
+                run.fitUntilStop(console, progress, () -> trainer.fit(vae, split));
             }
             console.println(DoneLine.of(dir));
             return Main.EXIT_OK;

@@ -5,11 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.latentcl.Checkpoints;
 import org.latentcl.Device;
 import org.latentcl.Devices;
@@ -115,6 +119,79 @@ class ResumingApiTest {
                 }
             }
         }
+    }
+
+    /**
+     * {@code stopAfterSteps(K)} cuts a run into parts of K steps, each a fresh trainer and a model loaded from the
+     * checkpoint, as a job with a time slot (or a round of training across hosts) runs it: for K that ends parts inside
+     * epochs, on an epoch's last step and across an epoch's end, the parts end with the checkpoint and the state of a run
+     * that never stopped, byte for byte.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4})
+    void aRunCutIntoPartsOfKStepsEndsByteForByteAsAnUnbrokenOne(int k) throws IOException {
+        Path whole = dir.resolve("whole");
+        Path parts = dir.resolve("parts");
+        VaeTrainer.Builder vae = VaeTrainer.builder().epochs(3).batch(200).learningRate(2e-3f).seed(7).learningRateSchedule(Trainer.Schedule.COSINE);
+        GanTrainer.Builder gan = GanTrainer.builder().epochs(3).batch(200).learningRate(3e-4f).k(2).seed(5).generatorAverage(0.9f);
+        try (Device device = Devices.java()) {
+            try (Vae a = Vae.builder().hidden(8).latent(2).seed(3).device(device).build()) {
+                vae.outputDirectory(whole.resolve("vae")).build().fit(a, SPLIT);
+            }
+            try (Gan a = Gan.builder().noise(4).generator(16).discriminator(16).seed(3).device(device).build()) {
+                gan.outputDirectory(whole.resolve("gan")).build().fit(a, SPLIT);
+            }
+            // 3 epochs of 3 steps: 9 steps in parts of k; every part but the last ends with a stop.
+            int expectedStops = (9 + k - 1) / k - 1;
+            int vaeStops;
+            try (Vae b = Vae.builder().hidden(8).latent(2).seed(3).device(device).build()) {
+                vaeStops = stopped(() -> vae.outputDirectory(parts.resolve("vae")).stopAfterSteps(k).build().fit(b, SPLIT));
+            }
+            for (boolean more = vaeStops > 0; more; ) {
+                try (Vae loaded = Checkpoints.loadVae(parts.resolve("vae").resolve("checkpoint.safetensors"), device)) {
+                    int s = stopped(() -> VaeTrainer.resuming(parts.resolve("vae")).stopAfterSteps(k).build().fit(loaded, SPLIT));
+                    vaeStops += s;
+                    more = s > 0;
+                }
+            }
+            int ganStops;
+            try (Gan b = Gan.builder().noise(4).generator(16).discriminator(16).seed(3).device(device).build()) {
+                ganStops = stopped(() -> gan.outputDirectory(parts.resolve("gan")).stopAfterSteps(k).build().fit(b, SPLIT));
+            }
+            for (boolean more = ganStops > 0; more; ) {
+                try (Gan loaded = Checkpoints.loadGan(parts.resolve("gan").resolve("checkpoint.safetensors"), device)) {
+                    int s = stopped(() -> GanTrainer.resuming(parts.resolve("gan")).stopAfterSteps(k).build().fit(loaded, SPLIT));
+                    ganStops += s;
+                    more = s > 0;
+                }
+            }
+            assertEquals(expectedStops, vaeStops, "the VAE's stops");
+            assertEquals(expectedStops, ganStops, "the GAN's stops");
+        }
+        for (String model : new String[] {"vae", "gan"}) {
+            for (String file : new String[] {"checkpoint.safetensors", "state.safetensors"}) {
+                assertArrayEquals(Files.readAllBytes(whole.resolve(model).resolve(file)), Files.readAllBytes(parts.resolve(model).resolve(file)),
+                        model + " " + file + " after parts of " + k + " steps");
+            }
+        }
+    }
+
+    /** Runs one part: 1 when it ended with a stop, 0 when it finished the run. */
+    private static int stopped(Runnable part) {
+        try {
+            part.run();
+            return 0;
+        } catch (TrainingStoppedException stopped) {
+            assertTrue(stopped.getMessage().startsWith("stopped "), stopped.getMessage());
+            return 1;
+        }
+    }
+
+    @Test
+    void stoppingAfterStepsNeedsARunDirectoryAndACount() {
+        assertThrows(IllegalArgumentException.class, () -> VaeTrainer.builder().stopAfterSteps(-1));
+        IllegalArgumentException noDir = assertThrows(IllegalArgumentException.class, () -> GanTrainer.builder().stopAfterSteps(5).build());
+        assertTrue(noDir.getMessage().contains("output directory"), noDir.getMessage());
     }
 
     @Test

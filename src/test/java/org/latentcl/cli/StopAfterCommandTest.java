@@ -1,0 +1,61 @@
+package org.latentcl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** --stop-after as a user with a time slot runs it: a planned stop that exits 0, then --resume to the end. */
+class StopAfterCommandTest {
+    @TempDir
+    Path dir;
+
+    private static final String[] GAN = {"train", "gan", "--epochs", "2", "--batch", "500", "--g-hidden", "32", "--d-hidden", "32",
+            "--seed", "4", "--device", "java", "--quiet"};
+
+    private static String[] with(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    /**
+     * The embedded digits' 9,000 training rows are 18 steps of 500 an epoch: a stop after 12 steps, a second after 12 more
+     * (across the end of epoch 1), then the rest end with the checkpoint of an unbroken run, byte for byte.
+     */
+    @Test
+    void aGanInPartsEndsAsAnUnbrokenRun() throws IOException {
+        Path whole = dir.resolve("whole");
+        Path parts = dir.resolve("parts");
+        Cli.Run r = Cli.run(with(GAN, "--out", whole.toString()));
+        assertEquals(0, r.code(), r.err());
+        r = Cli.run(with(GAN, "--out", parts.toString(), "--stop-after", "12"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stopped as --stop-after 12 asked: stopped in epoch 1 after step 12 of 18; saved "), r.out());
+        assertTrue(r.out().contains("Continue with: train gan --resume " + parts), r.out());
+        assertFalse(Files.exists(parts.resolve("metrics.jsonl")), "no epoch ended yet");
+        r = Cli.run("train", "gan", "--resume", parts.toString(), "--device", "java", "--quiet", "--stop-after", "12");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stopped in epoch 2 after step 6 of 18"), r.out());
+        assertEquals(1, Files.readAllLines(parts.resolve("metrics.jsonl")).size(), "epoch 1's line");
+        r = Cli.run("train", "gan", "--resume", parts.toString(), "--device", "java", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        for (String file : new String[] {"checkpoint.safetensors", "state.safetensors"}) {
+            assertArrayEquals(Files.readAllBytes(whole.resolve(file)), Files.readAllBytes(parts.resolve(file)), file);
+        }
+    }
+
+    @Test
+    void aNegativeCountIsOneLineAndWritesNothing() {
+        Cli.usageError(Cli.run("train", "vae", "--stop-after", "-1", "--out", dir.resolve("a").toString()), "--stop-after must be 0");
+        Cli.usageError(Cli.run(with(GAN, "--stop-after", "-5", "--out", dir.resolve("b").toString())), "--stop-after must be 0");
+        assertFalse(Files.exists(dir.resolve("a")));
+        assertFalse(Files.exists(dir.resolve("b")));
+    }
+}
