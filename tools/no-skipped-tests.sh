@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Fails when the test reports under the given directories (default: target/surefire-reports and
-# target/failsafe-reports) show a skipped test, or show no tests at all. CI runs it after README's
+# Fails when the test reports under the given directories (default: the surefire and failsafe reports
+# of the core, target/, and of the Spark module, spark/target/) show a skipped test, or show no tests at all. CI runs it after README's
 # test command, so a run cannot pass by skipping what it was meant to check (for example every
 # OpenCL test on a machine where OpenCL failed to install).
 set -euo pipefail
 dirs=("$@")
-[ ${#dirs[@]} -gt 0 ] || dirs=(target/surefire-reports target/failsafe-reports)
+[ ${#dirs[@]} -gt 0 ] || dirs=(target/surefire-reports target/failsafe-reports spark/target/surefire-reports spark/target/failsafe-reports)
 total=0; skipped=0; names=""
 for d in "${dirs[@]}"; do
     for f in "$d"/TEST-*.xml; do

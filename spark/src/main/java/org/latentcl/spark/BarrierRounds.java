@@ -1,0 +1,47 @@
+package org.latentcl.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import scala.reflect.ClassTag$;
+
+/**
+ * A round as one barrier stage: one partition per task, all launched together or none; results
+ * come back in task order. A task that fails fails the stage, and the driver runs the round again.
+ */
+final class BarrierRounds implements SparkTrain.Rounds {
+    private final JavaSparkContext sc;
+
+    BarrierRounds(JavaSparkContext sc) {
+        this.sc = sc;
+    }
+
+    @Override
+    public List<RoundTask.Result> run(List<RoundTask> tasks) {
+        RDD<RoundTask> rdd = sc.parallelize(tasks, tasks.size()).rdd();
+        RDD<RoundTask.Result> results = rdd.barrier().mapPartitions(
+                (scala.Function1<scala.collection.Iterator<RoundTask>, scala.collection.Iterator<RoundTask.Result>> & java.io.Serializable)
+                        BarrierRounds::runPartition, false,
+                ClassTag$.MODULE$.apply(RoundTask.Result.class));
+        Object collected = results.collect();
+        List<RoundTask.Result> out = new ArrayList<>();
+        for (Object r : (Object[]) collected) {
+            out.add((RoundTask.Result) r);
+        }
+        return out;
+    }
+
+    /** A partition holds its one task; every task of the stage waits for the others before it starts. */
+    private static scala.collection.Iterator<RoundTask.Result> runPartition(scala.collection.Iterator<RoundTask> partition) {
+        BarrierTaskContext.get().barrier();
+        List<RoundTask.Result> done = new ArrayList<>();
+        Iterator<RoundTask> it = scala.jdk.javaapi.CollectionConverters.asJava(partition);
+        while (it.hasNext()) {
+            done.add(it.next().run());
+        }
+        return scala.jdk.javaapi.CollectionConverters.asScala(done.iterator());
+    }
+}

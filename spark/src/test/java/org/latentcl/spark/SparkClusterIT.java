@@ -1,0 +1,126 @@
+package org.latentcl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * On a real standalone cluster on this machine (tools/spark-cluster.sh: a master and two workers, each its own JVM,
+ * executors started by the workers) through Spark's own submit entry point (tools/spark-submit.sh): the submitted run
+ * equals the one-host run to the bit, and an executor killed in the middle of a round (its JVM, as a lost host would)
+ * costs a retried round, not a different result.
+ */
+class SparkClusterIT {
+    private static final Path ROOT = Path.of(System.getProperty("latentcl.root", "..")).toAbsolutePath().normalize();
+    private static final String JAR = Path.of(System.getProperty("latentcl.spark.jar", "target/latentcl-spark.jar")).toAbsolutePath().toString();
+    private static final String CORE_JAR = Path.of(System.getProperty("latentcl.core.jar", "../target/latentcl.jar")).toAbsolutePath().toString();
+    private static String master;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Process p = new ProcessBuilder("bash", ROOT.resolve("tools/spark-cluster.sh").toString(), "start", "2")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, "the cluster did not start: " + out);
+        master = out.substring(out.lastIndexOf('\n') + 1);
+        assertTrue(master.startsWith("spark://127.0.0.1:"), master);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        new ProcessBuilder("bash", ROOT.resolve("tools/spark-cluster.sh").toString(), "stop").inheritIO().start().waitFor(2, TimeUnit.MINUTES);
+    }
+
+    private static final String[] VAE = {"--epochs", "2", "--batch", "500", "--hidden", "32", "--latent", "4", "--seed", "3", "--device", "java"};
+
+    private static Process submit(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("tools/spark-submit.sh").toString(), "--master", master,
+                "--conf", "spark.executor.memory=768m", "--conf", "spark.ui.enabled=false", "--class", "org.latentcl.spark.SparkTrain", JAR));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /** The same training on this host, as a user runs it: {@code java -jar latentcl.jar train vae ...}. */
+    private Path oneHost() throws Exception {
+        Path alone = dir.resolve("alone");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", CORE_JAR,
+                "train", "vae"));
+        cmd.addAll(List.of(VAE));
+        cmd.addAll(List.of("--quiet", "--out", alone.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("alone.log").toFile()).start();
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES) && p.exitValue() == 0, Files.readString(dir.resolve("alone.log")));
+        return alone;
+    }
+
+    private static void assertSameRun(Path expected, Path got) throws IOException {
+        for (String file : new String[] {"checkpoint.safetensors", "state.safetensors"}) {
+            assertArrayEquals(Files.readAllBytes(expected.resolve(file)), Files.readAllBytes(got.resolve(file)), file);
+        }
+    }
+
+    @Test
+    void aSubmittedRunIsTheOneHostRun() throws Exception {
+        Path out = dir.resolve("submitted");
+        Path log = dir.resolve("submit.log");
+        Process p = submit(log, concat(concat(new String[] {"train", "vae"}, VAE), "--tasks", "1", "--sync-every", "12", "--out", out.toString()));
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the job did not end");
+        String text = Files.readString(log);
+        assertEquals(0, p.exitValue(), text);
+        assertTrue(text.contains("round 3: 1 task(s)") && text.contains("done: " + out), text);
+        assertSameRun(oneHost(), out);
+    }
+
+    private static boolean roundAtWork() throws IOException {
+        try (var list = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return list.anyMatch(p -> p.getFileName().toString().startsWith("latentcl-round-"));
+        }
+    }
+
+    /** The executor JVM killed while round 2 or later runs: the worker starts a new one, the round runs again, the end is the same. */
+    @Test
+    void aKilledExecutorCostsARoundNotTheResult() throws Exception {
+        Path out = dir.resolve("disturbed");
+        Path log = dir.resolve("disturbed.log");
+        Process p = submit(log, concat(concat(new String[] {"train", "vae"}, VAE), "--tasks", "1", "--sync-every", "6", "--out", out.toString()));
+        // After round 2, as soon as a task is at work (its scratch run directory exists on the executor).
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!(Files.readString(log).contains("round 2:") && roundAtWork()) && System.nanoTime() < deadline && p.isAlive()) {
+            Thread.sleep(10);
+        }
+        assertTrue(p.isAlive(), "the run ended before an executor could be killed: " + Files.readString(log));
+        // Only this cluster's executors: the children of the workers tools/spark-cluster.sh started.
+        List<ProcessHandle> executors = Files.readAllLines(ROOT.resolve("spark/target/spark-cluster/pids")).stream()
+                .map(pid -> ProcessHandle.of(Long.parseLong(pid.strip()))).flatMap(java.util.Optional::stream)
+                .flatMap(ProcessHandle::descendants)
+                .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).toList();
+        assertFalse(executors.isEmpty(), "no executor JVM found");
+        executors.forEach(ProcessHandle::destroyForcibly);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the job did not end");
+        String text = Files.readString(log);
+        assertEquals(0, p.exitValue(), text);
+        assertTrue(text.contains("failed") && text.contains("running it again from its starting files"), text);
+        assertSameRun(oneHost(), out);
+    }
+}
