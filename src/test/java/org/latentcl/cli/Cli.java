@@ -38,4 +38,11 @@ final class Cli {
         java.nio.file.Files.write(file, org.latentcl.data.Npy.encode(values, n, 784));
         return file;
     }
+
+    /** {@code base} followed by {@code more}: a command line built from a shared start. */
+    static String[] with(String[] base, String... more) {
+        String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, out, base.length, more.length);
+        return out;
+    }
 }

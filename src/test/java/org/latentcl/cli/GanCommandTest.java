@@ -31,8 +31,8 @@ class GanCommandTest {
             "--label-smoothing", "0.9", "--g-hidden", "32", "--d-hidden", "32", "--device", "java", "--quiet"};
         Path straight = dir.resolve("straight");
         Path resumed = dir.resolve("resumed");
-        for (Cli.Run run : new Cli.Run[] {Cli.run(with(settings, "--epochs", "3", "--out", straight.toString())),
-            Cli.run(with(settings, "--epochs", "1", "--out", resumed.toString()))}) {
+        for (Cli.Run run : new Cli.Run[] {Cli.run(Cli.with(settings, "--epochs", "3", "--out", straight.toString())),
+            Cli.run(Cli.with(settings, "--epochs", "1", "--out", resumed.toString()))}) {
             assertEquals(0, run.code(), run.err());
         }
         Cli.Run r = Cli.run("train", "gan", "--resume", resumed.toString(), "--epochs", "3", "--device", "java", "--quiet");
@@ -48,12 +48,6 @@ class GanCommandTest {
         Cli.usageError(Cli.run("train", "gan", "--resume", resumed.toString(), "--lr", "1e-3", "--device", "java"),
                 "--lr cannot change a resumed run");
         Cli.usageError(Cli.run("train", "gan", "--resume", dir.resolve("nothing").toString(), "--device", "java"), "cannot resume");
-    }
-
-    private static String[] with(String[] base, String... more) {
-        String[] out = java.util.Arrays.copyOf(base, base.length + more.length);
-        System.arraycopy(more, 0, out, base.length, more.length);
-        return out;
     }
 
     @Test

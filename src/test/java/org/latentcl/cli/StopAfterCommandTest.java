@@ -19,12 +19,6 @@ class StopAfterCommandTest {
     private static final String[] GAN = {"train", "gan", "--epochs", "2", "--batch", "500", "--g-hidden", "32", "--d-hidden", "32",
             "--seed", "4", "--device", "java", "--quiet"};
 
-    private static String[] with(String[] base, String... more) {
-        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
-    }
-
     /**
      * The embedded digits' 9,000 training rows are 18 steps of 500 an epoch: a stop after 12 steps, a second after 12 more
      * (across the end of epoch 1), then the rest end with the checkpoint of an unbroken run, byte for byte.
@@ -33,9 +27,9 @@ class StopAfterCommandTest {
     void aGanInPartsEndsAsAnUnbrokenRun() throws IOException {
         Path whole = dir.resolve("whole");
         Path parts = dir.resolve("parts");
-        Cli.Run r = Cli.run(with(GAN, "--out", whole.toString()));
+        Cli.Run r = Cli.run(Cli.with(GAN, "--out", whole.toString()));
         assertEquals(0, r.code(), r.err());
-        r = Cli.run(with(GAN, "--out", parts.toString(), "--stop-after", "12"));
+        r = Cli.run(Cli.with(GAN, "--out", parts.toString(), "--stop-after", "12"));
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("stopped as --stop-after 12 asked: stopped in epoch 1 after step 12 of 18; saved "), r.out());
         assertTrue(r.out().contains("Continue with: train gan --resume " + parts), r.out());
@@ -54,7 +48,7 @@ class StopAfterCommandTest {
     @Test
     void aNegativeCountIsOneLineAndWritesNothing() {
         Cli.usageError(Cli.run("train", "vae", "--stop-after", "-1", "--out", dir.resolve("a").toString()), "--stop-after must be 0");
-        Cli.usageError(Cli.run(with(GAN, "--stop-after", "-5", "--out", dir.resolve("b").toString())), "--stop-after must be 0");
+        Cli.usageError(Cli.run(Cli.with(GAN, "--stop-after", "-5", "--out", dir.resolve("b").toString())), "--stop-after must be 0");
         assertFalse(Files.exists(dir.resolve("a")));
         assertFalse(Files.exists(dir.resolve("b")));
     }

@@ -44,6 +44,7 @@ public final class SparkTrain {
             Plan plan = Plan.parse(args);
             SparkConf conf = new SparkConf().setAppName("latentcl " + plan.model() + " on " + plan.tasks() + " task(s)");
             Plan.failFastOnMissingSlots(conf);
+            ClusterChecks.check(conf);
             try (JavaSparkContext sc = new JavaSparkContext(conf)) {
                 code = run(plan, new BarrierRounds(sc), out, err);
             }
@@ -122,6 +123,10 @@ public final class SparkTrain {
                 RoundTask.RoundFailedException refused = RoundTask.RoundFailedException.in(e);
                 if (refused != null) {
                     throw refused;
+                }
+                String slots = ClusterChecks.missingSlots(e, plan.tasks());
+                if (slots != null) {
+                    throw new UsageException(slots);
                 }
                 if (attempt >= plan.roundRetries()) {
                     throw new RoundTask.RoundFailedException(EXIT_FAILED, "round " + round + " failed " + (attempt + 1) + " times; the last: "

@@ -98,6 +98,45 @@ class SparkClusterIT {
         }
     }
 
+    /**
+     * A cluster the run cannot use is one line and exit 2 within a minute, with no run directory: a master that does not
+     * answer, and a round whose tasks cannot all get a slot (executors of 2 cores on workers of 1: no slot at all; Spark's
+     * own check shortened to 1 s, 3 times).
+     */
+    @Test
+    void aClusterTheRunCannotUseIsOneLine() throws Exception {
+        Path log = dir.resolve("refused.log");
+        long t0 = System.nanoTime();
+        List<String> cmd = new ArrayList<>(List.of("bash", ROOT.resolve("tools/spark-submit.sh").toString(), "--master", "spark://127.0.0.1:9",
+                "--class", "org.latentcl.spark.SparkTrain", JAR, "train", "vae", "--tasks", "1", "--sync-every", "5", "--out",
+                dir.resolve("nowhere").toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES), "refused within a minute");
+        String text = Files.readString(log);
+        assertEquals(2, p.exitValue(), text);
+        assertTrue(text.contains("latentcl-spark: cannot reach the Spark master spark://127.0.0.1:9"), text);
+
+        Process q = new ProcessBuilder(concatList(List.of("bash", ROOT.resolve("tools/spark-submit.sh").toString(), "--master", master,
+                "--conf", "spark.executor.cores=2", "--conf", "spark.ui.enabled=false",
+                "--conf", "spark.scheduler.barrier.maxConcurrentTasksCheck.interval=1s",
+                "--conf", "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures=3", "--class", "org.latentcl.spark.SparkTrain", JAR),
+                concat(new String[] {"train", "vae"}, VAE), "--tasks", "1", "--sync-every", "5", "--out", dir.resolve("noslots").toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(q.waitFor(1, TimeUnit.MINUTES), "refused within a minute: " + Files.readString(log));
+        text = Files.readString(log);
+        assertEquals(2, q.exitValue(), text);
+        assertTrue(text.contains("latentcl-spark: --tasks 1 needs"), text);
+        assertTrue((System.nanoTime() - t0) / 1e9 < 120, "both within two minutes");
+        assertFalse(Files.exists(dir.resolve("nowhere")) || Files.exists(dir.resolve("noslots")), "no run directory");
+    }
+
+    private static List<String> concatList(List<String> head, String[] middle, String... tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(List.of(middle));
+        all.addAll(List.of(tail));
+        return all;
+    }
+
     /** The executor JVM killed while round 2 or later runs: the worker starts a new one, the round runs again, the end is the same. */
     @Test
     void aKilledExecutorCostsARoundNotTheResult() throws Exception {
