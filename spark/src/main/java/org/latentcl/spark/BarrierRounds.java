@@ -42,7 +42,16 @@ final class BarrierRounds implements SparkTrain.Rounds {
         List<RoundTask.Result> done = new ArrayList<>();
         Iterator<RoundTask> it = scala.jdk.javaapi.CollectionConverters.asJava(partition);
         while (it.hasNext()) {
-            done.add(it.next().run());
+            RoundTask task = it.next();
+            // Without --device, the GPUs Spark assigned this task (spark.task.resource.gpu.amount), if any.
+            String assigned;
+            try {
+                assigned = task.devices() == null ? GpuMapping.forThisTask() : task.devices();
+            } catch (IllegalArgumentException e) {
+                // A GPU Spark assigned that this host's OpenCL does not show: the cluster's setup, not a lost executor.
+                throw new RoundTask.RoundFailedException(SparkTrain.EXIT_USAGE, "on " + RoundTask.host() + ": " + e.getMessage());
+            }
+            done.add(task.onDevices(assigned).run());
         }
         return scala.jdk.javaapi.CollectionConverters.asScala(done.iterator());
     }

@@ -36,6 +36,11 @@ record RoundTask(String model, List<String> settings, String devices, Map<String
     /** The line --stop-after prints when it stops a run (the run is not finished). */
     static final String STOPPED = "stopped as --stop-after ";
 
+    /** This task on the given devices ({@code --device}'s value; null leaves the command's own choice). */
+    RoundTask onDevices(String chosen) {
+        return new RoundTask(model, settings, chosen, files, steps);
+    }
+
     /** Runs the round's training on this executor. */
     Result run() {
         Path scratch = null;
