@@ -38,6 +38,12 @@ record Plan(String model, List<String> settings, String devices, int tasks, int 
                 case "--tasks", "--sync-every", "--out", "--resume", "--device", "--round-retries" -> true;
                 default -> false;
             };
+            if (flag.equals("--quiet")) {
+                continue; // tasks always train quietly: the driver prints each round's epochs
+            }
+            if (flag.equals("--stop-after")) {
+                throw new SparkTrain.UsageException("rounds stop after --sync-every steps themselves; leave out --stop-after");
+            }
             if (!spark) {
                 settings.add(a);
                 continue;

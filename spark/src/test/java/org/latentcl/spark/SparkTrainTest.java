@@ -82,8 +82,8 @@ class SparkTrainTest {
             assertEquals(0, Main.run(concat(new String[] {"train", model}, flags, new String[] {"--device", "java", "--quiet", "--out",
                     alone.toString()}), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())));
             Path rounds = dir.resolve(model + "-rounds");
-            Ran r = spark(new BarrierRounds(sc), concat(new String[] {"train", model}, flags, new String[] {"--device", "java", "--tasks", "1",
-                    "--sync-every", "7", "--out", rounds.toString()}));
+            Ran r = spark(new BarrierRounds(sc), concat(new String[] {"train", model}, flags, new String[] {"--device", "java", "--quiet", "--tasks",
+                    "1", "--sync-every", "7", "--out", rounds.toString()}));
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("round 6: 1 task(s)") && r.out().contains("the run's last") && !r.out().contains("round 7"), r.out());
             assertSameRun(alone, rounds);
@@ -156,6 +156,7 @@ class SparkTrainTest {
             {"train", "vae", "--lr", "0.01", "--tasks", "1", "--sync-every", "5", "--resume", used.toString()},
             {"train", "vae", "--tasks", "1", "--sync-every", "5", "--resume", dir.resolve("nothing").toString()},
             {"train", "vae", "--epochs", "-3", "--tasks", "1", "--sync-every", "5", "--out", dir.resolve("d").toString()},
+            {"train", "vae", "--stop-after", "3", "--tasks", "1", "--sync-every", "5", "--out", dir.resolve("e").toString()},
         };
         for (String[] args : bad) {
             Ran r = spark(new BarrierRounds(sc), args);
@@ -163,7 +164,7 @@ class SparkTrainTest {
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertTrue(r.err().startsWith("latentcl-spark: "), r.err());
         }
-        for (String d : new String[] {"a", "b", "c", "d"}) {
+        for (String d : new String[] {"a", "b", "c", "d", "e"}) {
             assertFalse(Files.exists(dir.resolve(d)), d);
         }
     }
