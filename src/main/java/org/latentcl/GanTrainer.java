@@ -157,7 +157,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
                 dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, generatorAverage, learningRateSchedule(), r1, r1Every, gradientPenalty);
         GanNetwork lead = gan.live(batch);
         return onDevices(lead, gan.device(), d -> new GanNetwork(d.backend(), lead.config(), batch),
-                replicas -> io(() -> GanTraining.train(replicas, parallel(), data, opt, listeners(), keeping()))).stream().map(GanEpochMetrics::of)
+                replicas -> io(() -> GanTraining.train(replicas, parallel(gan.device()), data, opt, listeners(), keeping()))).stream().map(GanEpochMetrics::of)
                 .toList();
     }
 

@@ -66,6 +66,8 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
     private final boolean balance;
     private final boolean tensorboard;
     private final int stopAfterSteps;
+    private final int shard;
+    private final int shards;
     private final List<TrainingListener> listeners;
 
     /** The learning rate's course over a run, after any warm-up. */
@@ -107,6 +109,8 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         balance = b.balance;
         tensorboard = b.tensorboard;
         stopAfterSteps = b.stopAfterSteps;
+        shard = b.shard;
+        shards = b.shards;
         listeners = List.copyOf(b.listeners);
     }
 
@@ -238,9 +242,13 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         }
     }
 
-    /** The devices of the run, or none for the model's own device alone. */
-    ParallelOptions parallel() {
-        return devices.isEmpty() ? null : new ParallelOptions(devices.stream().map(Device::id).toList(), balance);
+    /** The devices of the run (and its part of every batch where several hosts share them), or none for the model's own device alone. */
+    ParallelOptions parallel(Device own) {
+        if (devices.isEmpty() && shards == 1) {
+            return null;
+        }
+        List<Device> all = devices.isEmpty() ? List.of(own) : devices;
+        return new ParallelOptions(all.stream().map(Device::id).toList(), balance, null, shard, shards);
     }
 
     static void checkFeatures(DataSplit data, int features, String model) {
@@ -377,6 +385,8 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
         private boolean balance;
         private boolean tensorboard;
         private int stopAfterSteps;
+        private int shard;
+        private int shards = 1;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         Builder() {
@@ -647,6 +657,28 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
                 throw new IllegalArgumentException("the steps to stop after must be 0 (never) or more, got " + n);
             }
             stopAfterSteps = n;
+            return self();
+        }
+
+        /**
+         * Trains only part {@code index} of {@code count} equal parts of every batch, as one of
+         * {@code count} hosts that average their parameters every few steps (the Spark module does;
+         * docs/SCALING.md): the same examples and noise as the whole batch's rows, split into
+         * contiguous parts in host order, with the gradient of this part alone. Its losses are sums over
+         * its rows; a stop ({@link #stopAfterSteps}) that falls on an epoch's last step saves the position
+         * before the epoch's end, which the continued run does once the hosts' states are merged, so that
+         * the epoch is measured on the average. Each part must get rows of every batch.
+         *
+         * @param index which part, from 0
+         * @param count how many hosts share every batch; 1 (the default) trains all of it
+         * @return this builder
+         */
+        public B shard(int index, int count) {
+            if (count < 1 || index < 0 || index >= count) {
+                throw new IllegalArgumentException("shard " + index + " of " + count + " is not a part of a batch (0 <= index < count)");
+            }
+            shard = index;
+            shards = count;
             return self();
         }
 

@@ -97,7 +97,7 @@ public final class VaeTrainer extends Trainer<Vae, EpochMetrics> {
                 klWeight, klWarmup, learningRateSchedule());
         VaeNetwork lead = vae.live(batch);
         return onDevices(lead, vae.device(), d -> new VaeNetwork(d.backend(), lead.config(), batch),
-                replicas -> io(() -> VaeTraining.train(replicas, parallel(), data, opt, listeners(), keeping()))).stream().map(EpochMetrics::of).toList();
+                replicas -> io(() -> VaeTraining.train(replicas, parallel(vae.device()), data, opt, listeners(), keeping()))).stream().map(EpochMetrics::of).toList();
     }
 
     /**

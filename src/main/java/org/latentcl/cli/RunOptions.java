@@ -89,6 +89,23 @@ final class RunOptions {
             + "For jobs given a slot of time. 0: run to the end.")
     int stopAfter;
 
+    @Option(names = "--shard", paramLabel = "I/N", description = "Train only part I (from 0) of N equal parts of every batch, as host I of N "
+            + "that average their parameters every few steps (latentcl-spark's tasks; docs/SCALING.md). A stop on an epoch's last step then "
+            + "leaves the epoch's end to the continued run.")
+    String shard;
+
+    /** --shard as the API takes it: {index, count}; {0, 1} without it. */
+    int[] shardOfBatch() {
+        if (shard == null) {
+            return new int[] {0, 1};
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*/\\s*(\\d{1,9})\\s*").matcher(shard);
+        if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(1)) >= Integer.parseInt(m.group(2))) {
+            throw new UsageException("--shard takes I/N, part I (0 to N-1) of N parts of every batch, got '" + shard + "'");
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
     /** --stop-after checked: the steps for the API (0: none). */
     int stopAfterSteps() {
         if (stopAfter < 0) {
@@ -112,6 +129,7 @@ final class RunOptions {
     /** --stop-after, --save-every, --patience and --keep-best checked; {@code scored} says whether the model measures a score every so often. */
     void checkKeeping(boolean scored) {
         stopAfterSteps();
+        shardOfBatch();
         if (saveEvery < 0) {
             throw new UsageException("--save-every must be 0 (none) or a number of epochs, got " + saveEvery);
         }

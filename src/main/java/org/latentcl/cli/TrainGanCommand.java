@@ -331,7 +331,8 @@ final class TrainGanCommand implements Callable<Integer> {
     /** Trains through the public API with these settings, the command's devices and keeping, and the progress line as the listener. */
     private void fit(PrintWriter console, TrainingDevices devices, org.latentcl.Gan gan, DataSplit split, GanTrainer.Builder settings) {
         devices.apply(settings, run.balance).saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest).overwrite(true)
-                .profile(run.profile).tensorboard(run.tensorboard).stopAfterSteps(run.stopAfterSteps());
+                .profile(run.profile).tensorboard(run.tensorboard).stopAfterSteps(run.stopAfterSteps())
+                .shard(run.shardOfBatch()[0], run.shardOfBatch()[1]);
         GanTrainer planned = settings.build();
         Progress progress = new Progress(console, run.quiet, planned.batch(), planned.epochs(), "d_loss");
         progress.catchInterrupts();

@@ -101,6 +101,22 @@ public final class Safetensors {
         }
     }
 
+    /**
+     * Reads and validates a file's bytes, as {@link #read(Path)} reads a file (for files that travel
+     * as bytes, as a Spark round's do).
+     *
+     * @param source what the bytes are, for messages (a file name)
+     * @param bytes  the file's bytes
+     * @return its metadata and tensors
+     */
+    public static Contents read(String source, byte[] bytes) {
+        try {
+            return parse(source, bytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(OneLine.of(e.getMessage()), e.getCause());
+        }
+    }
+
     private static Contents parse(Path file) {
         byte[] bytes;
         try {
@@ -110,6 +126,10 @@ public final class Safetensors {
         } catch (IOException e) {
             throw new IllegalArgumentException(file + ": cannot read (" + e.getMessage() + ")");
         }
+        return parse(file.toString(), bytes);
+    }
+
+    private static Contents parse(String file, byte[] bytes) {
         if (bytes.length < 8) {
             throw new IllegalArgumentException(file + ": not a safetensors file (shorter than its 8-byte header length)");
         }
@@ -193,7 +213,7 @@ public final class Safetensors {
         return dtype.equals("I64") ? 8 : 4;
     }
 
-    private static int[] ints(Object v, Path file, String name, String key) {
+    private static int[] ints(Object v, String file, String name, String key) {
         if (!(v instanceof List<?> list)) {
             throw new IllegalArgumentException(file + ": tensor " + name + " has no " + key + " list");
         }

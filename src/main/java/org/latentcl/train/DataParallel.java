@@ -25,6 +25,8 @@ final class DataParallel implements AutoCloseable {
     private final double[] weights;
     private final long[] rowsDone;
     private final double[] knownSpeeds;
+    private final int hostShard;
+    private final double[] hostWeights;
     private final Map<Integer, Shards> byBatch = new HashMap<>();
     private final Map<String, GradientSum> sums = new HashMap<>();
     private long lastStart;
@@ -36,6 +38,9 @@ final class DataParallel implements AutoCloseable {
         this.threads = new DeviceThreads(ids);
         this.times = new StepTimes(List.copyOf(ids));
         this.align = align;
+        this.hostShard = options.shard();
+        this.hostWeights = new double[options.shards()];
+        Arrays.fill(hostWeights, 1.0);
         this.weights = new double[ids.size()];
         this.rowsDone = new long[ids.size()];
         Arrays.fill(weights, 1.0);
@@ -49,9 +54,36 @@ final class DataParallel implements AutoCloseable {
         return threads.ids();
     }
 
-    /** The shards of a batch of {@code rows} rows, under the current weights. */
+    /**
+     * The devices' shards of a batch of {@code rows} rows, under the current weights: of the whole
+     * batch, or of this host's equal part of it where several hosts share every batch.
+     */
     Shards shards(int rows) {
-        return byBatch.computeIfAbsent(rows, r -> Shards.split(r, weights, align));
+        return byBatch.computeIfAbsent(rows, r -> {
+            Shards host = hostPart(r);
+            return Shards.split(host.first()[hostShard], host.rows()[hostShard], r, weights, align);
+        });
+    }
+
+    /** How a batch of {@code rows} rows is split among the hosts that share it (one host: all of it). */
+    Shards hostPart(int rows) {
+        return Shards.split(rows, hostWeights, align);
+    }
+
+    /**
+     * Refuses, before any step, batch sizes that would leave a host without rows (it would draw no
+     * noise and fall out of step with the others): {@code rows} are every size a step may have.
+     */
+    void checkHostRows(String model, int... rows) {
+        for (int r : rows) {
+            Shards host = hostPart(r);
+            for (int h = 0; h < host.devices(); h++) {
+                if (host.rows()[h] == 0) {
+                    throw new IllegalArgumentException("a " + model + " batch of " + r + " rows split over " + host.devices() + " hosts in parts of "
+                            + align + "-row multiples leaves host " + h + " (counting from 0) no rows; use a larger batch or fewer hosts");
+                }
+            }
+        }
     }
 
     /** Runs task(i) on every device's thread at once; returns each device's time. */
@@ -75,9 +107,8 @@ final class DataParallel implements AutoCloseable {
     /** Each device's view of the noise stream for the shards of one step. */
     static RandomStream[] streams(RandomStream rng, Shards s) {
         RandomStream[] out = new RandomStream[s.devices()];
-        int batch = Arrays.stream(s.rows()).sum();
         for (int i = 0; i < out.length; i++) {
-            out[i] = s.rows()[i] == 0 ? null : rng.shard(s.first()[i], s.rows()[i], batch);
+            out[i] = s.rows()[i] == 0 ? null : rng.shard(s.first()[i], s.rows()[i], s.batch());
         }
         return out;
     }
@@ -123,6 +154,17 @@ final class DataParallel implements AutoCloseable {
         }
         byBatch.clear();
         return split(batch);
+    }
+
+    /** What the run says of its split when it starts. */
+    String describe(int batch) {
+        if (hostWeights.length == 1) {
+            return "data parallel over " + devices() + " devices; a batch of " + batch + " is split " + split(batch);
+        }
+        Shards host = hostPart(batch);
+        int first = host.first()[hostShard];
+        return "host " + hostShard + " of " + hostWeights.length + " trains rows " + first + "-" + (first + host.rows()[hostShard] - 1)
+                + " of each batch of " + batch + (devices() == 1 ? "" : ", split " + split(batch));
     }
 
     /** "cl:0 64 + cl:1 64": how a batch is split. */

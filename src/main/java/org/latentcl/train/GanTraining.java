@@ -300,7 +300,7 @@ public final class GanTraining {
                 GanConfig c = gan.config();
                 // Boundaries where noise draws (z; instance noise on data) start a Philox block and packs stay whole.
                 this.parallel = parallelOptions == null ? null
-                        : made(new DataParallel(parallelOptions, Shards.alignment(c.disc().pack(), c.noise(), c.data())));
+                        : parallel(parallelOptions, Shards.alignment(c.disc().pack(), c.noise(), c.data()), train.rows(), c.disc().pack(), "GAN");
                 this.classifier = opt.evalEvery() > 0 ? made(FeatureClassifiers.forData(be, split, LOG::info)) : null;
                 this.average = opt.generatorAverage() > 0f ? made(new GeneratorAverage(gan.generatorParameters(), opt.generatorAverage())) : null;
             } catch (RuntimeException e) {

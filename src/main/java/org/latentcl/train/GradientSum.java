@@ -28,6 +28,11 @@ final class GradientSum {
      */
     void allReduce(DeviceThreads threads, List<Parameters> replicas, boolean[] active, long computeStart, long[] computeNanos,
                    StepTimes times) {
+        if (replicas.size() == 1) {
+            // One device (a host's share of a batch that several hosts share): its gradient is the sum already.
+            times.add(computeStart, computeNanos, System.nanoTime(), System.nanoTime());
+            return;
+        }
         long[] read = threads.all(i -> {
             if (active[i]) {
                 Parameters p = replicas.get(i);

@@ -39,6 +39,8 @@ abstract class TrainingRun<S> implements AutoCloseable {
     private final boolean profile;
     private final boolean resume;
     private final boolean balance;
+    /** Other hosts train the rest of every batch: a stop on an epoch's last step leaves the epoch's end to the averaged model. */
+    private final boolean sharedWithHosts;
     private final int batch;
     private final List<AutoCloseable> made = new ArrayList<>();
     /** The devices of a data-parallel run, or null for one device. */
@@ -67,6 +69,7 @@ abstract class TrainingRun<S> implements AutoCloseable {
         this.profile = profile;
         this.listener = listener;
         this.balance = parallel != null && parallel.balance();
+        this.sharedWithHosts = parallel != null && parallel.sharedWithHosts();
     }
 
     /** What the run keeps beside its latest checkpoint, and when it stops early (before {@link #epochs}). */
@@ -75,6 +78,19 @@ abstract class TrainingRun<S> implements AutoCloseable {
             throw new IllegalArgumentException("keeping checkpoints needs a run directory");
         }
         keeping = k;
+    }
+
+    /**
+     * The data-parallel part of the run, with its devices and (where several hosts share every batch)
+     * this host's part checked: every step's rows ({@code examples} in batches of the run's size, each
+     * cut to whole packs of {@code pack} rows, as the model's step does) must give every host rows.
+     */
+    protected final DataParallel parallel(ParallelOptions options, int align, int examples, int pack, String modelName) {
+        DataParallel p = made(new DataParallel(options, align));
+        int full = batch / pack * pack;
+        int last = examples % batch / pack * pack;
+        p.checkHostRows(modelName, last == 0 ? new int[] {full} : new int[] {full, last});
+        return p;
     }
 
     /** Keeps something the run allocated, to release with it (or at once when setting the run up fails). */
@@ -99,8 +115,7 @@ abstract class TrainingRun<S> implements AutoCloseable {
     final List<S> epochs() throws IOException {
         int done = start();
         if (parallel != null) {
-            listener.info("data parallel over " + parallel.devices() + " devices; a batch of " + batch + " is split "
-                    + parallel.split(batch));
+            listener.info(parallel.describe(batch));
         }
         RunProfile.epochs(model, be, profile, done + 1, totalEpochs, out, listener, this::epoch, parallel == null ? null : parallel::timings);
         return history;
@@ -189,7 +204,10 @@ abstract class TrainingRun<S> implements AutoCloseable {
     private boolean afterStep(int epoch, int done, int steps, double seconds) throws IOException {
         listener.step(epoch, done, steps, runningLoss(done));
         checkStep(epoch, done);
-        if (done == steps || !listener.stopRequested()) {
+        // A stop on the epoch's last step ends after the epoch's files, except where other hosts train the rest of every
+        // batch: their parameters are averaged with these first, and the epoch's end (its sums added over the hosts, its
+        // test and pictures) runs on the average when the run continues with nothing left of the epoch but its end.
+        if ((done == steps && !sharedWithHosts) || !listener.stopRequested()) {
             return true;
         }
         if (!files) {

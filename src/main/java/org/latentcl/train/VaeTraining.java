@@ -264,7 +264,7 @@ public final class VaeTraining {
                 }
                 this.testX = made(be.upload(testRows.values(), testRows.rows(), testRows.cols()));
                 this.parallel = parallelOptions == null ? null
-                        : made(new DataParallel(parallelOptions, Shards.alignment(1, vae.config().latent())));
+                        : parallel(parallelOptions, Shards.alignment(1, vae.config().latent()), train.rows(), 1, "VAE");
             } catch (RuntimeException e) {
                 throw failedToStart(e);
             }

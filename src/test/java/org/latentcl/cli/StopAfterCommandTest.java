@@ -46,6 +46,18 @@ class StopAfterCommandTest {
     }
 
     @Test
+    void aBadShardIsOneLineAndWritesNothing() {
+        Cli.usageError(Cli.run("train", "vae", "--shard", "2/2", "--out", dir.resolve("a").toString()), "--shard takes I/N");
+        Cli.usageError(Cli.run(Cli.with(GAN, "--shard", "half", "--out", dir.resolve("b").toString())), "--shard takes I/N");
+        // 9,000 rows in batches of 8,999: the last batch's one row cannot be split over two hosts.
+        Cli.usageError(Cli.run("train", "vae", "--device", "java", "--batch", "8999", "--shard", "1/2", "--out", dir.resolve("c").toString()),
+                "leaves host 1");
+        for (String d : new String[] {"a", "b", "c"}) {
+            assertFalse(Files.exists(dir.resolve(d).resolve("checkpoint.safetensors")), d);
+        }
+    }
+
+    @Test
     void aNegativeCountIsOneLineAndWritesNothing() {
         Cli.usageError(Cli.run("train", "vae", "--stop-after", "-1", "--out", dir.resolve("a").toString()), "--stop-after must be 0");
         Cli.usageError(Cli.run(Cli.with(GAN, "--stop-after", "-5", "--out", dir.resolve("b").toString())), "--stop-after must be 0");
