@@ -665,9 +665,10 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
          * {@code count} hosts that average their parameters every few steps (the Spark module does;
          * docs/SCALING.md): the same examples and noise as the whole batch's rows, split into
          * contiguous parts in host order, with the gradient of this part alone. Its losses are sums over
-         * its rows; a stop ({@link #stopAfterSteps}) that falls on an epoch's last step saves the position
-         * before the epoch's end, which the continued run does once the hosts' states are merged, so that
-         * the epoch is measured on the average. Each part must get rows of every batch.
+         * its rows. It trains in rounds: it stops after {@link #stopAfterSteps} steps (needed) or after an
+         * epoch's last step, whichever comes first, saving the position before the epoch's end, which the
+         * continued run does once the hosts' states are merged, so that the epoch is measured on the
+         * average. Each part must get rows of every batch.
          *
          * @param index which part, from 0
          * @param count how many hosts share every batch; 1 (the default) trains all of it
@@ -715,6 +716,9 @@ public abstract sealed class Trainer<M, E> permits VaeTrainer, GanTrainer {
             }
             if (stopAfterSteps > 0 && out == null) {
                 throw new IllegalArgumentException("stopping after a number of steps saves the position to resume from, so it needs an output directory");
+            }
+            if (shards > 1 && stopAfterSteps == 0) {
+                throw new IllegalArgumentException("a host's part of every batch trains in rounds that its hosts' average ends: give stopAfterSteps");
             }
             return create();
         }

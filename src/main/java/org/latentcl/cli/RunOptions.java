@@ -90,8 +90,8 @@ final class RunOptions {
     int stopAfter;
 
     @Option(names = "--shard", paramLabel = "I/N", description = "Train only part I (from 0) of N equal parts of every batch, as host I of N "
-            + "that average their parameters every few steps (latentcl-spark's tasks; docs/SCALING.md). A stop on an epoch's last step then "
-            + "leaves the epoch's end to the continued run.")
+            + "that average their parameters every few steps (latentcl-spark's tasks; docs/SCALING.md): the run stops after --stop-after "
+            + "steps (needed) or an epoch's last step, and leaves the epoch's end to the continued run.")
     String shard;
 
     /** --shard as the API takes it: {index, count}; {0, 1} without it. */
@@ -102,6 +102,9 @@ final class RunOptions {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*(\\d{1,9})\\s*/\\s*(\\d{1,9})\\s*").matcher(shard);
         if (!m.matches() || Integer.parseInt(m.group(2)) < 1 || Integer.parseInt(m.group(1)) >= Integer.parseInt(m.group(2))) {
             throw new UsageException("--shard takes I/N, part I (0 to N-1) of N parts of every batch, got '" + shard + "'");
+        }
+        if (stopAfter == 0 && Integer.parseInt(m.group(2)) > 1) {
+            throw new UsageException("--shard trains in rounds that the hosts' average ends: give --stop-after STEPS");
         }
         return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }

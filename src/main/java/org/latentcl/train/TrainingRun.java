@@ -204,10 +204,12 @@ abstract class TrainingRun<S> implements AutoCloseable {
     private boolean afterStep(int epoch, int done, int steps, double seconds) throws IOException {
         listener.step(epoch, done, steps, runningLoss(done));
         checkStep(epoch, done);
-        // A stop on the epoch's last step ends after the epoch's files, except where other hosts train the rest of every
-        // batch: their parameters are averaged with these first, and the epoch's end (its sums added over the hosts, its
-        // test and pictures) runs on the average when the run continues with nothing left of the epoch but its end.
-        if ((done == steps && !sharedWithHosts) || !listener.stopRequested()) {
+        // Where other hosts train the rest of every batch, the run stops after every epoch's last step: the hosts'
+        // parameters are averaged first, and the epoch's end (its sums added over the hosts, its test and pictures) runs on
+        // the average when the run continues with nothing left of the epoch but its end. Elsewhere a stop on the epoch's
+        // last step ends after the epoch's files.
+        boolean stop = done == steps ? sharedWithHosts : listener.stopRequested();
+        if (!stop) {
             return true;
         }
         if (!files) {

@@ -116,8 +116,9 @@ class ShardedTrainingApiTest {
     }
 
     /**
-     * A stop on an epoch's last step saves the position before the epoch's end (no metrics line yet); the continued run
-     * starts with that end (the line of epoch 1), then trains on.
+     * A round stops at an epoch's last step even before its count (5 steps asked, 3 in the epoch) and saves the position
+     * before the epoch's end (no metrics line yet); the continued run starts with that end (the line of epoch 1), then
+     * trains on.
      */
     @Test
     void anEpochsEndWaitsForTheContinuedRun() throws IOException {
@@ -125,7 +126,7 @@ class ShardedTrainingApiTest {
         try (Device device = Devices.java()) {
             try (Vae v = Vae.builder().hidden(8).latent(2).seed(3).device(device).build()) {
                 TrainingStoppedException stop = assertThrows(TrainingStoppedException.class, () -> VaeTrainer.builder().epochs(2).batch(200)
-                        .outputDirectory(run).shard(1, 2).stopAfterSteps(3).build().fit(v, SPLIT));
+                        .outputDirectory(run).shard(1, 2).stopAfterSteps(5).build().fit(v, SPLIT));
                 assertTrue(stop.getMessage().contains("after step 3 of 3"), stop.getMessage());
             }
             assertFalse(Files.exists(run.resolve("metrics.jsonl")), "epoch 1 has not ended");
@@ -146,11 +147,14 @@ class ShardedTrainingApiTest {
     void aBatchThatLeavesAHostNoRowsIsRefusedBeforeTraining() {
         assertThrows(IllegalArgumentException.class, () -> VaeTrainer.builder().shard(2, 2));
         assertThrows(IllegalArgumentException.class, () -> VaeTrainer.builder().shard(0, 0));
+        IllegalArgumentException rounds = assertThrows(IllegalArgumentException.class,
+                () -> VaeTrainer.builder().outputDirectory(dir.resolve("x")).shard(0, 2).build());
+        assertTrue(rounds.getMessage().contains("stopAfterSteps"), rounds.getMessage());
         Path run = dir.resolve("refused");
         try (Device device = Devices.java(); Vae v = Vae.builder().hidden(8).latent(2).seed(3).device(device).build()) {
             // 600 rows in batches of 599: the last batch's one row cannot be split over two hosts.
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> VaeTrainer.builder().epochs(1).batch(599).outputDirectory(run).shard(0, 2).build().fit(v, SPLIT));
+                    () -> VaeTrainer.builder().epochs(1).batch(599).outputDirectory(run).shard(0, 2).stopAfterSteps(1).build().fit(v, SPLIT));
             assertTrue(e.getMessage().contains("batch of 1 rows split over 2 hosts") && e.getMessage().contains("leaves host 1"), e.getMessage());
         }
         assertFalse(Files.exists(run.resolve("checkpoint.safetensors")));

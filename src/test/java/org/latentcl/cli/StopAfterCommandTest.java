@@ -50,9 +50,11 @@ class StopAfterCommandTest {
         Cli.usageError(Cli.run("train", "vae", "--shard", "2/2", "--out", dir.resolve("a").toString()), "--shard takes I/N");
         Cli.usageError(Cli.run(Cli.with(GAN, "--shard", "half", "--out", dir.resolve("b").toString())), "--shard takes I/N");
         // 9,000 rows in batches of 8,999: the last batch's one row cannot be split over two hosts.
-        Cli.usageError(Cli.run("train", "vae", "--device", "java", "--batch", "8999", "--shard", "1/2", "--out", dir.resolve("c").toString()),
+        Cli.usageError(Cli.run("train", "vae", "--device", "java", "--batch", "8999", "--shard", "1/2", "--stop-after", "5", "--out",
+                dir.resolve("c").toString()),
                 "leaves host 1");
-        for (String d : new String[] {"a", "b", "c"}) {
+        Cli.usageError(Cli.run("train", "vae", "--shard", "0/2", "--out", dir.resolve("d").toString()), "--shard trains in rounds");
+        for (String d : new String[] {"a", "b", "c", "d"}) {
             assertFalse(Files.exists(dir.resolve(d).resolve("checkpoint.safetensors")), d);
         }
     }

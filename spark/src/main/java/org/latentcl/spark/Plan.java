@@ -44,6 +44,9 @@ record Plan(String model, List<String> settings, String devices, int tasks, int 
             if (flag.equals("--stop-after")) {
                 throw new SparkTrain.UsageException("rounds stop after --sync-every steps themselves; leave out --stop-after");
             }
+            if (flag.equals("--shard")) {
+                throw new SparkTrain.UsageException("each task trains its part of every batch by itself (--tasks N); leave out --shard");
+            }
             if (!spark) {
                 settings.add(a);
                 continue;
@@ -73,10 +76,6 @@ record Plan(String model, List<String> settings, String devices, int tasks, int 
         }
         if (resume && !settings.isEmpty()) {
             throw new SparkTrain.UsageException("--resume continues the run with its own settings; leave out " + String.join(" ", settings));
-        }
-        if (tasks > 1) {
-            throw new SparkTrain.UsageException("--tasks " + tasks + ": averaging the parameters of several tasks is not built yet "
-                    + "(docs/SCALING.md); --tasks 1 trains on one host in rounds");
         }
         return new Plan(args[1], List.copyOf(settings), devices, tasks, syncEvery, out, resume, retries);
     }

@@ -27,8 +27,10 @@ import org.latentcl.cli.Main;
  * @param devices  --device's value for this host, or null for auto
  * @param files    the run directory's files as the round starts, by name; empty for the first round
  * @param steps    the round's steps (the last round may finish the run sooner)
+ * @param shard    {@code train --shard}'s value, "h/N", where N tasks share every batch; null for one task
  */
-record RoundTask(String model, List<String> settings, String devices, Map<String, byte[]> files, int steps) implements Serializable {
+record RoundTask(String model, List<String> settings, String devices, Map<String, byte[]> files, int steps, String shard)
+        implements Serializable {
     /** What a task hands back: the run directory's files after the round, and whether the run reached its last epoch. */
     record Result(Map<String, byte[]> files, boolean finished, String output) implements Serializable {
     }
@@ -38,7 +40,7 @@ record RoundTask(String model, List<String> settings, String devices, Map<String
 
     /** This task on the given devices ({@code --device}'s value; null leaves the command's own choice). */
     RoundTask onDevices(String chosen) {
-        return new RoundTask(model, settings, chosen, files, steps);
+        return new RoundTask(model, settings, chosen, files, steps, shard);
     }
 
     /** Runs the round's training on this executor. */
@@ -60,6 +62,9 @@ record RoundTask(String model, List<String> settings, String devices, Map<String
             }
             if (devices != null) {
                 args.addAll(List.of("--device", devices));
+            }
+            if (shard != null) {
+                args.addAll(List.of("--shard", shard));
             }
             args.addAll(List.of("--stop-after", Integer.toString(steps), "--quiet"));
             StringWriter out = new StringWriter();

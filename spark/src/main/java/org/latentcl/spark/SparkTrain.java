@@ -72,8 +72,8 @@ public final class SparkTrain {
                 long t0 = System.nanoTime();
                 List<RoundTask.Result> results = withRetries(plan, rounds, tasksOf(plan, files), err, round);
                 RoundTask.Result merged = results.get(0);
-                write(plan.out(), merged.files());
-                files = merged.files();
+                files = RoundAverage.merge(results.stream().map(RoundTask.Result::files).toList());
+                write(plan.out(), files);
                 out.printf(Locale.ROOT, "round %d: %d task(s), %.1f s%s%n", round, results.size(), (System.nanoTime() - t0) / 1e9,
                         merged.finished() ? ", the run's last" : "");
                 for (String line : merged.output().split("\n")) {
@@ -98,7 +98,7 @@ public final class SparkTrain {
         }
     }
 
-    /** The round's tasks: each the run's files as they stand, the first round's flags, and the round's steps. */
+    /** The round's tasks: each the run's files as they stand (see RoundAverage.forTask), the first round's flags, the round's steps and its part of every batch. */
     private static List<RoundTask> tasksOf(Plan plan, Map<String, byte[]> files) {
         Map<String, byte[]> needed = new TreeMap<>();
         files.forEach((name, bytes) -> {
@@ -108,7 +108,8 @@ public final class SparkTrain {
         });
         List<RoundTask> tasks = new ArrayList<>();
         for (int i = 0; i < plan.tasks(); i++) {
-            tasks.add(new RoundTask(plan.model(), plan.settings(), plan.devices(), needed, plan.syncEvery()));
+            String shard = plan.tasks() == 1 ? null : i + "/" + plan.tasks();
+            tasks.add(new RoundTask(plan.model(), plan.settings(), plan.devices(), RoundAverage.forTask(needed, i), plan.syncEvery(), shard));
         }
         return tasks;
     }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * On a real standalone cluster on this machine (tools/spark-cluster.sh: a master and two workers, each its own JVM,
  * executors started by the workers) through Spark's own submit entry point (tools/spark-submit.sh): the submitted run
- * equals the one-host run to the bit, and an executor killed in the middle of a round (its JVM, as a lost host would)
- * costs a retried round, not a different result.
+ * of one task equals the one-host run to the bit, two tasks train the VAE and the GAN, and an executor killed in the
+ * middle of a round (its JVM, as a lost host would) costs a retried round, not a different result.
  */
 class SparkClusterIT {
     private static final Path ROOT = Path.of(System.getProperty("latentcl.root", "..")).toAbsolutePath().normalize();
@@ -137,12 +137,35 @@ class SparkClusterIT {
         return all;
     }
 
-    /** The executor JVM killed while round 2 or later runs: the worker starts a new one, the round runs again, the end is the same. */
+    /** A submitted run of two tasks that must succeed; returns its log. */
+    private static String submitted(Path log, String... args) throws Exception {
+        Process p = submit(log, args);
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the job did not end");
+        String text = Files.readString(log);
+        assertEquals(0, p.exitValue(), text);
+        return text;
+    }
+
+    /**
+     * Two tasks, one on each worker, each its half of every batch, train the VAE and the GAN; the executors' JVMs killed
+     * while round 2 or later runs: the workers start new ones, the round runs again, and the run ends with the
+     * parameters of the undisturbed run, to the bit.
+     */
     @Test
-    void aKilledExecutorCostsARoundNotTheResult() throws Exception {
+    void twoTasksTrainTheVaeAndTheGanAndAKilledExecutorCostsARoundNotTheResult() throws Exception {
+        String[] gan = {"train", "gan", "--epochs", "2", "--batch", "500", "--g-hidden", "32", "--d-hidden", "32", "--seed", "4", "--device", "java",
+            "--tasks", "2", "--sync-every", "6", "--out", dir.resolve("gan").toString()};
+        String text = submitted(dir.resolve("gan.log"), gan);
+        assertTrue(text.contains("round 7: 2 task(s), ") && text.contains("the run's last") && text.contains("  epoch 2/2"), text);
+        assertEquals(2, Files.readAllLines(dir.resolve("gan").resolve("metrics.jsonl")).size());
+        Path steady = dir.resolve("steady");
+        String[] vae = concat(concat(new String[] {"train", "vae"}, VAE), "--tasks", "2", "--sync-every", "6", "--out");
+        text = submitted(dir.resolve("steady.log"), concat(vae, steady.toString()));
+        assertTrue(text.contains("round 7: 2 task(s), ") && text.contains("  epoch 2/2"), text);
+
         Path out = dir.resolve("disturbed");
         Path log = dir.resolve("disturbed.log");
-        Process p = submit(log, concat(concat(new String[] {"train", "vae"}, VAE), "--tasks", "1", "--sync-every", "6", "--out", out.toString()));
+        Process p = submit(log, concat(vae, out.toString()));
         // After round 2, as soon as a task is at work (its scratch run directory exists on the executor).
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
         while (!(Files.readString(log).contains("round 2:") && roundAtWork()) && System.nanoTime() < deadline && p.isAlive()) {
@@ -157,9 +180,9 @@ class SparkClusterIT {
         assertFalse(executors.isEmpty(), "no executor JVM found");
         executors.forEach(ProcessHandle::destroyForcibly);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the job did not end");
-        String text = Files.readString(log);
+        text = Files.readString(log);
         assertEquals(0, p.exitValue(), text);
         assertTrue(text.contains("failed") && text.contains("running it again from its starting files"), text);
-        assertSameRun(oneHost(), out);
+        assertSameRun(steady, out);
     }
 }

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.latentcl.cli.Main;
 
 /**
- * Training in rounds on Spark's barrier mode, in local mode (the driver and one executor thread in this JVM): with one
+ * Training in rounds on Spark's barrier mode, in local mode (the driver and two executor threads in this JVM): with one
  * task the run equals {@code latentcl train}'s to the bit for any round length, a failed round runs again from its
- * starting files to the same end, and bad command lines are one line with exit 2.
+ * starting files to the same end, two tasks end alike through failures and a resumed driver, and bad command lines
+ * are one line with exit 2.
  */
 class SparkTrainTest {
     private static JavaSparkContext sc;
@@ -33,7 +34,7 @@ class SparkTrainTest {
 
     @BeforeAll
     static void start() {
-        SparkConf conf = new SparkConf().setMaster("local[1]").setAppName("SparkTrainTest").set("spark.ui.enabled", "false");
+        SparkConf conf = new SparkConf().setMaster("local[2]").setAppName("SparkTrainTest").set("spark.ui.enabled", "false");
         Plan.failFastOnMissingSlots(conf);
         sc = new JavaSparkContext(conf);
     }
@@ -140,6 +141,44 @@ class SparkTrainTest {
         assertSameRun(steady, cut);
     }
 
+    /**
+     * Two tasks, each its half of every batch, averaged after every round (at most 7 steps, and each epoch's last): a
+     * round that fails after its work and a driver killed after the fourth round, resumed, end where an undisturbed run
+     * ends, to the bit; each epoch is measured once, after the average.
+     */
+    @Test
+    void twoTasksEndAlikeThroughAFailedRoundAndAResumedDriver() throws IOException {
+        for (String model : new String[] {"vae", "gan"}) {
+            String[] flags = concat(new String[] {"train", model}, model.equals("vae") ? VAE : GAN, new String[] {"--device", "java", "--tasks", "2",
+                "--sync-every", "7"});
+            Path steady = dir.resolve(model + "-steady");
+            Ran r = spark(new BarrierRounds(sc), concat(flags, new String[] {"--out", steady.toString()}));
+            assertEquals(0, r.code(), r.err());
+            // 18 steps an epoch: rounds of 7, 7 and 4 steps, twice, then the last epoch's end.
+            assertTrue(r.out().contains("round 7: 2 task(s)") && r.out().contains("the run's last") && !r.out().contains("round 8"), r.out());
+            assertEquals(2, Files.readAllLines(steady.resolve("metrics.jsonl")).size(), r.out());
+            assertEquals(2, r.out().lines().filter(l -> l.startsWith("  epoch ")).count(), r.out());
+            BarrierRounds real = new BarrierRounds(sc);
+            int[] calls = {0};
+            SparkTrain.Rounds flakyThenKilled = tasks -> {
+                calls[0]++;
+                if (calls[0] == 2) {
+                    real.run(tasks);
+                    throw new IllegalStateException("Could not recover from a failed barrier ResultStage (lost executor 0)");
+                }
+                if (calls[0] > 5) {
+                    throw new DriverKilled();
+                }
+                return real.run(tasks);
+            };
+            Path cut = dir.resolve(model + "-cut");
+            assertThrows(DriverKilled.class, () -> spark(flakyThenKilled, concat(flags, new String[] {"--out", cut.toString()})));
+            r = spark(new BarrierRounds(sc), "train", model, "--device", "java", "--tasks", "2", "--sync-every", "7", "--resume", cut.toString());
+            assertEquals(0, r.code(), r.err());
+            assertSameRun(steady, cut);
+        }
+    }
+
     /** The driver's process ending in the middle of a round: nothing of the program runs after it. */
     private static final class DriverKilled extends Error {
     }
@@ -157,6 +196,7 @@ class SparkTrainTest {
             {"train", "vae", "--tasks", "1", "--sync-every", "5", "--resume", dir.resolve("nothing").toString()},
             {"train", "vae", "--epochs", "-3", "--tasks", "1", "--sync-every", "5", "--out", dir.resolve("d").toString()},
             {"train", "vae", "--stop-after", "3", "--tasks", "1", "--sync-every", "5", "--out", dir.resolve("e").toString()},
+            {"train", "vae", "--shard", "0/2", "--tasks", "2", "--sync-every", "5", "--out", dir.resolve("f").toString()},
         };
         for (String[] args : bad) {
             Ran r = spark(new BarrierRounds(sc), args);
@@ -164,7 +204,7 @@ class SparkTrainTest {
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertTrue(r.err().startsWith("latentcl-spark: "), r.err());
         }
-        for (String d : new String[] {"a", "b", "c", "d", "e"}) {
+        for (String d : new String[] {"a", "b", "c", "d", "e", "f"}) {
             assertFalse(Files.exists(dir.resolve(d)), d);
         }
     }
