@@ -16,10 +16,13 @@ package org.latentcl;
  * @param maxWorkGroupSize the largest work-group (0 for the Java backend)
  * @param version          the OpenCL C version the device compiles, or the Java version
  * @param driverVersion    the OpenCL driver's version (empty for the Java backend)
+ * @param pciBusId         where the device sits on the PCI bus, as nvidia-smi and Spark's GPU discovery name it
+ *                         ({@code 0000:3b:00.0}), read through {@code cl_khr_pci_bus_info} or NVIDIA's or AMD's
+ *                         attributes; null where the device reports none (CPUs, the Java backend)
  */
 public record DeviceInfo(String id, String name, String type, String platform, long memoryBytes, String vendor, int computeUnits,
                          int clockMhz, long maxBufferBytes, long localMemoryBytes, long maxWorkGroupSize, String version,
-                         String driverVersion) {
+                         String driverVersion, String pciBusId) {
     /**
      * Whether this is the Java backend rather than an OpenCL device.
      *

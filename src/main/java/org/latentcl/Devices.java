@@ -27,10 +27,10 @@ public final class Devices {
         List<DeviceInfo> out = new ArrayList<>();
         Runtime rt = Runtime.getRuntime();
         out.add(new DeviceInfo("java", "Java backend", "JAVA", "Java", rt.maxMemory(), System.getProperty("java.vendor", ""),
-                rt.availableProcessors(), 0, rt.maxMemory(), 0, 0, "Java " + Runtime.version().feature(), ""));
+                rt.availableProcessors(), 0, rt.maxMemory(), 0, 0, "Java " + Runtime.version().feature(), "", null));
         for (ClDeviceInfo d : OpenCl.discover().devices()) {
             out.add(new DeviceInfo(d.id(), d.name(), d.type(), d.platformName(), d.globalMemBytes(), d.vendor(), d.computeUnits(), d.clockMhz(),
-                    d.maxAllocBytes(), d.localMemBytes(), d.maxWorkGroupSize(), d.openclCVersion(), d.driverVersion()));
+                    d.maxAllocBytes(), d.localMemBytes(), d.maxWorkGroupSize(), d.openclCVersion(), d.driverVersion(), d.pciBusId()));
         }
         return out;
     }

@@ -30,7 +30,8 @@ final class DevicesCommand implements Runnable {
             out.printf(Locale.ROOT, "       type %s, platform %s, vendor %s%n", d.type(), d.platform(), d.vendor());
             out.printf(Locale.ROOT, "       %d compute units at %d MHz, global memory %s (largest buffer %s), local memory %s%n",
                     d.computeUnits(), d.clockMhz(), bytes(d.memoryBytes()), bytes(d.maxBufferBytes()), bytes(d.localMemoryBytes()));
-            out.printf(Locale.ROOT, "       max work-group %d, %s, driver %s%n", d.maxWorkGroupSize(), d.version(), d.driverVersion());
+            out.printf(Locale.ROOT, "       max work-group %d, %s, driver %s%s%n", d.maxWorkGroupSize(), d.version(), d.driverVersion(),
+                    d.pciBusId() == null ? "" : ", PCI " + d.pciBusId());
         }
         DeviceInfo java = devices.get(0);
         out.printf(Locale.ROOT, "%-6s Java backend: %d threads, max heap %s%s%n", "java", java.computeUnits(), bytes(java.memoryBytes()),

@@ -21,13 +21,14 @@ import org.jocl.cl_platform_id;
  * @param driverVersion     CL_DRIVER_VERSION
  * @param correctlyRoundedDivSqrt whether the device can build with -cl-fp32-correctly-rounded-divide-sqrt
  * @param nativeFloatWidth  CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT: floats per SIMD register (16 with AVX-512, 8 with AVX2)
+ * @param pciBusId          where the device sits on the PCI bus ({@code 0000:3b:00.0}), or null where it reports none ({@link PciBus})
  * @param platform          native platform handle
  * @param device            native device handle
  */
 public record ClDeviceInfo(int index, String platformName, String name, String vendor, String type,
                            int computeUnits, int clockMhz, long globalMemBytes, long maxAllocBytes,
                            long localMemBytes, long maxWorkGroupSize, String openclCVersion,
-                           String driverVersion, boolean correctlyRoundedDivSqrt, int nativeFloatWidth,
+                           String driverVersion, boolean correctlyRoundedDivSqrt, int nativeFloatWidth, String pciBusId,
                            cl_platform_id platform, cl_device_id device) {
 
     public boolean isGpu() {

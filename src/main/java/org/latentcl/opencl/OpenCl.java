@@ -91,7 +91,8 @@ public final class OpenCl {
                 deviceLong(id, CL_DEVICE_GLOBAL_MEM_SIZE), deviceLong(id, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
                 deviceLong(id, CL_DEVICE_LOCAL_MEM_SIZE), deviceSize(id, CL_DEVICE_MAX_WORK_GROUP_SIZE),
                 deviceString(id, CL_DEVICE_OPENCL_C_VERSION).trim(), deviceString(id, CL_DRIVER_VERSION).trim(),
-                (fpConfig & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0, deviceInt(id, CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT), platform, id);
+                (fpConfig & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0, deviceInt(id, CL_DEVICE_NATIVE_VECTOR_WIDTH_FLOAT),
+                PciBus.read(id, deviceString(id, CL_DEVICE_EXTENSIONS)), platform, id);
     }
 
     static String platformString(cl_platform_id platform, int param) {

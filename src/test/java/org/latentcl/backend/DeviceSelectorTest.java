@@ -19,7 +19,7 @@ class DeviceSelectorTest {
     /** A made-up device of the given type and platform (no native handles: auto only reads the description). */
     private static ClDeviceInfo device(int index, String platform, String name, String type) {
         return new ClDeviceInfo(index, platform, name, "vendor", type, 4, 1000, 1L << 30, 1L << 28, 65536, 1024, "OpenCL C 1.2",
-                "1.0", true, 4, null, null);
+                "1.0", true, 4, null, null, null);
     }
 
     @Test

@@ -103,7 +103,7 @@ final class GpuMapping {
             return null;
         }
         List<ClGpu> gpus = org.latentcl.Devices.list().stream().filter(d -> d.type().toLowerCase(Locale.ROOT).contains("gpu"))
-                .map(d -> new ClGpu(d.id(), d.name(), null)).toList();
+                .map(d -> new ClGpu(d.id(), d.name(), d.pciBusId())).toList();
         Mapped m = map(List.of(gpu.get().addresses()), gpus, RoundTask.host());
         m.warnings().forEach(w -> System.err.println("latentcl-spark: " + w));
         return m.devices();

@@ -207,5 +207,13 @@ class SparkTrainTest {
         for (String d : new String[] {"a", "b", "c", "d", "e", "f"}) {
             assertFalse(Files.exists(dir.resolve(d)), d);
         }
+        // A data path the executors cannot read: the task's refusal, naming its host and the path, not retried.
+        Path missing = dir.resolve("not-mounted").resolve("digits.npy");
+        Ran r = spark(new BarrierRounds(sc), "train", "vae", "--data", missing.toString(), "--device", "java", "--tasks", "2", "--sync-every", "5",
+                "--out", dir.resolve("g").toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("latentcl-spark: on " + RoundTask.host() + ": ") && r.err().contains(missing.toString()), r.err());
+        assertFalse(Files.exists(dir.resolve("g")), "no run directory");
     }
 }
