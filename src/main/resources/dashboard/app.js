@@ -144,10 +144,11 @@ function showClassLabels(classes) {
   labels.hidden = n === 0;
 }
 
-// profile.txt's kernel table (name, calls, total ms, mean, p95, [max,] share, GFLOP/s, GB/s) and its
-// per-layer table (name, launches, total ms, share, GFLOP/s), as ProfileReport writes them.
-const KERNEL_ROW = /^(.+?)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(?:([\d.]+)\s+)?([\d.]+)%\s+(\S+)\s+(\S+)$/;
-const LAYER_ROW = /^(.+?)\s+(\d+)\s+([\d.]+)\s+([\d.]+)%\s+(\S+)$/;
+// profile.txt's kernel table (name, calls, total ms, mean, p95, [max,] share, GFLOP/s, GB/s[, GFLOP, MB, %FLOP, %BW]) and its
+// per-layer table (name, launches, total ms, share, GFLOP/s[, GB/s, %FLOP, %BW]), as ProfileReport writes them (the
+// shares of the device's peak where it was calibrated).
+const KERNEL_ROW = /^(.+?)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+(?:([\d.]+)\s+)?([\d.]+)%\s+(\S+)\s+(\S+)(?:\s+\S+\s+\S+\s+(\S+%|-)\s+(\S+%|-))?$/;
+const LAYER_ROW = /^(.+?)\s+(\d+)\s+([\d.]+)\s+([\d.]+)%\s+(\S+)(?:\s+(\S+)\s+(\S+%|-)\s+(\S+%|-))?$/;
 const TOP_KERNELS = 12;
 
 function parseProfile(text) {
@@ -161,12 +162,18 @@ function parseProfile(text) {
     if (line.startsWith('steps:')) { section = null; summary = line; continue; }
     let m;
     if (section === 'kernels' && (m = line.match(KERNEL_ROW))) {
-      kernels.push({ name: m[1], calls: +m[2], ms: +m[3], share: +m[7], gflops: m[8], gbs: m[9] });
+      kernels.push({ name: m[1], calls: +m[2], ms: +m[3], share: +m[7], gflops: m[8], gbs: m[9], peak: peakText(m[10], m[11]) });
     } else if (section === 'layers' && (m = line.match(LAYER_ROW))) {
-      layers.push({ name: m[1], calls: +m[2], ms: +m[3], share: +m[4], gflops: m[5] });
+      layers.push({ name: m[1], calls: +m[2], ms: +m[3], share: +m[4], gflops: m[5], peak: peakText(m[7], m[8]) });
     }
   }
   return { kernels, layers, summary };
+}
+
+// ", 41.2% of peak FLOP/s, 3.0% of peak bandwidth" where the profile has the shares.
+function peakText(flop, bw) {
+  if (flop === undefined) return '';
+  return (flop !== '-' ? ', ' + flop + ' of peak FLOP/s' : '') + (bw !== '-' ? ', ' + bw + ' of peak bandwidth' : '');
 }
 
 let profileCharts = [];
@@ -177,14 +184,16 @@ function drawProfile(text) {
   document.getElementById('profile-summary').textContent = p.summary;
   const top = p.kernels.slice().sort((a, b) => b.ms - a.ms).slice(0, TOP_KERNELS);
   bars('profile-kernels', 'device time by kernel (top ' + top.length + ' of ' + p.kernels.length + '), ms', top,
-    r => r.calls + ' calls, ' + r.share + '%, ' + r.gflops + ' GFLOP/s, ' + r.gbs + ' GB/s');
-  bars('profile-layers', 'device time by layer, ms', p.layers, r => r.calls + ' launches, ' + r.share + '%, ' + r.gflops + ' GFLOP/s');
+    r => r.calls + ' calls, ' + r.share + '%, ' + r.gflops + ' GFLOP/s, ' + r.gbs + ' GB/s' + r.peak);
+  bars('profile-layers', 'device time by layer, ms', p.layers,
+    r => r.calls + ' launches, ' + r.share + '%, ' + r.gflops + ' GFLOP/s' + r.peak);
 }
 
 function bars(id, title, rows, detail) {
   const div = document.getElementById(id);
   div.style.display = rows.length ? '' : 'none';
   div.setAttribute('data-bars', String(rows.length));
+  div.setAttribute('data-first', rows.length ? rows[0].name + ': ' + detail(rows[0]) : '');
   if (!rows.length) return;
   const chart = echarts.init(div);
   profileCharts.push(chart);

@@ -80,20 +80,21 @@ class DashboardBrowserTest {
                 + "\"train_seconds\":10,\"samples_per_s\":" + (300 + epoch) + ",\"device\":\"java\",\"warnings\":[]}";
     }
 
-    /** The start of a real profile.txt (ProfileReport's layout): three kernels, then two layers. */
+    /** The start of a real profile.txt (ProfileReport's layout, with the device's peak): three kernels, then two layers. */
     private static final String PROFILE = """
             profile on cl:1 pthread-skylake-avx512-AMD EPYC
-            kernel / operation                                            calls    total ms    mean us     p95 us     max us   share   GFLOP/s     GB/s
-            gemm:gemm [TRANS_A=0 TRANS_B=0 TM=16 TN=16]                    1657     1785.21     1077.4     4911.2    33232.9   61.2%      40.5     1.07
-            elementwise:scale_rows                                          497      101.58      204.4      230.8    15183.7    2.7%       0.2     2.47
-            transfer:write                                                   45       23.67      526.1     1768.6    11233.5    0.6%         -     0.43
+            device peak (calibration): 150.2 GFLOP/s (a 1024^3 GEMM), 26.1 GB/s (a 64 MiB copy); GFLOP and MB are each kernel's work in all, %FLOP and %BW its rates' shares of the peak
+            kernel / operation                                            calls    total ms    mean us     p95 us     max us   share   GFLOP/s     GB/s     GFLOP        MB  %FLOP    %BW
+            gemm:gemm [TRANS_A=0 TRANS_B=0 TM=16 TN=16]                    1657     1785.21     1077.4     4911.2    33232.9   61.2%      40.5     1.07    72.301   1910.15  27.0%   4.1%
+            elementwise:scale_rows                                          497      101.58      204.4      230.8    15183.7    2.7%       0.2     2.47     0.020    250.90   0.1%   9.5%
+            transfer:write                                                   45       23.67      526.1     1768.6    11233.5    0.6%         -     0.43         -     10.18      -   1.6%
             steps: 71; launches per step: 93.0; wall time per step 186874.9 us, of which device (kernel) time 52221.9 us and host overhead 134653.0 us (72%)
             host<->device transfers: 65, 26.49 MB, 24.67 ms
 
             by layer (forward in network order, then backward)
-            layer                                                      launches    total ms   share   GFLOP/s
-            gen.0 Linear                                                     83       12.95    0.3%      27.3
-            (outside the layers: losses, sampling, optimizer, batches)     2788      411.06   11.0%       2.8
+            layer                                                      launches    total ms   share   GFLOP/s     GB/s  %FLOP    %BW
+            gen.0 Linear                                                     83       12.95    0.3%      27.3     3.12  18.2%  12.0%
+            (outside the layers: losses, sampling, optimizer, batches)     2788      411.06   11.0%       2.8    21.44   1.9%  82.1%
             """;
 
     /** A GAN run of `epochs` of 5 epochs with a samples picture per epoch (each its own colour). */
@@ -172,6 +173,11 @@ class DashboardBrowserTest {
         // The profile's kernels and layers as bars, every row of each table read.
         assertEquals("3", browser.findElement(By.id("profile-kernels")).getAttribute("data-bars"));
         assertEquals("2", browser.findElement(By.id("profile-layers")).getAttribute("data-bars"));
+        // Each bar's details carry the row's shares of the device's peak.
+        assertEquals("gemm:gemm [TRANS_A=0 TRANS_B=0 TM=16 TN=16]: 1657 calls, 61.2%, 40.5 GFLOP/s, 1.07 GB/s, 27.0% of peak FLOP/s, "
+                + "4.1% of peak bandwidth", browser.findElement(By.id("profile-kernels")).getAttribute("data-first"));
+        assertEquals("gen.0 Linear: 83 launches, 0.3%, 27.3 GFLOP/s, 18.2% of peak FLOP/s, 12.0% of peak bandwidth",
+                browser.findElement(By.id("profile-layers")).getAttribute("data-first"));
         assertTrue(browser.findElement(By.id("profile-summary")).getText().startsWith("steps: 71; launches per step: 93.0"));
         // A conditional run's samples: one label per class row.
         List<String> labels = browser.findElements(By.cssSelector("#class-labels li")).stream().map(WebElement::getText).toList();

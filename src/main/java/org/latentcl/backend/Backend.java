@@ -77,6 +77,11 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
         this.profiler = p;
     }
 
+    /** The profiler recording now, or null. */
+    public final Profiler profiler() {
+        return profiler;
+    }
+
     /** Whether a profiler is recording. */
     public final boolean profiling() {
         return profiler != null;

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.latentcl.backend.Profiler;
+import org.latentcl.backend.ops.DevicePeak;
 import org.latentcl.io.AtomicFiles;
 import org.latentcl.io.Json;
 
@@ -29,7 +30,12 @@ public final class ProfileReport {
 
     /** Writes both files into dir and returns the table. */
     public static String write(Profiler p, String device, Path dir) throws IOException {
-        String table = table(p, device);
+        return write(p, device, null, dir);
+    }
+
+    /** Writes both files into dir and returns the table, with each row's share of the device's peak where it is known (else null). */
+    public static String write(Profiler p, String device, DevicePeak peak, Path dir) throws IOException {
+        String table = table(p, device, peak);
         AtomicFiles.write(dir.resolve(TABLE), table.getBytes(StandardCharsets.UTF_8));
         AtomicFiles.write(dir.resolve(TRACE), trace(p).getBytes(StandardCharsets.UTF_8));
         return table;
@@ -37,6 +43,14 @@ public final class ProfileReport {
 
     /** The per-kernel table and the step summary. */
     public static String table(Profiler p, String device) {
+        return table(p, device, null);
+    }
+
+    /**
+     * The per-kernel table and the step summary; with the device's peak, each row's GFLOP/s and GB/s also as
+     * a share of the calibration GEMM's and copy's ({@link DevicePeak}), and the same per layer.
+     */
+    public static String table(Profiler p, String device, DevicePeak peak) {
         List<Profiler.Op> ops = p.ops();
         Map<String, List<Profiler.Op>> byName = new TreeMap<>();
         double busy = 0;
@@ -51,9 +65,14 @@ public final class ProfileReport {
         }
         StringBuilder sb = new StringBuilder();
         sb.append("profile on ").append(device).append('\n');
+        if (peak != null) {
+            sb.append(String.format(Locale.ROOT, "device peak (calibration): %.1f GFLOP/s (a 1024^3 GEMM), %.1f GB/s (a 64 MiB copy); "
+                    + "GFLOP and MB are each kernel's work in all, %%FLOP and %%BW its rates' shares of the peak%n", peak.gflops(), peak.gbps()));
+        }
         // max beside p95: a mean above the p95 comes from a few long calls (the first launch of a kernel, one that waited).
-        sb.append(String.format(Locale.ROOT, "%-58s %8s %11s %10s %10s %10s %7s %9s %8s%n", "kernel / operation", "calls", "total ms",
-                "mean us", "p95 us", "max us", "share", "GFLOP/s", "GB/s"));
+        sb.append(String.format(Locale.ROOT, "%-58s %8s %11s %10s %10s %10s %7s %9s %8s%s%n", "kernel / operation", "calls", "total ms",
+                "mean us", "p95 us", "max us", "share", "GFLOP/s", "GB/s", peak == null ? ""
+                        : String.format(Locale.ROOT, " %9s %9s %6s %6s", "GFLOP", "MB", "%FLOP", "%BW")));
         List<Map.Entry<String, List<Profiler.Op>>> rows = new ArrayList<>(byName.entrySet());
         rows.sort(Comparator.comparingDouble(e -> -totalNs(e.getValue())));
         for (var e : rows) {
@@ -63,13 +82,15 @@ public final class ProfileReport {
             double p95 = d[Math.min(d.length - 1, (int) Math.ceil(0.95 * d.length) - 1)];
             double flops = list.stream().mapToDouble(Profiler.Op::flops).sum();
             double bytes = list.stream().mapToDouble(Profiler.Op::bytes).sum();
-            sb.append(String.format(Locale.ROOT, "%-58s %8d %11.2f %10.1f %10.1f %10.1f %6.1f%% %9s %8s%n", clip(e.getKey()), list.size(),
+            sb.append(String.format(Locale.ROOT, "%-58s %8d %11.2f %10.1f %10.1f %10.1f %6.1f%% %9s %8s%s%n", clip(e.getKey()), list.size(),
                     total / 1e6, total / 1e3 / list.size(), p95 / 1e3, d[d.length - 1] / 1e3, busy == 0 ? 0.0 : 100 * total / busy,
                     flops > 0 ? String.format(Locale.ROOT, "%.1f", flops / total) : "-",
-                    bytes > 0 ? String.format(Locale.ROOT, "%.2f", bytes / total) : "-"));
+                    bytes > 0 ? String.format(Locale.ROOT, "%.2f", bytes / total) : "-", peak == null ? ""
+                            : String.format(Locale.ROOT, " %9s %9s", flops > 0 ? String.format(Locale.ROOT, "%.3f", flops / 1e9) : "-",
+                            bytes > 0 ? String.format(Locale.ROOT, "%.2f", bytes / 1e6) : "-") + shares(peak, flops / total, bytes / total)));
         }
         sb.append(summary(p, ops));
-        sb.append(byLayer(ops, kernels));
+        sb.append(byLayer(ops, kernels, peak));
         return sb.toString();
     }
 
@@ -78,7 +99,22 @@ public final class ProfileReport {
      * launches, time, share and GFLOP/s of each; work outside the layers (losses, sampling, the optimizer,
      * batch gathering) on one line. Empty when no operation ran inside a layer.
      */
+    /** " %FLOP %BW" of a row: its rates as shares of the peak ("-" where the row has no such work); empty without a peak. */
+    static String shares(DevicePeak peak, double gflops, double gbps) {
+        if (peak == null) {
+            return "";
+        }
+        double f = peak.flopShare(gflops);
+        double b = peak.byteShare(gbps);
+        return String.format(Locale.ROOT, " %6s %6s", Double.isNaN(f) ? "-" : String.format(Locale.ROOT, "%.1f%%", f),
+                Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.1f%%", b));
+    }
+
     static String byLayer(List<Profiler.Op> ops, double busy) {
+        return byLayer(ops, busy, null);
+    }
+
+    static String byLayer(List<Profiler.Op> ops, double busy, DevicePeak peak) {
         Map<String, double[]> rows = new java.util.LinkedHashMap<>();
         List<Profiler.Op> sorted = new ArrayList<>(ops);
         sorted.sort(Comparator.comparingLong(Profiler.Op::queued));
@@ -88,10 +124,11 @@ public final class ProfileReport {
                 continue;
             }
             any |= !op.layer().isEmpty();
-            double[] r = rows.computeIfAbsent(op.layer().isEmpty() ? OUTSIDE : op.layer(), k -> new double[3]);
+            double[] r = rows.computeIfAbsent(op.layer().isEmpty() ? OUTSIDE : op.layer(), k -> new double[4]);
             r[0]++;
             r[1] += op.durationNs();
             r[2] += op.flops();
+            r[3] += op.bytes();
         }
         if (!any) {
             return "";
@@ -101,11 +138,14 @@ public final class ProfileReport {
             rows.put(OUTSIDE, outside);
         }
         StringBuilder sb = new StringBuilder("\nby layer (forward in network order, then backward)\n");
-        sb.append(String.format(Locale.ROOT, "%-58s %8s %11s %7s %9s%n", "layer", "launches", "total ms", "share", "GFLOP/s"));
+        sb.append(String.format(Locale.ROOT, "%-58s %8s %11s %7s %9s%s%n", "layer", "launches", "total ms", "share", "GFLOP/s",
+                peak == null ? "" : String.format(Locale.ROOT, " %8s %6s %6s", "GB/s", "%FLOP", "%BW")));
         for (var e : rows.entrySet()) {
             double[] r = e.getValue();
-            sb.append(String.format(Locale.ROOT, "%-58s %8d %11.2f %6.1f%% %9s%n", clip(e.getKey()), (long) r[0], r[1] / 1e6,
-                    busy == 0 ? 0.0 : 100 * r[1] / busy, r[2] > 0 ? String.format(Locale.ROOT, "%.1f", r[2] / r[1]) : "-"));
+            sb.append(String.format(Locale.ROOT, "%-58s %8d %11.2f %6.1f%% %9s%s%n", clip(e.getKey()), (long) r[0], r[1] / 1e6,
+                    busy == 0 ? 0.0 : 100 * r[1] / busy, r[2] > 0 ? String.format(Locale.ROOT, "%.1f", r[2] / r[1]) : "-",
+                    peak == null ? "" : String.format(Locale.ROOT, " %8s", r[3] > 0 ? String.format(Locale.ROOT, "%.2f", r[3] / r[1]) : "-")
+                            + shares(peak, r[2] / r[1], r[3] / r[1])));
         }
         return sb.toString();
     }

@@ -94,6 +94,6 @@ final class RunProfile {
             return null;
         }
         be.profile(null);
-        return ProfileReport.write(profiler, be.name(), out);
+        return ProfileReport.write(profiler, be.name(), org.latentcl.backend.ops.DevicePeak.of(be), out);
     }
 }

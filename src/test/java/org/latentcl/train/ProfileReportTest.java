@@ -51,6 +51,25 @@ class ProfileReportTest {
         assertEquals(3 + 3 + 4, events.size());
     }
 
+    /** With the device's peak, each row's and each layer's rates also as shares of it. */
+    @Test
+    void sharesOfTheDevicesPeak() {
+        Profiler p = new Profiler();
+        // A GEMM of 1 MFLOP in 1 us (1000 GFLOP/s) and an elementwise kernel moving 8000 bytes in 2 us (4 GB/s), in one layer.
+        p.add(new Profiler.Op("gemm", "kernel", 100, 150, 200, 1_200, 1e6, 0, "decoder.0"));
+        p.add(new Profiler.Op("axpy", "kernel", 1_300, 1_350, 1_300, 3_300, 0, 8000, "decoder.0"));
+        String t = ProfileReport.table(p, "test device", new org.latentcl.backend.ops.DevicePeak(2000, 8));
+        assertTrue(t.contains("device peak (calibration): 2000.0 GFLOP/s (a 1024^3 GEMM), 8.0 GB/s (a 64 MiB copy)"), t);
+        String gemm = t.lines().filter(l -> l.startsWith("gemm")).findFirst().orElseThrow();
+        assertTrue(gemm.matches(".*\\s1000\\.0\\s+-\\s+0\\.001\\s+-\\s+50\\.0%\\s+-"), gemm);
+        String axpy = t.lines().filter(l -> l.startsWith("axpy")).findFirst().orElseThrow();
+        assertTrue(axpy.matches(".*\\s-\\s+4\\.00\\s+-\\s+0\\.01\\s+-\\s+50\\.0%"), axpy);
+        // The layer: 1 MFLOP and 8000 bytes in 3 us: 333.3 GFLOP/s (16.7% of 2000) and 2.67 GB/s (33.3% of 8).
+        String layer = t.lines().filter(l -> l.startsWith("decoder.0")).findFirst().orElseThrow();
+        assertTrue(layer.matches("decoder\\.0\\s+2\\s+0\\.00\\s+100\\.0%\\s+333\\.3\\s+2\\.67\\s+16\\.7%\\s+33\\.3%"), layer);
+        assertTrue(!ProfileReport.table(p, "test device").contains("%FLOP"), "no shares without a peak");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"java", "cl"})
     void aProfiledRunWritesTheTableAndTheTrace(String name) throws IOException {
@@ -68,6 +87,7 @@ class ProfileReportTest {
         assertEquals(table, printed.toString(), "the table is printed as well");
         assertTrue(table.contains(name.equals("cl") ? "gemm:gemm [TRANS_A=0 TRANS_B=1" : "gemm NT"), table);
         assertTrue(table.contains("steps: 6; launches per step: "), table);
+        assertTrue(table.contains("device peak (calibration): ") && table.contains("%FLOP"), "a calibrated device's shares: " + table);
         // The totals agree with the run: a step of this small VAE (no transposed weights) is 21 launches
         // plus the batch gather on OpenCL, and 2 fewer operations in Java, whose loss sums need no second
         // reduction pass. A buffer zero-filled once at the first step (depending on what earlier tests
