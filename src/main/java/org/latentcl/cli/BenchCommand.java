@@ -128,7 +128,7 @@ final class BenchCommand implements Runnable {
                                 t, m, n, k, backend.name(), median, ms[0], repeat, gflops);
                     }
                     if (profiler != null) {
-                        out.print(ProfileReport.table(profiler, backend.name(), org.latentcl.backend.ops.DevicePeak.of(backend)));
+                        out.print(ProfileReport.table(profiler, backend));
                         out.flush();
                     }
                 }

@@ -46,6 +46,11 @@ public final class ProfileReport {
         return table(p, device, null);
     }
 
+    /** The per-kernel table and the step summary of work on {@code be}, with the shares of its peak where it has one ({@link DevicePeak#of}). */
+    public static String table(Profiler p, org.latentcl.backend.Backend be) {
+        return table(p, be.name(), DevicePeak.of(be));
+    }
+
     /**
      * The per-kernel table and the step summary; with the device's peak, each row's GFLOP/s and GB/s also as
      * a share of the calibration GEMM's and copy's ({@link DevicePeak}), and the same per layer.
