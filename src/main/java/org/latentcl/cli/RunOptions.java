@@ -109,6 +109,16 @@ final class RunOptions {
         return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
     }
 
+    /** --shard's part of every batch (from 0), checked. */
+    int shardIndex() {
+        return shardOfBatch()[0];
+    }
+
+    /** --shard's number of parts (1 without it), checked. */
+    int shardCount() {
+        return shardOfBatch()[1];
+    }
+
     /** --stop-after checked: the steps for the API (0: none). */
     int stopAfterSteps() {
         if (stopAfter < 0) {

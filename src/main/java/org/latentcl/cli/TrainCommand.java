@@ -140,7 +140,7 @@ final class TrainCommand implements Runnable {
                 }
                 devices.apply(settings, run.balance).saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest).overwrite(true)
                         .profile(run.profile).tensorboard(run.tensorboard).stopAfterSteps(run.stopAfterSteps())
-                .shard(run.shardOfBatch()[0], run.shardOfBatch()[1]);
+                .shard(run.shardIndex(), run.shardCount());
                 VaeTrainer planned = settings.build();
                 console.printf(Locale.ROOT, "training %s on %s: %d train / %d test examples (%s), batch %d, lr %s%s, %s -> %s%n",
                         vae.architecture(), devices.describe(), split.train().rows(), split.test().rows(), split.testSource(), planned.batch(),

@@ -332,7 +332,7 @@ final class TrainGanCommand implements Callable<Integer> {
     private void fit(PrintWriter console, TrainingDevices devices, org.latentcl.Gan gan, DataSplit split, GanTrainer.Builder settings) {
         devices.apply(settings, run.balance).saveEvery(run.saveEvery).patience(run.patience).keepBest(run.keepBest).overwrite(true)
                 .profile(run.profile).tensorboard(run.tensorboard).stopAfterSteps(run.stopAfterSteps())
-                .shard(run.shardOfBatch()[0], run.shardOfBatch()[1]);
+                .shard(run.shardIndex(), run.shardCount());
         GanTrainer planned = settings.build();
         Progress progress = new Progress(console, run.quiet, planned.batch(), planned.epochs(), "d_loss");
         progress.catchInterrupts();

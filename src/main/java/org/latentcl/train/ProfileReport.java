@@ -28,11 +28,6 @@ public final class ProfileReport {
     private ProfileReport() {
     }
 
-    /** Writes both files into dir and returns the table. */
-    public static String write(Profiler p, String device, Path dir) throws IOException {
-        return write(p, device, null, dir);
-    }
-
     /** Writes both files into dir and returns the table, with each row's share of the device's peak where it is known (else null). */
     public static String write(Profiler p, String device, DevicePeak peak, Path dir) throws IOException {
         String table = table(p, device, peak);
@@ -113,10 +108,6 @@ public final class ProfileReport {
         double b = peak.byteShare(gbps);
         return String.format(Locale.ROOT, " %6s %6s", Double.isNaN(f) ? "-" : String.format(Locale.ROOT, "%.1f%%", f),
                 Double.isNaN(b) ? "-" : String.format(Locale.ROOT, "%.1f%%", b));
-    }
-
-    static String byLayer(List<Profiler.Op> ops, double busy) {
-        return byLayer(ops, busy, null);
     }
 
     static String byLayer(List<Profiler.Op> ops, double busy, DevicePeak peak) {

@@ -31,7 +31,7 @@ public final class SparkTrain {
     static final int EXIT_FAILED = 1;
 
     /** The files a task needs to continue a run: the others (pictures, kept copies) stay with the driver. */
-    static final Set<String> RESUME_FILES = Set.of("checkpoint.safetensors", "state.safetensors", "metrics.jsonl");
+    static final Set<String> RESUME_FILES = Set.of(RoundAverage.CHECKPOINT, RoundAverage.STATE, "metrics.jsonl");
 
     private SparkTrain() {
     }
@@ -71,17 +71,18 @@ public final class SparkTrain {
             for (int round = 1; ; round++) {
                 long t0 = System.nanoTime();
                 List<RoundTask.Result> results = withRetries(plan, rounds, tasksOf(plan, files), err, round);
-                RoundTask.Result merged = results.get(0);
+                // Task 0's output and end stand for the round's: every task ends at the same position.
+                RoundTask.Result lead = results.get(0);
                 files = RoundAverage.merge(results.stream().map(RoundTask.Result::files).toList());
                 write(plan.out(), files);
                 out.printf(Locale.ROOT, "round %d: %d task(s), %.1f s%s%n", round, results.size(), (System.nanoTime() - t0) / 1e9,
-                        merged.finished() ? ", the run's last" : "");
-                for (String line : merged.output().split("\n")) {
+                        lead.finished() ? ", the run's last" : "");
+                for (String line : lead.output().split("\n")) {
                     if (line.startsWith("epoch ")) {
                         out.println("  " + line);
                     }
                 }
-                if (merged.finished()) {
+                if (lead.finished()) {
                     out.println("done: " + plan.out());
                     return EXIT_OK;
                 }
@@ -157,8 +158,8 @@ public final class SparkTrain {
 
     /** The files a resumed run continues from. */
     private static Map<String, byte[]> startingFiles(Path dir) throws IOException {
-        if (!Files.isRegularFile(dir.resolve("state.safetensors"))) {
-            throw new UsageException("cannot resume " + dir + ": it holds no state.safetensors of a run");
+        if (!Files.isRegularFile(dir.resolve(RoundAverage.STATE))) {
+            throw new UsageException("cannot resume " + dir + ": it holds no " + RoundAverage.STATE + " of a run");
         }
         return RoundTask.read(dir);
     }
