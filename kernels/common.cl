@@ -58,6 +58,66 @@ inline float gemm_epilogue(const float p, __global const float* c, const int at,
 }
 
 /*
+ * The epilogue of a convolution's last gather or permutation (ConvEpilogue): v + bias[ch] (has_bias), the
+ * activation, and with has_gate times gate_act'(gate[at]), the derivative read from a forward output: the
+ * arithmetic of channel_bias, activate and activate_backward run one after another, in one pass.
+ */
+inline float conv_epilogue(float v, __global const float* bias, const int ch, const int has_bias, const int act, const float slope,
+                           __global const float* gate, const int at, const int has_gate, const int gate_act, const float gate_slope)
+{
+    if (has_bias) {
+        v += bias[ch];
+    }
+    v = act_apply(v, act, slope);
+    if (has_gate) {
+        v *= act_grad_from_output(gate[at], gate_act, gate_slope);
+    }
+    return v;
+}
+
+/*
+ * conv_epilogue on count values of a plane in place (channel bias add, gate at g), as one pass per step with
+ * the branches outside the loops, so that CPU compilers vectorize each: the same arithmetic per value.
+ */
+inline void conv_epilogue_plane(__global float* v, const int count, __global const float* bias, const int ch, const int has_bias,
+                                const int act, const float slope, __global const float* g, const int has_gate, const int gate_act,
+                                const float gate_slope)
+{
+    if (has_bias) {
+        const float add = bias[ch];
+        for (int q = 0; q < count; q++) {
+            v[q] += add;
+        }
+    }
+    if (act == ACT_RELU) {
+        for (int q = 0; q < count; q++) {
+            v[q] = v[q] > 0.0f ? v[q] : 0.0f;
+        }
+    } else if (act == ACT_LEAKY_RELU) {
+        for (int q = 0; q < count; q++) {
+            v[q] = v[q] > 0.0f ? v[q] : slope * v[q];
+        }
+    } else if (act != ACT_IDENTITY) {
+        for (int q = 0; q < count; q++) {
+            v[q] = act_apply(v[q], act, slope);
+        }
+    }
+    if (has_gate && gate_act == ACT_RELU) {
+        for (int q = 0; q < count; q++) {
+            v[q] *= g[q] > 0.0f ? 1.0f : 0.0f;
+        }
+    } else if (has_gate && gate_act == ACT_LEAKY_RELU) {
+        for (int q = 0; q < count; q++) {
+            v[q] *= g[q] > 0.0f ? 1.0f : gate_slope;
+        }
+    } else if (has_gate) {
+        for (int q = 0; q < count; q++) {
+            v[q] *= act_grad_from_output(g[q], gate_act, gate_slope);
+        }
+    }
+}
+
+/*
  * exp and log1p for the loss kernels, written in plain arithmetic so that CPU drivers vectorize them
  * (PoCL runs its library exp and log1p one element at a time: about 23 ns per BCE term, measured).
  *

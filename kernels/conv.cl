@@ -12,6 +12,8 @@
  *                kh*kw candidates in a fixed order): no atomics, deterministic.
  *   to_channel_major    out[o][n*P + q] = y[n][o*P + q]         (P = Ho*Wo: N x (O*P) -> O x (N*P))
  *   from_channel_major  y[n][o*P + q] = in[o][n*P + q] + bias[o]  (has_bias; the inverse, with a bias)
+ * col2im and from_channel_major end with common.cl's conv_epilogue (bias, activation, gate), so that a
+ * layer's bias and activation, or an input gradient's activation derivative, take no launch of their own.
  * Launch: 1-D, one work-item per output element, global size rounded up by the host (the GPU style:
  * neighbouring work-items touch neighbouring elements). The *_rows variants (the CPU style) give each
  * work-item a whole row or plane, so the index divisions happen once per row rather than once per
@@ -45,7 +47,9 @@ __kernel void im2col(const int n, const int channels, const int height, const in
 
 __kernel void col2im(const int n, const int channels, const int height, const int width, const int kh, const int kw,
                      const int stride, const int pad, const int out_h, const int out_w,
-                     __global const float* cols, const int colsOff, const float beta, __global float* x, const int xOff)
+                     __global const float* cols, const int colsOff, const float beta, __global float* x, const int xOff,
+                     __global const float* bias, const int biasOff, const int has_bias, const int act, const float slope,
+                     __global const float* gate, const int gateOff, const int has_gate, const int gate_act, const float gate_slope)
 {
     const int total = n * channels * height * width;
     const int e = get_global_id(0);
@@ -73,7 +77,8 @@ __kernel void col2im(const int n, const int channels, const int height, const in
             s += cols[colsOff + ((c * kh + i) * kw + j) * ncols + (b * out_h + oy) * out_w + ox];
         }
     }
-    x[xOff + e] = (beta == 0.0f ? 0.0f : beta * x[xOff + e]) + s;
+    x[xOff + e] = conv_epilogue((beta == 0.0f ? 0.0f : beta * x[xOff + e]) + s, bias + biasOff, c, has_bias, act, slope,
+                                gate + gateOff, e, has_gate, gate_act, gate_slope);
 }
 
 __kernel void to_channel_major(const int n, const int channels, const int plane, __global const float* y, const int yOff,
@@ -92,7 +97,8 @@ __kernel void to_channel_major(const int n, const int channels, const int plane,
 
 __kernel void from_channel_major(const int n, const int channels, const int plane, __global const float* in, const int inOff,
                                  __global const float* bias, const int biasOff, const int has_bias,
-                                 __global float* y, const int yOff)
+                                 __global float* y, const int yOff, const int act, const float slope,
+                                 __global const float* gate, const int gateOff, const int has_gate, const int gate_act, const float gate_slope)
 {
     const int e = get_global_id(0);
     if (e >= n * channels * plane) {
@@ -102,8 +108,8 @@ __kernel void from_channel_major(const int n, const int channels, const int plan
     const int q = e % plane;
     const int o = (e / plane) % channels;
     const int b = e / (plane * channels);
-    const float v = in[inOff + (o * n + b) * plane + q];
-    y[yOff + e] = has_bias ? v + bias[biasOff + o] : v;
+    y[yOff + e] = conv_epilogue(in[inOff + (o * n + b) * plane + q], bias + biasOff, o, has_bias, act, slope, gate + gateOff, e,
+                                has_gate, gate_act, gate_slope);
 }
 
 /* CPU style: one work-item per (patch row, example), writing that example's Ho x Wo entries of the row. */
@@ -135,7 +141,9 @@ __kernel void im2col_rows(const int n, const int channels, const int height, con
 /* CPU style: one work-item per image row (example, channel, y), each element gathered as in col2im. */
 __kernel void col2im_rows(const int n, const int channels, const int height, const int width, const int kh, const int kw,
                           const int stride, const int pad, const int out_h, const int out_w,
-                          __global const float* cols, const int colsOff, const float beta, __global float* x, const int xOff)
+                          __global const float* cols, const int colsOff, const float beta, __global float* x, const int xOff,
+                     __global const float* bias, const int biasOff, const int has_bias, const int act, const float slope,
+                     __global const float* gate, const int gateOff, const int has_gate, const int gate_act, const float gate_slope)
 {
     const int e = get_global_id(0);
     if (e >= n * channels * height) {
@@ -168,7 +176,8 @@ __kernel void col2im_rows(const int n, const int channels, const int height, con
                 }
             }
         }
-        dst[xx] = (beta == 0.0f ? 0.0f : beta * dst[xx]) + s;
+        dst[xx] = conv_epilogue((beta == 0.0f ? 0.0f : beta * dst[xx]) + s, bias + biasOff, c, has_bias, act, slope,
+                                gate + gateOff, e * width + xx, has_gate, gate_act, gate_slope);
     }
 }
 
@@ -179,7 +188,9 @@ __kernel void col2im_rows(const int n, const int channels, const int height, con
  */
 __kernel void col2im_planes(const int n, const int channels, const int height, const int width, const int kh, const int kw,
                             const int stride, const int pad, const int out_h, const int out_w,
-                            __global const float* cols, const int colsOff, const float beta, __global float* x, const int xOff)
+                            __global const float* cols, const int colsOff, const float beta, __global float* x, const int xOff,
+                     __global const float* bias, const int biasOff, const int has_bias, const int act, const float slope,
+                     __global const float* gate, const int gateOff, const int has_gate, const int gate_act, const float gate_slope)
 {
     const int e = get_global_id(0);
     if (e >= n * channels) {
@@ -211,6 +222,9 @@ __kernel void col2im_planes(const int n, const int channels, const int height, c
             }
         }
     }
+    /* The epilogue once the plane is summed, while it is still in the cache. */
+    conv_epilogue_plane(dst, height * width, bias + biasOff, c, has_bias, act, slope, gate + gateOff + e * height * width, has_gate,
+                        gate_act, gate_slope);
 }
 
 /* CPU style: one work-item per (channel o, example b), copying its plane of P values. */
@@ -233,7 +247,9 @@ __kernel void to_channel_major_rows(const int n, const int channels, const int p
 /* CPU style: one work-item per (example b, channel o), copying its plane and adding the bias. */
 __kernel void from_channel_major_rows(const int n, const int channels, const int plane, __global const float* in, const int inOff,
                                       __global const float* bias, const int biasOff, const int has_bias,
-                                      __global float* y, const int yOff)
+                                      __global float* y, const int yOff, const int act, const float slope,
+                                      __global const float* gate, const int gateOff, const int has_gate, const int gate_act,
+                                      const float gate_slope)
 {
     const int e = get_global_id(0);
     if (e >= n * channels) {
@@ -241,10 +257,10 @@ __kernel void from_channel_major_rows(const int n, const int channels, const int
     }
     const int o = e % channels;
     const int b = e / channels;
-    const float add = has_bias ? bias[biasOff + o] : 0.0f;
     __global const float* src = in + inOff + (o * n + b) * plane;
     __global float* dst = y + yOff + e * plane;
     for (int q = 0; q < plane; q++) {
-        dst[q] = src[q] + add;
+        dst[q] = src[q];
     }
+    conv_epilogue_plane(dst, plane, bias + biasOff, o, has_bias, act, slope, gate + gateOff + e * plane, has_gate, gate_act, gate_slope);
 }

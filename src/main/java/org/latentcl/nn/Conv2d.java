@@ -3,6 +3,7 @@ package org.latentcl.nn;
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.ChannelMajor;
+import org.latentcl.backend.ops.ConvEpilogue;
 import org.latentcl.backend.ops.ConvShape;
 import org.latentcl.backend.ops.Gemm;
 import org.latentcl.backend.ops.Im2Col;
@@ -48,6 +49,11 @@ public final class Conv2d extends ConvLayer {
     }
 
     @Override
+    protected ConvLayer copy() {
+        return new Conv2d(name, in, out, shape.height(), shape.width(), shape.kh(), shape.stride(), shape.pad(), maxBatch);
+    }
+
+    @Override
     protected ParamSpec weightSpec() {
         int fanIn = shape.patch();
         return ParamSpec.weight(name + ".weight", out, fanIn, fanIn, out, in, shape.kh(), shape.kw());
@@ -77,7 +83,7 @@ public final class Conv2d extends ConvLayer {
         return shape.imageSize();
     }
 
-    /** y (batch x out Ho Wo) = the convolution of x (batch x in H W), plus the bias. */
+    /** y (batch x out Ho Wo) = act(the convolution of x (batch x in H W), plus the bias). */
     @Override
     public void forward(Tensor x, Tensor y, boolean training) {
         ConvShape s = shapeFor(x.rows());
@@ -85,12 +91,13 @@ public final class Conv2d extends ConvLayer {
         Tensor cm = channelMajor.view(0, out, s.positions());
         Im2Col.im2col(backend, s, x, c);
         Gemm.gemm(backend, false, false, 1f, weight.value(), c, 0f, cm, null, Activation.IDENTITY);
-        ChannelMajor.fromChannelMajor(backend, cm, bias == null ? null : bias.value(), out, y);
+        ChannelMajor.fromChannelMajor(backend, cm, outputEpilogue(), out, y);
     }
 
     /**
-     * Backward after {@link #forward} on x: dW and db from dy (added to what is there when
-     * {@code accumulate}) when {@code parameters}, and, when dx is not null, dx = the gradient with respect to x.
+     * Backward after {@link #forward} on x, from dy = dL/d(the output before the fused activation): dW and db (added to
+     * what is there when {@code accumulate}) when {@code parameters}, and, when dx is not null, dx = the gradient with
+     * respect to x, carried through {@code gate} (the activation that made x) in col2im's epilogue.
      */
     @Override
     public boolean backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
@@ -111,11 +118,14 @@ public final class Conv2d extends ConvLayer {
             }
             Tensor dc = dcols.view(0, s.patch(), s.positions());
             Gemm.gemm(backend, true, false, 1f, weight.value(), dcm, 0f, dc, null, Activation.IDENTITY);
-            Im2Col.col2im(backend, s, dc, 0f, dx);
+            ConvEpilogue through = ConvEpilogue.gated(x, gate);
+            Im2Col.col2im(backend, s, dc, 0f, dx, through);
+            return !through.plain();
         }
         return false;
     }
 
+    /** Exact: the convolution is linear in its input, and the fused activation (if any) piecewise linear. */
     @Override
     public boolean takesPenalty() {
         return true;
@@ -123,7 +133,7 @@ public final class Conv2d extends ConvLayer {
 
     /**
      * The input-gradient pass computed dx = col2im(W^T dpre'), bilinear in (dpre, W): the penalty's gradient adds
-     * dpre' im2col(u)^T to dW and carries uOut = the convolution of u without the bias.
+     * dpre' im2col(u)^T to dW and carries uOut = act'(y) (the convolution of u without the bias).
      */
     @Override
     public void penaltyPass(Tensor u, Tensor x, Tensor y, Tensor dpre, Tensor uOut) {
@@ -133,7 +143,7 @@ public final class Conv2d extends ConvLayer {
         Im2Col.im2col(backend, s, u, c);
         if (uOut != null) {
             Gemm.gemm(backend, false, false, 1f, weight.value(), c, 0f, cm, null, Activation.IDENTITY);
-            ChannelMajor.fromChannelMajor(backend, cm, null, out, uOut);
+            ChannelMajor.fromChannelMajor(backend, cm, ConvEpilogue.gated(y, act), out, uOut);
         }
         ChannelMajor.toChannelMajor(backend, dpre, out, cm);
         Gemm.gemm(backend, false, true, 1f, cm, c, 1f, weight.grad(), null, Activation.IDENTITY);

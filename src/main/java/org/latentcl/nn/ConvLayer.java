@@ -2,15 +2,20 @@ package org.latentcl.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.ConvEpilogue;
 import org.latentcl.backend.ops.ConvShape;
 
 /**
  * What {@link Conv2d} and {@link ConvTranspose2d} share: a weight (and a bias unless
  * {@linkplain #withoutBias dropped}, as before a batch norm) resolved when bound, the largest batch
  * their scratch buffers are made for, the shape of the convolution they compute for a given batch,
- * and the scratch buffers themselves, released with the layer.
+ * the scratch buffers themselves, released with the layer, and a ReLU or LeakyReLU after them
+ * {@linkplain #fuse fused} into their last gather or permutation ({@link ConvEpilogue}), as a Linear
+ * fuses one into its GEMM; backward, each carries its input gradient through the activation that made
+ * its input in its own last launch.
  */
 public abstract class ConvLayer implements Layer {
     protected final String name;
@@ -18,6 +23,8 @@ public abstract class ConvLayer implements Layer {
     protected final int out;
     protected final int maxBatch;
     private boolean hasBias = true;
+    /** The activation fused into this layer's output (the identity when none is). */
+    protected Activation act = Activation.IDENTITY;
     protected Backend backend;
     protected Param weight;
     /** The bias, or null without one. */
@@ -40,6 +47,34 @@ public abstract class ConvLayer implements Layer {
     /** Drops the bias (PyTorch's {@code bias=False}, as before a batch norm); subclasses offer it as {@code withoutBias()}. */
     protected final void dropBias() {
         hasBias = false;
+    }
+
+    /** The same layer, unbound, with no activation (its bias kept or dropped as here). */
+    protected abstract ConvLayer copy();
+
+    @Override
+    public final Activation activation() {
+        return act;
+    }
+
+    /**
+     * This layer with a ReLU or LeakyReLU applied in its last launch; null for other activations, whose
+     * derivatives are not read from their outputs' signs alone (they stay layers of their own).
+     */
+    @Override
+    public final Layer fuse(Activation a) {
+        if (act.kind() != Activation.Kind.IDENTITY || !a.piecewiseLinear() || a.kind() == Activation.Kind.IDENTITY) {
+            return null;
+        }
+        ConvLayer fused = copy();
+        fused.hasBias = hasBias;
+        fused.act = a;
+        return fused;
+    }
+
+    /** The epilogue of this layer's forward pass: its bias (if it has one), then its activation. */
+    protected final ConvEpilogue outputEpilogue() {
+        return ConvEpilogue.biasThen(bias == null ? null : bias.value(), act);
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.latentcl.backend.Activation;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.ChannelBias;
 import org.latentcl.backend.ops.ChannelMajor;
+import org.latentcl.backend.ops.ConvEpilogue;
 import org.latentcl.backend.ops.ConvShape;
 import org.latentcl.backend.ops.Gemm;
 import org.latentcl.backend.ops.Im2Col;
@@ -19,6 +20,7 @@ import org.latentcl.backend.ops.Im2Col;
 public final class ConvTranspose2d extends ConvLayer {
     private final int height;
     private final int width;
+    private final int outputPadding;
     /** The convolution whose input gradient this layer is: from the output (out channels) back to the input (in channels). */
     private final ConvShape adjoint;
     private Tensor inputCm;
@@ -46,6 +48,7 @@ public final class ConvTranspose2d extends ConvLayer {
         }
         this.height = height;
         this.width = width;
+        this.outputPadding = outputPadding;
         int outH = (height - 1) * stride - 2 * pad + kernel + outputPadding;
         int outW = (width - 1) * stride - 2 * pad + kernel + outputPadding;
         if (outH < 1 || outW < 1) {
@@ -63,6 +66,11 @@ public final class ConvTranspose2d extends ConvLayer {
     public ConvTranspose2d withoutBias() {
         dropBias();
         return this;
+    }
+
+    @Override
+    protected ConvLayer copy() {
+        return new ConvTranspose2d(name, in, out, height, width, adjoint.kh(), adjoint.stride(), adjoint.pad(), outputPadding, maxBatch);
     }
 
     @Override
@@ -96,7 +104,7 @@ public final class ConvTranspose2d extends ConvLayer {
         return in * height * width;
     }
 
-    /** y (batch x out H_out W_out) = the transposed convolution of x (batch x in H W), plus the bias. */
+    /** y (batch x out H_out W_out) = act(the transposed convolution of x (batch x in H W), plus the bias), the last two in col2im. */
     @Override
     public void forward(Tensor x, Tensor y, boolean training) {
         ConvShape s = shapeFor(x.rows());
@@ -104,15 +112,13 @@ public final class ConvTranspose2d extends ConvLayer {
         Tensor c = cols.view(0, s.patch(), s.positions());
         ChannelMajor.toChannelMajor(backend, x, in, xcm);
         Gemm.gemm(backend, true, false, 1f, weight.value(), xcm, 0f, c, null, Activation.IDENTITY);
-        Im2Col.col2im(backend, s, c, 0f, y);
-        if (bias != null) {
-            ChannelBias.channelBias(backend, y, bias.value(), y);
-        }
+        Im2Col.col2im(backend, s, c, 0f, y, outputEpilogue());
     }
 
     /**
-     * Backward after {@link #forward} on x: dW and db from dy (added to what is there when
-     * {@code accumulate}) when {@code parameters}, and, when dx is not null, dx.
+     * Backward after {@link #forward} on x, from dy = dL/d(the output before the fused activation): dW and db (added to
+     * what is there when {@code accumulate}) when {@code parameters}, and, when dx is not null, dx, carried through
+     * {@code gate} (the activation that made x) on its way out of channel-major order.
      */
     @Override
     public boolean backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
@@ -131,7 +137,9 @@ public final class ConvTranspose2d extends ConvLayer {
         if (dx != null) {
             Tensor dcm = gradCm.view(0, in, s.positions());
             Gemm.gemm(backend, false, false, 1f, weight.value(), c, 0f, dcm, null, Activation.IDENTITY);
-            ChannelMajor.fromChannelMajor(backend, dcm, null, in, dx);
+            ConvEpilogue through = ConvEpilogue.gated(x, gate);
+            ChannelMajor.fromChannelMajor(backend, dcm, through, in, dx);
+            return !through.plain();
         }
         return false;
     }

@@ -8,14 +8,19 @@ import org.latentcl.backend.Tensor;
 /**
  * Between example-major image tensors (N x (C P), NCHW with P = H W values per channel) and
  * channel-major ones (C x (N P)), the layout a convolution's GEMM produces and consumes: W (O x C kh kw)
- * times the im2col matrix gives O x (N P). {@link #fromChannelMajor} adds the per-channel bias on the
- * way. Kernels {@code conv.cl: to_channel_major, from_channel_major}.
+ * times the im2col matrix gives O x (N P). {@link #fromChannelMajor} applies a {@link ConvEpilogue} on the
+ * way (a layer's bias and activation, or the gate of an input gradient). Kernels {@code conv.cl: to_channel_major, from_channel_major}.
  */
 public final class ChannelMajor {
     record ToArgs(int n, int channels, int plane, Tensor y, Tensor out) {
     }
 
-    record FromArgs(int n, int channels, int plane, Tensor in, Tensor bias, boolean hasBias, Tensor y) {
+    record FromArgs(int n, int channels, int plane, Tensor in, Tensor bias, boolean hasBias, Tensor y, int act, float slope,
+                    Tensor gate, boolean hasGate, int gateAct, float gateSlope) {
+        FromArgs(int n, int channels, int plane, Tensor in, ConvEpilogue ep, Tensor y) {
+            this(n, channels, plane, in, ep.bias() == null ? in : ep.bias(), ep.bias() != null, y, ep.act().code(), ep.act().slope(),
+                    ep.gate() == null ? in : ep.gate(), ep.gate() != null, ep.gateAct().code(), ep.gateAct().slope());
+        }
     }
 
     private static final KernelBinding<ToArgs> TO = KernelBinding.of("conv.cl", "to_channel_major", ToArgs.class);
@@ -27,13 +32,22 @@ public final class ChannelMajor {
     public static final OpSpec TO_SPEC = new OpSpec("toChannelMajor", "out[c][n P + q] = y[n][c P + q]", "conv.cl: to_channel_major",
             List.of(SelfCheck.matrix("toChannelMajor (3 channels of 11)", 0, 0,
                     (be, a) -> SelfCheck.out(be, 3, a.rows() * 11, t -> toChannelMajor(be, a, 3, t)))));
-    public static final OpSpec FROM_SPEC = new OpSpec("fromChannelMajor", "y[n][c P + q] = in[c][n P + q] + bias[c]",
-            "conv.cl: from_channel_major", List.of(SelfCheck.matrix("fromChannelMajor (3 channels of 11, bias)", 0, 0, (be, a) -> {
-                try (Tensor in = be.zeros(3, a.rows() * 11); Tensor b = be.upload(new float[] {0.5f, -1.5f, 2f}, 1, 3)) {
-                    toChannelMajor(be, a, 3, in);
-                    return SelfCheck.out(be, a, y -> fromChannelMajor(be, in, b, 3, y));
-                }
-            })));
+    public static final OpSpec FROM_SPEC = new OpSpec("fromChannelMajor", "y[n][c P + q] = act(in[c][n P + q] + bias[c]) (or times a gate's f')",
+            "conv.cl: from_channel_major", List.of(SelfCheck.matrix("fromChannelMajor (3 channels of 11, bias and LeakyReLU)", 0, 0,
+                    (be, a) -> {
+                        try (Tensor in = be.zeros(3, a.rows() * 11); Tensor b = be.upload(new float[] {0.5f, -1.5f, 2f}, 1, 3)) {
+                            toChannelMajor(be, a, 3, in);
+                            return SelfCheck.out(be, a, y -> fromChannelMajor(be, in,
+                                    ConvEpilogue.biasThen(b, org.latentcl.backend.Activation.leakyRelu(0.2f)), 3, y));
+                        }
+                    }), SelfCheck.matrix("fromChannelMajor (3 channels of 11, gated by ReLU)", 0, 0, (be, a) -> {
+                        try (Tensor in = be.zeros(3, a.rows() * 11)) {
+                            toChannelMajor(be, a, 3, in);
+                            // The gate is the input itself: a ReLU's derivative where it is positive.
+                            return SelfCheck.out(be, a, y -> fromChannelMajor(be, in,
+                                    ConvEpilogue.gated(a, org.latentcl.backend.Activation.RELU), 3, y));
+                        }
+                    })));
 
     private ChannelMajor() {
     }
@@ -44,7 +58,7 @@ public final class ChannelMajor {
         be.run("toChannelMajor", 0, 8.0 * y.size(),
                 java -> {
                     if (!java.plain()) {
-                        copyPlanes(y, out, y.rows(), channels, plane, true, null);
+                        copyPlanes(y, out, y.rows(), channels, plane, true, ConvEpilogue.NONE);
                         return;
                     }
                     for (int c = 0; c < channels; c++) {
@@ -67,30 +81,31 @@ public final class ChannelMajor {
 
     /** y (N x C P) = in (C x N P) with examples first, plus bias[c] on channel c when bias is not null. */
     public static void fromChannelMajor(Backend be, Tensor in, Tensor bias, int channels, Tensor y) {
-        int plane = check(be, "fromChannelMajor", y, channels, in);
-        if (bias != null) {
-            be.own(bias, "fromChannelMajor bias");
-            if (bias.size() != channels) {
-                throw new IllegalArgumentException("fromChannelMajor: bias must have " + channels + " values, got " + bias.shape());
-            }
-        }
-        be.run("fromChannelMajor", 0, 8.0 * y.size(),
+        fromChannelMajor(be, in, ConvEpilogue.biasThen(bias, org.latentcl.backend.Activation.IDENTITY), channels, y);
+    }
+
+    /** y (N x C P) = ep(in (C x N P) with examples first): the channel's bias, an activation or a gate on the way. */
+    public static void fromChannelMajor(Backend be, Tensor in, ConvEpilogue ep, int channels, Tensor y) {
+        String op = "fromChannelMajor";
+        int plane = check(be, op, y, channels, in);
+        ep.check(be, op, channels, y);
+        be.run(op, 0, 8.0 * y.size(),
                 java -> {
                     if (!java.plain()) {
-                        copyPlanes(in, y, y.rows(), channels, plane, false, bias);
+                        copyPlanes(in, y, y.rows(), channels, plane, false, ep);
                         return;
                     }
                     for (int b = 0; b < y.rows(); b++) {
                         for (int c = 0; c < channels; c++) {
                             for (int q = 0; q < plane; q++) {
-                                float v = in.get(c, b * plane + q);
-                                y.set(b, c * plane + q, bias == null ? v : v + bias.get(c));
+                                int at = (b * channels + c) * plane + q;
+                                y.set(at, ep.apply(in.get(c, b * plane + q), c, at));
                             }
                         }
                     }
                 },
                 cl -> {
-                    FromArgs args = new FromArgs(y.rows(), channels, plane, in, bias == null ? in : bias, bias != null, y);
+                    FromArgs args = new FromArgs(y.rows(), channels, plane, in, ep, y);
                     if (cl.contiguous()) {
                         cl.elementwise(FROM_ROWS, "", y.rows() * channels, args);
                     } else {
@@ -100,29 +115,24 @@ public final class ChannelMajor {
     }
 
     /**
-     * The fast Java path of both permutations: one array copy per plane (plus the channel's bias on the
-     * way back). toChannelMajor when {@code toCm}: src is N x (C P), dst C x (N P); else the reverse.
+     * The fast Java path of both permutations: one array copy per plane (with the epilogue on the way
+     * back). toChannelMajor when {@code toCm}: src is N x (C P), dst C x (N P); else the reverse.
      */
-    private static void copyPlanes(Tensor src, Tensor dst, int n, int channels, int plane, boolean toCm, Tensor bias) {
+    private static void copyPlanes(Tensor src, Tensor dst, int n, int channels, int plane, boolean toCm, ConvEpilogue ep) {
         float[] s = org.latentcl.backend.JavaBackend.array(src);
         float[] d = org.latentcl.backend.JavaBackend.array(dst);
-        float[] b = bias == null ? null : org.latentcl.backend.JavaBackend.array(bias);
         int so = (int) src.offset();
         int dof = (int) dst.offset();
-        int bo = bias == null ? 0 : (int) bias.offset();
         for (int e = 0; e < n; e++) {
             for (int c = 0; c < channels; c++) {
                 int example = (e * channels + c) * plane;
                 int channel = (c * n + e) * plane;
                 if (toCm) {
                     System.arraycopy(s, so + example, d, dof + channel, plane);
-                } else if (b == null) {
+                } else if (ep.plain()) {
                     System.arraycopy(s, so + channel, d, dof + example, plane);
                 } else {
-                    float add = b[bo + c];
-                    for (int q = 0; q < plane; q++) {
-                        d[dof + example + q] = s[so + channel + q] + add;
-                    }
+                    ep.applyRange(s, so + channel, d, dof + example, plane, c, example);
                 }
             }
         }

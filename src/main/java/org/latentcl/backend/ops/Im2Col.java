@@ -20,7 +20,13 @@ public final class Im2Col {
     }
 
     record BackArgs(int n, int channels, int height, int width, int kh, int kw, int stride, int pad, int outH, int outW, Tensor cols,
-                    float beta, Tensor x) {
+                    float beta, Tensor x, Tensor bias, boolean hasBias, int act, float slope, Tensor gate, boolean hasGate, int gateAct,
+                    float gateSlope) {
+        BackArgs(ConvShape s, Tensor cols, float beta, Tensor x, ConvEpilogue ep) {
+            this(s.n(), s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.stride(), s.pad(), s.outHeight(), s.outWidth(), cols, beta, x,
+                    ep.bias() == null ? x : ep.bias(), ep.bias() != null, ep.act().code(), ep.act().slope(), ep.gate() == null ? x : ep.gate(),
+                    ep.gate() != null, ep.gateAct().code(), ep.gateAct().slope());
+        }
     }
 
     private static final KernelBinding<Args> IM2COL = KernelBinding.of("conv.cl", "im2col", Args.class);
@@ -40,7 +46,8 @@ public final class Im2Col {
             "cols[(c kh + i) kw + j][(n Ho + oy) Wo + ox] = x[n][c][oy s - p + i][ox s - p + j], 0 outside",
             "conv.cl: im2col", checks("im2col", false));
     public static final OpSpec COL2IM_SPEC = new OpSpec("col2im",
-            "x = beta x + the adjoint of im2col (each element gathers its patch entries)", "conv.cl: col2im", checks("col2im", true));
+            "x = ep(beta x + the adjoint of im2col) (each element gathers its patch entries; ep: a bias, an activation or a gate)",
+            "conv.cl: col2im", checks("col2im", true));
 
     private Im2Col() {
     }
@@ -69,18 +76,26 @@ public final class Im2Col {
 
     /** x = beta x + col2im(cols): the adjoint of {@link #im2col}. */
     public static void col2im(Backend be, ConvShape s, Tensor cols, float beta, Tensor x) {
+        col2im(be, s, cols, beta, x, ConvEpilogue.NONE);
+    }
+
+    /**
+     * x = ep(beta x + col2im(cols)): with a bias and an activation, a transposed convolution's whole forward pass after its GEMM;
+     * with a gate, a convolution's input gradient carried through the activation that made its input.
+     */
+    public static void col2im(Backend be, ConvShape s, Tensor cols, float beta, Tensor x, ConvEpilogue ep) {
         check(be, "col2im", s, x, cols);
+        ep.check(be, "col2im", s.channels(), x);
         be.run("col2im", cols.size(), 4.0 * (x.size() + cols.size()),
                 java -> {
                     if (java.plain()) {
-                        adjointReference(s, cols, beta, x);
+                        adjointReference(s, cols, beta, x, ep);
                     } else {
-                        JavaConv.col2im(java, s, cols, beta, x);
+                        JavaConv.col2im(java, s, cols, beta, x, ep);
                     }
                 },
                 cl -> {
-                    BackArgs args = new BackArgs(s.n(), s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.stride(), s.pad(),
-                            s.outHeight(), s.outWidth(), cols, beta, x);
+                    BackArgs args = new BackArgs(s, cols, beta, x, ep);
                     if (cl.contiguous() && beta == 0f) {
                         cl.elementwise(COL2IM_PLANES, "", s.n() * s.channels(), args);
                     } else if (cl.contiguous()) {
@@ -128,7 +143,7 @@ public final class Im2Col {
     }
 
     /** The adjoint: every image element gathers the column entries taken from it, in the order of (i, j). */
-    static void adjointReference(ConvShape s, Tensor cols, float beta, Tensor x) {
+    static void adjointReference(ConvShape s, Tensor cols, float beta, Tensor x, ConvEpilogue ep) {
         int ho = s.outHeight();
         int wo = s.outWidth();
         for (int b = 0; b < s.n(); b++) {
@@ -150,7 +165,7 @@ public final class Im2Col {
                             }
                         }
                         int at = (c * s.height() + y) * s.width() + xx;
-                        x.set(b, at, (beta == 0f ? 0f : beta * x.get(b, at)) + sum);
+                        x.set(b, at, ep.apply((beta == 0f ? 0f : beta * x.get(b, at)) + sum, c, b * s.imageSize() + at));
                     }
                 }
             }
@@ -168,16 +183,28 @@ public final class Im2Col {
                 xs[k] = SelfCheck.random(rnd, CHECKED[k].n() * CHECKED[k].imageSize(), 2f);
                 cs[k] = SelfCheck.random(rnd, CHECKED[k].patch() * CHECKED[k].positions(), 2f);
             }
+            float[][] bs = new float[CHECKED.length][];
+            for (int k = 0; k < CHECKED.length; k++) {
+                bs[k] = SelfCheck.random(rnd, CHECKED[k].channels(), 1f);
+            }
             return be -> {
                 float[] all = new float[0];
                 for (int k = 0; k < CHECKED.length; k++) {
                     ConvShape s = CHECKED[k];
-                    try (Tensor tx = be.upload(xs[k], s.n(), s.imageSize()); Tensor tc = be.upload(cs[k], s.patch(), s.positions())) {
+                    try (Tensor tx = be.upload(xs[k], s.n(), s.imageSize()); Tensor tc = be.upload(cs[k], s.patch(), s.positions());
+                         Tensor gate = be.upload(xs[k], s.n(), s.imageSize()); Tensor bias = be.upload(bs[k], 1, s.channels())) {
                         if (adjoint) {
                             // beta 0 (as the models use it) and 0.5 (adding to what is there) take different CPU kernels.
                             col2im(be, s, tc, 0.5f, tx);
                             all = SelfCheck.concat(all, be.read(tx));
                             col2im(be, s, tc, 0f, tx);
+                            all = SelfCheck.concat(all, be.read(tx));
+                            // With epilogues: a transposed convolution's bias and LeakyReLU; an input gradient's gate.
+                            col2im(be, s, tc, 0f, tx, ConvEpilogue.biasThen(bias, org.latentcl.backend.Activation.leakyRelu(0.2f)));
+                            all = SelfCheck.concat(all, be.read(tx));
+                            col2im(be, s, tc, 0.5f, tx, ConvEpilogue.gated(gate, org.latentcl.backend.Activation.RELU));
+                            all = SelfCheck.concat(all, be.read(tx));
+                            col2im(be, s, tc, 0f, tx, ConvEpilogue.gated(gate, org.latentcl.backend.Activation.leakyRelu(0.1f)));
                             all = SelfCheck.concat(all, be.read(tx));
                         } else {
                             im2col(be, s, tx, tc);

@@ -7,7 +7,7 @@ import org.latentcl.backend.Tensor;
  * The fast Java paths of {@link Im2Col}: the same loops as its references, on the arrays, with the
  * bounds hoisted out of the inner loops and independent rows (im2col) or image planes (col2im) on
  * the pool. col2im sums each element's candidates in the reference's (i, j) order, so both paths give
- * the same bits.
+ * the same bits, and applies the epilogue to each image row once it is summed.
  */
 final class JavaConv {
     private JavaConv() {
@@ -50,7 +50,7 @@ final class JavaConv {
         });
     }
 
-    static void col2im(JavaBackend jb, ConvShape s, Tensor cols, float beta, Tensor x) {
+    static void col2im(JavaBackend jb, ConvShape s, Tensor cols, float beta, Tensor x, ConvEpilogue ep) {
         float[] src = JavaBackend.array(cols);
         float[] dst = JavaBackend.array(x);
         int xOff = (int) x.offset();
@@ -102,6 +102,9 @@ final class JavaConv {
                         }
                     }
                     dst[at + xx] = (beta == 0f ? 0f : beta * dst[at + xx]) + sum;
+                }
+                if (!ep.plain()) {
+                    ep.applyRange(dst, at, dst, at, w, c, at - xOff);
                 }
             }
         });

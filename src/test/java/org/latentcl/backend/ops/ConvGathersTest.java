@@ -74,6 +74,64 @@ class ConvGathersTest {
         }
     }
 
+    /**
+     * col2im and fromChannelMajor with an epilogue (a bias and ReLU or LeakyReLU, as a layer's forward pass; a gate, as an
+     * input gradient carried through the activation that made the input) give, on every backend and kernel style, the
+     * bits of the unfused ops run one after another on that backend (channelBias, activate, activateBackward); on
+     * "java-plain" these are the references of all four.
+     */
+    @ParameterizedTest
+    @MethodSource("shapes")
+    void epiloguesEqualTheirStepsOneAfterAnother(ConvShape s) {
+        Random rnd = new Random(s.hashCode() + 3);
+        float[] c = TestBackends.uniform(rnd, s.patch() * s.positions(), -2, 2);
+        float[] start = TestBackends.uniform(rnd, s.n() * s.imageSize(), -2, 2);
+        float[] gate = TestBackends.uniform(rnd, s.n() * s.imageSize(), -1, 1);
+        float[] bias = TestBackends.uniform(rnd, s.channels(), -1, 1);
+        Activation leaky = Activation.leakyRelu(0.2f);
+        for (String name : new String[] {"java-plain", "java", "cl", "cl-gpu"}) {
+            Backend be = TestBackends.named(name);
+            for (int variant = 0; variant < 5; variant++) {
+                float beta = variant == 4 ? 0.5f : 0f;
+                try (Tensor cols = be.upload(c, s.patch(), s.positions()); Tensor b = be.upload(bias, 1, s.channels());
+                     Tensor g = be.upload(gate, s.n(), s.imageSize()); Tensor fused = be.upload(start, s.n(), s.imageSize());
+                     Tensor apart = be.upload(start, s.n(), s.imageSize()); Tensor images = be.upload(start, s.n(), s.imageSize());
+                     Tensor cm = be.zeros(s.channels(), s.n() * s.height() * s.width());
+                     Tensor viaCm = be.zeros(s.n(), s.imageSize())) {
+                    ConvEpilogue ep = switch (variant) {
+                        case 0 -> ConvEpilogue.biasThen(b, Activation.RELU);
+                        case 1 -> ConvEpilogue.biasThen(b, leaky);
+                        case 2 -> ConvEpilogue.biasThen(null, Activation.RELU);
+                        case 3 -> ConvEpilogue.gated(g, Activation.RELU);
+                        default -> ConvEpilogue.gated(g, leaky);
+                    };
+                    Im2Col.col2im(be, s, cols, beta, fused, ep);
+                    Im2Col.col2im(be, s, cols, beta, apart);
+                    stepsOf(be, ep, apart);
+                    String what = "col2im with epilogue " + variant + " " + s + " on " + name;
+                    ParityAssert.bitwise(what, be.read(apart), be.read(fused));
+                    // The same epilogue on the way out of channel-major order.
+                    ChannelMajor.toChannelMajor(be, images, s.channels(), cm);
+                    ChannelMajor.fromChannelMajor(be, cm, ep, s.channels(), viaCm);
+                    ChannelMajor.fromChannelMajor(be, cm, ConvEpilogue.NONE, s.channels(), apart);
+                    stepsOf(be, ep, apart);
+                    ParityAssert.bitwise("fromChannelMajor with epilogue " + variant + " on " + name, be.read(apart), be.read(viaCm));
+                }
+            }
+        }
+    }
+
+    /** The epilogue's steps as ops of their own, in place on y. */
+    private static void stepsOf(Backend be, ConvEpilogue ep, Tensor y) {
+        if (ep.bias() != null) {
+            ChannelBias.channelBias(be, y, ep.bias(), y);
+        }
+        Activations.activate(be, ep.act(), y, y);
+        if (ep.gate() != null) {
+            Activations.activateBackward(be, ep.gateAct(), ep.gate(), y, y);
+        }
+    }
+
     /** col2im is the adjoint of im2col: <im2col(x), c> = <x, col2im(c)>, so it is im2col's gradient. */
     @ParameterizedTest
     @MethodSource("shapes")
@@ -117,7 +175,7 @@ class ConvGathersTest {
                 }
                 // And back: the channel-major tensor again, bias removed.
                 try (Tensor back = be.zeros(outChannels, s.positions())) {
-                    ChannelMajor.fromChannelMajor(be, cm, null, outChannels, y);
+                    ChannelMajor.fromChannelMajor(be, cm, ConvEpilogue.NONE, outChannels, y);
                     ChannelMajor.toChannelMajor(be, y, outChannels, back);
                     ParityAssert.bitwise("channel-major round trip on " + name, be.read(cm), be.read(back));
                 }
