@@ -4,7 +4,7 @@
  *   training:  mean = sum x / M;  var = sum (x - mean)^2 / M (biased, for normalizing);
  *              running_mean = (1 - m) running_mean + m mean;
  *              running_var  = (1 - m) running_var + m var M / (M - 1)   (unbiased)
- *   bn_apply:  y = gamma (x - mean) invstd + beta,  invstd = 1 / sqrt(var + eps)
+ *   bn_apply:  y = act(gamma (x - mean) invstd + beta),  invstd = 1 / sqrt(var + eps)  (act: a fused activation)
  *              (in evaluation, mean and invstd come from the running statistics)
  *   backward:  xhat = (x - mean) invstd;  dgamma = sum dy xhat;  dbeta = sum dy;
  *              dx = gamma invstd (dy - dbeta / M - xhat dgamma / M)
@@ -110,12 +110,13 @@ __kernel void bn_running_stats(const int channels, const float eps, __global con
 
 __kernel void bn_apply(const int total, const int channels, const int plane, __global const float* x, const int xOff,
                        __global const float* stats, const int statsOff, __global const float* gamma, const int gammaOff,
-                       __global const float* beta, const int betaOff, __global float* y, const int yOff)
+                       __global const float* beta, const int betaOff, __global float* y, const int yOff, const int act, const float slope)
 {
     const int e = get_global_id(0);
     if (e < total) {
         const int c = (e / plane) % channels;
-        y[yOff + e] = gamma[gammaOff + c] * ((x[xOff + e] - stats[statsOff + c]) * stats[statsOff + channels + c]) + beta[betaOff + c];
+        y[yOff + e] = act_apply(gamma[gammaOff + c] * ((x[xOff + e] - stats[statsOff + c]) * stats[statsOff + channels + c])
+                + beta[betaOff + c], act, slope);
     }
 }
 
@@ -190,7 +191,8 @@ __kernel void bn_input_grad(const int total, const int channels, const int plane
 /* The CPU style of bn_apply: one work-item per plane (example, channel), the channel's constants loaded once. */
 __kernel void bn_apply_planes(const int total, const int channels, const int plane, __global const float* x, const int xOff,
                               __global const float* stats, const int statsOff, __global const float* gamma, const int gammaOff,
-                              __global const float* beta, const int betaOff, __global float* y, const int yOff)
+                              __global const float* beta, const int betaOff, __global float* y, const int yOff, const int act,
+                              const float slope)
 {
     const int p = get_global_id(0);
     if (p >= total / plane) {
@@ -206,6 +208,8 @@ __kernel void bn_apply_planes(const int total, const int channels, const int pla
     for (int q = 0; q < plane; q++) {
         dst[q] = g * ((src[q] - mean) * invstd) + b;
     }
+    /* The fused activation, a pass of its own over the plane so that each loop vectorizes. */
+    conv_epilogue_plane(dst, plane, beta, 0, 0, act, slope, dst, 0, ACT_IDENTITY, 0.0f);
 }
 
 /* The CPU style of bn_input_grad: one work-item per plane, the same expression element by element. */

@@ -13,7 +13,7 @@ import org.latentcl.backend.ops.Elementwise;
  * parameter, and the running statistics, which are registered buffers, not parameters:
  * {@code running_mean} (zeros at first), {@code running_var} (ones) and {@code num_batches_tracked},
  * moved by every training forward pass with momentum 0.1 and left alone in evaluation. eps 1e-5, as
- * PyTorch's defaults.
+ * PyTorch's defaults. A ReLU or LeakyReLU after it is {@linkplain #fuse fused} into its normalizing launch.
  */
 public final class BatchNorm2d implements Layer {
     /** PyTorch's defaults. */
@@ -34,6 +34,7 @@ public final class BatchNorm2d implements Layer {
     private Tensor scratchGrads;
     private Tensor scratchDx;
     private long batchesTracked;
+    private Activation act = Activation.IDENTITY;
 
     /** Batch norm over {@code channels} planes of {@code plane} values (H x W) each. */
     public BatchNorm2d(String name, int channels, int plane) {
@@ -76,6 +77,22 @@ public final class BatchNorm2d implements Layer {
         return name + " BatchNorm2d";
     }
 
+    @Override
+    public Activation activation() {
+        return act;
+    }
+
+    /** This layer with a ReLU or LeakyReLU applied as it normalizes; null for other activations (they stay layers of their own). */
+    @Override
+    public Layer fuse(Activation a) {
+        if (act.kind() != Activation.Kind.IDENTITY || !a.piecewiseLinear() || a.kind() == Activation.Kind.IDENTITY) {
+            return null;
+        }
+        BatchNorm2d fused = new BatchNorm2d(name, channels, plane);
+        fused.act = a;
+        return fused;
+    }
+
     /** Connects the layer to its parameters and makes its buffers (running mean 0, running variance 1). */
     @Override
     public void bind(Parameters p) {
@@ -96,7 +113,7 @@ public final class BatchNorm2d implements Layer {
     }
 
     /**
-     * y = gamma (x - mean) / sqrt(var + eps) + beta per channel: with the batch's statistics (moving the
+     * y = act(gamma (x - mean) / sqrt(var + eps) + beta) per channel: with the batch's statistics (moving the
      * running ones) when {@code training}, else with the running statistics. y may be x only in evaluation
      * (training keeps x for the backward pass).
      */
@@ -108,11 +125,11 @@ public final class BatchNorm2d implements Layer {
         } else {
             BatchNorm.runningStatistics(backend, running, channels, EPS, stats);
         }
-        BatchNorm.normalize(backend, x, channels, stats, gamma.value(), beta.value(), y);
+        BatchNorm.normalize(backend, x, channels, stats, gamma.value(), beta.value(), act, y);
     }
 
     /**
-     * After a training {@link #forward} on x: dgamma and dbeta (added when {@code accumulate}) when
+     * After a training {@link #forward} on x, from dy = dL/d(the output before the fused activation): dgamma and dbeta (added when {@code accumulate}) when
      * {@code parameters}, and dx. The kernel computes the parameter gradients on the way to dx; when
      * they are not wanted they go to scratch.
      */

@@ -1,6 +1,7 @@
 package org.latentcl.backend.ops;
 
 import java.util.List;
+import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.KernelBinding;
 import org.latentcl.backend.Tensor;
@@ -16,7 +17,7 @@ import org.latentcl.opencl.LocalMemory;
  * <li>{@link #statistics}: the batch's mean and 1/sqrt(var + eps) (biased var), and the running
  *     statistics moved by momentum m (unbiased var M/(M-1)), as in training;
  * <li>{@link #runningStatistics}: stats from the running statistics, as in evaluation;
- * <li>{@link #normalize}: y = gamma (x - mean) invstd + beta;
+ * <li>{@link #normalize}: y = gamma (x - mean) invstd + beta (then an activation, when one is fused);
  * <li>{@link #backward}: dgamma (+)= sum dy xhat, dbeta (+)= sum dy, and
  *     dx = gamma invstd (dy - dbeta/M - xhat dgamma/M) with this batch's sums (xhat = (x - mean) invstd).
  * </ul>
@@ -28,7 +29,7 @@ public final class BatchNorm {
     record RunningArgs(int channels, float eps, Tensor running, Tensor stats) {
     }
 
-    record ApplyArgs(int total, int channels, int plane, Tensor x, Tensor stats, Tensor gamma, Tensor beta, Tensor y) {
+    record ApplyArgs(int total, int channels, int plane, Tensor x, Tensor stats, Tensor gamma, Tensor beta, Tensor y, int act, float slope) {
     }
 
     record ParamGradArgs(int n, int channels, int plane, Tensor x, Tensor dy, Tensor stats, boolean accumulate, Tensor dgamma,
@@ -83,11 +84,11 @@ public final class BatchNorm {
                     return be.read(stats);
                 }
             })));
-    public static final OpSpec NORMALIZE_SPEC = new OpSpec("batchNormalize", "y = gamma (x - mean) invstd + beta, per channel",
-            "batchnorm.cl: bn_apply", List.of(SelfCheck.matrix("batchNormalize (3 channels of 11)", 1e-5, 1e-5, (be, a) -> {
+    public static final OpSpec NORMALIZE_SPEC = new OpSpec("batchNormalize", "y = act(gamma (x - mean) invstd + beta), per channel",
+            "batchnorm.cl: bn_apply", List.of(SelfCheck.matrix("batchNormalize (3 channels of 11, LeakyReLU)", 1e-5, 1e-5, (be, a) -> {
                 try (Tensor stats = be.upload(new float[] {0.5f, -1f, 0f, 2f, 0.5f, 1f}, 1, 6);
                      Tensor gamma = be.upload(new float[] {1f, -0.5f, 2f}, 1, 3); Tensor beta = be.upload(new float[] {0f, 1f, -2f}, 1, 3)) {
-                    return SelfCheck.out(be, a, y -> normalize(be, a, 3, stats, gamma, beta, y));
+                    return SelfCheck.out(be, a, y -> normalize(be, a, 3, stats, gamma, beta, Activation.leakyRelu(0.2f), y));
                 }
             })));
     public static final OpSpec BACKWARD_SPEC = new OpSpec("batchNormBackward",
@@ -167,6 +168,11 @@ public final class BatchNorm {
 
     /** y = gamma (x - mean) invstd + beta per channel; y may be x. */
     public static void normalize(Backend be, Tensor x, int channels, Tensor stats, Tensor gamma, Tensor beta, Tensor y) {
+        normalize(be, x, channels, stats, gamma, beta, Activation.IDENTITY, y);
+    }
+
+    /** y = act(gamma (x - mean) invstd + beta) per channel (an activation fused into the layer); y may be x. */
+    public static void normalize(Backend be, Tensor x, int channels, Tensor stats, Tensor gamma, Tensor beta, Activation act, Tensor y) {
         int plane = plane(be, "batchNormalize", x, channels);
         be.sameSize("batchNormalize", x, y);
         perChannel(be, "batchNormalize", channels, stats);
@@ -174,16 +180,16 @@ public final class BatchNorm {
         be.run("batchNormalize", 4.0 * x.size(), 8.0 * x.size(),
                 java -> {
                     if (!java.plain()) {
-                        JavaBatchNorm.normalize(java, x, channels, plane, stats, gamma, beta, y);
+                        JavaBatchNorm.normalize(java, x, channels, plane, stats, gamma, beta, act, y);
                         return;
                     }
                     for (int i = 0; i < x.size(); i++) {
                         int c = (i / plane) % channels;
-                        y.set(i, gamma.get(c) * ((x.get(i) - stats.get(c)) * stats.get(channels + c)) + beta.get(c));
+                        y.set(i, act.apply(gamma.get(c) * ((x.get(i) - stats.get(c)) * stats.get(channels + c)) + beta.get(c)));
                     }
                 },
                 cl -> {
-                    ApplyArgs args = new ApplyArgs(x.size(), channels, plane, x, stats, gamma, beta, y);
+                    ApplyArgs args = new ApplyArgs(x.size(), channels, plane, x, stats, gamma, beta, y, act.code(), act.slope());
                     if (cl.contiguous()) {
                         cl.elementwise(APPLY_PLANES, "", x.size() / plane, args);
                     } else {

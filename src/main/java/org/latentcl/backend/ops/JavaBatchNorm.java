@@ -1,5 +1,6 @@
 package org.latentcl.backend.ops;
 
+import org.latentcl.backend.Activation;
 import org.latentcl.backend.JavaBackend;
 import org.latentcl.backend.Tensor;
 
@@ -47,7 +48,8 @@ final class JavaBatchNorm {
         });
     }
 
-    static void normalize(JavaBackend jb, Tensor x, int channels, int plane, Tensor stats, Tensor gamma, Tensor beta, Tensor y) {
+    static void normalize(JavaBackend jb, Tensor x, int channels, int plane, Tensor stats, Tensor gamma, Tensor beta, Activation act,
+                          Tensor y) {
         float[] xs = JavaBackend.array(x);
         float[] ys = JavaBackend.array(y);
         float[] st = JavaBackend.array(stats);
@@ -66,6 +68,11 @@ final class JavaBatchNorm {
             float bc = bt[bo + c];
             for (int q = 0; q < plane; q++) {
                 ys[yo + p * plane + q] = gc * ((xs[xo + p * plane + q] - mean) * invstd) + bc;
+            }
+            if (act.kind() != Activation.Kind.IDENTITY) {
+                for (int q = 0; q < plane; q++) {
+                    ys[yo + p * plane + q] = act.apply(ys[yo + p * plane + q]);
+                }
             }
         });
     }

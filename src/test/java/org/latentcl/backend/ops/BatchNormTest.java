@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.JavaBackend;
 import org.latentcl.backend.Tensor;
@@ -47,6 +48,35 @@ class BatchNormTest {
         double unbiased = first.unbiased();
         assertEquals(0.9 * 0.25 + 0.1 * m, want[1][0], 1e-5);
         assertEquals(0.9 * 2 + 0.1 * unbiased, want[1][channels], 1e-4 * (1 + unbiased));
+    }
+
+    /** A fused ReLU or LeakyReLU gives, on every backend and kernel style, the bits of normalize then activate on that backend. */
+    @ParameterizedTest
+    @CsvSource({"1, 1, 1", "1, 3, 35", "7, 5, 1", "4, 33, 9", "64, 3, 49", "3, 129, 4"})
+    void aFusedActivationEqualsNormalizeThenActivate(int batch, int channels, int plane) {
+        Random rnd = new Random(batch * 13L + channels * 5L + plane);
+        int cols = channels * plane;
+        float[] x = TestBackends.uniform(rnd, batch * cols, -2, 3);
+        float[] stats = new float[2 * channels];
+        for (int c = 0; c < channels; c++) {
+            stats[c] = rnd.nextFloat() - 0.5f;
+            stats[channels + c] = 0.5f + rnd.nextFloat();
+        }
+        float[] gamma = TestBackends.uniform(rnd, channels, -1.5f, 1.5f);
+        float[] beta = TestBackends.uniform(rnd, channels, -1, 1);
+        for (String name : new String[] {"java-plain", "java", "cl", "cl-gpu"}) {
+            Backend be = TestBackends.named(name);
+            for (Activation act : new Activation[] {Activation.RELU, Activation.leakyRelu(0.2f)}) {
+                try (Tensor tx = be.upload(x, batch, cols); Tensor st = be.upload(stats, 1, 2 * channels);
+                     Tensor g = be.upload(gamma, 1, channels); Tensor b = be.upload(beta, 1, channels);
+                     Tensor fused = be.zeros(batch, cols); Tensor apart = be.zeros(batch, cols)) {
+                    BatchNorm.normalize(be, tx, channels, st, g, b, act, fused);
+                    BatchNorm.normalize(be, tx, channels, st, g, b, apart);
+                    Activations.activate(be, act, apart, apart);
+                    ParityAssert.bitwise("normalize with " + act + " on " + name, be.read(apart), be.read(fused));
+                }
+            }
+        }
     }
 
     private static float[][] run(Backend be, int batch, int channels, int plane, float[] x, float[] dy, float[] gamma, float[] beta,
