@@ -117,7 +117,7 @@ public final class Conv2d extends ConvLayer {
                 dcols = scratch(shape.patch(), shape.positions());
             }
             Tensor dc = dcols.view(0, s.patch(), s.positions());
-            Gemm.gemm(backend, true, false, 1f, weight.value(), dcm, 0f, dc, null, Activation.IDENTITY);
+            Gemm.gemm(backend, false, false, 1f, weightT(), dcm, 0f, dc, null, Activation.IDENTITY);
             ConvEpilogue through = ConvEpilogue.gated(x, gate);
             Im2Col.col2im(backend, s, dc, 0f, dx, through);
             return !through.plain();

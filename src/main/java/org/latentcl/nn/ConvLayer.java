@@ -7,6 +7,7 @@ import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.ConvEpilogue;
 import org.latentcl.backend.ops.ConvShape;
+import org.latentcl.backend.ops.Transpose;
 
 /**
  * What {@link Conv2d} and {@link ConvTranspose2d} share: a weight (and a bias unless
@@ -30,6 +31,9 @@ public abstract class ConvLayer implements Layer {
     /** The bias, or null without one. */
     protected Param bias;
     private final List<Tensor> scratch = new ArrayList<>();
+    private Parameters params;
+    private Tensor weightT;
+    private long weightTVersion = -1;
 
     protected ConvLayer(String name, int in, int out, int maxBatch) {
         this.name = name;
@@ -92,6 +96,7 @@ public abstract class ConvLayer implements Layer {
     @Override
     public final void bind(Parameters p) {
         backend = p.backend();
+        params = p;
         List<ParamSpec> specs = specs();
         weight = p.param(specs.get(0));
         bias = hasBias ? p.param(specs.get(1)) : null;
@@ -108,6 +113,23 @@ public abstract class ConvLayer implements Layer {
         return t;
     }
 
+    /**
+     * W^T (the weight as stored, transposed), refreshed when the parameters changed since it was last made (once per
+     * optimizer step): the GEMMs that multiply by W^T (a convolution's input gradient, a transposed convolution's
+     * forward pass) run as plain NN products, which CPU devices run faster than a transposed read of A.
+     */
+    protected final Tensor weightT() {
+        Tensor w = weight.value();
+        if (weightT == null) {
+            weightT = scratch(w.cols(), w.rows());
+        }
+        if (weightTVersion != params.version()) {
+            Transpose.transpose(backend, w, weightT);
+            weightTVersion = params.version();
+        }
+        return weightT;
+    }
+
     /** The convolution for a batch of {@code batch} examples. */
     protected final ConvShape shapeFor(int batch) {
         if (batch > maxBatch) {
@@ -121,5 +143,6 @@ public abstract class ConvLayer implements Layer {
     public void close() {
         scratch.forEach(Tensor::close);
         scratch.clear();
+        weightT = null;
     }
 }

@@ -111,7 +111,7 @@ public final class ConvTranspose2d extends ConvLayer {
         Tensor xcm = inputCm.view(0, in, s.positions());
         Tensor c = cols.view(0, s.patch(), s.positions());
         ChannelMajor.toChannelMajor(backend, x, in, xcm);
-        Gemm.gemm(backend, true, false, 1f, weight.value(), xcm, 0f, c, null, Activation.IDENTITY);
+        Gemm.gemm(backend, false, false, 1f, weightT(), xcm, 0f, c, null, Activation.IDENTITY);
         Im2Col.col2im(backend, s, c, 0f, y, outputEpilogue());
     }
 
