@@ -128,12 +128,34 @@ __kernel void im2col_rows(const int n, const int channels, const int height, con
     const int c = row / (kw * kh);
     __global float* dst = cols + colsOff + (row * n + b) * out_h * out_w;
     __global const float* src = x + xOff + (b * channels + c) * height * width;
+    /* Output columns whose image column ox stride - pad + j lies inside: [oxFrom, oxTo); zeros on either side. */
+    const int oxFrom = pad - j > 0 ? (pad - j + stride - 1) / stride : 0;
+    const int oxEnd = (width + pad - j + stride - 1) / stride;
+    const int oxTo = oxEnd < out_w ? oxEnd : out_w;
     for (int oy = 0; oy < out_h; oy++) {
         const int y = oy * stride - pad + i;
-        const int inside = y >= 0 && y < height;
-        for (int ox = 0; ox < out_w; ox++) {
-            const int xx = ox * stride - pad + j;
-            dst[oy * out_w + ox] = (inside && xx >= 0 && xx < width) ? src[y * width + xx] : 0.0f;
+        __global float* out = dst + oy * out_w;
+        if (y < 0 || y >= height || oxFrom >= oxTo) {
+            for (int ox = 0; ox < out_w; ox++) {
+                out[ox] = 0.0f;
+            }
+            continue;
+        }
+        for (int ox = 0; ox < oxFrom; ox++) {
+            out[ox] = 0.0f;
+        }
+        __global const float* in = src + y * width - pad + j;
+        if (stride == 1) {
+            for (int ox = oxFrom; ox < oxTo; ox++) {
+                out[ox] = in[ox];
+            }
+        } else {
+            for (int ox = oxFrom; ox < oxTo; ox++) {
+                out[ox] = in[ox * stride];
+            }
+        }
+        for (int ox = oxTo; ox < out_w; ox++) {
+            out[ox] = 0.0f;
         }
     }
 }

@@ -58,7 +58,7 @@ public final class ChannelMajor {
         be.run("toChannelMajor", 0, 8.0 * y.size(),
                 java -> {
                     if (!java.plain()) {
-                        copyPlanes(y, out, y.rows(), channels, plane, true, ConvEpilogue.NONE);
+                        copyPlanes(java, y, out, y.rows(), channels, plane, true, ConvEpilogue.NONE);
                         return;
                     }
                     for (int c = 0; c < channels; c++) {
@@ -92,7 +92,7 @@ public final class ChannelMajor {
         be.run(op, 0, 8.0 * y.size(),
                 java -> {
                     if (!java.plain()) {
-                        copyPlanes(in, y, y.rows(), channels, plane, false, ep);
+                        copyPlanes(java, in, y, y.rows(), channels, plane, false, ep);
                         return;
                     }
                     for (int b = 0; b < y.rows(); b++) {
@@ -118,24 +118,26 @@ public final class ChannelMajor {
      * The fast Java path of both permutations: one array copy per plane (with the epilogue on the way
      * back). toChannelMajor when {@code toCm}: src is N x (C P), dst C x (N P); else the reverse.
      */
-    private static void copyPlanes(Tensor src, Tensor dst, int n, int channels, int plane, boolean toCm, ConvEpilogue ep) {
+    private static void copyPlanes(org.latentcl.backend.JavaBackend jb, Tensor src, Tensor dst, int n, int channels, int plane,
+                                   boolean toCm, ConvEpilogue ep) {
         float[] s = org.latentcl.backend.JavaBackend.array(src);
         float[] d = org.latentcl.backend.JavaBackend.array(dst);
         int so = (int) src.offset();
         int dof = (int) dst.offset();
-        for (int e = 0; e < n; e++) {
-            for (int c = 0; c < channels; c++) {
-                int example = (e * channels + c) * plane;
-                int channel = (c * n + e) * plane;
-                if (toCm) {
-                    System.arraycopy(s, so + example, d, dof + channel, plane);
-                } else if (ep.plain()) {
-                    System.arraycopy(s, so + channel, d, dof + example, plane);
-                } else {
-                    ep.applyRange(s, so + channel, d, dof + example, plane, c, example);
-                }
+        // Plane by plane on the pool: an epilogue makes this more than a copy.
+        jb.parallelFor(n * channels, (long) n * channels * plane, p -> {
+            int e = p / channels;
+            int c = p % channels;
+            int example = (e * channels + c) * plane;
+            int channel = (c * n + e) * plane;
+            if (toCm) {
+                System.arraycopy(s, so + example, d, dof + channel, plane);
+            } else if (ep.plain()) {
+                System.arraycopy(s, so + channel, d, dof + example, plane);
+            } else {
+                ep.applyRange(s, so + channel, d, dof + example, plane, c, example);
             }
-        }
+        });
     }
 
     /** The values per channel, after checking that y is N x (C P) and the other tensor C x (N P). */

@@ -52,23 +52,55 @@ public record ConvEpilogue(Tensor bias, Activation act, Tensor gate, Activation 
 
     /**
      * The Java backend's fast path of {@link #apply} on arrays: dst[dstAt + q] = the epilogue of src[srcAt + q], for q below
-     * count, all in channel {@code channel}, at output index outAt + q (src and dst may be the same array).
+     * count, all in channel {@code channel}, at output index outAt + q (src and dst may be the same array). One loop per
+     * step with its branch outside, as the kernels do, so that each is a simple loop the JIT compiles tightly; the
+     * arithmetic per value is {@link #apply}'s.
      */
     void applyRange(float[] src, int srcAt, float[] dst, int dstAt, int count, int channel, int outAt) {
-        boolean hasBias = bias != null;
-        float add = hasBias ? bias.get(channel) : 0f;
-        float[] g = gate == null ? null : JavaBackend.array(gate);
-        int go = gate == null ? 0 : (int) gate.offset() + outAt;
-        for (int q = 0; q < count; q++) {
-            float v = src[srcAt + q];
-            if (hasBias) {
-                v += add;
+        if (src != dst || srcAt != dstAt) {
+            System.arraycopy(src, srcAt, dst, dstAt, count);
+        }
+        int end = dstAt + count;
+        if (bias != null) {
+            float add = bias.get(channel);
+            for (int i = dstAt; i < end; i++) {
+                dst[i] += add;
             }
-            v = act.apply(v);
-            if (g != null) {
-                v *= gateAct.derivativeFromOutput(g[go + q]);
+        }
+        switch (act.kind()) {
+            case IDENTITY -> { }
+            case RELU -> {
+                for (int i = dstAt; i < end; i++) {
+                    dst[i] = dst[i] > 0f ? dst[i] : 0f;
+                }
             }
-            dst[dstAt + q] = v;
+            case LEAKY_RELU -> {
+                float slope = act.slope();
+                for (int i = dstAt; i < end; i++) {
+                    dst[i] = dst[i] > 0f ? dst[i] : slope * dst[i];
+                }
+            }
+            default -> {
+                for (int i = dstAt; i < end; i++) {
+                    dst[i] = act.apply(dst[i]);
+                }
+            }
+        }
+        if (gate != null) {
+            float[] g = JavaBackend.array(gate);
+            int go = (int) gate.offset() + outAt - dstAt;
+            Activation.Kind kind = gateAct.kind();
+            if (kind == Activation.Kind.RELU || kind == Activation.Kind.LEAKY_RELU) {
+                // As derivativeFromOutput: 1 where the output is positive, else 0 (ReLU) or the slope.
+                float below = kind == Activation.Kind.RELU ? 0f : gateAct.slope();
+                for (int i = dstAt; i < end; i++) {
+                    dst[i] *= g[go + i] > 0f ? 1f : below;
+                }
+            } else {
+                for (int i = dstAt; i < end; i++) {
+                    dst[i] *= gateAct.derivativeFromOutput(g[go + i]);
+                }
+            }
         }
     }
 

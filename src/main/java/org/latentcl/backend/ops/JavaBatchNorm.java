@@ -60,6 +60,7 @@ final class JavaBatchNorm {
         int so = (int) stats.offset();
         int go = (int) gamma.offset();
         int bo = (int) beta.offset();
+        ConvEpilogue fused = act.kind() == Activation.Kind.IDENTITY ? null : ConvEpilogue.biasThen(null, act);
         jb.parallelFor(x.rows() * channels, (long) x.size(), p -> {
             int c = p % channels;
             float mean = st[so + c];
@@ -69,10 +70,8 @@ final class JavaBatchNorm {
             for (int q = 0; q < plane; q++) {
                 ys[yo + p * plane + q] = gc * ((xs[xo + p * plane + q] - mean) * invstd) + bc;
             }
-            if (act.kind() != Activation.Kind.IDENTITY) {
-                for (int q = 0; q < plane; q++) {
-                    ys[yo + p * plane + q] = act.apply(ys[yo + p * plane + q]);
-                }
+            if (fused != null) {
+                fused.applyRange(ys, yo + p * plane, ys, yo + p * plane, plane, c, p * plane);
             }
         });
     }

@@ -7,7 +7,7 @@ import org.latentcl.backend.Tensor;
  * The fast Java paths of {@link Im2Col}: the same loops as its references, on the arrays, with the
  * bounds hoisted out of the inner loops and independent rows (im2col) or image planes (col2im) on
  * the pool. col2im sums each element's candidates in the reference's (i, j) order, so both paths give
- * the same bits, and applies the epilogue to each image row once it is summed.
+ * the same bits, and applies the epilogue to each image plane once it is summed.
  */
 final class JavaConv {
     private JavaConv() {
@@ -103,9 +103,10 @@ final class JavaConv {
                     }
                     dst[at + xx] = (beta == 0f ? 0f : beta * dst[at + xx]) + sum;
                 }
-                if (!ep.plain()) {
-                    ep.applyRange(dst, at, dst, at, w, c, at - xOff);
-                }
+            }
+            if (!ep.plain()) {
+                int start = xOff + b * s.imageSize() + c * h * w;
+                ep.applyRange(dst, start, dst, start, h * w, c, start - xOff);
             }
         });
     }
