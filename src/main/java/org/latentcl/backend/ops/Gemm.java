@@ -44,8 +44,10 @@ public final class Gemm {
 
     /**
      * On CPU devices, A B^T with at least this long a K, at least 16 rows and no bias, activation or
-     * gate is computed as A times B transposed into the backend's scratch memory: the register tiles read B^T at a third of their speed on rows (54
-     * against 158 GFLOP/s at 64 x 512 x 6272 on PoCL), and the transpose costs less than the difference.
+     * gate is computed as a plain NN product after transposing its smaller operand into the backend's scratch memory:
+     * the register tiles read B^T at a third of their speed on rows (54 against 158 GFLOP/s at 64 x 512 x 6272 on PoCL),
+     * and the transpose costs less than the difference. When A is the smaller (a convolution's weight gradient dy' cols^T,
+     * where cols is 8-16 times dy'), (B A^T)^T is computed instead ({@link #transposedProduct}).
      */
     static final int TRANSPOSE_B_MIN_K = 256;
 
@@ -239,6 +241,27 @@ public final class Gemm {
     }
 
     /**
+     * C = alpha A B^T + beta C as (C^T = alpha B A^T + beta C^T)^T where A (m x k) is much smaller than B (n x k), as a
+     * convolution's weight gradient dy' cols^T is: A and C are transposed into the scratch buffer and B is read as it is,
+     * so the product is a plain NN one and the large operand is never copied. Each element sums the same products in the
+     * same order as A B^T would (a b = b a exactly), so the bits are those of the other way.
+     */
+    private static void transposedProduct(ClBackend cl, int[] mnk, Epilogue e, Tensor a, Tensor b, Tensor c) {
+        int m = mnk[0];
+        int n = mnk[1];
+        int k = mnk[2];
+        Tensor both = cl.scratch(1, k * m + n * m);
+        Tensor at = both.view(0, k, m);
+        Tensor ct = both.view(k * m, n, m);
+        Transpose.transpose(cl, a, at);
+        if (e.beta() != 0f) {
+            Transpose.transpose(cl, c, ct);
+        }
+        launch(cl, false, false, new int[] {n, m, k}, e, b, at, ct, null);
+        Transpose.transpose(cl, ct, c);
+    }
+
+    /**
      * One launch in the device's GEMM family: register tiles (2-D, each work-item a TM x TN tile of C) or
      * local-memory tiles (each work-group a TSM x TSN tile), from the tuned or default launch shape.
      */
@@ -249,9 +272,14 @@ public final class Gemm {
         int k = mnk[2];
         if (cl.contiguous() && !transA && transB && k >= TRANSPOSE_B_MIN_K && m >= 16 && sums == null && e.bias() == null
                 && e.gate() == null && e.act().kind() == Activation.Kind.IDENTITY) {
-            // A B^T with a long K (a convolution's weight gradient) on a CPU: B transposed first, then the plain product.
-            // Not a layer's forward pass (bias, activation: a small Linear's weight, read transposed on purpose) nor a
-            // matrix-vector product (spectral normalization's power iteration), where the transpose would cost more than it saves.
+            // A B^T with a long K (a convolution's weight gradient) on a CPU: the smaller operand transposed first, then the
+            // plain product. Not a layer's forward pass (bias, activation: a small Linear's weight, read transposed on purpose)
+            // nor a matrix-vector product (spectral normalization's power iteration), where the transpose would cost more than
+            // it saves.
+            if ((long) m * k + 2L * m * n < (long) n * k) {
+                transposedProduct(cl, mnk, e, a, b, c);
+                return;
+            }
             Tensor bt = cl.scratch(k, n);
             Transpose.transpose(cl, b, bt);
             b = bt;

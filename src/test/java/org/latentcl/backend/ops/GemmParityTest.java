@@ -68,6 +68,12 @@ class GemmParityTest {
             out.add(Arguments.of(name, 64, 512, 6272, "NT"));
             out.add(Arguments.of(name, 1, 16, 25088, "NT"));
         }
+        // On CPU devices a weight gradient A B^T with a long K transposes its smaller operand first: A (and C when
+        // beta is not 0) at 64x512 and 16x301, B at 512x64 and 32x17. Sizes picked for the plain epilogue the route needs
+        // (no bias, identity: k even, m + n + k a multiple of 5), with beta 0 and 0.5.
+        for (int[] mnk : new int[][] {{64, 512, 6274}, {16, 301, 4098}, {512, 64, 6274}, {32, 17, 25096}}) {
+            out.add(Arguments.of("cl", mnk[0], mnk[1], mnk[2], "NT"));
+        }
         // The GPU style's split-K products (few tiles of C, a long K) in every layout and epilogue; the
         // shapes where it splits are checked to split in splitKProductsSplitAndRepeatToTheBit.
         for (int[] mn : new int[][] {{1, 1}, {7, 33}, {33, 7}, {129, 1}}) {
@@ -135,6 +141,42 @@ class GemmParityTest {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * On a CPU device, A B^T with A the smaller operand (computed as (B A^T)^T with A transposed) gives the bits of
+     * B A^T computed the other way (its B transposed), transposed: the same products summed in the same order.
+     */
+    @ParameterizedTest
+    @ValueSource(floats = {0f, 1f})
+    void bothTransposeRoutesOfAWeightGradientGiveTheSameBits(float beta) {
+        Backend be = TestBackends.cl();
+        int m = 48;
+        int n = 520;
+        int k = 3000;
+        Random rnd = new Random(5);
+        float[] a = TestBackends.uniform(rnd, m * k, -1, 1);
+        float[] b = TestBackends.uniform(rnd, n * k, -1, 1);
+        float[] c0 = TestBackends.uniform(rnd, m * n, -1, 1);
+        float[] c0t = new float[n * m];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c0t[j * m + i] = c0[i * n + j];
+            }
+        }
+        try (Tensor ta = be.upload(a, m, k); Tensor tb = be.upload(b, n, k); Tensor c = be.upload(c0, m, n); Tensor ct = be.upload(c0t, n, m)) {
+            Gemm.gemm(be, false, true, 0.5f, ta, tb, beta, c, null, Activation.IDENTITY);
+            Gemm.gemm(be, false, true, 0.5f, tb, ta, beta, ct, null, Activation.IDENTITY);
+            float[] got = be.read(c);
+            float[] other = be.read(ct);
+            float[] back = new float[m * n];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    back[i * n + j] = other[j * m + i];
+                }
+            }
+            ParityAssert.bitwise("A B^T against (B A^T)^T, beta " + beta, back, got);
         }
     }
 
