@@ -38,6 +38,10 @@ final class JavaGemm {
     /** op(A) op(B) (M x N), handed to {@code sink} in row runs; a and b are read at their offsets with their stored shapes. */
     void multiply(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff, RowSink sink) {
         boolean serial = (long) m * n * k < PARALLEL_WORK || pool.getParallelism() == 1;
+        if (vector && !transA && transB && k >= DOT_K && (long) m * k + 2L * m * n < (long) n * k) {
+            transposedProduct(m, n, k, a, aOff, b, bOff, serial, sink);
+            return;
+        }
         if (vector && !transA && transB && k >= DOT_K && k >= 4L * Math.max(m, n)) {
             // A b^T with a long k (a convolution's weight gradient): dot products of rows, no transposed copy of b.
             float[] pc = scratchC(m * n);
@@ -54,25 +58,7 @@ final class JavaGemm {
             return;
         }
         if (vector) {
-            // Operands padded to whole tiles (zero rows of A, zero columns of B), so every tile is a vector tile.
-            int mp = roundUp(m, VectorGemm.ROWS);
-            int np = roundUp(n, VectorGemm.L);
-            float[] pa = packA(transA, a, aOff, m, k, mp, serial);
-            float[] pb = packB(transB, b, bOff, k, n, np, serial);
-            float[] pc = scratchC(mp * np);
-            int blocks = mp / VectorGemm.ROWS;
-            // Each task takes a run of row blocks and walks K in blocks of VectorGemm.KC rows of B, so
-            // the block of B it reads (KC x N) stays in the L2 cache for every row block of the run.
-            int tasks = serial ? 1 : Math.min(blocks, 4 * pool.getParallelism());
-            java.util.function.IntConsumer task = t -> {
-                int r0 = (int) ((long) blocks * t / tasks) * VectorGemm.ROWS;
-                int r1 = (int) ((long) blocks * (t + 1) / tasks) * VectorGemm.ROWS;
-                VectorGemm.rows(r0, r1, np, k, pa, pb, pc);
-                if (r0 < m) {
-                    sink.rows(pc, np, r0, Math.min(m, r1));
-                }
-            };
-            run(tasks, task);
+            vectorProduct(transA, transB, m, n, k, a, aOff, b, bOff, serial, sink);
             return;
         }
         float[] pa = transA ? transpose(a, aOff, k, m, scratchA(m * k)) : packed(a, aOff, m * k, true);
@@ -102,6 +88,53 @@ final class JavaGemm {
 
     private static int roundUp(int x, int multiple) {
         return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /**
+     * The Vector API product op(A) op(B) into the C scratch buffer (ld = N rounded up to whole vectors), each run of rows
+     * handed to sink (when not null) by the task that computed it; returns that buffer.
+     */
+    private float[] vectorProduct(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b, int bOff,
+                                  boolean serial, RowSink sink) {
+        // Operands padded to whole tiles (zero rows of A, zero columns of B), so every tile is a vector tile.
+        int mp = roundUp(m, VectorGemm.ROWS);
+        int np = roundUp(n, VectorGemm.L);
+        float[] pa = packA(transA, a, aOff, m, k, mp, serial);
+        float[] pb = packB(transB, b, bOff, k, n, np, serial);
+        float[] pc = scratchC(mp * np);
+        int blocks = mp / VectorGemm.ROWS;
+        // Each task takes a run of row blocks and walks K in blocks of VectorGemm.KC rows of B, so
+        // the block of B it reads (KC x N) stays in the L2 cache for every row block of the run.
+        int tasks = serial ? 1 : Math.min(blocks, 4 * pool.getParallelism());
+        java.util.function.IntConsumer task = t -> {
+            int r0 = (int) ((long) blocks * t / tasks) * VectorGemm.ROWS;
+            int r1 = (int) ((long) blocks * (t + 1) / tasks) * VectorGemm.ROWS;
+            VectorGemm.rows(r0, r1, np, k, pa, pb, pc);
+            if (sink != null && r0 < m) {
+                sink.rows(pc, np, r0, Math.min(m, r1));
+            }
+        };
+        run(tasks, task);
+        return pc;
+    }
+
+    /**
+     * C = A B^T as (B A^T)^T when A is the smaller operand (a convolution's weight gradient dy' cols^T, the columns 8-16
+     * times dy'): the vector product reads B as its left operand as it is and transposes only A while packing it, about
+     * twice the dot products' speed at these shapes (64 x 512 x 6272: 3.4-3.7 against 6.1 ms). C's rows go to the sink at
+     * once.
+     */
+    private void transposedProduct(int m, int n, int k, float[] a, int aOff, float[] b, int bOff, boolean serial, RowSink sink) {
+        float[] ct = vectorProduct(false, true, n, m, k, b, bOff, a, aOff, serial, null);
+        int ld = roundUp(m, VectorGemm.L);
+        // The A scratch held a packed operand of the product, which is done.
+        float[] c = scratchA(m * n);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                c[i * n + j] = ct[j * ld + i];
+            }
+        }
+        sink.rows(c, n, 0, m);
     }
 
     /** op(A) as row-major mp x k, rows m..mp zero: A itself when it already is that, else a packed copy. */

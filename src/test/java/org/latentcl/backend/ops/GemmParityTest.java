@@ -71,8 +71,10 @@ class GemmParityTest {
         // On CPU devices a weight gradient A B^T with a long K transposes its smaller operand first: A (and C when
         // beta is not 0) at 64x512 and 16x301, B at 512x64 and 32x17. Sizes picked for the plain epilogue the route needs
         // (no bias, identity: k even, m + n + k a multiple of 5), with beta 0 and 0.5.
-        for (int[] mnk : new int[][] {{64, 512, 6274}, {16, 301, 4098}, {512, 64, 6274}, {32, 17, 25096}}) {
+        // The Java backend does the same for k of at least 2048 (128x1024: the DCGAN's, k under 4 times n).
+        for (int[] mnk : new int[][] {{64, 512, 6274}, {16, 301, 4098}, {512, 64, 6274}, {32, 17, 25096}, {128, 1024, 3138}}) {
             out.add(Arguments.of("cl", mnk[0], mnk[1], mnk[2], "NT"));
+            out.add(Arguments.of("java", mnk[0], mnk[1], mnk[2], "NT"));
         }
         // The GPU style's split-K products (few tiles of C, a long K) in every layout and epilogue; the
         // shapes where it splits are checked to split in splitKProductsSplitAndRepeatToTheBit.
