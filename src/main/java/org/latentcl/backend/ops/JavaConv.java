@@ -7,7 +7,8 @@ import org.latentcl.backend.Tensor;
  * The fast Java paths of {@link Im2Col}: the same loops as its references, on the arrays, with the
  * bounds hoisted out of the inner loops and independent rows (im2col) or image planes (col2im) on
  * the pool. col2im sums each element's candidates in the reference's (i, j) order, so both paths give
- * the same bits, and applies the epilogue to each image plane once it is summed.
+ * the same bits (with beta = 0, every model's use, tap by tap into each plane, as the CPU kernel does), and
+ * applies the epilogue to each image plane once it is summed.
  */
 final class JavaConv {
     private JavaConv() {
@@ -51,6 +52,10 @@ final class JavaConv {
     }
 
     static void col2im(JavaBackend jb, ConvShape s, Tensor cols, float beta, Tensor x, ConvEpilogue ep) {
+        if (beta == 0f) {
+            col2imPlanes(jb, s, cols, x, ep);
+            return;
+        }
         float[] src = JavaBackend.array(cols);
         float[] dst = JavaBackend.array(x);
         int xOff = (int) x.offset();
@@ -106,6 +111,52 @@ final class JavaConv {
             }
             if (!ep.plain()) {
                 int start = xOff + b * s.imageSize() + c * h * w;
+                ep.applyRange(dst, start, dst, start, h * w, c, start - xOff);
+            }
+        });
+    }
+
+    /**
+     * col2im with beta = 0 (every model's use), as the kernel col2im_planes does it: each image plane, owned by one task,
+     * starts at 0 and receives the column entries tap by tap in (i, j) order, reading the columns a row at a time; each
+     * element gets its candidates in the gather's order, so the bits are the gather's.
+     */
+    private static void col2imPlanes(JavaBackend jb, ConvShape s, Tensor cols, Tensor x, ConvEpilogue ep) {
+        float[] src = JavaBackend.array(cols);
+        float[] dst = JavaBackend.array(x);
+        int xOff = (int) x.offset();
+        int cOff = (int) cols.offset();
+        int ho = s.outHeight();
+        int wo = s.outWidth();
+        int h = s.height();
+        int w = s.width();
+        int stride = s.stride();
+        int positions = s.positions();
+        jb.parallelFor(s.n() * s.channels(), (long) s.n() * s.imageSize() * s.kh() * s.kw(), plane -> {
+            int b = plane / s.channels();
+            int c = plane % s.channels();
+            int start = xOff + b * s.imageSize() + c * h * w;
+            java.util.Arrays.fill(dst, start, start + h * w, 0f);
+            for (int i = 0; i < s.kh(); i++) {
+                for (int j = 0; j < s.kw(); j++) {
+                    int from = cOff + ((c * s.kh() + i) * s.kw() + j) * positions + b * ho * wo;
+                    // Output columns whose image column ox stride - pad + j lies inside.
+                    int oxFrom = Math.max(0, ceilDiv(s.pad() - j, stride));
+                    int oxTo = Math.min(wo, ceilDiv(w + s.pad() - j, stride));
+                    for (int oy = 0; oy < ho; oy++) {
+                        int y = oy * stride - s.pad() + i;
+                        if (y < 0 || y >= h) {
+                            continue;
+                        }
+                        int row = start + y * w - s.pad() + j;
+                        int in = from + oy * wo;
+                        for (int ox = oxFrom; ox < oxTo; ox++) {
+                            dst[row + ox * stride] += src[in + ox];
+                        }
+                    }
+                }
+            }
+            if (!ep.plain()) {
                 ep.applyRange(dst, start, dst, start, h * w, c, start - xOff);
             }
         });
