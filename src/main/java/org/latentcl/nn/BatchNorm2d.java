@@ -129,9 +129,9 @@ public final class BatchNorm2d implements Layer {
     }
 
     /**
-     * After a training {@link #forward} on x, from dy = dL/d(the output before the fused activation): dgamma and dbeta (added when {@code accumulate}) when
-     * {@code parameters}, and dx. The kernel computes the parameter gradients on the way to dx; when
-     * they are not wanted they go to scratch.
+     * After a training {@link #forward} on x, from dy = dL/d(the output before the fused activation):
+     * dgamma and dbeta (added when {@code accumulate}) when {@code parameters}, and dx. The kernel computes
+     * the parameter gradients on the way to dx; when they are not wanted they go to scratch.
      */
     @Override
     public boolean backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
