@@ -6,7 +6,9 @@
 #                                   an epoch time is the fastest epoch after the first, which warms up:
 #                                   this shared VM's speed drifts within a minute, and the best epoch is
 #                                   the one least disturbed, for LatentCL and PyTorch alike)
-# BENCH_PARTS (default "gemm mlp conv") picks the tables: GEMM, the MLP epochs, the convolutional models.
+# BENCH_PARTS (default "gemm mlp conv") picks the tables: GEMM, the MLP epochs, the convolutional models;
+# "scale" adds the DCGAN at 28x28 grey and 32, 64 and 128 colour: images/s and peak memory beside PyTorch
+# (tools/dcgan-scale.py, the same networks), one round, 2 epochs on random images (SCALE_SIZES picks sizes).
 # BENCH_ROUNDS=R (default 2) runs every epoch measurement R times, interleaved (LatentCL, PyTorch,
 # LatentCL, ...), and keeps each one's best, so that a busy minute does not land on one side only.
 # Needs: target/latentcl.jar (built if missing), gcc and libclblast-dev for the CLBlast column,
@@ -105,6 +107,13 @@ echo "(ratios against PyTorch's faster thread count; below 1 means LatentCL is f
 echo
 fi
 
+# The most images/s among metrics lines after the first (all of them when there is one).
+best_rate() { python3 -c "
+import json, sys
+rows = [json.loads(l) for l in sys.stdin if l.strip().startswith('{') and 'samples_per_s' in l]
+rows = rows[1:] or rows
+print(max(r['samples_per_s'] for r in rows))" 2>/dev/null || echo "-"; }
+
 # Convolutional models on a subset of Fashion-MNIST's training images (a DCGAN epoch of 60,000 takes
 # minutes): images per second of the fastest epoch after the first, both sides on the same first
 # CONV_LIMIT images (LatentCL holds out 10% of a .npy for its test pass, so it trains on 90% of them).
@@ -118,11 +127,6 @@ raw = gzip.open("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz").
 n, h, w = struct.unpack(">III", raw[4:16])
 np.save(sys.argv[2], np.frombuffer(raw, np.uint8, offset=16).reshape(n, h, w)[: int(sys.argv[1])])
 PY
-best_rate() { python3 -c "
-import json, sys
-rows = [json.loads(l) for l in sys.stdin if l.strip().startswith('{') and 'samples_per_s' in l]
-rows = rows[1:] or rows
-print(max(r['samples_per_s'] for r in rows))" 2>/dev/null || echo "-"; }
 lcl_rate() {  # device train-args...
     local dev=$1; shift
     lcl train "$@" --data "$work/subset.npy" --epochs "$conv_epochs" --device "$dev" --quiet --force --out "$work/conv-$dev" \
@@ -157,5 +161,39 @@ PY
     echo "         (each round: opencl ${cls[*]}; java ${jvs[*]}; torch 1t ${t1s[*]}; torch 2t ${t2s[*]})"
 done
 echo "(time ratios per image against PyTorch's faster thread count; below 1 means LatentCL is faster)"
+fi
+
+# How cost grows with the image: the DCGAN (ngf = ndf = 64, batch 64) on random images of each size, LatentCL on
+# the device auto picks and on Java, PyTorch on 1 and 2 threads (tools/dcgan-scale.py builds the same networks).
+# Memory: LatentCL's device_peak_mib (the most its OpenCL buffers held at once, from metrics.jsonl; PoCL's are host
+# memory), the peak resident set of each process (getrusage of the child: JVM heap and code included), and PyTorch's
+# own peak RSS and what its step added to the RSS it had before building the networks.
+if part scale; then
+echo "DCGAN by image size, batch 64, ngf = ndf = 64: images/s of epoch 2 of 2 (random images; higher is better), peak memory in MiB"
+printf "%-9s %6s %9s %9s %9s %9s %10s %11s %9s %9s %11s %10s\n" size images opencl java "torch 1t" "torch 2t" "cl time/t" "cl device" "cl rss" "java rss" "torch rss" "torch step"
+peak_rss() { /usr/bin/python3 -c "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); print(round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))" "$@"; }
+for spec in ${SCALE_SIZES:-28:1:2560 32:3:1280 64:3:640 128:3:320}; do
+    IFS=: read -r size ch n <<<"$spec"
+    /usr/bin/python3 -c "import numpy as np, sys; np.save(sys.argv[1], np.random.default_rng(1).integers(0, 256, ($n, $ch, $size, $size), dtype=np.uint8))" "$work/scale.npy"
+    train=$((n * 9 / 10))  # LatentCL holds out 10% of a .npy for its test pass; PyTorch trains on as many
+    lcl_scale() { peak_rss java -jar target/latentcl.jar train gan --arch dcgan --data "$work/scale.npy" --epochs 2 --device "$1" --quiet --force --out "$work/scale-$1"; }
+    cl_rss=$(lcl_scale auto); cl=$(best_rate < "$work/scale-auto/metrics.jsonl")
+    cl_dev=$(python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1]).get('device_peak_mib', '-'))" "$work/scale-auto/metrics.jsonl" 2>/dev/null || echo -)
+    jv_rss=$(lcl_scale java); jv=$(best_rate < "$work/scale-java/metrics.jsonl")
+    t1=""; t2=""; trss=""; tstep=""
+    for th in 1 2; do
+        line=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE /usr/bin/python3 tools/dcgan-scale.py --size "$size" --channels "$ch" \
+            --images "$train" --epochs 2 --threads "$th" 2>/dev/null | tail -1)
+        rate=$(field samples_per_s <<<"$line")
+        [ "$th" = 1 ] && t1=$rate || t2=$rate
+        # The larger of the two runs' peaks, and of what their steps added.
+        trss=$(python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(max(round(d['peak_rss_mib']), int(sys.argv[2] or 0)))" "$line" "${trss:-0}" 2>/dev/null || echo -)
+        tstep=$(python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(max(round(d['peak_rss_mib'] - d['start_rss_mib']), int(sys.argv[2] or 0)))" "$line" "${tstep:-0}" 2>/dev/null || echo -)
+    done
+    ratio=$(python3 -c "import sys; print(f'{max(float(sys.argv[2]), float(sys.argv[3])) / float(sys.argv[1]):.2f}')" "$cl" "$t1" "$t2" 2>/dev/null || echo -)
+    printf "%-9s %6s %9s %9s %9s %9s %10s %11s %9s %9s %11s %10s\n" "${ch}x${size}x${size}" "$train" "$cl" "$jv" "$t1" "$t2" "$ratio" "$cl_dev" "$cl_rss" "$jv_rss" "$trss" "$tstep"
+done
+echo "(cl time/t: LatentCL's time per image on OpenCL over PyTorch's at its faster thread count; cl device: the most its"
+echo " OpenCL buffers held at once; rss: each process's peak resident set; torch step: PyTorch's RSS growth over the step)"
 fi
 rm -rf "$work"

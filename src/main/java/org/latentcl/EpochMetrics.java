@@ -18,14 +18,16 @@ import org.latentcl.train.VaeEpochStats;
  * @param samplesPerS  training examples per second
  * @param device       the backend's name
  * @param deviceBuffers device buffers allocated at the end of the epoch (-1 on the Java backend): flat over a long run
+ * @param devicePeakMib the most device memory the run's buffers held at once so far, in MiB (-1 on the Java backend)
  */
 public record EpochMetrics(int epoch, double trainLoss, double testLoss, double recon, double kl, double testRecon,
-                           double testKl, double trainSeconds, double samplesPerS, String device, int deviceBuffers) {
+                           double testKl, double trainSeconds, double samplesPerS, String device, int deviceBuffers,
+                           double devicePeakMib) {
 
     /**
      * The fields of metrics.jsonl, in order: {@code epoch}, {@code train_loss}, {@code test_loss},
      * {@code recon}, {@code kl}, {@code test_recon}, {@code test_kl}, {@code train_seconds},
-     * {@code samples_per_s}, {@code device} and {@code device_buffers}.
+     * {@code samples_per_s}, {@code device}, {@code device_buffers} and {@code device_peak_mib}.
      *
      * @return field names to values, rounded as the file has them
      */
@@ -35,12 +37,12 @@ public record EpochMetrics(int epoch, double trainLoss, double testLoss, double 
 
     /** The training loop's record of the same epoch. */
     private VaeEpochStats stats() {
-        return new VaeEpochStats(epoch, trainLoss, testLoss, recon, kl, testRecon, testKl, trainSeconds, samplesPerS, device, deviceBuffers);
+        return new VaeEpochStats(epoch, trainLoss, testLoss, recon, kl, testRecon, testKl, trainSeconds, samplesPerS, device, deviceBuffers, devicePeakMib);
     }
 
     /** The public view of an epoch the training loop measured. */
     static EpochMetrics of(VaeEpochStats s) {
-        return new EpochMetrics(s.epoch(), s.trainLoss(), s.testLoss(), s.recon(), s.kl(), s.testRecon(), s.testKl(), s.trainSeconds(), s.samplesPerS(), s.device(), s.deviceBuffers());
+        return new EpochMetrics(s.epoch(), s.trainLoss(), s.testLoss(), s.recon(), s.kl(), s.testRecon(), s.testKl(), s.trainSeconds(), s.samplesPerS(), s.device(), s.deviceBuffers(), s.devicePeakMib());
     }
 
     /**

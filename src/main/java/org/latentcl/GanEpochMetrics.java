@@ -25,15 +25,18 @@ import org.latentcl.train.GanEpochStats;
  * @param warnings     failure modes detected this epoch (discriminator wins, oscillation, divergence, collapse)
  * @param deviceBuffers device buffers allocated at the end of the epoch on the (first) device (-1 on the Java backend):
  *                      flat over a long run
+ * @param devicePeakMib the most device memory the (first) device's buffers held at once so far, in MiB (-1 on the Java
+ *                      backend)
  */
 public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity, double fid,
                               double r1Penalty, double gradientPenalty,
-                              double trainSeconds, double samplesPerS, String device, List<String> warnings, int deviceBuffers) {
+                              double trainSeconds, double samplesPerS, String device, List<String> warnings, int deviceBuffers,
+                              double devicePeakMib) {
 
     /**
      * The fields of metrics.jsonl, in order: {@code epoch}, {@code d_loss}, {@code g_loss},
      * {@code d_real}, {@code d_fake}, {@code diversity}, {@code fid} (when measured), {@code r1_penalty} (with R1), {@code gradient_penalty} (with WGAN-GP), {@code train_seconds},
-     * {@code samples_per_s}, {@code device}, {@code warnings} and {@code device_buffers}.
+     * {@code samples_per_s}, {@code device}, {@code warnings}, {@code device_buffers} and {@code device_peak_mib}.
      *
      * @return field names to values, rounded as the file has them
      */
@@ -43,13 +46,13 @@ public record GanEpochMetrics(int epoch, double dLoss, double gLoss, double dRea
 
     /** The training loop's record of the same epoch. */
     private GanEpochStats stats() {
-        return new GanEpochStats(epoch, dLoss, gLoss, dReal, dFake, diversity, fid, r1Penalty, gradientPenalty, trainSeconds, samplesPerS, device, warnings, deviceBuffers);
+        return new GanEpochStats(epoch, dLoss, gLoss, dReal, dFake, diversity, fid, r1Penalty, gradientPenalty, trainSeconds, samplesPerS, device, warnings, deviceBuffers, devicePeakMib);
     }
 
     /** The public view of an epoch the training loop measured. */
     static GanEpochMetrics of(GanEpochStats s) {
         return new GanEpochMetrics(s.epoch(), s.dLoss(), s.gLoss(), s.dReal(), s.dFake(), s.diversity(), s.fid(), s.r1Penalty(), s.gradientPenalty(), s.trainSeconds(), s.samplesPerS(), s.device(), s.warnings(),
-                s.deviceBuffers());
+                s.deviceBuffers(), s.devicePeakMib());
     }
 
     /**

@@ -176,8 +176,50 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
         void close();
     }
 
+    // ---------------------------------------------------------------- the layers' shared scratch
+
+    private final java.util.Map<String, Tensor> shared = new java.util.HashMap<>();
+    private int workspaceHolds;
+
+    /** A hold on the scratch memory the layers on this backend share ({@link Workspace}); close it with the layer. */
+    public final synchronized Workspace workspace() {
+        workspaceHolds++;
+        return new Workspace(this);
+    }
+
+    /** The shared buffer for {@code purpose}, at least rows x cols, as a rows x cols tensor. */
+    final synchronized Tensor sharedScratch(String purpose, int rows, int cols) {
+        Tensor buffer = shared.get(purpose);
+        long elements = (long) rows * cols;
+        if (buffer == null || buffer.size() < elements) {
+            if (buffer != null) {
+                buffer.close();
+            }
+            buffer = zeros(rows, cols);
+            shared.put(purpose, buffer);
+        }
+        return buffer.view(0, rows, cols);
+    }
+
+    /** One hold fewer: the last one releases the shared buffers. */
+    final synchronized void workspaceClosed() {
+        if (--workspaceHolds == 0) {
+            shared.values().forEach(Tensor::close);
+            shared.clear();
+        }
+    }
+
     /** Device buffers currently allocated, or -1 where the backend has none (Java arrays). */
     public int liveBuffers() {
+        return -1;
+    }
+
+    /**
+     * The most bytes of device memory this backend's buffers held at once since it was opened (its
+     * tensors, scratch and weights; PyTorch's {@code torch.cuda.max_memory_allocated}), or -1 where
+     * there is no device (the Java backend's arrays live on the Java heap).
+     */
+    public long peakDeviceBytes() {
         return -1;
     }
 

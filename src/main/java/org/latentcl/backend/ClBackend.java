@@ -359,6 +359,11 @@ public final class ClBackend extends Backend {
     }
 
     @Override
+    public long peakDeviceBytes() {
+        return ctx.peakBytes();
+    }
+
+    @Override
     public void profile(Profiler p) {
         if (p == null) {
             flushProfile();

@@ -87,8 +87,11 @@ public final class GanNetwork implements AutoCloseable {
     private final Tensor joined;
     private final Tensor dData;
     private final Tensor prob;
-    private final Tensor noisy;
-    private final Tensor noise;
+    /** Instance noise's draws and the noisy input (and WGAN-GP's scratch), made on first use for the rows asked for. */
+    private Tensor noisy;
+    private Tensor noise;
+    /** The largest batch the discriminator step has taken: what sampling chunks by ({@link #chunkRows}). */
+    private int largestBatch;
     private final int pack;
     private final SpectralNorm spectralNorm;
     private long normalizedVersion = -1;
@@ -167,8 +170,6 @@ public final class GanNetwork implements AutoCloseable {
         dData = config.concatenated() ? be.zeros(maxBatch, config.data()) : null;
         z = be.zeros(maxBatch, config.noise());
         prob = be.zeros(maxBatch, 1);
-        noisy = be.zeros(maxBatch, config.data());
-        noise = be.zeros(maxBatch, config.data());
         if (aux != null) {
             float[] numbers = new float[config.classes()];
             for (int k = 0; k < numbers.length; k++) {
@@ -244,6 +245,38 @@ public final class GanNetwork implements AutoCloseable {
 
     public int maxBatch() {
         return maxBatch;
+    }
+
+    /**
+     * The rows to generate or judge at once: the largest training batch so far, so that the pictures and the FID between
+     * epochs make no buffer larger than the training step did (the networks' buffers are made for the batches that come);
+     * the largest batch before any training.
+     */
+    public int chunkRows() {
+        return largestBatch > 0 ? largestBatch : maxBatch;
+    }
+
+    /** The first b rows of the instance-noise buffer, made larger first when it has fewer. */
+    private Tensor noiseRows(int b) {
+        noise = atLeast(noise, b);
+        return noise.rowRange(0, b);
+    }
+
+    /** The first b rows of the noisy-input buffer, made larger first when it has fewer. */
+    private Tensor noisyRows(int b) {
+        noisy = atLeast(noisy, b);
+        return noisy.rowRange(0, b);
+    }
+
+    /** t when it has b rows or more, else a new b x data tensor in its place. */
+    private Tensor atLeast(Tensor t, int b) {
+        if (t != null && t.rows() >= b) {
+            return t;
+        }
+        if (t != null) {
+            t.close();
+        }
+        return be.zeros(b, config.data());
     }
 
     public Parameters generatorParameters() {
@@ -395,6 +428,7 @@ public final class GanNetwork implements AutoCloseable {
         }
         fake = gen.forward(generatorInput(b));
         lastBatch = b;
+        largestBatch = Math.max(largestBatch, b);
         lastJudgments = batchJudgments;
         refreshNormalized(true);
         float scale = 1f / batchJudgments;
@@ -428,7 +462,7 @@ public final class GanNetwork implements AutoCloseable {
             // Between the real and generated rows as D judges them (without instance noise), in the noise buffers' space.
             int width = config.data() * pack;
             penalties().wganGp(xb.reshape(m, width), fake.reshape(m, width), b, rng, step.gradientPenalty(), scale,
-                    noise.rowRange(0, b).reshape(m, width), noisy.rowRange(0, b).reshape(m, width), stats, GP_TERMS);
+                    noiseRows(b).reshape(m, width), noisyRows(b).reshape(m, width), stats, GP_TERMS);
         }
         if (spectralNorm != null) {
             spectralNorm.backward();
@@ -484,18 +518,18 @@ public final class GanNetwork implements AutoCloseable {
             if (discHead == null) {
                 Elementwise.fill(be, disc.outputGrad(m), 1f);
                 if (joined == null) {
-                    return disc.backwardInput(judged, disc.outputGradient(m)).value();
+                    return disc.backwardInputForPenalty(judged, disc.outputGradient(m)).value();
                 }
-                Tensor dIn = disc.backwardInput(joined.rowRange(0, m), disc.outputGradient(m)).value();
+                Tensor dIn = disc.backwardInputForPenalty(joined.rowRange(0, m), disc.outputGradient(m)).value();
                 Tensor dx = dData.rowRange(0, m);
                 CopyColumns.copyColumns(be, dIn, 0, dx, 0, config.data());
                 return dx;
             }
             Tensor ones = discHead.outputGrad(m);
             Elementwise.fill(be, ones, 1f);
-            features = discHead.backwardInput(lastFeatures, discHead.outputGradient(m));
+            features = discHead.backwardInputForPenalty(lastFeatures, discHead.outputGradient(m));
             ScaleRows.scaleRows(be, ones, lastEmbedded, 1f, features.value());
-            return disc.backwardInput(judged, features).value();
+            return disc.backwardInputForPenalty(judged, features).value();
         }
 
         @Override
@@ -672,9 +706,9 @@ public final class GanNetwork implements AutoCloseable {
     private Tensor judged(Tensor x, RandomStream rng, float sigma) {
         Tensor in = x;
         if (sigma > 0f) {
-            Tensor n = noise.rowRange(0, x.rows());
+            Tensor n = noiseRows(x.rows());
             RandomFill.normal(be, n, rng.seed(), rng.take((long) x.size()));
-            in = noisy.rowRange(0, x.rows());
+            in = noisyRows(x.rows());
             Elementwise.axpy(be, x, sigma, n, in);
         }
         return in.reshape(x.rows() / pack, x.cols() * pack);
@@ -762,8 +796,12 @@ public final class GanNetwork implements AutoCloseable {
         }
         z.close();
         prob.close();
-        noisy.close();
-        noise.close();
+        if (noisy != null) {
+            noisy.close();
+        }
+        if (noise != null) {
+            noise.close();
+        }
         genParams.close();
         if (spectralNorm != null) {
             spectralNorm.close();

@@ -19,9 +19,8 @@ import org.latentcl.backend.ops.RowSums;
  */
 public final class Conv2d extends ConvLayer {
     private final ConvShape shape;
+    /** The forward pass's columns, kept for the weight gradient when small ({@link #keeps}). */
     private Tensor cols;
-    private Tensor channelMajor;
-    private Tensor dcols;
 
     /**
      * @param name     parameter prefix
@@ -64,13 +63,6 @@ public final class Conv2d extends ConvLayer {
         return shape;
     }
 
-    /** The columns and the channel-major output for the largest batch. */
-    @Override
-    protected void allocate() {
-        cols = scratch(shape.patch(), shape.positions());
-        channelMajor = scratch(out, shape.positions());
-    }
-
     /** Values per output example: out x Ho x Wo. */
     @Override
     public int outputSize() {
@@ -87,8 +79,14 @@ public final class Conv2d extends ConvLayer {
     @Override
     public void forward(Tensor x, Tensor y, boolean training) {
         ConvShape s = shapeFor(x.rows());
-        Tensor c = cols.view(0, s.patch(), s.positions());
-        Tensor cm = channelMajor.view(0, out, s.positions());
+        Tensor c;
+        if (keeps(s.patch(), s.positions())) {
+            cols = held(cols, s.patch(), s.positions());
+            c = cols.view(0, s.patch(), s.positions());
+        } else {
+            c = sharedColumns(s.patch(), s.positions());
+        }
+        Tensor cm = sharedChannelMajor(out, s.positions());
         Im2Col.im2col(backend, s, x, c);
         Gemm.gemm(backend, false, false, 1f, weight.value(), c, 0f, cm, null, Activation.IDENTITY);
         ChannelMajor.fromChannelMajor(backend, cm, outputEpilogue(), out, y);
@@ -102,21 +100,24 @@ public final class Conv2d extends ConvLayer {
     @Override
     public boolean backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
         ConvShape s = shapeFor(x.rows());
-        Tensor c = cols.view(0, s.patch(), s.positions());
-        Tensor dcm = channelMajor.view(0, out, s.positions());
+        Tensor dcm = sharedChannelMajor(out, s.positions());
         float beta = accumulate ? 1f : 0f;
         ChannelMajor.toChannelMajor(backend, dy, out, dcm);
         if (parameters) {
+            Tensor c;
+            if (keeps(s.patch(), s.positions())) {
+                c = cols.view(0, s.patch(), s.positions());
+            } else {
+                c = sharedColumns(s.patch(), s.positions()); // too large to keep: gathered again
+                Im2Col.im2col(backend, s, x, c);
+            }
             Gemm.gemm(backend, false, true, 1f, dcm, c, beta, weight.grad(), null, Activation.IDENTITY);
             if (bias != null) {
                 RowSums.rowSums(backend, dcm, 1f, beta, bias.grad());
             }
         }
         if (dx != null) {
-            if (dcols == null) {
-                dcols = scratch(shape.patch(), shape.positions());
-            }
-            Tensor dc = dcols.view(0, s.patch(), s.positions());
+            Tensor dc = sharedColumns(s.patch(), s.positions());
             Gemm.gemm(backend, false, false, 1f, weightT(), dcm, 0f, dc, null, Activation.IDENTITY);
             ConvEpilogue through = ConvEpilogue.gated(x, gate);
             Im2Col.col2im(backend, s, dc, 0f, dx, through);
@@ -126,6 +127,12 @@ public final class Conv2d extends ConvLayer {
     }
 
     /** Exact: the convolution is linear in its input, and the fused activation (if any) piecewise linear. */
+    @Override
+    public void close() {
+        super.close();
+        cols = null;
+    }
+
     @Override
     public boolean takesPenalty() {
         return true;
@@ -138,8 +145,8 @@ public final class Conv2d extends ConvLayer {
     @Override
     public void penaltyPass(Tensor u, Tensor x, Tensor y, Tensor dpre, Tensor uOut) {
         ConvShape s = shapeFor(u.rows());
-        Tensor c = cols.view(0, s.patch(), s.positions());
-        Tensor cm = channelMajor.view(0, out, s.positions());
+        Tensor c = sharedColumns(s.patch(), s.positions());
+        Tensor cm = sharedChannelMajor(out, s.positions());
         Im2Col.im2col(backend, s, u, c);
         if (uOut != null) {
             Gemm.gemm(backend, false, false, 1f, weight.value(), c, 0f, cm, null, Activation.IDENTITY);
@@ -147,11 +154,5 @@ public final class Conv2d extends ConvLayer {
         }
         ChannelMajor.toChannelMajor(backend, dpre, out, cm);
         Gemm.gemm(backend, false, true, 1f, cm, c, 1f, weight.grad(), null, Activation.IDENTITY);
-    }
-
-    @Override
-    public void close() {
-        super.close();
-        dcols = null;
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.Workspace;
 import org.latentcl.backend.ops.ConvEpilogue;
 import org.latentcl.backend.ops.ConvShape;
 import org.latentcl.backend.ops.Transpose;
@@ -12,8 +13,11 @@ import org.latentcl.backend.ops.Transpose;
 /**
  * What {@link Conv2d} and {@link ConvTranspose2d} share: a weight (and a bias unless
  * {@linkplain #withoutBias dropped}, as before a batch norm) resolved when bound, the largest batch
- * their scratch buffers are made for, the shape of the convolution they compute for a given batch,
- * the scratch buffers themselves, released with the layer, and a ReLU or LeakyReLU after them
+ * they take, the shape of the convolution they compute for a given batch,
+ * its transposed weight (remade once per optimizer step), what its backward reads of its forward pass
+ * (the columns, or the input in channel-major order) when that is small ({@link #keeps}; larger, backward
+ * gathers it again from the input), the matrices that live within one call in the backend's
+ * {@link Workspace}, which all layers share, and a ReLU or LeakyReLU after them
  * {@linkplain #fuse fused} into their last gather or permutation ({@link ConvEpilogue}), as a Linear
  * fuses one into its GEMM; backward, each carries its input gradient through the activation that made
  * its input in its own last launch.
@@ -31,6 +35,7 @@ public abstract class ConvLayer implements Layer {
     /** The bias, or null without one. */
     protected Param bias;
     private final List<Tensor> scratch = new ArrayList<>();
+    private Workspace workspace;
     private Parameters params;
     private Tensor weightT;
     private long weightTVersion = -1;
@@ -92,25 +97,62 @@ public abstract class ConvLayer implements Layer {
         return name + " " + getClass().getSimpleName();
     }
 
-    /** Resolves the parameters, then makes the scratch buffers ({@link #allocate}). */
+    /** Resolves the parameters and takes a hold on the backend's shared scratch. */
     @Override
     public final void bind(Parameters p) {
         backend = p.backend();
         params = p;
+        if (workspace != null) {
+            workspace.close();
+        }
+        workspace = backend.workspace();
         List<ParamSpec> specs = specs();
         weight = p.param(specs.get(0));
         bias = hasBias ? p.param(specs.get(1)) : null;
-        allocate();
     }
-
-    /** Makes the scratch buffers the layer needs from the start. */
-    protected abstract void allocate();
 
     /** A scratch buffer of the layer's, released when it closes. */
     protected final Tensor scratch(int rows, int cols) {
         Tensor t = backend.zeros(rows, cols);
         scratch.add(t);
         return t;
+    }
+
+    /**
+     * What a layer keeps of its forward pass for its backward (at most this many bytes: {@link #keeps}); larger, backward
+     * gathers it again from the input, one pass over it, rather than holding it between the passes: a 128x128 DCGAN's
+     * discriminator would hold 532 MiB of columns, where the 28x28 models' largest take 12.25 MiB (docs/PERFORMANCE.md).
+     */
+    static final long KEEP_LIMIT_BYTES = 16L << 20;
+
+    /** Whether a rows x cols matrix of the forward pass is kept for backward rather than gathered again there. */
+    protected static boolean keeps(int rows, int cols) {
+        return (long) rows * cols * Float.BYTES <= KEEP_LIMIT_BYTES;
+    }
+
+    /**
+     * {@code held} when it has room for rows x cols values, else a new buffer of the layer's own in its place, made for
+     * the batch that came (remade larger for a larger one), not for the largest batch the layer allows.
+     */
+    protected final Tensor held(Tensor held, int rows, int cols) {
+        if (held != null && held.size() >= (long) rows * cols) {
+            return held;
+        }
+        if (held != null) {
+            scratch.remove(held);
+            held.close();
+        }
+        return scratch(rows, cols);
+    }
+
+    /** A rows x cols matrix of convolution columns for use within one call (shared with the other layers). */
+    protected final Tensor sharedColumns(int rows, int cols) {
+        return workspace.tensor("conv.columns", rows, cols);
+    }
+
+    /** A channel-major rows x cols matrix for use within one call (shared with the other layers; never the columns' storage). */
+    protected final Tensor sharedChannelMajor(int rows, int cols) {
+        return workspace.tensor("conv.channel-major", rows, cols);
     }
 
     /**
@@ -144,5 +186,9 @@ public abstract class ConvLayer implements Layer {
         scratch.forEach(Tensor::close);
         scratch.clear();
         weightT = null;
+        if (workspace != null) {
+            workspace.close();
+            workspace = null;
+        }
     }
 }

@@ -18,14 +18,13 @@ import org.latentcl.backend.ops.Im2Col;
  * sums of dy. Parameters are named {@code NAME.weight} and {@code NAME.bias}.
  */
 public final class ConvTranspose2d extends ConvLayer {
+    /** The forward pass's input in channel-major order, kept for the weight gradient when small ({@link #keeps}). */
+    private Tensor inputCm;
     private final int height;
     private final int width;
     private final int outputPadding;
     /** The convolution whose input gradient this layer is: from the output (out channels) back to the input (in channels). */
     private final ConvShape adjoint;
-    private Tensor inputCm;
-    private Tensor cols;
-    private Tensor gradCm;
 
     /**
      * @param name          parameter prefix
@@ -85,13 +84,6 @@ public final class ConvTranspose2d extends ConvLayer {
         return adjoint;
     }
 
-    @Override
-    protected void allocate() {
-        inputCm = scratch(in, adjoint.positions());
-        cols = scratch(adjoint.patch(), adjoint.positions());
-        gradCm = scratch(in, adjoint.positions());
-    }
-
     /** Values per output example: out x H_out x W_out. */
     @Override
     public int outputSize() {
@@ -108,8 +100,14 @@ public final class ConvTranspose2d extends ConvLayer {
     @Override
     public void forward(Tensor x, Tensor y, boolean training) {
         ConvShape s = shapeFor(x.rows());
-        Tensor xcm = inputCm.view(0, in, s.positions());
-        Tensor c = cols.view(0, s.patch(), s.positions());
+        Tensor xcm;
+        if (keeps(in, s.positions())) {
+            inputCm = held(inputCm, in, s.positions());
+            xcm = inputCm.view(0, in, s.positions());
+        } else {
+            xcm = sharedChannelMajor(in, s.positions());
+        }
+        Tensor c = sharedColumns(s.patch(), s.positions());
         ChannelMajor.toChannelMajor(backend, x, in, xcm);
         Gemm.gemm(backend, false, false, 1f, weightT(), xcm, 0f, c, null, Activation.IDENTITY);
         Im2Col.col2im(backend, s, c, 0f, y, outputEpilogue());
@@ -123,24 +121,35 @@ public final class ConvTranspose2d extends ConvLayer {
     @Override
     public boolean backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
         ConvShape s = shapeFor(x.rows());
-        Tensor xcm = inputCm.view(0, in, s.positions());
-        Tensor c = cols.view(0, s.patch(), s.positions());
+        Tensor c = sharedColumns(s.patch(), s.positions());
         float beta = accumulate ? 1f : 0f;
         Im2Col.im2col(backend, s, dy, c);
         if (parameters) {
-            // The channel-major input is the forward pass's, still in inputCm.
+            Tensor xcm;
+            if (keeps(in, s.positions())) {
+                xcm = inputCm.view(0, in, s.positions());
+            } else {
+                xcm = sharedChannelMajor(in, s.positions()); // too large to keep: permuted again
+                ChannelMajor.toChannelMajor(backend, x, in, xcm);
+            }
             Gemm.gemm(backend, false, true, 1f, xcm, c, beta, weight.grad(), null, Activation.IDENTITY);
             if (bias != null) {
                 ChannelBias.channelBiasGradient(backend, dy, beta, bias.grad());
             }
         }
         if (dx != null) {
-            Tensor dcm = gradCm.view(0, in, s.positions());
+            Tensor dcm = sharedChannelMajor(in, s.positions());
             Gemm.gemm(backend, false, false, 1f, weight.value(), c, 0f, dcm, null, Activation.IDENTITY);
             ConvEpilogue through = ConvEpilogue.gated(x, gate);
             ChannelMajor.fromChannelMajor(backend, dcm, through, in, dx);
             return !through.plain();
         }
         return false;
+    }
+
+    @Override
+    public void close() {
+        super.close();
+        inputCm = null;
     }
 }

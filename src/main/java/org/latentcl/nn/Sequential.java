@@ -27,6 +27,8 @@ public final class Sequential implements AutoCloseable {
     private LayerBuffers buffers;
     /** The input of the last forward pass (the caller's tensor), which a penalty's pass reads again for layers whose Jacobian depends on it. */
     private Tensor lastInput;
+    /** Whether the last backward pass kept each layer's gradient in its own buffer, as {@link #penaltyBackward} needs. */
+    private boolean keptGradients;
 
     public Sequential(List<Layer> layers, int maxBatch) {
         if (layers.isEmpty()) {
@@ -140,7 +142,7 @@ public final class Sequential implements AutoCloseable {
 
     /** The buffer for dL/d(output) of b rows: a loss writes into it, then {@link #backward} reads it. */
     public Tensor outputGrad(int b) {
-        return buffers.grad(layers.size() - 1, b);
+        return buffers.grad(layers.size() - 1, b, true);
     }
 
     /** dL/d(output) in {@link #outputGrad}, as a gradient to pass to {@link #backward}. */
@@ -164,23 +166,32 @@ public final class Sequential implements AutoCloseable {
 
     /** Backward to the input only, leaving the parameter gradients alone (a network held fixed while the gradient flows through it). */
     public Gradient backwardInput(Tensor x, Gradient dOut) {
-        return backward(x, dOut, false, true, false);
+        return backward(layers.size() - 1, x, dOut, false, true, false, false);
+    }
+
+    /** {@link #backwardInput}, keeping every layer's gradient for the {@link #penaltyBackward} that follows it. */
+    public Gradient backwardInputForPenalty(Tensor x, Gradient dOut) {
+        return backward(layers.size() - 1, x, dOut, false, true, false, true);
     }
 
     private Gradient backward(Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient, boolean parameters) {
-        return backward(layers.size() - 1, x, dOut, accumulate, inputGradient, parameters);
+        return backward(layers.size() - 1, x, dOut, accumulate, inputGradient, parameters, false);
     }
 
-    /** Backward from layer {@code top}'s output (dOut) down to the input; x is the network's input of the last forward pass. */
-    private Gradient backward(int top, Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient, boolean parameters) {
+    /**
+     * Backward from layer {@code top}'s output (dOut) down to the input; x is the network's input of the last forward pass.
+     * With {@code keep}, each layer's output gradient stays in a buffer of its own (else two buffers take turns).
+     */
+    private Gradient backward(int top, Tensor x, Gradient dOut, boolean accumulate, boolean inputGradient, boolean parameters, boolean keep) {
         int b = x.rows();
+        keptGradients = keep;
         Gradient dy = dOut;
         String outside = backend.layer();
         for (int i = top; i >= 0; i--) {
             Layer layer = layers.get(i);
             Tensor in = i == 0 ? x : buffers.output(i - 1, b);
             Tensor y = buffers.output(i, b);
-            Tensor dIn = i > 0 ? buffers.grad(i - 1, b) : inputGradient ? buffers.inputGrad(b) : null;
+            Tensor dIn = i > 0 ? buffers.grad(i - 1, b, keep) : inputGradient ? buffers.inputGrad(b) : null;
             backend.layer(layer.label() + " backward");
             // dL/d(pre-activation), in place, unless the layer after carried it through already.
             Tensor dpre = dy.value();
@@ -219,19 +230,23 @@ public final class Sequential implements AutoCloseable {
         if (refusingPenalty != null) {
             throw new UnsupportedOperationException(refusingPenalty.label() + " cannot pass a gradient penalty's gradient");
         }
+        if (!keptGradients) {
+            throw new IllegalStateException("penaltyBackward reads each layer's gradient of the pass before it: take that pass"
+                    + " with backwardInputForPenalty");
+        }
         Tensor in = u;
         String outside = backend.layer();
         for (int i = 0; i < layers.size(); i++) {
             Tensor uOut = buffers.tangent(i, b);
             backend.layer(layers.get(i).label() + " penalty");
-            Tensor dpre = i == layers.size() - 1 ? dOut.value() : buffers.grad(i, b);
+            Tensor dpre = i == layers.size() - 1 ? dOut.value() : buffers.grad(i, b, true);
             Tensor x = i == 0 ? lastInput : buffers.output(i - 1, b);
             layers.get(i).penaltyPass(in, x, buffers.output(i, b), dpre, uOut);
             // A Jacobian that depends on its input (the minibatch std layer's) adds a term at that input, carried back to
             // the parameters below as an ordinary gradient (the buffers it overwrites were read by their layers' passes).
             Tensor second = layers.get(i).penaltyInputTerm();
             if (second != null && i > 0) {
-                backward(i - 1, lastInput, new Gradient(second, false), true, false, true);
+                backward(i - 1, lastInput, new Gradient(second, false), true, false, true, true);
             }
             in = uOut;
         }

@@ -22,6 +22,7 @@ public final class ClContext implements AutoCloseable {
     private final KernelLibrary kernels;
     private int liveBuffers;
     private long liveBytes;
+    private long peakBytes;
     private long launches;
     private LaunchListener listener;
     private boolean closed;
@@ -85,6 +86,7 @@ public final class ClContext implements AutoCloseable {
         ClCheck.check(err[0], "clCreateBuffer(" + size + " bytes) on " + device.describe());
         liveBuffers++;
         liveBytes += size;
+        peakBytes = Math.max(peakBytes, liveBytes);
         return new ClBuffer(this, mem, size);
     }
 
@@ -110,6 +112,11 @@ public final class ClContext implements AutoCloseable {
 
     public long liveBytes() {
         return liveBytes;
+    }
+
+    /** The most bytes of device buffers held at once since the context was made (PyTorch's {@code max_memory_allocated}). */
+    public long peakBytes() {
+        return peakBytes;
     }
 
     /** Blocking copy of {@code count} floats from {@code src[srcIndex..]} into the buffer at float index {@code dstIndex}. */

@@ -8,7 +8,8 @@ import org.latentcl.io.Json;
 /** One GAN epoch as the training loop measures and writes it to metrics.jsonl; the public API hands it on as {@code org.latentcl.GanEpochMetrics}. */
 public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal, double dFake, double diversity, double fid,
                               double r1Penalty, double gradientPenalty,
-                              double trainSeconds, double samplesPerS, String device, List<String> warnings, int deviceBuffers) {
+                              double trainSeconds, double samplesPerS, String device, List<String> warnings, int deviceBuffers,
+                              double devicePeakMib) {
 
     /**
      * The fields of metrics.jsonl, in order: {@code epoch}, {@code d_loss}, {@code g_loss},
@@ -17,7 +18,8 @@ public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal,
      * of lambda (||dD/dx|| - 1)^2 over its interpolated examples),
      * {@code train_seconds},
      * {@code samples_per_s}, {@code device}, {@code warnings} and {@code device_buffers} (the first device's; -1 on the
-     * Java backend).
+     * Java backend), {@code device_peak_mib} (the most device memory the first device's buffers held at once so far, in MiB;
+     * absent on the Java backend).
      *
      * @return field names to values, rounded as the file has them
      */
@@ -43,6 +45,9 @@ public record GanEpochStats(int epoch, double dLoss, double gLoss, double dReal,
         m.put("device", device);
         m.put("warnings", warnings);
         m.put("device_buffers", deviceBuffers);
+        if (devicePeakMib >= 0) {
+            m.put("device_peak_mib", Math.round(devicePeakMib * 10) / 10.0);
+        }
         return m;
     }
 

@@ -161,7 +161,7 @@ final class GanResume {
             out.add(new GanEpochStats(((Double) m.get("epoch")).intValue(), MetricsFile.num(m, "d_loss"), MetricsFile.num(m, "g_loss"),
                     MetricsFile.num(m, "d_real"), MetricsFile.num(m, "d_fake"), MetricsFile.num(m, "diversity"), MetricsFile.num(m, "fid"),
                     MetricsFile.num(m, "r1_penalty"), MetricsFile.num(m, "gradient_penalty"), MetricsFile.num(m, "train_seconds"), MetricsFile.num(m, "samples_per_s"), String.valueOf(m.get("device")), warnings,
-                    MetricsFile.buffers(m)));
+                    MetricsFile.buffers(m), MetricsFile.peakMib(m)));
         }
         return out;
     }

@@ -4,7 +4,7 @@ import org.latentcl.backend.Philox;
 import org.latentcl.model.GanNetwork;
 
 /**
- * Generating from a trained GAN into host arrays, in chunks of its batch size. Samples and inputs are
+ * Generating from a trained GAN into host arrays, in chunks of its training batch ({@link GanNetwork#chunkRows}). Samples and inputs are
  * in the data's range: a DCGAN's tanh output [-1, 1] is mapped to [0, 1] on the way out, and data to
  * [-1, 1] on the way in, as its training scales them.
  */
@@ -62,7 +62,7 @@ public final class GanSampling {
     private static float[] fromNoise(GanNetwork gan, float[] noise, int n, int[] classes) {
         int zd = gan.config().noise();
         float[] codes = OneHot.append(gan.config().classes(), noise, n, zd, classes);
-        float[] out = Chunked.map(gan.backend(), codes, n, gan.config().codeWidth(), gan.config().data(), gan.maxBatch(), gan::generate);
+        float[] out = Chunked.map(gan.backend(), codes, n, gan.config().codeWidth(), gan.config().data(), gan.chunkRows(), gan::generate);
         if (gan.config().tanhOutput()) {
             for (int i = 0; i < out.length; i++) {
                 out[i] = (out[i] + 1f) * 0.5f;
@@ -98,7 +98,7 @@ public final class GanSampling {
         if (n % pack != 0) {
             throw new IllegalArgumentException("this discriminator judges packs of " + pack + " examples; " + n + " is not a multiple");
         }
-        float[] packs = Chunked.map(gan.backend(), in, n / pack, data * pack, 1, Math.max(1, gan.maxBatch() / pack),
+        float[] packs = Chunked.map(gan.backend(), in, n / pack, data * pack, 1, Math.max(1, gan.chunkRows() / pack),
                 (rows, out) -> gan.discriminate(rows.reshape(rows.rows() * pack, data), out));
         float[] out = new float[n];
         for (int i = 0; i < n; i++) {

@@ -50,4 +50,9 @@ final class MetricsFile {
     static int buffers(Map<?, ?> m) {
         return m.get("device_buffers") instanceof Double d ? d.intValue() : -1;
     }
+
+    /** device_peak_mib of a line, -1 when absent (the Java backend, or a run from before it was recorded). */
+    static double peakMib(Map<?, ?> m) {
+        return m.get("device_peak_mib") instanceof Double d ? d : -1;
+    }
 }

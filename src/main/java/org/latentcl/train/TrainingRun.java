@@ -254,6 +254,12 @@ abstract class TrainingRun<S> implements AutoCloseable {
         return parallel == null ? be.name() : DataParallel.names(backends.stream().map(Backend::name).toList());
     }
 
+    /** The most device memory the lead device's buffers held at once so far, in MiB; -1 on the Java backend. */
+    protected final double devicePeakMib() {
+        long bytes = be.peakDeviceBytes();
+        return bytes < 0 ? -1 : bytes / 1048576.0;
+    }
+
     /** Restores a saved run into the lead (model, optimizers, random stream, history); returns the whole epochs it had done. */
     protected abstract int restore() throws IOException;
 

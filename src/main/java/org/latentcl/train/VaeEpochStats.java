@@ -6,12 +6,14 @@ import org.latentcl.io.Json;
 
 /** One VAE epoch as the training loop measures and writes it to metrics.jsonl; the public API hands it on as {@code org.latentcl.EpochMetrics}. */
 public record VaeEpochStats(int epoch, double trainLoss, double testLoss, double recon, double kl, double testRecon,
-                           double testKl, double trainSeconds, double samplesPerS, String device, int deviceBuffers) {
+                           double testKl, double trainSeconds, double samplesPerS, String device, int deviceBuffers,
+                           double devicePeakMib) {
 
     /**
      * The fields of metrics.jsonl, in order: {@code epoch}, {@code train_loss}, {@code test_loss},
      * {@code recon}, {@code kl}, {@code test_recon}, {@code test_kl}, {@code train_seconds},
-     * {@code samples_per_s}, {@code device} and {@code device_buffers}.
+     * {@code samples_per_s}, {@code device}, {@code device_buffers} and {@code device_peak_mib} (the most device memory
+     * the run's buffers held at once so far, in MiB; both absent on the Java backend).
      *
      * @return field names to values, rounded as the file has them
      */
@@ -29,6 +31,9 @@ public record VaeEpochStats(int epoch, double trainLoss, double testLoss, double
         m.put("device", device);
         if (deviceBuffers >= 0) {
             m.put("device_buffers", deviceBuffers);
+        }
+        if (devicePeakMib >= 0) {
+            m.put("device_peak_mib", Math.round(devicePeakMib * 10) / 10.0);
         }
         return m;
     }

@@ -368,7 +368,7 @@ public final class VaeTraining {
             double kl = total[VaeNetwork.KL] / (double) train.rows();
             double[] t = VaeEvaluation.elbo(vae, testX, new RandomStream(opt.seed() ^ EVAL_KEY, (long) epoch << 32));
             return new VaeEpochStats(epoch, recon + kl, t[0], recon, kl, t[1], t[2], seconds, train.rows() / seconds, deviceNames(),
-                    be.liveBuffers());
+                    be.liveBuffers(), devicePeakMib());
         }
 
         @Override
@@ -561,7 +561,7 @@ public final class VaeTraining {
             out.add(new VaeEpochStats(((Double) m.get("epoch")).intValue(), MetricsFile.num(m, "train_loss"), MetricsFile.num(m, "test_loss"),
                     MetricsFile.num(m, "recon"), MetricsFile.num(m, "kl"), MetricsFile.num(m, "test_recon"), MetricsFile.num(m, "test_kl"),
                     MetricsFile.num(m, "train_seconds"), MetricsFile.num(m, "samples_per_s"), String.valueOf(m.get("device")),
-                    MetricsFile.buffers(m)));
+                    MetricsFile.buffers(m), MetricsFile.peakMib(m)));
         }
         return out;
     }

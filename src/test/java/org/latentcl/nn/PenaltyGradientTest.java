@@ -62,7 +62,9 @@ class PenaltyGradientTest {
                         kinks++;
                         continue;
                     }
-                    assertEquals(numeric, grad[i], 2e-3 * (1 + Math.abs(numeric)), net + " parameter " + i + " of " + theta.length);
+                    // 3e-4: the largest error of a right gradient here is 1.2e-4 (maxout); a convolution below the minibatch-std
+                    // layer that took the tangent's columns for its input's in the std term's backward was off by 6.4e-4.
+                    assertEquals(numeric, grad[i], 3e-4 * (1 + Math.abs(numeric)), net + " parameter " + i + " of " + theta.length);
                     checked++;
                 }
                 assertTrue(kinks <= checked / 5, kinks + " kinks among " + (checked + kinks) + " parameters");
@@ -168,11 +170,31 @@ class PenaltyGradientTest {
         };
     }
 
+    /**
+     * A plain input-gradient pass lets its layers' gradients share two buffers, which the double backward cannot read:
+     * a penalty after one is refused, not computed from what the buffers hold by then.
+     */
+    @org.junit.jupiter.api.Test
+    void aPenaltyAfterAPassThatDidNotKeepEachLayersGradientIsRefused() {
+        Backend be = TestBackends.java();
+        try (Sequential d = Sequential.mlp("d", new int[] {5, 4, 3, 1}, Activation.leakyRelu(0.2f), Activation.IDENTITY, 2);
+             Parameters p = new Parameters(be, d.specs()); Tensor x = be.upload(new float[10], 2, 5)) {
+            d.bind(p);
+            p.initialize(3);
+            d.forward(x);
+            Elementwise.fill(be, d.outputGrad(2), 1f);
+            Gradient g = d.backwardInput(x, d.outputGradient(2));
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> d.penaltyBackward(d.outputGradient(2), g.value()));
+            assertTrue(e.getMessage().contains("backwardInputForPenalty"), e.getMessage());
+        }
+    }
+
     /** dD/dx for every row from dD/dlogit = 1, by the network's input-gradient pass after a forward pass. */
     private static Gradient inputGradient(Backend be, Sequential d, Tensor x) {
         d.forward(x);
         Elementwise.fill(be, d.outputGrad(x.rows()), 1f);
-        return d.backwardInput(x, d.outputGradient(x.rows()));
+        return d.backwardInputForPenalty(x, d.outputGradient(x.rows()));
     }
 
     /** P = gamma/2 sum ||dD/dx||^2 with the parameters theta. */

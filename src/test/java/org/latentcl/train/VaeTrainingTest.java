@@ -155,6 +155,8 @@ class VaeTrainingTest {
         Map<?, ?> first = (Map<?, ?>) Json.parse(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
         assertTrue((Double) line.get("device_buffers") > 0);
         assertEquals(first.get("device_buffers"), line.get("device_buffers"), "no device buffer is leaked from one epoch to the next");
+        assertTrue((Double) first.get("device_peak_mib") > 0, "the most device memory held at once, in MiB");
+        assertTrue((Double) line.get("device_peak_mib") >= (Double) first.get("device_peak_mib"), "a peak so far never falls");
         try (var files = Files.list(out)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
         }
