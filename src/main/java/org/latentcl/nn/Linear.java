@@ -97,9 +97,18 @@ public final class Linear implements Layer {
     /** y (batch x out) = act(x W^T + b). One fused GEMM launch (and, for a large layer, a transpose after each parameter change). */
     @Override
     public void forward(Tensor x, Tensor y, boolean training) {
-        if ((long) in * out < TRANSPOSE_AT) {
+        Tensor wt = transposedWeight();
+        if (wt == null) {
             Gemm.gemm(backend, false, true, 1f, x, weight.value(), 0f, y, bias.value(), act);
             return;
+        }
+        Gemm.gemm(backend, false, false, 1f, x, wt, 0f, y, bias.value(), act);
+    }
+
+    /** W^T, remade when the parameters changed since it was last made; null for a layer too small to keep one. */
+    private Tensor transposedWeight() {
+        if ((long) in * out < TRANSPOSE_AT) {
+            return null;
         }
         if (weightT == null) {
             weightT = backend.zeros(in, out);
@@ -108,7 +117,7 @@ public final class Linear implements Layer {
             Transpose.transpose(backend, weight.value(), weightT);
             weightTVersion = params.version();
         }
-        Gemm.gemm(backend, false, false, 1f, x, weightT, 0f, y, bias.value(), act);
+        return weightT;
     }
 
     @Override
@@ -149,13 +158,19 @@ public final class Linear implements Layer {
 
     /**
      * The input-gradient pass computed dx = dpre W, bilinear in (dpre, W): the penalty's gradient adds dpre^T u to
-     * dW, and carries uOut = act'(y) (u W^T), the forward pass without its bias, in one gated GEMM.
+     * dW, and carries uOut = act'(y) (u W^T), the forward pass without its bias, in one gated GEMM (with the transposed
+     * copy of W where the layer keeps one, as its forward pass does).
      */
     @Override
     public void penaltyPass(Tensor u, Tensor x, Tensor y, Tensor dpre, Tensor uOut) {
         Gemm.gemm(backend, true, false, 1f, dpre, u, 1f, weight.grad(), null, Activation.IDENTITY);
         if (uOut != null) {
-            Gemm.gemmGated(backend, false, true, 1f, u, weight.value(), 0f, uOut, act, y);
+            Tensor wt = transposedWeight(); // as the forward pass multiplies, NN where the layer keeps W^T
+            if (wt == null) {
+                Gemm.gemmGated(backend, false, true, 1f, u, weight.value(), 0f, uOut, act, y);
+            } else {
+                Gemm.gemmGated(backend, false, false, 1f, u, wt, 0f, uOut, act, y);
+            }
         }
     }
 
