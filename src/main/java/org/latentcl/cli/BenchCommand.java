@@ -57,8 +57,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--profile", description = "Also print the kernel profile of the timed runs (OpenCL events, or Java timings).")
         boolean profile;
 
-        @Option(names = "--tune", description = "Search the GEMM launch shapes for this OpenCL device at the training shapes and "
-                + "1024^3, and store the best in its tuning file, which later runs use (--shape and --trans are ignored).")
+        @Option(names = "--tune", description = "Search the GEMM launch shapes for this OpenCL device at the training shapes of the MLP "
+                + "and convolutional models and 1024^3, and store the best in its tuning file, which later runs use (--shape and --trans are ignored).")
         boolean tune;
 
         @Override

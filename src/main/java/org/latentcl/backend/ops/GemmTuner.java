@@ -11,15 +11,22 @@ import org.latentcl.opencl.ClDeviceInfo;
 
 /**
  * Searches GEMM launch shapes (rows per work-item TM, work-group size) on one device, separately
- * for large outputs (at least 128 x 128: the VAE's and GAN's wide layers, and 1024^3) and for small
- * ones (the 20- and 40-wide latent layers, tiny batches). Each candidate runs every shape queued
+ * for large outputs (at least 128 x 128: the VAE's and GAN's wide layers, the convolutions' input
+ * gradients and the 28x28 DCGAN discriminator's middle convolution, and 1024^3) and for small ones (the
+ * 20- and 40-wide latent layers, tiny batches, and the conv VAE's convolutions, whose outputs have 32
+ * or 64 channels). Each candidate runs every shape queued
  * back to back, as training does; its score is the geometric mean of its GFLOP/s over the shapes.
  */
 public final class GemmTuner {
     /** m, n, k, transposes (0 NN, 1 NT, 2 TN): outputs of at least 128 x 128. */
-    public static final int[][] LARGE_SHAPES = {{128, 400, 784, 1}, {128, 784, 400, 0}, {400, 784, 128, 2}, {1024, 1024, 1024, 0}};
+    public static final int[][] LARGE_SHAPES = {{128, 400, 784, 1}, {128, 784, 400, 0}, {400, 784, 128, 2}, {1024, 1024, 1024, 0},
+        // The conv VAE's second convolution's input gradient W^T dy' (and its transposed twin's forward pass) at batch 128;
+        // the 28x28 DCGAN's discriminator's second convolution at batch 64: forward W cols, input gradient W^T dy'.
+        {512, 6272, 64, 0}, {128, 3136, 1024, 0}, {1024, 3136, 128, 0}};
     /** Outputs with fewer than 128 rows or columns. */
-    public static final int[][] SMALL_SHAPES = {{128, 20, 400, 1}, {128, 40, 400, 1}, {20, 400, 128, 2}, {16, 400, 784, 1}};
+    public static final int[][] SMALL_SHAPES = {{128, 20, 400, 1}, {128, 40, 400, 1}, {20, 400, 128, 2}, {16, 400, 784, 1},
+        // The conv VAE's two convolutions' forward passes at batch 128 (32 and 64 output channels).
+        {32, 25088, 16, 0}, {64, 6272, 512, 0}};
 
     private GemmTuner() {
     }
