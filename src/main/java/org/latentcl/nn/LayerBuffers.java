@@ -9,10 +9,11 @@ import org.latentcl.backend.Tensor;
  * layer i's output, dL/d(that output), dL/d(the network's input), and a gradient penalty's tangents. The
  * gradients between layers pass through two buffers in turn (layer i's backward reads one and writes the
  * other; what it read is not needed after it), unless a pass keeps each layer's own, as a gradient penalty's
- * double backward needs; the last layer's, which a loss writes, is always its own. Each is made on first use for the rows asked for and remade larger when a larger
- * batch comes (up to the network's largest batch; smaller batches use the first rows), so that a network
- * built for batches of 128 and trained on 64 holds 64 rows, as PyTorch's autograd does. A view taken
- * before a larger batch remade its buffer is stale: callers take them afresh in each pass.
+ * double backward needs; the last layer's, which a loss writes, is always its own. Each is made on first
+ * use for the rows asked for and remade larger when a larger batch comes (up to the network's largest
+ * batch; smaller batches use the first rows), so that a network built for batches of 128 and trained on
+ * 64 holds 64 rows, as PyTorch's autograd does. A view taken before a larger batch remade its buffer is
+ * stale: callers take them afresh in each pass.
  */
 final class LayerBuffers implements AutoCloseable {
     private final Backend backend;
