@@ -258,14 +258,25 @@ public final class GanNetwork implements AutoCloseable {
 
     /** The first b rows of the instance-noise buffer, made larger first when it has fewer. */
     private Tensor noiseRows(int b) {
-        noise = be.atLeast(noise, b, config.data());
+        noise = atLeast(noise, b);
         return noise.rowRange(0, b);
     }
 
     /** The first b rows of the noisy-input buffer, made larger first when it has fewer. */
     private Tensor noisyRows(int b) {
-        noisy = be.atLeast(noisy, b, config.data());
+        noisy = atLeast(noisy, b);
         return noisy.rowRange(0, b);
+    }
+
+    /** t when it has b rows or more, else a new b x data tensor in its place. */
+    private Tensor atLeast(Tensor t, int b) {
+        if (t != null && t.rows() >= b) {
+            return t;
+        }
+        if (t != null) {
+            t.close();
+        }
+        return be.zeros(b, config.data());
     }
 
     public Parameters generatorParameters() {

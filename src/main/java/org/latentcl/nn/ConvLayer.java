@@ -135,12 +135,14 @@ public abstract class ConvLayer implements Layer {
      * the batch that came (remade larger for a larger one), not for the largest batch the layer allows.
      */
     protected final Tensor held(Tensor held, int rows, int cols) {
-        Tensor t = backend.atLeast(held, rows, cols);
-        if (t != held) {
-            scratch.remove(held);
-            scratch.add(t);
+        if (held != null && held.size() >= (long) rows * cols) {
+            return held;
         }
-        return t;
+        if (held != null) {
+            scratch.remove(held);
+            held.close();
+        }
+        return scratch(rows, cols);
     }
 
     /** A rows x cols matrix of convolution columns for use within one call (shared with the other layers). */

@@ -78,7 +78,13 @@ final class LayerBuffers implements AutoCloseable {
         if (b > maxBatch) {
             throw new IllegalArgumentException("batch of " + b + " rows exceeds the " + maxBatch + " the network was built for");
         }
-        return backend.atLeast(t, b, cols);
+        if (t != null && t.rows() >= b) {
+            return t;
+        }
+        if (t != null) {
+            t.close();
+        }
+        return backend.zeros(b, cols);
     }
 
     @Override
