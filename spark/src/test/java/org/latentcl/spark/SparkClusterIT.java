@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -92,9 +93,30 @@ class SparkClusterIT {
         assertSameRun(oneHost(), out);
     }
 
-    private static boolean roundAtWork() throws IOException {
+    /**
+     * The round scratch directories in the temporary folder (the executors share it with this machine). A killed
+     * executor leaves its own behind, so a kill must wait for one that is not among those of earlier runs: with an old
+     * one taken as "at work", the executors were once killed between rounds, no task failed and no round ran again.
+     */
+    private static List<Path> roundScratch() throws IOException {
         try (var list = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return list.anyMatch(p -> p.getFileName().toString().startsWith("latentcl-round-"));
+            return list.filter(p -> p.getFileName().toString().startsWith("latentcl-round-")).toList();
+        }
+    }
+
+    /** Whether a round's task is at work: a scratch directory exists that was not there before the job. */
+    private static boolean roundAtWork(List<Path> before) throws IOException {
+        return roundScratch().stream().anyMatch(p -> !before.contains(p));
+    }
+
+    /** Removes the scratch directories the killed executors left behind, so later runs do not mistake them for work. */
+    private static void removeLeftScratch(List<Path> before) throws IOException {
+        for (Path left : roundScratch()) {
+            if (!before.contains(left)) {
+                try (var all = Files.walk(left)) {
+                    all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
+            }
         }
     }
 
@@ -165,10 +187,12 @@ class SparkClusterIT {
 
         Path out = dir.resolve("disturbed");
         Path log = dir.resolve("disturbed.log");
+        List<Path> before = roundScratch();
         Process p = submit(log, concat(vae, out.toString()));
-        // After round 2, as soon as a task is at work (its scratch run directory exists on the executor).
+        // After round 2, as soon as a task of round 3 is at work (its scratch run directory exists on the executor;
+        // round 2's are gone before its line is written).
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (!(Files.readString(log).contains("round 2:") && roundAtWork()) && System.nanoTime() < deadline && p.isAlive()) {
+        while (!(Files.readString(log).contains("round 2:") && roundAtWork(before)) && System.nanoTime() < deadline && p.isAlive()) {
             Thread.sleep(10);
         }
         assertTrue(p.isAlive(), "the run ended before an executor could be killed: " + Files.readString(log));
@@ -180,6 +204,7 @@ class SparkClusterIT {
         assertFalse(executors.isEmpty(), "no executor JVM found");
         executors.forEach(ProcessHandle::destroyForcibly);
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the job did not end");
+        removeLeftScratch(before);
         text = Files.readString(log);
         assertEquals(0, p.exitValue(), text);
         assertTrue(text.contains("failed") && text.contains("running it again from its starting files"), text);
