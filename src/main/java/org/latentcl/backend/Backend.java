@@ -105,6 +105,20 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
         return t;
     }
 
+    /**
+     * {@code t} when it holds at least rows x cols values, else a new (zeroed) rows x cols tensor, {@code t} closed: a
+     * buffer made for the size that comes and made larger only when a larger one does. Null {@code t} makes one.
+     */
+    public final Tensor atLeast(Tensor t, int rows, int cols) {
+        if (t != null && t.size() >= (long) rows * cols) {
+            return t;
+        }
+        if (t != null) {
+            t.close();
+        }
+        return zeros(rows, cols);
+    }
+
     /** A new tensor holding {@code data} (row-major, {@code rows * cols} values). */
     public final Tensor upload(float[] data, int rows, int cols) {
         if (data.length != rows * cols) {
@@ -189,15 +203,8 @@ public abstract sealed class Backend implements AutoCloseable permits JavaBacken
 
     /** The shared buffer for {@code purpose}, at least rows x cols, as a rows x cols tensor. */
     final synchronized Tensor sharedScratch(String purpose, int rows, int cols) {
-        Tensor buffer = shared.get(purpose);
-        long elements = (long) rows * cols;
-        if (buffer == null || buffer.size() < elements) {
-            if (buffer != null) {
-                buffer.close();
-            }
-            buffer = zeros(rows, cols);
-            shared.put(purpose, buffer);
-        }
+        Tensor buffer = atLeast(shared.get(purpose), rows, cols);
+        shared.put(purpose, buffer);
         return buffer.view(0, rows, cols);
     }
 

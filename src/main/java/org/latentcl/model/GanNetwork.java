@@ -258,25 +258,14 @@ public final class GanNetwork implements AutoCloseable {
 
     /** The first b rows of the instance-noise buffer, made larger first when it has fewer. */
     private Tensor noiseRows(int b) {
-        noise = atLeast(noise, b);
+        noise = be.atLeast(noise, b, config.data());
         return noise.rowRange(0, b);
     }
 
     /** The first b rows of the noisy-input buffer, made larger first when it has fewer. */
     private Tensor noisyRows(int b) {
-        noisy = atLeast(noisy, b);
+        noisy = be.atLeast(noisy, b, config.data());
         return noisy.rowRange(0, b);
-    }
-
-    /** t when it has b rows or more, else a new b x data tensor in its place. */
-    private Tensor atLeast(Tensor t, int b) {
-        if (t != null && t.rows() >= b) {
-            return t;
-        }
-        if (t != null) {
-            t.close();
-        }
-        return be.zeros(b, config.data());
     }
 
     public Parameters generatorParameters() {

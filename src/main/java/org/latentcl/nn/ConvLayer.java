@@ -135,14 +135,12 @@ public abstract class ConvLayer implements Layer {
      * the batch that came (remade larger for a larger one), not for the largest batch the layer allows.
      */
     protected final Tensor held(Tensor held, int rows, int cols) {
-        if (held != null && held.size() >= (long) rows * cols) {
-            return held;
-        }
-        if (held != null) {
+        Tensor t = backend.atLeast(held, rows, cols);
+        if (t != held) {
             scratch.remove(held);
-            held.close();
+            scratch.add(t);
         }
-        return scratch(rows, cols);
+        return t;
     }
 
     /** A rows x cols matrix of convolution columns for use within one call (shared with the other layers). */

@@ -78,13 +78,7 @@ final class LayerBuffers implements AutoCloseable {
         if (b > maxBatch) {
             throw new IllegalArgumentException("batch of " + b + " rows exceeds the " + maxBatch + " the network was built for");
         }
-        if (t != null && t.rows() >= b) {
-            return t;
-        }
-        if (t != null) {
-            t.close();
-        }
-        return backend.zeros(b, cols);
+        return backend.atLeast(t, b, cols);
     }
 
     @Override
