@@ -19,7 +19,11 @@
  * Launch: 2-D, local = (TSN / WPTN, TSM / WPTM), global = (ceil(N / TSN) * TSN / WPTN,
  *         ceil(M / TSM) * TSM / WPTM).
  * Defines: TRANS_A, TRANS_B (0 or 1); TSM, TSN (rows and columns of C per work-group, default 64);
- *          TSK (the K-slice, default 16); WPTM, WPTN (rows and columns per work-item, default 4).
+ *          TSK (the K-slice, default 16); WPTM, WPTN (rows and columns per work-item, default 4);
+ *          VW (1, 2, 4 or 8, default 1: floats per global load when staging, a vloadVW along the stored
+ *          matrix's rows; it must divide TSM, TSN and TSK). The work-group's items take the tiles' runs of
+ *          VW in turn (item t the t-th run, then t + items, ...), so neighbours read neighbouring runs.
+ *          Only the loads change with VW: the sums, their order and so the bits are those of VW = 1.
  * Local memory: (TSM + TSN) * TSK floats (8 KiB with the defaults).
  *
  * Split K (SPLIT_K=1), for products with few tiles of C and a long K (a convolution's weight gradient,
@@ -53,8 +57,37 @@
 #ifndef SPLIT_K
 #define SPLIT_K 0
 #endif
+#ifndef VW
+#define VW 1
+#endif
 #define RTSM (TSM / WPTM)
 #define RTSN (TSN / WPTN)
+#define ITEMS (RTSM * RTSN)
+
+#if VW == 2
+#define VLOAD vload2
+#define VSTORE vstore2
+#elif VW == 4
+#define VLOAD vload4
+#define VSTORE vstore4
+#elif VW == 8
+#define VLOAD vload8
+#define VSTORE vstore8
+#endif
+
+/* VW consecutive floats from p into run; those from index avail on (past the matrix) read as 0 and are not loaded. */
+inline void load_run(__global const float* p, const int avail, float* run)
+{
+#if VW > 1
+    if (avail >= VW) {
+        VSTORE(VLOAD(0, p), 0, run);
+        return;
+    }
+#endif
+    for (int v = 0; v < VW; v++) {
+        run[v] = v < avail ? p[v] : 0.0f;
+    }
+}
 
 #if TRANS_A
 #define A_AT(i, k) a[(k) * lda + (i)]
@@ -79,6 +112,7 @@ void gemm_local(const int M, const int N, const int K, const float alpha,
     __local float b_tile[TSK][TSN];
     const int tn = get_local_id(0);
     const int tm = get_local_id(1);
+    const int item = tm * RTSN + tn;
     const int i_base = get_group_id(1) * TSM;
     const int j_base = get_group_id(0) * TSN;
     a += aOff;
@@ -104,30 +138,47 @@ void gemm_local(const int M, const int N, const int K, const float alpha,
         }
     }
     for (int k0 = k_begin; k0 < k_end; k0 += TSK) {
-        /* Stage the slice: neighbouring work-items (along x) take neighbouring addresses of the stored
-           matrix, so the loads coalesce in either layout. */
+        /* Stage the slice in runs of VW along the stored matrix's rows: neighbouring work-items take
+           neighbouring runs, so the loads coalesce in either layout. */
+        float run[VW];
 #if TRANS_A
-        for (int q = tm; q < TSK; q += RTSM) {         /* A stored K x M: i runs along memory */
-            for (int r = tn; r < TSM; r += RTSN) {
-#else
-        for (int r = tm; r < TSM; r += RTSM) {         /* A stored M x K: k runs along memory */
-            for (int q = tn; q < TSK; q += RTSN) {
-#endif
-                const int i = i_base + r, k = k0 + q;
-                a_tile[q][r] = (i < M && k < k_end) ? A_AT(i, k) : 0.0f;
+        for (int e = item; e < TSK * (TSM / VW); e += ITEMS) {     /* A stored K x M: runs along i */
+            const int q = e / (TSM / VW), r = e % (TSM / VW) * VW;
+            const int i = i_base + r, k = k0 + q;
+            load_run(a + k * lda + i, k < k_end ? clamp(M - i, 0, VW) : 0, run);
+            for (int v = 0; v < VW; v++) {
+                a_tile[q][r + v] = run[v];
             }
         }
+#else
+        for (int e = item; e < TSM * (TSK / VW); e += ITEMS) {     /* A stored M x K: runs along k */
+            const int r = e / (TSK / VW), q = e % (TSK / VW) * VW;
+            const int i = i_base + r, k = k0 + q;
+            load_run(a + i * lda + k, i < M ? clamp(k_end - k, 0, VW) : 0, run);
+            for (int v = 0; v < VW; v++) {
+                a_tile[q + v][r] = run[v];
+            }
+        }
+#endif
 #if TRANS_B
-        for (int t = tm; t < TSN; t += RTSM) {         /* B stored N x K: k runs along memory */
-            for (int q = tn; q < TSK; q += RTSN) {
-#else
-        for (int q = tm; q < TSK; q += RTSM) {         /* B stored K x N: j runs along memory */
-            for (int t = tn; t < TSN; t += RTSN) {
-#endif
-                const int j = j_base + t, k = k0 + q;
-                b_tile[q][t] = (j < N && k < k_end) ? B_AT(k, j) : 0.0f;
+        for (int e = item; e < TSN * (TSK / VW); e += ITEMS) {     /* B stored N x K: runs along k */
+            const int t = e / (TSK / VW), q = e % (TSK / VW) * VW;
+            const int j = j_base + t, k = k0 + q;
+            load_run(b + j * ldb + k, j < N ? clamp(k_end - k, 0, VW) : 0, run);
+            for (int v = 0; v < VW; v++) {
+                b_tile[q + v][t] = run[v];
             }
         }
+#else
+        for (int e = item; e < TSK * (TSN / VW); e += ITEMS) {     /* B stored K x N: runs along j */
+            const int q = e / (TSN / VW), t = e % (TSN / VW) * VW;
+            const int j = j_base + t, k = k0 + q;
+            load_run(b + k * ldb + j, k < k_end ? clamp(N - j, 0, VW) : 0, run);
+            for (int v = 0; v < VW; v++) {
+                b_tile[q][t + v] = run[v];
+            }
+        }
+#endif
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int q = 0; q < TSK; q++) {
             float bv[WPTN];

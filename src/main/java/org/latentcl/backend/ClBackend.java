@@ -78,13 +78,29 @@ public final class ClBackend extends Backend {
      * @param tsk  the K-slice staged per step
      * @param wptm rows per work-item
      * @param wptn columns per work-item
+     * @param vw   floats per global load when staging the tiles (1, 2, 4 or 8; a vector load along the stored
+     *             rows; it divides tsm, tsn and tsk): the same sums in the same order whatever it is
      */
-    public record LocalGemmConfig(int tsm, int tsn, int tsk, int wptm, int wptn) implements GemmLaunch {
+    public record LocalGemmConfig(int tsm, int tsn, int tsk, int wptm, int wptn, int vw) implements GemmLaunch {
         public LocalGemmConfig {
             if (tsm < 1 || tsn < 1 || tsk < 1 || wptm < 1 || wptn < 1 || tsm % wptm != 0 || tsn % wptn != 0) {
                 throw new IllegalArgumentException("local-memory GEMM tiles need positive sizes with wptm dividing tsm and wptn"
                         + " dividing tsn, got tsm=" + tsm + " tsn=" + tsn + " tsk=" + tsk + " wptm=" + wptm + " wptn=" + wptn);
             }
+            if ((vw != 1 && vw != 2 && vw != 4 && vw != 8) || tsm % vw != 0 || tsn % vw != 0 || tsk % vw != 0) {
+                throw new IllegalArgumentException("local-memory GEMM loads take 1, 2, 4 or 8 floats, dividing tsm, tsn and tsk; got vw="
+                        + vw + " with tsm=" + tsm + " tsn=" + tsn + " tsk=" + tsk);
+            }
+        }
+
+        /** Tiles staged one float per load. */
+        public LocalGemmConfig(int tsm, int tsn, int tsk, int wptm, int wptn) {
+            this(tsm, tsn, tsk, wptm, wptn, 1);
+        }
+
+        /** The kernel's defines for this shape. */
+        public String defines() {
+            return " -DTSM=" + tsm + " -DTSN=" + tsn + " -DTSK=" + tsk + " -DWPTM=" + wptm + " -DWPTN=" + wptn + " -DVW=" + vw;
         }
 
         /** Work-items per work-group. */

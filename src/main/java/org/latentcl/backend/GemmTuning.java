@@ -25,7 +25,7 @@ import org.latentcl.opencl.ClDeviceInfo;
 public record GemmTuning(ClBackend.GemmLaunch large, ClBackend.GemmLaunch small) {
     private static final Pattern LINE = Pattern.compile("(large|small)\\s+tm=(\\d+)\\s+tn=(\\d+)\\s+local=(auto|(\\d+)x(\\d+))");
     private static final Pattern LOCAL_LINE = Pattern.compile(
-            "(large|small)\\s+local-tiles\\s+tsm=(\\d+)\\s+tsn=(\\d+)\\s+tsk=(\\d+)\\s+wptm=(\\d+)\\s+wptn=(\\d+)");
+            "(large|small)\\s+local-tiles\\s+tsm=(\\d+)\\s+tsn=(\\d+)\\s+tsk=(\\d+)\\s+wptm=(\\d+)\\s+wptn=(\\d+)(?:\\s+vw=(\\d+))?");
 
     /**
      * Defaults when a device was never tuned. CPU style: what {@code bench gemm --tune} found on PoCL 3.1
@@ -147,7 +147,7 @@ public record GemmTuning(ClBackend.GemmLaunch large, ClBackend.GemmLaunch small)
                 which = m.group(1);
             } else if (t.find()) {
                 c = new ClBackend.LocalGemmConfig(Integer.parseInt(t.group(2)), Integer.parseInt(t.group(3)), Integer.parseInt(t.group(4)),
-                        Integer.parseInt(t.group(5)), Integer.parseInt(t.group(6)));
+                        Integer.parseInt(t.group(5)), Integer.parseInt(t.group(6)), t.group(7) == null ? 1 : Integer.parseInt(t.group(7)));
                 which = t.group(1);
             } else {
                 continue;
@@ -161,10 +161,14 @@ public record GemmTuning(ClBackend.GemmLaunch large, ClBackend.GemmLaunch small)
         return l == null || s == null ? Optional.empty() : Optional.of(new GemmTuning(l, s));
     }
 
-    /** "tm=16 tn=16 local=1x1", "tm=8 tn=8 local=auto" or "local-tiles tsm=64 tsn=64 tsk=16 wptm=4 wptn=4". */
+    /**
+     * "tm=16 tn=16 local=1x1", "tm=8 tn=8 local=auto", "local-tiles tsm=64 tsn=64 tsk=16 wptm=4 wptn=4" or, with
+     * vector loads, "local-tiles tsm=64 tsn=64 tsk=16 wptm=4 wptn=4 vw=4" (files from before vw read as vw=1).
+     */
     public static String format(ClBackend.GemmLaunch launch) {
         if (launch instanceof ClBackend.LocalGemmConfig t) {
-            return String.format(Locale.ROOT, "local-tiles tsm=%d tsn=%d tsk=%d wptm=%d wptn=%d", t.tsm(), t.tsn(), t.tsk(), t.wptm(), t.wptn());
+            return String.format(Locale.ROOT, "local-tiles tsm=%d tsn=%d tsk=%d wptm=%d wptn=%d", t.tsm(), t.tsn(), t.tsk(), t.wptm(), t.wptn())
+                    + (t.vw() == 1 ? "" : " vw=" + t.vw());
         }
         ClBackend.GemmConfig c = (ClBackend.GemmConfig) launch;
         return String.format(Locale.ROOT, "tm=%d tn=%d local=%s", c.tm(), c.tn(), c.local() == null ? "auto" : c.local()[0] + "x" + c.local()[1]);

@@ -53,7 +53,7 @@ public final class Gemm {
 
     public static final OpSpec GEMM = new OpSpec("gemm", "C = act(alpha op(A) op(B) + beta C + bias); beta = 0 never reads C",
             "gemm.cl: gemm (CPUs), gemm_local.cl: gemm_local and gemm_split_sum (GPUs)", List.of(check("NN"), check("NT"), check("TN"),
-            check("TT"), accumulatedWeightGradientCheck(), splitKCheck()));
+            check("TT"), accumulatedWeightGradientCheck(), splitKCheck(), vectorLoadsCheck()));
     public static final OpSpec GATED = new OpSpec("gemmGated", "C = (alpha op(A) op(B) + beta C) f'(y), f' from the forward output y",
             "gemm.cl: gemm, gemm_local.cl: gemm_local (has_gate)", List.of(SelfCheck.matrix("gemmGated (LeakyReLU)", 1e-4, 1e-4, (be, a) ->
                     SelfCheck.out(be, a.rows(), a.rows(), t -> {
@@ -286,37 +286,42 @@ public final class Gemm {
             transB = false;
         }
         String trans = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0);
-        KernelBinding<Args> kernel;
-        String defines;
-        long[] global;
-        long[] local;
         ClBackend.GemmLaunch shape = cl.gemmConfig(m, n);
         if (shape instanceof ClBackend.LocalGemmConfig t) {
             int splits = sums == null ? splits(t, m, n, k, cl.device().computeUnits()) : 1;
             if (splits > 1) {
                 launchSplit(cl, trans, t, splits, mnk, e, a, b, c);
-                return;
+            } else {
+                launchLocal(cl, trans, t, mnk, e, a, b, c, sums);
             }
-            kernel = LOCAL;
-            defines = trans + " -DTSM=" + t.tsm() + " -DTSN=" + t.tsn() + " -DTSK=" + t.tsk() + " -DWPTM=" + t.wptm() + " -DWPTN=" + t.wptn();
-            local = new long[] {t.tsn() / t.wptn(), t.tsm() / t.wptm()};
-            global = new long[] {(n + t.tsn() - 1) / t.tsn() * local[0], (m + t.tsm() - 1) / t.tsm() * local[1]};
-        } else {
-            ClBackend.GemmConfig cfg = (ClBackend.GemmConfig) shape;
-            kernel = KERNEL;
-            defines = trans + " -DTM=" + cfg.tm() + " -DTN=" + cfg.tn();
-            local = cfg.local();
-            long gx = (n + cfg.tn() - 1) / cfg.tn();
-            long gy = (m + cfg.tm() - 1) / cfg.tm();
-            global = local == null ? new long[] {gx, gy} : new long[] {ClBackend.roundUp(gx, local[0]), ClBackend.roundUp(gy, local[1])};
+            return;
         }
+        ClBackend.GemmConfig cfg = (ClBackend.GemmConfig) shape;
+        long[] local = cfg.local();
+        long gx = (n + cfg.tn() - 1) / cfg.tn();
+        long gy = (m + cfg.tm() - 1) / cfg.tm();
+        long[] global = local == null ? new long[] {gx, gy} : new long[] {ClBackend.roundUp(gx, local[0]), ClBackend.roundUp(gy, local[1])};
+        // The work is the operation's (be.run's), the gate's and bias's reads included.
+        cl.launch(KERNEL, trans + " -DTM=" + cfg.tm() + " -DTN=" + cfg.tn(), global, local, 0, 0, args(mnk, e, a, b, c, sums));
+    }
+
+    /** The GEMM kernels' arguments: the product, its epilogue and the optional bias, sums and gate (C stands in for each absent one). */
+    private static Args args(int[] mnk, Epilogue e, Tensor a, Tensor b, Tensor c, Tensor sums) {
         Tensor bias = e.bias();
         Tensor gate = e.gate();
-        // The work is the operation's (be.run's), the gate's and bias's reads included.
-        cl.launch(kernel, defines, global, local, 0, 0,
-                new Args(m, n, k, e.alpha(), a, b, e.beta(), c, bias == null ? c : bias, bias != null, e.act().code(), e.act().slope(),
-                        sums == null ? c : sums, sums != null, gate == null ? c : gate, gate != null, e.gateAct().code(),
-                        e.gateAct().slope()));
+        return new Args(mnk[0], mnk[1], mnk[2], e.alpha(), a, b, e.beta(), c, bias == null ? c : bias, bias != null, e.act().code(),
+                e.act().slope(), sums == null ? c : sums, sums != null, gate == null ? c : gate, gate != null, e.gateAct().code(),
+                e.gateAct().slope());
+    }
+
+    /** One local-tile launch (gemm_local.cl) of the shape {@code t}, whole K in each work-group. */
+    private static void launchLocal(ClBackend cl, String trans, ClBackend.LocalGemmConfig t, int[] mnk, Epilogue e, Tensor a, Tensor b,
+                                    Tensor c, Tensor sums) {
+        int m = mnk[0];
+        int n = mnk[1];
+        long[] local = {t.tsn() / t.wptn(), t.tsm() / t.wptm()};
+        long[] global = {(n + t.tsn() - 1) / t.tsn() * local[0], (m + t.tsm() - 1) / t.tsm() * local[1]};
+        cl.launch(LOCAL, trans + t.defines(), global, local, 0, 0, args(mnk, e, a, b, c, sums));
     }
 
     /**
@@ -344,8 +349,7 @@ public final class Gemm {
         int m = mnk[0];
         int n = mnk[1];
         int k = mnk[2];
-        String defines = trans + " -DTSM=" + t.tsm() + " -DTSN=" + t.tsn() + " -DTSK=" + t.tsk() + " -DWPTM=" + t.wptm()
-                + " -DWPTN=" + t.wptn() + " -DSPLIT_K=1";
+        String defines = trans + t.defines() + " -DSPLIT_K=1";
         long[] local = {t.tsn() / t.wptn(), t.tsm() / t.wptm(), 1};
         long[] global = {(n + t.tsn() - 1) / t.tsn() * local[0], (m + t.tsm() - 1) / t.tsm() * local[1], splits};
         Tensor partials = cl.scratch(splits, m * n);
@@ -376,6 +380,25 @@ public final class Gemm {
         String trans = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0);
         be.run("gemm split", 2.0 * mnk[0] * mnk[1] * mnk[2], 0, java -> javaGemm(java, transA, transB, mnk, e, a, b, c),
                 ocl -> launchSplit(ocl, trans, t, splits, mnk, e, a, b, c));
+    }
+
+    /**
+     * {@link #gemm} with the tiles staged in loads of {@code vw} floats wherever the device runs the local-tile GEMM,
+     * whatever its tuning says (so that the vector loads are checked on every device, the simulator included; whole K per
+     * work-group); elsewhere the plain {@link #gemm}.
+     */
+    static void gemmVectorLoads(Backend be, boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c,
+                                Tensor bias, Activation act, int vw) {
+        int[] mnk = shape(be, transA, transB, a, b, c);
+        if (!(be instanceof ClBackend cl && cl.gemmConfig(mnk[0], mnk[1]) instanceof ClBackend.LocalGemmConfig t) || c.size() == 0) {
+            gemm(be, transA, transB, alpha, a, b, beta, c, bias, act);
+            return;
+        }
+        Epilogue e = new Epilogue(alpha, beta, bias, act, null, Activation.IDENTITY);
+        String trans = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0);
+        ClBackend.LocalGemmConfig vector = new ClBackend.LocalGemmConfig(t.tsm(), t.tsn(), t.tsk(), t.wptm(), t.wptn(), vw);
+        be.run("gemm vector loads", 2.0 * mnk[0] * mnk[1] * mnk[2], 0, java -> javaGemm(java, transA, transB, mnk, e, a, b, c),
+                ocl -> launchLocal(ocl, trans, vector, mnk, e, a, b, c, null));
     }
 
     /**
@@ -415,6 +438,31 @@ public final class Gemm {
                         gemm(be, false, true, 0.5f, ta, tb, 1f, c, null, Activation.IDENTITY);
                     }
                     return be.read(c);
+                }
+            };
+        });
+    }
+
+    /**
+     * NN with the tiles loaded 4 floats at a time and TT 2 at a time on a GPU-style device ({@link #gemmVectorLoads}):
+     * all four staging loops (A and B, either layout) with runs cut by every edge of the matrices.
+     */
+    private static SelfCheck vectorLoadsCheck() {
+        return new SelfCheck("gemm NN, TT vector loads (4, 2; bias, tanh)", 1e-4, 1e-4, (n, sizes) -> {
+            int at = java.util.Arrays.binarySearch(sizes, n);
+            int k = sizes[(at + 2) % sizes.length];
+            int cols = sizes[(at + 1) % sizes.length];
+            java.util.Random rnd = new java.util.Random(n * 17L + 3);
+            float[] a = SelfCheck.random(rnd, n * k, 1f / (float) Math.sqrt(k));
+            float[] b = SelfCheck.random(rnd, k * cols, 1f);
+            float[] bias = SelfCheck.random(rnd, cols, 1f);
+            return be -> {
+                try (Tensor nnA = be.upload(a, n, k); Tensor nnB = be.upload(b, k, cols); Tensor ttA = be.upload(a, k, n);
+                     Tensor ttB = be.upload(b, cols, k); Tensor nn = be.zeros(n, cols); Tensor tt = be.zeros(n, cols);
+                     Tensor tbias = be.upload(bias, 1, cols)) {
+                    gemmVectorLoads(be, false, false, 1f, nnA, nnB, 0f, nn, tbias, Activation.TANH, 4);
+                    gemmVectorLoads(be, true, true, 1f, ttA, ttB, 0f, tt, tbias, Activation.TANH, 2);
+                    return SelfCheck.concat(be.read(nn), be.read(tt));
                 }
             };
         });

@@ -86,6 +86,10 @@ public final class GemmTuner {
                 for (int wpt : new int[] {2, 4, 8}) {
                     tiles.add(new ClBackend.LocalGemmConfig(ts, ts, tsk, wpt, wpt));
                 }
+                // Vector loads (Nugteren's kernel 6, CLBlast's VWM/VWN) on the default 4 x 4 per work-item.
+                for (int vw : new int[] {2, 4}) {
+                    tiles.add(new ClBackend.LocalGemmConfig(ts, ts, tsk, 4, 4, vw));
+                }
             }
         }
         return tiles;

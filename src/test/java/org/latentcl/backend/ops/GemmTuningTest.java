@@ -36,6 +36,22 @@ class GemmTuningTest {
         GemmTuning t = GemmTuning.parse(text).orElseThrow();
         assertEquals(tiles, t.large());
         assertEquals("local-tiles tsm=64 tsn=32 tsk=8 wptm=4 wptn=2", GemmTuning.format(t.large()));
+        assertEquals(1, ((ClBackend.LocalGemmConfig) t.large()).vw(), "a line without vw= (a file from before it) loads one float at a time");
+    }
+
+    /** The vector width of the local tiles' loads reads back, and one the kernel cannot take makes the file count as none. */
+    @Test
+    void aVectorWidthReadsBackAndABadOneIsNone() {
+        ClBackend.LocalGemmConfig vector = new ClBackend.LocalGemmConfig(64, 64, 16, 4, 4, 4);
+        assertEquals("local-tiles tsm=64 tsn=64 tsk=16 wptm=4 wptn=4 vw=4", GemmTuning.format(vector));
+        String small = "\nsmall tm=8 tn=8 local=auto\n";
+        assertEquals(vector, GemmTuning.parse("large " + GemmTuning.format(vector) + small).orElseThrow().large());
+        for (String bad : new String[] {"vw=3", "vw=16", "vw=0"}) {
+            assertTrue(GemmTuning.parse("large local-tiles tsm=64 tsn=64 tsk=16 wptm=4 wptn=4 " + bad + small).isEmpty(), bad);
+        }
+        // A width that does not divide the K-slice cannot stage it in whole runs.
+        assertTrue(GemmTuning.parse("large local-tiles tsm=64 tsn=64 tsk=4 wptm=4 wptn=4 vw=8" + small).isEmpty(), "tsk 4, vw 8");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new ClBackend.LocalGemmConfig(32, 32, 8, 4, 4, 16));
     }
 
     @Test
