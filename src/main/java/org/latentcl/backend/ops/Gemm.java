@@ -371,15 +371,8 @@ public final class Gemm {
      */
     static void gemmSplit(Backend be, boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                           Tensor bias, Activation act, int splits) {
-        int[] mnk = shape(be, transA, transB, a, b, c);
-        if (!(be instanceof ClBackend cl && cl.gemmConfig(mnk[0], mnk[1]) instanceof ClBackend.LocalGemmConfig t) || c.size() == 0) {
-            gemm(be, transA, transB, alpha, a, b, beta, c, bias, act);
-            return;
-        }
-        Epilogue e = new Epilogue(alpha, beta, bias, act, null, Activation.IDENTITY);
-        String trans = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0);
-        be.run("gemm split", 2.0 * mnk[0] * mnk[1] * mnk[2], 0, java -> javaGemm(java, transA, transB, mnk, e, a, b, c),
-                ocl -> launchSplit(ocl, trans, t, splits, mnk, e, a, b, c));
+        gemmForcingLocal(be, "gemm split", transA, transB, alpha, a, b, beta, c, bias, act,
+                (cl, trans, t, mnk, e) -> launchSplit(cl, trans, t, splits, mnk, e, a, b, c));
     }
 
     /**
@@ -389,6 +382,18 @@ public final class Gemm {
      */
     static void gemmVectorLoads(Backend be, boolean transA, boolean transB, float alpha, Tensor a, Tensor b, float beta, Tensor c,
                                 Tensor bias, Activation act, int vw) {
+        gemmForcingLocal(be, "gemm vector loads", transA, transB, alpha, a, b, beta, c, bias, act, (cl, trans, t, mnk, e) -> launchLocal(cl,
+                trans, new ClBackend.LocalGemmConfig(t.tsm(), t.tsn(), t.tsk(), t.wptm(), t.wptn(), vw), mnk, e, a, b, c, null));
+    }
+
+    /** A local-tile product launched another way than the tuning would (split, vector loads), given the device's tiles. */
+    private interface LocalPath {
+        void launch(ClBackend cl, String trans, ClBackend.LocalGemmConfig t, int[] mnk, Epilogue e);
+    }
+
+    /** {@link #gemm} through {@code path} where the device runs the local-tile GEMM for C's shape; elsewhere the plain {@link #gemm}. */
+    private static void gemmForcingLocal(Backend be, String name, boolean transA, boolean transB, float alpha, Tensor a, Tensor b,
+                                         float beta, Tensor c, Tensor bias, Activation act, LocalPath path) {
         int[] mnk = shape(be, transA, transB, a, b, c);
         if (!(be instanceof ClBackend cl && cl.gemmConfig(mnk[0], mnk[1]) instanceof ClBackend.LocalGemmConfig t) || c.size() == 0) {
             gemm(be, transA, transB, alpha, a, b, beta, c, bias, act);
@@ -396,9 +401,8 @@ public final class Gemm {
         }
         Epilogue e = new Epilogue(alpha, beta, bias, act, null, Activation.IDENTITY);
         String trans = "-DTRANS_A=" + (transA ? 1 : 0) + " -DTRANS_B=" + (transB ? 1 : 0);
-        ClBackend.LocalGemmConfig vector = new ClBackend.LocalGemmConfig(t.tsm(), t.tsn(), t.tsk(), t.wptm(), t.wptn(), vw);
-        be.run("gemm vector loads", 2.0 * mnk[0] * mnk[1] * mnk[2], 0, java -> javaGemm(java, transA, transB, mnk, e, a, b, c),
-                ocl -> launchLocal(ocl, trans, vector, mnk, e, a, b, c, null));
+        be.run(name, 2.0 * mnk[0] * mnk[1] * mnk[2], 0, java -> javaGemm(java, transA, transB, mnk, e, a, b, c),
+                ocl -> path.launch(ocl, trans, t, mnk, e));
     }
 
     /**
@@ -448,7 +452,7 @@ public final class Gemm {
      * all four staging loops (A and B, either layout) with runs cut by every edge of the matrices.
      */
     private static SelfCheck vectorLoadsCheck() {
-        return new SelfCheck("gemm NN, TT vector loads (4, 2; bias, tanh)", 1e-4, 1e-4, (n, sizes) -> {
+        return new SelfCheck("gemm NN, TT loads of 4, 2 (bias, tanh)", 1e-4, 1e-4, (n, sizes) -> {
             int at = java.util.Arrays.binarySearch(sizes, n);
             int k = sizes[(at + 2) % sizes.length];
             int cols = sizes[(at + 1) % sizes.length];
