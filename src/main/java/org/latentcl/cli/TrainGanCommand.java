@@ -32,8 +32,9 @@ final class TrainGanCommand implements Callable<Integer> {
             + "--resume: the total to reach, without it the run's own target).")
     int epochs;
 
-    @Option(names = "--batch", description = "Examples per step (default 128; 64 for dcgan; 100 for points: data of at most "
-            + GanKind.POINTS_MAX_FEATURES + " features and no image shape, under the default preset).")
+    @Option(names = "--batch", description = "Examples per step (default 64; 100 for points: data of at most "
+            + GanKind.POINTS_MAX_FEATURES + " features and no image shape, under the default preset; 128 for the MLP "
+            + "under --preset paper).")
     Integer batch;
 
     @Option(names = "--arch", defaultValue = "mlp", description = "mlp (fully connected) or dcgan (convolutional with batch norm; square image data of side 28, 16, 32, 64 or 128).")
@@ -54,7 +55,8 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--d-hidden", description = "Discriminator hidden sizes, comma-separated (default 512,256; 200,200,200 for points).")
     String dHidden;
 
-    @Option(names = "--lr", description = "Adam learning rate of both networks (default 2e-4; 1e-4 for points).")
+    @Option(names = "--lr", description = "Adam learning rate of both networks (default 2e-4; 3e-4 for the MLP on images and 1e-4 for "
+            + "points, under the default preset).")
     Float lr;
 
     @Option(names = "--beta1", description = "Adam beta1 of both networks (default 0.5; 0.8 for points).")

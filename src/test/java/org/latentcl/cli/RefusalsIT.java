@@ -24,15 +24,15 @@ class RefusalsIT {
 
     @Test
     void everyRefusalComesBeforeTheDeviceAndLeavesNoRunDirectory() throws Exception {
-        // 81 images: 73 to train on after the held-out tenth, fewer than a default batch.
-        Path small = write("small.npy", new float[81 * 28 * 28], 81, 28, 28);
+        // 70 images: 63 to train on after the held-out tenth, fewer than a default batch.
+        Path small = write("small.npy", new float[70 * 28 * 28], 70, 28, 28);
         float[] wide = new float[300 * 4];
         java.util.Arrays.fill(wide, 3f);
         Path outOfRange = write("wide.npy", wide, 300, 4);
         Path aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
-        refused("batch 128 is larger than the training set (73 examples)", "train", "vae", "--arch", "conv", "--data", small.toString());
-        refused("batch 128 is larger than the training set (73 examples)", "train", "gan", "--data", small.toString());
-        refused("batch 100 is larger than the training set (73 examples)", "train", "gan", "--arch", "dcgan", "--data", small.toString(),
+        refused("batch 128 is larger than the training set (63 examples)", "train", "vae", "--arch", "conv", "--data", small.toString());
+        refused("batch 64 is larger than the training set (63 examples)", "train", "gan", "--data", small.toString());
+        refused("batch 100 is larger than the training set (63 examples)", "train", "gan", "--arch", "dcgan", "--data", small.toString(),
                 "--batch", "100");
         refused("the bernoulli decoder needs data in [0, 1]", "train", "vae", "--data", outOfRange.toString());
         refused("--epochs must be", "train", "vae", "--epochs", "0");
