@@ -126,7 +126,8 @@ class GanCommandTest {
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("stabilizers (default preset): hinge loss, spectral norm, pack 2, minibatch std, "
                     + "instance noise 0.1 annealed to 0, learning rates decaying to 0, generator average 0.99"), r.out());
-            assertTrue(r.out().contains("lr 0.0002 (D 0.0004)"), r.out());
+            // The generator's rate is the kind's default: 3e-4 for the MLP on images, 2e-4 for the DCGAN.
+            assertTrue(r.out().contains(arch.equals("mlp") ? "lr 0.0003 (D 0.0004)" : "lr 0.0002 (D 0.0004)"), r.out());
             assertEquals(arch.equals("dcgan"), r.out().contains("note: on the DCGAN the generator average measured a worse FID"), r.out());
             Path ckpt = out.resolve("checkpoint.safetensors");
             var tensors = org.latentcl.io.Safetensors.read(ckpt).tensors();
@@ -144,7 +145,8 @@ class GanCommandTest {
     }
 
     /**
-     * The default preset of the MLP GAN on images, conditional or not, is R1 with the generator average; on points, PacGAN's nets (maxout units in D) with pack 2, the generator average and R1, named with the reason;
+     * The default preset of the MLP GAN on images, conditional or not, is R1 with the generator average in batches of 64 at
+     * 3e-4; on points, PacGAN's nets (maxout units in D) with pack 2, the generator average and R1, named with the reason;
      * flags override each of its choices; --preset paper is the 2014 GAN on its MLP; the DCGAN's default is its
      * paper's recipe.
      */
@@ -173,7 +175,7 @@ class GanCommandTest {
                 "--d-hidden", "8", "--device", "java", "--out", dir.resolve("default").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, generator average 0.999, R1 gamma 10\n")
-                && r.out().contains("lr 0.0002 (D 0.0002)") && !r.out().contains("no image shape") && !r.out().contains("note:"), r.out());
+                && r.out().contains("lr 0.0003 (D 0.0003)") && !r.out().contains("no image shape") && !r.out().contains("note:"), r.out());
         assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("default").resolve("checkpoint.safetensors")).tensors()
                 .containsKey("ema.gen.0.weight"));
         // R1 differentiates the minibatch std feature too (its second-order term), so that takes the preset as it is.
@@ -181,13 +183,13 @@ class GanCommandTest {
                 "--d-hidden", "8", "--minibatch-std", "--device", "java", "--out", dir.resolve("mbstd").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, minibatch std, generator average 0.999, R1 gamma 10\n")
-                && r.out().contains("lr 0.0002 (D 0.0002)") && !r.out().contains("note:"), r.out());
+                && r.out().contains("lr 0.0003 (D 0.0003)") && !r.out().contains("note:"), r.out());
         // A conditional GAN takes the same preset (R1 through the projection discriminator, the generator average).
         r = Cli.run("train", "gan", "--data", "default", "--conditional", "--epochs", "1", "--batch", "8", "--g-hidden", "8",
                 "--d-hidden", "8", "--device", "java", "--out", dir.resolve("cond").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, generator average 0.999, R1 gamma 10\n")
-                && r.out().contains("lr 0.0002 (D 0.0002)") && !r.out().contains("note:"), r.out());
+                && r.out().contains("lr 0.0003 (D 0.0003)") && !r.out().contains("note:"), r.out());
         assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("cond").resolve("checkpoint.safetensors")).tensors()
                 .containsKey("ema.gen.0.weight"));
         // Spectral normalization on request.
@@ -195,9 +197,18 @@ class GanCommandTest {
                 "--d-hidden", "8", "--spectral-norm", "--r1", "0", "--d-lr", "8e-4", "--device", "java", "--out", dir.resolve("sn").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, spectral norm, generator average 0.999\n")
-                && r.out().contains("lr 0.0002 (D 0.0008)"), r.out());
+                && r.out().contains("lr 0.0003 (D 0.0008)"), r.out());
         assertTrue(org.latentcl.io.Safetensors.read(dir.resolve("sn").resolve("checkpoint.safetensors")).tensors()
                 .containsKey("disc.0.weight_orig"));
+        // On images the default preset trains in batches of 64 at 3e-4, the paper preset in batches of 128 at 2e-4 (one step each).
+        r = Cli.run("train", "gan", "--data", "default", "--epochs", "1", "--stop-after", "1", "--g-hidden", "8", "--d-hidden", "8",
+                "--device", "java", "--out", dir.resolve("batch").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("batch 64, lr 0.0003 (D 0.0003), beta1 0.5"), r.out());
+        r = Cli.run("train", "gan", "--preset", "paper", "--data", "default", "--epochs", "1", "--stop-after", "1", "--g-hidden", "8",
+                "--d-hidden", "8", "--device", "java", "--out", dir.resolve("paper-batch").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("batch 128, lr 0.0002 (D 0.0002), beta1 0.5"), r.out());
         r = Cli.run("train", "gan", "--preset", "paper", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8",
                 "--d-hidden", "8", "--lr", "1e-3", "--device", "java", "--out", dir.resolve("paper").toString());
         assertEquals(0, r.code(), r.err());
