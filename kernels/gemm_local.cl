@@ -89,15 +89,11 @@ inline void load_run(__global const float* p, const int avail, float* run)
     }
 }
 
+/* op(A)[i][k], for the fused bias gradient's row sums (the tiles are staged by load_run). */
 #if TRANS_A
 #define A_AT(i, k) a[(k) * lda + (i)]
 #else
 #define A_AT(i, k) a[(i) * lda + (k)]
-#endif
-#if TRANS_B
-#define B_AT(k, j) b[(j) * ldb + (k)]
-#else
-#define B_AT(k, j) b[(k) * ldb + (j)]
 #endif
 
 __kernel __attribute__((reqd_work_group_size(RTSN, RTSM, 1)))
