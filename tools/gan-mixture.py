@@ -4,7 +4,7 @@
 grid of PacGAN (Lin et al. 2018): 25 Gaussians at (i, j) for i, j in -4, -2, 0, 2, 4.
 
   tools/gan-mixture.py data OUT.csv [--layout ring|grid] [--std S] [--points N] [--seed K]
-                                        writes N points (20,000, seed 1)
+                                        writes N points (20,000 on the ring, 25,000 on the grid; seed 1)
   tools/gan-mixture.py score SAMPLES.csv [--layout ring|grid] [--std S]
                                         counts the modes the samples cover
 
@@ -78,6 +78,7 @@ if __name__ == "__main__":
     CENTRES = centres(opts.pop("layout", "ring"))
     MODES = len(CENTRES)
     if sys.argv[1] == "data":
+        opts.setdefault("points", 25000 if MODES == 25 else 20000)  # the grid's size in issue 27's target
         data(sys.argv[2], **opts)
     else:
         score(sys.argv[2])

@@ -517,7 +517,7 @@ public final class GanTraining {
             double r1 = judged[2] == 0 ? Double.NaN : sum[GanNetwork.R1_NORMS] / judged[2];
             double gp = opt.gradientPenalty() > 0f ? sum[GanNetwork.GP_TERMS] / dJudged : Double.NaN;
             return new GanEpochStats(epoch, dLoss, gLoss, sum[GanNetwork.D_REAL] / dJudged, dFake, diversity, fid, r1, gp, seconds, n / seconds,
-                    deviceNames(), GanWarnings.check(dFake, diversity, gLosses), be.liveBuffers(),
+                    deviceNames(), GanWarnings.check(dFake, diversity, history.isEmpty() ? Double.NaN : history.get(history.size() - 1).diversity(), gLosses), be.liveBuffers(),
                     devicePeakMib());
         }
 

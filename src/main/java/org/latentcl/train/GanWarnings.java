@@ -12,25 +12,35 @@ import java.util.Locale;
  *       generator's gradient is small (and vanishes with the minimax loss);</li>
  *   <li>instability: the generator loss swings up and down from epoch to epoch, or climbs for
  *       several epochs to well above its best;</li>
- *   <li>mode collapse: generated samples are far less diverse than the data.</li>
+ *   <li>mode collapse: generated samples are far less diverse than the data and not spreading out. A generator starts
+ *       out undiverse (its first samples are near one image), so the first epoch, with nothing to compare with, and an
+ *       epoch whose diversity rose by a quarter or more since the one before are not collapse: on the embedded digits
+ *       the default preset measures 0.11, 0.35, 0.65, 0.78 ... 0.91 over 20 epochs, and warning at the first two was a
+ *       false alarm.</li>
  * </ul>
  */
 final class GanWarnings {
     static final double WINNING_D_FAKE = 0.05;
     static final double COLLAPSE_RATIO = 0.5;
+    /** A diversity at least this multiple of the previous epoch's is still spreading out. */
+    static final double SPREADING = 1.25;
     static final double SWING = 0.25;
 
     private GanWarnings() {
     }
 
-    /** Warnings for the newest epoch given every epoch's (dFake, gLoss, diversity) so far. */
-    static List<String> check(double dFake, double diversity, List<Double> gLosses) {
+    /**
+     * Warnings for the newest epoch: its mean D(G(z)), its diversity (relative to the data's) and the one of the epoch
+     * before (NaN in the first), and every epoch's generator loss so far.
+     */
+    static List<String> check(double dFake, double diversity, double previousDiversity, List<Double> gLosses) {
         List<String> w = new ArrayList<>();
         if (dFake < WINNING_D_FAKE) {
             w.add(String.format(Locale.ROOT, "discriminator wins: mean D(G(z)) was %.3f this epoch, so the generator gets little gradient "
                     + "(try --k 1, a smaller discriminator, or the nonsaturating loss)", dFake));
         }
-        if (diversity < COLLAPSE_RATIO) {
+        boolean spreading = Double.isNaN(previousDiversity) || diversity >= SPREADING * previousDiversity;
+        if (diversity < COLLAPSE_RATIO && !spreading) {
             w.add(String.format(Locale.ROOT, "possible mode collapse: generated samples are %.2fx as diverse as the data "
                     + "(mean pairwise distance)", diversity));
         }

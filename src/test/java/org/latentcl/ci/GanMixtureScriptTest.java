@@ -30,6 +30,12 @@ class GanMixtureScriptTest {
         String c = run("score", collapsed.toString(), "--layout", "grid");
         assertEquals(1, number(c, "covered"), c);
         assertEquals(1.0, number(c, "near_a_mode"), 1e-9, c);
+        // Without --points: 20,000 on the ring, the grid's 25,000 of issue 27's target (a header line besides).
+        for (String layout : new String[] {"ring", "grid"}) {
+            Path d = dir.resolve("default-" + layout + ".csv");
+            run("data", d.toString(), "--layout", layout);
+            assertEquals(layout.equals("grid") ? 25001 : 20001, Files.readAllLines(d).size(), layout);
+        }
     }
 
     /** The script's own data of a layout cover all its modes, 1 - e^-4.5 of the points within 3 standard deviations. */
