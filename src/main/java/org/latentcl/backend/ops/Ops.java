@@ -16,7 +16,7 @@ public final class Ops {
             Elementwise.FILL_SPEC, Elementwise.COPY_SPEC, Elementwise.MUL_SPEC, Elementwise.AXPY_SPEC,
             Transpose.SPEC, GatherRows.SPEC, CopyColumns.SPEC, ScaleRows.SPEC,
             ChannelBias.SPEC, ChannelBias.GRADIENT_SPEC,
-            Im2Col.IM2COL_SPEC, Im2Col.COL2IM_SPEC, ChannelMajor.TO_SPEC, ChannelMajor.FROM_SPEC,
+            Im2Col.IM2COL_SPEC, Im2Col.COL2IM_SPEC, ChannelMajor.TO_SPEC, ChannelMajor.FROM_SPEC, ImplicitConv.SPEC,
             BatchNorm.STATISTICS_SPEC, BatchNorm.RUNNING_SPEC, BatchNorm.NORMALIZE_SPEC, BatchNorm.BACKWARD_SPEC,
             RandomFill.UNIFORM_SPEC, RandomFill.NORMAL_SPEC,
             Reparameterize.SAMPLE_SPEC, Reparameterize.BACKWARD_SPEC,
