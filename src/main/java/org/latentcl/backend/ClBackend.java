@@ -115,6 +115,8 @@ public final class ClBackend extends Backend {
     }
 
     private final Style style;
+    /** The convolutions that run as implicit GEMMs here ({@code bench conv --tune}); none but on a device's own style. */
+    private ConvTuning convTuning = ConvTuning.NONE;
 
     /** The backend for a device in its own style, with its stored GEMM tuning ({@code bench gemm --tune}) or the defaults. */
     public ClBackend(ClDeviceInfo device) {
@@ -128,6 +130,9 @@ public final class ClBackend extends Backend {
     public ClBackend(ClDeviceInfo device, Style style) {
         this(device, style, style == Style.of(device) ? GemmTuning.load(device).orElse(GemmTuning.defaults(device, style))
                 : GemmTuning.defaults(device, style), 0);
+        if (style == Style.of(device)) {
+            convTuning = ConvTuning.load(device);
+        }
     }
 
     /** The backend with explicit GEMM launch shapes, for outputs of at least 128 x 128 and for smaller ones. */
@@ -228,6 +233,16 @@ public final class ClBackend extends Backend {
             ctx.zero(scratch, 0, elements);
         }
         return new Tensor(this, scratch, 0, rows, cols, false);
+    }
+
+    /** The convolutions that run as one implicit-GEMM launch on this backend. */
+    public ConvTuning convTuning() {
+        return convTuning;
+    }
+
+    /** Runs the convolutions of {@code tuning} as implicit GEMMs from now on (tests; runs read the device's file). */
+    public void useConvTuning(ConvTuning tuning) {
+        this.convTuning = tuning;
     }
 
     /** A CPU device: reductions stream contiguous blocks; Adam and batch gathering take eight elements per work-item. */

@@ -21,14 +21,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code bench}: micro-benchmarks of backend operations. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark backend operations.",
-        subcommands = {BenchCommand.Gemm.class})
+        subcommands = {BenchCommand.Gemm.class, BenchConvCommand.class})
 final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
     @Override
     public void run() {
-        throw new UsageException("bench needs an operation: bench gemm --shape MxNxK (see bench --help)");
+        throw new UsageException("bench needs an operation: bench gemm --shape MxNxK or bench conv (see bench --help)");
     }
 
     /** {@code bench gemm}: median time and GFLOP/s of one GEMM shape on one device. */
@@ -85,37 +85,9 @@ final class BenchCommand implements Runnable {
                 try (Tensor a = backend.upload(random(rnd, m * k), ta ? k : m, ta ? m : k);
                      Tensor b = backend.upload(random(rnd, k * n), tb ? n : k, tb ? k : n);
                      Tensor c = backend.zeros(m, n)) {
-                    // Warm-up: at least 3 calls and 300 ms, and up to 500 calls within 3 s, so that the Java
-                    // backend's GEMM is compiled by the JIT before it is timed (its Vector API code runs about
-                    // 50x slower until then: a few hundred calls at small shapes).
-                    long w0 = System.nanoTime();
-                    int warm = 0;
-                    long elapsed;
-                    do {
-                        org.latentcl.backend.ops.Gemm.gemm(backend, ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
-                        backend.finish();
-                        warm++;
-                        elapsed = System.nanoTime() - w0;
-                    } while (warm < 3 || elapsed < 300_000_000L || (warm < 500 && elapsed < 3_000_000_000L));
-                    // Each sample queues enough back-to-back calls to last about 20 ms and waits once, as a
-                    // training step does (no host sync between launches); its time is divided by the calls.
-                    long w1 = System.nanoTime();
-                    org.latentcl.backend.ops.Gemm.gemm(backend, ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
-                    backend.finish();
-                    int inner = (int) Math.max(1, Math.min(1000, 20e6 / Math.max(1, System.nanoTime() - w1)));
                     Profiler profiler = profile ? new Profiler() : null;
-                    backend.profile(profiler);
-                    double[] ms = new double[repeat];
-                    for (int i = 0; i < repeat; i++) {
-                        long t0 = System.nanoTime();
-                        for (int j = 0; j < inner; j++) {
-                            org.latentcl.backend.ops.Gemm.gemm(backend, ta, tb, 1f, a, b, 0f, c, null, Activation.IDENTITY);
-                        }
-                        backend.finish();
-                        ms[i] = (System.nanoTime() - t0) / 1e6 / inner;
-                    }
-                    backend.profile(null);
-                    Arrays.sort(ms);
+                    double[] ms = timed(backend, () -> org.latentcl.backend.ops.Gemm.gemm(backend, ta, tb, 1f, a, b, 0f, c, null,
+                            Activation.IDENTITY), repeat, profiler);
                     double median = ms[repeat / 2];
                     double gflops = 2.0 * m * n * k / (median * 1e6);
                     PrintWriter out = spec.commandLine().getOut();
@@ -172,6 +144,42 @@ final class BenchCommand implements Runnable {
             }
         }
 
+        /**
+         * The sorted times of {@code repeat} samples of {@code call}, in ms per call, after warm-up: at least 3 calls and
+         * 300 ms, and up to 500 calls within 3 s, so that the Java backend's code is compiled by the JIT before it is timed
+         * (its Vector API code runs about 50x slower until then: a few hundred calls at small shapes). Each sample queues
+         * enough back-to-back calls to last about 20 ms and waits once, as a training step does (no host sync between
+         * launches); its time is divided by the calls. The profiler (null: none) sees the timed calls only.
+         */
+        static double[] timed(Backend backend, Runnable call, int repeat, Profiler profiler) {
+            long w0 = System.nanoTime();
+            int warm = 0;
+            long elapsed;
+            do {
+                call.run();
+                backend.finish();
+                warm++;
+                elapsed = System.nanoTime() - w0;
+            } while (warm < 3 || elapsed < 300_000_000L || (warm < 500 && elapsed < 3_000_000_000L));
+            long w1 = System.nanoTime();
+            call.run();
+            backend.finish();
+            int inner = (int) Math.max(1, Math.min(1000, 20e6 / Math.max(1, System.nanoTime() - w1)));
+            backend.profile(profiler);
+            double[] ms = new double[repeat];
+            for (int i = 0; i < repeat; i++) {
+                long t0 = System.nanoTime();
+                for (int j = 0; j < inner; j++) {
+                    call.run();
+                }
+                backend.finish();
+                ms[i] = (System.nanoTime() - t0) / 1e6 / inner;
+            }
+            backend.profile(null);
+            Arrays.sort(ms);
+            return ms;
+        }
+
         static int[] parseShape(String s) {
             String[] parts = s.toLowerCase(Locale.ROOT).split("x");
             if (parts.length != 3) {
@@ -191,7 +199,7 @@ final class BenchCommand implements Runnable {
             return v;
         }
 
-        private static float[] random(Random rnd, int n) {
+        static float[] random(Random rnd, int n) {
             float[] x = new float[n];
             for (int i = 0; i < n; i++) {
                 x[i] = rnd.nextFloat() * 2f - 1f;

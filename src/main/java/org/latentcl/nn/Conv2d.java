@@ -1,12 +1,15 @@
 package org.latentcl.nn;
 
 import org.latentcl.backend.Activation;
+import org.latentcl.backend.ClBackend;
+import org.latentcl.backend.ConvTuning;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.ChannelMajor;
 import org.latentcl.backend.ops.ConvEpilogue;
 import org.latentcl.backend.ops.ConvShape;
 import org.latentcl.backend.ops.Gemm;
 import org.latentcl.backend.ops.Im2Col;
+import org.latentcl.backend.ops.ImplicitConv;
 import org.latentcl.backend.ops.RowSums;
 
 /**
@@ -14,13 +17,17 @@ import org.latentcl.backend.ops.RowSums;
  * per row): y = W * x + b, W of shape [out, in, kh, kw] (stored out x (in kh kw)), b of [out]. It runs
  * as GEMM: the patches of x gathered into columns (im2col), W times them in channel-major order, then
  * examples first with the bias. Backward: dW = dy' cols^T and db = the row sums of dy' (dy' = dy
- * channel-major), and dx = col2im(W^T dy'), a gather with no atomics. Parameters are named
+ * channel-major), and dx = col2im(W^T dy'), a gather with no atomics. Where the device's tuning says so ({@code bench
+ * conv --tune}), the forward pass is one implicit-GEMM launch instead ({@link ImplicitConv}) and the backward pass
+ * gathers the columns itself. Parameters are named
  * {@code NAME.weight} and {@code NAME.bias}.
  */
 public final class Conv2d extends ConvLayer {
     private final ConvShape shape;
     /** The forward pass's columns, kept for the weight gradient when small ({@link #keeps}). */
     private Tensor cols;
+    /** Whether the last forward pass left its columns in {@link #cols}. */
+    private boolean colsHeld;
 
     /**
      * @param name     parameter prefix
@@ -79,6 +86,13 @@ public final class Conv2d extends ConvLayer {
     @Override
     public void forward(Tensor x, Tensor y, boolean training) {
         ConvShape s = shapeFor(x.rows());
+        ClBackend.LocalGemmConfig implicit = implicitTiles(s);
+        colsHeld = implicit == null && keeps(s.patch(), s.positions());
+        if (implicit != null) {
+            ConvEpilogue ep = outputEpilogue();
+            ImplicitConv.forward(backend, s, weight.value(), x, y, ep.bias(), ep.act(), implicit);
+            return;
+        }
         Tensor c;
         if (keeps(s.patch(), s.positions())) {
             cols = held(cols, s.patch(), s.positions());
@@ -90,6 +104,15 @@ public final class Conv2d extends ConvLayer {
         Im2Col.im2col(backend, s, x, c);
         Gemm.gemm(backend, false, false, 1f, weight.value(), c, 0f, cm, null, Activation.IDENTITY);
         ChannelMajor.fromChannelMajor(backend, cm, outputEpilogue(), out, y);
+    }
+
+    /** The implicit GEMM's tiles when the device's tuning runs this convolution so ({@code bench conv --tune}), else null. */
+    private ClBackend.LocalGemmConfig implicitTiles(ConvShape s) {
+        if (!(backend instanceof ClBackend cl) || cl.convTuning().implicit().isEmpty()) {
+            return null;
+        }
+        return cl.convTuning().implicitFor(ConvTuning.key(s.n(), s.channels(), s.height(), s.width(), out, s.kh(), s.kw(), s.stride(),
+                s.pad()));
     }
 
     /**
@@ -105,10 +128,10 @@ public final class Conv2d extends ConvLayer {
         ChannelMajor.toChannelMajor(backend, dy, out, dcm);
         if (parameters) {
             Tensor c;
-            if (keeps(s.patch(), s.positions())) {
+            if (colsHeld) {
                 c = cols.view(0, s.patch(), s.positions());
             } else {
-                c = sharedColumns(s.patch(), s.positions()); // too large to keep: gathered again
+                c = sharedColumns(s.patch(), s.positions()); // too large to keep, or not made (implicit GEMM): gathered again
                 Im2Col.im2col(backend, s, x, c);
             }
             Gemm.gemm(backend, false, true, 1f, dcm, c, beta, weight.grad(), null, Activation.IDENTITY);
@@ -131,6 +154,7 @@ public final class Conv2d extends ConvLayer {
     public void close() {
         super.close();
         cols = null;
+        colsHeld = false;
     }
 
     @Override

@@ -51,6 +51,9 @@ class MainTest {
         Cli.usageError(Cli.run("frobnicate"), "frobnicate");
         Cli.usageError(Cli.run("bench"), "bench needs an operation");
         Cli.usageError(Cli.run("bench", "gemm", "--tune", "--device", "java"), "--tune searches OpenCL launch shapes");
+        Cli.usageError(Cli.run("bench", "conv", "--model", "resnet"), "--model must be convvae, dcgan or all");
+        Cli.usageError(Cli.run("bench", "conv", "--repeat", "0"), "--repeat must be at least 1");
+        Cli.usageError(Cli.run("bench", "conv", "--device", "java"), "bench conv compares OpenCL kernels");
         Cli.usageError(Cli.run(), "missing command");
     }
 

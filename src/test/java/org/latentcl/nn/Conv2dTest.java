@@ -1,13 +1,19 @@
 package org.latentcl.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.latentcl.backend.Backend;
+import org.latentcl.backend.ClBackend;
+import org.latentcl.backend.ConvTuning;
+import org.latentcl.backend.Profiler;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.TestBackends;
+import org.latentcl.backend.ops.ImplicitConv;
 
 /**
  * The convolution layer on both backends: its forward pass against a direct double-precision
@@ -20,9 +26,26 @@ class Conv2dTest {
         "java, 1, 1, 1, 1, 1, 1, 1, 0", "cl, 1, 1, 1, 1, 1, 1, 1, 0",
         "java, 2, 3, 2, 5, 7, 3, 1, 1", "cl, 2, 3, 2, 5, 7, 3, 1, 1",
         "java, 3, 2, 5, 7, 5, 4, 2, 1", "cl, 3, 2, 5, 7, 5, 4, 2, 1",
-        "cl, 1, 1, 32, 28, 28, 4, 2, 1", "cl, 2, 5, 3, 6, 6, 5, 2, 2"})
+        "cl, 1, 1, 32, 28, 28, 4, 2, 1", "cl, 2, 5, 3, 6, 6, 5, 2, 2",
+        // The forward pass as one implicit-GEMM launch (as bench conv --tune stores it), the backward gathering its columns.
+        "cl-implicit, 1, 1, 1, 1, 1, 1, 1, 0", "cl-implicit, 3, 2, 5, 7, 5, 4, 2, 1", "cl-implicit, 2, 5, 33, 6, 6, 5, 2, 2"})
     void forwardAndGradientsMatchTheMath(String backend, int batch, int in, int out, int h, int w, int k, int stride, int pad) {
-        Backend be = TestBackends.named(backend);
+        if (backend.equals("cl-implicit")) {
+            try (ClBackend cl = new ClBackend(TestBackends.cl().device())) {
+                cl.useConvTuning(new ConvTuning(Map.of(ConvTuning.key(batch, in, h, w, out, k, k, stride, pad), ImplicitConv.SMALL_TILES)));
+                Profiler launches = new Profiler();
+                cl.profile(launches);
+                check(cl, batch, in, out, h, w, k, stride, pad);
+                cl.profile(null);
+                assertTrue(launches.ops().stream().anyMatch(o -> o.name().contains("conv_local")), "the implicit GEMM ran");
+                assertTrue(launches.ops().stream().noneMatch(o -> o.name().contains("from_channel_major")), "im2col + GEMM did not");
+            }
+            return;
+        }
+        check(TestBackends.named(backend), batch, in, out, h, w, k, stride, pad);
+    }
+
+    private static void check(Backend be, int batch, int in, int out, int h, int w, int k, int stride, int pad) {
         Random rnd = new Random(batch * 131L + in * 17L + out + h + k);
         // The layer is built for one more row than the batch, so it runs on views of its buffers, as in training.
         try (Conv2d conv = new Conv2d("conv", in, out, h, w, k, stride, pad, batch + 1)) {

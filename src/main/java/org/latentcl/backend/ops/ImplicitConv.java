@@ -26,7 +26,7 @@ public final class ImplicitConv {
     /** gemm_local's default tiles: 64 x 64 outputs per work-group, K-slices of 16, 4 x 4 per work-item. */
     public static final ClBackend.LocalGemmConfig DEFAULT_TILES = new ClBackend.LocalGemmConfig(64, 64, 16, 4, 4);
     /** The tiles the self-check also runs: small ones, so the checked shapes span several tiles and their edges. */
-    static final ClBackend.LocalGemmConfig SMALL_TILES = new ClBackend.LocalGemmConfig(16, 16, 8, 2, 2);
+    public static final ClBackend.LocalGemmConfig SMALL_TILES = new ClBackend.LocalGemmConfig(16, 16, 8, 2, 2);
 
     public static final OpSpec SPEC = new OpSpec("convImplicit",
             "y[e][o][oy][ox] = act(b[o] + sum over c, i, j of W[o][(c kh + i) kw + j] x[e][c][oy s - p + i][ox s - p + j]), 0 outside",

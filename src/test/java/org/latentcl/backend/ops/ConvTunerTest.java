@@ -1,0 +1,51 @@
+package org.latentcl.backend.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.latentcl.backend.ClBackend;
+import org.latentcl.backend.ConvTuning;
+import org.latentcl.backend.TestBackends;
+import org.latentcl.metrics.TempCache;
+
+/** bench conv's measurements and what --tune stores: the convolutions where the implicit GEMM won, which a new backend reads. */
+class ConvTunerTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theWinnersAreStoredAndANewBackendRunsThemImplicitly() throws Exception {
+        ConvTuner.Layer wins = ConvTuner.LAYERS.get(5);
+        ConvTuner.Layer loses = ConvTuner.LAYERS.get(0);
+        ClBackend.LocalGemmConfig tiles = ImplicitConv.SMALL_TILES;
+        try (var cache = TempCache.at(dir)) {
+            ClBackend cl = TestBackends.cl();
+            // 5% faster is kept; 4% is timing noise.
+            Path file = ConvTuner.save(cl, List.of(new ConvTuner.Row(wins, 2.0, 2.0, 1.9, tiles), new ConvTuner.Row(loses, 1.0, 1.0, 0.96, tiles)));
+            assertEquals(ConvTuning.file(cl.device()), file);
+            try (ClBackend fresh = new ClBackend(cl.device())) {
+                assertEquals(Map.of(wins.key(), tiles), fresh.convTuning().implicit());
+            }
+        }
+    }
+
+    @Test
+    void aLayerIsTimedEveryWay() {
+        ConvTuner.Layer last = ConvTuner.LAYERS.get(5);
+        ConvTuner.Row r = ConvTuner.measure(TestBackends.cl(), last, (be, call) -> {
+            long t0 = System.nanoTime();
+            call.run();
+            be.finish();
+            return (System.nanoTime() - t0) / 1e6;
+        });
+        assertTrue(r.layers() > 0 && r.local() > 0 && r.implicit() > 0, r.toString());
+        assertNotNull(r.tiles());
+        assertEquals("64 256 3 3 > 1, 3 1 0", last.describe());
+    }
+}
