@@ -41,11 +41,11 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
     /**
      * The default preset, measured in docs/GAN.md: for points, PacGAN2 (pack 2) with the generator average and R1, without
      * spectral normalization, the learning rates equal; for the MLP GAN on images, conditional or not, R1 with the
-     * generator average, the learning rates equal; the DCGAN keeps Radford et al.'s recipe (the paper preset): spectral
-     * normalization made its batch-normalized discriminator worse.
+     * generator average, the learning rates equal; the DCGAN keeps Radford et al.'s recipe but for the
+     * rate (GanKind): spectral normalization made its batch-normalized discriminator worse.
      */
     static GanStabilizers defaults(GanKind kind, float lr) {
-        if (kind == GanKind.DCGAN) {
+        if (kind == GanKind.DCGAN || kind == GanKind.DCGAN_PAPER) {
             return paper(lr);
         }
         if (kind == GanKind.POINTS) {

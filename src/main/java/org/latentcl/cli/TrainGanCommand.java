@@ -55,8 +55,8 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--d-hidden", description = "Discriminator hidden sizes, comma-separated (default 512,256; 200,200,200 for points).")
     String dHidden;
 
-    @Option(names = "--lr", description = "Adam learning rate of both networks (default 2e-4; 3e-4 for the MLP on images and 1e-4 for "
-            + "points, under the default preset).")
+    @Option(names = "--lr", description = "Adam learning rate of both networks (default 3e-4 for images, 1e-4 for points; "
+            + "2e-4 under --preset paper).")
     Float lr;
 
     @Option(names = "--beta1", description = "Adam beta1 of both networks (default 0.5; 0.8 for points).")
