@@ -6,7 +6,7 @@
 #
 #   tools/gpu-bundle.sh            build target/gpu-bundle
 #   target/gpu-bundle/latentcl devices
-#   target/gpu-bundle/gpu-check.sh  (devices, selftest, GEMM benchmarks, a VAE and a GAN epoch)
+#   target/gpu-bundle/gpu-check.sh  (devices, selftest, GEMM and conv tuning and benchmarks, a VAE and a GAN epoch)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/gpu-bundle
@@ -99,6 +99,8 @@ lcl="$here/latentcl"
     echo "== devices"; "$lcl" devices
     echo "== selftest (the GPU kernels, then the CPU ones on the same device)"; "$lcl" selftest --device auto --kernels all
     echo "== tune the GEMM launch shapes (later runs use them)"; "$lcl" bench gemm --device auto --tune
+    echo "== the convolutions: im2col + GEMM against the implicit GEMM; store where it wins (later runs use it)"
+    "$lcl" bench conv --device auto --tune
     for s in 128x400x784:NT 128x784x400:NN 400x784x128:TN 1024x1024x1024:NN 4096x4096x4096:NN; do
         echo "== bench gemm $s"; "$lcl" bench gemm --device auto --shape "${s%%:*}" --trans "${s##*:}" --repeat 10 --json
     done
