@@ -11,7 +11,7 @@ import org.latentcl.backend.Tensor;
 
 /**
  * A convolution's forward pass in one launch, as an implicit GEMM: y = act(W * x + b) on NCHW images, where im2col +
- * GEMM + the channel-major copy take three ({@code conv_local.cl}: the product's tile of columns is gathered from the
+ * GEMM + the channel-major copy take three ({@code gemm_local.cl: conv_local}: the product's tile of columns is gathered from the
  * images while it is staged in local memory, and the outputs are stored in the images' order with the bias and the
  * activation). The GPU style of {@link Im2Col}'s path; {@code bench conv} times both on a device. The Java backend
  * computes the reference: it has im2col + GEMM for its own models.
@@ -21,7 +21,7 @@ public final class ImplicitConv {
                 Tensor x, Tensor y, Tensor bias, boolean hasBias, int act, float slope) {
     }
 
-    static final KernelBinding<Args> KERNEL = KernelBinding.of("conv_local.cl", "conv_local", Args.class);
+    static final KernelBinding<Args> KERNEL = KernelBinding.of("gemm_local.cl", "conv_local", Args.class);
 
     /** gemm_local's default tiles: 64 x 64 outputs per work-group, K-slices of 16, 4 x 4 per work-item. */
     public static final ClBackend.LocalGemmConfig DEFAULT_TILES = new ClBackend.LocalGemmConfig(64, 64, 16, 4, 4);
@@ -30,7 +30,7 @@ public final class ImplicitConv {
 
     public static final OpSpec SPEC = new OpSpec("convImplicit",
             "y[e][o][oy][ox] = act(b[o] + sum over c, i, j of W[o][(c kh + i) kw + j] x[e][c][oy s - p + i][ox s - p + j]), 0 outside",
-            "conv_local.cl: conv_local", List.of(check()));
+            "gemm_local.cl: conv_local", List.of(check()));
 
     private ImplicitConv() {
     }

@@ -19,7 +19,7 @@ import org.latentcl.backend.Tensor;
 import org.latentcl.backend.TestBackends;
 
 /**
- * The implicit-GEMM convolution (conv_local.cl) on PoCL against the plain reference and against im2col + GEMM + the
+ * The implicit-GEMM convolution (gemm_local.cl: conv_local) on PoCL against the plain reference and against im2col + GEMM + the
  * channel-major copy (the path the layers take), at awkward shapes (batch 1, 1x1 and odd images, 1, 7 and 33 output
  * channels, kernels 1-5, strides 1-2, padding 0-2) and at the DCGAN's and the conv VAE's, on several tile shapes.
  */
