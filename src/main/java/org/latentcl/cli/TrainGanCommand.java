@@ -32,7 +32,8 @@ final class TrainGanCommand implements Callable<Integer> {
             + "--resume: the total to reach, without it the run's own target).")
     int epochs;
 
-    @Option(names = "--batch", description = "Examples per step (default 64; 100 for points: data of at most "
+    @Option(names = "--batch", description = "Examples per step (default 64, halved for the MLP on fewer than 32,000 images "
+            + "down to 16 so an epoch has at least " + GanKind.MLP_MIN_STEPS + " steps; 100 for points: data of at most "
             + GanKind.POINTS_MAX_FEATURES + " features and no image shape, under the default preset; 128 for the MLP "
             + "under --preset paper).")
     Integer batch;
@@ -195,7 +196,7 @@ final class TrainGanCommand implements Callable<Integer> {
         DataSplit split = Datasets.load(run.dataSpec(), run.imageSize);
         Dataset train = split.train();
         GanKind kind = GanKind.of(dcgan, preset.equalsIgnoreCase("paper"), train);
-        int batch = this.batch != null ? this.batch : kind.batch;
+        int batch = this.batch != null ? this.batch : kind.batchFor(train.rows());
         int noise = this.noise != null ? this.noise : kind.noise;
         float lr = this.lr != null ? this.lr : kind.lr;
         float beta1 = this.beta1 != null ? this.beta1 : kind.beta1;
@@ -277,6 +278,10 @@ final class TrainGanCommand implements Callable<Integer> {
                     Flags.count(epochs, "epoch"), dir);
             if (!kind.why.isEmpty()) {
                 console.println(train.cols() + " features and no image shape: " + kind.why);
+            }
+            if (this.batch == null && batch < kind.batch) {
+                console.printf(Locale.ROOT, "batches of %d: %d examples would give fewer than %d steps an epoch in batches of %d (docs/GAN.md)%n",
+                        batch, train.rows(), GanKind.MLP_MIN_STEPS, batch * 2);
             }
             console.println("stabilizers (" + preset.toLowerCase(Locale.ROOT) + " preset): " + st.describe(gan.discriminatorStabilizers()));
             if (dcgan && st.generatorAverage() > 0f) {

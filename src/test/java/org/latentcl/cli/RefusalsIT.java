@@ -26,12 +26,15 @@ class RefusalsIT {
     void everyRefusalComesBeforeTheDeviceAndLeavesNoRunDirectory() throws Exception {
         // 70 images: 63 to train on after the held-out tenth, fewer than a default batch.
         Path small = write("small.npy", new float[70 * 28 * 28], 70, 28, 28);
+        // 10 images: the MLP GAN's default batch falls to 16 on small data (GanKind.batchFor), still more than 9.
+        Path tiny = write("tiny.npy", new float[10 * 28 * 28], 10, 28, 28);
         float[] wide = new float[300 * 4];
         java.util.Arrays.fill(wide, 3f);
         Path outOfRange = write("wide.npy", wide, 300, 4);
         Path aFile = Files.writeString(dir.resolve("a-file"), "not a directory");
         refused("batch 128 is larger than the training set (63 examples)", "train", "vae", "--arch", "conv", "--data", small.toString());
-        refused("batch 64 is larger than the training set (63 examples)", "train", "gan", "--data", small.toString());
+        refused("batch 64 is larger than the training set (63 examples)", "train", "gan", "--arch", "dcgan", "--data", small.toString());
+        refused("batch 16 is larger than the training set (9 examples)", "train", "gan", "--data", tiny.toString());
         refused("batch 100 is larger than the training set (63 examples)", "train", "gan", "--arch", "dcgan", "--data", small.toString(),
                 "--batch", "100");
         refused("the bernoulli decoder needs data in [0, 1]", "train", "vae", "--data", outOfRange.toString());
