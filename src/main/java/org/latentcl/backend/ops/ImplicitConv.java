@@ -46,10 +46,10 @@ public final class ImplicitConv {
      */
     public static void forward(Backend be, ConvShape s, Tensor w, Tensor x, Tensor y, Tensor bias, Activation act,
                                ClBackend.LocalGemmConfig tiles) {
-        int out = w.rows();
         be.own(w, "convImplicit weight");
         be.own(x, "convImplicit images");
         be.own(y, "convImplicit output");
+        int out = w.rows();
         if (w.cols() != s.patch() || x.rows() != s.n() || x.cols() != s.imageSize() || y.rows() != s.n()
                 || y.cols() != out * s.outHeight() * s.outWidth()) {
             throw new IllegalArgumentException("convImplicit: " + s + " needs a weight of ?x" + s.patch() + ", images of " + s.n() + "x"

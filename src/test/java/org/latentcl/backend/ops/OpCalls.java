@@ -140,6 +140,10 @@ final class OpCalls {
                 // Images of 18 values; columns of 8 patch values at 4 positions.
                 c("im2col", of(s(1, 18), s(8, 4)), 0, 4 * (18 + 32), (be, t) -> Im2Col.im2col(be, CONV, t[0], t[1])),
                 c("col2im", of(s(8, 4), s(1, 18)), 32, 4 * (18 + 32), (be, t) -> Im2Col.col2im(be, CONV, t[0], 0f, t[1])),
+                // 3 output channels of 2x2 from the same images: W 3x8, the images, the output, the bias (may be null).
+                c("convImplicit", of(s(3, 8), s(1, 18), s(1, 12), s(1, 3)), 2 * 3 * 8 * 4, 4 * (24 + 18 + 12),
+                        (be, t) -> ImplicitConv.forward(be, CONV, t[0], t[1], t[2], t[3], org.latentcl.backend.Activation.RELU,
+                                ImplicitConv.SMALL_TILES)).optional(3),
                 c("klStandardNormal", of(m, m, m, m, s(1, 2)), 8 * n, 4 * 4 * n,
                         (be, t) -> KlStandardNormal.klStandardNormal(be, t[0], t[1], 1f, t[2], t[3], t[4], 1, false)).sizeFree(4),
                 // 18 inputs in pieces of 2 give 9 units: the inputs read, each unit's value read and written.
