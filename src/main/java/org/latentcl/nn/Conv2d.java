@@ -28,6 +28,9 @@ public final class Conv2d extends ConvLayer {
     private Tensor cols;
     /** Whether the last forward pass left its columns in {@link #cols}. */
     private boolean colsHeld;
+    /** The shape {@link #tiles} was looked up for (null before the first lookup). */
+    private ConvShape tilesLookedUpFor;
+    private ClBackend.LocalGemmConfig tiles;
 
     /**
      * @param name     parameter prefix
@@ -111,8 +114,12 @@ public final class Conv2d extends ConvLayer {
         if (!(backend instanceof ClBackend cl) || cl.convTuning().implicit().isEmpty()) {
             return null;
         }
-        return cl.convTuning().implicitFor(ConvTuning.key(s.n(), s.channels(), s.height(), s.width(), out, s.kh(), s.kw(), s.stride(),
-                s.pad()));
+        if (!s.equals(tilesLookedUpFor)) { // the key is a string: looked up once per shape, not on every pass
+            tiles = cl.convTuning().implicitFor(ConvTuning.key(s.n(), s.channels(), s.height(), s.width(), out, s.kh(), s.kw(),
+                    s.stride(), s.pad()));
+            tilesLookedUpFor = s;
+        }
+        return tiles;
     }
 
     /**
