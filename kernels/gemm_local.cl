@@ -1,6 +1,7 @@
 /*
  * gemm_local.cl — C = act(alpha * op(A) * op(B) + beta * C + bias), GPU style: tiles in local memory; and at the end
- * of the file conv_local, a convolution's forward pass as the same product with its columns gathered while staged.
+ * of the file conv_local, conv_wgrad_local and conv_dgrad_local: a convolution's three passes as the same product,
+ * their operands gathered while staged.
  *
  * The same operation, arguments and epilogues (bias, activation, has_sums, has_gate) as gemm.cl's
  * gemm; read that file's header for the math. This kernel is the GPU family (after Nugteren's
@@ -341,6 +342,174 @@ void conv_local(const int n, const int channels, const int height, const int wid
             if (i < M && j < N) {
                 const int at = (j / plane * out + i) * plane + j % plane;
                 y[at] = conv_epilogue(acc[wm][wn], bias + biasOff, i, has_bias, act, slope, y, at, 0, ACT_IDENTITY, 0.0f);
+            }
+        }
+    }
+}
+
+/*
+ * conv_wgrad_local — a convolution's weight gradient as an implicit GEMM, GPU style: tiles in local memory.
+ *
+ * dW[o][k] = beta dW[o][k] + sum over positions j = (e Ho + oy) Wo + ox of dy[e][o][oy][ox] * cols[k][j], the
+ * product dY cols^T (M = out channels, N = the patch, K = n Ho Wo positions: a long K) with dY read straight from
+ * the images' NCHW order (no channel-major copy) and the tile of cols^T gathered from x as conv_local gathers it
+ * (no column matrix). Neighbouring work-items stage neighbouring positions, so both loads run along the images'
+ * rows. SPLIT_K=1 cuts the positions into get_num_groups(2) chunks of whole K-slices as gemm_local does, group z
+ * storing its raw partial product at dw + z M N for gemm_split_sum, which adds them in the order of z and applies
+ * beta (a fixed order: no atomics). Without it, each group stores beta dW + its sum.
+ * Launch: local = (TSN / WPTN, TSM / WPTM[, 1]), global = (ceil(N / TSN) * TSN / WPTN, ceil(M / TSM) * TSM / WPTM[, S]).
+ */
+__kernel __attribute__((reqd_work_group_size(RTSN, RTSM, 1)))
+void conv_wgrad_local(const int n, const int channels, const int height, const int width, const int kh, const int kw,
+                      const int stride, const int pad, const int outH, const int outW, const int out, __global const float* dy,
+                      const int dyOff, __global const float* x, const int xOff, const float beta, __global float* dw, const int dwOff)
+{
+    __local float a_tile[TSK][TSM];
+    __local float b_tile[TSK][TSN];
+    const int tn = get_local_id(0);
+    const int tm = get_local_id(1);
+    const int item = tm * RTSN + tn;
+    const int i_base = get_group_id(1) * TSM;
+    const int j_base = get_group_id(0) * TSN;
+    const int taps = kh * kw;
+    const int M = out;
+    const int N = channels * taps;
+    const int plane = outH * outW;
+    const int K = n * plane;
+    dy += dyOff;
+    x += xOff;
+    dw += dwOff;
+#if SPLIT_K
+    const int splits = get_num_groups(2);
+    const int chunk = ((K + splits - 1) / splits + TSK - 1) / TSK * TSK;
+    const int k_begin = get_group_id(2) * chunk;
+    const int k_end = min(K, k_begin + chunk);
+    dw += get_group_id(2) * M * N;
+#else
+    const int k_begin = 0;
+    const int k_end = K;
+#endif
+
+    float acc[WPTM][WPTN];
+    for (int wm = 0; wm < WPTM; wm++) {
+        for (int wn = 0; wn < WPTN; wn++) {
+            acc[wm][wn] = 0.0f;
+        }
+    }
+    for (int k0 = k_begin; k0 < k_end; k0 += TSK) {
+        for (int e = item; e < TSM * TSK; e += ITEMS) {            /* dY in NCHW: neighbours read neighbouring positions */
+            const int r = e / TSK, q = e % TSK;
+            const int i = i_base + r, k = k0 + q;
+            a_tile[q][r] = i < M && k < k_end ? dy[(k / plane * out + i) * plane + k % plane] : 0.0f;
+        }
+        for (int e = item; e < TSN * TSK; e += ITEMS) {            /* cols^T gathered: neighbours take neighbouring positions */
+            const int t = e / TSK, q = e % TSK;
+            const int j = j_base + t, k = k0 + q;
+            float v = 0.0f;
+            if (j < N && k < k_end) {
+                const int image = k / plane, pos = k % plane;
+                const int c = j / taps, tap = j % taps;
+                const int iy = pos / outW * stride - pad + tap / kw;
+                const int ix = pos % outW * stride - pad + tap % kw;
+                if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
+                    v = x[((image * channels + c) * height + iy) * width + ix];
+                }
+            }
+            b_tile[q][t] = v;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        multiply_slice(a_tile, b_tile, tm, tn, acc);
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+
+    for (int wm = 0; wm < WPTM; wm++) {
+        const int i = i_base + tm + wm * RTSM;
+        for (int wn = 0; wn < WPTN; wn++) {
+            const int j = j_base + tn + wn * RTSN;
+            if (i < M && j < N) {
+#if SPLIT_K
+                dw[i * N + j] = acc[wm][wn];
+#else
+                dw[i * N + j] = (beta != 0.0f ? beta * dw[i * N + j] : 0.0f) + acc[wm][wn];
+#endif
+            }
+        }
+    }
+}
+
+/*
+ * conv_dgrad_local — a convolution's input gradient as an implicit GEMM, GPU style: tiles in local memory.
+ *
+ * dx[e][c][iy][ix] = gate(sum over o, i, j of W[o][(c kh + i) kw + j] * dy[e][o][oy][ox]), where (oy, ox) is the
+ * output position whose tap (i, j) read (iy, ix): oy = (iy + p - i) / s when that divides and lies in the output,
+ * else the term is 0. The product W' dY' (M = input channels, N = n H W pixels, K = out kh kw, k = o kh kw + tap),
+ * both tiles gathered (W's columns regrouped by channel, dY's positions found from each pixel and tap), the result
+ * stored in NCHW through the gate of the activation that made x (conv_epilogue's gate at the same index): col2im(W^T
+ * dY') in one launch, with no column matrix and no scatter. With a stride above 1 most of dY's gathered terms are the
+ * zeros of positions no tap reached (a GPU's price for a gather without atomics).
+ * Launch: local = (TSN / WPTN, TSM / WPTM), global = (ceil(N / TSN) * TSN / WPTN, ceil(M / TSM) * TSM / WPTM).
+ */
+__kernel __attribute__((reqd_work_group_size(RTSN, RTSM, 1)))
+void conv_dgrad_local(const int n, const int channels, const int height, const int width, const int kh, const int kw,
+                      const int stride, const int pad, const int outH, const int outW, const int out, __global const float* w,
+                      const int wOff, __global const float* dy, const int dyOff, __global float* dx, const int dxOff,
+                      __global const float* gate, const int gateOff, const int has_gate, const int gate_act, const float gate_slope)
+{
+    __local float a_tile[TSK][TSM];
+    __local float b_tile[TSK][TSN];
+    const int tn = get_local_id(0);
+    const int tm = get_local_id(1);
+    const int item = tm * RTSN + tn;
+    const int i_base = get_group_id(1) * TSM;
+    const int j_base = get_group_id(0) * TSN;
+    const int taps = kh * kw;
+    const int M = channels;
+    const int pixels = height * width;
+    const int N = n * pixels;
+    const int K = out * taps;
+    w += wOff;
+    dy += dyOff;
+    dx += dxOff;
+
+    float acc[WPTM][WPTN];
+    for (int wm = 0; wm < WPTM; wm++) {
+        for (int wn = 0; wn < WPTN; wn++) {
+            acc[wm][wn] = 0.0f;
+        }
+    }
+    for (int k0 = 0; k0 < K; k0 += TSK) {
+        for (int e = item; e < TSM * TSK; e += ITEMS) {            /* W regrouped: neighbours read neighbouring taps */
+            const int r = e / TSK, q = e % TSK;
+            const int i = i_base + r, k = k0 + q;
+            a_tile[q][r] = i < M && k < K ? w[(k / taps * channels + i) * taps + k % taps] : 0.0f;
+        }
+        for (int e = item; e < TSK * TSN; e += ITEMS) {            /* dY' gathered: neighbours take neighbouring pixels */
+            const int q = e / TSN, t = e % TSN;
+            const int j = j_base + t, k = k0 + q;
+            float v = 0.0f;
+            if (j < N && k < K) {
+                const int image = j / pixels, pixel = j % pixels;
+                const int o = k / taps, tap = k % taps;
+                const int ty = pixel / width + pad - tap / kw;
+                const int tx = pixel % width + pad - tap % kw;
+                if (ty >= 0 && tx >= 0 && ty % stride == 0 && tx % stride == 0 && ty / stride < outH && tx / stride < outW) {
+                    v = dy[((image * out + o) * outH + ty / stride) * outW + tx / stride];
+                }
+            }
+            b_tile[q][t] = v;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        multiply_slice(a_tile, b_tile, tm, tn, acc);
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+
+    for (int wm = 0; wm < WPTM; wm++) {
+        const int i = i_base + tm + wm * RTSM;
+        for (int wn = 0; wn < WPTN; wn++) {
+            const int j = j_base + tn + wn * RTSN;
+            if (i < M && j < N) {
+                const int at = (j / pixels * channels + i) * pixels + j % pixels;
+                dx[at] = conv_epilogue(acc[wm][wn], gate, i, 0, ACT_IDENTITY, 0.0f, gate + gateOff, at, has_gate, gate_act, gate_slope);
             }
         }
     }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "conv", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Time the forward convolutions of the conv VAE (batch 128) and the 28x28 DCGAN's discriminator (batch 64): as "
                 + "the layers run them (im2col, the device's GEMM, the channel-major copy), the same with the local-tile GEMM, and as "
-                + "one implicit-GEMM launch (convImplicit), each on its best tiles; prints the median ms per call and GFLOP/s.")
+                + "one implicit-GEMM launch (convImplicit), each on its best tiles, and their backward passes the layers' way and as implicit "
+                + "GEMMs; prints the median ms per call and GFLOP/s.")
 final class BenchConvCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -32,8 +33,9 @@ final class BenchConvCommand implements Runnable {
     @Option(names = "--repeat", defaultValue = "10", description = "Timed samples per variant (after warm-up).")
     int repeat;
 
-    @Option(names = "--tune", description = "Store the convolutions where the implicit GEMM was at least 5%% faster than the layers' way "
-            + "in the device's tuning files; Conv2d layers of exactly those shapes (batch included) then run it.")
+    @Option(names = "--tune", description = "Store the convolutions (forward and backward passes apart) where the implicit GEMMs were at least "
+            + "5%% faster than the layers' way in the device's tuning files; Conv2d layers of exactly those shapes (batch included) then "
+            + "run them.")
     boolean tune;
 
     @Override
@@ -62,10 +64,17 @@ final class BenchConvCommand implements Runnable {
                 rows.add(r);
                 print(out, r);
             }
+            out.println("backward passes (dW, db and dx through a LeakyReLU gate), median ms per call (GFLOP/s): the layers' way (the "
+                    + "channel-major copy, im2col, two GEMMs, W^T, col2im) and as implicit GEMMs (convImplicitWeightGrad, convImplicitInputGrad)");
+            out.printf(Locale.ROOT, "%-8s %-7s %-26s %15s %15s  %-16s %s%n", "model", "layer", "N C H W > out, k s p", "layers' way",
+                    "implicit", "implicit tiles", "implicit / layers'");
+            for (ConvTuner.Row r : rows) {
+                printBackward(out, r);
+            }
             if (tune) {
                 try {
-                    out.println("saved " + ConvTuner.save(cl, rows) + ": " + rows.stream().filter(ConvTuner.Row::implicitWins)
-                            .map(r -> r.layer().model() + " " + r.layer().name()).toList() + " run as implicit GEMMs; later runs on this device use it");
+                    out.println("saved " + ConvTuner.save(cl, rows) + ": forward " + names(rows, ConvTuner.Row::implicitWins) + ", backward "
+                            + names(rows, ConvTuner.Row::implicitBackwardWins) + " run as implicit GEMMs; later runs on this device use it");
                 } catch (IOException e) {
                     throw new UsageException("cannot write the convolution tuning file: " + e.getMessage());
                 }
@@ -80,6 +89,21 @@ final class BenchConvCommand implements Runnable {
                 layer.describe(), r.layers(), gflops(layer, r.layers()), r.local(), gflops(layer, r.local()), r.implicit(), gflops(layer, r.implicit()),
                 String.format(Locale.ROOT, "%dx%dx%d, %dx%d", t.tsm(), t.tsn(), t.tsk(), t.wptm(), t.wptn()), r.implicit() / r.layers(),
                 r.implicit() / r.local());
+        out.flush();
+    }
+
+    private static List<String> names(List<ConvTuner.Row> rows, java.util.function.Predicate<ConvTuner.Row> which) {
+        return rows.stream().filter(which).map(r -> r.layer().model() + " " + r.layer().name()).toList();
+    }
+
+    private static void printBackward(PrintWriter out, ConvTuner.Row r) {
+        ConvTuner.Layer layer = r.layer();
+        ClBackend.LocalGemmConfig t = r.backTiles();
+        // dW and dx: a product of the forward pass's size each.
+        double flops = 2 * layer.flops();
+        out.printf(Locale.ROOT, "%-8s %-7s %-26s %7.3f (%5.1f) %7.3f (%5.1f)  %-16s %.2f%n", layer.model(), layer.name(), layer.describe(),
+                r.backLayers(), flops / (r.backLayers() * 1e6), r.backImplicit(), flops / (r.backImplicit() * 1e6),
+                String.format(Locale.ROOT, "%dx%dx%d, %dx%d", t.tsm(), t.tsn(), t.tsk(), t.wptm(), t.wptn()), r.backImplicit() / r.backLayers());
         out.flush();
     }
 

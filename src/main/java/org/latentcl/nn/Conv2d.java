@@ -4,12 +4,14 @@ import org.latentcl.backend.Activation;
 import org.latentcl.backend.ClBackend;
 import org.latentcl.backend.ConvTuning;
 import org.latentcl.backend.Tensor;
+import org.latentcl.backend.ops.ChannelBias;
 import org.latentcl.backend.ops.ChannelMajor;
 import org.latentcl.backend.ops.ConvEpilogue;
 import org.latentcl.backend.ops.ConvShape;
 import org.latentcl.backend.ops.Gemm;
 import org.latentcl.backend.ops.Im2Col;
 import org.latentcl.backend.ops.ImplicitConv;
+import org.latentcl.backend.ops.ImplicitConvBackward;
 import org.latentcl.backend.ops.RowSums;
 
 /**
@@ -28,9 +30,10 @@ public final class Conv2d extends ConvLayer {
     private Tensor cols;
     /** Whether the last forward pass left its columns in {@link #cols}. */
     private boolean colsHeld;
-    /** The shape {@link #tiles} was looked up for (null before the first lookup). */
+    /** The shape {@link #tiles} and {@link #backwardTiles} were looked up for (null before the first lookup). */
     private ConvShape tilesLookedUpFor;
     private ClBackend.LocalGemmConfig tiles;
+    private ClBackend.LocalGemmConfig backwardTiles;
 
     /**
      * @param name     parameter prefix
@@ -111,15 +114,26 @@ public final class Conv2d extends ConvLayer {
 
     /** The implicit GEMM's tiles when the device's tuning runs this convolution so ({@code bench conv --tune}), else null. */
     private ClBackend.LocalGemmConfig implicitTiles(ConvShape s) {
-        if (!(backend instanceof ClBackend cl) || cl.convTuning().implicit().isEmpty()) {
-            return null;
+        lookUpTiles(s);
+        return tiles;
+    }
+
+    /** The implicit backward GEMMs' tiles when the device's tuning runs this convolution's backward pass so, else null. */
+    private ClBackend.LocalGemmConfig implicitBackwardTiles(ConvShape s) {
+        lookUpTiles(s);
+        return backwardTiles;
+    }
+
+    private void lookUpTiles(ConvShape s) {
+        if (!(backend instanceof ClBackend cl) || cl.convTuning().isEmpty()) {
+            return;
         }
         if (!s.equals(tilesLookedUpFor)) { // the key is a string: looked up once per shape, not on every pass
-            tiles = cl.convTuning().implicitFor(ConvTuning.key(s.n(), s.channels(), s.height(), s.width(), out, s.kh(), s.kw(),
-                    s.stride(), s.pad()));
+            String key = ConvTuning.key(s.n(), s.channels(), s.height(), s.width(), out, s.kh(), s.kw(), s.stride(), s.pad());
+            tiles = cl.convTuning().implicitFor(key);
+            backwardTiles = cl.convTuning().backwardFor(key);
             tilesLookedUpFor = s;
         }
-        return tiles;
     }
 
     /**
@@ -130,8 +144,12 @@ public final class Conv2d extends ConvLayer {
     @Override
     public boolean backward(Tensor x, Tensor y, Tensor dy, boolean accumulate, boolean parameters, Tensor dx, Activation gate) {
         ConvShape s = shapeFor(x.rows());
-        Tensor dcm = sharedChannelMajor(out, s.positions());
         float beta = accumulate ? 1f : 0f;
+        ClBackend.LocalGemmConfig implicit = implicitBackwardTiles(s);
+        if (implicit != null) {
+            return implicitBackward(s, implicit, x, dy, beta, parameters, dx, gate);
+        }
+        Tensor dcm = sharedChannelMajor(out, s.positions());
         ChannelMajor.toChannelMajor(backend, dy, out, dcm);
         if (parameters) {
             Tensor c;
@@ -151,6 +169,25 @@ public final class Conv2d extends ConvLayer {
             Gemm.gemm(backend, false, false, 1f, weightT(), dcm, 0f, dc, null, Activation.IDENTITY);
             ConvEpilogue through = ConvEpilogue.gated(x, gate);
             Im2Col.col2im(backend, s, dc, 0f, dx, through);
+            return !through.plain();
+        }
+        return false;
+    }
+
+    /** {@link #backward} as the implicit GEMMs of {@link ImplicitConvBackward} (no columns, no channel-major copy). */
+    private boolean implicitBackward(ConvShape s, ClBackend.LocalGemmConfig t, Tensor x, Tensor dy, float beta, boolean parameters,
+                                     Tensor dx, Activation gate) {
+        if (parameters) {
+            ClBackend cl = (ClBackend) backend;
+            int splits = ImplicitConvBackward.splits(t, out, s.patch(), s.positions(), cl.device().computeUnits());
+            ImplicitConvBackward.weightGradient(backend, s, dy, x, beta, weight.grad(), t, splits);
+            if (bias != null) {
+                ChannelBias.channelBiasGradient(backend, dy, beta, bias.grad());
+            }
+        }
+        if (dx != null) {
+            ConvEpilogue through = ConvEpilogue.gated(x, gate);
+            ImplicitConvBackward.inputGradient(backend, s, weight.value(), dy, dx, through, t);
             return !through.plain();
         }
         return false;

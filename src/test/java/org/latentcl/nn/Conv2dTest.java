@@ -1,6 +1,7 @@
 package org.latentcl.nn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -28,21 +29,31 @@ class Conv2dTest {
         "java, 3, 2, 5, 7, 5, 4, 2, 1", "cl, 3, 2, 5, 7, 5, 4, 2, 1",
         "cl, 1, 1, 32, 28, 28, 4, 2, 1", "cl, 2, 5, 3, 6, 6, 5, 2, 2",
         // The forward pass as one implicit-GEMM launch (as bench conv --tune stores it), the backward gathering its columns.
-        "cl-implicit, 1, 1, 1, 1, 1, 1, 1, 0", "cl-implicit, 3, 2, 5, 7, 5, 4, 2, 1", "cl-implicit, 2, 5, 33, 6, 6, 5, 2, 2"})
+        "cl-implicit, 1, 1, 1, 1, 1, 1, 1, 0", "cl-implicit, 3, 2, 5, 7, 5, 4, 2, 1", "cl-implicit, 2, 5, 33, 6, 6, 5, 2, 2",
+        // Both passes implicit: the weight and input gradients as conv_wgrad_local and conv_dgrad_local.
+        "cl-implicit-both, 1, 1, 1, 1, 1, 1, 1, 0", "cl-implicit-both, 3, 2, 5, 7, 5, 4, 2, 1", "cl-implicit-both, 2, 5, 33, 6, 6, 5, 2, 2"})
     void forwardAndGradientsMatchTheMath(String backend, int batch, int in, int out, int h, int w, int k, int stride, int pad) {
-        if (backend.equals("cl-implicit")) {
+        if (backend.startsWith("cl-implicit")) {
+            boolean both = backend.endsWith("both");
             try (ClBackend cl = new ClBackend(TestBackends.cl().device())) {
-                cl.useConvTuning(new ConvTuning(Map.of(ConvTuning.key(batch, in, h, w, out, k, k, stride, pad), ImplicitConv.SMALL_TILES)));
+                Map<String, ClBackend.LocalGemmConfig> tuned = Map.of(ConvTuning.key(batch, in, h, w, out, k, k, stride, pad), ImplicitConv.SMALL_TILES);
+                cl.useConvTuning(new ConvTuning(tuned, both ? tuned : Map.of()));
                 Profiler launches = new Profiler();
                 cl.profile(launches);
                 check(cl, batch, in, out, h, w, k, stride, pad);
                 cl.profile(null);
-                assertTrue(launches.ops().stream().anyMatch(o -> o.name().contains("conv_local")), "the implicit GEMM ran");
-                assertTrue(launches.ops().stream().noneMatch(o -> o.name().contains("from_channel_major")), "im2col + GEMM did not");
+                assertTrue(ran(launches, "conv_local"), "the implicit GEMM ran");
+                assertFalse(ran(launches, "from_channel_major"), "im2col + GEMM did not");
+                assertEquals(both, ran(launches, "conv_wgrad_local") && ran(launches, "conv_dgrad_local"), "the implicit backward GEMMs ran");
+                assertEquals(!both, ran(launches, "to_channel_major") && ran(launches, "col2im"), "the layers' backward ran");
             }
             return;
         }
         check(TestBackends.named(backend), batch, in, out, h, w, k, stride, pad);
+    }
+
+    private static boolean ran(Profiler launches, String kernel) {
+        return launches.ops().stream().anyMatch(o -> o.name().contains(kernel));
     }
 
     private static void check(Backend be, int batch, int in, int out, int h, int w, int k, int stride, int pad) {

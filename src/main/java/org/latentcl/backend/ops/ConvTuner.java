@@ -16,9 +16,10 @@ import org.latentcl.backend.Tensor;
 /**
  * Times the models' forward convolutions on one OpenCL device the way the layers run them (im2col, the device's
  * GEMM, the channel-major copy with the bias and activation), the same on the local-tile GEMM, and as one
- * implicit-GEMM launch ({@link ImplicitConv}) on each of a few tile shapes; {@code bench conv} prints the table and,
- * with {@code --tune}, stores the shapes where the implicit GEMM was faster ({@link ConvTuning}), which their
- * {@code Conv2d} layers then take.
+ * implicit-GEMM launch ({@link ImplicitConv}) on each of a few tile shapes, and their backward passes (the weight, bias and
+ * input gradients) the layers' way and as implicit GEMMs ({@link ImplicitConvBackward}); {@code bench conv} prints the
+ * tables and, with {@code --tune}, stores the shapes and passes where the implicit GEMMs were faster ({@link ConvTuning}),
+ * which their {@code Conv2d} layers then take.
  */
 public final class ConvTuner {
     /** One forward convolution of a model at its training batch. */
@@ -60,15 +61,25 @@ public final class ConvTuner {
     /**
      * One layer's medians, in ms per call.
      *
-     * @param layers   im2col, the device's GEMM, the channel-major copy
-     * @param local    the same with the local-tile GEMM on its best tiles
-     * @param implicit the implicit GEMM on its best tiles
-     * @param tiles    those tiles
+     * @param layers       im2col, the device's GEMM, the channel-major copy
+     * @param local        the same with the local-tile GEMM on its best tiles
+     * @param implicit     the implicit GEMM on its best tiles
+     * @param tiles        those tiles
+     * @param backLayers   the backward pass the layers' way: the channel-major copy of dy, im2col, dW = dy' cols^T, db, W^T,
+     *                     W^T dy', col2im through the gate
+     * @param backImplicit the backward pass as implicit GEMMs (and db from dy in NCHW) on their best tiles
+     * @param backTiles    those tiles
      */
-    public record Row(Layer layer, double layers, double local, double implicit, ClBackend.LocalGemmConfig tiles) {
-        /** Whether {@code --tune} keeps the implicit GEMM for this layer. */
+    public record Row(Layer layer, double layers, double local, double implicit, ClBackend.LocalGemmConfig tiles, double backLayers,
+                      double backImplicit, ClBackend.LocalGemmConfig backTiles) {
+        /** Whether {@code --tune} keeps the implicit GEMM for this layer's forward pass. */
         public boolean implicitWins() {
             return implicit <= KEEP_BELOW * layers;
+        }
+
+        /** Whether {@code --tune} keeps the implicit GEMMs for this layer's backward pass. */
+        public boolean implicitBackwardWins() {
+            return backImplicit <= KEEP_BELOW * backLayers;
         }
     }
 
@@ -79,9 +90,12 @@ public final class ConvTuner {
     public static Row measure(ClBackend cl, Layer layer, ToDoubleBiFunction<ClBackend, Runnable> median) {
         ConvShape s = layer.shape();
         double layers = timed(cl, layer, median, im2colGemm(cl, layer));
+        double backLayers = timed(cl, layer, median, layersBackward(cl, layer));
         double bestLocal = Double.POSITIVE_INFINITY;
         double best = Double.POSITIVE_INFINITY;
+        double bestBack = Double.POSITIVE_INFINITY;
         ClBackend.LocalGemmConfig bestTiles = null;
+        ClBackend.LocalGemmConfig bestBackTiles = null;
         for (ClBackend.LocalGemmConfig t : TILES) {
             if (t.groupSize() > cl.device().maxWorkGroupSize() || t.localBytes() > cl.device().localMemBytes()) {
                 continue;
@@ -89,36 +103,71 @@ public final class ConvTuner {
             // A backend whose GEMM runs on these tiles: the same product with and without the columns in memory.
             try (ClBackend local = new ClBackend(cl.device(), t, 0)) {
                 bestLocal = Math.min(bestLocal, timed(local, layer, median, im2colGemm(local, layer)));
-                double ms = timed(local, layer, median, (x, w, b, cols, cm, y) -> ImplicitConv.forward(local, s, w, x, y, b, ACT, t));
+                double ms = timed(local, layer, median, (x, w, b, cols, cm, y, dx, dw, wt) -> ImplicitConv.forward(local, s, w, x, y, b, ACT, t));
                 if (ms < best) {
                     best = ms;
                     bestTiles = t;
                 }
+                double back = timed(local, layer, median, implicitBackward(local, layer, t));
+                if (back < bestBack) {
+                    bestBack = back;
+                    bestBackTiles = t;
+                }
             }
         }
-        return new Row(layer, layers, bestLocal, best, bestTiles);
+        return new Row(layer, layers, bestLocal, best, bestTiles, backLayers, bestBack, bestBackTiles);
     }
 
     /** The choices of {@code rows} (the implicit GEMM where it won), stored for the device; returns the file. */
     public static Path save(ClBackend cl, List<Row> rows) throws IOException {
         Map<String, ClBackend.LocalGemmConfig> implicit = new LinkedHashMap<>();
+        Map<String, ClBackend.LocalGemmConfig> backward = new LinkedHashMap<>();
         for (Row r : rows) {
             if (r.implicitWins()) {
                 implicit.put(r.layer().key(), r.tiles());
             }
+            if (r.implicitBackwardWins()) {
+                backward.put(r.layer().key(), r.backTiles());
+            }
         }
-        new ConvTuning(implicit).save(cl.device());
+        new ConvTuning(implicit, backward).save(cl.device());
         return ConvTuning.file(cl.device());
     }
 
+    /** One timed pass over the layer's tensors: y doubles as dy in the backward passes, x's gradient goes to dx, W's to dw. */
     private interface Forward {
-        void run(Tensor x, Tensor w, Tensor b, Tensor cols, Tensor cm, Tensor y);
+        void run(Tensor x, Tensor w, Tensor b, Tensor cols, Tensor cm, Tensor y, Tensor dx, Tensor dw, Tensor wt);
+    }
+
+    /** The backward pass the layers' way ({@code Conv2d.backward}, the weight's transpose included: it is made once a step). */
+    private static Forward layersBackward(ClBackend cl, Layer layer) {
+        ConvShape s = layer.shape();
+        return (x, w, b, cols, cm, y, dx, dw, wt) -> {
+            ChannelMajor.toChannelMajor(cl, y, layer.out(), cm);
+            Im2Col.im2col(cl, s, x, cols);
+            Gemm.gemm(cl, false, true, 1f, cm, cols, 0f, dw, null, Activation.IDENTITY);
+            RowSums.rowSums(cl, cm, 1f, 0f, b);
+            Transpose.transpose(cl, w, wt);
+            Gemm.gemm(cl, false, false, 1f, wt, cm, 0f, cols, null, Activation.IDENTITY);
+            Im2Col.col2im(cl, s, cols, 0f, dx, ConvEpilogue.gated(x, ACT));
+        };
+    }
+
+    /** The backward pass as implicit GEMMs on the tiles {@code t}, the weight gradient split as Conv2d splits it. */
+    private static Forward implicitBackward(ClBackend cl, Layer layer, ClBackend.LocalGemmConfig t) {
+        ConvShape s = layer.shape();
+        int splits = ImplicitConvBackward.splits(t, layer.out(), s.patch(), s.positions(), cl.device().computeUnits());
+        return (x, w, b, cols, cm, y, dx, dw, wt) -> {
+            ImplicitConvBackward.weightGradient(cl, s, y, x, 0f, dw, t, splits);
+            ChannelBias.channelBiasGradient(cl, y, 0f, b);
+            ImplicitConvBackward.inputGradient(cl, s, w, y, dx, ConvEpilogue.gated(x, ACT), t);
+        };
     }
 
     /** The layers' way on {@code cl}. */
     private static Forward im2colGemm(ClBackend cl, Layer layer) {
         ConvShape s = layer.shape();
-        return (x, w, b, cols, cm, y) -> {
+        return (x, w, b, cols, cm, y, dx, dw, wt) -> {
             Im2Col.im2col(cl, s, x, cols);
             Gemm.gemm(cl, false, false, 1f, w, cols, 0f, cm, null, Activation.IDENTITY);
             ChannelMajor.fromChannelMajor(cl, cm, ConvEpilogue.biasThen(b, ACT), layer.out(), y);
@@ -133,8 +182,10 @@ public final class ConvTuner {
              Tensor w = cl.upload(SelfCheck.random(rnd, layer.out() * s.patch(), 1f), layer.out(), s.patch());
              Tensor b = cl.upload(SelfCheck.random(rnd, layer.out(), 1f), 1, layer.out());
              Tensor cols = cl.zeros(s.patch(), s.positions()); Tensor cm = cl.zeros(layer.out(), s.positions());
-             Tensor y = cl.zeros(s.n(), layer.out() * s.outHeight() * s.outWidth())) {
-            return median.applyAsDouble(cl, () -> f.run(x, w, b, cols, cm, y));
+             Tensor y = cl.upload(SelfCheck.random(rnd, s.n() * layer.out() * s.outHeight() * s.outWidth(), 1f), s.n(),
+                     layer.out() * s.outHeight() * s.outWidth());
+             Tensor dx = cl.zeros(s.n(), s.imageSize()); Tensor dw = cl.zeros(layer.out(), s.patch()); Tensor wt = cl.zeros(s.patch(), layer.out())) {
+            return median.applyAsDouble(cl, () -> f.run(x, w, b, cols, cm, y, dx, dw, wt));
         }
     }
 

@@ -70,12 +70,18 @@ public final class ImplicitConv {
                     long[] local = {tiles.tsn() / tiles.wptn(), tiles.tsm() / tiles.wptm()};
                     long n = s.positions();
                     long[] global = {(n + tiles.tsn() - 1) / tiles.tsn() * local[0], (out + tiles.tsm() - 1) / tiles.tsm() * local[1]};
-                    String defines = " -DTSM=" + tiles.tsm() + " -DTSN=" + tiles.tsn() + " -DTSK=" + tiles.tsk() + " -DWPTM=" + tiles.wptm()
-                            + " -DWPTN=" + tiles.wptn();
-                    cl.launch(KERNEL, defines, global, local, 0, 0, new Args(s.n(), s.channels(), s.height(), s.width(), s.kh(), s.kw(),
+                    cl.launch(KERNEL, defines(tiles), global, local, 0, 0, new Args(s.n(), s.channels(), s.height(), s.width(), s.kh(), s.kw(),
                             s.stride(), s.pad(), s.outHeight(), s.outWidth(), out, w, x, y, bias == null ? y : bias, bias != null, f.code(),
                             f.slope()));
                 });
+    }
+
+    /**
+     * The program options of the convolution kernels on {@code tiles}: those of gemm_local's untransposed product on the same
+     * tiles, so that one build of gemm_local.cl serves the GEMM and the three convolution passes (the gathers ignore VW).
+     */
+    static String defines(ClBackend.LocalGemmConfig tiles) {
+        return "-DTRANS_A=0 -DTRANS_B=0" + tiles.defines();
     }
 
     /** Each output as the definition sums it, its terms in the order of k = (c kh + i) kw + j. */
@@ -108,6 +114,24 @@ public final class ImplicitConv {
     }
 
     /**
+     * The indices into {@link Im2Col#CHECKED} that a self-check runs at {@code size}: shape k at the (k mod sizes)-th of the
+     * run's sizes, so that every shape runs once over the run; every shape at a size outside the run's list.
+     */
+    static List<Integer> shapesAt(int size, int[] sizes) {
+        int at = -1;
+        for (int i = 0; i < sizes.length; i++) {
+            at = sizes[i] == size && at < 0 ? i : at;
+        }
+        List<Integer> mine = new ArrayList<>();
+        for (int k = 0; k < Im2Col.CHECKED.length; k++) {
+            if (at < 0 || k % sizes.length == at) {
+                mine.add(k);
+            }
+        }
+        return mine;
+    }
+
+    /**
      * Im2Col's awkward shapes (1x1 images, odd sizes, kernels 1-5, strides 1-2, padding 0-2) with 1, 3 and 7 output
      * channels, plain and with a bias and LeakyReLU, on 32 x 32 tiles and on 16 x 16 ones that cut the shapes into
      * several tiles. Each run's sizes share the shapes out (shape k at the (k mod sizes)-th size), so every shape runs
@@ -118,16 +142,7 @@ public final class ImplicitConv {
             Random rnd = new Random(size * 13L + 5);
             int[] outs = {1, 3, 7};
             List<float[][]> data = new ArrayList<>();
-            int at = -1;
-            for (int i = 0; i < sizes.length; i++) {
-                at = sizes[i] == size && at < 0 ? i : at;
-            }
-            List<Integer> mine = new ArrayList<>();
-            for (int k = 0; k < Im2Col.CHECKED.length; k++) {
-                if (at < 0 || k % sizes.length == at) {  // a size outside the run's list checks every shape
-                    mine.add(k);
-                }
-            }
+            List<Integer> mine = shapesAt(size, sizes);
             for (int k : mine) {
                 ConvShape s = Im2Col.CHECKED[k];
                 int out = outs[k % outs.length];

@@ -17,6 +17,7 @@ public final class Ops {
             Transpose.SPEC, GatherRows.SPEC, CopyColumns.SPEC, ScaleRows.SPEC,
             ChannelBias.SPEC, ChannelBias.GRADIENT_SPEC,
             Im2Col.IM2COL_SPEC, Im2Col.COL2IM_SPEC, ChannelMajor.TO_SPEC, ChannelMajor.FROM_SPEC, ImplicitConv.SPEC,
+            ImplicitConvBackward.WEIGHT_SPEC, ImplicitConvBackward.INPUT_SPEC,
             BatchNorm.STATISTICS_SPEC, BatchNorm.RUNNING_SPEC, BatchNorm.NORMALIZE_SPEC, BatchNorm.BACKWARD_SPEC,
             RandomFill.UNIFORM_SPEC, RandomFill.NORMAL_SPEC,
             Reparameterize.SAMPLE_SPEC, Reparameterize.BACKWARD_SPEC,

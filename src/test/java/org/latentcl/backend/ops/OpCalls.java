@@ -144,6 +144,11 @@ final class OpCalls {
                 c("convImplicit", of(s(3, 8), s(1, 18), s(1, 12), s(1, 3)), 2 * 3 * 8 * 4, 4 * (24 + 18 + 12),
                         (be, t) -> ImplicitConv.forward(be, CONV, t[0], t[1], t[2], t[3], org.latentcl.backend.Activation.RELU,
                                 ImplicitConv.SMALL_TILES)).optional(3),
+                // Its backward passes: dy 1x12, the images and dW 3x8 (read and written); W, dy and dx.
+                c("convImplicitWeightGrad", of(s(1, 12), s(1, 18), s(3, 8)), 2 * 3 * 8 * 4, 4 * (12 + 18 + 2 * 24),
+                        (be, t) -> ImplicitConvBackward.weightGradient(be, CONV, t[0], t[1], 1f, t[2], ImplicitConv.SMALL_TILES, 1)),
+                c("convImplicitInputGrad", of(s(3, 8), s(1, 12), s(1, 18)), 2 * 3 * 8 * 4, 4 * (24 + 12 + 18),
+                        (be, t) -> ImplicitConvBackward.inputGradient(be, CONV, t[0], t[1], t[2], ConvEpilogue.NONE, ImplicitConv.SMALL_TILES)),
                 c("klStandardNormal", of(m, m, m, m, s(1, 2)), 8 * n, 4 * 4 * n,
                         (be, t) -> KlStandardNormal.klStandardNormal(be, t[0], t[1], 1f, t[2], t[3], t[4], 1, false)).sizeFree(4),
                 // 18 inputs in pieces of 2 give 9 units: the inputs read, each unit's value read and written.
