@@ -110,6 +110,26 @@ inline void multiply_slice(__local const float a_tile[TSK][TSM], __local const f
     }
 }
 
+/* A work-item's WPTM x WPTN sums, all 0. */
+inline void zero_tile(float acc[WPTM][WPTN])
+{
+    for (int wm = 0; wm < WPTM; wm++) {
+        for (int wn = 0; wn < WPTN; wn++) {
+            acc[wm][wn] = 0.0f;
+        }
+    }
+}
+
+/* multiply_slice once the whole group has staged the slice, and a barrier before the tiles are staged again. Every
+   work-item of the group calls it, so every one reaches both barriers. */
+inline void multiply_staged(__local const float a_tile[TSK][TSM], __local const float b_tile[TSK][TSN], const int tm, const int tn,
+                            float acc[WPTM][WPTN])
+{
+    barrier(CLK_LOCAL_MEM_FENCE);
+    multiply_slice(a_tile, b_tile, tm, tn, acc);
+    barrier(CLK_LOCAL_MEM_FENCE);
+}
+
 /* op(A)[i][k], for the fused bias gradient's row sums (the tiles are staged by load_run). */
 #if TRANS_A
 #define A_AT(i, k) a[(k) * lda + (i)]
@@ -149,11 +169,7 @@ void gemm_local(const int M, const int N, const int K, const float alpha,
 #endif
 
     float acc[WPTM][WPTN];
-    for (int wm = 0; wm < WPTM; wm++) {
-        for (int wn = 0; wn < WPTN; wn++) {
-            acc[wm][wn] = 0.0f;
-        }
-    }
+    zero_tile(acc);
     for (int k0 = k_begin; k0 < k_end; k0 += TSK) {
         /* Stage the slice in runs of VW along the stored matrix's rows: neighbouring work-items take
            neighbouring runs, so the loads coalesce in either layout. */
@@ -196,9 +212,7 @@ void gemm_local(const int M, const int N, const int K, const float alpha,
             }
         }
 #endif
-        barrier(CLK_LOCAL_MEM_FENCE);
-        multiply_slice(a_tile, b_tile, tm, tn, acc);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        multiply_staged(a_tile, b_tile, tm, tn, acc);
     }
 
 #if !SPLIT_K
@@ -304,11 +318,7 @@ void conv_local(const int n, const int channels, const int height, const int wid
     y += yOff;
 
     float acc[WPTM][WPTN];
-    for (int wm = 0; wm < WPTM; wm++) {
-        for (int wn = 0; wn < WPTN; wn++) {
-            acc[wm][wn] = 0.0f;
-        }
-    }
+    zero_tile(acc);
     for (int k0 = 0; k0 < K; k0 += TSK) {
         for (int e = item; e < TSM * TSK; e += ITEMS) {            /* W stored M x K: neighbours read along k */
             const int r = e / TSK, q = e % TSK;
@@ -330,9 +340,7 @@ void conv_local(const int n, const int channels, const int height, const int wid
             }
             b_tile[q][t] = v;
         }
-        barrier(CLK_LOCAL_MEM_FENCE);
-        multiply_slice(a_tile, b_tile, tm, tn, acc);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        multiply_staged(a_tile, b_tile, tm, tn, acc);
     }
 
     for (int wm = 0; wm < WPTM; wm++) {
@@ -391,11 +399,7 @@ void conv_wgrad_local(const int n, const int channels, const int height, const i
 #endif
 
     float acc[WPTM][WPTN];
-    for (int wm = 0; wm < WPTM; wm++) {
-        for (int wn = 0; wn < WPTN; wn++) {
-            acc[wm][wn] = 0.0f;
-        }
-    }
+    zero_tile(acc);
     for (int k0 = k_begin; k0 < k_end; k0 += TSK) {
         for (int e = item; e < TSM * TSK; e += ITEMS) {            /* dY in NCHW: neighbours read neighbouring positions */
             const int r = e / TSK, q = e % TSK;
@@ -417,9 +421,7 @@ void conv_wgrad_local(const int n, const int channels, const int height, const i
             }
             b_tile[q][t] = v;
         }
-        barrier(CLK_LOCAL_MEM_FENCE);
-        multiply_slice(a_tile, b_tile, tm, tn, acc);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        multiply_staged(a_tile, b_tile, tm, tn, acc);
     }
 
     for (int wm = 0; wm < WPTM; wm++) {
@@ -472,11 +474,7 @@ void conv_dgrad_local(const int n, const int channels, const int height, const i
     dx += dxOff;
 
     float acc[WPTM][WPTN];
-    for (int wm = 0; wm < WPTM; wm++) {
-        for (int wn = 0; wn < WPTN; wn++) {
-            acc[wm][wn] = 0.0f;
-        }
-    }
+    zero_tile(acc);
     for (int k0 = 0; k0 < K; k0 += TSK) {
         for (int e = item; e < TSM * TSK; e += ITEMS) {            /* W regrouped: neighbours read neighbouring taps */
             const int r = e / TSK, q = e % TSK;
@@ -498,9 +496,7 @@ void conv_dgrad_local(const int n, const int channels, const int height, const i
             }
             b_tile[q][t] = v;
         }
-        barrier(CLK_LOCAL_MEM_FENCE);
-        multiply_slice(a_tile, b_tile, tm, tn, acc);
-        barrier(CLK_LOCAL_MEM_FENCE);
+        multiply_staged(a_tile, b_tile, tm, tn, acc);
     }
 
     for (int wm = 0; wm < WPTM; wm++) {
