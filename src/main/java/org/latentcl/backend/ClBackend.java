@@ -31,7 +31,8 @@ public final class ClBackend extends Backend {
     private long deviceToHost;
 
     /** A launch whose profiling event has not been read yet. */
-    private record Pending(String name, org.jocl.cl_event event, double flops, double bytes, String layer) {
+    /** A launch whose profiling event is read at the next flush; {@code enqueuedNs}: the host clock when it was enqueued. */
+    private record Pending(String name, org.jocl.cl_event event, double flops, double bytes, String layer, long enqueuedNs) {
     }
 
     /**
@@ -401,7 +402,8 @@ public final class ClBackend extends Backend {
             ctx.setLaunchListener(null);
         } else {
             deviceToHost = ctx.deviceToHostOffsetNs();
-            ctx.setLaunchListener((name, event, flops, bytes) -> pending.add(new Pending(name, event, flops, bytes, layer())));
+            ctx.setLaunchListener((name, event, flops, bytes) -> pending.add(new Pending(name, event, flops, bytes, layer(),
+                    System.nanoTime())));
         }
         super.profile(p);
     }
@@ -412,13 +414,15 @@ public final class ClBackend extends Backend {
         checkOpen();
         ctx.finish();
         for (Pending e : pending) {
-            long q = ClContext.profilingTime(e.event(), org.jocl.CL.CL_PROFILING_COMMAND_QUEUED);
             long sub = ClContext.profilingTime(e.event(), org.jocl.CL.CL_PROFILING_COMMAND_SUBMIT);
             long st = ClContext.profilingTime(e.event(), org.jocl.CL.CL_PROFILING_COMMAND_START);
             long en = ClContext.profilingTime(e.event(), org.jocl.CL.CL_PROFILING_COMMAND_END);
             org.jocl.CL.clReleaseEvent(e.event());
             if (profiler != null) {
-                profiler.add(new Profiler.Op(e.name(), e.name().startsWith("transfer:") ? "transfer" : "kernel", q + deviceToHost,
+                // Queued: the host's own clock at the enqueue, exact, so a launch is counted in the step or epoch that made it
+                // (the device's QUEUED, mapped onto the host clock, may be a few hundred microseconds off: a short step's
+                // neighbours then fell inside it). The device's times keep the mapping.
+                profiler.add(new Profiler.Op(e.name(), e.name().startsWith("transfer:") ? "transfer" : "kernel", e.enqueuedNs(),
                         sub + deviceToHost, st + deviceToHost, en + deviceToHost, e.flops(), e.bytes(), e.layer()));
             }
         }
