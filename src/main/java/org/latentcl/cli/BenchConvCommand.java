@@ -64,8 +64,9 @@ final class BenchConvCommand implements Runnable {
                 rows.add(r);
                 print(out, r);
             }
-            out.println("backward passes (dW, db and dx through a LeakyReLU gate), median ms per call (GFLOP/s): the layers' way (the "
-                    + "channel-major copy, im2col, two GEMMs, W^T, col2im) and as implicit GEMMs (convImplicitWeightGrad, convImplicitInputGrad)");
+            out.println("backward passes (dW, db and dx through a LeakyReLU gate; no dx where the input is the data), median ms per call "
+                    + "(GFLOP/s): the layers' way (the channel-major copy, im2col, two GEMMs, W^T, col2im) and as implicit GEMMs "
+                    + "(convImplicitWeightGrad, convImplicitInputGrad)");
             out.printf(Locale.ROOT, "%-8s %-7s %-26s %15s %15s  %-16s %s%n", "model", "layer", "N C H W > out, k s p", "layers' way",
                     "implicit", "implicit tiles", "implicit / layers'");
             for (ConvTuner.Row r : rows) {
@@ -100,7 +101,7 @@ final class BenchConvCommand implements Runnable {
         ConvTuner.Layer layer = r.layer();
         ClBackend.LocalGemmConfig t = r.backTiles();
         // dW and dx: a product of the forward pass's size each.
-        double flops = 2 * layer.flops();
+        double flops = (layer.inputGradient() ? 2 : 1) * layer.flops();
         out.printf(Locale.ROOT, "%-8s %-7s %-26s %7.3f (%5.1f) %7.3f (%5.1f)  %-16s %.2f%n", layer.model(), layer.name(), layer.describe(),
                 r.backLayers(), flops / (r.backLayers() * 1e6), r.backImplicit(), flops / (r.backImplicit() * 1e6),
                 String.format(Locale.ROOT, "%dx%dx%d, %dx%d", t.tsm(), t.tsn(), t.tsk(), t.wptm(), t.wptn()), r.backImplicit() / r.backLayers());

@@ -22,8 +22,12 @@ import org.latentcl.backend.Tensor;
  * which their {@code Conv2d} layers then take.
  */
 public final class ConvTuner {
-    /** One forward convolution of a model at its training batch. */
-    public record Layer(String model, String name, ConvShape shape, int out) {
+    /**
+     * One convolution of a model at its training batch; {@code inputGradient}: whether training needs its input's gradient
+     * (not where the input is the data: the conv VAE's first layer; the discriminator's first layer passes the gradient to the
+     * generator).
+     */
+    public record Layer(String model, String name, ConvShape shape, int out, boolean inputGradient) {
         public double flops() {
             return 2.0 * out * shape.patch() * shape.positions();
         }
@@ -42,12 +46,12 @@ public final class ConvTuner {
 
     /** The conv VAE's convolutions at batch 128 and the 28x28 DCGAN discriminator's at batch 64. */
     public static final List<Layer> LAYERS = List.of(
-            new Layer("convvae", "enc.0", new ConvShape(128, 1, 28, 28, 4, 4, 2, 1), 32),
-            new Layer("convvae", "enc.2", new ConvShape(128, 32, 14, 14, 4, 4, 2, 1), 64),
-            new Layer("dcgan", "disc.0", new ConvShape(64, 1, 28, 28, 4, 4, 2, 1), 64),
-            new Layer("dcgan", "disc.2", new ConvShape(64, 64, 14, 14, 4, 4, 2, 1), 128),
-            new Layer("dcgan", "disc.5", new ConvShape(64, 128, 7, 7, 4, 4, 2, 1), 256),
-            new Layer("dcgan", "disc.8", new ConvShape(64, 256, 3, 3, 3, 3, 1, 0), 1));
+            new Layer("convvae", "enc.0", new ConvShape(128, 1, 28, 28, 4, 4, 2, 1), 32, false),
+            new Layer("convvae", "enc.2", new ConvShape(128, 32, 14, 14, 4, 4, 2, 1), 64, true),
+            new Layer("dcgan", "disc.0", new ConvShape(64, 1, 28, 28, 4, 4, 2, 1), 64, true),
+            new Layer("dcgan", "disc.2", new ConvShape(64, 64, 14, 14, 4, 4, 2, 1), 128, true),
+            new Layer("dcgan", "disc.5", new ConvShape(64, 128, 7, 7, 4, 4, 2, 1), 256, true),
+            new Layer("dcgan", "disc.8", new ConvShape(64, 256, 3, 3, 3, 3, 1, 0), 1, true));
 
     /** The implicit GEMM's tiles tried: gemm_local's default, and smaller and narrower ones for few channels. */
     static final List<ClBackend.LocalGemmConfig> TILES = List.of(ImplicitConv.DEFAULT_TILES, new ClBackend.LocalGemmConfig(32, 64, 16, 4, 4),
@@ -65,8 +69,8 @@ public final class ConvTuner {
      * @param local        the same with the local-tile GEMM on its best tiles
      * @param implicit     the implicit GEMM on its best tiles
      * @param tiles        those tiles
-     * @param backLayers   the backward pass the layers' way: the channel-major copy of dy, im2col, dW = dy' cols^T, db, W^T,
-     *                     W^T dy', col2im through the gate
+     * @param backLayers   the backward pass the layers' way: the channel-major copy of dy, im2col, dW = dy' cols^T, db, and
+     *                     where training needs it, W^T, W^T dy', col2im through the gate
      * @param backImplicit the backward pass as implicit GEMMs (and db from dy in NCHW) on their best tiles
      * @param backTiles    those tiles
      */
@@ -147,6 +151,9 @@ public final class ConvTuner {
             Im2Col.im2col(cl, s, x, cols);
             Gemm.gemm(cl, false, true, 1f, cm, cols, 0f, dw, null, Activation.IDENTITY);
             RowSums.rowSums(cl, cm, 1f, 0f, b);
+            if (!layer.inputGradient()) {
+                return;
+            }
             Transpose.transpose(cl, w, wt);
             Gemm.gemm(cl, false, false, 1f, wt, cm, 0f, cols, null, Activation.IDENTITY);
             Im2Col.col2im(cl, s, cols, 0f, dx, ConvEpilogue.gated(x, ACT));
@@ -160,6 +167,9 @@ public final class ConvTuner {
         return (x, w, b, cols, cm, y, dx, dw, wt) -> {
             ImplicitConvBackward.weightGradient(cl, s, y, x, 0f, dw, t, splits);
             ChannelBias.channelBiasGradient(cl, y, 0f, b);
+            if (!layer.inputGradient()) {
+                return;
+            }
             ImplicitConvBackward.inputGradient(cl, s, w, y, dx, ConvEpilogue.gated(x, ACT), t);
         };
     }
