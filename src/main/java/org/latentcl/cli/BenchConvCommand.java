@@ -33,6 +33,10 @@ final class BenchConvCommand implements Runnable {
     @Option(names = "--repeat", defaultValue = "10", description = "Timed samples per variant (after warm-up).")
     int repeat;
 
+    @Option(names = "--batch", description = "Time (and with --tune, store) the convolutions at this batch instead of the models' "
+            + "training batches (128 for the conv VAE, 64 for the DCGAN): a tuning holds only the batches it was measured at.")
+    Integer batch;
+
     @Option(names = "--tune", description = "Store the convolutions (forward and backward passes apart) where the implicit GEMMs were at least "
             + "5%% faster than the layers' way in the device's tuning files; Conv2d layers of exactly those shapes (batch included) then "
             + "run them.")
@@ -47,6 +51,9 @@ final class BenchConvCommand implements Runnable {
         if (repeat < 1) {
             throw new UsageException("--repeat must be at least 1, got " + repeat);
         }
+        if (batch != null && batch < 1) {
+            throw new UsageException("--batch must be at least 1, got " + batch);
+        }
         DeviceSelector.Choice choice = DeviceSelector.choose(device);
         if (choice.isJava()) {
             throw new UsageException("bench conv compares OpenCL kernels; choose an OpenCL device with --device cl:N (" + choice.reason() + ")");
@@ -59,7 +66,7 @@ final class BenchConvCommand implements Runnable {
             out.printf(Locale.ROOT, "%-8s %-7s %-26s %15s %15s %15s  %-16s %s%n", "model", "layer", "N C H W > out, k s p", "layers' way",
                     "im2col + local", "implicit", "implicit tiles", "implicit / layers', / im2col + local");
             List<ConvTuner.Row> rows = new ArrayList<>();
-            for (ConvTuner.Layer layer : ConvTuner.layers(m)) {
+            for (ConvTuner.Layer layer : ConvTuner.layers(m, batch == null ? 0 : batch)) {
                 ConvTuner.Row r = ConvTuner.measure(cl, layer, (b, call) -> BenchCommand.Gemm.timed(b, call, repeat, null)[repeat / 2]);
                 rows.add(r);
                 print(out, r);

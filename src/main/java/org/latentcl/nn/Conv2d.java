@@ -21,7 +21,8 @@ import org.latentcl.backend.ops.RowSums;
  * examples first with the bias. Backward: dW = dy' cols^T and db = the row sums of dy' (dy' = dy
  * channel-major), and dx = col2im(W^T dy'), a gather with no atomics. Where the device's tuning says so ({@code bench
  * conv --tune}), the forward pass is one implicit-GEMM launch instead ({@link ImplicitConv}) and the backward pass
- * gathers the columns itself. Parameters are named
+ * gathers the columns itself; the backward pass is chosen apart: two implicit GEMMs ({@link ImplicitConvBackward}) and
+ * the bias gradient straight from dy where the tuning says so. Parameters are named
  * {@code NAME.weight} and {@code NAME.bias}.
  */
 public final class Conv2d extends ConvLayer {

@@ -1,7 +1,6 @@
 package org.latentcl.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -53,6 +52,7 @@ class MainTest {
         Cli.usageError(Cli.run("bench", "gemm", "--tune", "--device", "java"), "--tune searches OpenCL launch shapes");
         Cli.usageError(Cli.run("bench", "conv", "--model", "resnet"), "--model must be convvae, dcgan or all");
         Cli.usageError(Cli.run("bench", "conv", "--repeat", "0"), "--repeat must be at least 1");
+        Cli.usageError(Cli.run("bench", "conv", "--batch", "0"), "--batch must be at least 1");
         Cli.usageError(Cli.run("bench", "conv", "--device", "java"), "bench conv compares OpenCL kernels");
         Cli.usageError(Cli.run(), "missing command");
     }

@@ -38,6 +38,13 @@ public final class ConvTuner {
                     out, shape.kh(), shape.stride(), shape.pad());
         }
 
+        /** The same convolution on batches of {@code batch} images. */
+        public Layer atBatch(int batch) {
+            ConvShape s = shape;
+            return new Layer(model, name, new ConvShape(batch, s.channels(), s.height(), s.width(), s.kh(), s.kw(), s.stride(), s.pad()), out,
+                    inputGradient);
+        }
+
         String key() {
             return ConvTuning.key(shape.n(), shape.channels(), shape.height(), shape.width(), out, shape.kh(), shape.kw(), shape.stride(),
                     shape.pad());
@@ -201,10 +208,15 @@ public final class ConvTuner {
 
     /** The layers of {@code model} (convvae, dcgan or all). */
     public static List<Layer> layers(String model) {
+        return layers(model, 0);
+    }
+
+    /** The layers of {@code model} (convvae, dcgan or all) at batch {@code batch} (0: each model's training batch). */
+    public static List<Layer> layers(String model, int batch) {
         List<Layer> out = new ArrayList<>();
         for (Layer l : LAYERS) {
             if (model.equals("all") || model.equals(l.model())) {
-                out.add(l);
+                out.add(batch <= 0 ? l : l.atBatch(batch));
             }
         }
         return out;

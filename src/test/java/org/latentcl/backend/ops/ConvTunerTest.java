@@ -1,6 +1,7 @@
 package org.latentcl.backend.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,6 +37,24 @@ class ConvTunerTest {
                 assertEquals(Map.of(loses.key(), back), fresh.convTuning().backward());
             }
         }
+    }
+
+    @Test
+    void anotherBatchTakesTheModelsLayersThere() {
+        List<ConvTuner.Layer> dcgan = ConvTuner.layers("dcgan", 2);
+        assertEquals(4, dcgan.size());
+        for (int i = 0; i < dcgan.size(); i++) {
+            ConvTuner.Layer at64 = ConvTuner.LAYERS.get(2 + i);
+            ConvShape s = dcgan.get(i).shape();
+            assertEquals(new ConvShape(2, at64.shape().channels(), at64.shape().height(), at64.shape().width(), at64.shape().kh(),
+                    at64.shape().kw(), at64.shape().stride(), at64.shape().pad()), s);
+            assertEquals(at64.out(), dcgan.get(i).out());
+            assertTrue(dcgan.get(i).inputGradient(), "the discriminator's input gradient reaches the generator");
+        }
+        assertEquals("2 64 14 14 > 128, 4 2 1", dcgan.get(1).describe());
+        assertEquals(ConvTuning.key(2, 64, 14, 14, 128, 4, 4, 2, 1), dcgan.get(1).key(), "a tuning at batch 2 is stored under batch 2");
+        assertEquals(ConvTuner.layers("all"), ConvTuner.layers("all", 0), "0: the models' training batches");
+        assertFalse(ConvTuner.layers("convvae").get(0).inputGradient(), "the conv VAE's first layer reads the data");
     }
 
     @Test
