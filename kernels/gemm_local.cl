@@ -272,6 +272,18 @@ __kernel void gemm_split_sum(const int mn, const int N, const int splits, __glob
                           gate_slope);
 }
 
+/* im2col's cols[k][j] read from the images x: patch entry k = (c kh + i) kw + j' at position j = (e Ho + oy) Wo + ox is
+   x[e][c][oy s - p + i][ox s - p + j'], 0 in the padding. */
+inline float column_entry(__global const float* x, const int k, const int j, const int channels, const int height, const int width,
+                          const int kw, const int taps, const int stride, const int pad, const int outW, const int plane)
+{
+    const int image = j / plane, pos = j % plane;
+    const int c = k / taps, tap = k % taps;
+    const int iy = pos / outW * stride - pad + tap / kw;
+    const int ix = pos % outW * stride - pad + tap % kw;
+    return iy >= 0 && iy < height && ix >= 0 && ix < width ? x[((image * channels + c) * height + iy) * width + ix] : 0.0f;
+}
+
 /*
  * conv_local — a convolution's forward pass as an implicit GEMM, GPU style: tiles in local memory.
  *
@@ -328,17 +340,7 @@ void conv_local(const int n, const int channels, const int height, const int wid
         for (int e = item; e < TSK * TSN; e += ITEMS) {            /* cols gathered: neighbours take neighbouring positions */
             const int q = e / TSN, t = e % TSN;
             const int j = j_base + t, k = k0 + q;
-            float v = 0.0f;
-            if (j < N && k < K) {
-                const int image = j / plane, pos = j % plane;
-                const int c = k / taps, tap = k % taps;
-                const int iy = pos / outW * stride - pad + tap / kw;
-                const int ix = pos % outW * stride - pad + tap % kw;
-                if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
-                    v = x[((image * channels + c) * height + iy) * width + ix];
-                }
-            }
-            b_tile[q][t] = v;
+            b_tile[q][t] = j < N && k < K ? column_entry(x, k, j, channels, height, width, kw, taps, stride, pad, outW, plane) : 0.0f;
         }
         multiply_staged(a_tile, b_tile, tm, tn, acc);
     }
@@ -409,17 +411,7 @@ void conv_wgrad_local(const int n, const int channels, const int height, const i
         for (int e = item; e < TSN * TSK; e += ITEMS) {            /* cols^T gathered: neighbours take neighbouring positions */
             const int t = e / TSK, q = e % TSK;
             const int j = j_base + t, k = k0 + q;
-            float v = 0.0f;
-            if (j < N && k < k_end) {
-                const int image = k / plane, pos = k % plane;
-                const int c = j / taps, tap = j % taps;
-                const int iy = pos / outW * stride - pad + tap / kw;
-                const int ix = pos % outW * stride - pad + tap % kw;
-                if (iy >= 0 && iy < height && ix >= 0 && ix < width) {
-                    v = x[((image * channels + c) * height + iy) * width + ix];
-                }
-            }
-            b_tile[q][t] = v;
+            b_tile[q][t] = j < N && k < k_end ? column_entry(x, j, k, channels, height, width, kw, taps, stride, pad, outW, plane) : 0.0f;
         }
         multiply_staged(a_tile, b_tile, tm, tn, acc);
     }
