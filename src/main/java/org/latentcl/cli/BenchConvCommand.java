@@ -2,7 +2,6 @@ package org.latentcl.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.latentcl.backend.Backend;
@@ -65,10 +64,9 @@ final class BenchConvCommand implements Runnable {
                     + "GEMM, the channel-major copy), the same on the local-tile GEMM, and the implicit GEMM, each on its best tiles");
             out.printf(Locale.ROOT, "%-8s %-7s %-26s %15s %15s %15s  %-16s %s%n", "model", "layer", "N C H W > out, k s p", "layers' way",
                     "im2col + local", "implicit", "implicit tiles", "implicit / layers', / im2col + local");
-            List<ConvTuner.Row> rows = new ArrayList<>();
-            for (ConvTuner.Layer layer : ConvTuner.layers(m, batch == null ? 0 : batch)) {
-                ConvTuner.Row r = ConvTuner.measure(cl, layer, (b, call) -> BenchCommand.Gemm.timed(b, call, repeat, null)[repeat / 2]);
-                rows.add(r);
+            List<ConvTuner.Row> rows = ConvTuner.measure(cl, ConvTuner.layers(m, batch == null ? 0 : batch),
+                    (b, call) -> BenchCommand.Gemm.timed(b, call, repeat, null)[repeat / 2]);
+            for (ConvTuner.Row r : rows) {
                 print(out, r);
             }
             out.println("backward passes (dW, db and dx through a LeakyReLU gate; no dx where the input is the data), median ms per call "

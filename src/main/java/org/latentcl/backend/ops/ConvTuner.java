@@ -3,6 +3,7 @@ package org.latentcl.backend.ops;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,34 +100,57 @@ public final class ConvTuner {
 
     /** Times one layer on {@code cl}; {@code median} gives the median ms of a call on a backend (warm-up included). */
     public static Row measure(ClBackend cl, Layer layer, ToDoubleBiFunction<ClBackend, Runnable> median) {
-        ConvShape s = layer.shape();
-        double layers = timed(cl, layer, median, im2colGemm(cl, layer));
-        double backLayers = timed(cl, layer, median, layersBackward(cl, layer));
-        double bestLocal = Double.POSITIVE_INFINITY;
-        double best = Double.POSITIVE_INFINITY;
-        double bestBack = Double.POSITIVE_INFINITY;
-        ClBackend.LocalGemmConfig bestTiles = null;
-        ClBackend.LocalGemmConfig bestBackTiles = null;
+        return measure(cl, List.of(layer), median).get(0);
+    }
+
+    /**
+     * Times {@code layers} on {@code cl}, one row each. Each tile shape's backend (its kernels built for those tiles) is opened
+     * once for all the layers: a first run on a device spends most of its time building kernels.
+     */
+    public static List<Row> measure(ClBackend cl, List<Layer> layers, ToDoubleBiFunction<ClBackend, Runnable> median) {
+        int n = layers.size();
+        double[] layersMs = new double[n];
+        double[] backLayers = new double[n];
+        double[] bestLocal = new double[n];
+        double[] best = new double[n];
+        double[] bestBack = new double[n];
+        ClBackend.LocalGemmConfig[] bestTiles = new ClBackend.LocalGemmConfig[n];
+        ClBackend.LocalGemmConfig[] bestBackTiles = new ClBackend.LocalGemmConfig[n];
+        Arrays.fill(bestLocal, Double.POSITIVE_INFINITY);
+        Arrays.fill(best, Double.POSITIVE_INFINITY);
+        Arrays.fill(bestBack, Double.POSITIVE_INFINITY);
+        for (int i = 0; i < n; i++) {
+            layersMs[i] = timed(cl, layers.get(i), median, im2colGemm(cl, layers.get(i)));
+            backLayers[i] = timed(cl, layers.get(i), median, layersBackward(cl, layers.get(i)));
+        }
         for (ClBackend.LocalGemmConfig t : TILES) {
             if (t.groupSize() > cl.device().maxWorkGroupSize() || t.localBytes() > cl.device().localMemBytes()) {
                 continue;
             }
             // A backend whose GEMM runs on these tiles: the same product with and without the columns in memory.
             try (ClBackend local = new ClBackend(cl.device(), t, 0)) {
-                bestLocal = Math.min(bestLocal, timed(local, layer, median, im2colGemm(local, layer)));
-                double ms = timed(local, layer, median, (x, w, b, cols, cm, y, dx, dw, wt) -> ImplicitConv.forward(local, s, w, x, y, b, ACT, t));
-                if (ms < best) {
-                    best = ms;
-                    bestTiles = t;
-                }
-                double back = timed(local, layer, median, implicitBackward(local, layer, t));
-                if (back < bestBack) {
-                    bestBack = back;
-                    bestBackTiles = t;
+                for (int i = 0; i < n; i++) {
+                    Layer layer = layers.get(i);
+                    ConvShape s = layer.shape();
+                    bestLocal[i] = Math.min(bestLocal[i], timed(local, layer, median, im2colGemm(local, layer)));
+                    double ms = timed(local, layer, median, (x, w, b, cols, cm, y, dx, dw, wt) -> ImplicitConv.forward(local, s, w, x, y, b, ACT, t));
+                    if (ms < best[i]) {
+                        best[i] = ms;
+                        bestTiles[i] = t;
+                    }
+                    double back = timed(local, layer, median, implicitBackward(local, layer, t));
+                    if (back < bestBack[i]) {
+                        bestBack[i] = back;
+                        bestBackTiles[i] = t;
+                    }
                 }
             }
         }
-        return new Row(layer, layers, bestLocal, best, bestTiles, backLayers, bestBack, bestBackTiles);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            rows.add(new Row(layers.get(i), layersMs[i], bestLocal[i], best[i], bestTiles[i], backLayers[i], bestBack[i], bestBackTiles[i]));
+        }
+        return rows;
     }
 
     /** The choices of {@code rows} (the implicit GEMM where it won), stored for the device; returns the file. */

@@ -71,4 +71,16 @@ class ConvTunerTest {
         assertNotNull(r.backTiles());
         assertEquals("64 256 3 3 > 1, 3 1 0", last.describe());
     }
+
+    @Test
+    void severalLayersAreTimedInTheirOrderOnOneBuildPerTile() {
+        List<ConvTuner.Layer> two = ConvTuner.layers("dcgan", 2).subList(2, 4);
+        List<ConvTuner.Row> rows = ConvTuner.measure(TestBackends.cl(), two, (be, call) -> {
+            call.run();
+            be.finish();
+            return 1.0;
+        });
+        assertEquals(two, rows.stream().map(ConvTuner.Row::layer).toList(), "one row a layer, in order");
+        assertTrue(rows.stream().allMatch(r -> r.tiles() != null && r.backTiles() != null), rows.toString());
+    }
 }
