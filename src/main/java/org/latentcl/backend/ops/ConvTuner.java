@@ -3,7 +3,6 @@ package org.latentcl.backend.ops;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,23 +104,12 @@ public final class ConvTuner {
 
     /**
      * Times {@code layers} on {@code cl}, one row each. Each tile shape's backend (its kernels built for those tiles) is opened
-     * once for all the layers: a first run on a device spends most of its time building kernels.
+     * once for all the layers, not once per layer.
      */
     public static List<Row> measure(ClBackend cl, List<Layer> layers, ToDoubleBiFunction<ClBackend, Runnable> median) {
-        int n = layers.size();
-        double[] layersMs = new double[n];
-        double[] backLayers = new double[n];
-        double[] bestLocal = new double[n];
-        double[] best = new double[n];
-        double[] bestBack = new double[n];
-        ClBackend.LocalGemmConfig[] bestTiles = new ClBackend.LocalGemmConfig[n];
-        ClBackend.LocalGemmConfig[] bestBackTiles = new ClBackend.LocalGemmConfig[n];
-        Arrays.fill(bestLocal, Double.POSITIVE_INFINITY);
-        Arrays.fill(best, Double.POSITIVE_INFINITY);
-        Arrays.fill(bestBack, Double.POSITIVE_INFINITY);
-        for (int i = 0; i < n; i++) {
-            layersMs[i] = timed(cl, layers.get(i), median, im2colGemm(cl, layers.get(i)));
-            backLayers[i] = timed(cl, layers.get(i), median, layersBackward(cl, layers.get(i)));
+        List<Best> bests = new ArrayList<>();
+        for (Layer layer : layers) {
+            bests.add(new Best(layer, timed(cl, layer, median, im2colGemm(cl, layer)), timed(cl, layer, median, layersBackward(cl, layer))));
         }
         for (ClBackend.LocalGemmConfig t : TILES) {
             if (t.groupSize() > cl.device().maxWorkGroupSize() || t.localBytes() > cl.device().localMemBytes()) {
@@ -129,28 +117,46 @@ public final class ConvTuner {
             }
             // A backend whose GEMM runs on these tiles: the same product with and without the columns in memory.
             try (ClBackend local = new ClBackend(cl.device(), t, 0)) {
-                for (int i = 0; i < n; i++) {
-                    Layer layer = layers.get(i);
+                for (Best best : bests) {
+                    Layer layer = best.layer;
                     ConvShape s = layer.shape();
-                    bestLocal[i] = Math.min(bestLocal[i], timed(local, layer, median, im2colGemm(local, layer)));
+                    best.local = Math.min(best.local, timed(local, layer, median, im2colGemm(local, layer)));
                     double ms = timed(local, layer, median, (x, w, b, cols, cm, y, dx, dw, wt) -> ImplicitConv.forward(local, s, w, x, y, b, ACT, t));
-                    if (ms < best[i]) {
-                        best[i] = ms;
-                        bestTiles[i] = t;
+                    if (ms < best.implicit) {
+                        best.implicit = ms;
+                        best.tiles = t;
                     }
                     double back = timed(local, layer, median, implicitBackward(local, layer, t));
-                    if (back < bestBack[i]) {
-                        bestBack[i] = back;
-                        bestBackTiles[i] = t;
+                    if (back < best.backImplicit) {
+                        best.backImplicit = back;
+                        best.backTiles = t;
                     }
                 }
             }
         }
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            rows.add(new Row(layers.get(i), layersMs[i], bestLocal[i], best[i], bestTiles[i], backLayers[i], bestBack[i], bestBackTiles[i]));
+        return bests.stream().map(Best::row).toList();
+    }
+
+    /** One layer's times so far: the layers' way, and the best of the tiles tried. */
+    private static final class Best {
+        final Layer layer;
+        final double layers;
+        final double backLayers;
+        double local = Double.POSITIVE_INFINITY;
+        double implicit = Double.POSITIVE_INFINITY;
+        double backImplicit = Double.POSITIVE_INFINITY;
+        ClBackend.LocalGemmConfig tiles;
+        ClBackend.LocalGemmConfig backTiles;
+
+        Best(Layer layer, double layers, double backLayers) {
+            this.layer = layer;
+            this.layers = layers;
+            this.backLayers = backLayers;
         }
-        return rows;
+
+        Row row() {
+            return new Row(layer, layers, local, implicit, tiles, backLayers, backImplicit, backTiles);
+        }
     }
 
     /** The choices of {@code rows} (the implicit GEMM where it won), stored for the device; returns the file. */
