@@ -9,6 +9,8 @@ of points, Adam 1e-4 with beta1 0.8, batches of 100, the non-saturating loss. Be
   --fourier SIGMA  D first maps its input through random Fourier features (Tancik et al. 2020)
   --instance-noise S   N(0, S^2) added to D's inputs, annealed to 0 over the first 70% of the steps
   --d-steps K      discriminator steps per generator step
+  --lr-decay       both learning rates falling linearly to 0 over the run
+  --noise-dim N    G's noise dimensions (with --residual, the skip adds the first two)
 Prints the options, the samples near each mode (5 x 5, within 0.15 of its centre), the modes covered (at least 1% of
 2,500 samples) and the share near a mode, as tools/gan-grid-torch.py scores them.
 
@@ -46,22 +48,24 @@ def options():
     p.add_argument("--d-steps", type=int, default=1)
     p.add_argument("--standardize", action="store_true")
     p.add_argument("--residual", action="store_true")
+    p.add_argument("--lr-decay", action="store_true")
+    p.add_argument("--noise-dim", type=int, default=2)
     return p.parse_args()
 
 
 class Residual(nn.Module):
-    """z + f(z)."""
+    """z + f(z) (z's first two dimensions where the noise has more)."""
 
     def __init__(self, f):
         super().__init__()
         self.f = f
 
     def forward(self, z):
-        return z + self.f(z)
+        return z[:, :2] + self.f(z)
 
 
 def networks(o):
-    layers = [nn.Linear(2, 400), nn.LeakyReLU(0.2)]
+    layers = [nn.Linear(o.noise_dim, 400), nn.LeakyReLU(0.2)]
     for _ in range(3):
         layers += [nn.Linear(400, 400), nn.LeakyReLU(0.2)]
     generator = nn.Sequential(*layers, nn.Linear(400, 2))
@@ -88,13 +92,14 @@ def main(o):
     opt_d = torch.optim.Adam(discriminator.parameters(), o.lr, betas=(o.beta1, 0.999))
     softplus = nn.functional.softplus
     steps = int(o.epochs * len(data) / o.batch)
+    schedules = [torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 - s / steps) for opt in (opt_g, opt_d)] if o.lr_decay else []
     order, at = torch.randperm(len(data)), 0
     for step in range(steps):
         for _ in range(o.d_steps):
             if at + o.batch > len(data):
                 order, at = torch.randperm(len(data)), 0
             real, at = data[order[at:at + o.batch]], at + o.batch
-            fake = generator(torch.randn(o.batch, 2)).detach()
+            fake = generator(torch.randn(o.batch, o.noise_dim)).detach()
             noise = o.instance_noise * max(0.0, 1 - step / steps / 0.7)
             if noise:
                 real, fake = real + noise * torch.randn_like(real), fake + noise * torch.randn_like(fake)
@@ -107,17 +112,19 @@ def main(o):
             opt_d.zero_grad()
             d_loss.backward()
             opt_d.step()
-        g_loss = softplus(-discriminator(generator(torch.randn(o.batch, 2)).view(-1, 2 * o.pack))).mean()
+        g_loss = softplus(-discriminator(generator(torch.randn(o.batch, o.noise_dim)).view(-1, 2 * o.pack))).mean()
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
+        for schedule in schedules:
+            schedule.step()
         if o.ema > 0:
             decay = min(o.ema, (1 + step) / (10 + step))  # the start-up ramp
             with torch.no_grad():
                 for a, p in zip(average.parameters(), generator.parameters()):
                     a.mul_(decay).add_(p, alpha=1 - decay)
     with torch.no_grad():
-        samples = (average(torch.randn(2500, 2)) * std + mean).numpy()
+        samples = (average(torch.randn(2500, o.noise_dim)) * std + mean).numpy()
     distance = np.sqrt(((samples[:, None, :] - grid.CENTRES[None]) ** 2).sum(2))
     near = distance.min(1) < grid.RADIUS
     per_mode = np.bincount(distance.argmin(1)[near], minlength=len(grid.CENTRES))

@@ -22,6 +22,10 @@ A GAN trained with a generator average (`--g-ema`) holds it as `ema.gen.*` besid
 second copy of the generator (with the trained generator's batch-norm buffers, which the average does not keep),
 and the samples reported come from it, as LatentCL's `sample` and `eval` draw them.
 
+A GAN on points trained in standardized units ("standardized" in the configuration) holds the data's moments as
+`data_mean` and `data_std`: its generator's output h means data_mean + data_std * h, and its discriminator reads
+(x - data_mean) / data_std. A residual generator ("gen_residual") is G(z) = z + MLP(z), the MLP's names unchanged.
+
 Usage: tools/load_checkpoint.py runs/.../checkpoint.safetensors [IDX_DIR]
 """
 import gzip, json, os, struct, sys
@@ -237,6 +241,13 @@ class Mlp(nn.Module):
         return self.output(self[-1](x))
 
 
+class ResidualMlp(Mlp):
+    """z + Mlp(z), named as the Mlp is."""
+
+    def forward(self, x):
+        return x + super().forward(x)
+
+
 def mlp_features(d, x):
     """The MLP discriminator's last features (what a projection discriminator's embedding meets): every layer but
     the last with its units, then the minibatch std feature when present."""
@@ -292,7 +303,7 @@ def features(D, x, conv):
 def mlp_gan(cfg):
     """The MLP GAN, named as LatentCL's checkpoints name it (gen.0, gen.1, ...; disc.0, disc.1, ...)."""
     slope, pack = cfg["slope"], cfg.get("pack", 1)
-    g = Mlp([cfg["noise"] + cfg.get("classes", 0)] + cfg["gen_hidden"] + [cfg["data"]], slope,
+    g = (ResidualMlp if cfg.get("gen_residual") else Mlp)([cfg["noise"] + cfg.get("classes", 0)] + cfg["gen_hidden"] + [cfg["data"]], slope,
             torch.sigmoid if cfg["output"] == "sigmoid" else (lambda x: x), batch_norm=cfg.get("gen_batch_norm", False))
     concat = cfg.get("conditioning") == "concat"
     d = Mlp([cfg["data"] * pack + (cfg["classes"] if concat else 0)] + cfg["disc_hidden"] + [1], slope, lambda x: x,
@@ -372,9 +383,12 @@ def main():
                 onehot = F.one_hot(y, classes).float()
                 z = torch.cat([z, onehot[:, :, None, None] if conv else onehot], 1)
             fake = G(z)
+            judged = fake
+            if cfg.get("standardized"):  # G's output and D's input in standardized units, the samples in the data's
+                fake = fake * tensors["data_std"] + tensors["data_mean"]
             if E is not None:
                 E.eval()
-            p = torch.sigmoid(Packed(pack, D)(fake) if pack > 1 else judge(D, E, fake, y, conv, classes))
+            p = torch.sigmoid(Packed(pack, D)(judged) if pack > 1 else judge(D, E, judged, y, conv, classes))
             s = (fake + 1) / 2 if conv else fake
             report = {"samples": list(s.shape), "mean": round(float(s.mean()), 4), "mean_D_fake": round(float(p.mean()), 4)}
             if A is not None:

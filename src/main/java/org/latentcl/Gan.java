@@ -200,6 +200,24 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
     }
 
     /**
+     * Whether both networks work in the training data's standardized units ({@link Builder#standardize}).
+     *
+     * @return true when the GAN keeps the data's moments
+     */
+    public boolean standardized() {
+        return config.standardized();
+    }
+
+    /**
+     * Whether the generator is residual, G(z) = z + MLP(z) ({@link Builder#residualGenerator}).
+     *
+     * @return true for the residual generator
+     */
+    public boolean residualGenerator() {
+        return config.residual();
+    }
+
+    /**
      * Generates G(z) for noise z ~ N(0, I); the same seed gives the same samples on every device. A
      * DCGAN's samples come in the data's [0, 1] ((tanh + 1) / 2), with batch norm in evaluation mode.
      *
@@ -354,6 +372,8 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         private boolean minibatchStd;
         private boolean discriminatorBatchNorm = true;
         private boolean generatorBatchNorm;
+        private boolean standardize;
+        private boolean residualGenerator;
         private int maxout = 1;
         private boolean noiseSet;
         private long seed = 1;
@@ -524,6 +544,36 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
         }
 
         /**
+         * Both networks work in the training data's standardized units, as Keras's Normalization layer would put them:
+         * the discriminator reads (x - mean) / std per feature, and the generator's output h becomes mean + std h. The
+         * moments are taken from the training data before the first step (double sums, the population standard
+         * deviation; 1 for a feature that never varies) and kept in the checkpoint as {@code data_mean} and
+         * {@code data_std}, so {@link #generate} and {@link #discriminate} take and give the data's units. Instance
+         * noise and the gradient penalties then act in standardized units. For the MLP GAN with a linear output (data
+         * outside [0, 1], such as points); default false.
+         *
+         * @param on whether to standardize
+         * @return this builder
+         */
+        public Builder standardize(boolean on) {
+            standardize = on;
+            return this;
+        }
+
+        /**
+         * A residual MLP generator, G(z) = z + MLP(z) (noise as wide as the data, unconditional, linear output): it
+         * starts near the identity, so with {@link #standardize} near the data's Gaussian fit, and only has to move
+         * each sample to a mode nearby (docs/GAN.md, the 5x5 grid). Default false.
+         *
+         * @param on whether the generator adds its noise to its output
+         * @return this builder
+         */
+        public Builder residualGenerator(boolean on) {
+            residualGenerator = on;
+            return this;
+        }
+
+        /**
          * Maxout units in the MLP discriminator's hidden layers (Goodfellow et al. 2013): each hidden Linear layer gives
          * {@code pieces} values per unit and the unit keeps their maximum, in place of LeakyReLU; PacGAN's 2-D
          * discriminators use 200 units of 5 pieces. Default 1: LeakyReLU. Not for the DCGAN.
@@ -622,9 +672,10 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
                 if (data != image.size()) {
                     throw new IllegalArgumentException("a DCGAN on " + image + " images makes " + image.size() + " values, not " + data);
                 }
-                if (generatorBatchNorm || maxout > 1) {
+                if (generatorBatchNorm || maxout > 1 || standardize || residualGenerator) {
                     throw new IllegalArgumentException(generatorBatchNorm ? "the DCGAN's generator has batch norm already;"
-                            + " generatorBatchNorm is the MLP generator's" : "maxout units are the MLP discriminator's, not the DCGAN's");
+                            + " generatorBatchNorm is the MLP generator's" : maxout > 1 ? "maxout units are the MLP discriminator's, not the DCGAN's"
+                            : "standardize and residualGenerator are for the MLP GAN; the DCGAN's data are scaled to its tanh's [-1, 1]");
                 }
                 config = GanConfig.dcgan(image, noise, generator[0], discriminator[0], l);
             } else {
@@ -634,7 +685,8 @@ public final class Gan extends OnDevice<org.latentcl.model.GanNetwork> implement
                 if (!discriminatorBatchNorm) {
                     throw new IllegalArgumentException("the MLP discriminator has no batch norm to drop; discriminatorBatchNorm is the DCGAN's");
                 }
-                config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID, l).withGeneratorBatchNorm(generatorBatchNorm);
+                config = new GanConfig(data, noise, generator, discriminator, output == Output.SIGMOID, l).withGeneratorBatchNorm(generatorBatchNorm)
+                        .withScaling(standardize, residualGenerator);
             }
             GanConfig conditioned = config.with(new GanConfig.Stabilizers(spectralNorm, pack, minibatchStd, discriminatorBatchNorm, maxout))
                     .conditional(classes);

@@ -13,23 +13,23 @@ enum GanKind {
      * 3 x 200 maxout units of 5 pieces, 2-d noise, batch 100, Adam 1e-4 with beta1 0.8): the maxout discriminator, and the
      * generator with LeakyReLU and without batch norm, which measured worse with it (docs/GAN.md).
      */
-    POINTS(100, 2, "400,400,400,400", "200,200,200", false, 5, 1e-4f, 0.8f,
+    POINTS(100, 2, "400,400,400,400", "200,200,200", false, 5, 1e-4f, 0.8f, false, false,
             "networks for low-dimensional points (PacGAN's for the 2-D mixtures, Lin et al. 2018; docs/GAN.md)"),
     /**
      * The MLP GAN on images (or on data of many features) under the default preset: batches of 64 (twice the steps of
      * the paper preset's 128 in an epoch) at Adam 3e-4: Fashion-MNIST's FID after 10 epochs 35.9-37.8 over three seeds,
      * against 37.9-42.2 at 2e-4 and 51-57 with batches of 128 (docs/GAN.md).
      */
-    MLP(64, 64, "256,512", "512,256", false, 1, 3e-4f, 0.5f, ""),
+    MLP(64, 64, "256,512", "512,256", false, 1, 3e-4f, 0.5f, false, false, ""),
     /** The 2014 GAN's MLP, as {@code train gan} trained before the presets ({@code --preset paper}). */
-    MLP_PAPER(128, 64, "256,512", "512,256", false, 1, 2e-4f, 0.5f, ""),
+    MLP_PAPER(128, 64, "256,512", "512,256", false, 1, 2e-4f, 0.5f, false, false, ""),
     /**
      * The DCGAN under the default preset: Radford et al.'s nets and batch at Adam 3e-4: on the first 9,000 Fashion-MNIST
      * images, 5 epochs, FID 111.4, 98.9, 106.3 over three seeds against 116-134 for PyTorch's at 2e-4 (docs/GAN.md).
      */
-    DCGAN(64, 100, null, null, false, 1, 3e-4f, 0.5f, ""),
+    DCGAN(64, 100, null, null, false, 1, 3e-4f, 0.5f, false, false, ""),
     /** Radford et al.'s DCGAN as published, Adam 2e-4 ({@code --preset paper}). */
-    DCGAN_PAPER(64, 100, null, null, false, 1, 2e-4f, 0.5f, "");
+    DCGAN_PAPER(64, 100, null, null, false, 1, 2e-4f, 0.5f, false, false, "");
 
     /** Data with at most this many features and no image shape are points. */
     static final int POINTS_MAX_FEATURES = 16;
@@ -50,10 +50,15 @@ enum GanKind {
     final float lr;
     /** Adam's beta1. */
     final float beta1;
+    /** Whether the networks work in the data's standardized units. */
+    final boolean standardize;
+    /** Whether the MLP generator is residual, where the noise is as wide as the data and the GAN unconditional. */
+    final boolean residual;
     /** What the start of the run says about the choice; empty when there is nothing to say. */
     final String why;
 
-    GanKind(int batch, int noise, String gHidden, String dHidden, boolean gBatchNorm, int dMaxout, float lr, float beta1, String why) {
+    GanKind(int batch, int noise, String gHidden, String dHidden, boolean gBatchNorm, int dMaxout, float lr, float beta1, boolean standardize,
+            boolean residual, String why) {
         this.batch = batch;
         this.noise = noise;
         this.gHidden = gHidden;
@@ -62,6 +67,8 @@ enum GanKind {
         this.dMaxout = dMaxout;
         this.lr = lr;
         this.beta1 = beta1;
+        this.standardize = standardize;
+        this.residual = residual;
         this.why = why;
     }
 

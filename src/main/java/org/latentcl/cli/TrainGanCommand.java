@@ -94,6 +94,16 @@ final class TrainGanCommand implements Callable<Integer> {
             + "as PacGAN's generators for the 2-D mixtures (Lin et al. 2018); sampling uses its running statistics. Default: from --preset.")
     Boolean gBatchNorm;
 
+    @Option(names = "--standardize", negatable = true, description = "MLP with a linear output: both networks work in the training "
+            + "data's standardized units ((x - mean) / std per feature, from the training data; kept in the checkpoint, so samples come "
+            + "in the data's units); instance noise and --r1 then act in those units. Default: from --preset.")
+    Boolean standardize;
+
+    @Option(names = "--g-residual", negatable = true, description = "MLP: the generator adds its noise to its output, G(z) = z + MLP(z) "
+            + "(noise as wide as the data, unconditional, linear output); with --standardize it starts at the data's Gaussian fit. "
+            + "Default: from --preset.")
+    Boolean gResidual;
+
     @Option(names = "--d-maxout", paramLabel = "PIECES", description = "MLP: maxout units in the discriminator's hidden layers, each the "
             + "largest of PIECES values (Goodfellow et al. 2013; PacGAN's 2-D discriminators take 5); 1: LeakyReLU. Default: 5 for points, "
             + "else 1.")
@@ -160,7 +170,8 @@ final class TrainGanCommand implements Callable<Integer> {
     private static final String[] RUN_SETTINGS = {"--batch", "--arch", "--noise", "--ngf", "--ndf", "--g-hidden", "--d-hidden", "--lr", "--beta1",
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
         "--lr-decay", "--g-ema", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning",
-        "--aux-classifier", "--lr-schedule", "--warmup-steps", "--r1", "--r1-every", "--gp", "--d-batch-norm", "--g-batch-norm", "--d-maxout"};
+        "--aux-classifier", "--lr-schedule", "--warmup-steps", "--r1", "--r1-every", "--gp", "--d-batch-norm", "--g-batch-norm", "--d-maxout",
+        "--standardize", "--g-residual"};
 
     @Override
     public Integer call() throws IOException {
@@ -249,6 +260,21 @@ final class TrainGanCommand implements Callable<Integer> {
             throw new UsageException((gBatchNorm != null ? "--g-batch-norm" : "--d-maxout") + " is for the MLP GAN; the DCGAN's "
                     + (gBatchNorm != null ? "generator has batch norm already" : "discriminator is convolutional"));
         }
+        if (dcgan && (standardize != null || gResidual != null)) {
+            throw new UsageException((standardize != null ? "--standardize" : "--g-residual") + " is for the MLP GAN; the DCGAN trains on "
+                    + "its data scaled to its tanh's [-1, 1]");
+        }
+        boolean standardized = !dcgan && (standardize != null ? standardize : kind.standardize);
+        boolean residual = !dcgan && (gResidual != null ? gResidual : kind.residual && noise == train.cols() && !conditional);
+        if (standardized && unit) {
+            throw new UsageException("--standardize is for data outside [0, 1]; " + train.name() + " lies in [0, 1], so the generator ends "
+                    + "in a sigmoid, which standardized units do not suit");
+        }
+        if (residual && (noise != train.cols() || conditional || unit)) {
+            throw new UsageException("--g-residual adds the noise to the generator's output: it needs --noise " + train.cols() + " (the data's "
+                    + "features), an unconditional GAN and data outside [0, 1]" + (noise != train.cols() ? "; the noise has " + noise
+                    : conditional ? "; --conditional is set" : "; " + train.name() + " lies in [0, 1]"));
+        }
         if (dcgan) {
             if (!train.isImage() || !unit) {
                 throw new UsageException("--arch dcgan needs images with values in [0, 1]; " + train.name()
@@ -266,7 +292,8 @@ final class TrainGanCommand implements Callable<Integer> {
             builder.data(train.cols()).generator(Flags.sizes("--g-hidden", gHidden != null ? gHidden : kind.gHidden))
                     .discriminator(Flags.sizes("--d-hidden", dHidden != null ? dHidden : kind.dHidden))
                     .output(unit ? org.latentcl.Gan.Output.SIGMOID : org.latentcl.Gan.Output.LINEAR)
-                    .generatorBatchNorm(gBatchNorm != null ? gBatchNorm : kind.gBatchNorm).discriminatorMaxout(dMaxout != null ? dMaxout : kind.dMaxout);
+                    .generatorBatchNorm(gBatchNorm != null ? gBatchNorm : kind.gBatchNorm).discriminatorMaxout(dMaxout != null ? dMaxout : kind.dMaxout)
+                    .standardize(standardized).residualGenerator(residual);
         }
         Flags.batchFits(batch, train.rows());
         Path dir = run.freshRunDirectory("gan");
@@ -290,7 +317,8 @@ final class TrainGanCommand implements Callable<Integer> {
             }
             console.println(dcgan ? "the DCGAN's generator ends in tanh: it trains on the data scaled to [-1, 1]"
                     : unit ? "the data lie in [0, 1], so the generator ends in a sigmoid"
-                    : "the data are not in [0, 1], so the generator's output layer is linear");
+                    : "the data are not in [0, 1], so the generator's output layer is linear"
+                    + (gan.standardized() ? "; both networks work in the training data's standardized units" : ""));
             fit(console, devices, gan, split, GanTrainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
                     .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise()).evalEvery(evalEvery)
                     .learningRateDecay(st.lrDecay()).generatorAverage(st.generatorAverage()).learningRateSchedule(run.schedule())

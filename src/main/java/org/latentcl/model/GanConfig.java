@@ -27,9 +27,17 @@ import java.util.List;
  * @param genBatchNorm  whether the MLP generator normalizes each hidden layer's batch before its activation (PacGAN's
  *                      generators for the 2-D mixtures, Lin et al. 2018: Linear, BatchNorm1d, activation); the DCGAN's
  *                      generator always does
+ * @param standardized  whether both networks work in the training data's standardized units (an MLP GAN with a linear
+ *                      output): D reads (x - mean) / std per feature, G's output h is read as mean + std h, the means
+ *                      and standard deviations kept beside the weights as the buffers {@code data_mean} and {@code data_std}
+ *                      (Keras's Normalization layer, adapted to the data before the first step)
+ * @param residual      whether the MLP generator adds its noise to its output, G(z) = z + MLP(z) (noise as wide as the
+ *                      data): with {@code standardized}, G starts near the data's Gaussian fit and only has to move each
+ *                      sample to a mode nearby (docs/GAN.md, the 5x5 grid)
  */
 public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
-                        Stabilizers disc, int classes, boolean concatenated, float auxWeight, boolean genBatchNorm) {
+                        Stabilizers disc, int classes, boolean concatenated, float auxWeight, boolean genBatchNorm, boolean standardized,
+                        boolean residual) {
     /** The generator's objective. */
     public enum Loss {
         /** -log D(G(z)): strong gradients early in training (the paper's recommendation, the default). */
@@ -125,7 +133,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
      * of its last features onto the class's embedding to its logit.
      */
     public GanConfig conditional(int n) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, n, concatenated, auxWeight, genBatchNorm);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, n, concatenated, auxWeight, genBatchNorm, standardized, residual);
     }
 
     /** A conditional GAN, its classes projected or concatenated, without an auxiliary classifier. */
@@ -136,7 +144,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     /** The same conditional GAN with an auxiliary classifier on the discriminator's features, its losses weighted by {@code weight}. */
     public GanConfig withAuxClassifier(float weight) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, weight, genBatchNorm);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, weight, genBatchNorm, standardized, residual);
     }
 
     /** Whether the discriminator has an auxiliary classifier head. */
@@ -155,7 +163,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
      * discriminator reads torch.cat([x, one_hot(y)], 1), as Mirza &amp; Osindero's) instead of projected.
      */
     public GanConfig concatenatingClasses() {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, true, auxWeight, genBatchNorm);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, true, auxWeight, genBatchNorm, standardized, residual);
     }
 
     /** Whether the GAN is class-conditional. */
@@ -180,18 +188,30 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
 
     /** This configuration with the discriminator's stabilizers {@code disc}. */
     public GanConfig with(Stabilizers disc) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight, genBatchNorm);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight, genBatchNorm, standardized, residual);
     }
 
     /** This MLP GAN with batch norm before each hidden activation of its generator (the DCGAN's generator has it already). */
     public GanConfig withGeneratorBatchNorm(boolean on) {
-        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight, on);
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight, on, standardized, residual);
     }
 
     /** Without the generator's batch norm in an MLP GAN. */
     public GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
                      Stabilizers disc, int classes, boolean concatenated, float auxWeight) {
         this(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight, false);
+    }
+
+    /** In the data's own units, the generator without the skip from its noise. */
+    public GanConfig(int data, int noise, int[] genHidden, int[] discHidden, boolean sigmoidOutput, Loss loss, ImageShape image,
+                     Stabilizers disc, int classes, boolean concatenated, float auxWeight, boolean genBatchNorm) {
+        this(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight, genBatchNorm, false, false);
+    }
+
+    /** This MLP GAN working in the data's standardized units or not, its generator with the skip from its noise or not. */
+    public GanConfig withScaling(boolean standardize, boolean residualGenerator) {
+        return new GanConfig(data, noise, genHidden, discHidden, sigmoidOutput, loss, image, disc, classes, concatenated, auxWeight, genBatchNorm,
+                standardize, residualGenerator);
     }
 
     public GanConfig {
@@ -234,6 +254,16 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             throw new IllegalArgumentException(genBatchNorm ? "the DCGAN's generator has its batch norm already; the generator batch-norm option is"
                     + " for the MLP generator" : "maxout units are for the MLP discriminator; the DCGAN's discriminator is convolutional");
         }
+        if (standardized && (image != null || sigmoidOutput)) {
+            throw new IllegalArgumentException(image != null ? "standardizing the data is for the MLP GAN; the DCGAN's data are scaled to its tanh's"
+                    + " [-1, 1]" : "standardized data cannot come from a sigmoid output in [0, 1]: standardize with a linear output");
+        }
+        if (residual && (image != null || noise != data || sigmoidOutput || classes > 0)) {
+            throw new IllegalArgumentException(image != null ? "the residual generator is the MLP generator's"
+                    : classes > 0 ? "the residual generator G(z) = z + MLP(z) is unconditional (a conditional generator reads its class too)"
+                    : sigmoidOutput ? "the residual generator G(z) = z + MLP(z) needs a linear output, not a sigmoid"
+                    : "the residual generator G(z) = z + MLP(z) needs noise as wide as the data (" + data + "), got " + noise);
+        }
         if (image != null) {
             ConvArchitectures.checkDcgan(image);
             if (image.size() != data || genHidden.length != 1 || discHidden.length != 1 || sigmoidOutput) {
@@ -275,7 +305,7 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
         return o instanceof GanConfig c && c.data == data && c.noise == noise && Arrays.equals(c.genHidden, genHidden)
                 && Arrays.equals(c.discHidden, discHidden) && c.sigmoidOutput == sigmoidOutput && c.loss == loss
                 && java.util.Objects.equals(c.image, image) && c.disc.equals(disc) && c.classes == classes && c.concatenated == concatenated
-                && c.auxWeight == auxWeight && c.genBatchNorm == genBatchNorm;
+                && c.auxWeight == auxWeight && c.genBatchNorm == genBatchNorm && c.standardized == standardized && c.residual == residual;
     }
 
     @Override
@@ -291,9 +321,11 @@ public record GanConfig(int data, int noise, int[] genHidden, int[] discHidden, 
             return conditional + "DCGAN z" + noise + " ngf " + genHidden[0] + " ndf " + discHidden[0] + " -> " + image + " tanh, "
                     + loss.name().toLowerCase() + " loss" + stabilizerText();
         }
-        return conditional + "GAN z" + noise + " G" + Arrays.toString(genHidden) + (genBatchNorm ? " with batch norm" : "") + " D"
+        return conditional + "GAN z" + noise + " G" + Arrays.toString(genHidden) + (genBatchNorm ? " with batch norm" : "")
+                + (residual ? " residual" : "") + " D"
                 + Arrays.toString(discHidden) + (disc.maxout() > 1 ? " maxout " + disc.maxout() : "") + " -> " + data
-                + (sigmoidOutput ? " sigmoid" : " linear") + ", " + loss.name().toLowerCase() + " loss" + stabilizerText();
+                + (sigmoidOutput ? " sigmoid" : " linear") + (standardized ? " (standardized data)" : "") + ", " + loss.name().toLowerCase()
+                + " loss" + stabilizerText();
     }
 
     private String stabilizerText() {

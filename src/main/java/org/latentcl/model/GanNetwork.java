@@ -29,6 +29,7 @@ import org.latentcl.nn.MaxoutLayer;
 import org.latentcl.nn.MinibatchStdLayer;
 import org.latentcl.nn.ParamSpec;
 import org.latentcl.nn.Parameters;
+import org.latentcl.nn.Residual;
 import org.latentcl.nn.Sequential;
 import org.latentcl.nn.SpectralNorm;
 import org.latentcl.nn.RandomStream;
@@ -105,6 +106,9 @@ public final class GanNetwork implements AutoCloseable {
     private DiscriminatorPenalties penalties;
     /** A gradient penalty's tangent on the concatenated rows [u, 0] (concatenation only; made on first use). */
     private Tensor joinedTangent;
+    /** The data's moments when the networks work in standardized units, and the real rows so scaled; null otherwise. */
+    private final DataScaling scaling;
+    private final Tensor scaledReal;
 
     public GanNetwork(Backend be, GanConfig config, int maxBatch) {
         this.be = be;
@@ -170,6 +174,8 @@ public final class GanNetwork implements AutoCloseable {
         dData = config.concatenated() ? be.zeros(maxBatch, config.data()) : null;
         z = be.zeros(maxBatch, config.noise());
         prob = be.zeros(maxBatch, 1);
+        scaling = config.standardized() ? new DataScaling(be, config.data()) : null;
+        scaledReal = config.standardized() ? be.zeros(maxBatch, config.data()) : null;
         if (aux != null) {
             float[] numbers = new float[config.classes()];
             for (int k = 0; k < numbers.length; k++) {
@@ -210,13 +216,16 @@ public final class GanNetwork implements AutoCloseable {
 
     /**
      * The generator MLP: Linear layers gen.0, gen.1, ... with LeakyReLU between, to the data's width (a sigmoid on it
-     * when the data are in [0, 1]); with batch norm, each hidden Linear followed by a BatchNorm1d named gen.bn.i (in
+     * when the data are in [0, 1]), its noise added to its output when residual; with batch norm, each hidden Linear followed by a BatchNorm1d named gen.bn.i (in
      * PyTorch's layout, a BatchNorm2d over 1 x 1 planes) before its activation.
      */
     private static Sequential mlpGenerator(GanConfig config, int maxBatch) {
         int[] sizes = config.generatorSizes();
         Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
         Activation output = config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY;
+        if (config.residual()) {
+            return new Sequential(List.of(new Residual("gen", Sequential.mlp("gen", sizes, hidden, output, maxBatch))), maxBatch);
+        }
         if (!config.genBatchNorm()) {
             return Sequential.mlp("gen", sizes, hidden, output, maxBatch);
         }
@@ -309,9 +318,29 @@ public final class GanNetwork implements AutoCloseable {
         return all;
     }
 
-    /** The generator's buffers. */
+    /** The generator's buffers, after them the data's moments when the networks work in standardized units. */
     public List<Buffer> generatorBuffers() {
-        return gen.buffers();
+        List<Buffer> all = new ArrayList<>(gen.buffers());
+        if (scaling != null) {
+            all.addAll(scaling.buffers());
+        }
+        return all;
+    }
+
+    /**
+     * Whether the networks wait for the data's moments: they work in standardized units and have had none set, by
+     * {@link #adaptScaling} or from a checkpoint.
+     */
+    public boolean needsScaling() {
+        return scaling != null && !scaling.adapted();
+    }
+
+    /** Sets the data's moments, for networks that work in standardized units, to those of {@code rows} (data features each). */
+    public void adaptScaling(float[] rows) {
+        if (scaling == null) {
+            throw new IllegalStateException("this GAN works in the data's own units; it has no moments to adapt");
+        }
+        scaling.adapt(rows);
     }
 
     /** The discriminator's buffers, its spectral normalization's vectors last. */
@@ -408,7 +437,7 @@ public final class GanNetwork implements AutoCloseable {
             fake = null;
             return 0;
         }
-        Tensor xb = split(x.rowRange(0, b));
+        Tensor xb = scaled(split(x.rowRange(0, b)));
         Tensor zb = z.rowRange(0, b);
         if (givenNoise == null) {
             RandomFill.normal(be, zb, rng.seed(), rng.take((long) b * config.noise()));
@@ -752,16 +781,32 @@ public final class GanNetwork implements AutoCloseable {
                     + " values" + (pack > 1 ? " in packs of " + pack : "") + ", got " + x.shape());
         }
         refreshNormalized(false);
-        Tensor judged = split(x);
+        Tensor judged = scaled(split(x));
         Activations.activate(be, Activation.SIGMOID, logits(judged.reshape(judged.rows() / pack, judged.cols() * pack), false), out);
     }
 
     /**
      * Generates from codes (b x codeWidth, on this backend: z, then a conditional GAN's one-hot class)
-     * into out (b x data); batch norm in evaluation mode, as after PyTorch's G.eval().
+     * into out (b x data), in the data's units (mean + std G(z) where the networks work standardized); batch norm in
+     * evaluation mode, as after PyTorch's G.eval().
      */
     public void generate(Tensor noise, Tensor out) {
-        Elementwise.copy(be, gen.forward(noise, false), out);
+        Tensor h = gen.forward(noise, false);
+        if (scaling != null) {
+            scaling.restore(h, out);
+        } else {
+            Elementwise.copy(be, h, out);
+        }
+    }
+
+    /** Data rows as the discriminator reads them: standardized where the networks work so (into a buffer), else x itself. */
+    private Tensor scaled(Tensor x) {
+        if (scaling == null) {
+            return x;
+        }
+        Tensor out = scaledReal.rowRange(0, x.rows());
+        scaling.standardize(x, out);
+        return out;
     }
 
     @Override
@@ -785,6 +830,10 @@ public final class GanNetwork implements AutoCloseable {
         }
         z.close();
         prob.close();
+        if (scaling != null) {
+            scaling.close();
+            scaledReal.close();
+        }
         if (noisy != null) {
             noisy.close();
         }

@@ -51,6 +51,12 @@ public final class GanCheckpoint {
         if (c.disc().maxout() > 1) {
             m.put("disc_maxout", c.disc().maxout());
         }
+        if (c.standardized()) {
+            m.put("standardized", true);
+        }
+        if (c.residual()) {
+            m.put("gen_residual", true);
+        }
         if (c.conditional()) {
             m.put("classes", c.classes());
             m.put("conditioning", c.concatenated() ? "concat" : "projection");
@@ -119,7 +125,7 @@ public final class GanCheckpoint {
             }
             GanConfig mlp = new GanConfig(((Double) m.get("data")).intValue(), ((Double) m.get("noise")).intValue(), ints(m.get("gen_hidden")),
                     ints(m.get("disc_hidden")), "sigmoid".equals(m.get("output")), loss).withGeneratorBatchNorm(Boolean.TRUE.equals(m.get("gen_batch_norm")))
-                    .with(disc).conditional(classes);
+                    .with(disc).conditional(classes).withScaling(Boolean.TRUE.equals(m.get("standardized")), Boolean.TRUE.equals(m.get("gen_residual")));
             return "concat".equals(m.get("conditioning")) ? mlp.concatenatingClasses() : mlp.withAuxClassifier(aux);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(file + ": the GAN configuration in the metadata is unreadable (" + e.getMessage() + ")");

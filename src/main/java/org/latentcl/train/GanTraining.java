@@ -297,6 +297,10 @@ public final class GanTraining {
                     adamsG.add(made(new Adam(g.generatorParameters(), adamGen)));
                     sums.add(made(g.backend().zeros(1, GanNetwork.STATS)));
                 }
+                if (gan.needsScaling()) {
+                    // Networks that work in standardized units take the training data's moments once (a resumed run's from its checkpoint).
+                    gan.adaptScaling(train.values());
+                }
                 GanConfig c = gan.config();
                 // Boundaries where noise draws (z; instance noise on data) start a Philox block and packs stay whole.
                 this.parallel = parallelOptions == null ? null

@@ -111,6 +111,71 @@ class GanCommandTest {
     }
 
     /**
+     * --standardize and --g-residual on points far from 0 and 1: the run says so, the checkpoint holds the training data's
+     * moments (data_mean, data_std) and both flags, a resumed run ends bit for bit where a straight one does, and the samples
+     * come in the data's units (the generator starts at the data's Gaussian fit, so after one short epoch their mean is
+     * near the data's). Flags that cannot apply are refused with one line.
+     */
+    @Test
+    void aStandardizedResidualGanSamplesInTheDataUnitsAndResumesExactly() throws IOException {
+        StringBuilder csv = new StringBuilder("x,y\n");
+        java.util.Random rnd = new java.util.Random(2);
+        double[] sum = new double[2];
+        int n = 300;
+        for (int i = 0; i < n; i++) {
+            double x = 100 + 8 * (i % 3) + 0.2 * rnd.nextGaussian();
+            double y = -50 + 3 * (i % 2) + 0.2 * rnd.nextGaussian();
+            csv.append((float) x).append(',').append((float) y).append('\n');
+        }
+        Path data = dir.resolve("far.csv");
+        Files.writeString(data, csv);
+        String[] settings = {"train", "gan", "--data", data.toString(), "--standardize", "--g-residual", "--g-hidden", "16,16", "--d-hidden",
+            "16", "--pack", "1", "--batch", "30", "--device", "java"};
+        Path straight = dir.resolve("straight");
+        Path resumed = dir.resolve("resumed");
+        Cli.Run r = Cli.run(Cli.with(settings, "--epochs", "2", "--out", straight.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("residual D[16] maxout 5 -> 2 linear (standardized data)")
+                && r.out().contains("both networks work in the training data's standardized units"), r.out());
+        r = Cli.run(Cli.with(settings, "--epochs", "1", "--quiet", "--out", resumed.toString()));
+        assertEquals(0, r.code(), r.err());
+        r = Cli.run("train", "gan", "--resume", resumed.toString(), "--epochs", "2", "--device", "java", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        var c = org.latentcl.io.Safetensors.read(straight.resolve("checkpoint.safetensors"));
+        var b = org.latentcl.io.Safetensors.read(resumed.resolve("checkpoint.safetensors")).tensors();
+        assertEquals(c.tensors().keySet(), b.keySet());
+        for (String name : b.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(c.tensors().get(name).data(), b.get(name).data(), name);
+        }
+        Map<?, ?> config = (Map<?, ?>) Json.parse(c.metadata().get("config"));
+        assertEquals(Boolean.TRUE, config.get("standardized"));
+        assertEquals(Boolean.TRUE, config.get("gen_residual"));
+        // The training data's moments (the held-out tenth apart), so near the whole file's.
+        float[] mean = c.tensors().get("data_mean").data();
+        float[] std = c.tensors().get("data_std").data();
+        assertEquals(108, mean[0], 0.5);
+        assertEquals(-48.5, mean[1], 0.3);
+        assertEquals(Math.sqrt(128 / 3.0), std[0], 0.3);
+        assertEquals(1.5, std[1], 0.1);
+        Path samples = dir.resolve("far.npy");
+        r = Cli.run("sample", "--checkpoint", straight.resolve("checkpoint.safetensors").toString(), "--n", "500", "--out", samples.toString(),
+                "--device", "java");
+        assertEquals(0, r.code(), r.err());
+        float[] v = Npy.read(samples).values();
+        double[] sampleMean = new double[2];
+        for (int i = 0; i < v.length; i++) {
+            sampleMean[i % 2] += v[i] / 500.0;
+        }
+        assertEquals(mean[0], sampleMean[0], std[0], "samples in the data's units: x");
+        assertEquals(mean[1], sampleMean[1], std[1], "samples in the data's units: y");
+        Cli.usageError(Cli.run(Cli.with(settings, "--noise", "3", "--out", dir.resolve("n3").toString())), "--g-residual adds the noise");
+        Cli.usageError(Cli.run("train", "gan", "--data", Cli.digits(dir, 50).toString(), "--standardize", "--device", "java", "--out",
+                dir.resolve("digits").toString()), "--standardize is for data outside [0, 1]");
+        Cli.usageError(Cli.run("train", "gan", "--arch", "dcgan", "--g-residual", "--device", "java", "--out", dir.resolve("dc").toString()),
+                "--g-residual is for the MLP GAN");
+    }
+
+    /**
      * Every stabilizer at once through the command, MLP and DCGAN: the run says which it uses, the
      * checkpoint holds PyTorch's spectral-norm names (NAME.weight_orig, _u, _v) and the packed
      * shapes, and sample and eval take it back.

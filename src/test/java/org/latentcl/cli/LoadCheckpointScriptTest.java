@@ -113,4 +113,30 @@ class LoadCheckpointScriptTest {
         p = ((Number) report(printed).get("mean_D_fake")).doubleValue();
         assertTrue(p > 0 && p < 1, "D's mean probability on G's samples: " + p);
     }
+
+    /**
+     * A GAN on points in standardized units with the residual generator (and packs of 2): PyTorch loads it strictly, and
+     * its samples, scaled back with data_mean and data_std, lie where the data do (around 70 on average here, far from 0).
+     */
+    @Test
+    void aStandardizedResidualGanLoadsAndSamplesInTheDataUnits() throws IOException, InterruptedException {
+        StringBuilder csv = new StringBuilder("x,y\n");
+        java.util.Random rnd = new java.util.Random(3);
+        for (int i = 0; i < 200; i++) {
+            csv.append((float) (100 + 5 * (i % 2) + 0.3 * rnd.nextGaussian())).append(',').append((float) (40 + 0.3 * rnd.nextGaussian())).append('\n');
+        }
+        Path data = dir.resolve("points.csv");
+        Files.writeString(data, csv);
+        Path out = dir.resolve("points");
+        Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--standardize", "--g-residual", "--pack", "2", "--g-hidden", "16",
+                "--d-hidden", "16", "--epochs", "1", "--device", "java", "--quiet", "--out", out.toString());
+        assertEquals(Main.EXIT_OK, r.code(), r.err());
+        String printed = script(out.resolve("checkpoint.safetensors").toString());
+        assertTrue(printed.contains("'standardized': True") && printed.contains("'gen_residual': True"), printed);
+        Map<?, ?> d = report(printed);
+        double mean = ((Number) d.get("mean")).doubleValue();
+        assertEquals(71.25, mean, 5, "the samples' mean in the data's units");
+        double p = ((Number) d.get("mean_D_fake")).doubleValue();
+        assertTrue(p > 0.2 && p < 0.8, "D's mean probability on G's samples, judged in standardized units: " + p);
+    }
 }

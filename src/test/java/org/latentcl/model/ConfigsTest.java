@@ -30,6 +30,14 @@ class ConfigsTest {
         assertEquals(2, gan.conditional(2).classes());
         refused(() -> gan.conditional(1), "at least two classes");
         refused(() -> gan.conditional(-1), "at least two classes");
+        // Standardized units need a linear output and an MLP; the residual generator noise as wide as the data, unconditional.
+        GanConfig points = new GanConfig(2, 2, new int[] {4}, new int[] {4}, false, NS);
+        assertTrue(points.withScaling(true, true).standardized() && points.withScaling(true, true).residual());
+        refused(() -> gan.withScaling(true, false), "sigmoid output");
+        refused(() -> new GanConfig(2, 3, new int[] {4}, new int[] {4}, false, NS).withScaling(false, true), "noise as wide as the data (2), got 3");
+        refused(() -> points.withScaling(false, true).conditional(2), "the residual generator G(z) = z + MLP(z) is unconditional");
+        refused(() -> points.withScaling(true, false).conditional(2).withScaling(true, true), "unconditional");
+        refused(() -> GanConfig.dcgan(new ImageShape(1, 16, 16), 3, 2, 2, NS).withScaling(true, false), "for the MLP GAN");
         new VaeConfig(1, new int[] {1}, 1, Decoder.BERNOULLI, 1f);
         refused(() -> new VaeConfig(0, new int[] {1}, 1, Decoder.BERNOULLI, 1f), "VAE sizes must be positive");
         refused(() -> new VaeConfig(1, new int[] {1}, 0, Decoder.BERNOULLI, 1f), "VAE sizes must be positive");

@@ -1,5 +1,6 @@
 package org.latentcl.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,14 +49,17 @@ class GanNetworkTest {
      * through a projection discriminator (its head and class embedding too) and a DCGAN's without batch norm; maxout
      * units in the MLP discriminator (with R1, WGAN-GP, packing, the minibatch std feature, spectral norm), the penalties
      * through the minibatch std feature (its second-order term), and batch
-     * norm in the MLP generator; R1 and WGAN-GP through a discriminator that concatenates the class (by the data's columns).
+     * norm in the MLP generator; R1 and WGAN-GP through a discriminator that concatenates the class (by the data's columns);
+     * networks in the data's standardized units (moments adapted to X, far from 0 and 1), with the residual generator,
+     * R1, WGAN-GP, instance noise and packing, and the residual generator alone.
      */
     @ParameterizedTest
     @ValueSource(strings = {"sn", "pack", "mbstd", "hinge", "smooth", "noise", "all", "dcgan-sn", "dcgan-pack-mbstd", "cond", "cond-mbstd",
         "cond-noise-sn", "dcgan-cond-sn", "dcgan-cond-mbstd", "cond-concat-sn", "cond-aux", "cond-aux-noise-sn", "dcgan-cond-aux",
         "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1", "wgan", "wgan-gp", "wgan-gp-pack-sn", "gp-noise", "dcgan-nobn", "dcgan-nobn-r1",
         "dcgan-nobn-gp-sn", "cond-r1", "cond-aux-gp-sn", "dcgan-nobn-cond-r1", "maxout", "gbn", "gbn-maxout-r1-pack", "maxout-mbstd-sn", "maxout-gp-sn", "mbstd-r1", "maxout-gp-mbstd-sn", "pack-mbstd-r1-noise", "dcgan-nobn-mbstd-r1", "cond-mbstd-r1",
-        "cond-gbn-maxout-r1", "cond-concat-r1", "cond-concat-gp-sn"})
+        "cond-gbn-maxout-r1", "cond-concat-r1", "cond-concat-gp-sn", "std", "std-residual-r1", "std-residual-noise-gp-pack", "residual",
+        "std-cond-r1"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();
         boolean all = variant.equals("all");
@@ -66,8 +70,11 @@ class GanNetworkTest {
         GanNetwork.StepOptions step = new GanNetwork.StepOptions(variant.equals("smooth") ? 0.9f : 1f,
                 variant.contains("noise") || all ? 0.3f : 0f, variant.contains("r1") ? 0.8f : 0f, variant.contains("gp") ? 1.5f : 0f);
         boolean dcgan = variant.startsWith("dcgan");
+        boolean standardized = variant.startsWith("std");
+        boolean residual = variant.contains("residual");
         GanConfig cfg = (dcgan ? GanConfig.dcgan(new ImageShape(1, 16, 16), 3, 2, 2, loss)
-                : new GanConfig(5, 3, new int[] {4}, new int[] {6}, true, loss).withGeneratorBatchNorm(variant.contains("gbn"))).with(st);
+                : new GanConfig(5, residual ? 5 : 3, new int[] {4}, new int[] {6}, !(standardized || residual), loss)
+                .withGeneratorBatchNorm(variant.contains("gbn")).withScaling(standardized, residual)).with(st);
         float[] x = dcgan ? TestBackends.uniform(new Random(4), 4 * cfg.data(), -1, 1) : X;
         // Conditional: three classes, through the generator's input and the discriminator's projection (its embedding too).
         if (variant.contains("cond")) {
@@ -85,6 +92,9 @@ class GanNetworkTest {
             gan.initialize(2);
             if (dcgan) {
                 scaleWeights(gan, 10f);
+            }
+            if (standardized) {
+                gan.adaptScaling(shifted(X));
             }
             // The power iteration run to convergence first: there sigma = u^T W v is stationary in u and v, so
             // the finite differences, which see the one iteration of each step move u and v, measure the
@@ -107,6 +117,83 @@ class GanNetworkTest {
             double h = dcgan ? 1e-3 : 1e-2;
             check(gan, tx, gan.discriminatorParameters(), dGrad, 0, dcgan ? 3 : 1, step, frozen, h);
             check(gan, tx, gan.generatorParameters(), gGrad, 1, dcgan ? 3 : 1, step, frozen, h);
+        }
+    }
+
+    /** Rows of five features whose means and spreads differ from 0 and 1 and from each other: 3 + 2c + (c + 1) x. */
+    private static float[] shifted(float[] x) {
+        float[] out = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            int c = i % 5;
+            out[i] = 3 + 2 * c + (c + 1) * x[i];
+        }
+        return out;
+    }
+
+    /**
+     * A GAN in the data's standardized units takes the steps a GAN in the data's own units takes on the standardized data
+     * (same weights, same noise): the same statistics and gradients, and its samples are mean + std times the other's;
+     * its discriminator judges x as the other judges (x - mean) / std. The moments are the data's (population std).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "cl"})
+    void aStandardizedGanTrainsAsThePlainOneOnStandardizedData(String backend) {
+        Backend be = TestBackends.named(backend);
+        int rows = 7;
+        int f = 3;
+        Random rnd = new Random(11);
+        float[] x = new float[rows * f];
+        double[] mean = new double[f];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (10 * (i % f) - 4 + (i % f + 0.5) * rnd.nextGaussian());
+            mean[i % f] += x[i] / (double) rows;
+        }
+        double[] std = new double[f];
+        for (int i = 0; i < x.length; i++) {
+            std[i % f] += Math.pow(x[i] - mean[i % f], 2) / rows;
+        }
+        float[] standardized = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            standardized[i] = (float) ((x[i] - mean[i % f]) / Math.sqrt(std[i % f]));
+        }
+        GanConfig plain = new GanConfig(f, f, new int[] {8, 8}, new int[] {8}, false, GanConfig.Loss.NONSATURATING)
+                .with(new GanConfig.Stabilizers(false, 1, false));
+        GanNetwork.StepOptions step = new GanNetwork.StepOptions(1f, 0.2f, 0.5f, 0f);
+        try (GanNetwork a = new GanNetwork(be, plain.withScaling(true, true), rows); GanNetwork b = new GanNetwork(be, plain.withScaling(false, true), rows);
+             Tensor tx = be.upload(x, rows, f); Tensor ts = be.upload(standardized, rows, f); Tensor sa = be.zeros(1, GanNetwork.STATS);
+             Tensor sb = be.zeros(1, GanNetwork.STATS); Tensor z = be.upload(TestBackends.uniform(rnd, 5 * f, -2, 2), 5, f);
+             Tensor ga = be.zeros(5, f); Tensor gb = be.zeros(5, f); Tensor pa = be.zeros(rows, 1); Tensor pb = be.zeros(rows, 1)) {
+            a.initialize(3);
+            b.initialize(3);
+            assertTrue(a.needsScaling());
+            a.adaptScaling(x);
+            assertTrue(!a.needsScaling() && !b.needsScaling());
+            float[] moments = new float[2 * f];
+            for (int c = 0; c < f; c++) {
+                moments[c] = (float) mean[c];
+                moments[f + c] = (float) Math.sqrt(std[c]);
+            }
+            float[] kept = new float[2 * f];
+            System.arraycopy(a.generatorBuffers().get(0).read(), 0, kept, 0, f);
+            System.arraycopy(a.generatorBuffers().get(1).read(), 0, kept, f, f);
+            assertArrayEquals(moments, kept, 1e-5f, "data_mean, data_std");
+            a.discriminatorGradients(tx, new RandomStream(9, 0), sa, step);
+            b.discriminatorGradients(ts, new RandomStream(9, 0), sb, step);
+            assertArrayEquals(be.read(b.discriminatorParameters().grads()), be.read(a.discriminatorParameters().grads()), 1e-4f, "D's gradients");
+            a.generatorGradients(sa, new RandomStream(10, 0), step);
+            b.generatorGradients(sb, new RandomStream(10, 0), step);
+            assertArrayEquals(be.read(b.generatorParameters().grads()), be.read(a.generatorParameters().grads()), 1e-4f, "G's gradients");
+            assertArrayEquals(be.read(sb), be.read(sa), 1e-4f, "statistics");
+            a.generate(z, ga);
+            b.generate(z, gb);
+            float[] want = be.read(gb);
+            for (int i = 0; i < want.length; i++) {
+                want[i] = (float) (mean[i % f] + Math.sqrt(std[i % f]) * want[i]);
+            }
+            assertArrayEquals(want, be.read(ga), 1e-4f, "samples in the data's units");
+            a.discriminate(tx, pa);
+            b.discriminate(ts, pb);
+            assertArrayEquals(be.read(pb), be.read(pa), 1e-5f, "D(x)");
         }
     }
 

@@ -52,12 +52,16 @@ class CheckpointConfigsTest {
                 mlp.conditional(4),
                 mlp.conditional(4).withAuxClassifier(1.5f),
                 mlp.conditional(4).concatenatingClasses(),
+                mlp.withScaling(true, false),
+                new GanConfig(2, 2, new int[] {8}, new int[] {8}, false, GanConfig.Loss.NONSATURATING).withScaling(true, true),
+                new GanConfig(2, 2, new int[] {8}, new int[] {8}, false, GanConfig.Loss.NONSATURATING).withScaling(false, true),
                 GanConfig.dcgan(new ImageShape(1, 16, 16), 5, 2, 2, GanConfig.Loss.HINGE).with(new GanConfig.Stabilizers(false, 1, false, false)));
         for (GanConfig cfg : all) {
             assertEquals(cfg, savedAndRead(cfg), cfg.toString());
         }
         Map<String, Object> plain = GanCheckpoint.configMap(mlp);
-        for (String optional : new String[] {"gen_batch_norm", "disc_maxout", "disc_batch_norm", "classes", "conditioning", "aux_weight"}) {
+        for (String optional : new String[] {"gen_batch_norm", "disc_maxout", "disc_batch_norm", "classes", "conditioning", "aux_weight",
+            "standardized", "gen_residual"}) {
             assertFalse(plain.containsKey(optional), optional + " is written only when used");
         }
         assertEquals(true, GanCheckpoint.configMap(mlp.withGeneratorBatchNorm(true)).get("gen_batch_norm"));
