@@ -209,6 +209,30 @@ class DataParallelTest {
     }
 
     /**
+     * A GAN in the data's standardized units with the residual generator, sharded over two devices: the lead takes the
+     * training data's moments and its replica gets them with the weights, so two devices compute one device's gradients.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "mixed"})
+    void standardizedGansOnTwoDevicesComputeOneDevicesGradients(String kind) throws Exception {
+        Backend[] on = two(kind);
+        GanConfig gan = new GanConfig(12, 12, new int[] {10}, new int[] {11}, false, GanConfig.Loss.NONSATURATING).withScaling(true, true);
+        for (int batch : new int[] {7, 64}) {
+            DataSplit d = data(batch + 3, 12, batch);
+            GanTraining.Options opt = ganOptions(1, batch + 3);
+            List<GanNetwork> one = gans(gan, new Backend[] {on[0]}, false, d, opt);
+            List<GanNetwork> both = gans(gan, on, true, d, opt);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(one.get(0).generatorBuffers().get(i).read(), both.get(1).generatorBuffers().get(i).read(), "the replica's moments");
+            }
+            assertClose(grads(one.get(0).discriminatorParameters()), grads(both.get(0).discriminatorParameters()), 1e-5, "D, batch " + batch);
+            assertClose(grads(one.get(0).generatorParameters()), grads(both.get(0).generatorParameters()), 1e-5, "G, batch " + batch);
+            closeAll(one);
+            closeAll(both);
+        }
+    }
+
+    /**
      * Conditional models sharded over two devices: each device's rows carry their own one-hot
      * classes (the label here is a function of the example, the largest of its first three values),
      * so two devices compute one device's gradients, at an even and an uneven split.
