@@ -85,8 +85,8 @@ class MaxoutLayerTest {
             }
             double h = 1e-3;
             for (int i = 0; i < x.length; i++) {
-                double plus = loss(be, layer, with(x, i, h), c, rows, units, pieces);
-                double minus = loss(be, layer, with(x, i, -h), c, rows, units, pieces);
+                double plus = LayerDifferences.weightedSum(be, layer, LayerDifferences.moved(x, i, h), c, rows);
+                double minus = LayerDifferences.weightedSum(be, layer, LayerDifferences.moved(x, i, -h), c, rows);
                 assertEquals((plus - minus) / (2 * h), grad[i], 1e-3, "x[" + i + "]");
             }
         }
@@ -99,23 +99,5 @@ class MaxoutLayerTest {
         assertEquals(10, new MaxoutLayer("m", 2, 5).inputSize());
         assertEquals(2, new MaxoutLayer("m", 2, 5).outputSize());
         assertEquals("m Maxout(5)", new MaxoutLayer("m", 2, 5).label());
-    }
-
-    private static double loss(Backend be, MaxoutLayer layer, float[] x, float[] c, int rows, int units, int pieces) {
-        try (Tensor tx = be.upload(x, rows, units * pieces); Tensor ty = be.zeros(rows, units)) {
-            layer.forward(tx, ty, false);
-            float[] y = be.read(ty);
-            double s = 0;
-            for (int i = 0; i < y.length; i++) {
-                s += (double) c[i] * y[i];
-            }
-            return s;
-        }
-    }
-
-    private static float[] with(float[] x, int i, double h) {
-        float[] out = x.clone();
-        out[i] += (float) h;
-        return out;
     }
 }
