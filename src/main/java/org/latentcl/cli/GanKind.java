@@ -9,12 +9,15 @@ import org.latentcl.data.Dataset;
  */
 enum GanKind {
     /**
-     * PacGAN's nets for the 2-D mixtures (Lin et al. 2018, appendix: generator 4 x 400 ReLU with batch norm, discriminator
-     * 3 x 200 maxout units of 5 pieces, 2-d noise, batch 100, Adam 1e-4 with beta1 0.8): the maxout discriminator, and the
-     * generator with LeakyReLU and without batch norm, which measured worse with it (docs/GAN.md).
+     * PacGAN's generator for the 2-D mixtures (Lin et al. 2018: 4 x 400 units, 2-d noise; LeakyReLU and no batch norm, which
+     * measured better) made residual, G(z) = z + MLP(z), with both networks in the data's standardized units, so it starts at
+     * the data's Gaussian fit; a discriminator of 3 x 512 LeakyReLU units on single points; Adam 2e-4 with beta1 0.5 in
+     * batches of 25 (four times the steps of PacGAN's 100 in an epoch): the 5x5 grid after 40 epochs 0 of 25 modes with
+     * PacGAN's nets and batches, about 16 with these (docs/GAN.md).
      */
-    POINTS(100, 2, "400,400,400,400", "200,200,200", false, 5, 1e-4f, 0.8f, false, false,
-            "networks for low-dimensional points (PacGAN's for the 2-D mixtures, Lin et al. 2018; docs/GAN.md)"),
+    POINTS(25, 2, "400,400,400,400", "512,512,512", false, 1, 2e-4f, 0.5f, true, true,
+            "networks for low-dimensional points (a residual generator of PacGAN's shape, Lin et al. 2018, in the data's standardized units,"
+            + " and a LeakyReLU discriminator; docs/GAN.md)"),
     /**
      * The MLP GAN on images (or on data of many features) under the default preset: batches of 64 (twice the steps of
      * the paper preset's 128 in an epoch) at Adam 3e-4: Fashion-MNIST's FID after 10 epochs 35.9-37.8 over three seeds,

@@ -33,14 +33,14 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
 
     /** The generator average's decay under the default presets for points and for images. */
     static final float DEFAULT_G_EMA = 0.999f;
-    /** R1's gamma under the default preset for points. */
-    static final float POINTS_R1 = 0.1f;
+    /** The instance noise under the default preset for points (in the data's standardized units), annealed to 0 over the run. */
+    static final float POINTS_INSTANCE_NOISE = 0.14f;
     /** R1's gamma under the default preset for the MLP GAN on images. */
     static final float IMAGES_R1 = 10f;
 
     /**
-     * The default preset, measured in docs/GAN.md: for points, PacGAN2 (pack 2) with the generator average and R1, without
-     * spectral normalization, the learning rates equal; for the MLP GAN on images, conditional or not, R1 with the
+     * The default preset, measured in docs/GAN.md: for points, instance noise 0.14 (in standardized units), both rates
+     * decaying to 0 and the generator average, without packing, R1 or spectral normalization, the learning rates equal; for the MLP GAN on images, conditional or not, R1 with the
      * generator average, the learning rates equal; the DCGAN keeps Radford et al.'s recipe but for the
      * rate (GanKind): spectral normalization made its batch-normalized discriminator worse.
      */
@@ -49,7 +49,7 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
             return paper(lr);
         }
         if (kind == GanKind.POINTS) {
-            return new GanStabilizers(Gan.Loss.NONSATURATING, false, 2, false, 1f, 0f, lr, false, DEFAULT_G_EMA, POINTS_R1, 1, 0f);
+            return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, POINTS_INSTANCE_NOISE, lr, true, DEFAULT_G_EMA, 0f, 1, 0f);
         }
         return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, DEFAULT_G_EMA, IMAGES_R1, 1, 0f);
     }

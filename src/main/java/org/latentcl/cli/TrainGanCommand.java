@@ -33,7 +33,7 @@ final class TrainGanCommand implements Callable<Integer> {
     int epochs;
 
     @Option(names = "--batch", description = "Examples per step (default 64, halved for the MLP on fewer than 32,000 images "
-            + "down to 16 so an epoch has at least " + GanKind.MLP_MIN_STEPS + " steps; 100 for points: data of at most "
+            + "down to 16 so an epoch has at least " + GanKind.MLP_MIN_STEPS + " steps; 25 for points: data of at most "
             + GanKind.POINTS_MAX_FEATURES + " features and no image shape, under the default preset; 128 for the MLP "
             + "under --preset paper).")
     Integer batch;
@@ -41,7 +41,7 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--arch", defaultValue = "mlp", description = "mlp (fully connected) or dcgan (convolutional with batch norm; square image data of side 28, 16, 32, 64 or 128).")
     String arch;
 
-    @Option(names = "--noise", description = "Noise dimensions of the generator's input (default 64; 100 for dcgan; 2 for points).")
+    @Option(names = "--noise", description = "Noise dimensions of the generator's input (default 64; 100 for dcgan; the data's features for points).")
     Integer noise;
 
     @Option(names = "--ngf", defaultValue = "64", description = "--arch dcgan: the generator's base width.")
@@ -53,14 +53,14 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--g-hidden", description = "Generator hidden sizes, comma-separated (default 256,512; 400,400,400,400 for points).")
     String gHidden;
 
-    @Option(names = "--d-hidden", description = "Discriminator hidden sizes, comma-separated (default 512,256; 200,200,200 for points).")
+    @Option(names = "--d-hidden", description = "Discriminator hidden sizes, comma-separated (default 512,256; 512,512,512 for points).")
     String dHidden;
 
-    @Option(names = "--lr", description = "Adam learning rate of both networks (default 3e-4 for images, 1e-4 for points; "
+    @Option(names = "--lr", description = "Adam learning rate of both networks (default 3e-4 for images, 2e-4 for points; "
             + "2e-4 under --preset paper).")
     Float lr;
 
-    @Option(names = "--beta1", description = "Adam beta1 of both networks (default 0.5; 0.8 for points).")
+    @Option(names = "--beta1", description = "Adam beta1 of both networks (default 0.5).")
     Float beta1;
 
     @Option(names = "--k", defaultValue = "1", description = "Discriminator steps per generator step (Algorithm 1).")
@@ -72,8 +72,8 @@ final class TrainGanCommand implements Callable<Integer> {
     String loss;
 
     @Option(names = "--preset", defaultValue = "default", description = "default: the stabilizers measured best for the kind of data "
-            + "(docs/GAN.md): for points (at most " + GanKind.POINTS_MAX_FEATURES + " features, no image shape) PacGAN's nets (with "
-            + "--d-maxout 5) with --pack 2 --g-ema 0.999 --r1 0.1; for the MLP GAN on images, conditional or not, "
+            + "(docs/GAN.md): for points (at most " + GanKind.POINTS_MAX_FEATURES + " features, no image shape) --standardize --g-residual "
+            + "with --instance-noise 0.14 --lr-decay --g-ema 0.999 (see --g-hidden, --d-hidden, --lr, --beta1, --batch); for the MLP GAN on images, conditional or not, "
             + "--r1 10 --g-ema 0.999; the DCGAN's recipe as in its paper. "
             + "paper: the 2014 GAN exactly (nonsaturating loss, no stabilizers, one learning rate), for comparison. Stabilizer flags "
             + "change the default preset; with paper they are refused.")
@@ -105,8 +105,7 @@ final class TrainGanCommand implements Callable<Integer> {
     Boolean gResidual;
 
     @Option(names = "--d-maxout", paramLabel = "PIECES", description = "MLP: maxout units in the discriminator's hidden layers, each the "
-            + "largest of PIECES values (Goodfellow et al. 2013; PacGAN's 2-D discriminators take 5); 1: LeakyReLU. Default: 5 for points, "
-            + "else 1.")
+            + "largest of PIECES values (Goodfellow et al. 2013; PacGAN's 2-D discriminators take 5); 1: LeakyReLU. Default: 1.")
     Integer dMaxout;
 
     @Option(names = "--minibatch-std", negatable = true, description = "The minibatch standard-deviation feature before the discriminator's last layer (Karras et al. 2018).")
@@ -208,11 +207,14 @@ final class TrainGanCommand implements Callable<Integer> {
         Dataset train = split.train();
         GanKind kind = GanKind.of(dcgan, preset.equalsIgnoreCase("paper"), train);
         int batch = this.batch != null ? this.batch : kind.batchFor(train.rows());
-        int noise = this.noise != null ? this.noise : kind.noise;
+        // Points take noise as wide as the data, which the residual generator adds its output to.
+        int noise = this.noise != null ? this.noise : kind == GanKind.POINTS ? train.cols() : kind.noise;
         float lr = this.lr != null ? this.lr : kind.lr;
         float beta1 = this.beta1 != null ? this.beta1 : kind.beta1;
+        // A schedule the user names takes the place of a preset's decaying rates (the points' default).
+        Boolean decay = lrDecay != null || !spec.commandLine().getParseResult().hasMatchedOption("--lr-schedule") ? lrDecay : Boolean.FALSE;
         GanStabilizers st = GanStabilizers.resolve(preset, kind, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
-                dLr, lrDecay, gEma, r1, r1Every, gradientPenalty, lr, batch);
+                dLr, decay, gEma, r1, r1Every, gradientPenalty, lr, batch);
         if (st.lrDecay() && run.schedule() == org.latentcl.Trainer.Schedule.COSINE) {
             throw new UsageException("--lr-decay is --lr-schedule linear; it and --lr-schedule cosine exclude each other");
         }
@@ -264,8 +266,9 @@ final class TrainGanCommand implements Callable<Integer> {
             throw new UsageException((standardize != null ? "--standardize" : "--g-residual") + " is for the MLP GAN; the DCGAN trains on "
                     + "its data scaled to its tanh's [-1, 1]");
         }
-        boolean standardized = !dcgan && (standardize != null ? standardize : kind.standardize);
-        boolean residual = !dcgan && (gResidual != null ? gResidual : kind.residual && noise == train.cols() && !conditional);
+        // The preset's scaling where it applies: not to data in [0, 1] (a sigmoid output), nor the skip where the noise is not the data's width.
+        boolean standardized = !dcgan && (standardize != null ? standardize : kind.standardize && !unit);
+        boolean residual = !dcgan && (gResidual != null ? gResidual : kind.residual && noise == train.cols() && !conditional && !unit);
         if (standardized && unit) {
             throw new UsageException("--standardize is for data outside [0, 1]; " + train.name() + " lies in [0, 1], so the generator ends "
                     + "in a sigmoid, which standardized units do not suit");

@@ -130,7 +130,7 @@ class GanCommandTest {
         Path data = dir.resolve("far.csv");
         Files.writeString(data, csv);
         String[] settings = {"train", "gan", "--data", data.toString(), "--standardize", "--g-residual", "--g-hidden", "16,16", "--d-hidden",
-            "16", "--pack", "1", "--batch", "30", "--device", "java"};
+            "16", "--batch", "30", "--d-maxout", "5", "--instance-noise", "0", "--no-lr-decay", "--device", "java"};
         Path straight = dir.resolve("straight");
         Path resumed = dir.resolve("resumed");
         Cli.Run r = Cli.run(Cli.with(settings, "--epochs", "2", "--out", straight.toString()));
@@ -225,16 +225,20 @@ class GanCommandTest {
         Files.writeString(data, csv);
         Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--device", "java", "--out", dir.resolve("points").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("training GAN z2 G[400, 400, 400, 400] D[200, 200, 200] maxout 5 -> 2 linear") && r.out().contains("batch 100")
-                && r.out().contains("lr 0.0001 (D 0.0001)") && r.out().contains("beta1 0.8"), r.out());
-        assertTrue(r.out().contains("2 features and no image shape: networks for low-dimensional points (PacGAN's"), r.out());
-        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, pack 2, generator average 0.999, R1 gamma 0.1\n"), r.out());
+        assertTrue(r.out().contains("training GAN z2 G[400, 400, 400, 400] residual D[512, 512, 512] -> 2 linear (standardized data)")
+                && r.out().contains("batch 25") && r.out().contains("lr 0.0002 (D 0.0002)") && r.out().contains("beta1 0.5"), r.out());
+        assertTrue(r.out().contains("2 features and no image shape: networks for low-dimensional points (a residual generator"), r.out());
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, instance noise 0.14 annealed to 0, learning rates decaying to 0, "
+                + "generator average 0.999\n"), r.out());
+        var points = org.latentcl.io.Safetensors.read(dir.resolve("points").resolve("checkpoint.safetensors")).tensors();
+        assertTrue(points.containsKey("data_mean") && points.containsKey("data_std") && points.containsKey("ema.gen.3.weight"), points.keySet().toString());
         r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8", "--d-hidden", "8",
-                "--noise", "3", "--lr", "2e-4", "--beta1", "0.5", "--pack", "1", "--r1", "0", "--d-maxout", "1", "--device", "java", "--out",
-                dir.resolve("flags").toString());
+                "--noise", "3", "--lr", "1e-4", "--beta1", "0.8", "--pack", "2", "--r1", "0.1", "--d-maxout", "3", "--instance-noise", "0",
+                "--no-standardize", "--no-lr-decay", "--device", "java", "--out", dir.resolve("flags").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("training GAN z3 G[8] D[8] -> 2 linear") && r.out().contains("lr 0.0002 (D 0.0002), beta1 0.5")
-                && r.out().contains("stabilizers (default preset): nonsaturating loss, generator average 0.999\n"), r.out());
+        // Noise of 3 for 2 features: no residual generator (the skip needs the data's width), without being asked.
+        assertTrue(r.out().contains("training GAN z3 G[8] D[8] maxout 3 -> 2 linear,") && r.out().contains("lr 0.0001 (D 0.0001), beta1 0.8")
+                && r.out().contains("stabilizers (default preset): nonsaturating loss, pack 2, generator average 0.999, R1 gamma 0.1\n"), r.out());
         Path images = ConvModelsCommandTest.pictures(dir, 16);
         r = Cli.run("train", "gan", "--data", images.toString(), "--image-size", "16", "--epochs", "1", "--batch", "8", "--g-hidden", "8",
                 "--d-hidden", "8", "--device", "java", "--out", dir.resolve("default").toString());

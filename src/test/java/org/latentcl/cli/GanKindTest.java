@@ -19,6 +19,6 @@ class GanKindTest {
         assertEquals(128, GanKind.MLP_PAPER.batchFor(9_000));
         assertEquals(64, GanKind.DCGAN.batchFor(9_000));
         assertEquals(64, GanKind.DCGAN_PAPER.batchFor(100));
-        assertEquals(100, GanKind.POINTS.batchFor(1_000));
+        assertEquals(25, GanKind.POINTS.batchFor(1_000));
     }
 }

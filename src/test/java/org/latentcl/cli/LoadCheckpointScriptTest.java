@@ -128,7 +128,7 @@ class LoadCheckpointScriptTest {
         Path data = dir.resolve("points.csv");
         Files.writeString(data, csv);
         Path out = dir.resolve("points");
-        Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--standardize", "--g-residual", "--pack", "2", "--g-hidden", "16",
+        Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--standardize", "--g-residual", "--pack", "2", "--batch", "20", "--g-hidden", "16",
                 "--d-hidden", "16", "--epochs", "1", "--device", "java", "--quiet", "--out", out.toString());
         assertEquals(Main.EXIT_OK, r.code(), r.err());
         String printed = script(out.resolve("checkpoint.safetensors").toString());
