@@ -216,16 +216,19 @@ public final class GanNetwork implements AutoCloseable {
 
     /**
      * The generator MLP: Linear layers gen.0, gen.1, ... with LeakyReLU between, to the data's width (a sigmoid on it
-     * when the data are in [0, 1]), its noise added to its output when residual; with batch norm, each hidden Linear followed by a BatchNorm1d named gen.bn.i (in
-     * PyTorch's layout, a BatchNorm2d over 1 x 1 planes) before its activation.
+     * when the data are in [0, 1]); with batch norm, each hidden Linear followed by a BatchNorm1d named gen.bn.i (in
+     * PyTorch's layout, a BatchNorm2d over 1 x 1 planes) before its activation; when residual, all of it inside a
+     * {@link Residual} that adds the noise to its output.
      */
     private static Sequential mlpGenerator(GanConfig config, int maxBatch) {
+        Sequential body = mlpGeneratorBody(config, maxBatch);
+        return config.residual() ? new Sequential(List.of(new Residual("gen", body)), maxBatch) : body;
+    }
+
+    private static Sequential mlpGeneratorBody(GanConfig config, int maxBatch) {
         int[] sizes = config.generatorSizes();
         Activation hidden = Activation.leakyRelu(GanConfig.SLOPE);
         Activation output = config.sigmoidOutput() ? Activation.SIGMOID : Activation.IDENTITY;
-        if (config.residual()) {
-            return new Sequential(List.of(new Residual("gen", Sequential.mlp("gen", sizes, hidden, output, maxBatch))), maxBatch);
-        }
         if (!config.genBatchNorm()) {
             return Sequential.mlp("gen", sizes, hidden, output, maxBatch);
         }

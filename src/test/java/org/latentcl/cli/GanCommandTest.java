@@ -232,6 +232,14 @@ class GanCommandTest {
                 + "generator average 0.999\n"), r.out());
         var points = org.latentcl.io.Safetensors.read(dir.resolve("points").resolve("checkpoint.safetensors")).tensors();
         assertTrue(points.containsKey("data_mean") && points.containsKey("data_std") && points.containsKey("ema.gen.3.weight"), points.keySet().toString());
+        // A schedule the user names takes the place of the preset's decaying rates; --lr-decay beside cosine is still refused.
+        r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--g-hidden", "8", "--d-hidden", "8", "--lr-schedule", "cosine",
+                "--device", "java", "--out", dir.resolve("cosine").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, instance noise 0.14 annealed to 0, generator average 0.999\n")
+                && r.out().contains("cosine"), r.out());
+        Cli.usageError(Cli.run("train", "gan", "--data", data.toString(), "--lr-decay", "--lr-schedule", "cosine", "--device", "java", "--out",
+                dir.resolve("both").toString()), "--lr-decay is --lr-schedule linear");
         r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--batch", "32", "--g-hidden", "8", "--d-hidden", "8",
                 "--noise", "3", "--lr", "1e-4", "--beta1", "0.8", "--pack", "2", "--r1", "0.1", "--d-maxout", "3", "--instance-noise", "0",
                 "--no-standardize", "--no-lr-decay", "--device", "java", "--out", dir.resolve("flags").toString());

@@ -59,7 +59,7 @@ class GanNetworkTest {
         "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1", "wgan", "wgan-gp", "wgan-gp-pack-sn", "gp-noise", "dcgan-nobn", "dcgan-nobn-r1",
         "dcgan-nobn-gp-sn", "cond-r1", "cond-aux-gp-sn", "dcgan-nobn-cond-r1", "maxout", "gbn", "gbn-maxout-r1-pack", "maxout-mbstd-sn", "maxout-gp-sn", "mbstd-r1", "maxout-gp-mbstd-sn", "pack-mbstd-r1-noise", "dcgan-nobn-mbstd-r1", "cond-mbstd-r1",
         "cond-gbn-maxout-r1", "cond-concat-r1", "cond-concat-gp-sn", "std", "std-residual-r1", "std-residual-noise-gp-pack", "residual",
-        "std-cond-r1"})
+        "std-cond-r1", "std-residual-gbn"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();
         boolean all = variant.equals("all");
