@@ -11,6 +11,9 @@ of points, Adam 1e-4 with beta1 0.8, batches of 100, the non-saturating loss. Be
   --d-steps K      discriminator steps per generator step
   --lr-decay       both learning rates falling linearly to 0 over the run
   --noise-dim N    G's noise dimensions (with --residual, the skip adds the first two)
+  --mixture K      DeLiGAN's latent (Gurumurthy et al. 2017): z = mu_c + sigma_c * eps with c uniform over K learned
+                   components (means uniform in [-1, 1] at start, sigma 0.2), trained with G
+  --noise uniform  G's noise uniform on [-sqrt 3, sqrt 3] per dimension (unit variance) instead of N(0, 1)
 Prints the options, the samples near each mode (5 x 5, within 0.15 of its centre), the modes covered (at least 1% of
 2,500 samples) and the share near a mode, as tools/gan-grid-torch.py scores them.
 
@@ -50,6 +53,10 @@ def options():
     p.add_argument("--residual", action="store_true")
     p.add_argument("--lr-decay", action="store_true")
     p.add_argument("--noise-dim", type=int, default=2)
+    p.add_argument("--mixture", type=int, default=0,
+                   help="DeLiGAN's latent (Gurumurthy et al. 2017): K learned Gaussians, z = mu_c + sigma_c eps (0: none)")
+    p.add_argument("--noise", choices=("normal", "uniform"), default="normal",
+                   help="G's noise: N(0, 1) or uniform on [-sqrt 3, sqrt 3] (unit variance) per dimension")
     return p.parse_args()
 
 
@@ -71,6 +78,8 @@ def networks(o):
     generator = nn.Sequential(*layers, nn.Linear(400, 2))
     if o.residual:
         generator = Residual(generator)
+    if o.mixture:
+        generator = nn.Sequential(MixtureLatent(o.mixture, o.noise_dim), generator)
     inputs = 2 * o.pack
     d = [grid.FourierFeatures(inputs, 128, o.fourier)] if o.fourier > 0 else []
     width = 256 if o.fourier > 0 else inputs
@@ -78,6 +87,23 @@ def networks(o):
         d += [grid.Maxout(width, o.d_width)] if o.d_units == "maxout" else [nn.Linear(width, o.d_width), nn.LeakyReLU(0.2)]
         width = o.d_width
     return generator, nn.Sequential(*d, nn.Linear(width, 1))
+
+
+class MixtureLatent(nn.Module):
+    def __init__(self, k, d):
+        super().__init__()
+        self.mu = nn.Parameter(torch.rand(k, d) * 2 - 1)
+        self.log_sigma = nn.Parameter(torch.full((k, d), float(np.log(0.2))))
+
+    def forward(self, eps):
+        c = torch.randint(len(self.mu), (len(eps),))
+        return self.mu[c] + self.log_sigma[c].exp() * eps
+
+
+def latent(o, n):
+    if o.noise == "uniform":
+        return (torch.rand(n, o.noise_dim) * 2 - 1) * 3 ** 0.5
+    return torch.randn(n, o.noise_dim)
 
 
 def main(o):
@@ -99,7 +125,7 @@ def main(o):
             if at + o.batch > len(data):
                 order, at = torch.randperm(len(data)), 0
             real, at = data[order[at:at + o.batch]], at + o.batch
-            fake = generator(torch.randn(o.batch, o.noise_dim)).detach()
+            fake = generator(latent(o, o.batch)).detach()
             noise = o.instance_noise * max(0.0, 1 - step / steps / 0.7)
             if noise:
                 real, fake = real + noise * torch.randn_like(real), fake + noise * torch.randn_like(fake)
@@ -112,7 +138,7 @@ def main(o):
             opt_d.zero_grad()
             d_loss.backward()
             opt_d.step()
-        g_loss = softplus(-discriminator(generator(torch.randn(o.batch, o.noise_dim)).view(-1, 2 * o.pack))).mean()
+        g_loss = softplus(-discriminator(generator(latent(o, o.batch)).view(-1, 2 * o.pack))).mean()
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
@@ -124,7 +150,7 @@ def main(o):
                 for a, p in zip(average.parameters(), generator.parameters()):
                     a.mul_(decay).add_(p, alpha=1 - decay)
     with torch.no_grad():
-        samples = (average(torch.randn(2500, o.noise_dim)) * std + mean).numpy()
+        samples = (average(latent(o, 2500)) * std + mean).numpy()
     distance = np.sqrt(((samples[:, None, :] - grid.CENTRES[None]) ** 2).sum(2))
     near = distance.min(1) < grid.RADIUS
     per_mode = np.bincount(distance.argmin(1)[near], minlength=len(grid.CENTRES))
