@@ -208,7 +208,7 @@ final class TrainGanCommand implements Callable<Integer> {
         GanKind kind = GanKind.of(dcgan, preset.equalsIgnoreCase("paper"), train);
         int batch = this.batch != null ? this.batch : kind.batchFor(train.rows());
         // Points take noise as wide as the data, which the residual generator adds its output to.
-        int noise = this.noise != null ? this.noise : kind == GanKind.POINTS ? train.cols() : kind.noise;
+        int noise = this.noise != null ? this.noise : kind.noise > 0 ? kind.noise : train.cols();
         float lr = this.lr != null ? this.lr : kind.lr;
         float beta1 = this.beta1 != null ? this.beta1 : kind.beta1;
         // A schedule the user names takes the place of a preset's decaying rates (the points' default).
