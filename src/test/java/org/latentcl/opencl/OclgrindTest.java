@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,18 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OclgrindTest {
     @TempDir
     Path dir;
-
-    private static void requireSimulator() {
-        OpenCl.Discovery found = OpenCl.discover();
-        boolean present = found.available() && found.devices().stream().anyMatch(ClDeviceInfo::isSimulator);
-        if (!present) {
-            String why = "Oclgrind is not registered with the ICD loader (tools/setup-opencl.sh does it)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail("CI=true requires the simulator for the GPU-path tests, but " + why);
-            }
-            Assumptions.abort(why);
-        }
-    }
 
     /** Runs a class of the test classpath in a new JVM with the checked environment; returns {exit code, output}. */
     private Object[] run(Path log, long timeoutSeconds, String... mainAndArgs) throws IOException, InterruptedException {
@@ -70,7 +57,7 @@ class OclgrindTest {
     @ParameterizedTest
     @ValueSource(strings = {"cpu", "gpu"})
     void selftestOnTheSimulatorPassesEachKernelVariantWithChecksOn(String variant) throws IOException, InterruptedException {
-        requireSimulator();
+        Simulator.require();
         Path log = dir.resolve("oclgrind-" + variant + ".log");
         // A guard against a hang, not a speed check: three times the idle time leaves room for a busy machine.
         Object[] r = run(log, 900, "org.latentcl.cli.Main", "selftest", "--device", "oclgrind", "--kernels", variant);
@@ -89,7 +76,7 @@ class OclgrindTest {
 
     @Test
     void aKernelWithADataRaceIsReported() throws IOException, InterruptedException {
-        requireSimulator();
+        Simulator.require();
         Path log = dir.resolve("racy.log");
         Object[] r = run(log, 120, RacyKernelRun.class.getName());
         assertEquals(0, r[0], (String) r[1]);
