@@ -11,6 +11,8 @@ of points, Adam 1e-4 with beta1 0.8, batches of 100, the non-saturating loss. Be
   --d-steps K      discriminator steps per generator step
   --lr-decay       both learning rates falling linearly to 0 over the run
   --noise-dim N    G's noise dimensions (with --residual, the skip adds the first two)
+  --fake-batch N   N generated samples per step in both networks' steps (default --batch): fakes cost no data, so
+                   G's steps can take large batches while an epoch of the data still has --batch's many steps
   --mixture K      DeLiGAN's latent (Gurumurthy et al. 2017): z = mu_c + sigma_c * eps with c uniform over K learned
                    components (means uniform in [-1, 1] at start, sigma 0.2), trained with G
   --noise uniform  G's noise uniform on [-sqrt 3, sqrt 3] per dimension (unit variance) instead of N(0, 1)
@@ -53,6 +55,8 @@ def options():
     p.add_argument("--residual", action="store_true")
     p.add_argument("--lr-decay", action="store_true")
     p.add_argument("--noise-dim", type=int, default=2)
+    p.add_argument("--fake-batch", type=int, default=0,
+                   help="generated samples per step, in D's step and G's (0: --batch); they cost no data")
     p.add_argument("--mixture", type=int, default=0,
                    help="DeLiGAN's latent (Gurumurthy et al. 2017): K learned Gaussians, z = mu_c + sigma_c eps (0: none)")
     p.add_argument("--noise", choices=("normal", "uniform"), default="normal",
@@ -118,6 +122,7 @@ def main(o):
     opt_d = torch.optim.Adam(discriminator.parameters(), o.lr, betas=(o.beta1, 0.999))
     softplus = nn.functional.softplus
     steps = int(o.epochs * len(data) / o.batch)
+    fakes = o.fake_batch or o.batch
     schedules = [torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 - s / steps) for opt in (opt_g, opt_d)] if o.lr_decay else []
     order, at = torch.randperm(len(data)), 0
     for step in range(steps):
@@ -125,7 +130,7 @@ def main(o):
             if at + o.batch > len(data):
                 order, at = torch.randperm(len(data)), 0
             real, at = data[order[at:at + o.batch]], at + o.batch
-            fake = generator(latent(o, o.batch)).detach()
+            fake = generator(latent(o, fakes)).detach()
             noise = o.instance_noise * max(0.0, 1 - step / steps / 0.7)
             if noise:
                 real, fake = real + noise * torch.randn_like(real), fake + noise * torch.randn_like(fake)
@@ -138,7 +143,7 @@ def main(o):
             opt_d.zero_grad()
             d_loss.backward()
             opt_d.step()
-        g_loss = softplus(-discriminator(generator(latent(o, o.batch)).view(-1, 2 * o.pack))).mean()
+        g_loss = softplus(-discriminator(generator(latent(o, fakes)).view(-1, 2 * o.pack))).mean()
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
