@@ -26,6 +26,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
     private final float r1;
     private final int r1Every;
     private final float gradientPenalty;
+    private final int fakesPerReal;
 
     private GanTrainer(Builder b) {
         super(b);
@@ -40,6 +41,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         r1 = b.r1;
         r1Every = b.r1Every;
         gradientPenalty = b.gradientPenalty;
+        fakesPerReal = b.fakesPerReal;
     }
 
     /**
@@ -105,6 +107,15 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
     }
 
     /**
+     * Generated examples per real one in each step ({@link Builder#fakesPerReal}).
+     *
+     * @return at least 1
+     */
+    public int fakesPerReal() {
+        return fakesPerReal;
+    }
+
+    /**
      * A builder set up to continue the run a trainer with an output directory (or {@code train gan}) left in a directory,
      * as it was: every setting the run recorded (batch, both learning rates and their schedule, beta1, k, seed, the
      * stabilizers of training, the FID interval, the generator average and the data name), writing into the directory with
@@ -121,7 +132,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         Builder b = builder().batch(o.batch()).learningRate(o.lr()).beta1(o.beta1()).k(o.k()).seed(o.seed()).discriminatorLearningRate(o.dLr())
                 .realLabel(o.realLabel()).instanceNoise(o.instanceNoise()).evalEvery(o.evalEvery()).learningRateDecay(o.lrDecay())
                 .generatorAverage(o.generatorAverage()).learningRateSchedule(Schedule.valueOf(o.schedule().kind().name()))
-                .warmupSteps(o.schedule().warmupSteps()).r1(o.r1()).r1Every(o.r1Every()).gradientPenalty(o.gradientPenalty()).outputDirectory(runDirectory).resume(true);
+                .warmupSteps(o.schedule().warmupSteps()).r1(o.r1()).r1Every(o.r1Every()).gradientPenalty(o.gradientPenalty()).fakesPerReal(o.fakesPerReal()).outputDirectory(runDirectory).resume(true);
         return o.data() == null ? b : b.dataName(o.data());
     }
 
@@ -154,9 +165,12 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         }
         // learningRateDecay is the LINEAR schedule: the options take both and refuse a COSINE one beside it.
         GanTraining.Options opt = new GanTraining.Options(epochs, batch, lr, beta1, k, seed, outputDirectory(), dataName(data), profile,
-                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, generatorAverage, learningRateSchedule(), r1, r1Every, gradientPenalty);
-        GanNetwork lead = gan.live(batch);
-        return onDevices(lead, gan.device(), d -> new GanNetwork(d.backend(), lead.config(), batch),
+                dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume, generatorAverage, learningRateSchedule(), r1, r1Every, gradientPenalty,
+                fakesPerReal);
+        // The networks' buffers hold a step's generated examples, the larger side.
+        int rows = Math.multiplyExact(batch, fakesPerReal);
+        GanNetwork lead = gan.live(rows);
+        return onDevices(lead, gan.device(), d -> new GanNetwork(d.backend(), lead.config(), rows),
                 replicas -> io(() -> GanTraining.train(replicas, parallel(gan.device()), data, opt, listeners(), keeping()))).stream().map(GanEpochMetrics::of)
                 .toList();
     }
@@ -186,6 +200,7 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
         private float r1;
         private int r1Every = 1;
         private float gradientPenalty;
+        private int fakesPerReal = 1;
 
         private Builder() {
         }
@@ -359,6 +374,24 @@ public final class GanTrainer extends Trainer<Gan, GanEpochMetrics> {
                 throw new IllegalArgumentException("the gradient penalty's lambda must be a finite number >= 0, got " + lambda);
             }
             gradientPenalty = lambda;
+            return this;
+        }
+
+        /**
+         * Generated examples per real one in each step (default 1): the discriminator judges {@code batch x n} fresh
+         * generated examples beside the batch's real ones, and the generator's step trains on them all. Generated examples
+         * cost no data, so this gives both networks a larger sample of the generator's distribution without a larger
+         * batch of data; each side's loss stays a mean over its own examples. docs/GAN.md measures it on the 5x5 grid.
+         * Memory grows with the generated side: the networks' buffers hold {@code batch x n} rows.
+         *
+         * @param n at least 1
+         * @return this builder
+         */
+        public Builder fakesPerReal(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("a step takes at least one generated example per real one, got " + n);
+            }
+            fakesPerReal = n;
             return this;
         }
     }

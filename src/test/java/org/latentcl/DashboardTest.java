@@ -47,7 +47,7 @@ class DashboardTest {
                 Map.of("model", "gan", "data", "default", "config", "{\"arch\":\"dcgan\",\"loss\":\"hinge\",\"spectral_norm\":true}"),
                 List.of(new org.latentcl.io.Safetensors.Entry("w", new int[] {1}, new float[] {1}))));
         Files.write(run.resolve("state.safetensors"), org.latentcl.io.Safetensors.encode(
-                Map.of("model", "gan", "epochs", "5", "options", "{\"r1\":10.0,\"g_ema\":0.999,\"lr\":0.0002,\"batch\":64}"),
+                Map.of("model", "gan", "epochs", "5", "options", "{\"r1\":10.0,\"g_ema\":0.999,\"lr\":0.0002,\"batch\":64,\"fakes_per_real\":4.0}"),
                 List.of(new org.latentcl.io.Safetensors.Entry("s", new int[] {1}, new float[] {0}))));
         Files.write(run.resolve("samples-epoch-1.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
         Files.write(run.resolve("samples-epoch-2.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G'});
@@ -100,6 +100,7 @@ class DashboardTest {
             assertEquals("hinge", settings.get("loss"));
             assertEquals(true, settings.get("spectral_norm"));
             assertEquals(10.0, settings.get("r1"));
+            assertEquals(4.0, settings.get("fakes_per_real"));
             assertEquals(List.of(), a.get("problems"));
             Map<?, ?> b = runs.stream().map(x -> (Map<?, ?>) x).filter(m -> m.get("name").equals("gan-broken")).findFirst().orElseThrow();
             assertEquals(2.0, b.get("epochs"), "the readable lines count");

@@ -22,13 +22,14 @@ import org.latentcl.Gan;
  * @param r1            R1's gamma (0: none)
  * @param r1Every       the discriminator steps between two R1 steps
  * @param gradientPenalty WGAN-GP's lambda (0: none)
+ * @param fakesPerReal  generated examples per real one in a step (1)
  */
 record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean minibatchStd, float realLabel, float instanceNoise,
                       float dLr, boolean lrDecay, float generatorAverage, float r1, int r1Every,
-                      float gradientPenalty) {
+                      float gradientPenalty, int fakesPerReal) {
     /** The 2014 GAN: what {@code train gan} did before the stabilizers. */
     static GanStabilizers paper(float lr) {
-        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, 0f, 0f, 1, 0f);
+        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, 0f, 0f, 1, 0f, 1);
     }
 
     /** The generator average's decay under the default presets for points and for images. */
@@ -49,15 +50,15 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
             return paper(lr);
         }
         if (kind == GanKind.POINTS) {
-            return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, POINTS_INSTANCE_NOISE, lr, true, DEFAULT_G_EMA, 0f, 1, 0f);
+            return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, POINTS_INSTANCE_NOISE, lr, true, DEFAULT_G_EMA, 0f, 1, 0f, 1);
         }
-        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, DEFAULT_G_EMA, IMAGES_R1, 1, 0f);
+        return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, DEFAULT_G_EMA, IMAGES_R1, 1, 0f, 1);
     }
 
     /** The preset named {@code preset} with the flags that are not null applied; a conflict is a {@link UsageException}. */
     static GanStabilizers resolve(String preset, GanKind kind, String loss, Boolean spectralNorm, Integer pack, Boolean minibatchStd,
                                   Float labelSmoothing, Float instanceNoise, Float dLr, Boolean lrDecay, Float generatorAverage,
-                                  Float r1, Integer r1Every, Float gradientPenalty, float lr, int batch) {
+                                  Float r1, Integer r1Every, Float gradientPenalty, Integer fakesPerReal, float lr, int batch) {
         GanStabilizers base = switch (preset.toLowerCase(Locale.ROOT)) {
             case "default" -> defaults(kind, lr);
             case "paper" -> paper(lr);
@@ -150,6 +151,12 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
                 set.add("--gp");
             }
         }
+        if (fakesPerReal != null) {
+            Flags.positive("--fakes-per-real", fakesPerReal);
+            if (fakesPerReal > 1) {
+                set.add("--fakes-per-real");
+            }
+        }
         if (paper && !set.isEmpty()) {
             throw new UsageException("--preset paper is the 2014 GAN without stabilizers; it conflicts with " + String.join(", ", set));
         }
@@ -158,7 +165,7 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
                 instanceNoise != null ? instanceNoise : base.instanceNoise, dLr != null ? dLr : base.dLr,
                 lrDecay != null ? lrDecay : base.lrDecay, generatorAverage != null ? generatorAverage : base.generatorAverage,
                 r1 != null ? r1 : base.r1, r1Every != null ? r1Every : base.r1Every,
-                gradientPenalty != null ? gradientPenalty : base.gradientPenalty);
+                gradientPenalty != null ? gradientPenalty : base.gradientPenalty, fakesPerReal != null ? fakesPerReal : base.fakesPerReal);
         if ((st.loss == Gan.Loss.HINGE || st.loss == Gan.Loss.WGAN) && st.realLabel != 1f) {
             throw new UsageException("--label-smoothing " + st.realLabel + " changes the BCE target of real data; --loss "
                     + st.loss.name().toLowerCase(Locale.ROOT) + " has no targets");
@@ -196,6 +203,9 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
         }
         if (gradientPenalty > 0f) {
             parts.add("gradient penalty lambda " + Flags.number(gradientPenalty));
+        }
+        if (fakesPerReal > 1) {
+            parts.add(fakesPerReal + " generated examples per real one");
         }
         return String.join(", ", parts);
     }

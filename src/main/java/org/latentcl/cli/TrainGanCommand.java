@@ -144,6 +144,11 @@ final class TrainGanCommand implements Callable<Integer> {
             + "with --loss wgan, whose paper takes 10 (and --k 5). Same discriminators as --r1. 0: none.")
     Float gradientPenalty;
 
+    @Option(names = "--fakes-per-real", paramLabel = "N", description = "Generated examples per real one in each step: the "
+            + "discriminator judges batch x N fresh generated examples beside the batch's real ones and the generator trains on "
+            + "them all (generated examples cost no data); each side's loss is a mean over its own. Default: from --preset (1).")
+    Integer fakesPerReal;
+
     @Option(names = "--d-lr", description = "The discriminator's learning rate (default --lr; "
             + "larger than --lr is the two time-scale update rule, Heusel et al. 2017).")
     Float dLr;
@@ -170,7 +175,7 @@ final class TrainGanCommand implements Callable<Integer> {
         "--k", "--loss", "--preset", "--spectral-norm", "--pack", "--minibatch-std", "--label-smoothing", "--instance-noise", "--eval-every",
         "--lr-decay", "--g-ema", "--d-lr", "--data", "--labels", "--label-column", "--image-size", "--seed", "--out", "--force", "--conditional", "--conditioning",
         "--aux-classifier", "--lr-schedule", "--warmup-steps", "--r1", "--r1-every", "--gp", "--d-batch-norm", "--g-batch-norm", "--d-maxout",
-        "--standardize", "--g-residual"};
+        "--standardize", "--g-residual", "--fakes-per-real"};
 
     @Override
     public Integer call() throws IOException {
@@ -214,7 +219,7 @@ final class TrainGanCommand implements Callable<Integer> {
         // A schedule the user names takes the place of a preset's decaying rates (the points' default).
         Boolean decay = lrDecay != null || !spec.commandLine().getParseResult().hasMatchedOption("--lr-schedule") ? lrDecay : Boolean.FALSE;
         GanStabilizers st = GanStabilizers.resolve(preset, kind, loss, spectralNorm, pack, minibatchStd, labelSmoothing, instanceNoise,
-                dLr, decay, gEma, r1, r1Every, gradientPenalty, lr, batch);
+                dLr, decay, gEma, r1, r1Every, gradientPenalty, fakesPerReal, lr, batch);
         if (st.lrDecay() && run.schedule() == org.latentcl.Trainer.Schedule.COSINE) {
             throw new UsageException("--lr-decay is --lr-schedule linear; it and --lr-schedule cosine exclude each other");
         }
@@ -228,6 +233,9 @@ final class TrainGanCommand implements Callable<Integer> {
         if (conditional) {
             if (st.pack() > 1) {
                 throw new UsageException("--pack judges several examples at once, which a conditional discriminator cannot; drop one of them");
+            }
+            if (st.fakesPerReal() > 1) {
+                throw new UsageException("--fakes-per-real: " + org.latentcl.model.GanNetwork.CONDITIONAL_FAKES);
             }
             builder.classes(Conditioning.classes(split));
             switch (conditioning.toLowerCase(Locale.ROOT)) {
@@ -325,7 +333,7 @@ final class TrainGanCommand implements Callable<Integer> {
             fit(console, devices, gan, split, GanTrainer.builder().epochs(epochs).batch(batch).learningRate(lr).beta1(beta1).k(k).seed(run.seed)
                     .discriminatorLearningRate(st.dLr()).realLabel(st.realLabel()).instanceNoise(st.instanceNoise()).evalEvery(evalEvery)
                     .learningRateDecay(st.lrDecay()).generatorAverage(st.generatorAverage()).learningRateSchedule(run.schedule())
-                    .r1(st.r1()).r1Every(st.r1Every()).gradientPenalty(st.gradientPenalty()).warmupSteps(run.warmupSteps).outputDirectory(dir).dataName(run.dataSpec()));
+                    .r1(st.r1()).r1Every(st.r1Every()).gradientPenalty(st.gradientPenalty()).fakesPerReal(st.fakesPerReal()).warmupSteps(run.warmupSteps).outputDirectory(dir).dataName(run.dataSpec()));
         }
         console.println(DoneLine.of(dir));
         return Main.EXIT_OK;

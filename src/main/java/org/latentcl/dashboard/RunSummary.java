@@ -152,6 +152,9 @@ public record RunSummary(String name, String model, String arch, String data, St
                     s.put(k, v);
                 }
             }
+            if (options.get("fakes_per_real") instanceof Double f && f > 1) {
+                s.put("fakes_per_real", f.intValue());
+            }
             if (config.get("pack") instanceof Double p && p > 1) {
                 s.put("pack", p.intValue());
             }

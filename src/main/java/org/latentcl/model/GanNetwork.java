@@ -59,6 +59,9 @@ public final class GanNetwork implements AutoCloseable {
     public static final int R1_NORMS = 4;
     /** The sum of WGAN-GP's terms lambda (||dD/dx||_2 - 1)^2 over the interpolated rows it penalized. */
     public static final int GP_TERMS = 5;
+    /** Why a conditional GAN takes one generated example per real one, in one line. */
+    public static final String CONDITIONAL_FAKES = "a class-conditional GAN takes one generated example per real one (its generated "
+            + "examples take the classes of the batch's rows); more than one is built for unconditional GANs";
     /** The values a step's statistics tensor holds (1 x STATS). */
     public static final int STATS = 6;
 
@@ -102,6 +105,8 @@ public final class GanNetwork implements AutoCloseable {
     private Tensor lastEmbedded;
     private int lastBatch;
     private int lastJudgments;
+    /** The generated side's statistics of a step with more generated examples than real ones; made on first use. */
+    private Tensor sideStats;
     /** R1 and WGAN-GP on the discriminator, made on the first step that takes one. */
     private DiscriminatorPenalties penalties;
     /** A gradient penalty's tangent on the concatenated rows [u, 0] (concatenation only; made on first use). */
@@ -384,10 +389,23 @@ public final class GanNetwork implements AutoCloseable {
      *           between real and generated examples); 0 for none
      * @param instanceNoise the standard deviation of Gaussian noise added to every input of the discriminator, real and
      *                      generated (instance noise, Sønderby et al. 2017; 0 for none)
+     * @param fakesPerReal  generated examples per real one in the step (1; more let both networks see more generated
+     *                      examples a step, which cost no data); each side's loss is a mean over its own examples
      */
-    public record StepOptions(float realLabel, float instanceNoise, float r1, float gradientPenalty) {
+    public record StepOptions(float realLabel, float instanceNoise, float r1, float gradientPenalty, int fakesPerReal) {
         /** The 2014 GAN's step. */
         public static final StepOptions PLAIN = new StepOptions(1f, 0f);
+
+        public StepOptions {
+            if (fakesPerReal < 1) {
+                throw new IllegalArgumentException("a step takes at least one generated example per real one, got " + fakesPerReal);
+            }
+        }
+
+        /** A step with as many generated examples as real ones. */
+        public StepOptions(float realLabel, float instanceNoise, float r1, float gradientPenalty) {
+            this(realLabel, instanceNoise, r1, gradientPenalty, 1);
+        }
 
         /** A step without gradient penalties. */
         public StepOptions(float realLabel, float instanceNoise) {
@@ -396,11 +414,12 @@ public final class GanNetwork implements AutoCloseable {
     }
 
     /**
-     * The discriminator's gradients for one batch of real data x and as many fresh generated
-     * examples: d/dθ_D of mean BCE(D(x), 1) + mean BCE(D(G(z)), 0), or of the hinge losses. Draws z
-     * from rng and keeps it (and G's activations) for the generator step that follows. With packing,
-     * uses the largest multiple of the pack size among x's rows. Returns how many judgments D made of
-     * each kind (rows / pack), 0 when x has fewer rows than a pack.
+     * The discriminator's gradients for one batch of real data x and {@code step.fakesPerReal()} times as many
+     * fresh generated examples: d/dθ_D of mean BCE(D(x), 1) + mean BCE(D(G(z)), 0), or of the hinge losses, each
+     * mean over its own side. Draws z from rng and keeps it (and G's activations) for the generator step that
+     * follows. With packing, uses the largest multiple of the pack size among x's rows. Returns how many judgments D
+     * made of real data (rows / pack), 0 when x has fewer rows than a pack; the statistics' generated-side sums are
+     * divided by the generated examples per real one, so that both sides' read per real judgment.
      */
     public int discriminatorGradients(Tensor x, RandomStream rng, Tensor stats, StepOptions step) {
         return discriminatorGradients(x, rng, stats, step, x.rows() / pack);
@@ -434,23 +453,33 @@ public final class GanNetwork implements AutoCloseable {
                     + " values" + (config.conditional() ? " (" + config.data() + " features and a one-hot class of " + config.classes() + ")"
                     : "") + ", got " + x.shape());
         }
+        int k = step.fakesPerReal();
         int m = rows / pack;
         int b = m * pack;
         if (m == 0) {
             fake = null;
             return 0;
         }
+        // k generated examples per real one: f rows, judged in k m packs.
+        int f = k * b;
+        if (k > 1 && config.conditional()) {
+            throw new IllegalArgumentException(CONDITIONAL_FAKES);
+        }
+        if (f > maxBatch) {
+            throw new IllegalArgumentException("the GAN generates at most " + maxBatch + " examples a step, got " + b + " real rows x "
+                    + k + " generated per real one");
+        }
         Tensor xb = scaled(split(x.rowRange(0, b)));
-        Tensor zb = z.rowRange(0, b);
+        Tensor zb = z.rowRange(0, f);
         if (givenNoise == null) {
-            RandomFill.normal(be, zb, rng.seed(), rng.take((long) b * config.noise()));
+            RandomFill.normal(be, zb, rng.seed(), rng.take((long) f * config.noise()));
         } else {
             Elementwise.copy(be, givenNoise.rowRange(0, b), zb);
         }
-        fake = gen.forward(generatorInput(b));
-        lastBatch = b;
-        largestBatch = Math.max(largestBatch, b);
-        lastJudgments = batchJudgments;
+        fake = gen.forward(generatorInput(f));
+        lastBatch = f;
+        largestBatch = Math.max(largestBatch, f);
+        lastJudgments = k * batchJudgments;
         refreshNormalized(true);
         float scale = 1f / batchJudgments;
         Tensor real = judged(xb, rng, step.instanceNoise());
@@ -468,27 +497,44 @@ public final class GanNetwork implements AutoCloseable {
         if (step.r1() > 0f) {
             penalties().r1(real, step.r1() * scale, stats, R1_NORMS);
         }
+        // The generated side's loss is a mean over its k m judgments; its sums go into the statistics divided by k, so that
+        // they read per real judgment as the real side's do.
+        Tensor fakeStats = k == 1 ? stats : clearedSideStats();
         Tensor judgedFake = judged(fake, rng, step.instanceNoise());
         logits = logits(judgedFake, true);
+        int mf = k * m;
+        float fakeScale = 1f / (k * batchJudgments);
         if (config.loss() == GanConfig.Loss.HINGE) {
-            Hinge.hinge(be, logits, 1f, 1f, scale, logitGrad(m), stats, D_LOSS, true);
+            Hinge.hinge(be, logits, 1f, 1f, fakeScale, logitGrad(mf), fakeStats, D_LOSS, true);
         } else if (config.loss() == GanConfig.Loss.WGAN) {
-            Hinge.linear(be, logits, 1f, scale, logitGrad(m), stats, D_LOSS, true);
+            Hinge.linear(be, logits, 1f, fakeScale, logitGrad(mf), fakeStats, D_LOSS, true);
         } else {
-            BceWithLogits.bceWithLogits(be, logits, null, 0f, scale, logitGrad(m), stats, D_LOSS, true);
+            BceWithLogits.bceWithLogits(be, logits, null, 0f, fakeScale, logitGrad(mf), fakeStats, D_LOSS, true);
         }
-        meanProbability(logits, stats, D_FAKE);
+        meanProbability(logits, fakeStats, D_FAKE);
+        if (k > 1) {
+            Elementwise.axpy(be, stats, 1f / k, fakeStats, stats);
+        }
         discBackward(judgedFake, true, true, false);
         if (step.gradientPenalty() > 0f) {
-            // Between the real and generated rows as D judges them (without instance noise), in the noise buffers' space.
+            // Between the real and (the first b) generated rows as D judges them (without instance noise), in the noise buffers' space.
             int width = config.data() * pack;
-            penalties().wganGp(xb.reshape(m, width), fake.reshape(m, width), b, rng, step.gradientPenalty(), scale,
+            penalties().wganGp(xb.reshape(m, width), fake.rowRange(0, b).reshape(m, width), b, rng, step.gradientPenalty(), scale,
                     noiseRows(b).reshape(m, width), noisyRows(b).reshape(m, width), stats, GP_TERMS);
         }
         if (spectralNorm != null) {
             spectralNorm.backward();
         }
         return m;
+    }
+
+    /** The generated side's statistics when it has more rows than the real side (made on first use), zeroed. */
+    private Tensor clearedSideStats() {
+        if (sideStats == null) {
+            sideStats = be.zeros(1, STATS);
+        }
+        Elementwise.fill(be, sideStats, 0f);
+        return sideStats;
     }
 
     /**
@@ -693,8 +739,8 @@ public final class GanNetwork implements AutoCloseable {
     /**
      * The generator's gradients on the noise of the last discriminator step, through the current
      * discriminator: d/dθ_G of mean -log D(G(z)) (non-saturating), mean log(1 - D(G(z))) (minimax)
-     * or mean -D(G(z)) (hinge), the means over that step's batch (as it was given to it), a
-     * conditional GAN's with that step's classes. Returns the judgments it was taken over (rows / pack).
+     * or mean -D(G(z)) (hinge), the means over that step's generated examples (as its whole batch would have them), a
+     * conditional GAN's with that step's classes. Returns the judgments it was taken over (generated rows / pack).
      */
     public int generatorGradients(Tensor stats, RandomStream rng, StepOptions step) {
         if (fake == null) {

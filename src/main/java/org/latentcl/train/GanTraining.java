@@ -63,12 +63,17 @@ public final class GanTraining {
      * @param r1Every   R1 on every this many discriminator steps, weighted by it (lazy regularization, Karras et al. 2020)
      * @param gradientPenalty WGAN-GP's lambda (Gulrajani et al. 2017: lambda E(||dD/dx||_2 - 1)^2 between real and
      *                  generated examples, on every discriminator step); 0 for none
+     * @param fakesPerReal generated examples per real one in both networks' steps (1): generated examples cost no data,
+     *                  so a step can judge and train on more of them; each side's loss is a mean over its own
      */
     public record Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
                           float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume,
                           float generatorAverage, LearningRateSchedule schedule, float r1, int r1Every,
-                          float gradientPenalty) {
+                          float gradientPenalty, int fakesPerReal) {
         public Options {
+            if (fakesPerReal < 1) {
+                throw new IllegalArgumentException("a step takes at least one generated example per real one, got " + fakesPerReal);
+            }
             if (!(gradientPenalty >= 0f) || !Float.isFinite(gradientPenalty)) {
                 throw new IllegalArgumentException("the gradient penalty's lambda must be a finite number >= 0, got " + gradientPenalty);
             }
@@ -89,6 +94,14 @@ public final class GanTraining {
                         + " schedule exclude each other");
             }
             lrDecay = schedule.kind() == LearningRateSchedule.Kind.LINEAR;
+        }
+
+        /** Options with as many generated examples a step as real ones. */
+        public Options(int epochs, int batch, float lr, float beta1, int k, long seed, Path out, String data, boolean profile,
+                       float dLr, float realLabel, float instanceNoise, int evalEvery, boolean lrDecay, boolean resume,
+                       float generatorAverage, LearningRateSchedule schedule, float r1, int r1Every, float gradientPenalty) {
+            this(epochs, batch, lr, beta1, k, seed, out, data, profile, dLr, realLabel, instanceNoise, evalEvery, lrDecay, resume,
+                    generatorAverage, schedule, r1, r1Every, gradientPenalty, 1);
         }
 
         /** Options without R1. */
@@ -150,6 +163,9 @@ public final class GanTraining {
             if (gradientPenalty > 0f) {
                 m.put("gp", (double) gradientPenalty);
             }
+            if (fakesPerReal > 1) {
+                m.put("fakes_per_real", fakesPerReal);
+            }
             return m;
         }
 
@@ -166,7 +182,8 @@ public final class GanTraining {
                         m.get("g_ema") == null ? 0f : num(m, "g_ema").floatValue(), m.get("lr_schedule") == null ? null
                         : LearningRateSchedule.of((String) m.get("lr_schedule"), num(m, "warmup_steps").intValue()),
                         m.get("r1") == null ? 0f : num(m, "r1").floatValue(), m.get("r1_every") == null ? 1 : num(m, "r1_every").intValue(),
-                        m.get("gp") == null ? 0f : num(m, "gp").floatValue());
+                        m.get("gp") == null ? 0f : num(m, "gp").floatValue(),
+                        m.get("fakes_per_real") == null ? 1 : num(m, "fakes_per_real").intValue());
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("cannot resume " + out + ": its training options are unreadable (" + e.getMessage() + ")");
             }
@@ -225,6 +242,13 @@ public final class GanTraining {
         for (GanNetwork gan : replicas) {
             if (gan.maxBatch() < opt.batch()) {
                 throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the GAN's maximum batch " + gan.maxBatch());
+            }
+            if (gan.maxBatch() < (long) opt.batch() * opt.fakesPerReal()) {
+                throw new IllegalArgumentException("batch " + opt.batch() + " x " + opt.fakesPerReal() + " generated examples per real one exceeds the GAN's maximum batch "
+                        + gan.maxBatch());
+            }
+            if (opt.fakesPerReal() > 1 && gan.config().conditional()) {
+                throw new IllegalArgumentException(GanNetwork.CONDITIONAL_FAKES);
             }
             if (!gan.config().equals(replicas.get(0).config())) {
                 throw new IllegalArgumentException("replicas of a data-parallel run must be alike");
@@ -445,7 +469,7 @@ public final class GanTraining {
                 parallel.sumGradients("generator", genParams, shards, compute);
                 parallel.all(i -> adamsG.get(i).step(opt.lr() * rate));
                 averageGenerator();
-                judged[1] += batchJudgments;
+                judged[1] += (long) batchJudgments * opt.fakesPerReal();
             }
             rng = DataParallel.after(rng, streams);
         }
@@ -466,7 +490,7 @@ public final class GanTraining {
             }
             long step = (long) (epoch - 1) * steps + s;
             float r1 = opt.r1() > 0f && step % opt.r1Every() == 0 ? opt.r1() * opt.r1Every() : 0f;
-            return new GanNetwork.StepOptions(opt.realLabel(), sigma, r1, opt.gradientPenalty());
+            return new GanNetwork.StepOptions(opt.realLabel(), sigma, r1, opt.gradientPenalty(), opt.fakesPerReal());
         }
 
         @Override

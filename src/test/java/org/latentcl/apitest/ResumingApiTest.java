@@ -95,7 +95,7 @@ class ResumingApiTest {
         Path whole = dir.resolve("whole");
         Path broken = dir.resolve("broken");
         GanTrainer.Builder settings = GanTrainer.builder().epochs(2).batch(100).learningRate(3e-4f).discriminatorLearningRate(6e-4f)
-                .beta1(0.4f).k(2).seed(5).realLabel(0.9f).instanceNoise(0.05f).generatorAverage(0.9f);
+                .beta1(0.4f).k(2).seed(5).realLabel(0.9f).instanceNoise(0.05f).generatorAverage(0.9f).fakesPerReal(2);
         try (Device device = Devices.java();
              Gan a = Gan.builder().noise(4).generator(16).discriminator(16).seed(3).device(device).build();
              Gan b = Gan.builder().noise(4).generator(16).discriminator(16).seed(3).device(device).build()) {
@@ -108,6 +108,7 @@ class ResumingApiTest {
             assertEquals(3e-4f, resumed.learningRate());
             assertEquals(6e-4f, resumed.discriminatorLearningRate());
             assertEquals(5, resumed.seed());
+            assertEquals(2, resumed.fakesPerReal());
             resumed.fit(b, SPLIT);
             // The checkpoints of both runs hold the same generator average and networks, to the bit.
             try (Gan x = Checkpoints.loadGan(whole.resolve("checkpoint.safetensors"), device);

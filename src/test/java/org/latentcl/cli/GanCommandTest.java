@@ -176,6 +176,50 @@ class GanCommandTest {
     }
 
     /**
+     * --fakes-per-real 3: the start line says so, the run records it, a resumed run ends bit for bit where a straight one
+     * does (taking it from its directory; schedules off), and it is refused with one line where it cannot apply: 0, the paper preset, a
+     * conditional GAN, and beside --resume.
+     */
+    @Test
+    void moreGeneratedExamplesPerRealOneTrainAndResumeExactly() throws IOException {
+        Path data = dir.resolve("points.csv");
+        StringBuilder csv = new StringBuilder("x,y\n");
+        for (int i = 0; i < 200; i++) {
+            csv.append(i % 2 + 0.01 * (i % 7)).append(',').append(i % 3).append('\n');
+        }
+        Files.writeString(data, csv);
+        String[] settings = {"train", "gan", "--data", data.toString(), "--g-hidden", "8,8", "--d-hidden", "8", "--batch", "20",
+            "--fakes-per-real", "3", "--instance-noise", "0", "--no-lr-decay", "--device", "java"};
+        // (Without the preset's schedules, which a run of 1 epoch resumed to 2 spreads over 2 where a run of 2 had them all along.)
+        Path straight = dir.resolve("straight");
+        Path resumed = dir.resolve("resumed");
+        Cli.Run r = Cli.run(Cli.with(settings, "--epochs", "2", "--out", straight.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("generator average 0.999, 3 generated examples per real one\n"), r.out());
+        r = Cli.run(Cli.with(settings, "--epochs", "1", "--quiet", "--out", resumed.toString()));
+        assertEquals(0, r.code(), r.err());
+        Map<?, ?> options = (Map<?, ?>) Json.parse(org.latentcl.io.Safetensors.read(resumed.resolve("state.safetensors")).metadata().get("options"));
+        assertEquals(3.0, options.get("fakes_per_real"));
+        Cli.usageError(Cli.run("train", "gan", "--resume", resumed.toString(), "--fakes-per-real", "2", "--device", "java"),
+                "--fakes-per-real cannot change a resumed run");
+        r = Cli.run("train", "gan", "--resume", resumed.toString(), "--epochs", "2", "--device", "java", "--quiet");
+        assertEquals(0, r.code(), r.err());
+        var a = org.latentcl.io.Safetensors.read(straight.resolve("checkpoint.safetensors")).tensors();
+        var b = org.latentcl.io.Safetensors.read(resumed.resolve("checkpoint.safetensors")).tensors();
+        assertEquals(a.keySet(), b.keySet());
+        for (String name : a.keySet()) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(a.get(name).data(), b.get(name).data(), name);
+        }
+        Path out = dir.resolve("refused");
+        Cli.usageError(Cli.run("train", "gan", "--data", data.toString(), "--fakes-per-real", "0", "--device", "java", "--out", out.toString()),
+                "--fakes-per-real must be a positive number");
+        Cli.usageError(Cli.run(Cli.with(settings, "--preset", "paper", "--out", out.toString())), "it conflicts with --fakes-per-real");
+        Cli.usageError(Cli.run("train", "gan", "--data", Cli.digits(dir, 50).toString(), "--conditional", "--fakes-per-real", "2", "--device", "java",
+                "--out", out.toString()), "--fakes-per-real: a class-conditional GAN takes one generated example per real one");
+        assertFalse(Files.exists(out), "no run directory after a refusal");
+    }
+
+    /**
      * Every stabilizer at once through the command, MLP and DCGAN: the run says which it uses, the
      * checkpoint holds PyTorch's spectral-norm names (NAME.weight_orig, _u, _v) and the packed
      * shapes, and sample and eval take it back.

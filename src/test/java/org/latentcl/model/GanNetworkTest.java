@@ -32,10 +32,10 @@ class GanNetworkTest {
         try (Tensor stats = be.zeros(1, GanNetwork.STATS)) {
             RandomStream rng = new RandomStream(5, 0);
             int m = gan.discriminatorGradients(x, rng, stats, step);
-            gan.generatorGradients(stats, rng, step);
+            int generated = gan.generatorGradients(stats, rng, step);
             float[] s = be.read(stats);
             return new double[] {(s[GanNetwork.D_LOSS] + step.r1() / 2 * s[GanNetwork.R1_NORMS] + s[GanNetwork.GP_TERMS]) / m,
-                gan.generatorLoss(s[GanNetwork.G_LOSS]) / m};
+                gan.generatorLoss(s[GanNetwork.G_LOSS]) / generated};
         }
     }
 
@@ -51,7 +51,10 @@ class GanNetworkTest {
      * through the minibatch std feature (its second-order term), and batch
      * norm in the MLP generator; R1 and WGAN-GP through a discriminator that concatenates the class (by the data's columns);
      * networks in the data's standardized units (moments adapted to X, far from 0 and 1), with the residual generator,
-     * R1, WGAN-GP, instance noise and packing, and the residual generator alone.
+     * R1, WGAN-GP, instance noise and packing, and the residual generator alone; more generated examples a step than
+     * real ones ("fakesK": K per real one), alone, under the hinge loss, with packing, instance noise, R1 and WGAN-GP (between
+     * the real rows and the first generated ones), in standardized units with the residual generator, and in a DCGAN
+     * (whose generator's batch norm sees them all).
      */
     @ParameterizedTest
     @ValueSource(strings = {"sn", "pack", "mbstd", "hinge", "smooth", "noise", "all", "dcgan-sn", "dcgan-pack-mbstd", "cond", "cond-mbstd",
@@ -59,7 +62,8 @@ class GanNetworkTest {
         "hinge-cond-aux", "minimax-cond-aux", "r1", "r1-pack-sn", "r1-noise", "hinge-r1", "wgan", "wgan-gp", "wgan-gp-pack-sn", "gp-noise", "dcgan-nobn", "dcgan-nobn-r1",
         "dcgan-nobn-gp-sn", "cond-r1", "cond-aux-gp-sn", "dcgan-nobn-cond-r1", "maxout", "gbn", "gbn-maxout-r1-pack", "maxout-mbstd-sn", "maxout-gp-sn", "mbstd-r1", "maxout-gp-mbstd-sn", "pack-mbstd-r1-noise", "dcgan-nobn-mbstd-r1", "cond-mbstd-r1",
         "cond-gbn-maxout-r1", "cond-concat-r1", "cond-concat-gp-sn", "std", "std-residual-r1", "std-residual-noise-gp-pack", "residual",
-        "std-cond-r1", "std-residual-gbn"})
+        "std-cond-r1", "std-residual-gbn", "fakes3", "hinge-fakes2", "fakes2-pack-noise-r1", "wgan-gp-fakes2-sn", "std-residual-fakes2-gp",
+        "dcgan-fakes2", "dcgan-nobn-fakes2-gp-sn"})
     void stabilizerGradientsMatchFiniteDifferences(String variant) {
         Backend be = TestBackends.java();
         boolean all = variant.equals("all");
@@ -68,7 +72,8 @@ class GanNetworkTest {
         GanConfig.Loss loss = variant.startsWith("wgan") ? GanConfig.Loss.WGAN : variant.startsWith("hinge") || all ? GanConfig.Loss.HINGE
                 : variant.startsWith("minimax") ? GanConfig.Loss.MINIMAX : GanConfig.Loss.NONSATURATING;
         GanNetwork.StepOptions step = new GanNetwork.StepOptions(variant.equals("smooth") ? 0.9f : 1f,
-                variant.contains("noise") || all ? 0.3f : 0f, variant.contains("r1") ? 0.8f : 0f, variant.contains("gp") ? 1.5f : 0f);
+                variant.contains("noise") || all ? 0.3f : 0f, variant.contains("r1") ? 0.8f : 0f, variant.contains("gp") ? 1.5f : 0f,
+                variant.contains("fakes") ? variant.charAt(variant.indexOf("fakes") + 5) - '0' : 1);
         boolean dcgan = variant.startsWith("dcgan");
         boolean standardized = variant.startsWith("std");
         boolean residual = variant.contains("residual");
@@ -88,7 +93,8 @@ class GanNetworkTest {
             }
             x = OneHotRows.of(x, 4, cfg.data(), 3);
         }
-        try (GanNetwork gan = new GanNetwork(be, cfg, 4); Tensor tx = be.upload(x, 4, cfg.rowWidth()); Tensor stats = be.zeros(1, GanNetwork.STATS)) {
+        try (GanNetwork gan = new GanNetwork(be, cfg, 4 * step.fakesPerReal()); Tensor tx = be.upload(x, 4, cfg.rowWidth());
+             Tensor stats = be.zeros(1, GanNetwork.STATS)) {
             gan.initialize(2);
             if (dcgan) {
                 scaleWeights(gan, 10f);
@@ -412,6 +418,75 @@ class GanNetworkTest {
         }
         // Batch norm makes the weights before it scale-free, so many of their gradients are near zero and flip more often.
         assertTrue(meanDiff < (dcgan ? 1e-5 : 1e-6), "generator parameters differ by " + meanDiff + " on average");
+    }
+
+    /**
+     * Two generated examples per real one make each side's loss a mean over its own rows: a step on a batch x with two per
+     * real one takes the gradients of a plain step on x twice over, [x; x] (same weights, and the same noise: both draw twice
+     * x's rows), and its statistics read per real judgment (the doubled batch's sums halved; the generator's loss, over the
+     * same generated rows, equal). The MLP with packing and spectral normalization, and the DCGAN, whose batch norm
+     * normalizes [x; x] as it does x.
+     */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"mlp, java", "mlp, cl", "dcgan, java", "dcgan, cl"})
+    void moreGeneratedExamplesAStepAreTheMeansOfADoubledBatch(String arch, String backend) {
+        Backend be = TestBackends.named(backend);
+        GanConfig cfg = arch.equals("dcgan") ? GanConfig.dcgan(new ImageShape(1, 16, 16), 3, 2, 2, GanConfig.Loss.NONSATURATING)
+                : new GanConfig(5, 3, new int[] {4}, new int[] {6}, true, GanConfig.Loss.NONSATURATING).with(new GanConfig.Stabilizers(true, 2, false));
+        int b = 6;
+        float[] x = TestBackends.uniform(new Random(8), b * cfg.data(), -1, 1);
+        float[] twice = new float[2 * x.length];
+        System.arraycopy(x, 0, twice, 0, x.length);
+        System.arraycopy(x, 0, twice, x.length, x.length);
+        GanNetwork.StepOptions two = new GanNetwork.StepOptions(1f, 0f, 0f, 0f, 2);
+        float[][] d = new float[2][];
+        float[][] g = new float[2][];
+        float[][] stats = new float[2][];
+        int[][] judged = new int[2][];
+        for (int run = 0; run < 2; run++) {
+            try (GanNetwork gan = new GanNetwork(be, cfg, 2 * b); Tensor tx = run == 0 ? be.upload(x, b, cfg.data()) : be.upload(twice, 2 * b, cfg.data());
+                 Tensor st = be.zeros(1, GanNetwork.STATS)) {
+                gan.initialize(1);
+                GanNetwork.StepOptions step = run == 0 ? two : GanNetwork.StepOptions.PLAIN;
+                RandomStream rng = new RandomStream(1, 0);
+                int realJudged = gan.discriminatorGradients(tx, rng, st, step);
+                d[run] = be.read(gan.discriminatorParameters().grads());
+                judged[run] = new int[] {realJudged, gan.generatorGradients(st, rng, step)};
+                g[run] = be.read(gan.generatorParameters().grads());
+                stats[run] = be.read(st);
+            }
+        }
+        int pack = cfg.disc().pack();
+        assertArrayEquals(new int[] {b / pack, 2 * b / pack}, judged[0], "judgments of real and generated rows");
+        assertArrayEquals(new int[] {2 * b / pack, 2 * b / pack}, judged[1]);
+        assertGradientsAgree(d, "discriminator", 1e-5);
+        assertGradientsAgree(g, "generator", 1e-5);
+        for (int i : new int[] {GanNetwork.D_LOSS, GanNetwork.D_REAL, GanNetwork.D_FAKE}) {
+            assertEquals(stats[1][i] / 2, stats[0][i], 1e-5 * Math.abs(stats[1][i]), "statistic " + i);
+        }
+        assertEquals(stats[1][GanNetwork.G_LOSS], stats[0][GanNetwork.G_LOSS], 1e-5 * Math.abs(stats[1][GanNetwork.G_LOSS]), "generator loss");
+    }
+
+    /** A step refuses more generated rows than the networks hold, and a conditional GAN more than one per real row. */
+    @Test
+    void moreGeneratedExamplesThanTheBuffersHoldAreRefused() {
+        Backend be = TestBackends.java();
+        GanConfig cfg = new GanConfig(5, 3, new int[] {4}, new int[] {6}, true, GanConfig.Loss.NONSATURATING);
+        GanNetwork.StepOptions three = new GanNetwork.StepOptions(1f, 0f, 0f, 0f, 3);
+        try (GanNetwork gan = new GanNetwork(be, cfg, 8); Tensor x = be.upload(X, 4, 5); Tensor st = be.zeros(1, GanNetwork.STATS);
+             GanNetwork cond = new GanNetwork(be, cfg.conditional(3), 12); Tensor xc = be.upload(OneHotRows.of(X, 4, 5, 3), 4, 8)) {
+            gan.initialize(1);
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> gan.discriminatorGradients(x, new RandomStream(1, 0), st, three));
+            assertEquals("the GAN generates at most 8 examples a step, got 4 real rows x 3 generated per real one", e.getMessage());
+            cond.initialize(1);
+            e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> cond.discriminatorGradients(xc, new RandomStream(1, 0), st, three));
+            assertEquals(GanNetwork.CONDITIONAL_FAKES, e.getMessage());
+        }
+        assertEquals("a step takes at least one generated example per real one, got 0",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new GanNetwork.StepOptions(1f, 0f, 0f, 0f, 0))
+                        .getMessage());
     }
 
     /** The largest difference between the backends' gradients, relative to the largest gradient, is at most the tolerance. */

@@ -84,7 +84,7 @@ class DataParallelTest {
             throws IOException {
         List<GanNetwork> replicas = new ArrayList<>();
         for (Backend be : on) {
-            GanNetwork g = new GanNetwork(be, cfg, opt.batch());
+            GanNetwork g = new GanNetwork(be, cfg, opt.batch() * opt.fakesPerReal());
             g.initialize(11);
             replicas.add(g);
         }
@@ -201,6 +201,30 @@ class DataParallelTest {
                     false, o.dLr(), o.realLabel(), 0f, 0, false, false, 0f, null, 0.5f, 1, 2f);
             List<GanNetwork> one = gans(gan, new Backend[] {on[0]}, false, d, opt);
             List<GanNetwork> both = gans(gan, on, true, d, opt);
+            assertClose(grads(one.get(0).discriminatorParameters()), grads(both.get(0).discriminatorParameters()), 1e-5, "D, batch " + batch);
+            assertClose(grads(one.get(0).generatorParameters()), grads(both.get(0).generatorParameters()), 1e-5, "G, batch " + batch);
+            closeAll(one);
+            closeAll(both);
+        }
+    }
+
+    /**
+     * Three generated examples per real one, sharded over two devices with packs of 2 and instance noise: each device draws
+     * the noise of its own real rows' generated examples (three rows' worth per real row, on a Philox block), so two devices
+     * compute one device's gradients, at an even and an uneven split; and the step's losses are each side's mean, so the
+     * shards' gradients add up to the batch's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"java", "mixed"})
+    void moreGeneratedExamplesOnTwoDevicesComputeOneDevicesGradients(String kind) throws Exception {
+        Backend[] on = two(kind);
+        for (int batch : new int[] {6, 64}) {
+            DataSplit d = data(batch + 3, 12, batch);
+            GanTraining.Options o = ganOptions(1, batch + 3);
+            GanTraining.Options opt = new GanTraining.Options(o.epochs(), o.batch(), o.lr(), o.beta1(), o.k(), o.seed(), o.out(), o.data(),
+                    false, o.dLr(), o.realLabel(), o.instanceNoise(), 0, false, false, 0f, null, 0f, 1, 0f, 3);
+            List<GanNetwork> one = gans(MLP_GAN, new Backend[] {on[0]}, false, d, opt);
+            List<GanNetwork> both = gans(MLP_GAN, on, true, d, opt);
             assertClose(grads(one.get(0).discriminatorParameters()), grads(both.get(0).discriminatorParameters()), 1e-5, "D, batch " + batch);
             assertClose(grads(one.get(0).generatorParameters()), grads(both.get(0).generatorParameters()), 1e-5, "G, batch " + batch);
             closeAll(one);
