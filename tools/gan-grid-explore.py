@@ -94,6 +94,9 @@ def networks(o):
 
 
 class MixtureLatent(nn.Module):
+    """DeLiGAN's latent (Gurumurthy et al. 2017): z = mu_c + sigma_c eps for a component c drawn uniformly from k,
+    the means and spreads learned with the generator (means uniform in [-1, 1], sigma 0.2 at the start)."""
+
     def __init__(self, k, d):
         super().__init__()
         self.mu = nn.Parameter(torch.rand(k, d) * 2 - 1)

@@ -36,12 +36,14 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
     static final float DEFAULT_G_EMA = 0.999f;
     /** The instance noise under the default preset for points (in the data's standardized units), annealed to 0 over the run. */
     static final float POINTS_INSTANCE_NOISE = 0.14f;
+    /** Generated examples per real one under the default preset for points (the 5x5 grid's modes, docs/GAN.md). */
+    static final int POINTS_FAKES_PER_REAL = 4;
     /** R1's gamma under the default preset for the MLP GAN on images. */
     static final float IMAGES_R1 = 10f;
 
     /**
      * The default preset, measured in docs/GAN.md: for points, instance noise 0.14 (in standardized units), both rates
-     * decaying to 0 and the generator average, without packing, R1 or spectral normalization, the learning rates equal; for the MLP GAN on images, conditional or not, R1 with the
+     * decaying to 0, the generator average and four generated examples per real one, without packing, R1 or spectral normalization, the learning rates equal; for the MLP GAN on images, conditional or not, R1 with the
      * generator average, the learning rates equal; the DCGAN keeps Radford et al.'s recipe but for the
      * rate (GanKind): spectral normalization made its batch-normalized discriminator worse.
      */
@@ -50,7 +52,8 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
             return paper(lr);
         }
         if (kind == GanKind.POINTS) {
-            return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, POINTS_INSTANCE_NOISE, lr, true, DEFAULT_G_EMA, 0f, 1, 0f, 1);
+            return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, POINTS_INSTANCE_NOISE, lr, true, DEFAULT_G_EMA, 0f, 1, 0f,
+                    POINTS_FAKES_PER_REAL);
         }
         return new GanStabilizers(Gan.Loss.NONSATURATING, false, 1, false, 1f, 0f, lr, false, DEFAULT_G_EMA, IMAGES_R1, 1, 0f, 1);
     }
@@ -177,6 +180,12 @@ record GanStabilizers(Gan.Loss loss, boolean spectralNorm, int pack, boolean min
             throw new UsageException("the batch (" + batch + ") must be a multiple of the pack size (" + st.pack + ")");
         }
         return st;
+    }
+
+    /** These stabilizers with {@code n} generated examples per real one. */
+    GanStabilizers withFakesPerReal(int n) {
+        return new GanStabilizers(loss, spectralNorm, pack, minibatchStd, realLabel, instanceNoise, dLr, lrDecay, generatorAverage, r1, r1Every,
+                gradientPenalty, n);
     }
 
     /** The start line's list: the loss, the discriminator's stabilizers as the built GAN names them, and training's. */

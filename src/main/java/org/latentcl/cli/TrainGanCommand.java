@@ -73,7 +73,7 @@ final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--preset", defaultValue = "default", description = "default: the stabilizers measured best for the kind of data "
             + "(docs/GAN.md): for points (at most " + GanKind.POINTS_MAX_FEATURES + " features, no image shape) --standardize --g-residual "
-            + "with --instance-noise 0.14 --lr-decay --g-ema 0.999 (see --g-hidden, --d-hidden, --lr, --beta1, --batch); for the MLP GAN on images, conditional or not, "
+            + "with --instance-noise 0.14 --lr-decay --g-ema 0.999 --fakes-per-real 4 (see --g-hidden, --d-hidden, --lr, --beta1, --batch); for the MLP GAN on images, conditional or not, "
             + "--r1 10 --g-ema 0.999; the DCGAN's recipe as in its paper. "
             + "paper: the 2014 GAN exactly (nonsaturating loss, no stabilizers, one learning rate), for comparison. Stabilizer flags "
             + "change the default preset; with paper they are refused.")
@@ -146,7 +146,7 @@ final class TrainGanCommand implements Callable<Integer> {
 
     @Option(names = "--fakes-per-real", paramLabel = "N", description = "Generated examples per real one in each step: the "
             + "discriminator judges batch x N fresh generated examples beside the batch's real ones and the generator trains on "
-            + "them all (generated examples cost no data); each side's loss is a mean over its own. Default: from --preset (1).")
+            + "them all (generated examples cost no data); each side's loss is a mean over its own; unconditional GANs. Default: from --preset (4 for points, else 1).")
     Integer fakesPerReal;
 
     @Option(names = "--d-lr", description = "The discriminator's learning rate (default --lr; "
@@ -234,9 +234,11 @@ final class TrainGanCommand implements Callable<Integer> {
             if (st.pack() > 1) {
                 throw new UsageException("--pack judges several examples at once, which a conditional discriminator cannot; drop one of them");
             }
-            if (st.fakesPerReal() > 1) {
+            if (fakesPerReal != null && fakesPerReal > 1) {
                 throw new UsageException("--fakes-per-real: " + org.latentcl.model.GanNetwork.CONDITIONAL_FAKES);
             }
+            // The preset's generated examples per real one (points) are for unconditional GANs.
+            st = st.withFakesPerReal(1);
             builder.classes(Conditioning.classes(split));
             switch (conditioning.toLowerCase(Locale.ROOT)) {
                 case "projection" -> { }

@@ -217,6 +217,17 @@ class GanCommandTest {
         Cli.usageError(Cli.run("train", "gan", "--data", Cli.digits(dir, 50).toString(), "--conditional", "--fakes-per-real", "2", "--device", "java",
                 "--out", out.toString()), "--fakes-per-real: a class-conditional GAN takes one generated example per real one");
         assertFalse(Files.exists(out), "no run directory after a refusal");
+        // The default for points takes four per real one, but a conditional GAN on points one, without being asked.
+        Path labelled = dir.resolve("labelled.csv");
+        StringBuilder rows = new StringBuilder("x,y,c\n");
+        for (int i = 0; i < 100; i++) {
+            rows.append(i % 2 + 0.01 * (i % 7)).append(',').append(i % 3).append(',').append(i % 2).append('\n');
+        }
+        Files.writeString(labelled, rows);
+        r = Cli.run("train", "gan", "--data", labelled.toString(), "--label-column", "c", "--conditional", "--epochs", "1", "--g-hidden", "8",
+                "--d-hidden", "8", "--device", "java", "--out", dir.resolve("conditional").toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("stabilizers (default preset): ") && !r.out().contains("generated examples per real one"), r.out());
     }
 
     /**
@@ -273,14 +284,15 @@ class GanCommandTest {
                 && r.out().contains("batch 25") && r.out().contains("lr 0.0002 (D 0.0002)") && r.out().contains("beta1 0.5"), r.out());
         assertTrue(r.out().contains("2 features and no image shape: networks for low-dimensional points (a residual generator"), r.out());
         assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, instance noise 0.14 annealed to 0, learning rates decaying to 0, "
-                + "generator average 0.999\n"), r.out());
+                + "generator average 0.999, 4 generated examples per real one\n"), r.out());
         var points = org.latentcl.io.Safetensors.read(dir.resolve("points").resolve("checkpoint.safetensors")).tensors();
         assertTrue(points.containsKey("data_mean") && points.containsKey("data_std") && points.containsKey("ema.gen.3.weight"), points.keySet().toString());
         // A schedule the user names takes the place of the preset's decaying rates; --lr-decay beside cosine is still refused.
         r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--g-hidden", "8", "--d-hidden", "8", "--lr-schedule", "cosine",
                 "--device", "java", "--out", dir.resolve("cosine").toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, instance noise 0.14 annealed to 0, generator average 0.999\n")
+        assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, instance noise 0.14 annealed to 0, generator average 0.999, "
+                + "4 generated examples per real one\n")
                 && r.out().contains("cosine"), r.out());
         Cli.usageError(Cli.run("train", "gan", "--data", data.toString(), "--lr-decay", "--lr-schedule", "cosine", "--device", "java", "--out",
                 dir.resolve("both").toString()), "--lr-decay is --lr-schedule linear");
@@ -290,7 +302,8 @@ class GanCommandTest {
         assertEquals(0, r.code(), r.err());
         // Noise of 3 for 2 features: no residual generator (the skip needs the data's width), without being asked.
         assertTrue(r.out().contains("training GAN z3 G[8] D[8] maxout 3 -> 2 linear,") && r.out().contains("lr 0.0001 (D 0.0001), beta1 0.8")
-                && r.out().contains("stabilizers (default preset): nonsaturating loss, pack 2, generator average 0.999, R1 gamma 0.1\n"), r.out());
+                && r.out().contains("stabilizers (default preset): nonsaturating loss, pack 2, generator average 0.999, R1 gamma 0.1, "
+                + "4 generated examples per real one\n"), r.out());
         Path images = ConvModelsCommandTest.pictures(dir, 16);
         r = Cli.run("train", "gan", "--data", images.toString(), "--image-size", "16", "--epochs", "1", "--batch", "8", "--g-hidden", "8",
                 "--d-hidden", "8", "--device", "java", "--out", dir.resolve("default").toString());

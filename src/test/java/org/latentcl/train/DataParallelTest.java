@@ -192,13 +192,20 @@ class DataParallelTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "mixed"})
     void penalizedGansOnTwoDevicesComputeOneDevicesGradients(String kind) throws Exception {
-        Backend[] on = two(kind);
-        GanConfig gan = MLP_GAN.with(new GanConfig.Stabilizers(false, 2, false));
+        assertTwoDevicesComputeOnesGradients(MLP_GAN.with(new GanConfig.Stabilizers(false, 2, false)), two(kind),
+                o -> new GanTraining.Options(o.epochs(), o.batch(), o.lr(), o.beta1(), o.k(), o.seed(), o.out(), o.data(),
+                        false, o.dLr(), o.realLabel(), 0f, 0, false, false, 0f, null, 0.5f, 1, 2f));
+    }
+
+    /**
+     * Two devices compute one device's gradients of both networks after an epoch, with the options {@code options} makes of
+     * {@link #ganOptions}, at batches of 6 and 64 (of 9 and 67 rows: an even and an uneven split).
+     */
+    private static void assertTwoDevicesComputeOnesGradients(GanConfig gan, Backend[] on,
+                                                             java.util.function.UnaryOperator<GanTraining.Options> options) throws Exception {
         for (int batch : new int[] {6, 64}) {
             DataSplit d = data(batch + 3, 12, batch);
-            GanTraining.Options o = ganOptions(1, batch + 3);
-            GanTraining.Options opt = new GanTraining.Options(o.epochs(), o.batch(), o.lr(), o.beta1(), o.k(), o.seed(), o.out(), o.data(),
-                    false, o.dLr(), o.realLabel(), 0f, 0, false, false, 0f, null, 0.5f, 1, 2f);
+            GanTraining.Options opt = options.apply(ganOptions(1, batch + 3));
             List<GanNetwork> one = gans(gan, new Backend[] {on[0]}, false, d, opt);
             List<GanNetwork> both = gans(gan, on, true, d, opt);
             assertClose(grads(one.get(0).discriminatorParameters()), grads(both.get(0).discriminatorParameters()), 1e-5, "D, batch " + batch);
@@ -217,19 +224,9 @@ class DataParallelTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "mixed"})
     void moreGeneratedExamplesOnTwoDevicesComputeOneDevicesGradients(String kind) throws Exception {
-        Backend[] on = two(kind);
-        for (int batch : new int[] {6, 64}) {
-            DataSplit d = data(batch + 3, 12, batch);
-            GanTraining.Options o = ganOptions(1, batch + 3);
-            GanTraining.Options opt = new GanTraining.Options(o.epochs(), o.batch(), o.lr(), o.beta1(), o.k(), o.seed(), o.out(), o.data(),
-                    false, o.dLr(), o.realLabel(), o.instanceNoise(), 0, false, false, 0f, null, 0f, 1, 0f, 3);
-            List<GanNetwork> one = gans(MLP_GAN, new Backend[] {on[0]}, false, d, opt);
-            List<GanNetwork> both = gans(MLP_GAN, on, true, d, opt);
-            assertClose(grads(one.get(0).discriminatorParameters()), grads(both.get(0).discriminatorParameters()), 1e-5, "D, batch " + batch);
-            assertClose(grads(one.get(0).generatorParameters()), grads(both.get(0).generatorParameters()), 1e-5, "G, batch " + batch);
-            closeAll(one);
-            closeAll(both);
-        }
+        assertTwoDevicesComputeOnesGradients(MLP_GAN, two(kind),
+                o -> new GanTraining.Options(o.epochs(), o.batch(), o.lr(), o.beta1(), o.k(), o.seed(), o.out(), o.data(),
+                        false, o.dLr(), o.realLabel(), o.instanceNoise(), 0, false, false, 0f, null, 0f, 1, 0f, 3));
     }
 
     /**
