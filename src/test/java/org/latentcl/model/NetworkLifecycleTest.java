@@ -59,13 +59,15 @@ class NetworkLifecycleTest {
             assertEquals(before, be.liveBuffers(), "buffers left after closing the VAE " + cfg);
         }
         for (GanConfig cfg : GANS) {
-            try (GanNetwork gan = new GanNetwork(be, cfg, 8); Tensor stats = be.zeros(1, GanNetwork.STATS);
+            // Two generated examples per real one (unconditional GANs), whose statistics take a buffer of their own.
+            int fakes = cfg.conditional() ? 1 : 2;
+            try (GanNetwork gan = new GanNetwork(be, cfg, 8 * fakes); Tensor stats = be.zeros(1, GanNetwork.STATS);
                  Tensor x = be.upload(rows(8, cfg.data(), cfg.classes(), 2), 8, cfg.rowWidth())) {
                 gan.initialize(3);
                 // The gradient penalties' buffers too, where the discriminator takes them.
                 boolean penalized = gan.penaltyRefusal() == null;
-                gan.discriminatorGradients(x, new RandomStream(6, 0), stats, penalized ? new GanNetwork.StepOptions(1f, 0f, 1f, 1f)
-                        : GanNetwork.StepOptions.PLAIN);
+                gan.discriminatorGradients(x, new RandomStream(6, 0), stats, penalized ? new GanNetwork.StepOptions(1f, 0f, 1f, 1f, fakes)
+                        : new GanNetwork.StepOptions(1f, 0f, 0f, 0f, fakes));
                 gan.generatorGradients(stats, new RandomStream(7, 0), GanNetwork.StepOptions.PLAIN);
                 assertTrue(be.liveBuffers() > before, cfg + " allocated");
             }
