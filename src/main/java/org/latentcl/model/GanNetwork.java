@@ -107,6 +107,8 @@ public final class GanNetwork implements AutoCloseable {
     private int lastJudgments;
     /** The generated side's statistics of a step with more generated examples than real ones; made on first use. */
     private Tensor sideStats;
+    /** Each real row's first generated row, for WGAN-GP with more generated examples than real ones; made on first use. */
+    private Tensor firstFakes;
     /** R1 and WGAN-GP on the discriminator, made on the first step that takes one. */
     private DiscriminatorPenalties penalties;
     /** A gradient penalty's tangent on the concatenated rows [u, 0] (concatenation only; made on first use). */
@@ -517,15 +519,30 @@ public final class GanNetwork implements AutoCloseable {
         }
         discBackward(judgedFake, true, true, false);
         if (step.gradientPenalty() > 0f) {
-            // Between the real and (the first b) generated rows as D judges them (without instance noise), in the noise buffers' space.
+            // Between the real and generated rows as D judges them (without instance noise), in the noise buffers' space: each
+            // real row with its own first generated one (row k r), so that a shard pairs the rows one device would.
             int width = config.data() * pack;
-            penalties().wganGp(xb.reshape(m, width), fake.rowRange(0, b).reshape(m, width), b, rng, step.gradientPenalty(), scale,
+            penalties().wganGp(xb.reshape(m, width), firstGenerated(b, k).reshape(m, width), b, rng, step.gradientPenalty(), scale,
                     noiseRows(b).reshape(m, width), noisyRows(b).reshape(m, width), stats, GP_TERMS);
         }
         if (spectralNorm != null) {
             spectralNorm.backward();
         }
         return m;
+    }
+
+    /**
+     * Generated rows 0, k, 2k, ... (each real row's first generated one) of the last step's k b: the generated rows
+     * themselves for k = 1, else copied out of the rows seen k at a time (b x k features) into a buffer made on first use.
+     */
+    private Tensor firstGenerated(int b, int k) {
+        if (k == 1) {
+            return fake;
+        }
+        firstFakes = be.atLeast(firstFakes, b, config.data());
+        Tensor out = firstFakes.rowRange(0, b);
+        CopyColumns.copyColumns(be, fake.reshape(b, k * config.data()), 0, out, 0, config.data());
+        return out;
     }
 
     /** The generated side's statistics when it has more rows than the real side (made on first use), zeroed. */
@@ -869,7 +886,7 @@ public final class GanNetwork implements AutoCloseable {
         if (aux != null) {
             aux.close();
         }
-        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses, joinedTangent, sideStats}) {
+        for (Tensor t : new Tensor[] {data, onehot, codes, product, joined, dData, classNumbers, labels, auxLosses, joinedTangent, sideStats, firstFakes}) {
             if (t != null) {
                 t.close();
             }

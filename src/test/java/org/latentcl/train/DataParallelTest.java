@@ -216,17 +216,17 @@ class DataParallelTest {
     }
 
     /**
-     * Three generated examples per real one, sharded over two devices with packs of 2 and instance noise: each device draws
-     * the noise of its own real rows' generated examples (three rows' worth per real row, on a Philox block), so two devices
-     * compute one device's gradients, at an even and an uneven split; and the step's losses are each side's mean, so the
-     * shards' gradients add up to the batch's.
+     * Three generated examples per real one, sharded over two devices with packs of 2, instance noise and WGAN-GP: each
+     * device draws the noise of its own real rows' generated examples (three rows' worth per real row, on a Philox block)
+     * and interpolates each real row with its own first generated one, so two devices compute one device's gradients, at
+     * an even and an uneven split; and the step's losses are each side's mean, so the shards' gradients add up to the batch's.
      */
     @ParameterizedTest
     @ValueSource(strings = {"java", "mixed"})
     void moreGeneratedExamplesOnTwoDevicesComputeOneDevicesGradients(String kind) throws Exception {
         assertTwoDevicesComputeOnesGradients(MLP_GAN, two(kind),
                 o -> new GanTraining.Options(o.epochs(), o.batch(), o.lr(), o.beta1(), o.k(), o.seed(), o.out(), o.data(),
-                        false, o.dLr(), o.realLabel(), o.instanceNoise(), 0, false, false, 0f, null, 0f, 1, 0f, 3));
+                        false, o.dLr(), o.realLabel(), o.instanceNoise(), 0, false, false, 0f, null, 0f, 1, 2f, 3));
     }
 
     /**
