@@ -240,12 +240,10 @@ public final class GanTraining {
     public static List<GanEpochStats> train(List<GanNetwork> replicas, ParallelOptions parallel, DataSplit data, Options opt,
                                             RunListener listener, Keeping keeping) throws IOException {
         for (GanNetwork gan : replicas) {
-            if (gan.maxBatch() < opt.batch()) {
-                throw new IllegalArgumentException("batch " + opt.batch() + " exceeds the GAN's maximum batch " + gan.maxBatch());
-            }
+            // A step's generated examples, batch x fakesPerReal, are the larger side the buffers hold.
             if (gan.maxBatch() < (long) opt.batch() * opt.fakesPerReal()) {
-                throw new IllegalArgumentException("batch " + opt.batch() + " x " + opt.fakesPerReal() + " generated examples per real one exceeds the GAN's maximum batch "
-                        + gan.maxBatch());
+                throw new IllegalArgumentException("batch " + opt.batch() + (opt.fakesPerReal() > 1 ? " x " + opt.fakesPerReal()
+                        + " generated examples per real one" : "") + " exceeds the GAN's maximum batch " + gan.maxBatch());
             }
             if (opt.fakesPerReal() > 1 && gan.config().conditional()) {
                 throw new IllegalArgumentException(GanNetwork.CONDITIONAL_FAKES);
