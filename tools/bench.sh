@@ -7,6 +7,8 @@
 #                                   this shared VM's speed drifts within a minute, and the best epoch is
 #                                   the one least disturbed, for LatentCL and PyTorch alike)
 # BENCH_PARTS (default "gemm mlp conv") picks the tables: GEMM, the MLP epochs, the convolutional models;
+# "preset" adds the MLP GAN's default preset against --preset paper on Fashion-MNIST (seconds an epoch and the ratio;
+# the two presets' batches differ, so an epoch is the unit a user waits for);
 # "scale" adds the DCGAN at 28x28 grey and 32, 64 and 128 colour: images/s and peak memory beside PyTorch
 # (tools/dcgan-scale.py, the same networks), one round, 2 epochs on random images (SCALE_SIZES picks sizes).
 # BENCH_ROUNDS=R (default 2) runs every epoch measurement R times, interleaved (LatentCL, PyTorch,
@@ -67,8 +69,8 @@ fi
 
 # Seconds of the fastest epoch after the first: LatentCL's from metrics.jsonl, PyTorch's from its JSON lines.
 lcl_epoch() {  # model device
-    # The GAN as torch_ref.py trains it: the 2014 preset (the default adds spectral normalization).
-    local preset=(); [ "$1" = gan ] && preset=(--preset paper)
+    # The GAN as torch_ref.py trains it: the 2014 preset (the default adds R1 and the generator average).
+    local preset=(--preset "${3:-paper}"); [ "$1" = gan ] || preset=()
     lcl train "$1" "${preset[@]}" --data fashion-mnist --epochs "$epochs" --device "$2" --quiet --force --out "$work/$1-$2" > "$work/$1-$2.log" 2>&1 \
         && best_epoch < "$work/$1-$2/metrics.jsonl" || echo "-"
 }
@@ -80,10 +82,10 @@ blas=$(/usr/bin/python3 -c "import torch; print('generic' if 'BLAS_INFO=generic'
 if [ "$blas" = generic ] && ! ls /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 >/dev/null 2>&1; then
     echo "warning: PyTorch will use Debian's reference BLAS (install libopenblas0-pthread); its times would mean little"
 fi
+best() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:] if x != '-']; print(min(v) if v else '-')" "$@"; }
 if part mlp; then
 echo "One Fashion-MNIST epoch (60,000 examples, batch 128, default models; the GAN with --preset paper, torch_ref.py's algorithm), seconds, fastest of epochs 2..$epochs, best of $rounds interleaved rounds"
 printf "%-5s %12s %12s %12s %12s %16s %16s\n" model "opencl" "java" "torch 1t" "torch 2t" "opencl/torch" "java/torch"
-best() { python3 -c "import sys; v=[float(x) for x in sys.argv[1:] if x != '-']; print(min(v) if v else '-')" "$@"; }
 for model in vae gan; do
     cls=(); jvs=(); t1s=(); t2s=()
     for _ in $(seq "$rounds"); do
@@ -104,6 +106,24 @@ PY
     echo "      (each round: opencl ${cls[*]}; java ${jvs[*]}; torch 1t ${t1s[*]}; torch 2t ${t2s[*]})"
 done
 echo "(ratios against PyTorch's faster thread count; below 1 means LatentCL is faster)"
+echo
+fi
+
+# What the default GAN preset costs beyond the 2014 GAN (issue 31's target: at most 1.15x its epoch).
+if part preset; then
+echo "The MLP GAN on Fashion-MNIST, default preset against --preset paper: seconds an epoch, fastest of epochs 2..$epochs, best of $rounds interleaved rounds"
+printf "%-8s %12s %12s %16s\n" device default paper "default/paper"
+for dev in auto java; do
+    ds=(); ps=()
+    for _ in $(seq "$rounds"); do
+        ds+=("$(lcl_epoch gan "$dev" default)")
+        ps+=("$(lcl_epoch gan "$dev" paper)")
+    done
+    d=$(best "${ds[@]}"); p=$(best "${ps[@]}")
+    ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f}')" "$d" "$p" 2>/dev/null || echo -)
+    printf "%-8s %12s %12s %16s\n" "$dev" "$d" "$p" "$ratio"
+    echo "         (each round: default ${ds[*]}; paper ${ps[*]})"
+done
 echo
 fi
 
