@@ -56,7 +56,7 @@ final class TrainGanCommand implements Callable<Integer> {
     @Option(names = "--d-hidden", description = "Discriminator hidden sizes, comma-separated (default 512,256; 512,512,512 for points).")
     String dHidden;
 
-    @Option(names = "--lr", description = "Adam learning rate of both networks (default 3e-4 for images, 2e-4 for points; "
+    @Option(names = "--lr", description = "Adam learning rate of both networks (default 3e-4 for images, 2.5e-4 for points; "
             + "2e-4 under --preset paper).")
     Float lr;
 

@@ -281,7 +281,7 @@ class GanCommandTest {
         Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--device", "java", "--out", dir.resolve("points").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("training GAN z2 G[400, 400, 400, 400] residual D[512, 512, 512] -> 2 linear (standardized data)")
-                && r.out().contains("batch 25") && r.out().contains("lr 0.0002 (D 0.0002)") && r.out().contains("beta1 0.5"), r.out());
+                && r.out().contains("batch 25") && r.out().contains("lr 0.00025 (D 0.00025)") && r.out().contains("beta1 0.5"), r.out());
         assertTrue(r.out().contains("2 features and no image shape: networks for low-dimensional points (a residual generator"), r.out());
         assertTrue(r.out().contains("stabilizers (default preset): nonsaturating loss, instance noise 0.14 annealed to 0, learning rates decaying to 0, "
                 + "generator average 0.999, 4 generated examples per real one\n"), r.out());
