@@ -421,6 +421,62 @@ class GanNetworkTest {
     }
 
     /**
+     * The default for points (standardized units, the residual generator, instance noise, four generated examples per real
+     * one) takes the same steps on both backends: its runs on the grid part after thousands of steps (docs/GAN.md), and
+     * that must come from rounding growing through the GAN's feedback, not from a backend computing another step.
+     */
+    @Test
+    void aPointsStepAgreesAcrossBackends() {
+        int batch = 25;
+        int fakes = 4;
+        GanConfig cfg = new GanConfig(2, 2, new int[] {32, 32}, new int[] {48, 48}, false, GanConfig.Loss.NONSATURATING)
+                .with(new GanConfig.Stabilizers(false, 1, false)).withScaling(true, true);
+        GanNetwork.StepOptions step = new GanNetwork.StepOptions(1f, 0.14f, 0f, 0f, fakes);
+        Random rnd = new Random(5);
+        float[] x = new float[batch * 2];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (2 * (rnd.nextInt(5) - 2) + 0.05 * rnd.nextGaussian()); // the 5x5 grid's points
+        }
+        float[][] firstDiscGrads = new float[2][];
+        float[][] firstGenGrads = new float[2][];
+        float[][] stats = new float[2][];
+        float[][] gen = new float[2][];
+        String[] names = {"java", "cl"};
+        for (int b = 0; b < 2; b++) {
+            Backend be = TestBackends.named(names[b]);
+            try (GanNetwork gan = new GanNetwork(be, cfg, batch * fakes); Tensor tx = be.upload(x, batch, 2); Tensor st = be.zeros(1, GanNetwork.STATS);
+                 Adam ad = new Adam(gan.discriminatorParameters(), new AdamConfig(2.5e-4f, 0.5f, 0.999f, 1e-8f, 0f));
+                 Adam ag = new Adam(gan.generatorParameters(), new AdamConfig(2.5e-4f, 0.5f, 0.999f, 1e-8f, 0f))) {
+                gan.initialize(1);
+                gan.adaptScaling(x);
+                RandomStream rng = new RandomStream(1, 0);
+                for (int s = 0; s < 3; s++) {
+                    gan.discriminatorGradients(tx, rng, st, step);
+                    if (s == 0) {
+                        firstDiscGrads[b] = be.read(gan.discriminatorParameters().grads());
+                    }
+                    ad.step();
+                    gan.generatorGradients(st, rng, step);
+                    if (s == 0) {
+                        firstGenGrads[b] = be.read(gan.generatorParameters().grads());
+                    }
+                    ag.step();
+                }
+                stats[b] = be.read(st);
+                gen[b] = be.read(gan.generatorParameters().values());
+            }
+        }
+        assertGradientsAgree(firstDiscGrads, "discriminator", 1e-4);
+        assertGradientsAgree(firstGenGrads, "generator", 1e-2);
+        assertArrayEquals(stats[0], stats[1], 1e-4f, "statistics");
+        double meanDiff = 0;
+        for (int i = 0; i < gen[0].length; i++) {
+            meanDiff += Math.abs(gen[0][i] - gen[1][i]) / gen[0].length;
+        }
+        assertTrue(meanDiff < 1e-6, "generator parameters differ by " + meanDiff + " on average");
+    }
+
+    /**
      * Two generated examples per real one make each side's loss a mean over its own rows: a step on a batch x with two per
      * real one takes the gradients of a plain step on x twice over, [x; x] (same weights, and the same noise: both draw twice
      * x's rows), and its statistics read per real judgment (the doubled batch's sums halved; the generator's loss, over the
