@@ -371,35 +371,8 @@ class GanNetworkTest {
         if (conditional) {
             x = OneHotRows.of(x, 128, 784, 10);
         }
-        int width = cfg.rowWidth();
-        float[][] stats = new float[2][];
-        float[][] gen = new float[2][];
-        float[][] firstDiscGrads = new float[2][];
-        float[][] firstGenGrads = new float[2][];
-        String[] names = {"java", "cl"};
-        for (int b = 0; b < 2; b++) {
-            Backend be = TestBackends.named(names[b]);
-            try (GanNetwork gan = new GanNetwork(be, cfg, 128); Tensor tx = be.upload(x, 128, width); Tensor st = be.zeros(1, 4);
-                 Adam ad = new Adam(gan.discriminatorParameters(), new AdamConfig(2e-4f, 0.5f, 0.999f, 1e-8f, 0f));
-                 Adam ag = new Adam(gan.generatorParameters(), new AdamConfig(2e-4f, 0.5f, 0.999f, 1e-8f, 0f))) {
-                gan.initialize(1);
-                RandomStream rng = new RandomStream(1, 0);
-                for (int s = 0; s < 2; s++) {
-                    gan.discriminatorGradients(tx, rng, st, step);
-                    if (s == 0) {
-                        firstDiscGrads[b] = be.read(gan.discriminatorParameters().grads());
-                    }
-                    ad.step();
-                    gan.generatorGradients(st, rng, step);
-                    if (s == 0) {
-                        firstGenGrads[b] = be.read(gan.generatorParameters().grads());
-                    }
-                    ag.step();
-                }
-                stats[b] = be.read(st);
-                gen[b] = be.read(gan.generatorParameters().values());
-            }
-        }
+        BothBackends r = BothBackends.step(cfg, x, 128, 128, step, 2e-4f, 2);
+        float[][] stats = r.stats();
         for (int i = 0; i < 4; i++) {
             // The hinge generator loss sums logits of both signs, so its bound is relative to the number of terms.
             double scale = Math.abs(stats[0][i]) + (stabilized ? 128 : 0);
@@ -408,14 +381,11 @@ class GanNetworkTest {
         // The first discriminator gradients, from the same parameters on both backends, agree to float rounding; the first
         // generator gradients pass through a discriminator one Adam step later, whose near-zero gradients may have moved
         // some of its weights by +lr on one backend and -lr on the other, so they agree less closely, but closely.
-        assertGradientsAgree(firstDiscGrads, "discriminator", 1e-4);
-        assertGradientsAgree(firstGenGrads, "generator", 1e-2);
+        assertGradientsAgree(r.firstDiscGrads(), "discriminator", 1e-4);
+        assertGradientsAgree(r.firstGenGrads(), "generator", 1e-2);
         // Adam moves every parameter by about lr per step whatever the gradient's size, so where a
         // gradient is close to zero, float noise can flip its sign; on average the backends must agree closely.
-        double meanDiff = 0;
-        for (int i = 0; i < gen[0].length; i++) {
-            meanDiff += Math.abs(gen[0][i] - gen[1][i]) / gen[0].length;
-        }
+        double meanDiff = r.generatorsMeanDifference();
         // Batch norm makes the weights before it scale-free, so many of their gradients are near zero and flip more often.
         assertTrue(meanDiff < (dcgan ? 1e-5 : 1e-6), "generator parameters differ by " + meanDiff + " on average");
     }
@@ -437,42 +407,11 @@ class GanNetworkTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) (2 * (rnd.nextInt(5) - 2) + 0.05 * rnd.nextGaussian()); // the 5x5 grid's points
         }
-        float[][] firstDiscGrads = new float[2][];
-        float[][] firstGenGrads = new float[2][];
-        float[][] stats = new float[2][];
-        float[][] gen = new float[2][];
-        String[] names = {"java", "cl"};
-        for (int b = 0; b < 2; b++) {
-            Backend be = TestBackends.named(names[b]);
-            try (GanNetwork gan = new GanNetwork(be, cfg, batch * fakes); Tensor tx = be.upload(x, batch, 2); Tensor st = be.zeros(1, GanNetwork.STATS);
-                 Adam ad = new Adam(gan.discriminatorParameters(), new AdamConfig(2.5e-4f, 0.5f, 0.999f, 1e-8f, 0f));
-                 Adam ag = new Adam(gan.generatorParameters(), new AdamConfig(2.5e-4f, 0.5f, 0.999f, 1e-8f, 0f))) {
-                gan.initialize(1);
-                gan.adaptScaling(x);
-                RandomStream rng = new RandomStream(1, 0);
-                for (int s = 0; s < 3; s++) {
-                    gan.discriminatorGradients(tx, rng, st, step);
-                    if (s == 0) {
-                        firstDiscGrads[b] = be.read(gan.discriminatorParameters().grads());
-                    }
-                    ad.step();
-                    gan.generatorGradients(st, rng, step);
-                    if (s == 0) {
-                        firstGenGrads[b] = be.read(gan.generatorParameters().grads());
-                    }
-                    ag.step();
-                }
-                stats[b] = be.read(st);
-                gen[b] = be.read(gan.generatorParameters().values());
-            }
-        }
-        assertGradientsAgree(firstDiscGrads, "discriminator", 1e-4);
-        assertGradientsAgree(firstGenGrads, "generator", 1e-2);
-        assertArrayEquals(stats[0], stats[1], 1e-4f, "statistics");
-        double meanDiff = 0;
-        for (int i = 0; i < gen[0].length; i++) {
-            meanDiff += Math.abs(gen[0][i] - gen[1][i]) / gen[0].length;
-        }
+        BothBackends r = BothBackends.step(cfg, x, batch, batch * fakes, step, 2.5e-4f, 3);
+        assertGradientsAgree(r.firstDiscGrads(), "discriminator", 1e-4);
+        assertGradientsAgree(r.firstGenGrads(), "generator", 1e-2);
+        assertArrayEquals(r.stats()[0], r.stats()[1], 1e-4f, "statistics");
+        double meanDiff = r.generatorsMeanDifference();
         assertTrue(meanDiff < 1e-6, "generator parameters differ by " + meanDiff + " on average");
     }
 
@@ -543,6 +482,53 @@ class GanNetworkTest {
         assertEquals("a step takes at least one generated example per real one, got 0",
                 org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new GanNetwork.StepOptions(1f, 0f, 0f, 0f, 0))
                         .getMessage());
+    }
+
+    /**
+     * The same Adam steps of a GAN on the Java backend and on OpenCL from the same weights and noise: each backend's
+     * first gradients of both networks, its statistics and its generator's values after the steps.
+     */
+    private record BothBackends(float[][] firstDiscGrads, float[][] firstGenGrads, float[][] stats, float[][] gen) {
+        static BothBackends step(GanConfig cfg, float[] x, int rows, int networkRows, GanNetwork.StepOptions step, float lr, int steps) {
+            BothBackends r = new BothBackends(new float[2][], new float[2][], new float[2][], new float[2][]);
+            String[] names = {"java", "cl"};
+            for (int b = 0; b < 2; b++) {
+                Backend be = TestBackends.named(names[b]);
+                try (GanNetwork gan = new GanNetwork(be, cfg, networkRows); Tensor tx = be.upload(x, rows, cfg.rowWidth());
+                     Tensor st = be.zeros(1, GanNetwork.STATS);
+                     Adam ad = new Adam(gan.discriminatorParameters(), new AdamConfig(lr, 0.5f, 0.999f, 1e-8f, 0f));
+                     Adam ag = new Adam(gan.generatorParameters(), new AdamConfig(lr, 0.5f, 0.999f, 1e-8f, 0f))) {
+                    gan.initialize(1);
+                    if (gan.needsScaling()) {
+                        gan.adaptScaling(x);
+                    }
+                    RandomStream rng = new RandomStream(1, 0);
+                    for (int s = 0; s < steps; s++) {
+                        gan.discriminatorGradients(tx, rng, st, step);
+                        if (s == 0) {
+                            r.firstDiscGrads[b] = be.read(gan.discriminatorParameters().grads());
+                        }
+                        ad.step();
+                        gan.generatorGradients(st, rng, step);
+                        if (s == 0) {
+                            r.firstGenGrads[b] = be.read(gan.generatorParameters().grads());
+                        }
+                        ag.step();
+                    }
+                    r.stats[b] = be.read(st);
+                    r.gen[b] = be.read(gan.generatorParameters().values());
+                }
+            }
+            return r;
+        }
+
+        double generatorsMeanDifference() {
+            double meanDiff = 0;
+            for (int i = 0; i < gen[0].length; i++) {
+                meanDiff += Math.abs(gen[0][i] - gen[1][i]) / gen[0].length;
+            }
+            return meanDiff;
+        }
     }
 
     /** The largest difference between the backends' gradients, relative to the largest gradient, is at most the tolerance. */
