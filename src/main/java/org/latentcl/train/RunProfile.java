@@ -68,7 +68,14 @@ final class RunProfile {
                 if (!body.run(epoch, profile)) {
                     break;
                 }
-            } catch (TrainingInterruptedException | LossDivergedException e) {
+            } catch (TrainingInterruptedException e) {
+                // A stopped run (Ctrl-C, --stop-after) still gets the profile of what ran, as PyTorch's profiler writes its own on exit.
+                if (profile.profiler != null) {
+                    be.flushProfile();
+                }
+                report(profile, out, listener, devices);
+                throw e;
+            } catch (LossDivergedException e) {
                 throw e;
             } catch (org.latentcl.io.OutputException e) {
                 throw TrainingFaults.unwritten(model, e, epoch, out, last);
@@ -76,6 +83,11 @@ final class RunProfile {
                 throw TrainingFaults.failed(model, e, epoch, out, last);
             }
         }
+        report(profile, out, listener, devices);
+    }
+
+    /** Writes the profile into {@code out} (with the devices' table, if any) and hands its table to the listener. */
+    private static void report(RunProfile profile, Path out, RunListener listener, java.util.function.Supplier<String> devices) throws IOException {
         String report = profile.finish(out);
         if (report != null && devices != null) {
             String table = devices.get();

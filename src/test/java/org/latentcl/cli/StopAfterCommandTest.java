@@ -45,6 +45,22 @@ class StopAfterCommandTest {
         }
     }
 
+    /** A profiled run stopped before its end still writes the profile of the steps it ran (as PyTorch's profiler does on exit). */
+    @Test
+    void aProfiledRunStoppedEarlyWritesItsProfile() throws IOException {
+        for (String model : new String[] {"gan", "vae"}) {
+            Path out = dir.resolve("profiled-" + model);
+            Cli.Run r = model.equals("gan") ? Cli.run(Cli.with(GAN, "--out", out.toString(), "--stop-after", "3", "--profile"))
+                    : Cli.run("train", "vae", "--epochs", "1", "--batch", "500", "--device", "java", "--quiet", "--out", out.toString(),
+                            "--stop-after", "3", "--profile");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("stopped as --stop-after 3 asked"), r.out());
+            String profile = Files.readString(out.resolve("profile.txt"));
+            assertTrue(profile.contains("steps: 3;"), profile);
+            assertTrue(Files.exists(out.resolve("trace.json")), model);
+        }
+    }
+
     @Test
     void aBadShardIsOneLineAndWritesNothing() {
         Cli.usageError(Cli.run("train", "vae", "--shard", "2/2", "--out", dir.resolve("a").toString()), "--shard takes I/N");
