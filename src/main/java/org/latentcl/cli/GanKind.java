@@ -14,7 +14,8 @@ enum GanKind {
      * the data's Gaussian fit; a discriminator of 3 x 512 LeakyReLU units on single points; batches of 25 (four times the
      * steps of PacGAN's 100 in an epoch): the 5x5 grid after 40 epochs 0 of 25 modes with PacGAN's nets and batches, about
      * 16 with these at Adam 2e-4 with beta1 0.5, and with four generated examples per real one (GanStabilizers) 21-25;
-     * at Adam 2.5e-4 25 of 25 on seeds 1-3, where 3e-4 lost one of the ring's 8 modes on one seed (docs/GAN.md).
+     * at Adam 2.5e-4 25 of 25 on seeds 1-3 on the Java backend (19, 21, 25 on PoCL), where 3e-4 lost one of the ring's 8
+     * modes on one seed (docs/GAN.md).
      */
     POINTS(25, 0, "400,400,400,400", "512,512,512", false, 1, 2.5e-4f, 0.5f, true, true,
             "networks for low-dimensional points (a residual generator of PacGAN's shape, Lin et al. 2018, in the data's standardized units,"
