@@ -68,7 +68,7 @@ echo
 fi
 
 # Seconds of the fastest epoch after the first: LatentCL's from metrics.jsonl, PyTorch's from its JSON lines.
-lcl_epoch() {  # model device
+lcl_epoch() {  # model device [preset, for the GAN: paper unless given]
     # The GAN as torch_ref.py trains it: the 2014 preset (the default adds R1 and the generator average).
     local preset=(--preset "${3:-paper}"); [ "$1" = gan ] || preset=()
     lcl train "$1" "${preset[@]}" --data fashion-mnist --epochs "$epochs" --device "$2" --quiet --force --out "$work/$1-$2" > "$work/$1-$2.log" 2>&1 \
