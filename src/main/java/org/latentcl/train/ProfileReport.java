@@ -68,6 +68,10 @@ public final class ProfileReport {
         if (peak != null) {
             sb.append(String.format(Locale.ROOT, "device peak (calibration): %.1f GFLOP/s (a 1024^3 GEMM), %.1f GB/s (a 64 MiB copy); "
                     + "GFLOP and MB are each kernel's work in all, %%FLOP and %%BW its rates' shares of the peak%n", peak.gflops(), peak.gbps()));
+            if (peak.takenWhileBusy()) {
+                sb.append(String.format(Locale.ROOT, "note: the calibration ran while other processes used %.0f%% of the CPUs, so the peak "
+                        + "reads low and the shares high; it is not cached, and the next profile measures again%n", 100 * peak.othersLoad()));
+            }
         }
         // max beside p95: a mean above the p95 comes from a few long calls (the first launch of a kernel, one that waited).
         sb.append(String.format(Locale.ROOT, "%-58s %8s %11s %10s %10s %10s %7s %9s %8s%s%n", "kernel / operation", "calls", "total ms",

@@ -18,18 +18,39 @@ import org.latentcl.backend.Tensor;
  * written), each the best of three timed runs after a warm-up. Measured once per device and kept under
  * {@code $LATENTCL_CACHE/peaks} (or {@code ~/.cache/latentcl/peaks}), as the GEMM tuning is; a profile row's
  * share of peak is its GFLOP/s over the first and its GB/s over the second. A simulator (Oclgrind) has
- * none: it would take minutes and mean nothing.
+ * none: it would take minutes and mean nothing. On a CPU device, a calibration during which other processes kept more
+ * than {@link #BUSY} of the CPUs busy is used for that profile only and not cached: it would set the bar too low for
+ * every later profile (one taken beside two trainings on a 2-core VM read 74.7 GFLOP/s against 173 quiet).
  *
- * @param gflops the calibration GEMM's rate
- * @param gbps   the calibration copy's rate
+ * @param gflops     the calibration GEMM's rate
+ * @param gbps       the calibration copy's rate
+ * @param othersLoad the share of the CPUs (0 to 1) that other processes used while a CPU device was calibrated; 0 when
+ *                   read from the cache or for a GPU
  */
-public record DevicePeak(double gflops, double gbps) {
+public record DevicePeak(double gflops, double gbps, double othersLoad) {
+    /** Other processes' share of the CPUs during a CPU device's calibration above which it is not cached. */
+    static final double BUSY = 0.25;
     static final int GEMM_SIZE = 1024;
     static final int COPY_FLOATS = 16 << 20;
     private static final Pattern LINE = Pattern.compile("gflops=([0-9.]+)\\s+gbps=([0-9.]+)");
 
+    /** A peak read from the cache or given: no load measured beside it. */
+    public DevicePeak(double gflops, double gbps) {
+        this(gflops, gbps, 0);
+    }
+
+    /** Whether other processes kept more than {@link #BUSY} of the CPUs busy during the calibration (then it is not cached). */
+    public boolean takenWhileBusy() {
+        return othersLoad > BUSY;
+    }
+
     /** The device's peak, measured now or read from its cache file; null for a simulator. */
     public static DevicePeak of(Backend be) {
+        return of(be, OthersLoad.system());
+    }
+
+    /** {@link #of(Backend)} with the load of other processes measured by {@code load} (a test gives its own). */
+    static DevicePeak of(Backend be, OthersLoad load) {
         if (be instanceof ClBackend cl && cl.device().isSimulator()) {
             return null;
         }
@@ -44,7 +65,15 @@ public record DevicePeak(double gflops, double gbps) {
         } catch (IOException | RuntimeException e) {
             // An unreadable cache file is measured again.
         }
-        DevicePeak peak = measure(be);
+        boolean cpu = !(be instanceof ClBackend cl && cl.device().isGpu());
+        if (cpu) {
+            load.start();
+        }
+        DevicePeak measured = measure(be);
+        DevicePeak peak = new DevicePeak(measured.gflops, measured.gbps, cpu ? load.others() : 0);
+        if (peak.takenWhileBusy()) {
+            return peak;
+        }
         try {
             org.latentcl.io.AtomicFiles.write(file, String.format(Locale.ROOT, "gflops=%.1f gbps=%.2f%n", peak.gflops, peak.gbps)
                     .getBytes(StandardCharsets.UTF_8));
@@ -104,6 +133,47 @@ public record DevicePeak(double gflops, double gbps) {
             v[i] = (i % 17) / 17f;
         }
         return v;
+    }
+
+    /**
+     * The share of the CPUs that processes other than this one use between {@link #start} and {@link #others}: the
+     * system's CPU load less this process's, as the JVM's operating-system bean reports them (0 where it cannot).
+     */
+    interface OthersLoad {
+        void start();
+
+        double others();
+
+        static OthersLoad system() {
+            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            if (!(os instanceof com.sun.management.OperatingSystemMXBean bean)) {
+                return new OthersLoad() {
+                    @Override
+                    public void start() {
+                    }
+
+                    @Override
+                    public double others() {
+                        return 0;
+                    }
+                };
+            }
+            return new OthersLoad() {
+                @Override
+                public void start() {
+                    // Each reading covers the time since the one before, so these open the calibration's interval.
+                    bean.getCpuLoad();
+                    bean.getProcessCpuLoad();
+                }
+
+                @Override
+                public double others() {
+                    double all = bean.getCpuLoad();
+                    double own = bean.getProcessCpuLoad();
+                    return all < 0 || own < 0 ? 0 : Math.max(0, all - own);
+                }
+            };
+        }
     }
 
     /** A row's share of the peak FLOP rate, in percent (NaN without work or peak). */
