@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.latentcl.backend.Backend;
@@ -18,33 +20,40 @@ import org.latentcl.backend.TestBackends;
 class DevicePeakTest {
     @TempDir
     Path cache;
+    private String before;
+
+    /** Every calibration here is cached under the test's own directory. */
+    @BeforeEach
+    void cacheHere() {
+        before = System.getProperty("latentcl.cache");
+        System.setProperty("latentcl.cache", cache.toString());
+    }
+
+    @AfterEach
+    void cacheBack() {
+        if (before == null) {
+            System.clearProperty("latentcl.cache");
+        } else {
+            System.setProperty("latentcl.cache", before);
+        }
+    }
 
     @Test
     void measuredOnceThenReadFromTheDevicesCacheFile() throws IOException {
-        String before = System.getProperty("latentcl.cache");
-        System.setProperty("latentcl.cache", cache.toString());
-        try {
-            Backend be = TestBackends.named("java");
-            Profiler recording = new Profiler();
-            be.profile(recording);
-            DevicePeak peak = DevicePeak.of(be, new FixedLoad(0));
-            assertTrue(peak.gflops() > 0.5 && peak.gbps() > 0.05, peak.toString());
-            assertTrue(recording.ops().isEmpty(), "the calibration is not part of the profile");
-            assertEquals(recording, be.profiler(), "the profile goes on recording");
-            Path file = DevicePeak.file(be);
-            assertTrue(Files.readString(file).startsWith("gflops="), "cached");
-            Files.writeString(file, "gflops=123.4 gbps=5.67\n");
-            assertEquals(new DevicePeak(123.4, 5.67), DevicePeak.of(be, new FixedLoad(0)), "read back, not measured again");
-            Files.writeString(file, "nonsense");
-            assertNotEquals(new DevicePeak(123.4, 5.67), DevicePeak.of(be, new FixedLoad(0)), "an unreadable file is measured again");
-            be.profile(null);
-        } finally {
-            if (before == null) {
-                System.clearProperty("latentcl.cache");
-            } else {
-                System.setProperty("latentcl.cache", before);
-            }
-        }
+        Backend be = TestBackends.named("java");
+        Profiler recording = new Profiler();
+        be.profile(recording);
+        DevicePeak peak = DevicePeak.of(be, new FixedLoad(0));
+        assertTrue(peak.gflops() > 0.5 && peak.gbps() > 0.05, peak.toString());
+        assertTrue(recording.ops().isEmpty(), "the calibration is not part of the profile");
+        assertEquals(recording, be.profiler(), "the profile goes on recording");
+        Path file = DevicePeak.file(be);
+        assertTrue(Files.readString(file).startsWith("gflops="), "cached");
+        Files.writeString(file, "gflops=123.4 gbps=5.67\n");
+        assertEquals(new DevicePeak(123.4, 5.67), DevicePeak.of(be, new FixedLoad(0)), "read back, not measured again");
+        Files.writeString(file, "nonsense");
+        assertNotEquals(new DevicePeak(123.4, 5.67), DevicePeak.of(be, new FixedLoad(0)), "an unreadable file is measured again");
+        be.profile(null);
     }
 
     /** A load that reports {@code others} for the calibration and counts how often it was opened. */
@@ -69,35 +78,25 @@ class DevicePeakTest {
 
     @Test
     void aCalibrationTakenWhileOtherProcessesKeepTheCpusBusyIsNotCached() throws IOException {
-        String before = System.getProperty("latentcl.cache");
-        System.setProperty("latentcl.cache", cache.toString());
-        try {
-            Backend be = TestBackends.named("java");
-            Path file = DevicePeak.file(be);
-            FixedLoad busy = new FixedLoad(0.6);
-            DevicePeak peak = DevicePeak.of(be, busy);
-            assertEquals(1, busy.started, "the load is measured over the calibration");
-            assertTrue(peak.takenWhileBusy() && peak.othersLoad() == 0.6 && peak.gflops() > 0, peak.toString());
-            assertFalse(Files.exists(file), "not cached");
-            String table = org.latentcl.train.ProfileReport.table(new Profiler(), "test device", peak);
-            assertTrue(table.contains("note: the calibration ran while other processes used 60% of the CPUs"), table);
-            FixedLoad quiet = new FixedLoad(0.2);
-            DevicePeak second = DevicePeak.of(be, quiet);
-            assertEquals(1, quiet.started, "measured again");
-            assertFalse(second.takenWhileBusy(), second.toString());
-            assertTrue(Files.readString(file).startsWith("gflops="), "a quiet calibration is cached");
-            assertFalse(org.latentcl.train.ProfileReport.table(new Profiler(), "test device", second).contains("note:"));
-            FixedLoad after = new FixedLoad(0.9);
-            DevicePeak cached = DevicePeak.of(be, after);
-            assertEquals(0, after.started, "read from the cache: nothing measured");
-            assertEquals(0.0, cached.othersLoad());
-        } finally {
-            if (before == null) {
-                System.clearProperty("latentcl.cache");
-            } else {
-                System.setProperty("latentcl.cache", before);
-            }
-        }
+        Backend be = TestBackends.named("java");
+        Path file = DevicePeak.file(be);
+        FixedLoad busy = new FixedLoad(0.6);
+        DevicePeak peak = DevicePeak.of(be, busy);
+        assertEquals(1, busy.started, "the load is measured over the calibration");
+        assertTrue(peak.takenWhileBusy() && peak.othersLoad() == 0.6 && peak.gflops() > 0, peak.toString());
+        assertFalse(Files.exists(file), "not cached");
+        String table = org.latentcl.train.ProfileReport.table(new Profiler(), "test device", peak);
+        assertTrue(table.contains("note: the calibration ran while other processes used 60% of the CPUs"), table);
+        FixedLoad quiet = new FixedLoad(0.2);
+        DevicePeak second = DevicePeak.of(be, quiet);
+        assertEquals(1, quiet.started, "measured again");
+        assertFalse(second.takenWhileBusy(), second.toString());
+        assertTrue(Files.readString(file).startsWith("gflops="), "a quiet calibration is cached");
+        assertFalse(org.latentcl.train.ProfileReport.table(new Profiler(), "test device", second).contains("note:"));
+        FixedLoad after = new FixedLoad(0.9);
+        DevicePeak cached = DevicePeak.of(be, after);
+        assertEquals(0, after.started, "read from the cache: nothing measured");
+        assertEquals(0.0, cached.othersLoad());
     }
 
     @Test
