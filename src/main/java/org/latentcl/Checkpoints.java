@@ -72,6 +72,23 @@ public final class Checkpoints {
     }
 
     /**
+     * Loads a GAN onto a device with the generator of one's choice: the generator average (as {@link #loadGan(Path, Device)}
+     * does where the checkpoint holds one; StyleGAN's G_ema) or the trained generator (G), for example to see what the
+     * average changes.
+     *
+     * @param file    a GAN checkpoint
+     * @param device  where to put it
+     * @param average true for the generator average, false for the trained generator
+     * @return the GAN, which holds device memory until closed
+     * @throws IllegalArgumentException naming the file and the problem, as for {@link #loadVae}, and when an average is
+     *                                  asked of a checkpoint that holds none
+     */
+    public static Gan loadGan(Path file, Device device, boolean average) {
+        Safetensors.Contents c = Safetensors.read(file);
+        return new Gan(device, false, GanCheckpoint.config(c, file), Vae.DEFAULT_BATCH, g -> GanCheckpoint.loadForSampling(g, c, file, average));
+    }
+
+    /**
      * Loads whichever model a checkpoint holds.
      *
      * @param file   a VAE or GAN checkpoint

@@ -62,6 +62,11 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "auto", description = "auto, java, cl:N or part of a device name.")
     String device;
 
+    @Option(names = "--generator", paramLabel = "WHICH", description = "A GAN: average (the generator average of --g-ema, "
+            + "as StyleGAN samples G_ema) or trained (the generator the optimizer stepped). Default: the average where the "
+            + "checkpoint holds one.")
+    String generator;
+
     @Override
     public Integer call() throws IOException {
         if (classK != null && classList != null) {
@@ -82,7 +87,18 @@ final class SampleCommand implements Callable<Integer> {
         if (!shapeOfNpy.equals("nchw") && !shapeOfNpy.equals("nhwc") && !shapeOfNpy.equals("flat")) {
             throw new UsageException("--layout must be nchw, nhwc or flat, got '" + layout + "'");
         }
+        Boolean average = null;
+        if (generator != null) {
+            average = switch (generator.toLowerCase(Locale.ROOT)) {
+                case "average" -> true;
+                case "trained" -> false;
+                default -> throw new UsageException("--generator must be average or trained, got '" + generator + "'");
+            };
+        }
         CheckpointInfo info = Checkpoints.inspect(checkpoint);
+        if (average != null && !info.model().equals("gan")) {
+            throw new UsageException("--generator chooses a GAN's generator; " + checkpoint + " holds a " + info.model().toUpperCase(Locale.ROOT));
+        }
         int[] drawn = classesToDraw(info.classes());
         if (interpolate != null && interpolate < 2) {
             throw new UsageException("--interpolate takes at least 2 points a walk, got " + interpolate);
@@ -95,7 +111,8 @@ final class SampleCommand implements Callable<Integer> {
         }
         int total = interpolate != null ? walks * interpolate : per * (drawn == null ? 1 : drawn.length);
         int d = info.features();
-        try (Device dev = Devices.get(device); Model model = Checkpoints.load(checkpoint, dev)) {
+        try (Device dev = Devices.get(device);
+             Model model = average == null ? Checkpoints.load(checkpoint, dev) : Checkpoints.loadGan(checkpoint, dev, average)) {
             float[][] x = interpolate != null ? walks(model, walks, walkClasses) : byClass(model, per, drawn);
             if (name.endsWith(".png")) {
                 int[] shape = ModelFiles.imageShape(info);

@@ -106,6 +106,25 @@ public final class GanCheckpoint {
         GeneratorAverage.useSaved(gan.generatorParameters(), c, file);
     }
 
+    /**
+     * Loads both networks, then, with {@code average}, the generator average over the generator; without, the generator
+     * stays the trained one. Asking for an average the checkpoint does not hold is an error naming the file.
+     */
+    public static void loadForSampling(GanNetwork gan, Safetensors.Contents c, Path file, boolean average) {
+        if (average && !hasGeneratorAverage(c)) {
+            throw new IllegalArgumentException(file + ": holds no generator average (the run was trained without --g-ema)");
+        }
+        load(gan, c, file);
+        if (average) {
+            GeneratorAverage.useSaved(gan.generatorParameters(), c, file);
+        }
+    }
+
+    /** Whether a checkpoint holds a generator average (tensors named {@code ema.gen.*}). */
+    public static boolean hasGeneratorAverage(Safetensors.Contents c) {
+        return c.tensors().keySet().stream().anyMatch(name -> name.startsWith(GeneratorAverage.PREFIX));
+    }
+
     /** The configuration of a GAN checkpoint; rejects other models with a clear message. */
     public static GanConfig config(Safetensors.Contents c, Path file) {
         Map<?, ?> m = CheckpointFiles.configOf(c, file, "gan");

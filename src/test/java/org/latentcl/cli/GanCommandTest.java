@@ -270,6 +270,59 @@ class GanCommandTest {
      * flags override each of its choices; --preset paper is the 2014 GAN on its MLP; the DCGAN's default is its
      * paper's recipe.
      */
+    /**
+     * {@code sample --generator}: the average by default where the checkpoint holds one, the trained generator on request
+     * (the same samples as the checkpoint with its average taken out), and one-line errors for an average that is not
+     * there, a VAE and a bad name.
+     */
+    @Test
+    void sampleDrawsFromTheAverageOrTheTrainedGenerator() throws IOException {
+        Path data = dir.resolve("pts.csv");
+        StringBuilder csv = new StringBuilder("x,y\n");
+        for (int i = 0; i < 120; i++) {
+            csv.append(i % 2).append(',').append(i % 3).append('\n');
+        }
+        Files.writeString(data, csv);
+        Path run = dir.resolve("avg");
+        Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "2", "--g-hidden", "16", "--d-hidden", "16",
+                "--g-ema", "0.9", "--device", "java", "--out", run.toString());
+        assertEquals(0, r.code(), r.err());
+        Path ckpt = run.resolve("checkpoint.safetensors");
+        java.util.function.Function<String[], String> sample = extra -> {
+            Path out = dir.resolve("s" + String.join("", extra).replace("-", "") + ".csv");
+            Cli.Run s = Cli.run(Cli.with(new String[] {"sample", "--checkpoint", extra.length > 0 && extra[0].equals("plain")
+                    ? dir.resolve("plain.safetensors").toString() : ckpt.toString(), "--n", "20", "--device", "java", "--out", out.toString()},
+                    extra.length > 0 && extra[0].equals("plain") ? java.util.Arrays.copyOfRange(extra, 1, extra.length) : extra));
+            assertEquals(0, s.code(), s.err());
+            try {
+                return Files.readString(out);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        String byDefault = sample.apply(new String[0]);
+        assertEquals(byDefault, sample.apply(new String[] {"--generator", "average"}), "the average is the default");
+        String trained = sample.apply(new String[] {"--generator", "trained"});
+        assertFalse(trained.equals(byDefault), "the trained generator is not the average");
+        // The checkpoint without its average: what sample draws from it by default is the trained generator.
+        var c = org.latentcl.io.Safetensors.read(ckpt);
+        org.latentcl.io.Safetensors.write(dir.resolve("plain.safetensors"), c.metadata(),
+                c.tensors().values().stream().filter(e -> !e.name().startsWith("ema.")).toList());
+        assertEquals(trained, sample.apply(new String[] {"plain"}), "--generator trained draws from the trained weights");
+        assertEquals(trained, sample.apply(new String[] {"plain", "--generator", "trained"}));
+        Cli.usageError(Cli.run("sample", "--checkpoint", dir.resolve("plain.safetensors").toString(), "--generator", "average", "--device",
+                "java", "--out", dir.resolve("x.csv").toString()), "holds no generator average");
+        assertFalse(Files.exists(dir.resolve("x.csv")), "no output written");
+        Cli.usageError(Cli.run("sample", "--checkpoint", ckpt.toString(), "--generator", "ema", "--out", dir.resolve("y.csv").toString()),
+                "--generator must be average or trained");
+        Path vae = dir.resolve("vae");
+        r = Cli.run("train", "vae", "--data", data.toString(), "--epochs", "1", "--batch", "16", "--hidden", "8", "--latent", "2", "--decoder",
+                "gaussian", "--device", "java", "--out", vae.toString());
+        assertEquals(0, r.code(), r.err());
+        Cli.usageError(Cli.run("sample", "--checkpoint", vae.resolve("checkpoint.safetensors").toString(), "--generator", "trained", "--out",
+                dir.resolve("z.csv").toString()), "holds a VAE");
+    }
+
     @Test
     void theDefaultPresetAndThePaperPreset() throws IOException {
         Path data = dir.resolve("points.csv");
