@@ -270,6 +270,16 @@ class GanCommandTest {
      * flags override each of its choices; --preset paper is the 2014 GAN on its MLP; the DCGAN's default is its
      * paper's recipe.
      */
+    /** n 2-D points on a 2 x 3 lattice as a CSV with a header, at {@code file}. */
+    private static Path points(Path file, int n) throws IOException {
+        StringBuilder csv = new StringBuilder("x,y\n");
+        for (int i = 0; i < n; i++) {
+            csv.append(i % 2).append(',').append(i % 3).append('\n');
+        }
+        Files.writeString(file, csv);
+        return file;
+    }
+
     /**
      * {@code sample --generator}: the average by default where the checkpoint holds one, the trained generator on request
      * (the same samples as the checkpoint with its average taken out), and one-line errors for an average that is not
@@ -277,12 +287,7 @@ class GanCommandTest {
      */
     @Test
     void sampleDrawsFromTheAverageOrTheTrainedGenerator() throws IOException {
-        Path data = dir.resolve("pts.csv");
-        StringBuilder csv = new StringBuilder("x,y\n");
-        for (int i = 0; i < 120; i++) {
-            csv.append(i % 2).append(',').append(i % 3).append('\n');
-        }
-        Files.writeString(data, csv);
+        Path data = points(dir.resolve("pts.csv"), 120);
         Path run = dir.resolve("avg");
         Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "2", "--g-hidden", "16", "--d-hidden", "16",
                 "--g-ema", "0.9", "--device", "java", "--out", run.toString());
@@ -325,12 +330,7 @@ class GanCommandTest {
 
     @Test
     void theDefaultPresetAndThePaperPreset() throws IOException {
-        Path data = dir.resolve("points.csv");
-        StringBuilder csv = new StringBuilder("x,y\n");
-        for (int i = 0; i < 240; i++) {
-            csv.append(i % 2).append(',').append(i % 3).append('\n');
-        }
-        Files.writeString(data, csv);
+        Path data = points(dir.resolve("points.csv"), 240);
         Cli.Run r = Cli.run("train", "gan", "--data", data.toString(), "--epochs", "1", "--device", "java", "--out", dir.resolve("points").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("training GAN z2 G[400, 400, 400, 400] residual D[512, 512, 512] -> 2 linear (standardized data)")
