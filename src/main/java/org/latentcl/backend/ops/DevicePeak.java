@@ -144,36 +144,62 @@ public record DevicePeak(double gflops, double gbps, double othersLoad) {
 
         double others();
 
+        /**
+         * The JVM's own readings (com.sun.management's system and process CPU load), looked up by name: the GPU bundle's
+         * runtime has no jdk.management module, and a direct reference would fail there (as SignalChaining's start time
+         * does). Without them, no load is measured and every calibration is cached, as before.
+         */
         static OthersLoad system() {
-            java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-            if (!(os instanceof com.sun.management.OperatingSystemMXBean bean)) {
-                return new OthersLoad() {
-                    @Override
-                    public void start() {
-                    }
-
-                    @Override
-                    public double others() {
-                        return 0;
-                    }
-                };
+            java.lang.reflect.Method all;
+            java.lang.reflect.Method own;
+            Object bean;
+            try {
+                bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getOperatingSystemMXBean").invoke(null);
+                Class<?> ext = Class.forName("com.sun.management.OperatingSystemMXBean");
+                if (!ext.isInstance(bean)) {
+                    return NONE;
+                }
+                all = ext.getMethod("getCpuLoad");
+                own = ext.getMethod("getProcessCpuLoad");
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                return NONE;
             }
             return new OthersLoad() {
                 @Override
                 public void start() {
                     // Each reading covers the time since the one before, so these open the calibration's interval.
-                    bean.getCpuLoad();
-                    bean.getProcessCpuLoad();
+                    read(all);
+                    read(own);
                 }
 
                 @Override
                 public double others() {
-                    double all = bean.getCpuLoad();
-                    double own = bean.getProcessCpuLoad();
-                    return all < 0 || own < 0 ? 0 : Math.max(0, all - own);
+                    double a = read(all);
+                    double o = read(own);
+                    return a < 0 || o < 0 ? 0 : Math.max(0, a - o);
+                }
+
+                private double read(java.lang.reflect.Method m) {
+                    try {
+                        return (Double) m.invoke(bean);
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        return -1;
+                    }
                 }
             };
         }
+
+        /** No load measured. */
+        OthersLoad NONE = new OthersLoad() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public double others() {
+                return 0;
+            }
+        };
     }
 
     /** A row's share of the peak FLOP rate, in percent (NaN without work or peak). */

@@ -3,6 +3,7 @@ package org.latentcl.backend.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -97,6 +98,15 @@ class DevicePeakTest {
         DevicePeak cached = DevicePeak.of(be, after);
         assertEquals(0, after.started, "read from the cache: nothing measured");
         assertEquals(0.0, cached.othersLoad());
+    }
+
+    @Test
+    void theJvmsLoadReadingsAreFoundByName() {
+        DevicePeak.OthersLoad load = DevicePeak.OthersLoad.system();
+        assertNotSame(DevicePeak.OthersLoad.NONE, load, "this JDK has jdk.management: the load is measured");
+        load.start();
+        double others = load.others();
+        assertTrue(others >= 0 && others <= 1, "a share of the CPUs: " + others);
     }
 
     @Test
