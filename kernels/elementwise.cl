@@ -301,6 +301,60 @@ __kernel void divide_by(const int n, __global const float* x, const int xOff, __
     }
 }
 
+/*
+ * divide_by_transposed: out = x / s[k] and outT = (x / s[k])^T in one pass, x rows x cols (spectral normalization's
+ * W / sigma and the transposed copy its layer multiplies by). Each work-item one 8 x 8 block, as transpose; the same
+ * quotients as divide_by. Launch: 2-D, (ceil(cols / 8), ceil(rows / 8)).
+ */
+__kernel void divide_by_transposed(const int rows, const int cols, __global const float* x, const int xOff,
+                                   __global const float* s, const int sOff, const int k,
+                                   __global float* out, const int outOff, __global float* outT, const int outTOff)
+{
+    const int c0 = get_global_id(0) * 8;
+    const int r0 = get_global_id(1) * 8;
+    if (r0 >= rows || c0 >= cols) {
+        return;
+    }
+    const float d = s[sOff + k];
+    x += xOff;
+    out += outOff;
+    outT += outTOff;
+    if (r0 + 8 <= rows && c0 + 8 <= cols) {
+        const float8 v0 = vload8(0, x + (r0 + 0) * cols + c0) / d;
+        const float8 v1 = vload8(0, x + (r0 + 1) * cols + c0) / d;
+        const float8 v2 = vload8(0, x + (r0 + 2) * cols + c0) / d;
+        const float8 v3 = vload8(0, x + (r0 + 3) * cols + c0) / d;
+        const float8 v4 = vload8(0, x + (r0 + 4) * cols + c0) / d;
+        const float8 v5 = vload8(0, x + (r0 + 5) * cols + c0) / d;
+        const float8 v6 = vload8(0, x + (r0 + 6) * cols + c0) / d;
+        const float8 v7 = vload8(0, x + (r0 + 7) * cols + c0) / d;
+        vstore8(v0, 0, out + (r0 + 0) * cols + c0);
+        vstore8(v1, 0, out + (r0 + 1) * cols + c0);
+        vstore8(v2, 0, out + (r0 + 2) * cols + c0);
+        vstore8(v3, 0, out + (r0 + 3) * cols + c0);
+        vstore8(v4, 0, out + (r0 + 4) * cols + c0);
+        vstore8(v5, 0, out + (r0 + 5) * cols + c0);
+        vstore8(v6, 0, out + (r0 + 6) * cols + c0);
+        vstore8(v7, 0, out + (r0 + 7) * cols + c0);
+        vstore8(LCL_TCOL(s0), 0, outT + (c0 + 0) * rows + r0);
+        vstore8(LCL_TCOL(s1), 0, outT + (c0 + 1) * rows + r0);
+        vstore8(LCL_TCOL(s2), 0, outT + (c0 + 2) * rows + r0);
+        vstore8(LCL_TCOL(s3), 0, outT + (c0 + 3) * rows + r0);
+        vstore8(LCL_TCOL(s4), 0, outT + (c0 + 4) * rows + r0);
+        vstore8(LCL_TCOL(s5), 0, outT + (c0 + 5) * rows + r0);
+        vstore8(LCL_TCOL(s6), 0, outT + (c0 + 6) * rows + r0);
+        vstore8(LCL_TCOL(s7), 0, outT + (c0 + 7) * rows + r0);
+    } else {
+        for (int r = r0; r < min(rows, r0 + 8); r++) {
+            for (int c = c0; c < min(cols, c0 + 8); c++) {
+                const float q = x[r * cols + c] / d;
+                out[r * cols + c] = q;
+                outT[c * rows + r] = q;
+            }
+        }
+    }
+}
+
 /* dL/dW of W / sigma(W) with u, v held fixed: g / sigma - (<g, W> / sigma^2) u v^T. One work-item per element, 2-D. */
 __kernel void spectral_norm_backward(const int rows, const int cols, __global const float* g, const int gOff,
                                      __global float* out, const int outOff,

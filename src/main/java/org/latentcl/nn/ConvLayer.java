@@ -8,7 +8,6 @@ import org.latentcl.backend.Tensor;
 import org.latentcl.backend.Workspace;
 import org.latentcl.backend.ops.ConvEpilogue;
 import org.latentcl.backend.ops.ConvShape;
-import org.latentcl.backend.ops.Transpose;
 
 /**
  * What {@link Conv2d} and {@link ConvTranspose2d} share: a weight (and a bias unless
@@ -37,8 +36,7 @@ public abstract class ConvLayer implements Layer {
     private final List<Tensor> scratch = new ArrayList<>();
     private Workspace workspace;
     private Parameters params;
-    private Tensor weightT;
-    private long weightTVersion = -1;
+    private TransposedWeight weightT;
 
     protected ConvLayer(String name, int in, int out, int maxBatch) {
         this.name = name;
@@ -102,6 +100,7 @@ public abstract class ConvLayer implements Layer {
     public final void bind(Parameters p) {
         backend = p.backend();
         params = p;
+        weightT = null;
         if (workspace != null) {
             workspace.close();
         }
@@ -154,20 +153,15 @@ public abstract class ConvLayer implements Layer {
     }
 
     /**
-     * W^T (the weight as stored, transposed), refreshed when the parameters changed since it was last made (once per
+     * W^T (the weight as stored, transposed; a {@link TransposedWeight} its parameters hold), refreshed when the parameters changed since it was last made (once per
      * optimizer step): the GEMMs that multiply by W^T (a convolution's input gradient, a transposed convolution's
      * forward pass) run as plain NN products, which CPU devices run faster than a transposed read of A.
      */
     protected final Tensor weightT() {
-        Tensor w = weight.value();
         if (weightT == null) {
-            weightT = scratch(w.cols(), w.rows());
+            weightT = params.transposedCopy(weight);
         }
-        if (weightTVersion != params.version()) {
-            Transpose.transpose(backend, w, weightT);
-            weightTVersion = params.version();
-        }
-        return weightT;
+        return weightT.current();
     }
 
     /** The convolution for a batch of {@code batch} examples. */

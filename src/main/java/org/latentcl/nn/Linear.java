@@ -5,7 +5,6 @@ import org.latentcl.backend.Activation;
 import org.latentcl.backend.Backend;
 import org.latentcl.backend.Tensor;
 import org.latentcl.backend.ops.Gemm;
-import org.latentcl.backend.ops.Transpose;
 
 /**
  * y = act(x W^T + b), with W stored [out, in] as in PyTorch's nn.Linear, the activation (when one is
@@ -13,8 +12,8 @@ import org.latentcl.backend.ops.Transpose;
  * and {@code NAME.bias}. Backward, the input gradient is carried through the activation that made
  * the input in the same GEMM (a gated GEMM), so no activation of an MLP costs a launch of its own.
  *
- * <p>A large layer keeps a transposed copy of W, refreshed when the parameters change (once per
- * optimizer step), so that its forward pass is a plain GEMM (x times W^T stored [in, out]) rather
+ * <p>A large layer keeps a transposed copy of W ({@link TransposedWeight}, held by its parameters), refreshed when the
+ * parameters change (once per optimizer step), so that its forward pass is a plain GEMM (x times W^T stored [in, out]) rather
  * than one that reads B transposed: on a CPU device that GEMM is about a third faster, which pays
  * for the copy after one use, and a GAN's discriminator uses it three times a step.
  */
@@ -31,8 +30,7 @@ public final class Linear implements Layer {
     private Backend backend;
     private Param weight;
     private Param bias;
-    private Tensor weightT;
-    private long weightTVersion = -1;
+    private TransposedWeight weightT;
 
     /** A linear layer from {@code in} to {@code out} values, with no activation. */
     public Linear(String name, int in, int out) {
@@ -64,6 +62,7 @@ public final class Linear implements Layer {
     @Override
     public void bind(Parameters p) {
         params = p;
+        weightT = null;
         backend = p.backend();
         weight = p.param(weightSpec);
         bias = p.param(biasSpec);
@@ -111,13 +110,9 @@ public final class Linear implements Layer {
             return null;
         }
         if (weightT == null) {
-            weightT = backend.zeros(in, out);
+            weightT = params.transposedCopy(weight);
         }
-        if (weightTVersion != params.version()) {
-            Transpose.transpose(backend, weight.value(), weightT);
-            weightTVersion = params.version();
-        }
-        return weightT;
+        return weightT.current();
     }
 
     @Override
@@ -174,12 +169,9 @@ public final class Linear implements Layer {
         }
     }
 
-    /** Releases the transposed copy of W, if the layer made one. */
+    /** Forgets the transposed copy of W, which its parameters hold and release. */
     @Override
     public void close() {
-        if (weightT != null) {
-            weightT.close();
-            weightT = null;
-        }
+        weightT = null;
     }
 }

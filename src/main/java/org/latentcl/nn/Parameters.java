@@ -18,6 +18,8 @@ public final class Parameters implements AutoCloseable {
     private final Tensor values;
     private final Tensor grads;
     private final int size;
+    /** The transposed copies layers keep of some weights, by name (TransposedWeight). */
+    private final Map<String, TransposedWeight> transposed = new LinkedHashMap<>();
 
     /** The most values all of a model's parameters may have: one Java array, with int offsets. */
     public static final long MAX_TOTAL = Integer.MAX_VALUE - 8;
@@ -86,6 +88,16 @@ public final class Parameters implements AutoCloseable {
         }
         int off = offsets.get(s.name());
         return new Param(s, values.view(off, s.rows(), s.cols()), grads.view(off, s.rows(), s.cols()));
+    }
+
+    /** The transposed copy of weight {@code p} that its layer keeps, made (zeroed) the first time one is asked for. */
+    public TransposedWeight transposedCopy(Param p) {
+        return transposed.computeIfAbsent(p.spec().name(), n -> new TransposedWeight(this, p));
+    }
+
+    /** The transposed copy of weight {@code name} if a layer keeps one, else null. */
+    public TransposedWeight transposedCopyIfKept(String name) {
+        return transposed.get(name);
     }
 
     public Tensor value(String name) {
@@ -182,6 +194,8 @@ public final class Parameters implements AutoCloseable {
 
     @Override
     public void close() {
+        transposed.values().forEach(TransposedWeight::close);
+        transposed.clear();
         values.close();
         grads.close();
     }

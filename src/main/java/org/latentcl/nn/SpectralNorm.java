@@ -164,9 +164,21 @@ public final class SpectralNorm implements AutoCloseable {
             } else {
                 Dot.dot(be, n.u(), n.uRaw(), n.s(), 2, false);
             }
-            SpectralNormOps.divideBy(be, w, n.s(), 2, n.normalized().value());
+            TransposedWeight copy = effective.transposedCopyIfKept(n.name());
+            if (copy == null) {
+                SpectralNormOps.divideBy(be, w, n.s(), 2, n.normalized().value());
+            } else {
+                SpectralNormOps.divideBy(be, w, n.s(), 2, n.normalized().value(), copy.storage());
+            }
         }
         effective.changed();
+        // The copies written above are current: their layers need not transpose W / sigma again.
+        for (Normalized n : weights) {
+            TransposedWeight copy = effective.transposedCopyIfKept(n.name());
+            if (copy != null) {
+                copy.writtenAt(effective.version());
+            }
+        }
     }
 
     /** The trained parameters' gradients from the effective ones' (after the network's backward passes). */

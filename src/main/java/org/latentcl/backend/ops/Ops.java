@@ -24,7 +24,7 @@ public final class Ops {
             BceWithLogits.SPEC, BceWithLogits.TERMS_SPEC,
             GaussianNll.SPEC, GaussianNll.TERMS_SPEC,
             KlStandardNormal.SPEC, Hinge.SPEC, GradientPenalty.SPEC, SoftmaxCrossEntropy.XENT_SPEC, SoftmaxCrossEntropy.SOFTMAX_SPEC, Sum.SPEC, Dot.SPEC,
-            SpectralNormOps.NORMALIZE_VECTOR_SPEC, SpectralNormOps.DIVIDE_SPEC, SpectralNormOps.BACKWARD_SPEC,
+            SpectralNormOps.NORMALIZE_VECTOR_SPEC, SpectralNormOps.DIVIDE_SPEC, SpectralNormOps.DIVIDE_TRANSPOSED_SPEC, SpectralNormOps.BACKWARD_SPEC,
             MinibatchStd.FORWARD_SPEC, MinibatchStd.BACKWARD_SPEC, MinibatchStd.PENALTY_SPEC, Maxout.GATHER_SPEC, Maxout.SCATTER_SPEC,
             RowStatistics.LOG_MEAN_EXP_SPEC, RowStatistics.PARZEN_SPEC, RowStatistics.ARGMIN_SPEC,
             AdamUpdate.SPEC);

@@ -8,14 +8,18 @@ import org.latentcl.backend.Tensor;
 /**
  * The steps of spectral normalization (Miyato et al. 2018) that GEMM and {@link Dot} do not cover,
  * with their scalars read from a small tensor s on the device, so that a power iteration never
- * waits for the host: normalizing a vector (and sigma), dividing by s[k], and the gradient of
- * W / sigma. Kernels {@code loss.cl: normalize_vector}, {@code elementwise.cl: divide_by, spectral_norm_backward}.
+ * waits for the host: normalizing a vector (and sigma), dividing by s[k] (writing the transposed copy of W / sigma
+ * that a layer keeps in the same pass), and the gradient of W / sigma. Kernels {@code loss.cl: normalize_vector},
+ * {@code elementwise.cl: divide_by, divide_by_transposed, spectral_norm_backward}.
  */
 public final class SpectralNormOps {
     /** PyTorch's F.normalize default: x / max(||x||, eps). */
     public static final float EPS = 1e-12f;
 
     record Divide(int n, Tensor x, Tensor s, int k, Tensor out) {
+    }
+
+    record DivideTransposed(int rows, int cols, Tensor x, Tensor s, int k, Tensor out, Tensor outT) {
     }
 
     record NormalizeVector(int n, Tensor x, Tensor out, Tensor s, int k, int dotIndex, float eps, org.latentcl.opencl.LocalMemory scratch) {
@@ -25,6 +29,8 @@ public final class SpectralNormOps {
     }
 
     private static final KernelBinding<Divide> DIVIDE = KernelBinding.of("elementwise.cl", "divide_by", Divide.class);
+    private static final KernelBinding<DivideTransposed> DIVIDE_TRANSPOSED = KernelBinding.of("elementwise.cl", "divide_by_transposed",
+            DivideTransposed.class);
     private static final KernelBinding<NormalizeVector> NORMALIZE_VECTOR = KernelBinding.of("loss.cl", "normalize_vector",
             NormalizeVector.class);
     private static final KernelBinding<Backward> BACKWARD = KernelBinding.of("elementwise.cl", "spectral_norm_backward", Backward.class);
@@ -32,6 +38,19 @@ public final class SpectralNormOps {
     public static final OpSpec DIVIDE_SPEC = new OpSpec("divideBy", "out = x / s[k]", "elementwise.cl: divide_by",
             List.of(SelfCheck.vectors("divideBy", 2, 1e-6, 1e-5, (n, in) -> in[1][0] = in[1][0] >= 0 ? in[1][0] + 0.5f : in[1][0] - 0.5f,
                     (be, x) -> SelfCheck.out(be, x[0], t -> divideBy(be, x[0], x[1], 0, t)))));
+    public static final OpSpec DIVIDE_TRANSPOSED_SPEC = new OpSpec("divideByTransposed", "out = x / s[k]; outT = (x / s[k])^T",
+            "elementwise.cl: divide_by_transposed", List.of(new SelfCheck("divideByTransposed", 1e-6, 1e-5, (n, sizes) -> {
+                float[] x = SelfCheck.random(new java.util.Random(23L * n), n * 33, 3f);
+                return be -> {
+                    try (Tensor tx = be.upload(x, n, 33); Tensor s = be.upload(new float[] {0.5f, -1.7f}, 1, 2);
+                         Tensor out = be.zeros(n, 33); Tensor outT = be.zeros(33, n)) {
+                        divideBy(be, tx, s, 1, out, outT);
+                        float[] both = java.util.Arrays.copyOf(be.read(out), 2 * n * 33);
+                        System.arraycopy(be.read(outT), 0, both, n * 33, n * 33);
+                        return both;
+                    }
+                };
+            })));
     public static final OpSpec NORMALIZE_VECTOR_SPEC = new OpSpec("normalizeVector",
             "s[k] = sum x^2; out = x / max(sqrt(s[k]), eps); s[d] = sum out x", "loss.cl: normalize_vector",
             List.of(new SelfCheck("normalizeVector", 1e-6, 1e-5, (n, sizes) -> {
@@ -125,6 +144,45 @@ public final class SpectralNormOps {
                     }
                 },
                 cl -> cl.elementwise(DIVIDE, "", n, new Divide(n, x, s, k, out)));
+    }
+
+    /**
+     * out = x / s[k] and outT = out^T in one pass (x rows x cols, outT cols x rows, neither overlapping x): W / sigma and
+     * the transposed copy that W's layer multiplies by, each quotient computed once, as {@link #divideBy} computes it.
+     */
+    public static void divideBy(Backend be, Tensor x, Tensor s, int k, Tensor out, Tensor outT) {
+        be.sameSize("divideByTransposed", x, out, outT);
+        be.checkOut("divideByTransposed", s, k);
+        if (out.rows() != x.rows() || outT.rows() != x.cols()) {
+            throw new IllegalArgumentException("divideByTransposed: out must be " + x.shape() + " and outT " + x.cols() + "x" + x.rows()
+                    + ", got " + out.shape() + " and " + outT.shape());
+        }
+        int rows = x.rows();
+        int cols = x.cols();
+        be.run("divideByTransposed", x.size(), 12.0 * x.size(),
+                java -> {
+                    float d = s.get(k);
+                    if (java.plain()) {
+                        for (int i = 0; i < rows; i++) {
+                            for (int j = 0; j < cols; j++) {
+                                float q = x.get(i, j) / d;
+                                out.set(i, j, q);
+                                outT.set(j, i, q);
+                            }
+                        }
+                        return;
+                    }
+                    float[] src = org.latentcl.backend.JavaBackend.array(x);
+                    float[] dst = org.latentcl.backend.JavaBackend.array(out);
+                    int xo = (int) x.offset();
+                    int oo = (int) out.offset();
+                    for (int i = 0; i < x.size(); i++) {
+                        dst[oo + i] = src[xo + i] / d;
+                    }
+                    Transpose.fast(java, out, outT);
+                },
+                cl -> cl.launch(DIVIDE_TRANSPOSED, "", new long[] {(cols + 7) / 8, (rows + 7) / 8}, null, 0, 0,
+                        new DivideTransposed(rows, cols, x, s, k, out, outT)));
     }
 
     /**

@@ -52,7 +52,8 @@ public final class Transpose {
         }
     }
 
-    private static void fast(JavaBackend jb, Tensor a, Tensor out) {
+    /** The Java backend's blocked transpose, row blocks in parallel. */
+    static void fast(JavaBackend jb, Tensor a, Tensor out) {
         int rows = a.rows();
         int cols = a.cols();
         int block = JavaGemm.TRANSPOSE_BLOCK;

@@ -191,6 +191,9 @@ final class OpCalls {
                         (be, t) -> SpectralNormOps.normalizeVector(be, t[0], t[1], t[2], 0, 2)).sizeFree(2),
                 c("divideBy", of(s(1, 5), s(1, 3), s(1, 5)), 5, 4 * 2 * 5,
                         (be, t) -> SpectralNormOps.divideBy(be, t[0], t[1], 2, t[2])).sizeFree(1),
+                // x read, out and outT written.
+                c("divideByTransposed", of(m, s(1, 3), m, s(5, 3)), n, 4 * 3 * n,
+                        (be, t) -> SpectralNormOps.divideBy(be, t[0], t[1], 2, t[2], t[3])).sizeFree(1),
                 // g and the outer product u v^T read, out written.
                 c("spectralNormBackward", of(m, m, s(1, 3), s(1, 5), s(1, 3)), 5 * n, 4 * 3 * n,
                         (be, t) -> SpectralNormOps.backward(be, t[0], t[1], t[2], t[3], t[4], 1)).sizeFree(4),
