@@ -165,6 +165,26 @@ __kernel void row_sums(const int rows, const int cols, __global const float* x, 
  * at a time. Launch: 2-D, (ceil(cols / 8), ceil(rows / 8)).
  */
 #define LCL_TCOL(s) (float8)(v0.s, v1.s, v2.s, v3.s, v4.s, v5.s, v6.s, v7.s)
+/* The 8 x 8 block at (r0, c0) of src (cols wide) as rows v0..v7, each row then passed through OP (empty: as loaded). */
+#define LCL_LOAD_BLOCK(src, cols, OP) \
+    const float8 v0 = vload8(0, src + (r0 + 0) * cols + c0) OP; \
+    const float8 v1 = vload8(0, src + (r0 + 1) * cols + c0) OP; \
+    const float8 v2 = vload8(0, src + (r0 + 2) * cols + c0) OP; \
+    const float8 v3 = vload8(0, src + (r0 + 3) * cols + c0) OP; \
+    const float8 v4 = vload8(0, src + (r0 + 4) * cols + c0) OP; \
+    const float8 v5 = vload8(0, src + (r0 + 5) * cols + c0) OP; \
+    const float8 v6 = vload8(0, src + (r0 + 6) * cols + c0) OP; \
+    const float8 v7 = vload8(0, src + (r0 + 7) * cols + c0) OP;
+/* v0..v7 stored as the columns c0..c0 + 7 of dst (rows wide): the block transposed. */
+#define LCL_STORE_BLOCK_T(dst, rows) \
+    vstore8(LCL_TCOL(s0), 0, dst + (c0 + 0) * rows + r0); \
+    vstore8(LCL_TCOL(s1), 0, dst + (c0 + 1) * rows + r0); \
+    vstore8(LCL_TCOL(s2), 0, dst + (c0 + 2) * rows + r0); \
+    vstore8(LCL_TCOL(s3), 0, dst + (c0 + 3) * rows + r0); \
+    vstore8(LCL_TCOL(s4), 0, dst + (c0 + 4) * rows + r0); \
+    vstore8(LCL_TCOL(s5), 0, dst + (c0 + 5) * rows + r0); \
+    vstore8(LCL_TCOL(s6), 0, dst + (c0 + 6) * rows + r0); \
+    vstore8(LCL_TCOL(s7), 0, dst + (c0 + 7) * rows + r0);
 __kernel void transpose(const int rows, const int cols, __global const float* a, const int aOff,
                         __global float* out, const int outOff)
 {
@@ -176,22 +196,8 @@ __kernel void transpose(const int rows, const int cols, __global const float* a,
     a += aOff;
     out += outOff;
     if (r0 + 8 <= rows && c0 + 8 <= cols) {
-        const float8 v0 = vload8(0, a + (r0 + 0) * cols + c0);
-        const float8 v1 = vload8(0, a + (r0 + 1) * cols + c0);
-        const float8 v2 = vload8(0, a + (r0 + 2) * cols + c0);
-        const float8 v3 = vload8(0, a + (r0 + 3) * cols + c0);
-        const float8 v4 = vload8(0, a + (r0 + 4) * cols + c0);
-        const float8 v5 = vload8(0, a + (r0 + 5) * cols + c0);
-        const float8 v6 = vload8(0, a + (r0 + 6) * cols + c0);
-        const float8 v7 = vload8(0, a + (r0 + 7) * cols + c0);
-        vstore8(LCL_TCOL(s0), 0, out + (c0 + 0) * rows + r0);
-        vstore8(LCL_TCOL(s1), 0, out + (c0 + 1) * rows + r0);
-        vstore8(LCL_TCOL(s2), 0, out + (c0 + 2) * rows + r0);
-        vstore8(LCL_TCOL(s3), 0, out + (c0 + 3) * rows + r0);
-        vstore8(LCL_TCOL(s4), 0, out + (c0 + 4) * rows + r0);
-        vstore8(LCL_TCOL(s5), 0, out + (c0 + 5) * rows + r0);
-        vstore8(LCL_TCOL(s6), 0, out + (c0 + 6) * rows + r0);
-        vstore8(LCL_TCOL(s7), 0, out + (c0 + 7) * rows + r0);
+        LCL_LOAD_BLOCK(a, cols, )
+        LCL_STORE_BLOCK_T(out, rows)
     } else {
         for (int r = r0; r < min(rows, r0 + 8); r++) {
             for (int c = c0; c < min(cols, c0 + 8); c++) {
@@ -320,14 +326,7 @@ __kernel void divide_by_transposed(const int rows, const int cols, __global cons
     out += outOff;
     outT += outTOff;
     if (r0 + 8 <= rows && c0 + 8 <= cols) {
-        const float8 v0 = vload8(0, x + (r0 + 0) * cols + c0) / d;
-        const float8 v1 = vload8(0, x + (r0 + 1) * cols + c0) / d;
-        const float8 v2 = vload8(0, x + (r0 + 2) * cols + c0) / d;
-        const float8 v3 = vload8(0, x + (r0 + 3) * cols + c0) / d;
-        const float8 v4 = vload8(0, x + (r0 + 4) * cols + c0) / d;
-        const float8 v5 = vload8(0, x + (r0 + 5) * cols + c0) / d;
-        const float8 v6 = vload8(0, x + (r0 + 6) * cols + c0) / d;
-        const float8 v7 = vload8(0, x + (r0 + 7) * cols + c0) / d;
+        LCL_LOAD_BLOCK(x, cols, / d)
         vstore8(v0, 0, out + (r0 + 0) * cols + c0);
         vstore8(v1, 0, out + (r0 + 1) * cols + c0);
         vstore8(v2, 0, out + (r0 + 2) * cols + c0);
@@ -336,14 +335,7 @@ __kernel void divide_by_transposed(const int rows, const int cols, __global cons
         vstore8(v5, 0, out + (r0 + 5) * cols + c0);
         vstore8(v6, 0, out + (r0 + 6) * cols + c0);
         vstore8(v7, 0, out + (r0 + 7) * cols + c0);
-        vstore8(LCL_TCOL(s0), 0, outT + (c0 + 0) * rows + r0);
-        vstore8(LCL_TCOL(s1), 0, outT + (c0 + 1) * rows + r0);
-        vstore8(LCL_TCOL(s2), 0, outT + (c0 + 2) * rows + r0);
-        vstore8(LCL_TCOL(s3), 0, outT + (c0 + 3) * rows + r0);
-        vstore8(LCL_TCOL(s4), 0, outT + (c0 + 4) * rows + r0);
-        vstore8(LCL_TCOL(s5), 0, outT + (c0 + 5) * rows + r0);
-        vstore8(LCL_TCOL(s6), 0, outT + (c0 + 6) * rows + r0);
-        vstore8(LCL_TCOL(s7), 0, outT + (c0 + 7) * rows + r0);
+        LCL_STORE_BLOCK_T(outT, rows)
     } else {
         for (int r = r0; r < min(rows, r0 + 8); r++) {
             for (int c = c0; c < min(cols, c0 + 8); c++) {
