@@ -153,9 +153,10 @@ public abstract class ConvLayer implements Layer {
     }
 
     /**
-     * W^T (the weight as stored, transposed; a {@link TransposedWeight} its parameters hold), refreshed when the parameters changed since it was last made (once per
-     * optimizer step): the GEMMs that multiply by W^T (a convolution's input gradient, a transposed convolution's
-     * forward pass) run as plain NN products, which CPU devices run faster than a transposed read of A.
+     * W^T (the weight as stored, transposed; a {@link TransposedWeight} its parameters hold), refreshed when the
+     * parameters changed since it was last made (once per optimizer step): the GEMMs that multiply by W^T (a
+     * convolution's input gradient, a transposed convolution's forward pass) run as plain NN products, which CPU devices
+     * run faster than a transposed read of A.
      */
     protected final Tensor weightT() {
         if (weightT == null) {

@@ -13,9 +13,9 @@ import org.latentcl.backend.ops.Gemm;
  * the input in the same GEMM (a gated GEMM), so no activation of an MLP costs a launch of its own.
  *
  * <p>A large layer keeps a transposed copy of W ({@link TransposedWeight}, held by its parameters), refreshed when the
- * parameters change (once per optimizer step), so that its forward pass is a plain GEMM (x times W^T stored [in, out]) rather
- * than one that reads B transposed: on a CPU device that GEMM is about a third faster, which pays
- * for the copy after one use, and a GAN's discriminator uses it three times a step.
+ * parameters change (once per optimizer step), so that its forward pass is a plain GEMM (x times W^T stored [in, out])
+ * rather than one that reads B transposed: on a CPU device that GEMM is about a third faster, which pays for the copy
+ * after one use, and a GAN's discriminator uses it three times a step.
  */
 public final class Linear implements Layer {
     /** Weights with at least this many values get the transposed copy; for smaller ones the extra launch costs more than it saves. */
