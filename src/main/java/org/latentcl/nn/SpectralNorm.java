@@ -148,6 +148,8 @@ public final class SpectralNorm implements AutoCloseable {
      * iteration first (training); without, sigma = u^T W v from the vectors as they are (evaluation).
      */
     public void refresh(boolean iterate) {
+        // The version moves first, so a transposed copy written below can be marked as of it.
+        effective.changed();
         // Only what is not normalized is copied: every normalized weight is written below.
         for (Tensor[] run : plainValues) {
             Elementwise.copy(be, run[0], run[1]);
@@ -169,14 +171,7 @@ public final class SpectralNorm implements AutoCloseable {
                 SpectralNormOps.divideBy(be, w, n.s(), 2, n.normalized().value());
             } else {
                 SpectralNormOps.divideBy(be, w, n.s(), 2, n.normalized().value(), copy.storage());
-            }
-        }
-        effective.changed();
-        // The copies written above are current: their layers need not transpose W / sigma again.
-        for (Normalized n : weights) {
-            TransposedWeight copy = effective.transposedCopyIfKept(n.name());
-            if (copy != null) {
-                copy.writtenAt(effective.version());
+                copy.writtenAt(effective.version()); // current: its layer need not transpose W / sigma again
             }
         }
     }
